@@ -1,0 +1,130 @@
+"""The contract between the core and a connector: a descriptor and the session it opens.
+
+The core never imports a connector by name: it loads descriptors from the entry-point group
+``dunning_bridge.connectors`` (bridge/registry.py) and asks them what they can do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+
+from bridge.domain import Letter, Mode, Snapshot, WriteResult
+
+
+class SecretStore(Protocol):
+    """Read and write one tenant's secrets (tokens rotate, so writes are needed)."""
+
+    def get(self, name: str) -> str:
+        """Return the secret or raise SecretMissing."""
+        ...
+
+    def set(self, name: str, value: str) -> None:
+        """Store the secret."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class TenantContext:
+    """What a connector needs to open a session for one tenant."""
+
+    tenant: str
+    country: str
+    mode: Mode
+    secrets: SecretStore
+    base_url: str | None = None
+    # A ready client for tests and the demo (an in-process sandbox transport); None = build one.
+    transport: httpx.BaseTransport | None = None
+    options: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A letter we wrote earlier whose fate the accountant decides in the accounting system."""
+
+    letter_key: str
+    document: str
+    written_on: date
+
+
+class Session(Protocol):
+    """One tenant's open connection to its accounting system."""
+
+    def fetch(self, today: date, since: datetime | None) -> Snapshot:
+        """Read customers, open invoices, payments and existing reminders as one snapshot."""
+        ...
+
+    def recheck(self, invoice_ids: Sequence[str]) -> dict[str, str | None]:
+        """Re-read invoices just before a write; map id -> reason to cancel, or None if still due."""
+        ...
+
+    def find(self, letter_key: str) -> WriteResult | None:
+        """Find a document we wrote by the key embedded in it (read-back before any retry)."""
+        ...
+
+    def apply(self, letter: Letter, text: str) -> WriteResult:
+        """Write the letter back: a draft in review mode, booked and sent in autonomous mode."""
+        ...
+
+    def reconcile(self, pending: Sequence[Pending]) -> Iterator[WriteResult]:
+        """Tell what became of earlier drafts: booked -> issued, deleted -> rejected."""
+        ...
+
+    def close(self) -> None:
+        """Release the HTTP client."""
+        ...
+
+
+class Sandbox(Protocol):
+    """An in-process emulator of a vendor API."""
+
+    def transport(self) -> httpx.BaseTransport:
+        """Return an httpx transport that answers like the vendor."""
+        ...
+
+    def save(self, path: Path) -> None:
+        """Persist the emulator's state (the demo keeps it between runs)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """A declared vendor limit: ``requests`` per ``seconds``."""
+
+    requests: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorDescriptor:
+    """What the core knows about a connector: identity, limits, capabilities, factories."""
+
+    key: str
+    display_name: str
+    country: str
+    auth_kind: str
+    base_url: str
+    rate_limits: tuple[RateLimit, ...]
+    capabilities: frozenset[str]
+    secret_names: tuple[str, ...]
+    open: Callable[[TenantContext], Session]
+    sandbox: Callable[[Path | None, date], Sandbox]
+    # The one secret name per tenant the sandbox accepts, for the demo.
+    sandbox_secrets: dict[str, str] = field(default_factory=dict)
+
+    def can(self, capability: str) -> bool:
+        """Tell whether the connector declares ``capability``."""
+        return capability in self.capabilities
+
+
+# The capability vocabulary, shared by all connectors.
+CAP_DRAFT = "write_draft"  # can write a reviewable draft
+CAP_SEND = "book_and_send"  # can book and send itself (autonomous mode)
+CAP_INCREMENTAL = "incremental_fetch"  # a changed-since cursor cuts the next fetch
+CAP_VENDOR_REMINDERS = "vendor_reminders"  # reports reminders the system sent itself
+CAP_COMBINE = "combine_invoices"  # one document may cover several invoices of a customer

@@ -1,0 +1,3 @@
+"""The dinero connector (not built yet)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The fortnox connector (not built yet)."""
+
+from __future__ import annotations

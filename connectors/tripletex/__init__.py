@@ -1,0 +1,3 @@
+"""The tripletex connector (not built yet)."""
+
+from __future__ import annotations

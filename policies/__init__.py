@@ -1,0 +1,3 @@
+"""dunning-bridge."""
+
+from __future__ import annotations
