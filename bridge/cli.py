@@ -1,0 +1,243 @@
+"""The `dunning-bridge` command line (typer). Heavy imports stay inside the commands.
+
+Exit codes: 0 done, 1 a tenant failed, 2 bad configuration or input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(
+    name="dunning-bridge",
+    help="Lawful, unattended dunning for e-conomic, Dinero, Fortnox and Tripletex.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+secrets_app = typer.Typer(help="Store and check the credentials of each tenant (keyring).")
+app.add_typer(secrets_app, name="secrets")
+
+EnvFile = Annotated[
+    Path | None,
+    typer.Option("--env-file", help="env file (default $BRIDGE_ENV_FILE or /etc/dunning-bridge/bridge.env)"),
+]
+Demo = Annotated[
+    Path | None,
+    typer.Option("--demo", help="work on the demo's folder (e.g. .demo) instead of the env file"),
+]
+Tenant = Annotated[str | None, typer.Option("--tenant", "-t", help="only this tenant")]
+AsJson = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+Today = Annotated[str | None, typer.Option("--today", help="pretend today is this date (YYYY-MM-DD)")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _today(value: str | None) -> date:
+    if value is None:
+        return datetime.now(UTC).astimezone().date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--today {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _emit_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _settings(env_file: Path | None, demo: Path | None) -> Any:
+    from bridge.errors import ConfigError  # noqa: PLC0415
+    from bridge.secrets import use_backend  # noqa: PLC0415
+    from bridge.workspace import resolve  # noqa: PLC0415
+
+    try:
+        settings = resolve(env_file, demo)
+        use_backend(settings.keyring_backend)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    return settings
+
+
+def _logs(settings: Any, *, interactive: bool) -> None:
+    from bridge.logs import configure  # noqa: PLC0415
+
+    configure(settings.log_format if not interactive else "console", settings.log_level, quiet=interactive)
+
+
+@app.command()
+def demo(
+    state: Annotated[Path, typer.Option(help="folder for the demo's database and sandbox")] = Path(".demo"),
+    today: Today = None,
+    as_json: AsJson = False,
+) -> None:
+    """Run one full cycle against the embedded e-conomic sandbox and show what it did."""
+    from bridge.demo import run_demo  # noqa: PLC0415
+
+    raise typer.Exit(run_demo(state, _today(today), as_json=as_json))
+
+
+@app.command()
+def cycle(
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    tenant: Tenant = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="decide and show, write nothing")] = False,
+    today: Today = None,
+    as_json: AsJson = False,
+) -> None:
+    """Run one cycle now for every tenant (or one)."""
+    from bridge.commands import run_cycle_command  # noqa: PLC0415
+
+    settings = _settings(env_file, demo)
+    _logs(settings, interactive=True)
+    raise typer.Exit(run_cycle_command(settings, tenant, _today(today), dry_run=dry_run, as_json=as_json))
+
+
+@app.command()
+def plan(
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    tenant: Tenant = None,
+    today: Today = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show what the next cycle would do and why (a dry run)."""
+    from bridge.commands import run_cycle_command  # noqa: PLC0415
+
+    settings = _settings(env_file, demo)
+    _logs(settings, interactive=True)
+    raise typer.Exit(run_cycle_command(settings, tenant, _today(today), dry_run=True, as_json=as_json))
+
+
+@app.command()
+def explain(
+    invoice: Annotated[str, typer.Argument(help="invoice id/number as the accounting system shows it")],
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    tenant: Tenant = None,
+    today: Today = None,
+    as_json: AsJson = False,
+) -> None:
+    """Explain one invoice: its history, today's decision and every amount's rule."""
+    from bridge.commands import explain_command  # noqa: PLC0415
+
+    settings = _settings(env_file, demo)
+    _logs(settings, interactive=True)
+    raise typer.Exit(explain_command(settings, tenant, invoice, _today(today), as_json=as_json))
+
+
+@app.command()
+def history(
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    tenant: Tenant = None,
+    invoice: Annotated[str | None, typer.Option(help="only this invoice")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """List the steps taken: drafts pending, issued, rejected."""
+    from bridge.commands import history_command  # noqa: PLC0415
+
+    raise typer.Exit(history_command(_settings(env_file, demo), tenant, invoice, as_json=as_json))
+
+
+@app.command()
+def status(env_file: EnvFile = None, demo: Demo = None, as_json: AsJson = False) -> None:
+    """Summarise each tenant: last cycle, its result, pending reviews, errors."""
+    from bridge.commands import status_command  # noqa: PLC0415
+
+    raise typer.Exit(status_command(_settings(env_file, demo), as_json=as_json))
+
+
+@app.command()
+def dispute(
+    invoice: Annotated[str, typer.Argument(help="invoice id")],
+    tenant: Annotated[str, typer.Option("--tenant", "-t", help="the tenant")],
+    note: Annotated[str, typer.Option(help="why the customer disputes it")] = "",
+    end: Annotated[bool, typer.Option("--end", help="the dispute is settled: dun again")] = False,
+    env_file: EnvFile = None,
+    demo: Demo = None,
+) -> None:
+    """Mark an invoice as disputed (no dunning at all until --end)."""
+    from bridge.commands import dispute_command  # noqa: PLC0415
+
+    raise typer.Exit(dispute_command(_settings(env_file, demo), tenant, invoice, note, end=end))
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[Path, typer.Argument(help="scenario JSON file (docs/scenario.md)")],
+    as_json: AsJson = False,
+) -> None:
+    """Replay a scenario day by day and print the timeline of decisions."""
+    from bridge.commands import simulate_command  # noqa: PLC0415
+
+    raise typer.Exit(simulate_command(scenario, as_json=as_json))
+
+
+@app.command()
+def run(env_file: EnvFile = None) -> None:
+    """Run the daemon: cycles on the schedule from the settings until SIGTERM."""
+    from bridge.daemon import run_daemon  # noqa: PLC0415
+
+    settings = _settings(env_file, None)
+    _logs(settings, interactive=False)
+    raise typer.Exit(run_daemon(settings))
+
+
+@app.command()
+def doctor(env_file: EnvFile = None, demo: Demo = None, as_json: AsJson = False) -> None:
+    """Check configuration, secrets, database and connectivity; exit 1 if anything is wrong."""
+    from bridge.doctor import run_doctor  # noqa: PLC0415
+
+    settings = _settings(env_file, demo)
+    _logs(settings, interactive=True)
+    raise typer.Exit(run_doctor(settings, as_json=as_json))
+
+
+@secrets_app.command("set")
+def secrets_set(
+    tenant: Annotated[str, typer.Argument(help="tenant name from the env file")],
+    name: Annotated[str, typer.Argument(help="secret name, e.g. agreement_grant_token")],
+    stdin: Annotated[bool, typer.Option("--stdin", help="read the value from standard input")] = False,
+    env_file: EnvFile = None,
+) -> None:
+    """Store a secret in the keyring (prompted without echo, or from stdin)."""
+    from bridge.commands import secrets_set_command  # noqa: PLC0415
+
+    settings = _settings(env_file, None)
+    value = sys.stdin.readline().strip() if stdin else typer.prompt(f"{name}", hide_input=True)
+    raise typer.Exit(secrets_set_command(settings, tenant, name, value))
+
+
+@secrets_app.command("check")
+def secrets_check(
+    tenant: Annotated[str | None, typer.Argument(help="only this tenant")] = None,
+    env_file: EnvFile = None,
+    as_json: AsJson = False,
+) -> None:
+    """Tell which secrets each tenant still lacks (values are never shown)."""
+    from bridge.commands import secrets_check_command  # noqa: PLC0415
+
+    raise typer.Exit(secrets_check_command(_settings(env_file, None), tenant, as_json=as_json))
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    from bridge import __version__  # noqa: PLC0415
+
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()

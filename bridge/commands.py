@@ -1,0 +1,309 @@
+"""What the CLI commands do, apart from parsing: each returns an exit code."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.errors import BridgeError, ConfigError
+from bridge.present import decision_dict, plan_table, rows_table, step_dict
+from bridge.settings import Settings
+from bridge.store import Store, open_store
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _emit(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))  # noqa: T201
+
+
+@contextmanager
+def _store(settings: Settings) -> Iterator[Store]:
+    store = open_store(settings.database)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _selected(settings: Settings, tenant: str | None) -> list[str]:
+    if tenant is not None:
+        settings.tenant(tenant)
+        return [tenant]
+    return [name for name, t in sorted(settings.tenants.items()) if t.enabled]
+
+
+def outcome_dict(o: TenantOutcome) -> dict[str, Any]:
+    """JSON for one tenant's cycle."""
+    return {
+        "tenant": o.tenant,
+        "system": o.system,
+        "status": o.status,
+        "dry_run": o.dry_run,
+        "error": o.error,
+        "decisions": [decision_dict(d) for d in o.plan],
+        "letters": [
+            {"key": letter.key, "customer": letter.customer_id, "action": letter.action.value,
+             "step": letter.step, "invoices": [d.invoice_id for d in letter.decisions]}
+            for letter in o.letters
+        ],
+        "written": [
+            {"letter": letter.key, "document": r.document, "status": r.status.value, "detail": r.detail}
+            for letter, r in o.written
+        ],
+        "reconciled": [
+            {"letter": r.letter_key, "document": r.document, "status": r.status.value}
+            for r in o.reconciled
+        ],
+        "skipped": [{"ref": ref, "reason": why} for ref, why in o.skipped],
+        "blocked": [{"invoice": inv, "reason": why} for inv, why in o.blocked],
+        "pending": o.pending,
+        "requests": o.requests,
+    }
+
+
+def print_outcome(o: TenantOutcome) -> None:
+    """Show one tenant's cycle on the terminal."""
+    names = {c.id: c.name for c in o.snapshot.customers.values()} if o.snapshot else {}
+    verb = "would do" if o.dry_run else "decided"
+    if o.error:
+        err.print(f"[bold red]{o.tenant}: {o.error}[/]")
+        return
+    if o.plan:
+        console.print(plan_table(o.plan, names, f"{o.tenant}: what the bridge {verb} today"))
+        console.print("\n[bold]Why[/]")
+        for d in o.plan:
+            console.print(f"- {d.invoice_number} ({d.action.value} {d.step}): {d.explanation}")
+    else:
+        console.print(f"{o.tenant}: nothing new to do today.")
+    for r in o.reconciled:
+        console.print(f"- reconciled {r.letter_key}: {r.status.value} ({r.document})")
+    for letter, r in o.written:
+        invoices = ", ".join(d.invoice_number for d in letter.decisions)
+        console.print(f"- wrote {letter.action.value} {letter.step} for {invoices}: "
+                      f"{r.status.value} document {r.document} {r.detail}".rstrip())
+    for ref, why in o.skipped:
+        console.print(f"- skipped {ref}: {why}")
+    if o.blocked:
+        console.print(f"[dim]{len(o.blocked)} invoice(s) not dunned on purpose; `explain` tells why.[/]")
+    console.print(f"[dim]{o.pending} draft(s) await review; {o.requests} API request(s).[/]")
+
+
+def run_cycle_command(
+    settings: Settings, tenant: str | None, today: date, *, dry_run: bool, as_json: bool
+) -> int:
+    """Run (or dry-run) one cycle for the selected tenants."""
+    try:
+        names = _selected(settings, tenant)
+    except ConfigError as exc:
+        err.print(f"error: {exc}")
+        return 2
+    opts = CycleOptions(today=today, now=datetime.now(UTC), dry_run=dry_run)
+    outcomes: list[TenantOutcome] = []
+    with _store(settings) as store:
+        try:
+            ctx = store.exclusive("cli-cycle") if not dry_run else _nothing()
+            with ctx:
+                for name in names:
+                    outcomes.append(run_tenant(store, name, settings.tenants[name], opts))
+        except BridgeError as exc:
+            err.print(f"error: {exc}")
+            return 2
+    if as_json:
+        _emit({"tenants": [outcome_dict(o) for o in outcomes]})
+    else:
+        for o in outcomes:
+            print_outcome(o)
+    return 1 if any(o.status == "error" for o in outcomes) else 0
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def explain_command(
+    settings: Settings, tenant: str | None, invoice: str, today: date, *, as_json: bool
+) -> int:
+    """Explain one invoice: history, today's decision or why there is none."""
+    names = _selected(settings, tenant)
+    opts = CycleOptions(today=today, now=datetime.now(UTC), dry_run=True)
+    with _store(settings) as store:
+        for name in names:
+            o = run_tenant(store, name, settings.tenants[name], opts)
+            if o.snapshot is None:
+                continue
+            known = {i.id: i for i in (*o.snapshot.invoices, *o.snapshot.settled)}
+            match = known.get(invoice) or next((i for i in known.values() if i.number == invoice), None)
+            if match is None:
+                continue
+            steps = [s for s in store.history(name, match.id)]
+            steps += [s for s in o.snapshot.steps if s.invoice_id == match.id]
+            decisions = [d for d in o.plan if d.invoice_id == match.id]
+            blocked = [why for inv, why in o.blocked if inv == match.id]
+            data = {
+                "tenant": name,
+                "invoice": match.id,
+                "number": match.number,
+                "customer": match.customer_id,
+                "due_date": match.due_date.isoformat(),
+                "outstanding": f"{match.outstanding:.2f}",
+                "currency": match.currency,
+                "history": [step_dict(s) for s in steps],
+                "decisions": [decision_dict(d) for d in decisions],
+                "not_dunned_because": blocked,
+            }
+            if as_json:
+                _emit(data)
+                return 0
+            console.print(f"[bold]Invoice {match.number}[/] ({name}), customer {match.customer_id}, "
+                          f"due {match.due_date}, outstanding {match.currency} {match.outstanding:.2f}")
+            for s in steps:
+                console.print(f"- {s.date} {s.action.value} {s.step} {s.status.value} "
+                              f"fee {s.fee:.2f} ({s.source} {s.document or ''})")
+            for d in decisions:
+                console.print(f"Today: {d.action.value} step {d.step}. {d.explanation}")
+                for basis in d.legal_basis:
+                    console.print(f"  § {basis}")
+            for why in blocked:
+                console.print(f"Not dunned: {why}")
+            if not decisions and not blocked:
+                console.print("Nothing is due today for this invoice.")
+            return 0
+    err.print(f"error: invoice {invoice!r} not found among open or recently paid invoices")
+    return 2
+
+
+def history_command(settings: Settings, tenant: str | None, invoice: str | None, *, as_json: bool) -> int:
+    """List recorded steps."""
+    names = _selected(settings, tenant)
+    with _store(settings) as store:
+        rows = [(name, s) for name in names for s in store.history(name, invoice)]
+    if as_json:
+        _emit([{"tenant": name, **step_dict(s)} for name, s in rows])
+        return 0
+    console.print(rows_table(
+        "Steps",
+        ["Tenant", "Date", "Invoice", "Action", "Step", "Status", "Fee", "Interest", "Comp.", "Deadline", "Document"],
+        [(n, s.date, s.invoice_id, s.action.value, s.step, s.status.value, f"{s.fee:.2f}",
+          f"{s.interest:.2f}", f"{s.compensation:.2f}", s.deadline, s.document) for n, s in rows],
+    ))
+    return 0
+
+
+def status_command(settings: Settings, *, as_json: bool) -> int:
+    """Per tenant: last run, result, pending reviews, errors."""
+    data = []
+    with _store(settings) as store:
+        for name, t in sorted(settings.tenants.items()):
+            runs = store.runs(name, limit=1)
+            last = runs[0] if runs else None
+            data.append({
+                "tenant": name,
+                "system": t.system,
+                "country": t.country,
+                "mode": t.mode.value,
+                "enabled": t.enabled,
+                "last_run": last.started_at.isoformat() if last else None,
+                "last_status": last.status if last else None,
+                "last_error": last.error if last else None,
+                "pending_reviews": len(store.pending(name)),
+                "unresolved_writes": len(store.unresolved(name)),
+                "schedule": settings.schedule,
+            })
+    if as_json:
+        _emit(data)
+        return 0
+    console.print(rows_table(
+        "Tenants",
+        ["Tenant", "System", "Country", "Mode", "Last run", "Result", "Pending", "Unresolved", "Error"],
+        [(d["tenant"], d["system"], d["country"], d["mode"], d["last_run"], d["last_status"],
+          d["pending_reviews"], d["unresolved_writes"], d["last_error"]) for d in data],
+    ))
+    console.print(f"Schedule: {settings.schedule} ({settings.timezone})")
+    return 0
+
+
+def dispute_command(settings: Settings, tenant: str, invoice: str, note: str, *, end: bool) -> int:
+    """Record that a customer disputes an invoice, or that the dispute ended."""
+    settings.tenant(tenant)
+    today = datetime.now(UTC).date()
+    with _store(settings) as store:
+        open_ = [d for d in store.disputes(tenant) if d.invoice_id == invoice and d.end is None]
+        start = open_[0].start if open_ else today
+        store.set_dispute(tenant, invoice, start=start, end=today if end else None, note=note,
+                          at=datetime.now(UTC))
+    console.print(f"invoice {invoice}: dispute {'ended' if end else 'recorded'}")
+    return 0
+
+
+def simulate_command(path: Path, *, as_json: bool) -> int:
+    """Replay a scenario and print its events."""
+    from bridge.simulate import ScenarioError, load_scenario, simulate  # noqa: PLC0415
+
+    try:
+        result = simulate(load_scenario(path))
+    except (ScenarioError, BridgeError) as exc:
+        err.print(f"error: {exc}")
+        return 2
+    if as_json:
+        _emit(result)
+        return 0
+    console.print(rows_table(
+        f"Simulation of {path.name}",
+        ["Date", "Invoice", "Action", "Step", "Fee", "Interest", "Comp.", "Deadline"],
+        [(e["date"], e["invoice"], e["action"], e["step"], e["fee"], e["interest"], e["compensation"],
+          e["deadline"]) for e in result["events"]],
+    ))
+    return 0
+
+
+def secrets_set_command(settings: Settings, tenant: str, name: str, value: str) -> int:
+    """Store one secret for a configured tenant."""
+    from bridge import registry  # noqa: PLC0415
+    from bridge.secrets import TenantSecrets  # noqa: PLC0415
+
+    try:
+        t = settings.tenant(tenant)
+        descriptor = registry.connector(t.system)
+        if name not in descriptor.secret_names:
+            raise ConfigError(f"{t.system} uses the secrets {', '.join(descriptor.secret_names)}, not {name!r}")
+        TenantSecrets(tenant).set(name, value)
+    except ConfigError as exc:
+        err.print(f"error: {exc}")
+        return 2
+    console.print(f"stored {name} for {tenant}")
+    return 0
+
+
+def secrets_check_command(settings: Settings, tenant: str | None, *, as_json: bool) -> int:
+    """Report which secrets are present per tenant, never their values."""
+    from bridge import registry  # noqa: PLC0415
+    from bridge.secrets import TenantSecrets  # noqa: PLC0415
+
+    report: dict[str, dict[str, bool]] = {}
+    try:
+        for name in _selected(settings, tenant):
+            t = settings.tenants[name]
+            if t.sandbox_state is not None:
+                continue
+            store = TenantSecrets(name)
+            report[name] = {s: store.has(s) for s in registry.connector(t.system).secret_names}
+    except ConfigError as exc:
+        err.print(f"error: {exc}")
+        return 2
+    if as_json:
+        _emit(report)
+    else:
+        for name, found in report.items():
+            for secret, ok in found.items():
+                console.print(f"{name} {secret}: {'set' if ok else 'MISSING'}")
+    return 0 if all(all(v.values()) for v in report.values()) else 1

@@ -1,0 +1,73 @@
+"""The daemon: APScheduler 3.x runs a cycle for every tenant on the configured cron schedule.
+
+The job store is in memory and rebuilt from the settings at every start; the run ledger in our
+own database is the source of truth. One daemon per database: the store's exclusive lock is
+held for the process lifetime. SIGTERM/SIGINT stop the scheduler after the running cycle.
+"""
+
+from __future__ import annotations
+
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from types import FrameType
+from zoneinfo import ZoneInfo
+
+import structlog
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.errors import StoreLocked
+from bridge.settings import Settings
+from bridge.store import Store, open_store
+
+log = structlog.get_logger("bridge.daemon")
+
+
+def run_all(settings: Settings, store: Store, now: datetime | None = None) -> list[TenantOutcome]:
+    """Run one cycle for every enabled tenant; one tenant's failure never stops the others."""
+    moment = now or datetime.now(UTC)
+    today = moment.astimezone(ZoneInfo(settings.timezone)).date()
+    opts = CycleOptions(today=today, now=moment)
+    names = [n for n, t in sorted(settings.tenants.items()) if t.enabled]
+    # Tenants run in parallel (each is paced by its own vendor limit); the store serialises.
+    with ThreadPoolExecutor(max_workers=settings.max_parallel_tenants) as pool:
+        outcomes = list(pool.map(lambda n: run_tenant(store, n, settings.tenants[n], opts), names))
+    for o in outcomes:
+        log.info("cycle.done", tenant=o.tenant, **o.summary())
+    return outcomes
+
+
+def run_daemon(settings: Settings) -> int:
+    """Run until told to stop; return the process exit code."""
+    store = open_store(settings.database)
+    try:
+        with store.exclusive("daemon"):
+            scheduler = BlockingScheduler(timezone=ZoneInfo(settings.timezone))
+            scheduler.add_job(
+                run_all,
+                CronTrigger.from_crontab(settings.schedule, timezone=ZoneInfo(settings.timezone)),
+                args=(settings, store),
+                id="cycle",
+                replace_existing=True,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=3600,  # a daemon restarted within the hour still runs the cycle
+            )
+
+            def stop(signum: int, _frame: FrameType | None) -> None:
+                log.info("daemon.stopping", signal=signal.Signals(signum).name)
+                scheduler.shutdown(wait=True)
+
+            signal.signal(signal.SIGTERM, stop)
+            signal.signal(signal.SIGINT, stop)
+            log.info("daemon.started", schedule=settings.schedule, tenants=sorted(settings.tenants))
+            scheduler.start()
+            log.info("daemon.stopped")
+    except StoreLocked as exc:
+        log.error("daemon.locked", error=str(exc))
+        return 2
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,110 @@
+"""One error tree for the whole bridge, so callers act on the class, not on the message.
+
+::
+
+    BridgeError
+    ├── ConfigError            bad env file, bad policy file, unknown country/system
+    ├── SecretMissing          a secret the tenant needs is not in the keyring
+    ├── StoreError
+    │   └── StoreLocked        another daemon holds the database
+    ├── PolicyError            a policy that cannot be applied lawfully
+    └── ConnectorError         anything the vendor API did to us
+        ├── Transient          5xx, timeouts, dropped connections: retry later
+        │   └── RateLimited    429: retry after ``retry_after`` seconds
+        ├── AuthError          401/403, revoked grant: stop this tenant, tell a human
+        ├── RejectedRequest    other 4xx: our request or data is wrong, never retry
+        │   └── NotFound       404
+        └── MalformedResponse  the vendor answered something we cannot read
+
+Every message is safe to log: secrets never reach an error (see bridge/redact.py).
+"""
+
+from __future__ import annotations
+
+
+class BridgeError(Exception):
+    """The root of every error the bridge raises on purpose."""
+
+
+class ConfigError(BridgeError):
+    """The configuration (env file, policy file, tenant list) is wrong."""
+
+
+class SecretMissing(BridgeError):
+    """A secret is not stored; the message says how to store it."""
+
+    def __init__(self, tenant: str, name: str) -> None:
+        self.tenant = tenant
+        self.name = name
+        super().__init__(
+            f"secret {name!r} for tenant {tenant!r} is not set; "
+            f"store it with: dunning-bridge secrets set {tenant} {name}"
+        )
+
+
+class StoreError(BridgeError):
+    """The state store cannot do what was asked."""
+
+
+class StoreLocked(StoreError):
+    """Another process holds the exclusive lock on the state database."""
+
+
+class PolicyError(BridgeError):
+    """A policy value cannot be applied (unknown key, unlawful setting that cannot be capped)."""
+
+
+class ConnectorError(BridgeError):
+    """The vendor API failed; carries what support needs, never a secret."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        vendor_code: str | None = None,
+        request_id: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.status = status
+        self.vendor_code = vendor_code
+        self.request_id = request_id
+        self.url = url
+        parts = [message]
+        if status is not None:
+            parts.append(f"status={status}")
+        if vendor_code:
+            parts.append(f"code={vendor_code}")
+        if request_id:
+            parts.append(f"request_id={request_id}")
+        if url:
+            parts.append(f"url={url}")
+        super().__init__(" ".join(parts))
+
+
+class Transient(ConnectorError):
+    """A failure that may go away: retry with backoff."""
+
+
+class RateLimited(Transient):
+    """The vendor asked us to slow down."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: object) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+
+
+class AuthError(ConnectorError):
+    """Credentials are missing, wrong, expired beyond refresh or revoked."""
+
+
+class RejectedRequest(ConnectorError):
+    """The vendor refused our request as invalid: a bug or bad data, never retried."""
+
+
+class NotFound(RejectedRequest):
+    """The resource does not exist (any more)."""
+
+
+class MalformedResponse(ConnectorError):
+    """The vendor's answer is not what its API promises (bad JSON, missing fields)."""

@@ -1,0 +1,43 @@
+"""Structured logs (structlog): JSON lines for journald in the daemon, readable in a terminal.
+
+Every event passes the redaction processor, so a token in a URL or header never reaches a log.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Literal
+
+import structlog
+
+from bridge.redact import redact_processor
+
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
+
+
+def configure(
+    fmt: Literal["json", "console"] = "json",
+    level: str = "info",
+    *,
+    quiet: bool = False,
+) -> None:
+    """Set up structlog once per process; ``quiet`` keeps only errors (interactive commands)."""
+    threshold = logging.ERROR if quiet else _LEVELS.get(level, logging.INFO)
+    renderer: structlog.typing.Processor = (
+        structlog.processors.JSONRenderer()
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            redact_processor,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(threshold),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )

@@ -1,0 +1,142 @@
+"""Keep secrets out of logs, error messages and exceptions.
+
+Three nets, from cheap to thorough: names (a header, query parameter or log key named like a
+secret is masked whatever its value), patterns (``token=...`` or ``X-AppSecretToken: ...``
+inside free text) and values (every secret a connector reads is registered here, and any string
+that passes through is scrubbed of it).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+REDACTED = "***"
+
+# Substrings that make a name secret: X-AppSecretToken, X-AgreementGrantToken, Authorization,
+# client_secret, refresh_token, api_key, password, Cookie, ...
+_SECRET_NAME = re.compile(
+    r"token|secret|passw|pwd|key|grant|authori[sz]ation|cookie|signature|credential|session",
+    re.IGNORECASE,
+)
+# Names that match the pattern above but carry no secret; support needs to see them.
+_PUBLIC_NAMES = frozenset(
+    {"idempotency-key", "idempotency_key", "letter_key", "decision_key", "key", "monkey"}
+)
+# Shorter values are too likely to be ordinary words ("demo") to be scrubbed from free text.
+_MIN_VALUE_LENGTH = 8
+
+_NAME = r"[A-Za-z0-9_.\-]*(?:token|secret|passw|pwd|key|grant|authori[sz]ation|signature|credential)[A-Za-z0-9_.\-]*"
+# "name=value" as in a query string or a form body.
+_ASSIGNMENT = re.compile(rf"(?i)(?P<name>{_NAME})=(?P<value>[^&\s#'\"]+)")
+# "Name: value" as in a header dump; "Bearer abc" counts as one value.
+_HEADER_LINE = re.compile(rf"(?i)(?P<name>{_NAME})(?P<sep>\s*:\s*)(?P<value>(?:Bearer\s+|Basic\s+)?[^\s,;'\"]+)")
+
+_known_values: set[str] = set()
+_lock = threading.Lock()
+
+
+def is_secret_name(name: str) -> bool:
+    """Tell whether a header, parameter or field called ``name`` holds a secret."""
+    return name.lower() not in _PUBLIC_NAMES and bool(_SECRET_NAME.search(name))
+
+
+def register_secret(value: str) -> None:
+    """Remember a secret value so that any text mentioning it is scrubbed from now on."""
+    if len(value) >= _MIN_VALUE_LENGTH:
+        with _lock:
+            _known_values.add(value)
+
+
+def redact_text(text: str) -> str:
+    """Mask known secret values and ``secret=value`` / ``Secret: value`` fragments in text."""
+    with _lock:
+        values = sorted(_known_values, key=len, reverse=True)
+    for value in values:
+        if value in text:
+            text = text.replace(value, REDACTED)
+    text = _ASSIGNMENT.sub(lambda m: _masked_pair(m, "="), text)
+    return _HEADER_LINE.sub(lambda m: _masked_pair(m, m.group("sep")), text)
+
+
+def _masked_pair(match: re.Match[str], sep: str) -> str:
+    name = match.group("name")
+    if not is_secret_name(name):
+        return match.group(0)
+    return f"{name}{sep}{REDACTED}"
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """Return the URL with secret query parameters and any user:password masked."""
+    parts = urlsplit(str(url))
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode(
+            [(k, REDACTED if is_secret_name(k) else redact_text(v)) for k, v in pairs],
+            safe="$:*,[]()",
+        )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact_headers(headers: Mapping[str, str] | httpx.Headers) -> dict[str, str]:
+    """Return a copy of the headers with every secret-named one masked."""
+    return {k: REDACTED if is_secret_name(k) else redact_text(v) for k, v in headers.items()}
+
+
+def redact_value(value: Any) -> Any:
+    """Redact a log value of any shape: mappings by key, sequences item by item, text by content."""
+    if isinstance(value, Mapping):
+        return redact_mapping(value)
+    if isinstance(value, httpx.URL):
+        return redact_url(value)
+    if isinstance(value, httpx.Headers):
+        return redact_headers(value)
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, BaseException):
+        return redact_text(f"{type(value).__name__}: {value}")
+    if isinstance(value, list | tuple | set | frozenset):
+        return type(value)(redact_value(v) for v in value) if not isinstance(value, set) else {
+            redact_value(v) for v in value
+        }
+    return value
+
+
+def redact_mapping(event: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a copy of a dict-shaped event with secret-named keys masked, recursively."""
+    return {
+        key: REDACTED if isinstance(key, str) and is_secret_name(key) else redact_value(value)
+        for key, value in event.items()
+    }
+
+
+def redact_processor(
+    logger: Any, method_name: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """Mask secrets in every structlog event before it is rendered."""
+    del logger, method_name  # structlog's processor signature; neither matters here
+    return redact_mapping(event_dict)
+
+
+def known_secret_count() -> int:
+    """Return how many secret values are registered (for diagnostics, never the values)."""
+    with _lock:
+        return len(_known_values)
+
+
+def forget_secrets(values: Iterable[str] | None = None) -> None:
+    """Forget registered values (all of them when ``values`` is None); for tests and rotation."""
+    with _lock:
+        if values is None:
+            _known_values.clear()
+        else:
+            _known_values.difference_update(values)

@@ -1,0 +1,166 @@
+"""Settings from an env file and the environment (pydantic-settings), validated at start-up.
+
+Everything is prefixed ``BRIDGE_``; tenants are nested with ``__``::
+
+    BRIDGE_DATABASE=/var/lib/dunning-bridge/state.sqlite3
+    BRIDGE_SCHEDULE=0 7 * * mon-fri
+    BRIDGE_TENANTS__KONTOR__SYSTEM=economic
+    BRIDGE_TENANTS__KONTOR__COUNTRY=DK
+    BRIDGE_TENANTS__KONTOR__MODE=review
+    BRIDGE_TENANTS__KONTOR__POLICY_FILE=/etc/dunning-bridge/kontor.toml
+
+Secrets never live here: they are read through the keyring (bridge/secrets.py).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bridge.domain import Mode
+from bridge.errors import ConfigError
+
+DEFAULT_ENV_FILE = Path("/etc/dunning-bridge/bridge.env")
+KNOWN_COUNTRIES = ("DK", "NO", "SE", "FI")
+
+
+class TenantSettings(BaseModel):
+    """One accounting agreement/company the bridge duns for."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    system: str = Field(description="connector key: economic, dinero, fortnox, tripletex")
+    country: str = Field(default="DK", description="whose law applies: DK, NO, SE, FI")
+    mode: Mode = Mode.REVIEW
+    policy_file: Path | None = None
+    base_url: str | None = None
+    enabled: bool = True
+    # Run against the connector's embedded sandbox (state kept in this file) instead of the
+    # vendor: for trials and the demo.
+    sandbox_state: Path | None = None
+    options: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in KNOWN_COUNTRIES:
+            raise ValueError(f"unknown country {value!r}; expected one of {', '.join(KNOWN_COUNTRIES)}")
+        return code
+
+    @field_validator("system")
+    @classmethod
+    def _lower_system(cls, value: str) -> str:
+        return value.strip().lower()
+
+    @field_validator("policy_file")
+    @classmethod
+    def _policy_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"policy file {value} does not exist")
+        return value
+
+
+class Settings(BaseSettings):
+    """The daemon's settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BRIDGE_",
+        env_nested_delimiter="__",
+        # Other variables may share the env file (systemd's EnvironmentFile, keyring's own);
+        # misspelt BRIDGE_ names are caught by _unknown_names instead.
+        extra="ignore",
+        frozen=True,
+    )
+
+    database: Path = Path("/var/lib/dunning-bridge/state.sqlite3")
+    schedule: str = Field(default="0 7 * * mon-fri", description="cron expression (5 fields)")
+    timezone: str = "Europe/Copenhagen"
+    log_format: Literal["json", "console"] = "json"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # Which keyring backend to use (a class path); empty = keyring's own choice.
+    keyring_backend: str = ""
+    max_parallel_tenants: int = Field(default=4, ge=1, le=64)
+    tenants: dict[str, TenantSettings] = Field(default_factory=dict)
+
+    @field_validator("schedule")
+    @classmethod
+    def _five_fields(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError(f"schedule {value!r} must be a cron expression with 5 fields")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # noqa: PLC0415
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    def tenant(self, name: str) -> TenantSettings:
+        """Return one tenant's settings or raise ConfigError naming the known ones."""
+        try:
+            return self.tenants[name]
+        except KeyError:
+            known = ", ".join(sorted(self.tenants)) or "none configured"
+            raise ConfigError(f"unknown tenant {name!r} (known: {known})") from None
+
+
+def env_file_path(explicit: Path | None) -> Path | None:
+    """Choose the env file: the explicit one, $BRIDGE_ENV_FILE, or the default if it exists."""
+    if explicit is not None:
+        return explicit
+    from_env = os.environ.get("BRIDGE_ENV_FILE")
+    if from_env:
+        return Path(from_env)
+    return DEFAULT_ENV_FILE if DEFAULT_ENV_FILE.is_file() else None
+
+
+def _unknown_names(path: Path | None) -> list[str]:
+    """List BRIDGE_ variables (env file and environment) that name no setting: likely typos."""
+    from dotenv import dotenv_values  # noqa: PLC0415
+
+    names = set(os.environ)
+    if path is not None:
+        names.update(dotenv_values(path))
+    fields = {name.upper() for name in Settings.model_fields}
+    unknown = []
+    for name in sorted(names):
+        if not name.upper().startswith("BRIDGE_") or name.upper() == "BRIDGE_ENV_FILE":
+            continue
+        top = name.upper().removeprefix("BRIDGE_").split("__", 1)[0]
+        if top not in fields:
+            unknown.append(name)
+    return unknown
+
+
+def load_settings(env_file: Path | None = None) -> Settings:
+    """Read and validate the settings; every problem becomes one clear ConfigError."""
+    path = env_file_path(env_file)
+    if path is not None and not path.is_file():
+        raise ConfigError(f"env file {path} does not exist")
+    try:
+        unknown = _unknown_names(path)
+    except (UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f"cannot read env file {path}: {exc}") from None
+    if unknown:
+        raise ConfigError(f"unknown setting(s) {', '.join(unknown)}; see docs/configuration.md")
+    try:
+        return Settings(_env_file=path)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        where = f" in {path}" if path else ""
+        raise ConfigError(f"invalid settings{where}: {problems}") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"cannot read env file {path}: {exc}") from None
