@@ -1,0 +1,88 @@
+"""The daemon starts from an env file, holds the database lock, and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bridge.daemon import run_all
+from bridge.settings import Settings, TenantSettings
+from bridge.store import open_store
+
+BIN = Path(sys.executable).parent / "dunning-bridge"
+
+
+def _env_file(tmp_path: Path) -> Path:
+    env = tmp_path / "bridge.env"
+    env.write_text(
+        f"BRIDGE_DATABASE={tmp_path}/state.sqlite3\n"
+        "BRIDGE_SCHEDULE=0 3 1 1 *\n"
+        "BRIDGE_LOG_FORMAT=json\n"
+        "BRIDGE_TENANTS__DEMO__SYSTEM=economic\n"
+        f"BRIDGE_TENANTS__DEMO__SANDBOX_STATE={tmp_path}/sandbox.json\n",
+        encoding="utf-8",
+    )
+    return env
+
+
+def _wait_for(proc: subprocess.Popen[str], needle: str, timeout: float = 20.0) -> str:
+    assert proc.stderr is not None
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        seen += line
+        if needle in line:
+            return seen
+        if proc.poll() is not None and not line:
+            break
+    raise AssertionError(f"{needle!r} not seen; stderr: {seen}")
+
+
+def test_sigterm_stops_the_daemon_cleanly(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_")}
+    proc = subprocess.Popen(
+        [str(BIN), "run", "--env-file", str(_env_file(tmp_path))],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+    )
+    try:
+        _wait_for(proc, "daemon.started")
+        # A second daemon on the same database is refused while the first holds the lock.
+        second = subprocess.run(
+            [str(BIN), "run", "--env-file", str(_env_file(tmp_path))],
+            capture_output=True, text=True, env=env, timeout=30, check=False,
+        )
+        assert second.returncode == 2
+        assert "daemon.locked" in second.stderr
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert proc.stderr is not None
+        assert "daemon.stopped" in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_run_all_isolates_tenants(tmp_path: Path) -> None:
+    """A tenant without secrets fails with a clear message; the sandbox tenant still runs."""
+    settings = Settings(
+        database=tmp_path / "state.sqlite3",
+        tenants={
+            "broken": TenantSettings(system="economic"),
+            "demo": TenantSettings(system="economic", sandbox_state=tmp_path / "sandbox.json"),
+        },
+    )
+    store = open_store(settings.database)
+    try:
+        outcomes = {o.tenant: o for o in run_all(settings, store, datetime.now(UTC))}
+    finally:
+        store.close()
+    assert outcomes["broken"].status == "error"
+    assert "dunning-bridge secrets set broken" in (outcomes["broken"].error or "")
+    assert outcomes["demo"].status == "ok", outcomes["demo"].error
+    assert outcomes["demo"].written

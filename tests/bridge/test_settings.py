@@ -1,0 +1,90 @@
+"""Settings from env files: valid files load, every kind of bad input gets one clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.domain import Mode
+from bridge.errors import ConfigError
+from bridge.settings import load_settings
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bridge.env"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_loads_tenants_nested_with_double_underscore(tmp_path: Path) -> None:
+    policy = tmp_path / "kontor.toml"
+    policy.write_text("", encoding="utf-8")
+    env = write(
+        tmp_path,
+        f"""# a comment
+BRIDGE_DATABASE={tmp_path}/state.sqlite3
+BRIDGE_SCHEDULE=30 6 * * mon-fri
+BRIDGE_TENANTS__KONTOR__SYSTEM=economic
+BRIDGE_TENANTS__KONTOR__COUNTRY=dk
+BRIDGE_TENANTS__KONTOR__MODE=autonomous
+BRIDGE_TENANTS__KONTOR__POLICY_FILE={policy}
+BRIDGE_TENANTS__KONTOR__OPTIONS__LAYOUT=19
+PYTHON_KEYRING_BACKEND=keyrings.alt.file.PlaintextKeyring
+""",
+    )
+    s = load_settings(env)
+    kontor = s.tenant("kontor")
+    assert kontor.system == "economic"
+    assert kontor.country == "DK"
+    assert kontor.mode is Mode.AUTONOMOUS
+    assert kontor.policy_file == policy
+    assert kontor.options == {"layout": "19"}
+    assert s.schedule == "30 6 * * mon-fri"
+
+
+def test_environment_overrides_and_env_file_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = write(tmp_path, "BRIDGE_TENANTS__A__SYSTEM=economic\n")
+    monkeypatch.setenv("BRIDGE_ENV_FILE", str(env))
+    monkeypatch.setenv("BRIDGE_LOG_LEVEL", "debug")
+    s = load_settings()
+    assert s.log_level == "debug"
+    assert "a" in s.tenants
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("BRIDGE_TENANTS__X__SYSTEM=economic\nBRIDGE_TENANTS__X__COUNTRY=XX\n", "unknown country 'XX'"),
+        ("BRIDGE_TENANTS__X__SYSTEM=economic\nBRIDGE_TENANTS__X__MODE=yolo\n", "tenants.x.mode"),
+        ("BRIDGE_TENANTS__X__SYSTEM=economic\nBRIDGE_TENANTS__X__MOOD=review\n", "tenants.x.mood"),
+        ("BRIDGE_TENANTS__X__COUNTRY=DK\n", "tenants.x.system"),
+        ("BRIDGE_SCHEDULE=daily\n", "5 fields"),
+        ("BRIDGE_TIMEZONE=Mars/Olympus\n", "unknown time zone"),
+        ("BRIDGE_DATABSE=/tmp/x\n", "BRIDGE_DATABSE"),
+        ("BRIDGE_MAX_PARALLEL_TENANTS=0\n", "max_parallel_tenants"),
+        ("BRIDGE_TENANTS__X__SYSTEM=economic\nBRIDGE_TENANTS__X__POLICY_FILE=/nope.toml\n", "does not exist"),
+    ],
+)
+def test_bad_env_file_gives_clear_error(tmp_path: Path, text: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, text))
+    assert fragment in str(info.value)
+
+
+def test_missing_env_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(tmp_path / "nope.env")
+
+
+def test_binary_env_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "bridge.env"
+    path.write_bytes(b"\xff\xfe\x00BRIDGE\x00")
+    with pytest.raises(ConfigError):
+        load_settings(path)
+
+
+def test_unknown_tenant_names_the_known_ones(tmp_path: Path) -> None:
+    s = load_settings(write(tmp_path, "BRIDGE_TENANTS__KONTOR__SYSTEM=economic\n"))
+    with pytest.raises(ConfigError, match="known: kontor"):
+        s.tenant("other")

@@ -1,0 +1,29 @@
+"""Shared fixtures: every test runs with an in-memory keyring and no BRIDGE_ settings leaking in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import keyring
+import pytest
+
+from bridge.secrets import MemoryKeyring
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Install a fresh in-memory keyring: tests never touch the OS keychain."""
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drop BRIDGE_* and credential variables from the environment of each test."""
+    for name in list(os.environ):
+        if name.startswith("BRIDGE_") or name == "CREDENTIALS_DIRECTORY":
+            monkeypatch.delenv(name, raising=False)
