@@ -91,6 +91,10 @@ class Sandbox(Protocol):
         """Persist the emulator's state (the demo keeps it between runs)."""
         ...
 
+    def accept_drafts(self) -> int:
+        """Do what the accountant does in review mode: book every draft we wrote; return how many."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class RateLimit:

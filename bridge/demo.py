@@ -6,19 +6,39 @@ second run shows the drafts already waiting for review and writes nothing new.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from rich.console import Console
 
+from bridge import registry
 from bridge.commands import _emit, outcome_dict, print_outcome
 from bridge.cycle import CycleOptions, run_tenant
 from bridge.logs import configure
 from bridge.present import rows_table
-from bridge.store import open_store
+from bridge.settings import TenantSettings
+from bridge.store import Store, open_store
 from bridge.workspace import DEMO_COMPANY, DEMO_TENANT, demo_settings
 
 console = Console(highlight=False)
+
+# Earlier cycles the first demo replays: about ten days apart, as the default Danish ladder.
+WARM_UP_DAYS = (33, 22, 11)
+
+
+def _warm_up(store: Store, tenant: TenantSettings, sandbox_file: Path, today: date) -> None:
+    """Replay earlier cycles, the accountant booking every draft, so today shows a ladder in progress."""
+    descriptor = registry.connector(tenant.system)
+    # Seed relative to the real today, then step the sandbox's clock back for each replay.
+    descriptor.sandbox(None, today).save(sandbox_file)
+    for days_ago in WARM_UP_DAYS:
+        day = today - timedelta(days=days_ago)
+        moment = datetime.combine(day, time(7), tzinfo=UTC)
+        run_tenant(store, DEMO_TENANT, tenant, CycleOptions(today=day, now=moment))
+        sandbox = descriptor.sandbox(sandbox_file, day)
+        sandbox.accept_drafts()
+        sandbox.save(sandbox_file)
+        # The next cycle reconciles the booked drafts and records them as issued.
 
 
 def run_demo(state: Path, today: date, *, as_json: bool = False) -> int:
@@ -27,10 +47,13 @@ def run_demo(state: Path, today: date, *, as_json: bool = False) -> int:
     state.mkdir(parents=True, exist_ok=True)
     settings = demo_settings(state)
     tenant = settings.tenants[DEMO_TENANT]
-    first = not (tenant.sandbox_state and tenant.sandbox_state.exists())
+    assert tenant.sandbox_state is not None
+    first = not tenant.sandbox_state.exists()
     store = open_store(settings.database)
     try:
         with store.exclusive("demo"):
+            if first:
+                _warm_up(store, tenant, tenant.sandbox_state, today)
             outcome = run_tenant(
                 store, DEMO_TENANT, tenant, CycleOptions(today=today, now=datetime.now(UTC))
             )
@@ -42,7 +65,9 @@ def run_demo(state: Path, today: date, *, as_json: bool = False) -> int:
         return 0 if outcome.status != "error" else 1
     console.rule(f"dunning-bridge demo: {DEMO_COMPANY} on e-conomic (sandbox), Danish law, {today}")
     console.print(
-        "First run: the sandbox was seeded with the demo company."
+        "First run: the sandbox was seeded with the demo company, and cycles "
+        f"{', '.join(str(d) for d in WARM_UP_DAYS)} days ago were replayed with the accountant "
+        "booking every draft, so today's plan shows a dunning ladder in progress."
         if first
         else "The sandbox and database from the earlier run were reused (make demo-reset starts over)."
     )

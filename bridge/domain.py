@@ -14,6 +14,9 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+# Classes with a field named ``date`` shadow the type in their own body; annotate with this.
+_Date = date
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -128,9 +131,9 @@ class StepRecord:
     status: StepStatus = StepStatus.ISSUED
     fee: Decimal = ZERO
     interest: Decimal = ZERO
-    interest_to: date | None = None
+    interest_to: _Date | None = None
     compensation: Decimal = ZERO
-    deadline: date | None = None
+    deadline: _Date | None = None
     source: str = "bridge"  # "bridge" or the vendor's name when the system sent it itself
     document: str | None = None
 
@@ -195,7 +198,7 @@ class Decision:
     fee: Decimal = ZERO
     interest: InterestCharge | None = None
     compensation: Decimal = ZERO
-    deadline: date | None = None
+    deadline: _Date | None = None
     channel: str = "system"
     legal_basis: tuple[str, ...] = ()
     explanation: str = ""
@@ -246,7 +249,7 @@ class Letter:
         return sum((d.total_charges for d in self.decisions), ZERO)
 
     @property
-    def deadline(self) -> date | None:
+    def deadline(self) -> _Date | None:
         """The latest deadline of the decisions in the letter."""
         deadlines = [d.deadline for d in self.decisions if d.deadline]
         return max(deadlines) if deadlines else None

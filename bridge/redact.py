@@ -20,22 +20,22 @@ REDACTED = "***"
 
 # Substrings that make a name secret: X-AppSecretToken, X-AgreementGrantToken, Authorization,
 # client_secret, refresh_token, api_key, password, Cookie, ...
-_SECRET_NAME = re.compile(
-    r"token|secret|passw|pwd|key|grant|authori[sz]ation|cookie|signature|credential|session",
-    re.IGNORECASE,
-)
+_NAME_WORDS = r"token|secret|passw|pwd|key|grant|authori[sz]ation|cookie|signature|credential"
+_SECRET_NAME = re.compile(_NAME_WORDS, re.IGNORECASE)
 # Names that match the pattern above but carry no secret; support needs to see them.
 _PUBLIC_NAMES = frozenset(
-    {"idempotency-key", "idempotency_key", "letter_key", "decision_key", "key", "monkey"}
+    {"idempotency-key", "idempotency_key", "letter_key", "decision_key", "key"}
 )
 # Shorter values are too likely to be ordinary words ("demo") to be scrubbed from free text.
 _MIN_VALUE_LENGTH = 8
 
-_NAME = r"[A-Za-z0-9_.\-]*(?:token|secret|passw|pwd|key|grant|authori[sz]ation|signature|credential)[A-Za-z0-9_.\-]*"
+_NAME = rf"[A-Za-z0-9_.\-]*(?:{_NAME_WORDS})[A-Za-z0-9_.\-]*"
 # "name=value" as in a query string or a form body.
 _ASSIGNMENT = re.compile(rf"(?i)(?P<name>{_NAME})=(?P<value>[^&\s#'\"]+)")
 # "Name: value" as in a header dump; "Bearer abc" counts as one value.
-_HEADER_LINE = re.compile(rf"(?i)(?P<name>{_NAME})(?P<sep>\s*:\s*)(?P<value>(?:Bearer\s+|Basic\s+)?[^\s,;'\"]+)")
+_HEADER_LINE = re.compile(
+    rf"(?i)(?P<name>{_NAME})(?P<sep>\s*:\s*)(?P<value>(?:Bearer\s+|Basic\s+)?[^\s,;'\"]+)"
+)
 
 _known_values: set[str] = set()
 _lock = threading.Lock()
@@ -104,10 +104,8 @@ def redact_value(value: Any) -> Any:
         return redact_text(value)
     if isinstance(value, BaseException):
         return redact_text(f"{type(value).__name__}: {value}")
-    if isinstance(value, list | tuple | set | frozenset):
-        return type(value)(redact_value(v) for v in value) if not isinstance(value, set) else {
-            redact_value(v) for v in value
-        }
+    if isinstance(value, list | tuple):
+        return [redact_value(v) for v in value]
     return value
 
 

@@ -1,3 +1,28 @@
-"""dunning-bridge."""
+"""Law packs per country: ``for_country("DK")`` returns Denmark's tables and rules."""
 
 from __future__ import annotations
+
+from policies.law import dk
+from policies.law.base import LawPack, RateUnavailable
+
+__all__ = ["SUPPORTED_COUNTRIES", "LawPack", "RateUnavailable", "UnknownCountry", "for_country"]
+
+_PACKS: dict[str, LawPack] = {"DK": dk.LAW}
+SUPPORTED_COUNTRIES: tuple[str, ...] = tuple(sorted(_PACKS))
+
+
+class UnknownCountry(ValueError):
+    """No law pack exists for the country asked for."""
+
+    def __init__(self, code: object) -> None:
+        self.code = code
+        supported = ", ".join(SUPPORTED_COUNTRIES)
+        super().__init__(f"unknown country {code!r}: law packs exist for {supported}")
+
+
+def for_country(code: str) -> LawPack:
+    """Return the law pack for an ISO country code (case-insensitive) or raise UnknownCountry."""
+    pack = _PACKS.get(code.strip().upper()) if isinstance(code, str) else None
+    if pack is None:
+        raise UnknownCountry(code)
+    return pack

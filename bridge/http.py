@@ -1,0 +1,319 @@
+"""The one place that builds HTTP clients, classifies vendor answers and reads JSON bodies.
+
+Layers, outermost last: transport (paced by bridge/ratelimit.py) -> auth (a connector's
+``httpx.Auth``) -> retry (bridge/retry.py) -> paginator (bridge/paging.py) -> typed methods in
+``connectors/<system>/client.py``. Keeping client construction here keeps a later move to
+another httpx-compatible library mechanical.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import weakref
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+import structlog
+
+from bridge import __version__
+from bridge.connector import RateLimit
+from bridge.errors import (
+    AuthError,
+    ConnectorError,
+    MalformedResponse,
+    NotFound,
+    RateLimited,
+    RejectedRequest,
+    Transient,
+)
+from bridge.ratelimit import RateLimitedTransport, limiter_for
+from bridge.redact import redact_text, redact_url
+
+DEFAULT_USER_AGENT = f"dunning-bridge/{__version__}"
+# Headers vendors use to name one request in their own logs, in the order we look for them.
+REQUEST_ID_HEADERS = ("x-request-id", "x-correlation-id", "request-id", "x-amzn-requestid")
+
+log = structlog.get_logger("bridge.http")
+
+
+# ---------------------------------------------------------------------------------------------
+# Request statistics: benchmarks and the cycle report count requests per tenant.
+
+
+@dataclass
+class RequestStats:
+    """Counts of the requests one client made (thread-safe)."""
+
+    total: int = 0
+    by_status: Counter[int] = field(default_factory=Counter)
+    by_method: Counter[str] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def record(self, method: str, status: int) -> None:
+        """Count one answered request."""
+        with self._lock:
+            self.total += 1
+            self.by_status[status] += 1
+            self.by_method[method] += 1
+
+
+_STATS: weakref.WeakKeyDictionary[httpx.Client, RequestStats] = weakref.WeakKeyDictionary()
+
+
+def stats_of(client: httpx.Client) -> RequestStats:
+    """Return the request counts of a client built by :func:`build_client`."""
+    return _STATS.setdefault(client, RequestStats())
+
+
+# ---------------------------------------------------------------------------------------------
+# Client construction.
+
+_STARTED = "bridge.started"
+
+
+def build_client(
+    *,
+    base_url: str,
+    auth: httpx.Auth | None,
+    transport: httpx.BaseTransport | None = None,
+    limits: Sequence[RateLimit] = (),
+    timeout: float = 30.0,
+    user_agent: str = DEFAULT_USER_AGENT,
+    limiter_key: str | None = None,
+) -> httpx.Client:
+    """Build an httpx client: paced transport, auth, timeouts, and a log line per request.
+
+    ``limiter_key`` shares one limiter between clients of the same vendor account, so a daily
+    budget holds across sessions in one process; None gives this client its own limiter.
+    """
+    inner = transport if transport is not None else httpx.HTTPTransport()
+    if limits:
+        limiter = limiter_for(limiter_key, limits)
+        inner = RateLimitedTransport(inner, limiter)
+    stats = RequestStats()
+
+    def on_request(request: httpx.Request) -> None:
+        request.extensions[_STARTED] = time.monotonic()
+
+    def on_response(response: httpx.Response) -> None:
+        request = response.request
+        started = request.extensions.get(_STARTED)
+        elapsed = time.monotonic() - started if isinstance(started, float) else None
+        stats.record(request.method, response.status_code)
+        log.debug(
+            "http.request",
+            method=request.method,
+            url=redact_url(request.url),
+            status=response.status_code,
+            elapsed_ms=round(elapsed * 1000, 1) if elapsed is not None else None,
+        )
+
+    client = httpx.Client(
+        base_url=base_url,
+        auth=auth,
+        transport=inner,
+        timeout=httpx.Timeout(timeout),
+        headers={"User-Agent": user_agent, "Accept": "application/json"},
+        event_hooks={"request": [on_request], "response": [on_response]},
+        follow_redirects=False,
+    )
+    _STATS[client] = stats
+    return client
+
+
+# ---------------------------------------------------------------------------------------------
+# Classification: one table from status to error class.
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRule:
+    """Statuses ``low``..``high`` (inclusive) become ``error`` with ``message``."""
+
+    low: int
+    high: int
+    error: type[ConnectorError]
+    message: str
+
+    def matches(self, status: int) -> bool:
+        """Tell whether this row covers ``status``."""
+        return self.low <= status <= self.high
+
+
+def rule(status: int | tuple[int, int], error: type[ConnectorError], message: str) -> StatusRule:
+    """Build a table row for one status or an inclusive ``(low, high)`` range."""
+    low, high = status if isinstance(status, tuple) else (status, status)
+    return StatusRule(low, high, error, message)
+
+
+@dataclass(frozen=True, slots=True)
+class VendorError:
+    """What a vendor's error body says: its own code, a message, its id for the request."""
+
+    code: str | None = None
+    message: str | None = None
+    request_id: str | None = None
+
+
+def generic_vendor_error(response: httpx.Response) -> VendorError:
+    """Read the common ``{"code"|"error", "message"}`` shapes of a JSON error body."""
+    try:
+        body = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return VendorError()
+    if not isinstance(body, dict):
+        return VendorError()
+    code = body.get("code") or body.get("errorCode") or body.get("error")
+    message = body.get("message") or body.get("error_description")
+    return VendorError(
+        code=str(code) if code is not None and not isinstance(code, dict) else None,
+        message=str(message) if isinstance(message, str) else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StatusTable:
+    """The status -> error-class table plus how to read the vendor's error body."""
+
+    rows: tuple[StatusRule, ...]
+    vendor_error: Callable[[httpx.Response], VendorError] = generic_vendor_error
+
+    def with_rows(self, *rows: StatusRule) -> StatusTable:
+        """Return a table whose ``rows`` are consulted before this table's own."""
+        return replace(self, rows=(*rows, *self.rows))
+
+    def with_reader(self, reader: Callable[[httpx.Response], VendorError]) -> StatusTable:
+        """Return a table that reads error bodies with ``reader``."""
+        return replace(self, vendor_error=reader)
+
+    def lookup(self, status: int) -> StatusRule | None:
+        """Return the first row covering ``status``."""
+        return next((r for r in self.rows if r.matches(status)), None)
+
+
+DEFAULT_TABLE = StatusTable(
+    rows=(
+        rule(401, AuthError, "the vendor refused our credentials"),
+        rule(403, AuthError, "the vendor denied access"),
+        rule(404, NotFound, "the vendor has no such resource"),
+        rule(408, Transient, "the vendor timed out waiting for our request"),
+        rule(429, RateLimited, "the vendor asked us to slow down"),
+        rule((400, 499), RejectedRequest, "the vendor rejected our request"),
+        rule((500, 599), Transient, "the vendor failed"),
+    )
+)
+
+
+def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Parse Retry-After as delta seconds or an HTTP date; None when absent or unreadable."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = Decimal(text)
+    except ArithmeticError:
+        pass
+    else:
+        return max(0.0, float(seconds)) if seconds.is_finite() else None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = now or datetime.now(UTC)
+    return max(0.0, (when - current).total_seconds())
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    """Return the vendor's id for this request from the response headers, if any."""
+    for name in REQUEST_ID_HEADERS:
+        value: str | None = response.headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def raise_for_vendor(response: httpx.Response, classify: StatusTable = DEFAULT_TABLE) -> None:
+    """Raise the error-tree class for a failed response; return quietly on success."""
+    status = response.status_code
+    if status < 400:
+        return
+    found = classify.lookup(status)
+    error = found.error if found else ConnectorError
+    message = found.message if found else "the vendor answered with an unexpected status"
+    vendor = classify.vendor_error(response) if response.content else VendorError()
+    if vendor.message:
+        message = f"{message}: {redact_text(vendor.message)}"
+    kwargs: dict[str, Any] = {
+        "status": status,
+        "vendor_code": redact_text(vendor.code) if vendor.code else None,
+        "request_id": vendor.request_id or request_id_of(response),
+        "url": redact_url(response.request.url),
+    }
+    if issubclass(error, RateLimited):
+        raise error(
+            message, retry_after=retry_after_seconds(response.headers.get("Retry-After")), **kwargs
+        )
+    raise error(message, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON in and out, with Decimal for every number that has a fraction.
+
+
+def parse_json(response: httpx.Response) -> Any:
+    """Decode a JSON body with exact decimals; raise MalformedResponse for anything else."""
+    url = redact_url(response.request.url)
+    try:
+        text = response.content.decode("utf-8-sig")
+        if not text.strip():
+            reason = "the body is empty"
+        else:
+            return json.loads(text, parse_float=Decimal)
+    except UnicodeDecodeError as exc:
+        reason = f"the body is not UTF-8 text (byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        truncated = exc.pos >= len(exc.doc.rstrip())
+        kind = "truncated JSON" if truncated else "not JSON"
+        reason = f"{kind}: {exc.msg} at character {exc.pos}"
+    content_type = response.headers.get("content-type", "no content type")
+    size = len(response.content)
+    raise MalformedResponse(
+        f"cannot read the vendor's answer ({reason}; {content_type}, {size} bytes)",
+        status=response.status_code,
+        request_id=request_id_of(response),
+        url=url,
+    )
+
+
+def dump_json(payload: Any) -> bytes:
+    """Encode a request body, writing Decimals as JSON numbers; floats are refused."""
+    return _encode(payload).encode("utf-8")
+
+
+def _encode(value: Any) -> str:
+    # A small encoder of our own: the standard one can only write Decimal through float.
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, float):
+        raise TypeError("refusing to send a float; use decimal.Decimal for amounts")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"cannot send the non-finite number {value}")
+        return format(value, "f")
+    if isinstance(value, int | str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        items = (f"{json.dumps(str(k), ensure_ascii=False)}:{_encode(v)}" for k, v in value.items())
+        return "{" + ",".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_encode(v) for v in value) + "]"
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")

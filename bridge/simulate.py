@@ -1,0 +1,460 @@
+"""Replay a scenario day by day through the policy engine: the simulation contract.
+
+``load_scenario`` reads and checks a scenario file; ``simulate`` replays ``start``..``end``,
+accepting every decision as issued on the day it is proposed, and returns one event per decision.
+docs/scenario.md describes the format; docs/scenario.schema.json is ``SCENARIO_SCHEMA`` below.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Final
+
+import jsonschema  # type: ignore[import-untyped]  # no stubs are installed
+
+from bridge.domain import (
+    ZERO,
+    Customer,
+    CustomerKind,
+    Decision,
+    Dispute,
+    Invoice,
+    Payment,
+    Snapshot,
+    StepRecord,
+    StepStatus,
+)
+from policies.engine import decide
+from policies.ladder import PolicyError, TenantPolicy
+from policies.law import LawPack, UnknownCountry, for_country
+
+__all__ = ["SCENARIO_SCHEMA", "ScenarioError", "load_scenario", "simulate"]
+
+# Long enough for any dunning story, short enough that a typo in a year cannot run for minutes.
+MAX_DAYS: Final[int] = 366 * 20
+
+_DATE_PATTERN: Final[str] = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_AMOUNT_PATTERN: Final[str] = "^[0-9]+(\\.[0-9]{1,2})?$"
+_COUNTRY_PATTERN: Final[str] = "^[A-Za-z]{2}$"
+_CURRENCY_PATTERN: Final[str] = "^[A-Z]{3}$"
+# What a failed pattern means, in words rather than a regular expression.
+_PATTERN_WORDS: Final[dict[str, str]] = {
+    _DATE_PATTERN: "a date written YYYY-MM-DD",
+    _AMOUNT_PATTERN: 'an amount such as "100.00" (not negative, at most two decimals)',
+    _COUNTRY_PATTERN: "a two-letter country code such as DK",
+    _CURRENCY_PATTERN: "a three-letter currency code such as DKK",
+}
+
+_DATE: Final[dict[str, Any]] = {"type": "string", "pattern": _DATE_PATTERN}
+_ID: Final[dict[str, Any]] = {
+    "anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}],
+}
+_AMOUNT: Final[dict[str, Any]] = {
+    "anyOf": [
+        {"type": "string", "pattern": _AMOUNT_PATTERN},
+        {"type": "number", "minimum": 0},
+    ],
+}
+
+SCENARIO_SCHEMA: Final[dict[str, Any]] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "dunning-bridge simulation scenario",
+    "description": "Days start..end replayed through the policy engine; extra keys are allowed.",
+    "type": "object",
+    "required": ["country", "start", "end", "customers", "invoices"],
+    "properties": {
+        "country": {"type": "string", "pattern": _COUNTRY_PATTERN},
+        "tenant": {"type": "string", "minLength": 1},
+        "start": {"$ref": "#/$defs/date"},
+        "end": {"$ref": "#/$defs/date"},
+        "policy": {"type": "object"},
+        "customers": {"type": "array", "items": {"$ref": "#/$defs/customer"}},
+        "invoices": {"type": "array", "items": {"$ref": "#/$defs/invoice"}},
+        "payments": {"type": "array", "items": {"$ref": "#/$defs/payment"}},
+        "disputes": {"type": "array", "items": {"$ref": "#/$defs/dispute"}},
+    },
+    "$defs": {
+        "date": _DATE,
+        "id": _ID,
+        "amount": _AMOUNT,
+        "customer": {
+            "type": "object",
+            "required": ["id", "type"],
+            "properties": {
+                "id": {"$ref": "#/$defs/id"},
+                "name": {"type": "string"},
+                "type": {"enum": ["business", "consumer"]},
+                "email": {"type": ["string", "null"]},
+                "language": {"type": ["string", "null"]},
+                "country": {"type": "string", "pattern": _COUNTRY_PATTERN},
+                "reminder_fee_agreed": {"type": "boolean"},
+                "paused_until": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
+                "barred": {"type": "boolean"},
+                "do_not_dun_reason": {"type": ["string", "null"]},
+            },
+        },
+        "invoice": {
+            "type": "object",
+            "required": ["id", "customer", "issue_date", "due_date", "amount"],
+            "properties": {
+                "id": {"$ref": "#/$defs/id"},
+                "number": {"$ref": "#/$defs/id"},
+                "customer": {"$ref": "#/$defs/id"},
+                "issue_date": {"$ref": "#/$defs/date"},
+                "due_date": {"$ref": "#/$defs/date"},
+                "currency": {"type": "string", "pattern": _CURRENCY_PATTERN},
+                "amount": {"$ref": "#/$defs/amount"},
+                "paused_until": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
+            },
+        },
+        "payment": {
+            "type": "object",
+            "required": ["invoice", "date", "amount"],
+            "properties": {
+                "invoice": {"$ref": "#/$defs/id"},
+                "date": {"$ref": "#/$defs/date"},
+                "amount": {"$ref": "#/$defs/amount"},
+            },
+        },
+        "dispute": {
+            "type": "object",
+            "required": ["invoice", "from"],
+            "properties": {
+                "invoice": {"$ref": "#/$defs/id"},
+                "from": {"$ref": "#/$defs/date"},
+                "to": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
+            },
+        },
+    },
+}
+
+_VALIDATOR = jsonschema.Draft202012Validator(SCENARIO_SCHEMA)
+
+
+class ScenarioError(ValueError):
+    """A scenario cannot be read or makes no sense; ``field`` names the place (JSON path)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scenario:
+    """A checked scenario in domain types."""
+
+    tenant: str
+    law: LawPack
+    policy: TenantPolicy
+    start: date
+    end: date
+    customers: dict[str, Customer]
+    invoices: tuple[Invoice, ...]
+    payments: tuple[Payment, ...]
+    disputes: tuple[Dispute, ...]
+
+
+def load_scenario(path: Path | str) -> dict[str, Any]:
+    """Read a scenario file and check it against the schema and the rules; return it as parsed."""
+    where = str(path)
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(where, f"cannot read the file ({exc.strerror})") from exc
+    try:
+        # Decimal keeps 10000.10 exact: money never passes through float.
+        data = json.loads(raw, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(
+            where, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from exc
+    if not isinstance(data, dict):
+        raise ScenarioError(where, "a scenario is a JSON object")
+    _parse(data)
+    return data
+
+
+def simulate(scenario: Mapping[str, Any]) -> dict[str, Any]:
+    """Replay the scenario and return ``{"events": [...]}``, one event per decision."""
+    model = _parse(scenario)
+    history: list[StepRecord] = []
+    events: list[dict[str, Any]] = []
+    day = model.start
+    while day <= model.end:
+        decisions = decide(day, _snapshot(model, day), history, model.law, model.policy)
+        for decision in decisions:
+            history.append(_record(decision))
+            events.append(_event(decision))
+        day += timedelta(days=1)
+    return {"events": events}
+
+
+def _snapshot(model: _Scenario, day: date) -> Snapshot:
+    """Show the accounting system as it stands at the end of ``day``."""
+    payments = tuple(p for p in model.payments if p.date <= day)
+    open_: list[Invoice] = []
+    settled: list[Invoice] = []
+    for invoice in model.invoices:
+        if invoice.issue_date > day:
+            continue
+        own = [p for p in payments if p.invoice_id == invoice.id]
+        outstanding = invoice.amount - sum((p.amount for p in own), ZERO)
+        if outstanding <= ZERO:
+            paid = max(p.date for p in own)
+            settled.append(_with(invoice, outstanding=outstanding, paid_date=paid))
+        else:
+            open_.append(_with(invoice, outstanding=outstanding, paid_date=None))
+    return Snapshot(
+        tenant=model.tenant,
+        fetched_at=datetime.combine(day, time(12, 0), tzinfo=UTC),
+        customers=model.customers,
+        invoices=tuple(open_),
+        payments=payments,
+        disputes=model.disputes,
+        settled=tuple(settled),
+    )
+
+
+def _with(invoice: Invoice, *, outstanding: Decimal, paid_date: date | None) -> Invoice:
+    """Copy an invoice with the day's outstanding amount."""
+    return Invoice(
+        id=invoice.id,
+        number=invoice.number,
+        customer_id=invoice.customer_id,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        currency=invoice.currency,
+        amount=invoice.amount,
+        outstanding=outstanding,
+        paused_until=invoice.paused_until,
+        paid_date=paid_date,
+    )
+
+
+def _record(decision: Decision) -> StepRecord:
+    """Accept a decision as issued the day it was proposed."""
+    return StepRecord(
+        invoice_id=decision.invoice_id,
+        action=decision.action,
+        step=decision.step,
+        date=decision.date,
+        status=StepStatus.ISSUED,
+        fee=decision.fee,
+        interest=decision.interest_amount,
+        interest_to=decision.interest.end if decision.interest else None,
+        compensation=decision.compensation,
+        deadline=decision.deadline,
+        document=decision.letter or decision.key,
+    )
+
+
+def _event(decision: Decision) -> dict[str, Any]:
+    """Render a decision with exactly the keys of the contract."""
+    charge = decision.interest
+    return {
+        "date": decision.date.isoformat(),
+        "invoice": decision.invoice_id,
+        "customer": decision.customer_id,
+        "action": decision.action.value,
+        "step": decision.step,
+        "fee": _amount(decision.fee),
+        "interest": _amount(decision.interest_amount),
+        "interest_from": charge.start.isoformat() if charge else None,
+        "interest_to": charge.end.isoformat() if charge else None,
+        "interest_rate": _rate(charge.rate) if charge else None,
+        "compensation": _amount(decision.compensation),
+        "currency": decision.currency,
+        "deadline": decision.deadline.isoformat() if decision.deadline else None,
+        "legal_basis": list(decision.legal_basis),
+        "explanation": decision.explanation,
+    }
+
+
+def _amount(value: Decimal) -> str:
+    """Two decimals, as a string."""
+    return f"{value:.2f}"
+
+
+def _rate(value: Decimal) -> str:
+    """A rate with at least two decimals (more only when the table has them)."""
+    return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else str(value)
+
+
+def _parse(data: Mapping[str, Any]) -> _Scenario:
+    """Check a scenario against the schema, then against the rules a schema cannot express."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError("", "a scenario is a JSON object")
+    error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(data))
+    if error is not None:
+        raise ScenarioError(_path(error.absolute_path) or "(root)", _message(error))
+    try:
+        law = for_country(data["country"])
+    except UnknownCountry as exc:
+        raise ScenarioError("country", str(exc)) from exc
+    start = _date("start", data["start"])
+    end = _date("end", data["end"])
+    if end < start:
+        raise ScenarioError("end", f"{end.isoformat()} is before start {start.isoformat()}")
+    if (end - start).days > MAX_DAYS:
+        raise ScenarioError("end", f"the scenario spans more than {MAX_DAYS} days")
+    try:
+        policy = TenantPolicy.from_mapping(data.get("policy") or {}, law.country, strict=False)
+    except PolicyError as exc:
+        raise ScenarioError(f"policy.{exc.key}", str(exc).split(": ", 1)[-1]) from exc
+    customers = _customers(data["customers"], law)
+    invoices = _invoices(data["invoices"], customers, law)
+    known = {i.id: i for i in invoices}
+    return _Scenario(
+        tenant=str(data.get("tenant", "scenario")),
+        law=law,
+        policy=policy,
+        start=start,
+        end=end,
+        customers=customers,
+        invoices=invoices,
+        payments=_payments(data.get("payments") or [], known),
+        disputes=_disputes(data.get("disputes") or [], known),
+    )
+
+
+def _customers(items: Sequence[Mapping[str, Any]], law: LawPack) -> dict[str, Customer]:
+    """Read the customers, each id once."""
+    customers: dict[str, Customer] = {}
+    for index, item in enumerate(items):
+        where = f"customers[{index}]"
+        cid = str(item["id"])
+        if cid in customers:
+            raise ScenarioError(f"{where}.id", f"duplicate customer id {cid!r}")
+        paused = item.get("paused_until")
+        customers[cid] = Customer(
+            id=cid,
+            name=str(item.get("name", cid)),
+            kind=CustomerKind(item["type"]),
+            country=str(item.get("country", law.country)).upper(),
+            email=item.get("email"),
+            language=item.get("language"),
+            reminder_fee_agreed=bool(item.get("reminder_fee_agreed", False)),
+            paused_until=_date(f"{where}.paused_until", paused) if paused else None,
+            barred=bool(item.get("barred", False)),
+            do_not_dun_reason=item.get("do_not_dun_reason"),
+        )
+    return customers
+
+
+def _invoices(
+    items: Sequence[Mapping[str, Any]], customers: Mapping[str, Customer], law: LawPack
+) -> tuple[Invoice, ...]:
+    """Read the invoices: known customer, due on or after issue, a positive amount."""
+    invoices: dict[str, Invoice] = {}
+    for index, item in enumerate(items):
+        where = f"invoices[{index}]"
+        iid = str(item["id"])
+        if iid in invoices:
+            raise ScenarioError(f"{where}.id", f"duplicate invoice id {iid!r}")
+        customer = str(item["customer"])
+        if customer not in customers:
+            raise ScenarioError(f"{where}.customer", f"unknown customer {customer!r}")
+        issued = _date(f"{where}.issue_date", item["issue_date"])
+        due = _date(f"{where}.due_date", item["due_date"])
+        if due < issued:
+            raise ScenarioError(f"{where}.due_date", "is before the issue date")
+        amount = _money(f"{where}.amount", item["amount"], positive=True)
+        paused = item.get("paused_until")
+        invoices[iid] = Invoice(
+            id=iid,
+            number=str(item.get("number", iid)),
+            customer_id=customer,
+            issue_date=issued,
+            due_date=due,
+            currency=str(item.get("currency", law.currency)),
+            amount=amount,
+            outstanding=amount,
+            paused_until=_date(f"{where}.paused_until", paused) if paused else None,
+        )
+    return tuple(invoices.values())
+
+
+def _payments(
+    items: Sequence[Mapping[str, Any]], invoices: Mapping[str, Invoice]
+) -> tuple[Payment, ...]:
+    """Read the payments; each names a known invoice and a positive amount."""
+    payments: list[Payment] = []
+    for index, item in enumerate(items):
+        where = f"payments[{index}]"
+        iid = str(item["invoice"])
+        if iid not in invoices:
+            raise ScenarioError(f"{where}.invoice", f"unknown invoice {iid!r}")
+        payments.append(
+            Payment(
+                invoice_id=iid,
+                date=_date(f"{where}.date", item["date"]),
+                amount=_money(f"{where}.amount", item["amount"], positive=True),
+            )
+        )
+    return tuple(sorted(payments, key=lambda p: (p.date, p.invoice_id)))
+
+
+def _disputes(
+    items: Sequence[Mapping[str, Any]], invoices: Mapping[str, Invoice]
+) -> tuple[Dispute, ...]:
+    """Read the disputes; ``to`` null means still open."""
+    disputes: list[Dispute] = []
+    for index, item in enumerate(items):
+        where = f"disputes[{index}]"
+        iid = str(item["invoice"])
+        if iid not in invoices:
+            raise ScenarioError(f"{where}.invoice", f"unknown invoice {iid!r}")
+        start = _date(f"{where}.from", item["from"])
+        end = _date(f"{where}.to", item["to"]) if item.get("to") else None
+        if end is not None and end < start:
+            raise ScenarioError(f"{where}.to", "is before from")
+        disputes.append(Dispute(invoice_id=iid, start=start, end=end))
+    return tuple(disputes)
+
+
+def _date(where: str, raw: Any) -> date:
+    """Parse an ISO date (YYYY-MM-DD) or name the field."""
+    if not isinstance(raw, str):
+        raise ScenarioError(where, f"not a date: {raw!r}")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ScenarioError(where, f"not a valid date: {raw!r}") from None
+
+
+def _money(where: str, raw: Any, *, positive: bool) -> Decimal:
+    """Parse an amount exactly (strings, integers or JSON decimals), never through float."""
+    if isinstance(raw, bool | float):
+        raise ScenarioError(where, f'write amounts as strings, e.g. "100.00", not {raw!r}')
+    try:
+        value = Decimal(raw)
+        exact = value.quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ScenarioError(where, f"not an amount: {raw!r}") from None
+    if value < 0 or (positive and value == 0):
+        raise ScenarioError(where, f"must be a positive amount, not {raw!r}")
+    if value != exact:
+        raise ScenarioError(where, f"at most two decimals, not {raw!r}")
+    return exact
+
+
+def _message(error: Any) -> str:
+    """Say what a schema error means; a failed pattern is named in words."""
+    if error.validator == "pattern" and error.validator_value in _PATTERN_WORDS:
+        return f"{error.instance!r} is not {_PATTERN_WORDS[error.validator_value]}"
+    if error.validator == "minimum" and error.schema.get("minimum") == 0:
+        return f"{error.instance!r} is negative: amounts are never negative"
+    return str(error.message)
+
+
+def _path(parts: Sequence[Any]) -> str:
+    """Render a JSON path as ``invoices[0].amount``."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

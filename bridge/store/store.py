@@ -1,0 +1,237 @@
+"""The state store: one SQLite connection behind one lock, and the API the cycle and CLI use.
+
+Each mutating call is one transaction that also appends its audit row, so the audit log and
+the state never disagree. Calls may come from several threads (the daemon runs tenants in a
+pool); they are serialised by the store's lock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from bridge.connector import Pending
+from bridge.domain import Dispute, Letter, StepRecord, StepStatus, WriteResult
+from bridge.errors import StoreError
+from bridge.store import audit, db, disputes, lock, outbox, runs, tenants
+from bridge.store.audit import AuditRow
+from bridge.store.outbox import OutboxLetter
+from bridge.store.runs import RunRow
+from bridge.store.tenants import TenantRow
+
+
+class Store:
+    """The bridge's durable state: runs, cursors, the outbox, disputes and the audit log."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self._conn: sqlite3.Connection | None = conn
+        self._path = path
+        self._lock = threading.RLock()
+
+    @property
+    def path(self) -> str:
+        """The database file (or ":memory:")."""
+        return self._path
+
+    def close(self) -> None:
+        """Close the connection; later calls raise StoreError. Closing twice is harmless."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self._conn is None:
+                raise StoreError("the store is closed")
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise StoreError(f"state database error: {exc}") from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self._conn is None:
+                raise StoreError("the store is closed")
+            with db.transaction(self._conn) as conn:
+                yield conn
+
+    @contextmanager
+    def exclusive(self, owner: str) -> Iterator[None]:
+        """Hold the database for this process, or raise StoreLocked naming the holder."""
+        if self._path == db.MEMORY:
+            # Nobody else can reach an in-memory database.
+            yield
+            return
+        with lock.hold(self._path, owner):
+            yield
+
+    # runs
+
+    def start_run(self, tenant: str, *, dry_run: bool, started_at: datetime) -> int:
+        """Record the start of a cycle run and return its id."""
+        with self._write() as conn:
+            return runs.start(conn, tenant, dry_run=dry_run, started_at=started_at)
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        status: str,
+        finished_at: datetime,
+        summary: Mapping[str, Any],
+        error: str | None = None,
+    ) -> None:
+        """Record how a run ended."""
+        with self._write() as conn:
+            runs.finish(
+                conn, run_id, status=status, finished_at=finished_at, summary=summary, error=error
+            )
+
+    def runs(self, tenant: str | None = None, limit: int = 20) -> list[RunRow]:
+        """Return recent runs, newest first."""
+        with self._read() as conn:
+            return runs.recent(conn, tenant, limit)
+
+    # cursors
+
+    def cursor(self, tenant: str, name: str) -> str | None:
+        """Return an incremental-sync cursor, None when never set."""
+        with self._read() as conn:
+            return tenants.cursor(conn, tenant, name)
+
+    def set_cursor(self, tenant: str, name: str, value: str) -> None:
+        """Set an incremental-sync cursor."""
+        with self._write() as conn:
+            tenants.set_cursor(conn, tenant, name, value, datetime.now(UTC))
+
+    # outbox
+
+    def intend(self, letter: Letter, text: str, *, at: datetime) -> bool:
+        """Claim the letter's decisions before writing it; False when any is already claimed."""
+        with self._write() as conn:
+            return outbox.intend(conn, letter, text, at)
+
+    def done(self, letter_key: str, result: WriteResult, *, at: datetime) -> None:
+        """Record the vendor's answer for an intended letter (pending draft or issued)."""
+        with self._write() as conn:
+            outbox.done(conn, letter_key, result, at)
+
+    def cancel(self, letter_key: str, reason: str, *, at: datetime) -> None:
+        """Give up an intended letter that was not written; its decisions are freed."""
+        with self._write() as conn:
+            outbox.cancel(conn, letter_key, reason, at)
+
+    def unresolved(self, tenant: str) -> list[OutboxLetter]:
+        """Return intended letters whose outcome is unknown, oldest first."""
+        with self._read() as conn:
+            return outbox.unresolved(conn, tenant)
+
+    def pending(self, tenant: str) -> list[Pending]:
+        """Return drafts waiting for the accountant, oldest first."""
+        with self._read() as conn:
+            return outbox.pending(conn, tenant)
+
+    def settle(
+        self, letter_key: str, status: StepStatus, *, at: datetime, document: str | None = None
+    ) -> None:
+        """Reconcile a pending letter to issued or rejected (repeating a settle is harmless)."""
+        with self._write() as conn:
+            outbox.settle(conn, letter_key, status, at, document)
+
+    def history(self, tenant: str, invoice_id: str | None = None) -> list[StepRecord]:
+        """Return the steps of every letter not cancelled, one per decision, by date."""
+        with self._read() as conn:
+            return outbox.history(conn, tenant, invoice_id)
+
+    def letter(self, letter_key: str) -> OutboxLetter | None:
+        """Return the newest outbox row for a letter key."""
+        with self._read() as conn:
+            return outbox.find(conn, letter_key)
+
+    def letters(
+        self,
+        tenant: str | None = None,
+        *,
+        states: Collection[str] | None = None,
+        limit: int | None = None,
+    ) -> list[OutboxLetter]:
+        """Return outbox letters newest first, optionally by tenant and state."""
+        with self._read() as conn:
+            return outbox.listing(conn, tenant, states, limit)
+
+    # disputes
+
+    def set_dispute(
+        self,
+        tenant: str,
+        invoice_id: str,
+        *,
+        start: date,
+        end: date | None,
+        note: str,
+        at: datetime,
+    ) -> None:
+        """Record a dispute period, or update (e.g. end) the one that began on ``start``."""
+        with self._write() as conn:
+            disputes.set_dispute(conn, tenant, invoice_id, start=start, end=end, note=note, at=at)
+
+    def disputes(self, tenant: str) -> list[Dispute]:
+        """Return the tenant's dispute periods."""
+        with self._read() as conn:
+            return disputes.disputes(conn, tenant)
+
+    # audit
+
+    def audit(self, tenant: str, event: str, *, at: datetime, **data: Any) -> None:
+        """Append an audit entry; values under secret-looking names are masked."""
+        with self._write() as conn:
+            audit.write(conn, tenant, event, at, data)
+
+    def audit_log(self, tenant: str | None = None, limit: int = 100) -> list[AuditRow]:
+        """Return audit entries, newest first."""
+        with self._read() as conn:
+            return audit.read(conn, tenant, limit)
+
+    # tenants
+
+    def touch_tenant(self, tenant: str, system: str, country: str, *, at: datetime) -> None:
+        """Record that a cycle ran for the tenant."""
+        with self._write() as conn:
+            tenants.touch(conn, tenant, system, country, at)
+
+    def tenants(self) -> list[TenantRow]:
+        """Return every tenant seen, by name."""
+        with self._read() as conn:
+            return tenants.all_tenants(conn)
+
+
+def open_store(path: str | Path) -> Store:
+    """Open the state database (creating the file and its folder) and bring its schema up."""
+    target = str(path)
+    conn = db.connect(target)
+    try:
+        db.migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return Store(conn, target)

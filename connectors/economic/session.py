@@ -1,0 +1,416 @@
+"""One tenant's e-conomic session: read a snapshot, re-check, write letters, read them back.
+
+Request budget of one fetch (pages of 1,000): unpaid invoices, paid invoices of the last 400
+days, accounting years, ledger entries of the current and previous year (payments and
+e-conomic's own reminders in one filtered walk each), and customers. Nothing is read per
+invoice. Customers: all of them on the first run; afterwards those changed since the last
+fetch (``lastUpdated``) plus, by number, every customer an open or settled invoice names that
+the changed set does not hold. So the snapshot always carries each customer it needs, fresh,
+at a fraction of a full read.
+
+A page that fails fails the fetch: the tenant decides nothing from a partial view. An item
+that cannot be read is skipped and logged: one bad invoice never stops the others.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
+
+import structlog
+
+from bridge.connector import Pending, RateLimit, TenantContext
+from bridge.domain import (
+    ActionKind,
+    Customer,
+    Invoice,
+    Letter,
+    Mode,
+    Payment,
+    Snapshot,
+    StepRecord,
+    StepStatus,
+    WriteResult,
+)
+from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest, Transient
+from bridge.http import build_client, stats_of
+from bridge.retry import RetryPolicy
+from connectors.economic import mapping, writer
+from connectors.economic.auth import EconomicAuth
+from connectors.economic.client import (
+    BASE_URL,
+    RATE_LIMITS,
+    RETRY_POLICY,
+    EconomicClient,
+    status_table,
+)
+
+log = structlog.get_logger("connectors.economic")
+
+T = TypeVar("T")
+
+DEFAULT_PRE_DUE_DAYS = 5
+SETTLED_LOOKBACK = timedelta(days=400)
+# Our clock and e-conomic's may disagree a little; read customers changed a bit before the cursor.
+CLOCK_SKEW = timedelta(minutes=10)
+# Letters that are proposals for a human even in autonomous mode: never booked by us.
+_PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER})
+
+
+class EconomicSession:
+    """bridge.connector.Session for one e-conomic agreement."""
+
+    def __init__(
+        self,
+        ctx: TenantContext,
+        *,
+        limits: Sequence[RateLimit] = (),
+        policy: RetryPolicy = RETRY_POLICY,
+        timeout: float = 30.0,
+    ) -> None:
+        self.ctx = ctx
+        self.http = build_client(
+            base_url=ctx.base_url or BASE_URL,
+            auth=EconomicAuth(ctx.secrets),
+            transport=ctx.transport,
+            limits=limits,
+            timeout=timeout,
+            limiter_key=f"economic:{ctx.tenant}",
+        )
+        self.client = EconomicClient(self.http, table=status_table(ctx.tenant), policy=policy)
+        pre_due = _int_option(ctx.options, "pre_due_days")
+        self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
+        self.skipped: list[str] = []  # what the last fetch could not read, for the report
+        self._open: dict[str, Invoice] = {}
+        self._settled: dict[str, Invoice] = {}
+        self._customers: dict[str, Customer] = {}
+        self._raw_customers: dict[str, Mapping[str, Any]] = {}
+        self._draft_settings: writer.DraftSettings | None = None
+
+    @property
+    def request_count(self) -> int:
+        """How many requests this session has sent."""
+        return stats_of(self.http).total
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def fetch(self, today: date, since: datetime | None) -> Snapshot:
+        """Read customers, open invoices, payments and e-conomic's own reminders."""
+        self.skipped = []
+        horizon = today + timedelta(days=self.pre_due_days)
+        unpaid = self._each(self.client.unpaid_invoices(), mapping.invoice, "unpaid invoice")
+        open_ = [i for i in unpaid if i.outstanding > 0 and i.due_date <= horizon]
+        payments, steps = self._ledger(today)
+        paid = self._each(
+            self.client.paid_invoices(issued_from=today - SETTLED_LOOKBACK),
+            mapping.invoice,
+            "paid invoice",
+        )
+        settled = _settled_late(paid, payments)
+        customers = self._read_customers({i.customer_id for i in (*open_, *settled)}, since)
+        open_ = self._with_customer(open_, customers)
+        settled = self._with_customer(settled, customers)
+        wanted = {i.id for i in (*open_, *settled)}
+        self._open = {i.id: i for i in open_}
+        self._settled = {i.id: i for i in settled}
+        self._customers = customers
+        return Snapshot(
+            tenant=self.ctx.tenant,
+            fetched_at=datetime.now(UTC),
+            customers=customers,
+            invoices=tuple(sorted(open_, key=lambda i: (i.due_date, i.id))),
+            payments=tuple(p for p in payments if p.invoice_id in wanted),
+            steps=tuple(s for s in steps if s.invoice_id in wanted),
+            settled=tuple(sorted(settled, key=lambda i: (i.due_date, i.id))),
+        )
+
+    def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
+        """Map every item; skip (and log) the ones that cannot be read, never a failed page."""
+        out: list[T] = []
+        for item in items:  # a page that fails raises here, outside the try
+            try:
+                out.append(read(item))
+            except MalformedResponse as exc:
+                self._skip(f"{what} skipped: {exc}")
+        return out
+
+    def _skip(self, reason: str) -> None:
+        self.skipped.append(reason)
+        log.warning("economic.item_skipped", tenant=self.ctx.tenant, reason=reason)
+
+    def _ledger(self, today: date) -> tuple[list[Payment], list[StepRecord]]:
+        """Payments and e-conomic's reminders of the current and the previous accounting year."""
+        years = self._each(self.client.accounting_years(), mapping.accounting_year, "year")
+        entries: list[Any] = []
+        for name, _, _, link in _current_and_previous(years, today):
+            entries.extend(
+                self.client.entries(
+                    name, types=(mapping.ENTRY_PAYMENT, mapping.ENTRY_REMINDER), link=link
+                )
+            )
+        payments = self._each(
+            (e for e in entries if mapping.entry_type(e) == mapping.ENTRY_PAYMENT),
+            mapping.payment,
+            "payment",
+        )
+        reminders = self._each(
+            (e for e in entries if mapping.entry_type(e) == mapping.ENTRY_REMINDER),
+            mapping.reminder,
+            "reminder",
+        )
+        return [p for p in payments if p is not None], mapping.reminder_steps(reminders)
+
+    def _read_customers(self, needed: set[str], since: datetime | None) -> dict[str, Customer]:
+        """Read all customers, or those changed since ``since`` plus those still missing."""
+        read = self._customer_reader()
+        if since is not None:
+            since = (since if since.tzinfo else since.replace(tzinfo=UTC)) - CLOCK_SKEW
+        raw = list(self.client.customers(updated_after=since))
+        missing = needed - {str(_safe_number(c)) for c in raw}
+        if since is not None and missing:
+            numbers = [int(n) for n in missing if n.isdigit()]
+            raw.extend(self.client.customers_numbered(numbers) if numbers else [])
+        customers: dict[str, Customer] = {}
+        for customer, source in self._each(raw, lambda obj: (read(obj), obj), "customer"):
+            customers[customer.id] = customer
+            self._raw_customers[customer.id] = source
+        return customers
+
+    def _customer_reader(self) -> Callable[[Any], Customer]:
+        options, country = self.ctx.options, self.ctx.country
+
+        def read(obj: Any) -> Customer:
+            return mapping.customer(obj, options=options, default_country=country)
+
+        return read
+
+    def _with_customer(
+        self, invoices: list[Invoice], customers: Mapping[str, Customer]
+    ) -> list[Invoice]:
+        """Drop invoices whose customer could not be read: nobody to write to."""
+        kept = []
+        for invoice in invoices:
+            if invoice.customer_id in customers:
+                kept.append(invoice)
+            else:
+                self._skip(
+                    f"invoice {invoice.number} skipped: its customer {invoice.customer_id} "
+                    "could not be read"
+                )
+        return kept
+
+    # -- just before a write -------------------------------------------------------------------
+
+    def recheck(self, invoice_ids: Sequence[str]) -> dict[str, str | None]:
+        """Re-read the invoices with one call per customer; say why a letter should not go."""
+        result: dict[str, str | None] = {}
+        by_customer: dict[int, list[Invoice]] = defaultdict(list)
+        for invoice_id in invoice_ids:
+            if invoice_id in self._settled:
+                result[invoice_id] = None  # already paid: an interest note is about that
+                continue
+            known = self._open.get(invoice_id) or self._read_invoice(invoice_id)
+            if known is None:
+                result[invoice_id] = "not found in e-conomic"
+                continue
+            by_customer[int(known.customer_id)].append(known)
+        for customer, invoices in by_customer.items():
+            current = {
+                i.id: i
+                for i in self._each(
+                    self.client.unpaid_invoices(customer=customer), mapping.invoice, "invoice"
+                )
+            }
+            for before in invoices:
+                result[before.id] = _change(before, current.get(before.id))
+        return result
+
+    def _read_invoice(self, invoice_id: str) -> Invoice | None:
+        if not invoice_id.isdigit():
+            return None
+        try:
+            return mapping.invoice(self.client.booked_invoice(int(invoice_id)))
+        except NotFound:
+            return None
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def find(self, letter_key: str) -> WriteResult | None:
+        """Find the draft, or the booked invoice, that carries ``letter_key``."""
+        for obj in self.client.drafts(reference=letter_key):
+            if mapping.reference(obj) == letter_key:
+                number = mapping.draft_number(obj)
+                return WriteResult(letter_key, str(number), StepStatus.PENDING, f"draft {number}")
+        return self._booked(letter_key)
+
+    def _booked(self, letter_key: str) -> WriteResult | None:
+        for obj in self.client.booked_invoices(reference=letter_key):
+            if mapping.reference(obj) == letter_key:
+                number = mapping.invoice_number(obj)
+                return WriteResult(
+                    letter_key, str(number), StepStatus.ISSUED, f"booked as invoice {number}"
+                )
+        return None
+
+    def apply(self, letter: Letter, text: str) -> WriteResult:
+        """Create the draft; in autonomous mode also book and send it."""
+        customer = self._raw_customers.get(letter.customer_id)
+        if customer is None:
+            customer = self.client.customer(int(letter.customer_id))
+        lang = self._language(letter.customer_id)
+        try:
+            body = writer.draft_body(
+                letter,
+                text,
+                customer=customer,
+                settings=self._settings(),
+                invoices={**self._open, **self._settled},
+                lang=lang,
+            )
+        except writer.LetterTooLong as exc:
+            raise RejectedRequest(f"letter {letter.key}: {exc}") from None
+        draft = mapping.draft_number(self.client.create_draft(body, idempotency_key=letter.key))
+        if self.ctx.mode is not Mode.AUTONOMOUS or letter.action in _PROPOSALS:
+            return WriteResult(
+                letter.key, str(draft), StepStatus.PENDING, f"draft {draft} for review"
+            )
+        send_by, how = writer.send_by(customer)
+        try:
+            booked = self.client.book(draft, send_by=send_by, idempotency_key=f"{letter.key}-book")
+        except (RejectedRequest, Transient) as exc:
+            # The draft exists either way; reconcile tells later whether the booking went through.
+            return WriteResult(
+                letter.key,
+                str(draft),
+                StepStatus.PENDING,
+                f"draft {draft} created; booking failed, left for review: {exc}",
+            )
+        number = mapping.invoice_number(booked)
+        return WriteResult(
+            letter.key, str(number), StepStatus.ISSUED, f"booked as invoice {number}, {how}"
+        )
+
+    def _language(self, customer_id: str) -> str:
+        """The language of the draft's lines: the customer's, else the tenant's, else Danish."""
+        known = self._customers.get(customer_id)
+        for candidate in (known.language if known else None, self.ctx.options.get("language")):
+            if candidate in writer.LANGUAGES:
+                return candidate
+        return "da"
+
+    def _settings(self) -> writer.DraftSettings:
+        """The layout, payment terms and products drafts use: options, else e-conomic's first."""
+        if self._draft_settings is not None:
+            return self._draft_settings
+        options = self.ctx.options
+        layout = _int_option(options, "layout")
+        if layout is None:
+            first = next(iter(self.client.layouts()), None)
+            if first is None:
+                raise ConfigError("e-conomic has no invoice layout; set the tenant option 'layout'")
+            layout = mapping.layout_number(first)
+        terms = [mapping.payment_terms(t) for t in self.client.payment_terms()]
+        wanted = _int_option(options, "payment_terms")
+        chosen = _choose_terms(terms, wanted)
+        fee = options.get("fee_product", "RYK")
+        self._draft_settings = writer.DraftSettings(
+            layout=layout,
+            payment_terms=chosen[0],
+            payment_terms_type=chosen[1],
+            fee_product=fee,
+            info_product=options.get("info_product", fee),
+            interest_product=options.get("interest_product", "RENTE"),
+            compensation_product=options.get("compensation_product", "KOMP"),
+        )
+        return self._draft_settings
+
+    def reconcile(self, pending: Sequence[Pending]) -> Iterator[WriteResult]:
+        """Still a draft -> pending; booked with our key -> issued; gone -> rejected."""
+        if not pending:
+            return
+        drafts = self._each(
+            self.client.drafts(), lambda o: (mapping.draft_number(o), mapping.reference(o)), "draft"
+        )
+        by_key = {key: number for number, key in drafts if key}
+        unlabelled = {number for number, key in drafts if not key}
+        for item in pending:
+            draft = by_key.get(item.letter_key)
+            if draft is None and item.document.isdigit() and int(item.document) in unlabelled:
+                # A draft the accountant kept but whose reference was cleared is still ours.
+                draft = int(item.document)
+            if draft is not None:
+                yield WriteResult(item.letter_key, str(draft), StepStatus.PENDING, f"draft {draft}")
+                continue
+            booked = self._booked(item.letter_key)
+            yield booked or WriteResult(
+                item.letter_key,
+                item.document,
+                StepStatus.REJECTED,
+                f"draft {item.document} was deleted without being booked",
+            )
+
+    def close(self) -> None:
+        """Release the HTTP client."""
+        self.http.close()
+
+
+def _safe_number(obj: Any) -> int | None:
+    try:
+        return mapping.customer_number(obj)
+    except MalformedResponse:
+        return None
+
+
+def _change(before: Invoice, now: Invoice | None) -> str | None:
+    """Say why a letter about ``before`` should not go, given the invoice as it is ``now``."""
+    if now is None or now.outstanding <= 0:
+        return "paid"
+    if now.outstanding < before.outstanding:
+        return f"payment arrived (remainder {before.outstanding} -> {now.outstanding})"
+    return None
+
+
+def _settled_late(paid: Iterable[Invoice], payments: Iterable[Payment]) -> list[Invoice]:
+    """Paid invoices whose last payment came after the due date, with that date."""
+    last: dict[str, date] = {}
+    for p in payments:
+        last[p.invoice_id] = max(p.date, last.get(p.invoice_id, p.date))
+    return [
+        replace(i, paid_date=last[i.id]) for i in paid if i.id in last and last[i.id] > i.due_date
+    ]
+
+
+def _current_and_previous(
+    years: Iterable[tuple[str, date, date, str | None]], today: date
+) -> list[tuple[str, date, date, str | None]]:
+    """The accounting year that holds ``today`` (else the latest begun) and the one before."""
+    begun = sorted((y for y in years if y[1] <= today), key=lambda y: y[1])
+    return begun[-2:]
+
+
+def _choose_terms(
+    terms: list[tuple[int, str | None]], wanted: int | None
+) -> tuple[int, str | None]:
+    if wanted is not None:
+        return next((t for t in terms if t[0] == wanted), (wanted, None))
+    if not terms:
+        raise ConfigError("e-conomic has no payment terms; set the tenant option 'payment_terms'")
+    return next((t for t in terms if t[1] == "net"), terms[0])
+
+
+def _int_option(options: Mapping[str, str], name: str) -> int | None:
+    value = options.get(name)
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"tenant option {name!r} must be a whole number, not {value!r}") from None
+
+
+def open_session(ctx: TenantContext) -> EconomicSession:
+    """Open a session; a sandbox transport is not paced (it is in-process), the vendor is."""
+    return EconomicSession(ctx, limits=RATE_LIMITS if ctx.transport is None else ())

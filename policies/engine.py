@@ -1,0 +1,635 @@
+"""``decide()``: the lawful next step per invoice, a pure function of snapshot, history and policy.
+
+No I/O and no clock: the same input gives the same decisions in the same order. The law pack
+caps what the tenant policy asks for; every amount comes with the sentence and the statute that
+set it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from bridge.domain import (
+    ZERO,
+    ActionKind,
+    Customer,
+    Decision,
+    InterestCharge,
+    Invoice,
+    Payment,
+    Snapshot,
+    StepRecord,
+    StepStatus,
+    idempotency_key,
+    letter_key,
+)
+from policies import text
+from policies.history import StepHistory, day_after
+from policies.interest import accrue, first_interest_day, principal_of
+from policies.ladder import TenantPolicy
+from policies.law.base import LawPack
+from policies.letters import decision_order, letters
+from policies.rules import Amount, Deadline, compensation, deadline, interest_note, reminder_fee
+from policies.steps import LETTER_ACTIONS, LadderStep
+
+__all__ = ["blocked", "decide", "letters"]
+
+_ACTION_WORDS = {
+    ActionKind.PRE_DUE_NOTICE: "pre-due notice",
+    ActionKind.REMINDER: "reminder",
+    ActionKind.COLLECTION_WARNING: "collection warning",
+    ActionKind.HANDOVER: "hand-over to collection",
+    ActionKind.INTEREST_INVOICE: "interest invoice",
+    ActionKind.CREDIT_HOLD: "credit hold",
+}
+
+
+@dataclass
+class _Draft:
+    """A decision before letters are formed (the fee is settled per letter)."""
+
+    invoice: Invoice
+    customer: Customer
+    action: ActionKind
+    step: int
+    headline: str
+    fee: Amount = field(default_factory=lambda: Amount(ZERO))
+    interest: InterestCharge | None = None
+    interest_note: str = ""
+    compensation: Amount = field(default_factory=lambda: Amount(ZERO))
+    deadline: Deadline | None = None
+    timing: str = ""  # why the step is due today
+    tail: list[str] = field(default_factory=list)  # closing remarks after the amounts
+    basis: list[str] = field(default_factory=list)
+    summary: bool = False  # list the whole claim (a § 10 warning and a hand-over must)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rung:
+    """The ladder step an invoice has reached, and the day it falls due."""
+
+    number: int  # 1-based
+    step: LadderStep
+    last: StepRecord | None  # the step before it, if any
+    due_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One call of decide(): its inputs and the history index built from them."""
+
+    today: date
+    snapshot: Snapshot
+    law: LawPack
+    policy: TenantPolicy
+    history: StepHistory
+    payments: Mapping[str, tuple[Payment, ...]]  # per invoice, so large tenants stay linear
+
+    def disputed(self, invoice_id: str) -> bool:
+        """Tell whether a dispute covers today."""
+        return any(
+            d.invoice_id == invoice_id and d.covers(self.today) for d in self.snapshot.disputes
+        )
+
+
+def decide(
+    today: date,
+    snapshot: Snapshot,
+    history: Sequence[StepRecord],
+    law: LawPack,
+    policy: TenantPolicy,
+) -> list[Decision]:
+    """Return the next lawful step for every invoice that needs one, sorted by customer, invoice.
+
+    ``history`` is our store's records; the vendor's own reminders in ``snapshot.steps`` are
+    added here (exact duplicates are dropped, so passing them in ``history`` too is harmless).
+    """
+    payments: dict[str, list[Payment]] = defaultdict(list)
+    for payment in snapshot.payments:
+        payments[payment.invoice_id].append(payment)
+    run = _Run(
+        today,
+        snapshot,
+        law,
+        policy,
+        StepHistory.build(history, snapshot),
+        {key: tuple(value) for key, value in payments.items()},
+    )
+    open_invoices, paid_invoices = _split(snapshot)
+    drafts: list[_Draft] = []
+    for invoice in open_invoices:
+        customer = _dunnable(run, invoice)
+        if customer is None or invoice.outstanding < policy.minimum_outstanding:
+            continue
+        draft = _pre_due(run, invoice, customer) or _ladder(run, invoice, customer)
+        if draft is not None:
+            drafts.append(draft)
+    for invoice in paid_invoices:
+        customer = _dunnable(run, invoice)
+        if customer is not None:
+            draft = _interest_invoice(run, invoice, customer)
+            if draft is not None:
+                drafts.append(draft)
+    drafts.extend(_credit_holds(run, open_invoices, drafts))
+    return sorted(_finish(run, drafts), key=decision_order)
+
+
+def blocked(
+    snapshot: Snapshot, today: date, history: Sequence[StepRecord] = ()
+) -> list[tuple[str, str]]:
+    """Say why invoices get no decision today for reasons outside the ladder's timing.
+
+    Covers unknown, barred, do-not-dun and paused customers, paused and disputed invoices, and
+    (given the history) steps still waiting for the accountant.
+    """
+    index = StepHistory.build(history, snapshot)
+    open_invoices, paid_invoices = _split(snapshot)
+    reasons: list[tuple[str, str]] = []
+    for invoice in sorted((*open_invoices, *paid_invoices), key=lambda i: i.id):
+        reason = _block_reason(snapshot, today, invoice)
+        pending = index.pending(invoice.id)
+        if reason is None and pending is not None:
+            reason = (
+                f"waiting for the accountant: {_ACTION_WORDS[pending.action]} step "
+                f"{pending.step} proposed on {pending.date.isoformat()}"
+            )
+        if reason is not None:
+            reasons.append((invoice.id, reason))
+    return reasons
+
+
+def _split(snapshot: Snapshot) -> tuple[list[Invoice], list[Invoice]]:
+    """Separate open from paid invoices, each once, sorted by customer and invoice."""
+    paid: dict[str, Invoice] = {i.id: i for i in snapshot.invoices if i.is_paid}
+    paid.update({i.id: i for i in snapshot.settled})
+    open_ = {i.id: i for i in snapshot.invoices if not i.is_paid and i.id not in paid}
+
+    def order(invoice: Invoice) -> tuple[str, str]:
+        return invoice.customer_id, invoice.id
+
+    return sorted(open_.values(), key=order), sorted(paid.values(), key=order)
+
+
+def _block_reason(snapshot: Snapshot, today: date, invoice: Invoice) -> str | None:
+    """Return why an invoice must not be dunned at all today, or None."""
+    customer = snapshot.customers.get(invoice.customer_id)
+    if customer is None:
+        return f"customer {invoice.customer_id} is not in the snapshot"
+    if customer.barred:
+        return "customer is barred from dunning"
+    if customer.do_not_dun_reason:
+        return f"do not dun: {customer.do_not_dun_reason}"
+    if customer.paused_until is not None and customer.paused_until >= today:
+        return f"customer paused until {customer.paused_until.isoformat()}"
+    if invoice.paused_until is not None and invoice.paused_until >= today:
+        return f"invoice paused until {invoice.paused_until.isoformat()}"
+    for dispute in snapshot.disputes:
+        if dispute.invoice_id == invoice.id and dispute.covers(today):
+            until = f" until {dispute.end.isoformat()}" if dispute.end else ""
+            return f"disputed since {dispute.start.isoformat()}{until}"
+    return None
+
+
+def _dunnable(run: _Run, invoice: Invoice) -> Customer | None:
+    """Return the customer when the invoice may be acted on today, else None."""
+    if _block_reason(run.snapshot, run.today, invoice) is not None:
+        return None
+    if run.history.pending(invoice.id) is not None:
+        return None  # the accountant has not yet decided on our last proposal
+    return run.snapshot.customers[invoice.customer_id]
+
+
+def _describe(invoice: Invoice) -> str:
+    """Name an invoice with its outstanding amount."""
+    return (
+        f"invoice {invoice.number} ({text.amount(invoice.outstanding, invoice.currency)} "
+        f"outstanding, due {invoice.due_date.isoformat()})"
+    )
+
+
+def _pre_due(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
+    """Propose the optional friendly notice in the days before the due date."""
+    notice = run.policy.pre_due_notice
+    opens = invoice.due_date - timedelta(days=notice.days_before_due)
+    if not notice.enabled or not opens <= run.today <= invoice.due_date:
+        return None
+    if run.history.of(invoice.id):
+        return None  # sent, rejected, or the invoice is already on the ladder
+    left = (invoice.due_date - run.today).days
+    when = "today" if left == 0 else f"in {text.days(left)}"
+    return _Draft(
+        invoice=invoice,
+        customer=customer,
+        action=ActionKind.PRE_DUE_NOTICE,
+        step=0,
+        headline=f"Pre-due notice for {_describe(invoice)}: it falls due {when}.",
+        fee=Amount(ZERO, "No fee: no fee is ever charged before the due date."),
+        deadline=Deadline(
+            invoice.due_date,
+            f"Payment deadline {invoice.due_date.isoformat()} (the invoice's own due date).",
+        ),
+        basis=[run.law.citations.pre_due_notice],
+    )
+
+
+def _ladder(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
+    """Propose the next ladder step when it is due; never skip one (catch-up goes one by one)."""
+    last = run.history.last_ladder_step(invoice.id)
+    number = last.step + 1 if last is not None else 1
+    if not 1 <= number <= len(run.policy.steps):
+        return None
+    step = run.policy.steps[number - 1]
+    base = last.date if last is not None else invoice.due_date
+    rung = _Rung(number, step, last, base + timedelta(days=step.days))
+    if run.today < rung.due_on or run.today <= invoice.due_date:
+        return None
+    if step.action == ActionKind.HANDOVER:
+        return _handover(run, invoice, customer, rung)
+    return _letter_step(run, invoice, customer, rung)
+
+
+def _timing(run: _Run, rung: _Rung) -> str:
+    """Say why the step is due today."""
+    last, days = rung.last, rung.step.days
+    if last is None:
+        since = f"{text.days(days)} after the due date"
+    else:
+        rejected = ", which the accountant rejected" if last.status == StepStatus.REJECTED else ""
+        since = f"{text.days(days)} after step {last.step} on {last.date.isoformat()}{rejected}"
+    sentence = f"Step {rung.number} is due from {rung.due_on.isoformat()} ({since})."
+    if run.today > rung.due_on:
+        sentence += " Proposed late; the ladder moves one step at a time."
+    return sentence
+
+
+def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> _Draft:
+    """Build a reminder or collection warning with its fee, interest, compensation, deadline."""
+    law, today, step = run.law, run.today, rung.step
+    overdue = (today - invoice.due_date).days
+    draft = _Draft(
+        invoice=invoice,
+        customer=customer,
+        action=step.action,
+        step=rung.number,
+        headline=(
+            f"Step {rung.number} '{step.name}' ({_ACTION_WORDS[step.action]}) for "
+            f"{_describe(invoice)}, {text.days(overdue)} overdue."
+        ),
+        timing=_timing(run, rung),
+        summary=step.action == ActionKind.COLLECTION_WARNING,
+    )
+    if step.action == ActionKind.COLLECTION_WARNING:
+        draft.basis.append(law.citations.collection_warning)
+    else:
+        draft.basis.append(law.citations.reminder)
+    draft.fee = reminder_fee(
+        law,
+        today=today,
+        invoice=invoice,
+        customer=customer,
+        requested=step.fee,
+        fee_dates=run.history.fee_dates(invoice.id),
+        disputed=run.disputed(invoice.id),
+    )
+    if step.interest:
+        _charge_interest(run, draft, end=today)
+    else:
+        draft.interest_note = "No interest on this step (the step asks for none)."
+    if step.compensation:
+        charged = run.history.compensation_charged(invoice.id)
+        draft.compensation = compensation(
+            law,
+            today=today,
+            invoice=invoice,
+            customer=customer,
+            charged_on=charged.date if charged else None,
+        )
+        rule = law.compensation_rule(invoice.due_date)
+        if draft.compensation.value > ZERO and rule and not rule.stacks_with_fees:
+            draft.fee = Amount(ZERO, "No fee: the compensation replaces reminder fees.")
+    assert step.deadline_days is not None  # the policy sets one on every letter
+    is_warning = step.action == ActionKind.COLLECTION_WARNING
+    draft.deadline = deadline(
+        law,
+        today=today,
+        days=step.deadline_days,
+        statutory_minimum=law.collection_warning_min_days if is_warning else 0,
+        minimum_citation=law.citations.collection_warning,
+    )
+    return draft
+
+
+def _charge_interest(run: _Run, draft: _Draft, *, end: date) -> None:
+    """Charge interest from the day after the last charged day (or the first interest day)."""
+    law, invoice = run.law, draft.invoice
+    first = first_interest_day(law, invoice.due_date, lenient=run.policy.lenient_due_date)
+    through = run.history.interest_through(invoice.id)
+    start = max(first, day_after(through)) if through is not None else first
+    if start > end:
+        if through is not None and through >= first:
+            draft.interest_note = f"No interest: interest is charged through {through.isoformat()}."
+        else:
+            draft.interest_note = f"No interest yet: interest runs from {first.isoformat()}."
+        return
+    charge = accrue(
+        law,
+        due_date=invoice.due_date,
+        kind=draft.customer.kind,
+        start=start,
+        end=end,
+        principal=principal_of(invoice, run.payments.get(invoice.id, ())),
+        day_count=run.policy.day_count,
+    )
+    if charge is None or charge.amount <= ZERO:
+        draft.interest_note = (
+            f"No interest: the interest for {text.period(start, end)} rounds to "
+            f"{text.amount(ZERO, invoice.currency)}."
+        )
+        return
+    note = interest_note(
+        law, charge, currency=invoice.currency, due_date=invoice.due_date, kind=draft.customer.kind
+    )
+    if start == first and first != day_after(invoice.due_date):
+        note += (
+            f" The due date {invoice.due_date.isoformat()} was not a banking day, so payment on "
+            f"the next banking day was on time and interest starts on {first.isoformat()}."
+        )
+    draft.interest = charge
+    draft.interest_note = note
+    draft.basis.extend(
+        (
+            law.citations.interest_start,
+            law.surcharge(invoice.due_date, draft.customer.kind).citation,
+        )
+    )
+
+
+def _handover(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> _Draft | None:
+    """Hand over only after an issued § 10 warning whose deadline has passed."""
+    law, today, number, step = run.law, run.today, rung.number, rung.step
+    warning = run.history.latest(invoice.id, ActionKind.COLLECTION_WARNING, StepStatus.ISSUED)
+    if warning is None:
+        return None
+    expiry = warning.deadline or law.next_banking_day(
+        warning.date + timedelta(days=law.collection_warning_min_days)
+    )
+    if today <= expiry:
+        return None
+    draft = _Draft(
+        invoice=invoice,
+        customer=customer,
+        action=ActionKind.HANDOVER,
+        step=number,
+        headline=(
+            f"Step {number} '{step.name}' (hand-over to collection) for {_describe(invoice)}: "
+            f"the collection warning of {warning.date.isoformat()} set a deadline of "
+            f"{expiry.isoformat()}, which passed without payment."
+        ),
+        fee=Amount(ZERO, "No fee and no interest charge: the agency claims its own costs."),
+        basis=[law.citations.handover, law.citations.collection_warning],
+        summary=True,
+    )
+    through = run.history.interest_through(invoice.id)
+    first = first_interest_day(law, invoice.due_date, lenient=run.policy.lenient_due_date)
+    start = max(first, day_after(through)) if through is not None else first
+    accrued = accrue(
+        law,
+        due_date=invoice.due_date,
+        kind=customer.kind,
+        start=start,
+        end=today,
+        principal=principal_of(invoice, run.payments.get(invoice.id, ())),
+        day_count=run.policy.day_count,
+    )
+    if accrued is not None:
+        draft.tail.append(
+            f"Interest accrued and not yet charged: "
+            f"{text.amount(accrued.amount, invoice.currency)} for "
+            f"{text.period(accrued.start, accrued.end)} at {text.percent(accrued.rate)}; "
+            f"it keeps running until payment."
+        )
+    return draft
+
+
+def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
+    """After a late payment in full, invoice the interest not yet charged (above the minimum)."""
+    law, today, settings = run.law, run.today, run.policy.interest_invoice
+    if not settings.enabled:
+        return None
+    if run.history.count(invoice.id, ActionKind.INTEREST_INVOICE, (StepStatus.REJECTED,)):
+        return None  # the accountant declined to charge this interest
+    if run.history.count(invoice.id, ActionKind.HANDOVER, (StepStatus.ISSUED,)):
+        return None  # the collection agency claims the interest now
+    own = [p.date for p in run.payments.get(invoice.id, ())]
+    paid_on = invoice.paid_date or (max(own) if own else None)
+    if paid_on is None or paid_on > today:
+        return None
+    # The payment day itself bears no interest on the amount paid that day.
+    end = paid_on - timedelta(days=1)
+    draft = _Draft(
+        invoice=invoice,
+        customer=customer,
+        action=ActionKind.INTEREST_INVOICE,
+        step=run.history.count(invoice.id, ActionKind.INTEREST_INVOICE, (StepStatus.ISSUED,)) + 1,
+        headline="",
+        fee=Amount(ZERO, "No fee on an interest invoice."),
+    )
+    _charge_interest(run, draft, end=end)
+    if draft.interest is None:
+        return None
+    if settings.compensation:
+        charged = run.history.compensation_charged(invoice.id)
+        draft.compensation = compensation(
+            law,
+            today=today,
+            invoice=invoice,
+            customer=customer,
+            charged_on=charged.date if charged else None,
+        )
+    total = draft.interest.amount + draft.compensation.value
+    if total < settings.minimum:
+        return None
+    late = (paid_on - invoice.due_date).days
+    draft.headline = (
+        f"Interest invoice {draft.step} for invoice {invoice.number} "
+        f"(due {invoice.due_date.isoformat()}): paid in full on {paid_on.isoformat()}, "
+        f"{text.days(late)} after the due date; "
+        f"{text.amount(total, invoice.currency)} is at least the policy minimum "
+        f"{text.amount(settings.minimum, invoice.currency)}."
+    )
+    draft.deadline = deadline(law, today=today, days=settings.deadline_days)
+    return draft
+
+
+def _credit_holds(
+    run: _Run, open_invoices: Sequence[Invoice], drafts: Sequence[_Draft]
+) -> list[_Draft]:
+    """Propose one credit hold per customer that has an invoice at the collection warning."""
+    if not run.policy.credit_hold.enabled:
+        return []
+    warned_today = {d.invoice.id for d in drafts if d.action == ActionKind.COLLECTION_WARNING}
+    holds: list[_Draft] = []
+    done: set[str] = set()
+    for invoice in open_invoices:
+        customer_id = invoice.customer_id
+        if customer_id in done or _dunnable(run, invoice) is None:
+            continue
+        issued = run.history.latest(invoice.id, ActionKind.COLLECTION_WARNING, StepStatus.ISSUED)
+        if issued is None and invoice.id not in warned_today:
+            continue
+        done.add(customer_id)
+        if _has_credit_hold(run, customer_id):
+            continue
+        customer = run.snapshot.customers[customer_id]
+        when = f"sent {issued.date.isoformat()}" if issued else "proposed today"
+        exposure = sum((i.outstanding for i in open_invoices if i.customer_id == customer_id), ZERO)
+        holds.append(
+            _Draft(
+                invoice=invoice,
+                customer=customer,
+                action=ActionKind.CREDIT_HOLD,
+                step=1,
+                headline=(
+                    f"Proposal: stop further credit to {customer.name} ({customer_id}): "
+                    f"invoice {invoice.number} is at the collection warning ({when}); "
+                    f"open invoices total {text.amount(exposure, invoice.currency)}."
+                ),
+                fee=Amount(ZERO, "No charges: a credit hold is an internal proposal."),
+                basis=[run.law.citations.credit_hold],
+            )
+        )
+    return holds
+
+
+def _has_credit_hold(run: _Run, customer_id: str) -> bool:
+    """Tell whether a credit hold was already proposed for the customer (in any state)."""
+    return any(
+        run.history.count(invoice_id, ActionKind.CREDIT_HOLD, tuple(StepStatus))
+        for invoice_id, owner in run.history.customer_of.items()
+        if owner == customer_id
+    )
+
+
+def _finish(run: _Run, drafts: Sequence[_Draft]) -> list[Decision]:
+    """Form letters, settle one fee per letter, and write each decision's explanation."""
+    groups: dict[tuple[str, ...], list[_Draft]] = {}
+    for draft in drafts:
+        if run.policy.combine_invoices and draft.action != ActionKind.CREDIT_HOLD:
+            key: tuple[str, ...] = (
+                draft.customer.id,
+                draft.action.value,
+                str(draft.step),
+                draft.invoice.currency,
+            )
+        else:
+            key = (draft.invoice.id, draft.action.value, str(draft.step))
+        groups.setdefault(key, []).append(draft)
+    decisions: list[Decision] = []
+    for members in groups.values():
+        members.sort(key=lambda d: d.invoice.id)
+        keys = [
+            idempotency_key(run.snapshot.tenant, d.invoice.id, d.action, d.step) for d in members
+        ]
+        letter = letter_key(keys)
+        for draft, fee in zip(members, _letter_fees(run, members), strict=True):
+            decisions.append(_decision(run, draft, fee, letter))
+    return decisions
+
+
+def _letter_fees(run: _Run, members: Sequence[_Draft]) -> list[Amount]:
+    """Put one fee on the letter, carried by its first claim; any claim that bars a fee bars it.
+
+    The fee counts against every claim in the letter (max-count and spacing), so a letter may
+    carry one only when each of its claims could.
+    """
+    if len(members) == 1 or members[0].action not in LETTER_ACTIONS:
+        return [d.fee for d in members]
+    fee = min(d.fee.value for d in members)
+    carrier = members[0]
+    numbers = ", ".join(d.invoice.number for d in members)
+    if fee > ZERO:
+        first = Amount(
+            fee,
+            f"{carrier.fee.note} The letter covers invoices {numbers}; its one fee counts "
+            "against each of them.",
+            carrier.fee.basis,
+        )
+        rest = [
+            Amount(
+                ZERO,
+                f"No fee on this invoice: covered by the letter's fee on invoice "
+                f"{carrier.invoice.number}.",
+                d.fee.basis,
+            )
+            for d in members[1:]
+        ]
+        return [first, *rest]
+    barring = [d.invoice.number for d in members if d.fee.value <= ZERO]
+    result = []
+    for draft in members:
+        if draft.fee.value > ZERO:
+            result.append(
+                Amount(
+                    ZERO,
+                    f"No fee: the letter also covers invoice {', '.join(barring)}, which cannot "
+                    "carry a fee now, and a letter's fee counts against every claim in it.",
+                    draft.fee.basis,
+                )
+            )
+        else:
+            result.append(draft.fee)
+    return result
+
+
+def _decision(run: _Run, draft: _Draft, fee: Amount, letter: str) -> Decision:
+    """Assemble the Decision with its legal basis and plain-language explanation."""
+    invoice = draft.invoice
+    sentences = [draft.headline, draft.timing, fee.note, draft.interest_note]
+    sentences.append(draft.compensation.note)
+    if draft.deadline is not None:
+        sentences.append(draft.deadline.note)
+    if draft.summary:
+        sentences.append(_claim_summary(run, draft, fee.value))
+    sentences.extend(draft.tail)
+    basis = [*draft.basis, *fee.basis, *draft.compensation.basis]
+    return Decision(
+        tenant=run.snapshot.tenant,
+        invoice_id=invoice.id,
+        invoice_number=invoice.number,
+        customer_id=invoice.customer_id,
+        date=run.today,
+        action=draft.action,
+        step=draft.step,
+        currency=invoice.currency,
+        outstanding=invoice.outstanding,
+        fee=fee.value,
+        interest=draft.interest,
+        compensation=draft.compensation.value,
+        deadline=draft.deadline.day if draft.deadline else None,
+        legal_basis=tuple(dict.fromkeys(b for b in basis if b)),
+        explanation=" ".join(s for s in sentences if s),
+        letter=letter,
+    )
+
+
+def _claim_summary(run: _Run, draft: _Draft, fee: Decimal) -> str:
+    """List the whole claim: principal, interest, fees and compensation (inkassoloven § 10)."""
+    invoice = draft.invoice
+    charged = run.history.charged(invoice.id)
+    interest = charged.interest + (draft.interest.amount if draft.interest else ZERO)
+    fees = charged.fees + fee
+    compensation_total = charged.compensation + draft.compensation.value
+    total = invoice.outstanding + interest + fees + compensation_total
+
+    def money_(value: Decimal) -> str:
+        return text.amount(value, invoice.currency)
+
+    return (
+        f"Claim: principal {money_(invoice.outstanding)}, interest {money_(interest)}, "
+        f"fees {money_(fees)}, compensation {money_(compensation_total)}; "
+        f"total {money_(total)}."
+    )

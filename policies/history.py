@@ -1,0 +1,145 @@
+"""What already happened to each invoice: our store's records and the vendor's own reminders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from bridge.domain import ZERO, ActionKind, Snapshot, StepRecord, StepStatus
+from policies.steps import LADDER_ACTIONS, LETTER_ACTIONS
+
+# The vendor's letters and ours share one document when they went out together.
+_LetterId = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Charged:
+    """Amounts already charged on one invoice by issued steps."""
+
+    fees: Decimal
+    interest: Decimal
+    compensation: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class StepHistory:
+    """Records per invoice, with the questions the rules ask of them."""
+
+    by_invoice: Mapping[str, tuple[StepRecord, ...]]
+    fee_letters: frozenset[_LetterId]
+    customer_of: Mapping[str, str]
+
+    @classmethod
+    def build(cls, history: Iterable[StepRecord], snapshot: Snapshot) -> StepHistory:
+        """Merge our records with the vendor's (dropping exact duplicates) and index them."""
+        merged = list(dict.fromkeys((*history, *snapshot.steps)))
+        customer_of = {inv.id: inv.customer_id for inv in (*snapshot.settled, *snapshot.invoices)}
+        grouped: dict[str, list[StepRecord]] = defaultdict(list)
+        for record in merged:
+            grouped[record.invoice_id].append(record)
+        by_invoice = {
+            key: tuple(sorted(records, key=lambda r: (r.date, r.step, r.action.value)))
+            for key, records in grouped.items()
+        }
+        fee_letters = frozenset(
+            _letter_id(r, customer_of)
+            for r in merged
+            if r.status == StepStatus.ISSUED and r.fee > ZERO and r.action in LETTER_ACTIONS
+        )
+        return cls(by_invoice=by_invoice, fee_letters=fee_letters, customer_of=customer_of)
+
+    def of(self, invoice_id: str) -> tuple[StepRecord, ...]:
+        """Return the records of one invoice, oldest first."""
+        return self.by_invoice.get(invoice_id, ())
+
+    def pending(self, invoice_id: str) -> StepRecord | None:
+        """Return a step waiting for the accountant (credit holds are per customer and ignored)."""
+        for record in self.of(invoice_id):
+            if record.status == StepStatus.PENDING and record.action != ActionKind.CREDIT_HOLD:
+                return record
+        return None
+
+    def last_ladder_step(self, invoice_id: str) -> StepRecord | None:
+        """Return the furthest ladder step taken or rejected; rejected steps still count."""
+        done = [
+            r
+            for r in self.of(invoice_id)
+            if r.action in LADDER_ACTIONS and r.status != StepStatus.PENDING
+        ]
+        return max(done, key=lambda r: (r.step, r.date)) if done else None
+
+    def latest(self, invoice_id: str, action: ActionKind, status: StepStatus) -> StepRecord | None:
+        """Return the most recent record of one action in one status."""
+        found = [r for r in self.of(invoice_id) if r.action == action and r.status == status]
+        return found[-1] if found else None
+
+    def count(self, invoice_id: str, action: ActionKind, statuses: Sequence[StepStatus]) -> int:
+        """Count the records of one action in the given statuses."""
+        return sum(1 for r in self.of(invoice_id) if r.action == action and r.status in statuses)
+
+    def fee_dates(self, invoice_id: str) -> list[date]:
+        """Return the dates of fee-bearing letters on this claim.
+
+        A letter counts when it carried a fee itself or shared a document with a claim that did:
+        the fee is per letter, and we count it against every claim in the letter.
+        """
+        return [
+            r.date
+            for r in self.of(invoice_id)
+            if r.status == StepStatus.ISSUED
+            and r.action in LETTER_ACTIONS
+            and (r.fee > ZERO or _letter_id(r, self.customer_of) in self.fee_letters)
+        ]
+
+    def interest_through(self, invoice_id: str) -> date | None:
+        """Return the last day already charged with interest on this invoice."""
+        ends: list[date] = []
+        for record in self.of(invoice_id):
+            if record.status != StepStatus.ISSUED:
+                continue
+            if record.interest_to is not None:
+                ends.append(record.interest_to)
+            elif record.interest > ZERO:
+                # A vendor reminder that charged interest without a period: assume it ran to
+                # its own date, so we never charge those days twice.
+                ends.append(record.date)
+        return max(ends) if ends else None
+
+    def compensation_charged(self, invoice_id: str) -> StepRecord | None:
+        """Return the issued step that charged the B2B compensation, if any."""
+        for record in self.of(invoice_id):
+            if record.status == StepStatus.ISSUED and record.compensation > ZERO:
+                return record
+        return None
+
+    def charged(self, invoice_id: str) -> Charged:
+        """Sum what issued steps have charged on this invoice."""
+        issued = [r for r in self.of(invoice_id) if r.status == StepStatus.ISSUED]
+        return Charged(
+            fees=sum((r.fee for r in issued), ZERO),
+            interest=sum((r.interest for r in issued), ZERO),
+            compensation=sum((r.compensation for r in issued), ZERO),
+        )
+
+
+def _letter_id(record: StepRecord, customer_of: Mapping[str, str]) -> _LetterId:
+    """Identify the letter a record went out in: its document, else customer, day and step."""
+    if record.document:
+        return ("document", record.source, record.document)
+    customer = customer_of.get(record.invoice_id, "invoice:" + record.invoice_id)
+    return (
+        "letter",
+        record.source,
+        customer,
+        record.date.isoformat(),
+        record.action.value,
+        str(record.step),
+    )
+
+
+def day_after(day: date) -> date:
+    """Return the next calendar day."""
+    return day + timedelta(days=1)

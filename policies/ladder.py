@@ -1,0 +1,342 @@
+"""The tenant policy: the ladder plus switches, read from TOML or a mapping, checked by key."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Final, cast
+
+from bridge.domain import ActionKind
+from policies.daycount import DAY_COUNTS, DayCount
+from policies.law import for_country
+from policies.steps import (
+    LADDER_ACTIONS,
+    TONES,
+    LadderStep,
+    Tone,
+    default_name,
+    default_steps,
+    default_tone,
+)
+
+
+class PolicyError(ValueError):
+    """A policy value is missing, mistyped or cannot be applied; ``key`` names where."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(f"policy {key}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class PreDueNotice:
+    """A friendly notice shortly before the due date; never carries a fee."""
+
+    enabled: bool = False
+    days_before_due: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class InterestInvoice:
+    """An invoice for interest not yet charged, after an invoice was paid late."""
+
+    enabled: bool = True
+    minimum: Decimal = Decimal("100.00")  # below this the invoice costs more than it brings
+    deadline_days: int = 10
+    compensation: bool = False  # also claim an uncharged B2B compensation on it
+
+
+@dataclass(frozen=True, slots=True)
+class CreditHold:
+    """A proposal to stop credit once a customer has an invoice at the collection warning."""
+
+    enabled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TenantPolicy:
+    """Everything a tenant chooses about dunning; the law pack caps what it may charge."""
+
+    country: str
+    steps: tuple[LadderStep, ...]
+    pre_due_notice: PreDueNotice = field(default_factory=PreDueNotice)
+    interest_invoice: InterestInvoice = field(default_factory=InterestInvoice)
+    credit_hold: CreditHold = field(default_factory=CreditHold)
+    minimum_outstanding: Decimal = Decimal("50.00")
+    day_count: DayCount = "actual/365"
+    combine_invoices: bool = True
+    lenient_due_date: bool = True
+
+    @classmethod
+    def default(cls, country: str) -> TenantPolicy:
+        """Return the country's default policy (raises UnknownCountry for an unknown country)."""
+        law = for_country(country)
+        return cls(
+            country=law.country,
+            steps=default_steps(law.country),
+            day_count=law.default_day_count,
+        )
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping[str, Any], country: str, *, strict: bool = True
+    ) -> TenantPolicy:
+        """Build a policy from parsed TOML/JSON; keys left out keep the country default.
+
+        ``strict`` rejects unknown keys (policy files); the scenario format allows extra keys.
+        """
+        return _Reader(strict).policy(data, cls.default(country))
+
+
+def load_policy(path: Path | None, country: str) -> TenantPolicy:
+    """Read a TOML policy file; None gives the country default."""
+    if path is None:
+        return TenantPolicy.default(country)
+    try:
+        with path.open("rb") as handle:
+            # Decimal keeps ``fee = 100.50`` exact: money never passes through float.
+            data = tomllib.load(handle, parse_float=Decimal)
+    except OSError as exc:
+        raise PolicyError(str(path), f"cannot read the policy file ({exc.strerror})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(str(path), f"not valid TOML: {exc}") from exc
+    return TenantPolicy.from_mapping(data, country)
+
+
+_TOP_KEYS: Final[frozenset[str]] = frozenset(
+    {
+        "country",
+        "steps",
+        "pre_due_notice",
+        "interest_invoice",
+        "credit_hold",
+        "minimum_outstanding",
+        "day_count",
+        "combine_invoices",
+        "lenient_due_date",
+    }
+)
+_STEP_KEYS: Final[frozenset[str]] = frozenset(
+    {"action", "name", "tone", "days", "fee", "interest", "compensation", "deadline_days"}
+)
+_PRE_DUE_KEYS: Final[frozenset[str]] = frozenset({"enabled", "days_before_due"})
+_INTEREST_INVOICE_KEYS: Final[frozenset[str]] = frozenset(
+    {"enabled", "minimum", "deadline_days", "compensation"}
+)
+_CREDIT_HOLD_KEYS: Final[frozenset[str]] = frozenset({"enabled"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """Turns a loose mapping into typed values, naming the key on every error."""
+
+    strict: bool
+
+    def policy(self, data: Mapping[str, Any], base: TenantPolicy) -> TenantPolicy:
+        """Overlay ``data`` on ``base``."""
+        if not isinstance(data, Mapping):
+            raise PolicyError("(root)", "must be a table/object")
+        self.known("", data, _TOP_KEYS)
+        if "country" in data:
+            stated = self.text("country", data["country"]).upper()
+            if stated != base.country:
+                raise PolicyError(
+                    "country", f"the file is for {stated} but the tenant is in {base.country}"
+                )
+        result = base
+        if "steps" in data:
+            result = replace(result, steps=self.steps(data["steps"], base.country))
+        if "pre_due_notice" in data:
+            result = replace(result, pre_due_notice=self.pre_due(data["pre_due_notice"]))
+        if "interest_invoice" in data:
+            result = replace(
+                result, interest_invoice=self.interest_invoice(data["interest_invoice"])
+            )
+        if "credit_hold" in data:
+            result = replace(result, credit_hold=self.credit_hold(data["credit_hold"]))
+        if "minimum_outstanding" in data:
+            minimum = self.amount("minimum_outstanding", data["minimum_outstanding"])
+            result = replace(result, minimum_outstanding=minimum)
+        if "day_count" in data:
+            result = replace(result, day_count=self.day_count(data["day_count"]))
+        if "combine_invoices" in data:
+            combine = self.flag("combine_invoices", data["combine_invoices"])
+            result = replace(result, combine_invoices=combine)
+        if "lenient_due_date" in data:
+            lenient = self.flag("lenient_due_date", data["lenient_due_date"])
+            result = replace(result, lenient_due_date=lenient)
+        return result
+
+    def steps(self, raw: Any, country: str) -> tuple[LadderStep, ...]:
+        """Read the ladder: a non-empty list of step tables, a hand-over only last."""
+        if not isinstance(raw, list | tuple) or not raw:
+            raise PolicyError("steps", "must be a non-empty list of step tables")
+        steps = tuple(self.step(f"steps[{i}]", item, country) for i, item in enumerate(raw))
+        seen_warning = False
+        for index, step in enumerate(steps):
+            key = f"steps[{index}].action"
+            if step.action == ActionKind.HANDOVER:
+                if index != len(steps) - 1:
+                    raise PolicyError(key, "a handover must be the last step")
+                if not seen_warning:
+                    raise PolicyError(
+                        key, "a handover needs a collection_warning before it (inkassoloven § 10)"
+                    )
+            seen_warning = seen_warning or step.action == ActionKind.COLLECTION_WARNING
+        return steps
+
+    def step(self, key: str, raw: Any, country: str) -> LadderStep:
+        """Read one ladder entry."""
+        if not isinstance(raw, Mapping):
+            raise PolicyError(key, "must be a table/object")
+        self.known(key, raw, _STEP_KEYS)
+        if "action" not in raw:
+            raise PolicyError(f"{key}.action", "is required")
+        action = self.action(f"{key}.action", raw["action"])
+        if "days" not in raw:
+            raise PolicyError(f"{key}.days", "is required")
+        days = self.count(f"{key}.days", raw["days"], minimum=0)
+        name = self.text(f"{key}.name", raw.get("name", default_name(country, action)))
+        tone = self.tone(f"{key}.tone", raw.get("tone", default_tone(action)))
+        fee = self.amount(f"{key}.fee", raw.get("fee", 0))
+        interest = self.flag(f"{key}.interest", raw.get("interest", False))
+        compensation = self.flag(f"{key}.compensation", raw.get("compensation", False))
+        if action == ActionKind.HANDOVER:
+            # A hand-over is not a letter to the debtor: the agency claims its own costs.
+            for word, value in (
+                ("fee", fee),
+                ("interest", interest),
+                ("compensation", compensation),
+            ):
+                if value:
+                    raise PolicyError(f"{key}.{word}", "a handover charges nothing")
+            if raw.get("deadline_days") is not None:
+                raise PolicyError(f"{key}.deadline_days", "a handover sets no payment deadline")
+            deadline: int | None = None
+        else:
+            deadline = self.count(f"{key}.deadline_days", raw.get("deadline_days", 10), minimum=1)
+        return LadderStep(
+            action=action,
+            name=name,
+            days=days,
+            fee=fee,
+            interest=interest,
+            compensation=compensation,
+            deadline_days=deadline,
+            tone=tone,
+        )
+
+    def pre_due(self, raw: Any) -> PreDueNotice:
+        """Read ``pre_due_notice`` (a table, or a bare true/false)."""
+        table = self.section("pre_due_notice", raw, _PRE_DUE_KEYS)
+        return PreDueNotice(
+            enabled=self.flag("pre_due_notice.enabled", table.get("enabled", True)),
+            days_before_due=self.count(
+                "pre_due_notice.days_before_due", table.get("days_before_due", 3), minimum=0
+            ),
+        )
+
+    def interest_invoice(self, raw: Any) -> InterestInvoice:
+        """Read ``interest_invoice`` (a table, or a bare true/false)."""
+        table = self.section("interest_invoice", raw, _INTEREST_INVOICE_KEYS)
+        return InterestInvoice(
+            enabled=self.flag("interest_invoice.enabled", table.get("enabled", True)),
+            minimum=self.amount("interest_invoice.minimum", table.get("minimum", "100.00")),
+            deadline_days=self.count(
+                "interest_invoice.deadline_days", table.get("deadline_days", 10), minimum=1
+            ),
+            compensation=self.flag(
+                "interest_invoice.compensation", table.get("compensation", False)
+            ),
+        )
+
+    def credit_hold(self, raw: Any) -> CreditHold:
+        """Read ``credit_hold`` (a table, or a bare true/false)."""
+        table = self.section("credit_hold", raw, _CREDIT_HOLD_KEYS)
+        return CreditHold(enabled=self.flag("credit_hold.enabled", table.get("enabled", True)))
+
+    def section(self, key: str, raw: Any, known: frozenset[str]) -> Mapping[str, Any]:
+        """Accept a table or a bare boolean that switches the section on or off."""
+        if isinstance(raw, bool):
+            return {"enabled": raw}
+        if not isinstance(raw, Mapping):
+            raise PolicyError(key, "must be a table/object or true/false")
+        self.known(key, raw, known)
+        return raw
+
+    def known(self, key: str, raw: Mapping[str, Any], known: frozenset[str]) -> None:
+        """Reject keys the policy does not know (a typo must not pass silently)."""
+        if not self.strict:
+            return
+        for name in raw:
+            if name not in known:
+                where = f"{key}.{name}" if key else str(name)
+                raise PolicyError(where, f"unknown key (known: {', '.join(sorted(known))})")
+
+    @staticmethod
+    def flag(key: str, raw: Any) -> bool:
+        """Read a boolean."""
+        if not isinstance(raw, bool):
+            raise PolicyError(key, f"must be true or false, not {raw!r}")
+        return raw
+
+    @staticmethod
+    def count(key: str, raw: Any, *, minimum: int) -> int:
+        """Read a whole number of days."""
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise PolicyError(key, f"must be a whole number, not {raw!r}")
+        if raw < minimum:
+            raise PolicyError(key, f"must be at least {minimum}, not {raw}")
+        return raw
+
+    @staticmethod
+    def text(key: str, raw: Any) -> str:
+        """Read a non-empty string."""
+        if not isinstance(raw, str) or not raw.strip():
+            raise PolicyError(key, f"must be a non-empty string, not {raw!r}")
+        return raw.strip()
+
+    @staticmethod
+    def amount(key: str, raw: Any) -> Decimal:
+        """Read a non-negative amount with at most two decimals, never through float."""
+        if isinstance(raw, bool | float):
+            raise PolicyError(
+                key, f'write amounts as strings or integers (e.g. "100.00"), not {raw!r}'
+            )
+        if not isinstance(raw, str | int | Decimal):
+            raise PolicyError(key, f"must be an amount, not {raw!r}")
+        try:
+            value = Decimal(raw.strip() if isinstance(raw, str) else raw)
+            exact = value.quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise PolicyError(key, f"not an amount: {raw!r}") from None
+        if value < 0:
+            raise PolicyError(key, f"must be a non-negative amount, not {raw!r}")
+        if value != exact:
+            raise PolicyError(key, f"at most two decimals, not {raw!r}")
+        return exact
+
+    @staticmethod
+    def action(key: str, raw: Any) -> ActionKind:
+        """Read a ladder action."""
+        allowed = sorted(a.value for a in LADDER_ACTIONS)
+        if not isinstance(raw, str) or raw not in allowed:
+            raise PolicyError(key, f"must be one of {', '.join(allowed)}, not {raw!r}")
+        return ActionKind(raw)
+
+    @staticmethod
+    def tone(key: str, raw: Any) -> Tone:
+        """Read a tone."""
+        if raw not in TONES:
+            raise PolicyError(key, f"must be one of {', '.join(TONES)}, not {raw!r}")
+        return cast(Tone, raw)
+
+    @staticmethod
+    def day_count(raw: Any) -> DayCount:
+        """Read the day-count convention."""
+        if raw not in DAY_COUNTS:
+            raise PolicyError("day_count", f"must be one of {', '.join(DAY_COUNTS)}, not {raw!r}")
+        return cast(DayCount, raw)

@@ -1,0 +1,214 @@
+"""The shape every country's law pack fills in: dated tables with sources, and the rules over them.
+
+A law pack is data. Each number carries the period it applies to and a citation, so Norway's
+offsetting compensation, Sweden's agreed-fee condition or Finland's consumer surcharge fit the
+same shape as Denmark's rules by setting different values, not by writing new engine code.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from itertools import pairwise
+from typing import Literal
+
+from bridge.domain import CustomerKind
+from policies.daycount import DayCount
+from policies.law.calendar import BankingCalendar
+
+Confidence = Literal["A", "B", "C", "U"]
+
+
+class RateUnavailable(LookupError):
+    """The reference-rate table has no row for a day: we refuse to guess a rate."""
+
+
+@dataclass(frozen=True, slots=True)
+class RateRow:
+    """The reference rate in force for every day from ``valid_from`` through ``valid_to``."""
+
+    valid_from: date
+    valid_to: date
+    reference_rate: Decimal  # percent per year, may be negative
+    source: str
+    confidence: Confidence
+
+
+@dataclass(frozen=True, slots=True)
+class SurchargeRow:
+    """Points added to the reference rate, chosen by the claim's due date (and debtor kind)."""
+
+    claims_due_from: date | None
+    claims_due_to: date | None
+    points: Decimal
+    citation: str
+    kind: CustomerKind | None = None  # None: every debtor
+
+    def applies(self, due_date: date, kind: CustomerKind) -> bool:
+        """Tell whether this surcharge governs a claim due on ``due_date`` from this debtor kind."""
+        if self.kind is not None and self.kind != kind:
+            return False
+        if self.claims_due_from is not None and due_date < self.claims_due_from:
+            return False
+        return self.claims_due_to is None or due_date <= self.claims_due_to
+
+
+@dataclass(frozen=True, slots=True)
+class FeeRule:
+    """The statutory reminder-fee limits for letters sent from ``valid_from`` on."""
+
+    valid_from: date
+    valid_to: date | None
+    cap: Decimal  # per letter, in the pack's currency
+    max_count: int  # fee-bearing letters per claim
+    min_spacing_days: int  # calendar days between fee-bearing letters
+    earliest_days_after_due: int  # 1 = the day after the due date
+    requires_agreement: bool  # the debtor must have agreed to fees beforehand
+    citation: str
+    spacing_citation: str = ""
+
+    def covers(self, day: date) -> bool:
+        """Tell whether a letter sent on ``day`` falls under this rule."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True, slots=True)
+class CompensationRule:
+    """The flat B2B compensation for claims falling due in a period."""
+
+    claims_due_from: date
+    claims_due_to: date | None
+    amount: Decimal
+    stacks_with_fees: bool  # False: claiming it cancels reminder fees (Norway, Sweden)
+    citation: str
+
+    def covers(self, due_date: date) -> bool:
+        """Tell whether a claim due on ``due_date`` earns this compensation."""
+        if due_date < self.claims_due_from:
+            return False
+        return self.claims_due_to is None or due_date <= self.claims_due_to
+
+
+@dataclass(frozen=True, slots=True)
+class Citations:
+    """Short statute references the engine puts into every decision's legal basis."""
+
+    reminder: str
+    fee: str
+    fee_dispute: str
+    interest_rate: str
+    interest_start: str
+    compensation: str
+    collection_warning: str
+    handover: str
+    pre_due_notice: str
+    credit_hold: str
+    interest_rate_old: str = ""  # the rule for claims under an earlier surcharge
+
+
+@dataclass(frozen=True, slots=True)
+class AnnualRate:
+    """The late-interest rate for one day of one claim, with its parts."""
+
+    rate: Decimal
+    reference: Decimal
+    points: Decimal
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class LawPack:
+    """One country's dunning law: tables with sources and the small rules that read them."""
+
+    country: str
+    currency: str
+    calendar: BankingCalendar
+    reference_rate_name: str
+    reference_rates: tuple[RateRow, ...]
+    surcharges: tuple[SurchargeRow, ...]
+    fee_rules: tuple[FeeRule, ...]
+    compensations: tuple[CompensationRule, ...]
+    collection_warning_min_days: int
+    default_day_count: DayCount
+    citations: Citations
+    _starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _check_contiguous(self.country, self.reference_rates)
+        object.__setattr__(self, "_starts", tuple(r.valid_from for r in self.reference_rates))
+
+    @property
+    def rate_table_span(self) -> tuple[date, date]:
+        """The first and last day the reference-rate table covers."""
+        return self.reference_rates[0].valid_from, self.reference_rates[-1].valid_to
+
+    def reference_row(self, day: date) -> RateRow:
+        """Return the reference-rate row in force on ``day`` or raise RateUnavailable."""
+        index = bisect_right(self._starts, day) - 1
+        if index < 0 or day > self.reference_rates[index].valid_to:
+            first, last = self.rate_table_span
+            raise RateUnavailable(
+                f"{self.country}: no {self.reference_rate_name} for {day.isoformat()}; "
+                f"the table covers {first.isoformat()}..{last.isoformat()} "
+                f"(add the row to policies/law/{self.country.lower()}.py)"
+            )
+        return self.reference_rates[index]
+
+    def surcharge(self, due_date: date, kind: CustomerKind) -> SurchargeRow:
+        """Return the surcharge that governs a claim for its whole life, chosen by due date."""
+        for row in self.surcharges:
+            if row.applies(due_date, kind):
+                return row
+        raise RateUnavailable(
+            f"{self.country}: no interest surcharge for a claim due {due_date.isoformat()}"
+        )
+
+    def annual_rate(self, day: date, due_date: date, kind: CustomerKind) -> AnnualRate:
+        """Return the late-interest rate in force on ``day`` for a claim due on ``due_date``."""
+        row = self.reference_row(day)
+        surcharge = self.surcharge(due_date, kind)
+        return AnnualRate(
+            rate=row.reference_rate + surcharge.points,
+            reference=row.reference_rate,
+            points=surcharge.points,
+            citation=surcharge.citation,
+        )
+
+    def fee_rule(self, day: date) -> FeeRule | None:
+        """Return the reminder-fee rule for a letter sent on ``day``, None when fees are barred."""
+        for rule in self.fee_rules:
+            if rule.covers(day):
+                return rule
+        return None
+
+    def compensation_rule(self, due_date: date) -> CompensationRule | None:
+        """Return the B2B compensation rule for a claim due on ``due_date``, if any."""
+        for rule in self.compensations:
+            if rule.covers(due_date):
+                return rule
+        return None
+
+    def is_banking_day(self, day: date) -> bool:
+        """Tell whether ``day`` is a banking day in this country."""
+        return self.calendar.is_banking_day(day)
+
+    def next_banking_day(self, day: date) -> date:
+        """Return ``day`` or, if banks are closed, the next banking day (never earlier)."""
+        return self.calendar.next_banking_day(day)
+
+
+def _check_contiguous(country: str, rows: Sequence[RateRow]) -> None:
+    """Refuse a rate table with gaps, overlaps or reversed rows: each would silently misprice."""
+    if not rows:
+        raise ValueError(f"{country}: the reference-rate table is empty")
+    for row in rows:
+        if row.valid_to < row.valid_from:
+            raise ValueError(f"{country}: rate row {row.valid_from} ends before it starts")
+    for earlier, later in pairwise(rows):
+        if (later.valid_from - earlier.valid_to).days != 1:
+            raise ValueError(
+                f"{country}: rate rows {earlier.valid_to} and {later.valid_from} are not adjacent"
+            )

@@ -1,0 +1,107 @@
+"""Ladder steps: one entry per letter, and each country's common-practice default ladder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final, Literal, get_args
+
+from bridge.domain import ZERO, ActionKind
+
+Tone = Literal["friendly", "firm", "formal"]
+TONES: Final[tuple[str, ...]] = get_args(Tone)
+
+# The actions a ladder may hold; the others (pre-due notice, interest invoice, credit hold)
+# are switched on by their own policy sections.
+LADDER_ACTIONS: Final[frozenset[ActionKind]] = frozenset(
+    {ActionKind.REMINDER, ActionKind.COLLECTION_WARNING, ActionKind.HANDOVER}
+)
+# Actions that send a letter to the debtor, and so may carry a reminder fee.
+LETTER_ACTIONS: Final[frozenset[ActionKind]] = frozenset(
+    {ActionKind.REMINDER, ActionKind.COLLECTION_WARNING}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LadderStep:
+    """One rung: what to send, when, and what the tenant asks to charge (the law caps it)."""
+
+    action: ActionKind
+    name: str
+    # Step 1: days after the due date. Later steps: days after the previous step's date.
+    days: int
+    fee: Decimal = ZERO
+    interest: bool = False
+    compensation: bool = False
+    deadline_days: int | None = 10  # None only for a hand-over, which sets no payment deadline
+    tone: Tone = "firm"
+
+
+_DK_STEPS: Final[tuple[LadderStep, ...]] = (
+    LadderStep(
+        action=ActionKind.REMINDER,
+        name="Venlig påmindelse",
+        days=3,
+        deadline_days=10,
+        tone="friendly",
+    ),
+    LadderStep(
+        action=ActionKind.REMINDER,
+        name="Rykker",
+        days=10,
+        fee=Decimal("100.00"),
+        interest=True,
+        compensation=True,
+        deadline_days=10,
+        tone="firm",
+    ),
+    LadderStep(
+        action=ActionKind.COLLECTION_WARNING,
+        name="Inkassovarsel",
+        days=10,
+        fee=Decimal("100.00"),
+        interest=True,
+        deadline_days=10,
+        tone="formal",
+    ),
+    # 11 days after the warning is the day after its 10-day deadline; the engine also waits
+    # until the deadline (moved off a holiday) has passed.
+    LadderStep(
+        action=ActionKind.HANDOVER,
+        name="Overdragelse til inkasso",
+        days=11,
+        deadline_days=None,
+        tone="formal",
+    ),
+)
+
+_DEFAULT_STEPS: Final[dict[str, tuple[LadderStep, ...]]] = {"DK": _DK_STEPS}
+
+_DEFAULT_NAMES: Final[dict[str, dict[ActionKind, str]]] = {
+    "DK": {
+        ActionKind.REMINDER: "Rykker",
+        ActionKind.COLLECTION_WARNING: "Inkassovarsel",
+        ActionKind.HANDOVER: "Overdragelse til inkasso",
+    },
+}
+
+_DEFAULT_TONES: Final[dict[ActionKind, Tone]] = {
+    ActionKind.REMINDER: "firm",
+    ActionKind.COLLECTION_WARNING: "formal",
+    ActionKind.HANDOVER: "formal",
+}
+
+
+def default_steps(country: str) -> tuple[LadderStep, ...]:
+    """Return the common-practice ladder of a country (KeyError when none is defined)."""
+    return _DEFAULT_STEPS[country]
+
+
+def default_name(country: str, action: ActionKind) -> str:
+    """Return the usual letter title for an action in a country."""
+    return _DEFAULT_NAMES.get(country, {}).get(action, action.value.replace("_", " ").capitalize())
+
+
+def default_tone(action: ActionKind) -> Tone:
+    """Return the tone a ladder entry gets when the policy names none."""
+    return _DEFAULT_TONES.get(action, "firm")
