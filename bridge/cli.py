@@ -25,7 +25,9 @@ app.add_typer(secrets_app, name="secrets")
 
 EnvFile = Annotated[
     Path | None,
-    typer.Option("--env-file", help="env file (default $BRIDGE_ENV_FILE or /etc/dunning-bridge/bridge.env)"),
+    typer.Option(
+        "--env-file", help="env file (default $BRIDGE_ENV_FILE or /etc/dunning-bridge/bridge.env)"
+    ),
 ]
 Demo = Annotated[
     Path | None,
@@ -33,7 +35,9 @@ Demo = Annotated[
 ]
 Tenant = Annotated[str | None, typer.Option("--tenant", "-t", help="only this tenant")]
 AsJson = Annotated[bool, typer.Option("--json", help="machine-readable output")]
-Today = Annotated[str | None, typer.Option("--today", help="pretend today is this date (YYYY-MM-DD)")]
+Today = Annotated[
+    str | None, typer.Option("--today", help="pretend today is this date (YYYY-MM-DD)")
+]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -70,12 +74,16 @@ def _settings(env_file: Path | None, demo: Path | None) -> Any:
 def _logs(settings: Any, *, interactive: bool) -> None:
     from bridge.logs import configure  # noqa: PLC0415
 
-    configure(settings.log_format if not interactive else "console", settings.log_level, quiet=interactive)
+    configure(
+        settings.log_format if not interactive else "console", settings.log_level, quiet=interactive
+    )
 
 
 @app.command()
 def demo(
-    state: Annotated[Path, typer.Option(help="folder for the demo's database and sandbox")] = Path(".demo"),
+    state: Annotated[Path, typer.Option(help="folder for the demo's database and sandbox")] = Path(
+        ".demo"
+    ),
     today: Today = None,
     as_json: AsJson = False,
 ) -> None:
@@ -90,7 +98,9 @@ def cycle(
     env_file: EnvFile = None,
     demo: Demo = None,
     tenant: Tenant = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="decide and show, write nothing")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="decide and show, write nothing")
+    ] = False,
     today: Today = None,
     as_json: AsJson = False,
 ) -> None:
@@ -99,7 +109,9 @@ def cycle(
 
     settings = _settings(env_file, demo)
     _logs(settings, interactive=True)
-    raise typer.Exit(run_cycle_command(settings, tenant, _today(today), dry_run=dry_run, as_json=as_json))
+    raise typer.Exit(
+        run_cycle_command(settings, tenant, _today(today), dry_run=dry_run, as_json=as_json)
+    )
 
 
 @app.command()
@@ -115,12 +127,16 @@ def plan(
 
     settings = _settings(env_file, demo)
     _logs(settings, interactive=True)
-    raise typer.Exit(run_cycle_command(settings, tenant, _today(today), dry_run=True, as_json=as_json))
+    raise typer.Exit(
+        run_cycle_command(settings, tenant, _today(today), dry_run=True, as_json=as_json)
+    )
 
 
 @app.command()
 def explain(
-    invoice: Annotated[str, typer.Argument(help="invoice id/number as the accounting system shows it")],
+    invoice: Annotated[
+        str, typer.Argument(help="invoice id/number as the accounting system shows it")
+    ],
     env_file: EnvFile = None,
     demo: Demo = None,
     tenant: Tenant = None,
@@ -207,7 +223,9 @@ def doctor(env_file: EnvFile = None, demo: Demo = None, as_json: AsJson = False)
 def secrets_set(
     tenant: Annotated[str, typer.Argument(help="tenant name from the env file")],
     name: Annotated[str, typer.Argument(help="secret name, e.g. agreement_grant_token")],
-    stdin: Annotated[bool, typer.Option("--stdin", help="read the value from standard input")] = False,
+    stdin: Annotated[
+        bool, typer.Option("--stdin", help="read the value from standard input")
+    ] = False,
     env_file: EnvFile = None,
 ) -> None:
     """Store a secret in the keyring (prompted without echo, or from stdin)."""

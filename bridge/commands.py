@@ -9,20 +9,19 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-
+from bridge import present
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.errors import BridgeError, ConfigError
 from bridge.present import decision_dict, plan_table, rows_table, step_dict
 from bridge.settings import Settings
 from bridge.store import Store, open_store
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = present.console()
+err = present.console(stderr=True)
 
 
 def _emit(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))  # noqa: T201
+    print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 @contextmanager
@@ -51,12 +50,22 @@ def outcome_dict(o: TenantOutcome) -> dict[str, Any]:
         "error": o.error,
         "decisions": [decision_dict(d) for d in o.plan],
         "letters": [
-            {"key": letter.key, "customer": letter.customer_id, "action": letter.action.value,
-             "step": letter.step, "invoices": [d.invoice_id for d in letter.decisions]}
+            {
+                "key": letter.key,
+                "customer": letter.customer_id,
+                "action": letter.action.value,
+                "step": letter.step,
+                "invoices": [d.invoice_id for d in letter.decisions],
+            }
             for letter in o.letters
         ],
         "written": [
-            {"letter": letter.key, "document": r.document, "status": r.status.value, "detail": r.detail}
+            {
+                "letter": letter.key,
+                "document": r.document,
+                "status": r.status.value,
+                "detail": r.detail,
+            }
             for letter, r in o.written
         ],
         "reconciled": [
@@ -88,12 +97,16 @@ def print_outcome(o: TenantOutcome) -> None:
         console.print(f"- reconciled {r.letter_key}: {r.status.value} ({r.document})")
     for letter, r in o.written:
         invoices = ", ".join(d.invoice_number for d in letter.decisions)
-        console.print(f"- wrote {letter.action.value} {letter.step} for {invoices}: "
-                      f"{r.status.value} document {r.document} {r.detail}".rstrip())
+        console.print(
+            f"- wrote {letter.action.value} {letter.step} for {invoices}: "
+            f"{r.status.value} document {r.document} {r.detail}".rstrip()
+        )
     for ref, why in o.skipped:
         console.print(f"- skipped {ref}: {why}")
     if o.blocked:
-        console.print(f"[dim]{len(o.blocked)} invoice(s) not dunned on purpose; `explain` tells why.[/]")
+        console.print(
+            f"[dim]{len(o.blocked)} invoice(s) not dunned on purpose; `explain` tells why.[/]"
+        )
     console.print(f"[dim]{o.pending} draft(s) await review; {o.requests} API request(s).[/]")
 
 
@@ -142,10 +155,12 @@ def explain_command(
             if o.snapshot is None:
                 continue
             known = {i.id: i for i in (*o.snapshot.invoices, *o.snapshot.settled)}
-            match = known.get(invoice) or next((i for i in known.values() if i.number == invoice), None)
+            match = known.get(invoice) or next(
+                (i for i in known.values() if i.number == invoice), None
+            )
             if match is None:
                 continue
-            steps = [s for s in store.history(name, match.id)]
+            steps = list(store.history(name, match.id))
             steps += [s for s in o.snapshot.steps if s.invoice_id == match.id]
             decisions = [d for d in o.plan if d.invoice_id == match.id]
             blocked = [why for inv, why in o.blocked if inv == match.id]
@@ -164,11 +179,15 @@ def explain_command(
             if as_json:
                 _emit(data)
                 return 0
-            console.print(f"[bold]Invoice {match.number}[/] ({name}), customer {match.customer_id}, "
-                          f"due {match.due_date}, outstanding {match.currency} {match.outstanding:.2f}")
+            console.print(
+                f"[bold]Invoice {match.number}[/] ({name}), customer {match.customer_id}, "
+                f"due {match.due_date}, outstanding {match.currency} {match.outstanding:.2f}"
+            )
             for s in steps:
-                console.print(f"- {s.date} {s.action.value} {s.step} {s.status.value} "
-                              f"fee {s.fee:.2f} ({s.source} {s.document or ''})")
+                console.print(
+                    f"- {s.date} {s.action.value} {s.step} {s.status.value} "
+                    f"fee {s.fee:.2f} ({s.source} {s.document or ''})"
+                )
             for d in decisions:
                 console.print(f"Today: {d.action.value} step {d.step}. {d.explanation}")
                 for basis in d.legal_basis:
@@ -182,7 +201,9 @@ def explain_command(
     return 2
 
 
-def history_command(settings: Settings, tenant: str | None, invoice: str | None, *, as_json: bool) -> int:
+def history_command(
+    settings: Settings, tenant: str | None, invoice: str | None, *, as_json: bool
+) -> int:
     """List recorded steps."""
     names = _selected(settings, tenant)
     with _store(settings) as store:
@@ -190,12 +211,40 @@ def history_command(settings: Settings, tenant: str | None, invoice: str | None,
     if as_json:
         _emit([{"tenant": name, **step_dict(s)} for name, s in rows])
         return 0
-    console.print(rows_table(
-        "Steps",
-        ["Tenant", "Date", "Invoice", "Action", "Step", "Status", "Fee", "Interest", "Comp.", "Deadline", "Document"],
-        [(n, s.date, s.invoice_id, s.action.value, s.step, s.status.value, f"{s.fee:.2f}",
-          f"{s.interest:.2f}", f"{s.compensation:.2f}", s.deadline, s.document) for n, s in rows],
-    ))
+    console.print(
+        rows_table(
+            "Steps",
+            [
+                "Tenant",
+                "Date",
+                "Invoice",
+                "Action",
+                "Step",
+                "Status",
+                "Fee",
+                "Interest",
+                "Comp.",
+                "Deadline",
+                "Document",
+            ],
+            [
+                (
+                    n,
+                    s.date,
+                    s.invoice_id,
+                    s.action.value,
+                    s.step,
+                    s.status.value,
+                    f"{s.fee:.2f}",
+                    f"{s.interest:.2f}",
+                    f"{s.compensation:.2f}",
+                    s.deadline,
+                    s.document,
+                )
+                for n, s in rows
+            ],
+        )
+    )
     return 0
 
 
@@ -206,28 +255,54 @@ def status_command(settings: Settings, *, as_json: bool) -> int:
         for name, t in sorted(settings.tenants.items()):
             runs = store.runs(name, limit=1)
             last = runs[0] if runs else None
-            data.append({
-                "tenant": name,
-                "system": t.system,
-                "country": t.country,
-                "mode": t.mode.value,
-                "enabled": t.enabled,
-                "last_run": last.started_at.isoformat() if last else None,
-                "last_status": last.status if last else None,
-                "last_error": last.error if last else None,
-                "pending_reviews": len(store.pending(name)),
-                "unresolved_writes": len(store.unresolved(name)),
-                "schedule": settings.schedule,
-            })
+            data.append(
+                {
+                    "tenant": name,
+                    "system": t.system,
+                    "country": t.country,
+                    "mode": t.mode.value,
+                    "enabled": t.enabled,
+                    "last_run": last.started_at.isoformat() if last else None,
+                    "last_status": last.status if last else None,
+                    "last_error": last.error if last else None,
+                    "pending_reviews": len(store.pending(name)),
+                    "unresolved_writes": len(store.unresolved(name)),
+                    "schedule": settings.schedule,
+                }
+            )
     if as_json:
         _emit(data)
         return 0
-    console.print(rows_table(
-        "Tenants",
-        ["Tenant", "System", "Country", "Mode", "Last run", "Result", "Pending", "Unresolved", "Error"],
-        [(d["tenant"], d["system"], d["country"], d["mode"], d["last_run"], d["last_status"],
-          d["pending_reviews"], d["unresolved_writes"], d["last_error"]) for d in data],
-    ))
+    console.print(
+        rows_table(
+            "Tenants",
+            [
+                "Tenant",
+                "System",
+                "Country",
+                "Mode",
+                "Last run",
+                "Result",
+                "Pending",
+                "Unresolved",
+                "Error",
+            ],
+            [
+                (
+                    d["tenant"],
+                    d["system"],
+                    d["country"],
+                    d["mode"],
+                    d["last_run"],
+                    d["last_status"],
+                    d["pending_reviews"],
+                    d["unresolved_writes"],
+                    d["last_error"],
+                )
+                for d in data
+            ],
+        )
+    )
     console.print(f"Schedule: {settings.schedule} ({settings.timezone})")
     return 0
 
@@ -239,8 +314,14 @@ def dispute_command(settings: Settings, tenant: str, invoice: str, note: str, *,
     with _store(settings) as store:
         open_ = [d for d in store.disputes(tenant) if d.invoice_id == invoice and d.end is None]
         start = open_[0].start if open_ else today
-        store.set_dispute(tenant, invoice, start=start, end=today if end else None, note=note,
-                          at=datetime.now(UTC))
+        store.set_dispute(
+            tenant,
+            invoice,
+            start=start,
+            end=today if end else None,
+            note=note,
+            at=datetime.now(UTC),
+        )
     console.print(f"invoice {invoice}: dispute {'ended' if end else 'recorded'}")
     return 0
 
@@ -257,12 +338,25 @@ def simulate_command(path: Path, *, as_json: bool) -> int:
     if as_json:
         _emit(result)
         return 0
-    console.print(rows_table(
-        f"Simulation of {path.name}",
-        ["Date", "Invoice", "Action", "Step", "Fee", "Interest", "Comp.", "Deadline"],
-        [(e["date"], e["invoice"], e["action"], e["step"], e["fee"], e["interest"], e["compensation"],
-          e["deadline"]) for e in result["events"]],
-    ))
+    console.print(
+        rows_table(
+            f"Simulation of {path.name}",
+            ["Date", "Invoice", "Action", "Step", "Fee", "Interest", "Comp.", "Deadline"],
+            [
+                (
+                    e["date"],
+                    e["invoice"],
+                    e["action"],
+                    e["step"],
+                    e["fee"],
+                    e["interest"],
+                    e["compensation"],
+                    e["deadline"],
+                )
+                for e in result["events"]
+            ],
+        )
+    )
     return 0
 
 
@@ -275,7 +369,9 @@ def secrets_set_command(settings: Settings, tenant: str, name: str, value: str) 
         t = settings.tenant(tenant)
         descriptor = registry.connector(t.system)
         if name not in descriptor.secret_names:
-            raise ConfigError(f"{t.system} uses the secrets {', '.join(descriptor.secret_names)}, not {name!r}")
+            raise ConfigError(
+                f"{t.system} uses the secrets {', '.join(descriptor.secret_names)}, not {name!r}"
+            )
         TenantSecrets(tenant).set(name, value)
     except ConfigError as exc:
         err.print(f"error: {exc}")

@@ -60,7 +60,10 @@ class Session(Protocol):
         ...
 
     def recheck(self, invoice_ids: Sequence[str]) -> dict[str, str | None]:
-        """Re-read invoices just before a write; map id -> reason to cancel, or None if still due."""
+        """Re-read invoices just before a write.
+
+        Maps each id to the reason to cancel, or None if it is still due.
+        """
         ...
 
     def find(self, letter_key: str) -> WriteResult | None:
@@ -92,7 +95,7 @@ class Sandbox(Protocol):
         ...
 
     def accept_drafts(self) -> int:
-        """Do what the accountant does in review mode: book every draft we wrote; return how many."""
+        """Book every draft we wrote, as the accountant does in review mode; return how many."""
         ...
 
 

@@ -109,7 +109,9 @@ def _context(
     return ctx, save
 
 
-def run_tenant(store: Store, name: str, tenant: TenantSettings, opts: CycleOptions) -> TenantOutcome:
+def run_tenant(
+    store: Store, name: str, tenant: TenantSettings, opts: CycleOptions
+) -> TenantOutcome:
     """Run one cycle for one tenant; every failure is caught and reported, never raised."""
     outcome = TenantOutcome(tenant=name, system=tenant.system, dry_run=opts.dry_run)
     bound = log.bind(tenant=name, system=tenant.system)
@@ -121,12 +123,12 @@ def run_tenant(store: Store, name: str, tenant: TenantSettings, opts: CycleOptio
         store.touch_tenant(name, tenant.system, tenant.country, at=opts.now)
         ctx, save = _context(name, tenant, descriptor, opts)
         session = descriptor.open(ctx)
-        _cycle(store, name, tenant, session, opts, outcome)
+        _cycle(store, name=name, tenant=tenant, session=session, opts=opts, outcome=outcome)
     except AuthError as exc:
         outcome.status, outcome.error = "error", f"authentication failed, tenant stopped: {exc}"
     except BridgeError as exc:
         outcome.status, outcome.error = "error", f"{type(exc).__name__}: {exc}"
-    except Exception as exc:  # noqa: BLE001  # one tenant's bug must not stop the others
+    except Exception as exc:  # one tenant's bug must not stop the others
         outcome.status, outcome.error = "error", f"unexpected {type(exc).__name__}: {exc}"
         bound.exception("cycle.crashed")
     finally:
@@ -148,6 +150,7 @@ def run_tenant(store: Store, name: str, tenant: TenantSettings, opts: CycleOptio
 
 def _cycle(
     store: Store,
+    *,
     name: str,
     tenant: TenantSettings,
     session: Session,
@@ -167,7 +170,9 @@ def _cycle(
     cursor = store.cursor(name, CURSOR)
     since = datetime.fromisoformat(cursor) if cursor else None
     snapshot = session.fetch(opts.today, since)
-    snapshot = dataclasses.replace(snapshot, disputes=snapshot.disputes + tuple(store.disputes(name)))
+    snapshot = dataclasses.replace(
+        snapshot, disputes=snapshot.disputes + tuple(store.disputes(name))
+    )
     outcome.snapshot = snapshot
 
     pending = store.pending(name)
@@ -176,7 +181,9 @@ def _cycle(
             if result.status is not StepStatus.PENDING:
                 outcome.reconciled.append(result)
                 if not opts.dry_run:
-                    store.settle(result.letter_key, result.status, at=opts.now, document=result.document)
+                    store.settle(
+                        result.letter_key, result.status, at=opts.now, document=result.document
+                    )
     outcome.pending = len(pending) - len(outcome.reconciled)
 
     history = [*store.history(name), *snapshot.steps]
@@ -187,8 +194,18 @@ def _cycle(
         return
 
     for letter in outcome.letters:
-        if not _write(store, name, tenant, session, snapshot, letter, opts, outcome):
+        if not _write(
+            store,
+            name=name,
+            tenant=tenant,
+            session=session,
+            snapshot=snapshot,
+            letter=letter,
+            opts=opts,
+            outcome=outcome,
+        ):
             break
+    outcome.pending += sum(1 for _, r in outcome.written if r.status is StepStatus.PENDING)
     store.set_cursor(name, CURSOR, opts.now.isoformat())
 
 
@@ -198,15 +215,20 @@ def _resolve_unknown(store: Store, name: str, session: Session, opts: CycleOptio
         found = session.find(row.letter.key)
         if found is not None:
             store.done(row.letter.key, found, at=opts.now)
-            log.info("outbox.recovered", tenant=name, letter=row.letter.key, document=found.document)
+            log.info(
+                "outbox.recovered", tenant=name, letter=row.letter.key, document=found.document
+            )
         else:
             # The vendor never acted: free the decisions so today's plan can propose them anew.
-            store.cancel(row.letter.key, "not at the vendor after an interrupted write", at=opts.now)
+            store.cancel(
+                row.letter.key, "not at the vendor after an interrupted write", at=opts.now
+            )
             log.info("outbox.not_written", tenant=name, letter=row.letter.key)
 
 
 def _write(
     store: Store,
+    *,
     name: str,
     tenant: TenantSettings,
     session: Session,
@@ -223,7 +245,9 @@ def _write(
     }
     if changed:
         reasons = "; ".join(f"{k}: {v}" for k, v in sorted(changed.items()))
-        outcome.skipped.append((letter.key, f"changed since the fetch ({reasons}); decided again next cycle"))
+        outcome.skipped.append(
+            (letter.key, f"changed since the fetch ({reasons}); decided again next cycle")
+        )
         return True
     customer = snapshot.customers[letter.customer_id]
     text = render(
@@ -231,7 +255,9 @@ def _write(
         customer,
         {inv.id: inv for inv in (*snapshot.invoices, *snapshot.settled)},
         creditor=tenant.options.get("company_name", name),
-        lang=language_for(customer, tenant.options.get("language", COUNTRY_LANGUAGE[tenant.country])),
+        lang=language_for(
+            customer, tenant.options.get("language", COUNTRY_LANGUAGE[tenant.country])
+        ),
     )
     if not store.intend(letter, text, at=opts.now):
         outcome.skipped.append((letter.key, "already written for these decisions"))

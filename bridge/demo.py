@@ -9,9 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from rich.console import Console
-
-from bridge import registry
+from bridge import present, registry
 from bridge.commands import _emit, outcome_dict, print_outcome
 from bridge.cycle import CycleOptions, run_tenant
 from bridge.logs import configure
@@ -20,14 +18,14 @@ from bridge.settings import TenantSettings
 from bridge.store import Store, open_store
 from bridge.workspace import DEMO_COMPANY, DEMO_TENANT, demo_settings
 
-console = Console(highlight=False)
+console = present.console()
 
 # Earlier cycles the first demo replays: about ten days apart, as the default Danish ladder.
 WARM_UP_DAYS = (33, 22, 11)
 
 
 def _warm_up(store: Store, tenant: TenantSettings, sandbox_file: Path, today: date) -> None:
-    """Replay earlier cycles, the accountant booking every draft, so today shows a ladder in progress."""
+    """Replay earlier cycles, booking every draft, so today shows a ladder in progress."""
     descriptor = registry.connector(tenant.system)
     # Seed relative to the real today, then step the sandbox's clock back for each replay.
     descriptor.sandbox(None, today).save(sandbox_file)
@@ -69,19 +67,27 @@ def run_demo(state: Path, today: date, *, as_json: bool = False) -> int:
         f"{', '.join(str(d) for d in WARM_UP_DAYS)} days ago were replayed with the accountant "
         "booking every draft, so today's plan shows a dunning ladder in progress."
         if first
-        else "The sandbox and database from the earlier run were reused (make demo-reset starts over)."
+        else "The sandbox and database from the earlier run were reused "
+        "(make demo-reset starts over)."
     )
     print_outcome(outcome)
     if waiting:
-        console.print(rows_table(
-            "Drafts in e-conomic waiting for the accountant (Sales > Drafts)",
-            ["Draft", "Customer", "Action", "Step", "Invoices", "Charges"],
-            [
-                (row.document, row.letter.customer_id, row.letter.action.value, row.letter.step,
-                 ", ".join(d.invoice_number for d in row.letter.decisions),
-                 f"{row.letter.currency} {row.letter.total:.2f}")
-                for row in waiting
-            ],
-        ))
+        console.print(
+            rows_table(
+                "Drafts in e-conomic waiting for the accountant (Sales > Drafts)",
+                ["Draft", "Customer", "Action", "Step", "Invoices", "Charges"],
+                [
+                    (
+                        row.document,
+                        row.letter.customer_id,
+                        row.letter.action.value,
+                        row.letter.step,
+                        ", ".join(d.invoice_number for d in row.letter.decisions),
+                        f"{row.letter.currency} {row.letter.total:.2f}",
+                    )
+                    for row in waiting
+                ],
+            )
+        )
     console.print(f"State kept in {state}/ ; try: dunning-bridge explain INVOICE --demo {state}")
     return 0 if outcome.status != "error" else 1

@@ -6,15 +6,13 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from rich.console import Console
-
-from bridge import registry
+from bridge import present, registry
 from bridge.errors import BridgeError
 from bridge.secrets import TenantSecrets
 from bridge.settings import Settings
 from bridge.store import open_store
 
-console = Console(highlight=False)
+console = present.console()
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,9 @@ def checks(settings: Settings) -> list[Check]:
     except (BridgeError, OSError) as exc:
         out.append(Check("database", False, f"{settings.database}: {exc}"))
     if not settings.tenants:
-        out.append(Check("tenants", False, "no tenants configured (BRIDGE_TENANTS__<NAME>__SYSTEM=...)"))
+        out.append(
+            Check("tenants", False, "no tenants configured (BRIDGE_TENANTS__<NAME>__SYSTEM=...)")
+        )
     for name, tenant in sorted(settings.tenants.items()):
         subject = f"tenant {name}"
         try:
@@ -50,7 +50,9 @@ def checks(settings: Settings) -> list[Check]:
             out.append(Check(subject, False, str(exc)))
             continue
         if tenant.sandbox_state is not None:
-            out.append(Check(subject, True, f"{descriptor.display_name} sandbox at {tenant.sandbox_state}"))
+            out.append(
+                Check(subject, True, f"{descriptor.display_name} sandbox at {tenant.sandbox_state}")
+            )
             continue
         secrets = TenantSecrets(name)
         missing = [s for s in descriptor.secret_names if not secrets.has(s)]
@@ -68,7 +70,9 @@ def _connectivity(name: str, tenant: object, descriptor: object, secrets: Tenant
 
     assert isinstance(descriptor, ConnectorDescriptor)
     assert isinstance(tenant, TenantSettings)
-    ctx = TenantContext(name, tenant.country, tenant.mode, secrets, tenant.base_url, None, dict(tenant.options))
+    ctx = TenantContext(
+        name, tenant.country, tenant.mode, secrets, tenant.base_url, None, dict(tenant.options)
+    )
     try:
         session = descriptor.open(ctx)
         try:
@@ -77,14 +81,18 @@ def _connectivity(name: str, tenant: object, descriptor: object, secrets: Tenant
             session.close()
     except BridgeError as exc:
         return Check(f"tenant {name}", False, f"{descriptor.display_name}: {exc}")
-    return Check(f"tenant {name}", True, f"{descriptor.display_name}: {len(snap.invoices)} open invoices readable")
+    return Check(
+        f"tenant {name}",
+        True,
+        f"{descriptor.display_name}: {len(snap.invoices)} open invoices readable",
+    )
 
 
 def run_doctor(settings: Settings, *, as_json: bool) -> int:
     """Print the report; exit 1 when any check failed."""
     results = checks(settings)
     if as_json:
-        print(json.dumps([c.__dict__ for c in results], indent=2))  # noqa: T201
+        print(json.dumps([c.__dict__ for c in results], indent=2))
     else:
         for c in results:
             mark = "[green]ok[/]" if c.ok else "[bold red]FAIL[/]"

@@ -85,7 +85,10 @@ def render(
     # An interest invoice asks only for the interest; other letters for the claim in full.
     principal = ZERO if letter.action is ActionKind.INTEREST_INVOICE else None
     total = sum(
-        ((d.outstanding if principal is None else principal) + d.total_charges for d in letter.decisions),
+        (
+            (d.outstanding if principal is None else principal) + d.total_charges
+            for d in letter.decisions
+        ),
         ZERO,
     )
     template = env.get_template(f"{lang}/{letter.action.value}.txt.j2")

@@ -6,13 +6,24 @@ The JSON shape of a decision is the scenario contract's event (docs/scenario.md)
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from rich import box
+from rich.console import Console
 from rich.table import Table
 
-from bridge.domain import ZERO, Decision, StepRecord
+from bridge.domain import ZERO, ActionKind, Decision, StepRecord
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A console for tables; piped or logged output gets 120 columns rather than rich's 80."""
+    out = Console(highlight=False, stderr=stderr)
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out.width = 120
+    return out
 
 
 def amount(value: Decimal | None) -> str:
@@ -63,35 +74,53 @@ def step_dict(s: StepRecord) -> dict[str, Any]:
     }
 
 
+SHORT_ACTION = {
+    ActionKind.PRE_DUE_NOTICE: "notice",
+    ActionKind.REMINDER: "reminder",
+    ActionKind.COLLECTION_WARNING: "warning",
+    ActionKind.HANDOVER: "handover",
+    ActionKind.INTEREST_INVOICE: "interest",
+    ActionKind.CREDIT_HOLD: "credit hold",
+}
+
+
+def cite(basis: str) -> str:
+    """The citation of a legal-basis line without its gloss: 'renteloven § 9 b (…)' -> '… § 9 b'."""
+    return basis.split(" (", 1)[0].strip()
+
+
 def plan_table(decisions: Sequence[Decision], names: dict[str, str], title: str) -> Table:
-    """A table of what the bridge would do and why."""
-    table = Table(title=title, show_lines=False, expand=True)
-    for col, justify in (
-        ("Invoice", "left"),
-        ("Customer", "left"),
-        ("Action", "left"),
-        ("Step", "right"),
-        ("Outstanding", "right"),
-        ("Fee", "right"),
-        ("Interest", "right"),
-        ("Comp.", "right"),
-        ("Deadline", "left"),
-        ("Legal basis", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    """A table of what the bridge would do and why, readable in 80 columns.
+
+    Legal bases are numbered in the last column and spelt out in the caption; the full text and
+    the explanation of every amount are one `explain INVOICE` away.
+    """
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Invoice", no_wrap=True)
+    table.add_column("Customer", max_width=14, no_wrap=True, overflow="ellipsis")
+    table.add_column("Step", no_wrap=True)
+    table.add_column("Fee", justify="right", no_wrap=True)
+    table.add_column("Interest", justify="right", no_wrap=True)
+    table.add_column("Comp.", justify="right", no_wrap=True)
+    table.add_column("Deadline", no_wrap=True)
+    table.add_column("Basis", no_wrap=True)
+    legend: dict[str, int] = {}
     for d in decisions:
+        refs = sorted({legend.setdefault(cite(b), len(legend) + 1) for b in d.legal_basis})
+        # Amounts are in the invoice's currency; name it when it is not the usual one.
+        currency = "" if d.currency == "DKK" else f" {d.currency}"
         table.add_row(
-            d.invoice_number,
+            d.invoice_number + currency,
             names.get(d.customer_id, d.customer_id),
-            d.action.value.replace("_", " "),
-            str(d.step),
-            f"{d.currency} {amount(d.outstanding)}",
+            f"{d.step} {SHORT_ACTION.get(d.action, d.action.value)}",
             amount(d.fee),
             amount(d.interest_amount),
             amount(d.compensation),
             d.deadline.isoformat() if d.deadline else "",
-            "; ".join(d.legal_basis[:2]) + (" …" if len(d.legal_basis) > 2 else ""),
+            ",".join(str(r) for r in refs),
         )
+    table.caption = "  ".join(f"[{n}] {c}" for c, n in legend.items())
+    table.caption_justify = "left"
     return table
 
 

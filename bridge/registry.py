@@ -1,6 +1,8 @@
 """Discover connectors through the ``dunning_bridge.connectors`` entry-point group.
 
-The core never imports a connector by name; it asks this registry for a descriptor.
+The core never imports a connector by name; it asks this registry for a descriptor. A connector
+that fails to load stops only the tenants that use it: the error is kept and raised when (and
+only when) that system is asked for.
 """
 
 from __future__ import annotations
@@ -15,27 +17,40 @@ GROUP = "dunning_bridge.connectors"
 
 
 @cache
-def connectors() -> dict[str, ConnectorDescriptor]:
-    """Load every registered connector descriptor, checking each one's wiring."""
+def _load() -> tuple[dict[str, ConnectorDescriptor], dict[str, str]]:
     found: dict[str, ConnectorDescriptor] = {}
+    broken: dict[str, str] = {}
     for ep in entry_points(group=GROUP):
         try:
             obj = ep.load()
         except (ImportError, AttributeError) as exc:
-            raise ConfigError(f"connector {ep.name!r} cannot be loaded: {exc}") from exc
+            broken[ep.name] = f"connector {ep.name!r} cannot be loaded: {exc}"
+            continue
         if not isinstance(obj, ConnectorDescriptor):
-            raise ConfigError(f"entry point {ep.name!r} is not a ConnectorDescriptor")
-        if obj.key != ep.name:
-            raise ConfigError(f"entry point {ep.name!r} names a connector keyed {obj.key!r}")
-        found[ep.name] = obj
-    return found
+            broken[ep.name] = f"entry point {ep.name!r} is not a ConnectorDescriptor"
+        elif obj.key != ep.name:
+            broken[ep.name] = f"entry point {ep.name!r} names a connector keyed {obj.key!r}"
+        else:
+            found[ep.name] = obj
+    return found, broken
+
+
+def connectors() -> dict[str, ConnectorDescriptor]:
+    """Every connector descriptor that loaded, by system key."""
+    return dict(_load()[0])
+
+
+def broken() -> dict[str, str]:
+    """Registered connectors that failed to load, with the reason (shown by `doctor`)."""
+    return dict(_load()[1])
 
 
 def connector(system: str) -> ConnectorDescriptor:
-    """Return the descriptor for ``system`` or raise ConfigError naming the known ones."""
-    known = connectors()
-    try:
+    """Return the descriptor for ``system`` or raise ConfigError saying why there is none."""
+    known, failed = _load()
+    if system in known:
         return known[system]
-    except KeyError:
-        names = ", ".join(sorted(known)) or "none installed"
-        raise ConfigError(f"unknown accounting system {system!r} (installed: {names})") from None
+    if system in failed:
+        raise ConfigError(failed[system])
+    names = ", ".join(sorted(known)) or "none installed"
+    raise ConfigError(f"unknown accounting system {system!r} (installed: {names})")

@@ -24,10 +24,10 @@ SERVICE = "dunning-bridge"
 class MemoryKeyring(KeyringBackend):
     """A keyring that lives in process memory: for tests and the demo, never for production."""
 
-    priority = 0.1  # type: ignore[assignment]  # never chosen automatically
+    priority = 0.1  # never chosen automatically
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._values: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -47,7 +47,10 @@ class MemoryKeyring(KeyringBackend):
 
 
 def use_backend(class_path: str) -> None:
-    """Install the keyring backend named by ``class_path`` (e.g. keyrings.alt.file.PlaintextKeyring)."""
+    """Install the keyring backend named by ``class_path``.
+
+    For example ``keyrings.alt.file.PlaintextKeyring`` on a headless server.
+    """
     if not class_path:
         return
     try:
@@ -104,7 +107,10 @@ _HINT = "on a headless server set BRIDGE_KEYRING_BACKEND (see docs/operations.md
 
 
 class StaticSecrets:
-    """Fixed secrets for one tenant (the embedded sandbox's tokens); ``set`` keeps rotations in memory."""
+    """Fixed secrets for one tenant (the embedded sandbox's tokens).
+
+    ``set`` keeps rotations in memory.
+    """
 
     def __init__(self, tenant: str, values: dict[str, str]) -> None:
         self.tenant = tenant

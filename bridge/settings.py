@@ -49,7 +49,9 @@ class TenantSettings(BaseModel):
     def _known_country(cls, value: str) -> str:
         code = value.strip().upper()
         if code not in KNOWN_COUNTRIES:
-            raise ValueError(f"unknown country {value!r}; expected one of {', '.join(KNOWN_COUNTRIES)}")
+            raise ValueError(
+                f"unknown country {value!r}; expected one of {', '.join(KNOWN_COUNTRIES)}"
+            )
         return code
 
     @field_validator("system")
@@ -154,7 +156,7 @@ def load_settings(env_file: Path | None = None) -> Settings:
     if unknown:
         raise ConfigError(f"unknown setting(s) {', '.join(unknown)}; see docs/configuration.md")
     try:
-        return Settings(_env_file=path)  # type: ignore[call-arg]
+        return Settings(_env_file=path)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"

@@ -25,17 +25,20 @@ def demo_dir(tmp_path: Path) -> Path:
 def test_demo_plans_writes_and_second_run_writes_nothing(demo_dir: Path) -> None:
     again = runner.invoke(app, ["demo", "--state", str(demo_dir), "--today", TODAY, "--json"])
     assert again.exit_code == 0, again.output
-    data = json.loads(again.output)
+    data = json.loads(again.stdout)
     assert data["written"] == []
     assert data["pending"] > 0
 
 
 def test_first_demo_shows_fees_interest_compensation(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--state", str(tmp_path / "d"), "--today", TODAY, "--json"])
+    result = runner.invoke(
+        app, ["demo", "--state", str(tmp_path / "d"), "--today", TODAY, "--json"]
+    )
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     decisions = data["decisions"]
-    assert decisions and data["written"]
+    assert decisions
+    assert data["written"]
     assert any(d["fee"] != "0.00" for d in decisions)
     assert any(d["interest"] != "0.00" for d in decisions)
     assert any(d["compensation"] == "310.00" for d in decisions)
@@ -47,7 +50,7 @@ def test_first_demo_shows_fees_interest_compensation(tmp_path: Path) -> None:
 def test_plan_json_on_the_demo_writes_nothing(demo_dir: Path) -> None:
     result = runner.invoke(app, ["plan", "--demo", str(demo_dir), "--today", TODAY, "--json"])
     assert result.exit_code == 0, result.output
-    tenant = json.loads(result.output)["tenants"][0]
+    tenant = json.loads(result.stdout)["tenants"][0]
     assert tenant["dry_run"] is True
     assert tenant["written"] == []
 
@@ -55,19 +58,22 @@ def test_plan_json_on_the_demo_writes_nothing(demo_dir: Path) -> None:
 def test_history_status_and_explain(demo_dir: Path) -> None:
     history = runner.invoke(app, ["history", "--demo", str(demo_dir), "--json"])
     assert history.exit_code == 0, history.output
-    steps = json.loads(history.output)
-    assert steps and all(s["status"] == "pending" for s in steps)
+    steps = json.loads(history.stdout)
+    assert steps
+    assert all(s["status"] in {"pending", "issued"} for s in steps)
 
     status = runner.invoke(app, ["status", "--demo", str(demo_dir), "--json"])
     assert status.exit_code == 0, status.output
-    (row,) = json.loads(status.output)
+    (row,) = json.loads(status.stdout)
     assert row["last_status"] == "ok"
     assert row["pending_reviews"] > 0
 
     invoice = steps[0]["invoice"]
-    explained = runner.invoke(app, ["explain", invoice, "--demo", str(demo_dir), "--today", TODAY, "--json"])
+    explained = runner.invoke(
+        app, ["explain", invoice, "--demo", str(demo_dir), "--today", TODAY, "--json"]
+    )
     assert explained.exit_code == 0, explained.output
-    assert json.loads(explained.output)["history"]
+    assert json.loads(explained.stdout)["history"]
 
     missing = runner.invoke(app, ["explain", "no-such", "--demo", str(demo_dir), "--today", TODAY])
     assert missing.exit_code == 2
@@ -75,25 +81,39 @@ def test_history_status_and_explain(demo_dir: Path) -> None:
 
 def test_secrets_set_and_check(tmp_path: Path) -> None:
     env = tmp_path / "bridge.env"
-    env.write_text(f"BRIDGE_DATABASE={tmp_path}/s.sqlite3\nBRIDGE_TENANTS__KONTOR__SYSTEM=economic\n", encoding="utf-8")
+    env.write_text(
+        f"BRIDGE_DATABASE={tmp_path}/s.sqlite3\nBRIDGE_TENANTS__KONTOR__SYSTEM=economic\n",
+        encoding="utf-8",
+    )
     check = runner.invoke(app, ["secrets", "check", "--env-file", str(env), "--json"])
     assert check.exit_code == 1
-    assert json.loads(check.output) == {"kontor": {"app_secret_token": False, "agreement_grant_token": False}}
+    assert json.loads(check.stdout) == {
+        "kontor": {"app_secret_token": False, "agreement_grant_token": False}
+    }
     for name in ("app_secret_token", "agreement_grant_token"):
-        done = runner.invoke(app, ["secrets", "set", "kontor", name, "--stdin", "--env-file", str(env)],
-                             input="very-secret-value\n")
+        done = runner.invoke(
+            app,
+            ["secrets", "set", "kontor", name, "--stdin", "--env-file", str(env)],
+            input="very-secret-value\n",
+        )
         assert done.exit_code == 0, done.output
         assert "very-secret-value" not in done.output
     check = runner.invoke(app, ["secrets", "check", "--env-file", str(env)])
     assert check.exit_code == 0
     assert "very-secret-value" not in check.output
-    wrong = runner.invoke(app, ["secrets", "set", "kontor", "password", "--stdin", "--env-file", str(env)], input="x\n")
+    wrong = runner.invoke(
+        app,
+        ["secrets", "set", "kontor", "password", "--stdin", "--env-file", str(env)],
+        input="x\n",
+    )
     assert wrong.exit_code == 2
 
 
 def test_bad_env_file_exits_2_with_message(tmp_path: Path) -> None:
     env = tmp_path / "bridge.env"
-    env.write_text("BRIDGE_TENANTS__X__SYSTEM=economic\nBRIDGE_TENANTS__X__COUNTRY=ZZ\n", encoding="utf-8")
+    env.write_text(
+        "BRIDGE_TENANTS__X__SYSTEM=economic\nBRIDGE_TENANTS__X__COUNTRY=ZZ\n", encoding="utf-8"
+    )
     result = runner.invoke(app, ["status", "--env-file", str(env)])
     assert result.exit_code == 2
     assert "unknown country 'ZZ'" in result.output
@@ -101,19 +121,35 @@ def test_bad_env_file_exits_2_with_message(tmp_path: Path) -> None:
 
 def test_unknown_system_is_reported_per_tenant(tmp_path: Path) -> None:
     env = tmp_path / "bridge.env"
-    env.write_text(f"BRIDGE_DATABASE={tmp_path}/s.sqlite3\nBRIDGE_TENANTS__X__SYSTEM=visma-erp\n", encoding="utf-8")
+    env.write_text(
+        f"BRIDGE_DATABASE={tmp_path}/s.sqlite3\nBRIDGE_TENANTS__X__SYSTEM=visma-erp\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["cycle", "--env-file", str(env), "--json"])
     assert result.exit_code == 1
-    assert "unknown accounting system 'visma-erp'" in json.loads(result.output)["tenants"][0]["error"]
+    assert (
+        "unknown accounting system 'visma-erp'" in json.loads(result.stdout)["tenants"][0]["error"]
+    )
 
 
 def test_doctor_on_the_demo(demo_dir: Path) -> None:
     result = runner.invoke(app, ["doctor", "--demo", str(demo_dir), "--json"])
     assert result.exit_code == 0, result.output
-    assert all(c["ok"] for c in json.loads(result.output))
+    assert all(c["ok"] for c in json.loads(result.stdout))
 
 
 def test_help_lists_every_command() -> None:
     result = runner.invoke(app, ["--help"])
-    for command in ("demo", "run", "cycle", "plan", "explain", "history", "status", "simulate", "secrets", "doctor"):
+    for command in (
+        "demo",
+        "run",
+        "cycle",
+        "plan",
+        "explain",
+        "history",
+        "status",
+        "simulate",
+        "secrets",
+        "doctor",
+    ):
         assert command in result.output

@@ -28,6 +28,7 @@ from urllib.parse import unquote
 import httpx
 
 from bridge.domain import money
+from bridge.faults import Fault, FaultKind, take
 from connectors.economic import demo_company, sandbox_ledger
 from connectors.economic.sandbox_catalog import (
     BUSINESS_GROUP,
@@ -38,7 +39,6 @@ from connectors.economic.sandbox_catalog import (
 )
 from connectors.economic.sandbox_drafts import SEND_BY
 from connectors.economic.sandbox_errors import ApiError, rate_limited, server_error, unauthorized
-from connectors.economic.sandbox_faults import Fault, FaultKind, take
 from connectors.economic.sandbox_json import dumps, loads
 from connectors.economic.sandbox_links import BASE_URL
 from connectors.economic.sandbox_routes import Call, dispatch

@@ -48,14 +48,21 @@ def test_sigterm_stops_the_daemon_cleanly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_")}
     proc = subprocess.Popen(
         [str(BIN), "run", "--env-file", str(_env_file(tmp_path))],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
     )
     try:
         _wait_for(proc, "daemon.started")
         # A second daemon on the same database is refused while the first holds the lock.
         second = subprocess.run(
             [str(BIN), "run", "--env-file", str(_env_file(tmp_path))],
-            capture_output=True, text=True, env=env, timeout=30, check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+            check=False,
         )
         assert second.returncode == 2
         assert "daemon.locked" in second.stderr
@@ -66,6 +73,9 @@ def test_sigterm_stops_the_daemon_cleanly(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.wait(timeout=20)
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 def test_run_all_isolates_tenants(tmp_path: Path) -> None:

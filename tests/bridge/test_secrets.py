@@ -6,6 +6,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from keyrings.alt.file import PlaintextKeyring
 
 from bridge.errors import ConfigError, SecretMissing
 from bridge.secrets import SERVICE, MemoryKeyring, StaticSecrets, TenantSecrets, use_backend
@@ -30,7 +31,9 @@ def test_empty_secret_is_refused() -> None:
         TenantSecrets("kontor").set("x", "")
 
 
-def test_systemd_credentials_directory_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_systemd_credentials_directory_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "kontor.app_secret_token").write_text("from-systemd\n", encoding="utf-8")
     monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(tmp_path))
     TenantSecrets("kontor").set("app_secret_token", "from-keyring")
@@ -39,8 +42,6 @@ def test_systemd_credentials_directory_wins(tmp_path: Path, monkeypatch: pytest.
 
 def test_headless_file_backend(tmp_path: Path) -> None:
     """The documented headless-server backend (keyrings.alt file keyring) works end to end."""
-    from keyrings.alt.file import PlaintextKeyring
-
     ring = PlaintextKeyring()
     ring.file_path = str(tmp_path / "keyring_pass.cfg")  # type: ignore[misc]
     keyring.set_keyring(ring)

@@ -43,7 +43,9 @@ PYTHON_KEYRING_BACKEND=keyrings.alt.file.PlaintextKeyring
     assert s.schedule == "30 6 * * mon-fri"
 
 
-def test_environment_overrides_and_env_file_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_overrides_and_env_file_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     env = write(tmp_path, "BRIDGE_TENANTS__A__SYSTEM=economic\n")
     monkeypatch.setenv("BRIDGE_ENV_FILE", str(env))
     monkeypatch.setenv("BRIDGE_LOG_LEVEL", "debug")
@@ -55,7 +57,10 @@ def test_environment_overrides_and_env_file_variable(tmp_path: Path, monkeypatch
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("BRIDGE_TENANTS__X__SYSTEM=economic\nBRIDGE_TENANTS__X__COUNTRY=XX\n", "unknown country 'XX'"),
+        (
+            "BRIDGE_TENANTS__X__SYSTEM=economic\nBRIDGE_TENANTS__X__COUNTRY=XX\n",
+            "unknown country 'XX'",
+        ),
         ("BRIDGE_TENANTS__X__SYSTEM=economic\nBRIDGE_TENANTS__X__MODE=yolo\n", "tenants.x.mode"),
         ("BRIDGE_TENANTS__X__SYSTEM=economic\nBRIDGE_TENANTS__X__MOOD=review\n", "tenants.x.mood"),
         ("BRIDGE_TENANTS__X__COUNTRY=DK\n", "tenants.x.system"),
@@ -63,7 +68,10 @@ def test_environment_overrides_and_env_file_variable(tmp_path: Path, monkeypatch
         ("BRIDGE_TIMEZONE=Mars/Olympus\n", "unknown time zone"),
         ("BRIDGE_DATABSE=/tmp/x\n", "BRIDGE_DATABSE"),
         ("BRIDGE_MAX_PARALLEL_TENANTS=0\n", "max_parallel_tenants"),
-        ("BRIDGE_TENANTS__X__SYSTEM=economic\nBRIDGE_TENANTS__X__POLICY_FILE=/nope.toml\n", "does not exist"),
+        (
+            "BRIDGE_TENANTS__X__SYSTEM=economic\nBRIDGE_TENANTS__X__POLICY_FILE=/nope.toml\n",
+            "does not exist",
+        ),
     ],
 )
 def test_bad_env_file_gives_clear_error(tmp_path: Path, text: str, fragment: str) -> None:

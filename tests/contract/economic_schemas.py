@@ -30,7 +30,9 @@ _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 def require_specs() -> None:
     """Skip the calling test with a visible reason when the vendor specs are absent."""
     if not SCHEMAS.is_dir():
-        pytest.skip(f"e-conomic vendor specs not found at {SCHEMAS} (contract tests need ../shared)")
+        pytest.skip(
+            f"e-conomic vendor specs not found at {SCHEMAS} (contract tests need ../shared)"
+        )
 
 
 @cache

@@ -1,4 +1,4 @@
-"""Faults the sandbox can be told to inject into upcoming requests, for fault-injection tests.
+"""Faults an in-process vendor sandbox can inject into upcoming requests, for fault tests.
 
 Kinds:
 
