@@ -84,13 +84,17 @@ def demo(
     state: Annotated[Path, typer.Option(help="folder for the demo's database and sandbox")] = Path(
         ".demo"
     ),
+    system: Annotated[
+        str | None,
+        typer.Option(help="accounting system whose sandbox to run (default: e-conomic)"),
+    ] = None,
     today: Today = None,
     as_json: AsJson = False,
 ) -> None:
-    """Run one full cycle against the embedded e-conomic sandbox and show what it did."""
+    """Run one full cycle against an embedded sandbox and show what it did."""
     from bridge.demo import run_demo  # noqa: PLC0415
 
-    raise typer.Exit(run_demo(state, _today(today), as_json=as_json))
+    raise typer.Exit(run_demo(state, _today(today), system=system, as_json=as_json))
 
 
 @app.command()
@@ -257,5 +261,15 @@ def version() -> None:
 
 
 def main() -> None:
-    """Entry point of the console script."""
-    app()
+    """Entry point of the console script.
+
+    A BridgeError that reaches this far (bad settings, a demo folder of another system) is a
+    message for the operator, not a crash: print it and exit 2, with no traceback.
+    """
+    from bridge.errors import BridgeError  # noqa: PLC0415
+
+    try:
+        app()
+    except BridgeError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None

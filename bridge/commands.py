@@ -13,6 +13,7 @@ from bridge import present
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.errors import BridgeError, ConfigError
 from bridge.present import decision_dict, plan_table, rows_table, step_dict
+from bridge.progress import cycle_progress
 from bridge.settings import Settings
 from bridge.store import Store, open_store
 
@@ -119,9 +120,9 @@ def run_cycle_command(
     except ConfigError as exc:
         err.print(f"error: {exc}")
         return 2
-    opts = CycleOptions(today=today, now=datetime.now(UTC), dry_run=dry_run)
     outcomes: list[TenantOutcome] = []
-    with _store(settings) as store:
+    with _store(settings) as store, cycle_progress(len(names), enabled=not as_json) as progress:
+        opts = CycleOptions(today=today, now=datetime.now(UTC), dry_run=dry_run, progress=progress)
         try:
             ctx = store.exclusive("cli-cycle") if not dry_run else _nothing()
             with ctx:

@@ -98,6 +98,13 @@ class Sandbox(Protocol):
         """Book every draft we wrote, as the accountant does in review mode; return how many."""
         ...
 
+    def documents_by_key(self) -> dict[str, int]:
+        """How many documents (drafts, invoices, reminders...) carry each of our letter keys.
+
+        The exactly-once tests read this: every key must count exactly one.
+        """
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class RateLimit:
@@ -123,6 +130,8 @@ class ConnectorDescriptor:
     sandbox: Callable[[Path | None, date], Sandbox]
     # The one secret name per tenant the sandbox accepts, for the demo.
     sandbox_secrets: dict[str, str] = field(default_factory=dict)
+    # Where the accountant finds what we wrote for review, in the system's own words.
+    review_hint: str = ""
 
     def can(self, capability: str) -> bool:
         """Tell whether the connector declares ``capability``."""

@@ -79,6 +79,13 @@ class CycleOptions:
     dry_run: bool = False
     secrets: SecretStore | None = None
     transport: Any = None  # httpx.BaseTransport
+    # Told (tenant, stage, done, total) as the cycle goes; a terminal shows it, the daemon not.
+    progress: Callable[[str, str, int, int], None] | None = None
+
+    def report(self, tenant: str, stage: str, done: int, total: int) -> None:
+        """Pass progress on to whoever watches, if anyone does."""
+        if self.progress is not None:
+            self.progress(tenant, stage, done, total)
 
 
 def _context(
@@ -167,6 +174,7 @@ def _cycle(
     if not opts.dry_run:
         _resolve_unknown(store, name, session, opts)
 
+    opts.report(name, "reading", 0, 0)
     cursor = store.cursor(name, CURSOR)
     since = datetime.fromisoformat(cursor) if cursor else None
     snapshot = session.fetch(opts.today, since)
@@ -193,7 +201,10 @@ def _cycle(
     if opts.dry_run:
         return
 
-    for letter in outcome.letters:
+    total = len(outcome.letters)
+    opts.report(name, "writing", 0, total)
+    for done, letter in enumerate(outcome.letters, start=1):
+        opts.report(name, "writing", done - 1, total)
         if not _write(
             store,
             name=name,
@@ -205,6 +216,7 @@ def _cycle(
             outcome=outcome,
         ):
             break
+    opts.report(name, "done", total, total)
     outcome.pending += sum(1 for _, r in outcome.written if r.status is StepStatus.PENDING)
     store.set_cursor(name, CURSOR, opts.now.isoformat())
 

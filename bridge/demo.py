@@ -1,4 +1,4 @@
-"""`dunning-bridge demo`: one full cycle against the embedded e-conomic sandbox, no set-up.
+"""`dunning-bridge demo`: one full cycle against an embedded vendor sandbox, no set-up.
 
 The database and the sandbox's state are kept in the demo folder (.demo by default), so a
 second run shows the drafts already waiting for review and writes nothing new.
@@ -16,7 +16,7 @@ from bridge.logs import configure
 from bridge.present import rows_table
 from bridge.settings import TenantSettings
 from bridge.store import Store, open_store
-from bridge.workspace import DEMO_COMPANY, DEMO_TENANT, demo_settings
+from bridge.workspace import DEMO_TENANT, demo_company, demo_settings, remember_system
 
 console = present.console()
 
@@ -39,12 +39,16 @@ def _warm_up(store: Store, tenant: TenantSettings, sandbox_file: Path, today: da
         # The next cycle reconciles the booked drafts and records them as issued.
 
 
-def run_demo(state: Path, today: date, *, as_json: bool = False) -> int:
+COUNTRY_LAW = {"DK": "Danish", "NO": "Norwegian", "SE": "Swedish", "FI": "Finnish"}
+
+
+def run_demo(state: Path, today: date, *, system: str | None = None, as_json: bool = False) -> int:
     """Run the demo cycle and print what it decided, wrote and what waits for review."""
     configure("console", quiet=True)
-    state.mkdir(parents=True, exist_ok=True)
-    settings = demo_settings(state)
+    settings = demo_settings(state, system)
     tenant = settings.tenants[DEMO_TENANT]
+    descriptor = registry.connector(tenant.system)
+    remember_system(state, tenant.system)
     assert tenant.sandbox_state is not None
     first = not tenant.sandbox_state.exists()
     store = open_store(settings.database)
@@ -61,7 +65,10 @@ def run_demo(state: Path, today: date, *, as_json: bool = False) -> int:
     if as_json:
         _emit(outcome_dict(outcome))
         return 0 if outcome.status != "error" else 1
-    console.rule(f"dunning-bridge demo: {DEMO_COMPANY} on e-conomic (sandbox), Danish law, {today}")
+    console.rule(
+        f"dunning-bridge demo: {demo_company(tenant.system)} on {descriptor.display_name} "
+        f"(sandbox), {COUNTRY_LAW.get(tenant.country, tenant.country)} law, {today}"
+    )
     console.print(
         "First run: the sandbox was seeded with the demo company, and cycles "
         f"{', '.join(str(d) for d in WARM_UP_DAYS)} days ago were replayed with the accountant "
@@ -71,15 +78,16 @@ def run_demo(state: Path, today: date, *, as_json: bool = False) -> int:
         "(make demo-reset starts over)."
     )
     print_outcome(outcome)
+    names = {c.id: c.name for c in outcome.snapshot.customers.values()} if outcome.snapshot else {}
     if waiting:
         console.print(
             rows_table(
-                "Drafts in e-conomic waiting for the accountant (Sales > Drafts)",
+                f"Waiting for the accountant: {descriptor.review_hint or 'drafts'}",
                 ["Draft", "Customer", "Action", "Step", "Invoices", "Charges"],
                 [
                     (
                         row.document,
-                        row.letter.customer_id,
+                        names.get(row.letter.customer_id, row.letter.customer_id),
                         row.letter.action.value,
                         row.letter.step,
                         ", ".join(d.invoice_number for d in row.letter.decisions),

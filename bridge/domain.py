@@ -255,10 +255,22 @@ class Letter:
         return max(deadlines) if deadlines else None
 
 
+LETTER_KEY_PREFIX = "dl-"
+
+
 def letter_key(decision_keys: Iterable[str]) -> str:
     """Derive a letter's key from the keys of its decisions (order does not matter)."""
     joined = "\x1f".join(sorted(decision_keys))
-    return "dl-" + hashlib.sha256(joined.encode()).hexdigest()[:24]
+    return LETTER_KEY_PREFIX + hashlib.sha256(joined.encode()).hexdigest()[:24]
+
+
+def is_letter_key(text: str | None) -> bool:
+    """Tell whether ``text`` is one of our letter keys (marks a document the bridge wrote).
+
+    A booked reminder-fee or interest invoice is part of the original claim, so connectors
+    leave documents carrying our key out of the invoices to dun.
+    """
+    return bool(text) and str(text).startswith(LETTER_KEY_PREFIX) and len(str(text)) == 27
 
 
 @dataclass(frozen=True, slots=True)

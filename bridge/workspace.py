@@ -1,35 +1,78 @@
 """Where the CLI finds its tenants and database: the env file, or the demo's folder.
 
 Both give the same thing (a Settings object), so every command works on the demo exactly as
-on a real installation: `dunning-bridge plan --demo` shows the demo company's plan.
+on a real installation: `dunning-bridge plan --demo .demo` shows the demo company's plan.
+
+A demo folder belongs to one accounting system; the folder remembers which in a small marker
+file, so later commands pointed at it (`explain --demo .demo`) open the right sandbox.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from bridge import registry
 from bridge.domain import Mode
+from bridge.errors import ConfigError
 from bridge.settings import Settings, TenantSettings, load_settings
 
 DEMO_TENANT = "demo"
-DEMO_COMPANY = "Kontorhjørnet ApS"
+DEFAULT_SYSTEM = "economic"
+SYSTEM_MARKER = "system"
+
+# The demo companies of the embedded sandboxes, and the tenant options each demo runs with.
+DEMO_COMPANIES = {
+    "economic": "Kontorhjørnet ApS",
+}
+DEMO_OPTIONS = {
+    # The sandbox's customer groups: 1 "Erhverv" (business), 2 "Private" (consumers).
+    "economic": {"business_groups": "1", "consumer_groups": "2"},
+}
 
 
-def demo_settings(state: Path) -> Settings:
-    """Settings for the embedded demo: one e-conomic tenant on the sandbox, state in ``state``."""
+def demo_system(state: Path, system: str | None = None) -> str:
+    """The system a demo folder runs: the one asked for, else the folder's, else e-conomic.
+
+    Raises ConfigError when the folder already holds another system's demo.
+    """
+    marker = state / SYSTEM_MARKER
+    recorded = marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
+    if system and recorded and system != recorded:
+        raise ConfigError(
+            f"{state} holds the {recorded} demo; use another --state folder for {system} "
+            "or remove this one (make demo-reset)"
+        )
+    return system or recorded or DEFAULT_SYSTEM
+
+
+def demo_company(system: str) -> str:
+    """The demo company's name for ``system``."""
+    return DEMO_COMPANIES.get(system, f"{registry.connector(system).display_name} demo company")
+
+
+def demo_settings(state: Path, system: str | None = None) -> Settings:
+    """Settings for the embedded demo: one tenant on a sandbox, all state in ``state``."""
+    system = demo_system(state, system)
+    descriptor = registry.connector(system)
     return Settings(
         database=state / "state.sqlite3",
         log_format="console",
         tenants={
             DEMO_TENANT: TenantSettings(
-                system="economic",
-                country="DK",
+                system=system,
+                country=descriptor.country,
                 mode=Mode.REVIEW,
-                sandbox_state=state / "economic-sandbox.json",
-                options={"company_name": DEMO_COMPANY},
+                sandbox_state=state / f"{system}-sandbox.json",
+                options={"company_name": demo_company(system), **DEMO_OPTIONS.get(system, {})},
             )
         },
     )
+
+
+def remember_system(state: Path, system: str) -> None:
+    """Mark ``state`` as the demo folder of ``system``."""
+    state.mkdir(parents=True, exist_ok=True)
+    (state / SYSTEM_MARKER).write_text(system + "\n", encoding="utf-8")
 
 
 def resolve(env_file: Path | None, demo: Path | None) -> Settings:

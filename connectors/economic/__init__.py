@@ -49,6 +49,7 @@ CONNECTOR = ConnectorDescriptor(
     open=open_session,
     sandbox=_sandbox,
     sandbox_secrets={APP_SECRET: SANDBOX_APP_SECRET, AGREEMENT_GRANT: SANDBOX_GRANT},
+    review_hint="drafts in e-conomic (Sales > Invoices > Drafts)",
 )
 
 __all__ = ["CONNECTOR"]

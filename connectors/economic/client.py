@@ -277,12 +277,16 @@ class EconomicClient:
         ``link`` is the year's own ``entries`` link, used when it points at our API host.
         """
         path = self._path_of(link, f"/accounting-years/{quote(year, safe='')}/entries")
-        parts = [any_of(*(eq("entryType", t) for t in types))] if types else []
+        window = []
         if from_date:
-            parts.append(clause("date", "gte", from_date))
+            window.append(clause("date", "gte", from_date))
         if to_date:
-            parts.append(clause("date", "lte", to_date))
-        return self._collection(path, f"ledger entries of {year}", all_of(*parts) or None)
+            window.append(clause("date", "lte", to_date))
+        # e-conomic has no parentheses and `$and:` binds tighter than `$or:`, so the date window
+        # is repeated inside every alternative: (type=A and window) or (type=B and window).
+        alternatives = [all_of(eq("entryType", t), *window) for t in types]
+        flt = any_of(*alternatives) if alternatives else all_of(*window)
+        return self._collection(path, f"ledger entries of {year}", flt or None)
 
     # -- settings for drafts -------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from urllib.parse import unquote
 
 import httpx
 
-from bridge.domain import money
+from bridge.domain import is_letter_key, money
 from bridge.faults import Fault, FaultKind, take
 from connectors.economic import demo_company, sandbox_ledger
 from connectors.economic.sandbox_catalog import (
@@ -472,6 +472,16 @@ class EconomicSandbox:
             for number in waiting:
                 sandbox_ledger.book_draft(self._state, number)
             return len(waiting)
+
+    def documents_by_key(self) -> dict[str, int]:
+        """How many drafts and booked invoices carry each of our letter keys in references.other."""
+        counts: dict[str, int] = {}
+        with self._lock:
+            for record in (*self._state.drafts.values(), *self._state.booked.values()):
+                key = (record.get("references") or {}).get("other")
+                if isinstance(key, str) and is_letter_key(key):
+                    counts[key] = counts.get(key, 0) + 1
+        return counts
 
     def delete_draft(self, draft_number: int) -> None:
         """Delete a draft as the accountant does in the UI."""

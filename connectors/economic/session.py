@@ -34,6 +34,7 @@ from bridge.domain import (
     StepRecord,
     StepStatus,
     WriteResult,
+    is_letter_key,
 )
 from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest, Transient
 from bridge.http import build_client, stats_of
@@ -101,11 +102,13 @@ class EconomicSession:
         """Read customers, open invoices, payments and e-conomic's own reminders."""
         self.skipped = []
         horizon = today + timedelta(days=self.pre_due_days)
-        unpaid = self._each(self.client.unpaid_invoices(), mapping.invoice, "unpaid invoice")
+        unpaid = self._each(
+            _not_ours(self.client.unpaid_invoices()), mapping.invoice, "unpaid invoice"
+        )
         open_ = [i for i in unpaid if i.outstanding > 0 and i.due_date <= horizon]
         payments, steps = self._ledger(today)
         paid = self._each(
-            self.client.paid_invoices(issued_from=today - SETTLED_LOOKBACK),
+            _not_ours(self.client.paid_invoices(issued_from=today - SETTLED_LOOKBACK)),
             mapping.invoice,
             "paid invoice",
         )
@@ -355,6 +358,14 @@ class EconomicSession:
     def close(self) -> None:
         """Release the HTTP client."""
         self.http.close()
+
+
+def _not_ours(items: Iterable[Any]) -> Iterator[Any]:
+    """Leave out the fee and interest invoices we wrote: they belong to the original claim,
+    and dunning them would charge fees on fees."""
+    for item in items:
+        if not is_letter_key(mapping.reference(item)):
+            yield item
 
 
 def _safe_number(obj: Any) -> int | None:

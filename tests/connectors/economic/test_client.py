@@ -193,6 +193,20 @@ def test_entries_with_a_date_range() -> None:
     )
 
 
+def test_a_date_range_holds_for_every_entry_type() -> None:
+    """`$and:` binds tighter than `$or:`, so the window is repeated in each alternative."""
+    fake = FakeEconomic(collections={"/accounting-years/2026/entries": []})
+    list(
+        _client(fake).entries(
+            "2026", types=("customerPayment", "reminder"), from_date=date(2026, 1, 1)
+        )
+    )
+    assert _filter(fake.requests[0]) == (
+        "entryType$eq:customerPayment$and:date$gte:2026-01-01"
+        "$or:entryType$eq:reminder$and:date$gte:2026-01-01"
+    )
+
+
 def test_writes_carry_idempotency_keys_and_tokens() -> None:
     fake = FakeEconomic(
         on_post={

@@ -1,0 +1,157 @@
+"""Whole cycles against each connector's sandbox: never twice, even across a crash.
+
+Every connector registered by entry point is run; one whose sandbox cannot count documents by
+key is skipped with that reason. The crash is a BaseException raised where the outbox records a
+finished write, so nothing inside the cycle can catch it: the vendor has the document, our
+database does not know. The next cycle must find it by its key instead of writing it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from bridge import registry, retry
+from bridge.connector import ConnectorDescriptor
+from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.domain import Mode
+from bridge.faults import Fault
+from bridge.secrets import StaticSecrets
+from bridge.settings import TenantSettings
+from bridge.store import Store, open_store
+
+TODAY = date(2026, 3, 16)
+SYSTEMS = sorted(registry.connectors())
+
+
+class Crash(BaseException):
+    """Stands for the process dying: not an Exception, so no handler in the cycle sees it."""
+
+
+@pytest.fixture(autouse=True)
+def no_waits() -> Iterator[None]:
+    retry.set_waits(False)
+    yield
+    retry.set_waits(True)
+
+
+def _descriptor(system: str) -> ConnectorDescriptor:
+    descriptor = registry.connector(system)
+    sandbox = descriptor.sandbox(None, TODAY)
+    if not hasattr(sandbox, "documents_by_key"):
+        pytest.skip(f"the {system} sandbox cannot count documents by key yet")
+    return descriptor
+
+
+def _tenant(tmp_path: Path, descriptor: ConnectorDescriptor) -> TenantSettings:
+    return TenantSettings(
+        system=descriptor.key,
+        country=descriptor.country,
+        mode=Mode.REVIEW,
+        sandbox_state=tmp_path / "sandbox.json",
+    )
+
+
+def _run(store: Store, tenant: TenantSettings, day: date = TODAY) -> TenantOutcome:
+    moment = datetime.combine(day, time(7), tzinfo=UTC)
+    return run_tenant(store, "t", tenant, CycleOptions(today=day, now=moment))
+
+
+def _documents(descriptor: ConnectorDescriptor, tenant: TenantSettings) -> dict[str, int]:
+    assert tenant.sandbox_state is not None
+    return descriptor.sandbox(tenant.sandbox_state, TODAY).documents_by_key()
+
+
+def _keys(store: Store) -> set[str]:
+    return {row.letter.key for row in store.letters("t")}
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_a_second_cycle_writes_nothing_new(tmp_path: Path, system: str) -> None:
+    descriptor = _descriptor(system)
+    tenant = _tenant(tmp_path, descriptor)
+    with open_store(tmp_path / "db.sqlite3") as store:
+        first = _run(store, tenant)
+        assert first.status == "ok", first.error
+        assert first.written
+        second = _run(store, tenant)
+        assert second.status == "ok", second.error
+        assert second.written == []
+        documents = _documents(descriptor, tenant)
+        assert set(documents) == _keys(store)
+        assert set(documents.values()) == {1}
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_a_crash_between_write_and_record_never_duplicates(
+    tmp_path: Path, system: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    descriptor = _descriptor(system)
+    tenant = _tenant(tmp_path, descriptor)
+    real_done = Store.done
+    calls = {"n": 0}
+
+    def done_then_die(self: Store, *args: object, **kwargs: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:  # two letters recorded, the third written but never recorded
+            raise Crash
+        real_done(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    with open_store(tmp_path / "db.sqlite3") as store:
+        monkeypatch.setattr(Store, "done", done_then_die)
+        with pytest.raises(Crash):
+            _run(store, tenant)
+        monkeypatch.setattr(Store, "done", real_done)
+    assert len(_documents(descriptor, tenant)) == 3
+
+    with open_store(tmp_path / "db.sqlite3") as store:  # the restarted process
+        assert len(store.unresolved("t")) == 1
+        again = _run(store, tenant)
+        assert again.status == "ok", again.error
+        assert store.unresolved("t") == []
+        documents = _documents(descriptor, tenant)
+        assert set(documents) == _keys(store)
+        assert set(documents.values()) == {1}, "a letter was written twice"
+        assert _run(store, tenant).written == []
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_an_unknown_outcome_is_read_back_not_repeated(tmp_path: Path, system: str) -> None:
+    """The vendor acts, then the connection dies on every retry: the next cycle reads back."""
+    descriptor = _descriptor(system)
+    tenant = _tenant(tmp_path, descriptor)
+    assert tenant.sandbox_state is not None
+    sandbox = descriptor.sandbox(None, TODAY)
+    sandbox.inject(Fault("timeout_after_commit", method="POST", times=50))  # type: ignore[attr-defined]
+    sandbox.save(tenant.sandbox_state)
+    with open_store(tmp_path / "db.sqlite3") as store:
+        broken = run_tenant(
+            store,
+            "t",
+            tenant,
+            CycleOptions(
+                today=TODAY,
+                now=datetime.combine(TODAY, time(7), tzinfo=UTC),
+                transport=sandbox.transport(),
+                secrets=_secrets(descriptor),
+            ),
+        )
+        assert broken.status == "partial"
+        sandbox.save(tenant.sandbox_state)
+        assert len(store.unresolved("t")) == 1
+        later = _run(store, tenant, TODAY + timedelta(days=0))
+        assert later.status == "ok", later.error
+        documents = _documents(descriptor, tenant)
+        assert set(documents) == _keys(store) - _cancelled(store)
+        assert set(documents.values()) == {1}
+
+
+def _secrets(descriptor: ConnectorDescriptor) -> StaticSecrets:
+    return StaticSecrets("t", descriptor.sandbox_secrets)
+
+
+def _cancelled(store: Store) -> set[str]:
+    return {row.letter.key for row in store.letters("t") if row.state == "cancelled"}
