@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo demo-reset test lint typecheck unit slow bench clean lock
+.PHONY: demo demo-reset test lint typecheck unit slow faults bench clean lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -35,7 +35,11 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 slow: $(STAMP)
-	$(BIN)/pytest -q -m slow
+	$(BIN)/pytest -q -n 2 -m slow
+
+# The whole fault matrix (every fail point x every connector), with its table.
+faults: $(STAMP)
+	$(BIN)/pytest -q -n 2 -m "slow or not slow" tests/faults
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

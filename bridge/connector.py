@@ -15,6 +15,7 @@ from typing import Protocol
 import httpx
 
 from bridge.domain import Letter, Mode, Snapshot, WriteResult
+from bridge.faults import Fault
 
 
 class SecretStore(Protocol):
@@ -96,6 +97,10 @@ class Sandbox(Protocol):
 
     def accept_drafts(self) -> int:
         """Book every draft we wrote, as the accountant does in review mode; return how many."""
+        ...
+
+    def inject(self, fault: Fault) -> None:
+        """Misbehave on upcoming requests as ``fault`` says (bridge/faults.py)."""
         ...
 
     def documents_by_key(self) -> dict[str, int]:

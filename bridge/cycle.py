@@ -14,6 +14,7 @@ The order is what makes "never twice" and "never wrong" hold:
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,11 +23,12 @@ from typing import Any
 
 import structlog
 
-from bridge import registry
+from bridge import failpoints, metrics, registry
 from bridge.connector import ConnectorDescriptor, SecretStore, Session, TenantContext
 from bridge.domain import Decision, Letter, Snapshot, StepStatus, WriteResult
 from bridge.errors import AuthError, BridgeError, ConnectorError, RejectedRequest, Transient
 from bridge.letters import COUNTRY_LANGUAGE, language_for, render
+from bridge.persisting import PersistingTransport
 from bridge.secrets import StaticSecrets, TenantSecrets
 from bridge.settings import TenantSettings
 from bridge.store import Store
@@ -98,11 +100,12 @@ def _context(
     if tenant.sandbox_state is not None and transport is None:
         path: Path = tenant.sandbox_state
         sandbox = descriptor.sandbox(path if path.exists() else None, opts.today)
-        transport = sandbox.transport()
         secrets = StaticSecrets(name, descriptor.sandbox_secrets)
 
         def save() -> None:
             sandbox.save(path)
+
+        transport = PersistingTransport(sandbox.transport(), save)
 
     ctx = TenantContext(
         tenant=name,
@@ -123,6 +126,7 @@ def run_tenant(
     outcome = TenantOutcome(tenant=name, system=tenant.system, dry_run=opts.dry_run)
     bound = log.bind(tenant=name, system=tenant.system)
     run_id = store.start_run(name, dry_run=opts.dry_run, started_at=opts.now)
+    started, vendor = time.monotonic(), metrics.set_vendor(tenant.system)
     save: Callable[[], None] = lambda: None  # noqa: E731
     session: Session | None = None
     try:
@@ -143,6 +147,7 @@ def run_tenant(
             outcome.requests = getattr(session, "request_count", 0)
             session.close()
         save()
+        metrics.reset_vendor(vendor)
     if outcome.error:
         bound.error("cycle.failed", error=outcome.error)
     store.finish_run(
@@ -151,6 +156,14 @@ def run_tenant(
         finished_at=opts.now,
         summary=outcome.summary(),
         error=outcome.error,
+    )
+    metrics.observe_cycle(
+        name,
+        tenant.country,
+        status=outcome.status,
+        seconds=time.monotonic() - started,
+        decisions=outcome.plan,
+        dry_run=opts.dry_run,
     )
     return outcome
 
@@ -178,6 +191,7 @@ def _cycle(
     cursor = store.cursor(name, CURSOR)
     since = datetime.fromisoformat(cursor) if cursor else None
     snapshot = session.fetch(opts.today, since)
+    failpoints.reached("fetched")
     snapshot = dataclasses.replace(
         snapshot, disputes=snapshot.disputes + tuple(store.disputes(name))
     )
@@ -274,6 +288,7 @@ def _write(
     if not store.intend(letter, text, at=opts.now):
         outcome.skipped.append((letter.key, "already written for these decisions"))
         return True
+    failpoints.reached("intended")
     try:
         result = session.apply(letter, text)
     except AuthError:
@@ -287,6 +302,8 @@ def _write(
         outcome.skipped.append((letter.key, f"outcome unknown, will be read back: {exc}"))
         outcome.status = "partial"
         return False
+    failpoints.reached("applied")
     store.done(letter.key, result, at=opts.now)
+    failpoints.reached("recorded")
     outcome.written.append((letter, result))
     return True

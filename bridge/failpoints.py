@@ -1,0 +1,37 @@
+"""Fail points: named places in a cycle where a fault test can kill the process outright.
+
+The exactly-once guarantee is only as good as its worst crash, so the fault matrix
+(tests/faults/) runs real cycles in a subprocess and has it SIGKILLed at each of these points:
+
+- ``fetched``: the snapshot is read, nothing decided or written yet;
+- ``intended``: a letter's intent is in the outbox, the vendor has not been called;
+- ``applied``: the vendor accepted the write, the outbox does not know yet;
+- ``recorded``: the outbox recorded the write.
+
+``DUNNING_BRIDGE_FAILPOINT=applied:2`` kills the process the second time ``applied`` is
+reached. Unset (always, in production) a fail point costs one dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import Counter
+
+ENV = "DUNNING_BRIDGE_FAILPOINT"  # not BRIDGE_*: those are settings
+POINTS = ("fetched", "intended", "applied", "recorded")
+
+_seen: Counter[str] = Counter()
+
+
+def reached(point: str) -> None:
+    """Note that ``point`` was reached; die here if the environment asks for it."""
+    spec = os.environ.get(ENV)
+    if not spec:
+        return
+    name, _, nth = spec.partition(":")
+    if name != point:
+        return
+    _seen[point] += 1
+    if _seen[point] == int(nth or "1"):
+        os.kill(os.getpid(), signal.SIGKILL)

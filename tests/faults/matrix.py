@@ -1,0 +1,236 @@
+"""The fault matrix: run real cycles under faults, recover, and count documents per decision.
+
+Two kinds of fault:
+
+- process kills: a subprocess runs `dunning-bridge cycle` and is SIGKILLed at a fail point
+  (bridge/failpoints.py); the next process recovers;
+- HTTP faults: the sandbox answers badly (time-out after acting, dropped connection, 5xx and 429
+  storms, truncated or malformed JSON) for a stretch of requests, in process.
+
+After the fault, cycles run until one writes nothing new. The result is compared with a clean
+reference run on the same day: every decision of the reference must be carried by exactly one
+live letter and one vendor document (none lost), and no document may carry a key twice.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from bridge import failpoints, registry
+from bridge.connector import ConnectorDescriptor, Sandbox
+from bridge.cycle import CycleOptions, run_tenant
+from bridge.faults import Fault
+from bridge.persisting import PersistingTransport
+from bridge.secrets import StaticSecrets
+from bridge.settings import TenantSettings
+from bridge.store import Store, open_store
+
+TODAY = date(2026, 3, 16)
+BIN = Path(sys.executable).parent / "dunning-bridge"
+KILL_POINTS = ("fetched", "intended:1", "applied:1", "applied:3", "recorded:2")
+HTTP_FAULTS: dict[str, list[Fault]] = {
+    "timeout after commit": [Fault("timeout_after_commit", method="POST", times=2)],
+    "dropped connections": [Fault("drop", times=3)],
+    "5xx storm": [Fault("status", status=503, times=4), Fault("status", status=502, times=2)],
+    "429 storm": [Fault("status", status=429, retry_after=1, times=5)],
+    "truncated JSON": [Fault("truncated", times=2)],
+    "malformed JSON": [Fault("malformed", times=2)],
+    "write answered 500 after acting": [Fault("timeout_after_commit", method="POST", times=60)],
+}
+
+
+@dataclass
+class Cell:
+    """One cell of the matrix."""
+
+    connector: str
+    fault: str
+    runs: int = 0
+    duplicates: int = 0
+    lost: int = 0
+    note: str = ""
+
+
+def systems() -> list[str]:
+    """Connectors whose sandbox can count documents by key (all should)."""
+    out = []
+    for key, descriptor in sorted(registry.connectors().items()):
+        if hasattr(descriptor.sandbox(None, TODAY), "documents_by_key"):
+            out.append(key)
+    return out
+
+
+def tenant(folder: Path, descriptor: ConnectorDescriptor) -> TenantSettings:
+    """A review-mode tenant on the connector's file-backed sandbox."""
+    return TenantSettings(
+        system=descriptor.key,
+        country=descriptor.country,
+        sandbox_state=folder / "sandbox.json",
+    )
+
+
+def env_file(folder: Path, descriptor: ConnectorDescriptor) -> Path:
+    """The env file a subprocess reads: the same tenant as :func:`tenant`."""
+    path = folder / "bridge.env"
+    path.write_text(
+        f"BRIDGE_DATABASE={folder}/state.sqlite3\n"
+        "BRIDGE_LOG_FORMAT=json\n"
+        f"BRIDGE_TENANTS__T__SYSTEM={descriptor.key}\n"
+        f"BRIDGE_TENANTS__T__COUNTRY={descriptor.country}\n"
+        f"BRIDGE_TENANTS__T__SANDBOX_STATE={folder}/sandbox.json\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def cycle_subprocess(
+    folder: Path, descriptor: ConnectorDescriptor, failpoint: str | None
+) -> tuple[int, str]:
+    """Run one `dunning-bridge cycle` in a child process; return its exit code and stderr."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_")}
+    if failpoint:
+        env[failpoints.ENV] = failpoint
+    done = subprocess.run(
+        [
+            str(BIN),
+            "cycle",
+            "--env-file",
+            str(env_file(folder, descriptor)),
+            "--json",
+            "--today",
+            TODAY.isoformat(),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    return done.returncode, done.stderr[-400:]
+
+
+def run_once(store: Store, settings: TenantSettings, **kwargs: object) -> int:
+    """One in-process cycle; return how many letters it wrote."""
+    moment = datetime.combine(TODAY, time(7), tzinfo=UTC)
+    opts = CycleOptions(today=TODAY, now=moment, **kwargs)  # type: ignore[arg-type]
+    outcome = run_tenant(store, "t", settings, opts)
+    return len(outcome.written)
+
+
+def settle(store: Store, settings: TenantSettings, limit: int = 6) -> int:
+    """Run cycles until one writes nothing; return how many ran."""
+    for n in range(1, limit + 1):
+        if run_once(store, settings) == 0 and not store.unresolved("t"):
+            return n
+    raise AssertionError(f"still writing after {limit} cycles")
+
+
+def reference(folder: Path, descriptor: ConnectorDescriptor) -> set[str]:
+    """Decision keys a clean run on the same day writes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = tenant(folder, descriptor)
+    with open_store(folder / "state.sqlite3") as store:
+        run_once(store, settings)
+        return live_decisions(store)[0]
+
+
+def live_decisions(store: Store) -> tuple[set[str], int]:
+    """The decision keys carried by live letters, and how many times one was carried twice."""
+    seen: set[str] = set()
+    twice = 0
+    for row in store.letters("t"):
+        if row.state in {"cancelled", "rejected"}:
+            continue
+        for decision in row.letter.decisions:
+            twice += decision.key in seen
+            seen.add(decision.key)
+    return seen, twice
+
+
+def judge(cell: Cell, folder: Path, descriptor: ConnectorDescriptor, expected: set[str]) -> Cell:
+    """Fill in duplicates and lost for a recovered run."""
+    settings = tenant(folder, descriptor)
+    assert settings.sandbox_state is not None
+    documents = descriptor.sandbox(settings.sandbox_state, TODAY).documents_by_key()
+    with open_store(folder / "state.sqlite3") as store:
+        keys, twice = live_decisions(store)
+        letters = {r.letter.key for r in store.letters("t") if r.state not in {"cancelled"}}
+    cell.duplicates = twice + sum(n - 1 for n in documents.values() if n > 1)
+    cell.duplicates += len(set(documents) - letters)  # a document no live letter knows about
+    cell.lost = len(expected - keys) + len(letters - set(documents))
+    return cell
+
+
+def kill_cell(root: Path, descriptor: ConnectorDescriptor, point: str, expected: set[str]) -> Cell:
+    """SIGKILL a cycle at ``point``, then recover in fresh processes."""
+    folder = root / f"{descriptor.key}-{point.replace(':', '-')}"
+    folder.mkdir(parents=True)
+    cell = Cell(descriptor.key, f"SIGKILL at {point}")
+    code, err = cycle_subprocess(folder, descriptor, point)
+    cell.runs = 1
+    if code != -9:
+        cell.note = f"fail point not reached (exit {code}): {err}"
+    for _ in range(4):
+        cell.runs += 1
+        code, err = cycle_subprocess(folder, descriptor, None)
+        if code != 0:
+            cell.note = f"recovery run exited {code}: {err}"
+            break
+        with open_store(folder / "state.sqlite3") as store:
+            if not store.unresolved("t") and not _wrote_last(store):
+                break
+    return judge(cell, folder, descriptor, expected)
+
+
+def _wrote_last(store: Store) -> bool:
+    runs = store.runs("t", limit=1)
+    return bool(runs and runs[0].summary and runs[0].summary.get("written"))
+
+
+def http_cell(root: Path, descriptor: ConnectorDescriptor, name: str, expected: set[str]) -> Cell:
+    """Run a cycle while the sandbox misbehaves, then recover."""
+    folder = root / f"{descriptor.key}-{name.replace(' ', '-')}"
+    folder.mkdir(parents=True)
+    settings = tenant(folder, descriptor)
+    assert settings.sandbox_state is not None
+    sandbox = descriptor.sandbox(None, TODAY)
+    for fault in HTTP_FAULTS[name]:
+        sandbox.inject(replace(fault))  # a fault counts down as it is used: inject a copy
+    sandbox.save(settings.sandbox_state)
+    cell = Cell(descriptor.key, name, runs=1)
+    with open_store(folder / "state.sqlite3") as store:
+        run_once(
+            store,
+            settings,
+            transport=_saving(sandbox, settings.sandbox_state),
+            secrets=StaticSecrets("t", descriptor.sandbox_secrets),
+        )
+        cell.runs += settle(store, settings)
+    return judge(cell, folder, descriptor, expected)
+
+
+def _saving(sandbox: Sandbox, path: Path) -> PersistingTransport:
+    return PersistingTransport(sandbox.transport(), lambda: sandbox.save(path))
+
+
+def table(cells: list[Cell]) -> str:
+    """The matrix as a Markdown table: faults x connectors, each cell runs/duplicates/lost."""
+    connectors = sorted({c.connector for c in cells})
+    faults = list(dict.fromkeys(c.fault for c in cells))
+    by = {(c.fault, c.connector): c for c in cells}
+    lines = [
+        "| fault | " + " | ".join(f"{k} (runs / dup / lost)" for k in connectors) + " |",
+        "|---|" + "---|" * len(connectors),
+    ]
+    for fault in faults:
+        row = []
+        for k in connectors:
+            c = by.get((fault, k))
+            row.append("n/a" if c is None else f"{c.runs} / {c.duplicates} / {c.lost}")
+        lines.append(f"| {fault} | " + " | ".join(row) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,65 @@
+"""Exactly-once under faults, per connector: no duplicate and no lost decision.
+
+The in-process HTTP faults run in `make test`; the SIGKILL matrix spawns two to five processes per
+cell and runs in `make faults` (marked slow), except one representative cell per connector.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge import registry, retry
+from tests.faults.matrix import (
+    HTTP_FAULTS,
+    KILL_POINTS,
+    Cell,
+    http_cell,
+    kill_cell,
+    reference,
+    systems,
+)
+
+SYSTEMS = systems()
+
+
+@pytest.fixture(autouse=True)
+def no_waits() -> None:
+    retry.set_waits(False)
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
+    root = tmp_path_factory.mktemp("reference")
+    return {k: reference(root / k, registry.connector(k)) for k in SYSTEMS}
+
+
+@pytest.mark.parametrize("fault", list(HTTP_FAULTS))
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_http_fault(
+    tmp_path: Path, system: str, fault: str, expected: dict[str, set[str]], record: list[Cell]
+) -> None:
+    assert expected[system], "the reference run wrote nothing: the matrix would prove nothing"
+    cell = http_cell(tmp_path, registry.connector(system), fault, expected[system])
+    record.append(cell)
+    assert (cell.duplicates, cell.lost) == (0, 0), cell
+
+
+def _kill_params() -> list[object]:
+    params: list[object] = []
+    for system in SYSTEMS:
+        for point in KILL_POINTS:
+            marks = [] if point == "applied:3" else [pytest.mark.slow]
+            params.append(pytest.param(system, point, marks=marks, id=f"{system}-{point}"))
+    return params
+
+
+@pytest.mark.parametrize(("system", "point"), _kill_params())
+def test_sigkill(
+    tmp_path: Path, system: str, point: str, expected: dict[str, set[str]], record: list[Cell]
+) -> None:
+    cell = kill_cell(tmp_path, registry.connector(system), point, expected[system])
+    record.append(cell)
+    assert not cell.note, cell.note
+    assert (cell.duplicates, cell.lost) == (0, 0), cell
