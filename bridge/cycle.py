@@ -8,7 +8,9 @@ The order is what makes "never twice" and "never wrong" hold:
 3. Reconcile earlier drafts: booked -> issued, deleted -> rejected, still there -> pending.
 4. Decide (pure policy), group decisions into letters.
 5. Per letter: re-read its invoices (a payment since the fetch cancels it), record the intent
-   in the outbox, write, record the result.
+   in the outbox, write, record the result. A hand-over, a task for a person, and a notice the
+   accounting system cannot send go by the bridge's own channels (bridge/channels.py) instead
+   of the connector, recorded in the same outbox exactly once.
 """
 
 from __future__ import annotations
@@ -24,11 +26,23 @@ from typing import Any
 import structlog
 
 from bridge import failpoints, metrics, registry
+from bridge.channels import CAP_SEND_NOTICE, UNKNOWN, Channels, Route
 from bridge.connector import ConnectorDescriptor, SecretStore, Session, TenantContext
-from bridge.domain import Decision, Letter, Snapshot, StepStatus, WriteResult
+from bridge.domain import Decision, Letter, Snapshot, StepRecord, StepStatus, WriteResult
 from bridge.errors import AuthError, BridgeError, ConnectorError, RejectedRequest, Transient
-from bridge.letters import COUNTRY_LANGUAGE, language_for, render
+from bridge.handover import HandoverNotReady, interest_accrual
+from bridge.letters import (
+    INTERNAL_ACTIONS,
+    Creditor,
+    Rendered,
+    compose,
+    language_for,
+    template_override,
+    tenant_language,
+)
+from bridge.mailer import MailFailed, MailUnknown
 from bridge.persisting import PersistingTransport
+from bridge.redact import redact_text
 from bridge.secrets import StaticSecrets, TenantSecrets
 from bridge.settings import TenantSettings
 from bridge.store import Store
@@ -149,6 +163,7 @@ def run_tenant(
         save()
         metrics.reset_vendor(vendor)
     if outcome.error:
+        outcome.error = redact_text(outcome.error)  # exception texts may quote a URL or token
         bound.error("cycle.failed", error=outcome.error)
     store.finish_run(
         run_id,
@@ -184,8 +199,19 @@ def _cycle(
     law = for_country(tenant.country)
     policy = load_policy(tenant.policy_file, tenant.country)
 
+    channels = Channels(
+        store=store,
+        tenant=name,
+        options=dict(tenant.options),
+        secrets=opts.secrets or TenantSecrets(name),
+        creditor=Creditor.from_options(name, tenant.options),
+        system_sends_notices=registry.connector(tenant.system).can(CAP_SEND_NOTICE),
+        today=opts.today,
+        now=opts.now,
+    )
+
     if not opts.dry_run:
-        _resolve_unknown(store, name, session, opts)
+        _resolve_unknown(store, name, session, opts, channels)
 
     opts.report(name, "reading", 0, 0)
     cursor = store.cursor(name, CURSOR)
@@ -214,6 +240,9 @@ def _cycle(
     outcome.letters = letters(outcome.plan)
     if opts.dry_run:
         return
+    channels.accrue = interest_accrual(
+        law, policy, snapshot.customers, snapshot.payments, opts.today
+    )
 
     total = len(outcome.letters)
     opts.report(name, "writing", 0, total)
@@ -225,7 +254,9 @@ def _cycle(
             tenant=tenant,
             session=session,
             snapshot=snapshot,
+            history=history,
             letter=letter,
+            channels=channels,
             opts=opts,
             outcome=outcome,
         ):
@@ -235,11 +266,20 @@ def _cycle(
     store.set_cursor(name, CURSOR, opts.now.isoformat())
 
 
-def _resolve_unknown(store: Store, name: str, session: Session, opts: CycleOptions) -> None:
+def _resolve_unknown(
+    store: Store, name: str, session: Session, opts: CycleOptions, channels: Channels
+) -> None:
     """Read back every write whose outcome we never learned, before deciding anything new."""
     for row in store.unresolved(name):
-        found = session.find(row.letter.key)
-        if found is not None:
+        if channels.owns(row.letter):
+            found = channels.find(row.letter)
+            if found is UNKNOWN:
+                # An e-mail may have gone out: leave the letter open for a person, never resend.
+                log.warning("outbox.mail_unknown", tenant=name, letter=row.letter.key)
+                continue
+        else:
+            found = session.find(row.letter.key)
+        if isinstance(found, WriteResult):
             store.done(row.letter.key, found, at=opts.now)
             log.info(
                 "outbox.recovered", tenant=name, letter=row.letter.key, document=found.document
@@ -259,7 +299,9 @@ def _write(
     tenant: TenantSettings,
     session: Session,
     snapshot: Snapshot,
+    history: list[StepRecord],
     letter: Letter,
+    channels: Channels,
     opts: CycleOptions,
     outcome: TenantOutcome,
 ) -> bool:
@@ -276,23 +318,52 @@ def _write(
         )
         return True
     customer = snapshot.customers[letter.customer_id]
-    text = render(
+    route = channels.route(letter, customer)
+    default = tenant_language(tenant.country, tenant.options)
+    # Hand-overs and tasks are read by the tenant's people and its agency: their language.
+    lang = default if letter.action in INTERNAL_ACTIONS else language_for(customer, default)
+    rendered = compose(
         letter,
         customer,
         {inv.id: inv for inv in (*snapshot.invoices, *snapshot.settled)},
-        creditor=tenant.options.get("company_name", name),
-        lang=language_for(
-            customer, tenant.options.get("language", COUNTRY_LANGUAGE[tenant.country])
-        ),
+        creditor=channels.creditor,
+        lang=lang,
+        country=tenant.country,
+        override=template_override(tenant.options),
+        open_invoices=snapshot.invoices,
+        history=history,
     )
+    if route is Route.HANDOVER:
+        problems = channels.check_handover(letter, snapshot, history)
+        if problems:
+            outcome.skipped.append((letter.key, "not handed over: " + "; ".join(problems)))
+            return True
+    text = rendered.text
     if not store.intend(letter, text, at=opts.now):
         outcome.skipped.append((letter.key, "already written for these decisions"))
         return True
     failpoints.reached("intended")
     try:
-        result = session.apply(letter, text)
+        result = _deliver(
+            session,
+            channels,
+            route=route,
+            letter=letter,
+            snapshot=snapshot,
+            history=history,
+            rendered=rendered,
+        )
     except AuthError:
         raise
+    except (MailFailed, HandoverNotReady) as exc:
+        store.cancel(letter.key, f"not delivered: {exc}", at=opts.now)
+        outcome.skipped.append((letter.key, f"not delivered: {exc}"))
+        return True
+    except MailUnknown as exc:
+        # The e-mail may have arrived: the intent stays open and is never sent again by itself.
+        outcome.skipped.append((letter.key, f"outcome unknown, not resent: {exc}"))
+        outcome.status = "partial"
+        return True
     except RejectedRequest as exc:
         store.cancel(letter.key, f"rejected by the vendor: {exc}", at=opts.now)
         outcome.skipped.append((letter.key, f"rejected by the vendor: {exc}"))
@@ -307,3 +378,25 @@ def _write(
     failpoints.reached("recorded")
     outcome.written.append((letter, result))
     return True
+
+
+def _deliver(
+    session: Session,
+    channels: Channels,
+    *,
+    route: Route,
+    letter: Letter,
+    snapshot: Snapshot,
+    history: list[StepRecord],
+    rendered: Rendered,
+) -> WriteResult:
+    """Write through the connector, or deliver by the bridge's own channel."""
+    if route is Route.HANDOVER:
+        case = channels.case(letter, snapshot, history, rendered)
+        return channels.handover(letter, case, rendered)
+    if route is Route.EMAIL:
+        customer = snapshot.customers[letter.customer_id]
+        return channels.email(letter, customer.email or "", rendered, with_pdf=True)
+    if route is Route.TASK:
+        return channels.email(letter, channels.task_recipient, rendered, with_pdf=False)
+    return session.apply(letter, rendered.text)

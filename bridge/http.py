@@ -8,6 +8,7 @@ another httpx-compatible library mechanical.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import threading
 import time
@@ -23,10 +24,11 @@ from typing import Any
 import httpx
 import structlog
 
-from bridge import __version__
+from bridge import __version__, metrics
 from bridge.connector import RateLimit
 from bridge.errors import (
     AuthError,
+    ConfigError,
     ConnectorError,
     MalformedResponse,
     NotFound,
@@ -79,6 +81,22 @@ def stats_of(client: httpx.Client) -> RequestStats:
 _STARTED = "bridge.started"
 
 
+def _require_tls(base_url: str) -> None:
+    """Refuse plain http except to this machine (a local test server or proxy)."""
+    url = httpx.URL(base_url)
+    if url.scheme == "https":
+        return
+    host = url.host
+    try:
+        local = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        local = host == "localhost"
+    if url.scheme != "http" or not local:
+        raise ConfigError(
+            f"base URL {redact_url(url)} must use https (plain http only to localhost)"
+        )
+
+
 def build_client(
     *,
     base_url: str,
@@ -94,6 +112,8 @@ def build_client(
     ``limiter_key`` shares one limiter between clients of the same vendor account, so a daily
     budget holds across sessions in one process; None gives this client its own limiter.
     """
+    _require_tls(base_url)
+    # TLS verification is httpx's default and no setting reaches it: it cannot be turned off.
     inner = transport if transport is not None else httpx.HTTPTransport()
     if limits:
         limiter = limiter_for(limiter_key, limits)
@@ -108,6 +128,7 @@ def build_client(
         started = request.extensions.get(_STARTED)
         elapsed = time.monotonic() - started if isinstance(started, float) else None
         stats.record(request.method, response.status_code)
+        metrics.observe_response(response.status_code, request.url.host)
         log.debug(
             "http.request",
             method=request.method,

@@ -1,6 +1,7 @@
 """Structured logs (structlog): JSON lines for journald in the daemon, readable in a terminal.
 
-Every event passes the redaction processor, so a token in a URL or header never reaches a log.
+Every event passes the redaction processor, so a token in a URL, a header or a traceback never
+reaches a log.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ def configure(
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
+            # Tracebacks become plain text here, before redaction, so a token in an exception
+            # message is scrubbed too, and no renderer ever prints local variables.
+            structlog.processors.format_exc_info,
             redact_processor,
             renderer,
         ],

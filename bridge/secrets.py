@@ -17,6 +17,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from bridge.errors import ConfigError, SecretMissing
+from bridge.redact import register_secret
 
 SERVICE = "dunning-bridge"
 
@@ -76,19 +77,20 @@ class TenantSecrets:
         if self._credentials is not None:
             candidate = self._credentials / f"{self.tenant}.{name}"
             if candidate.is_file():
-                return candidate.read_text(encoding="utf-8").strip()
+                return _known(candidate.read_text(encoding="utf-8").strip())
         try:
             value = keyring.get_password(SERVICE, _username(self.tenant, name))
         except keyring.errors.KeyringError as exc:
             raise ConfigError(f"keyring unavailable ({type(exc).__name__}); {_HINT}") from None
         if not value:
             raise SecretMissing(self.tenant, name)
-        return value
+        return _known(value)
 
     def set(self, name: str, value: str) -> None:
         """Store (or replace) the secret; rotated tokens come back through here."""
         if not value:
             raise ConfigError(f"refusing to store an empty secret {name!r} for {self.tenant!r}")
+        register_secret(value)
         try:
             keyring.set_password(SERVICE, _username(self.tenant, name), value)
         except keyring.errors.KeyringError as exc:
@@ -119,10 +121,16 @@ class StaticSecrets:
     def get(self, name: str) -> str:
         """Return the secret or raise SecretMissing."""
         try:
-            return self._values[name]
+            return _known(self._values[name])
         except KeyError:
             raise SecretMissing(self.tenant, name) from None
 
     def set(self, name: str, value: str) -> None:
         """Keep a rotated value for the rest of the process."""
-        self._values[name] = value
+        self._values[name] = _known(value)
+
+
+def _known(value: str) -> str:
+    """Register a secret with the redactor as it is read, so no log or error can show it."""
+    register_secret(value)
+    return value

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 
 import keyring
+import structlog
 import pytest
 
 from bridge.secrets import MemoryKeyring
@@ -27,3 +28,10 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("BRIDGE_") or name == "CREDENTIALS_DIRECTORY":
             monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def fresh_logging() -> Iterator[None]:
+    """Undo a test's logging set-up: a logger bound to a closed capture stream breaks the next."""
+    yield
+    structlog.reset_defaults()
