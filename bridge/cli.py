@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 secrets_app = typer.Typer(help="Store and check the credentials of each tenant (keyring).")
 app.add_typer(secrets_app, name="secrets")
+law_app = typer.Typer(help="The dunning law per country: parameters, sources, confidence.")
+app.add_typer(law_app, name="law")
 
 EnvFile = Annotated[
     Path | None,
@@ -178,6 +180,68 @@ def status(env_file: EnvFile = None, demo: Demo = None, as_json: AsJson = False)
 
 
 @app.command()
+def report(
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    tenant: Tenant = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="first day of the period (default: 90 days back)")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="last day of the period (default: today)")
+    ] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="write the HTML page here")] = None,
+    today: Today = None,
+    as_json: AsJson = False,
+) -> None:
+    """Write the accountant's report: receivables, pipeline, recovery, forecast, actions."""
+    from bridge.report.command import report_command  # noqa: PLC0415
+
+    settings = _settings(env_file, demo)
+    _logs(settings, interactive=True)
+    code = report_command(
+        settings,
+        tenant,
+        _today(today),
+        start=_day_option("--from", start),
+        end=_day_option("--to", end),
+        html=html,
+        as_json=as_json,
+    )
+    raise typer.Exit(code)
+
+
+@app.command()
+def health(
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    max_age: Annotated[
+        float | None,
+        typer.Option(
+            "--max-age", help="hours a last cycle may be old (default: from the schedule)"
+        ),
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Exit 0 when every tenant's last cycle succeeded on schedule, 1 if not (for monitoring)."""
+    from datetime import timedelta  # noqa: PLC0415
+
+    from bridge.status import health_command  # noqa: PLC0415
+
+    limit = timedelta(hours=max_age) if max_age is not None else None
+    raise typer.Exit(health_command(_settings(env_file, demo), max_age=limit, as_json=as_json))
+
+
+def _day_option(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@app.command()
 def dispute(
     invoice: Annotated[str, typer.Argument(help="invoice id")],
     tenant: Annotated[str, typer.Option("--tenant", "-t", help="the tenant")],
@@ -201,6 +265,49 @@ def simulate(
     from bridge.commands import simulate_command  # noqa: PLC0415
 
     raise typer.Exit(simulate_command(scenario, as_json=as_json))
+
+
+@app.command()
+def letter(
+    invoice: Annotated[str, typer.Argument(help="invoice id/number, or 'all' with --scenario")],
+    step: Annotated[int | None, typer.Option(help="preview this ladder step")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, html or pdf")] = "text",
+    lang: Annotated[str | None, typer.Option(help="da, nb, sv, fi or en")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write here")] = None,
+    scenario: Annotated[
+        Path | None, typer.Option(help="write a scenario's whole series of letters instead")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="folder for --scenario")] = None,
+    option: Annotated[
+        list[str] | None, typer.Option(help="tenant option NAME=VALUE for --scenario")
+    ] = None,
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    tenant: Tenant = None,
+    today: Today = None,
+) -> None:
+    """Preview the letter for an invoice (text, HTML or PDF), or a scenario's letter series."""
+    from bridge import letter_preview  # noqa: PLC0415
+
+    if scenario is not None:
+        only = None if invoice == "all" else invoice
+        raise typer.Exit(
+            letter_preview.series_command(scenario, out, fmt=fmt, only=only, options=option or [])
+        )
+    settings = _settings(env_file, demo)
+    _logs(settings, interactive=True)
+    raise typer.Exit(
+        letter_preview.preview_command(
+            settings,
+            invoice,
+            tenant=tenant,
+            today=_today(today),
+            step=step,
+            fmt=fmt,
+            output=output,
+            lang=lang,
+        )
+    )
 
 
 @app.command()
@@ -250,6 +357,20 @@ def secrets_check(
     from bridge.commands import secrets_check_command  # noqa: PLC0415
 
     raise typer.Exit(secrets_check_command(_settings(env_file, None), tenant, as_json=as_json))
+
+
+@law_app.command("show")
+def law_show(
+    country: Annotated[str, typer.Argument(help="DK, NO, SE or FI")],
+    on: Annotated[
+        str | None, typer.Option("--date", help="the day to show (YYYY-MM-DD; default today)")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show the law parameters in force on a day, with their sources and confidence."""
+    from bridge.lawshow import law_show_command  # noqa: PLC0415
+
+    raise typer.Exit(law_show_command(country, _today(on), as_json=as_json))
 
 
 @app.command()

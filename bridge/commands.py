@@ -13,7 +13,7 @@ from bridge import present
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.errors import BridgeError, ConfigError
 from bridge.present import decision_dict, plan_table, rows_table, step_dict
-from bridge.progress import cycle_progress
+from bridge.progress import cycle_progress, steps_progress
 from bridge.settings import Settings
 from bridge.store import Store, open_store
 
@@ -250,62 +250,10 @@ def history_command(
 
 
 def status_command(settings: Settings, *, as_json: bool) -> int:
-    """Per tenant: last run, result, pending reviews, errors."""
-    data = []
-    with _store(settings) as store:
-        for name, t in sorted(settings.tenants.items()):
-            runs = store.runs(name, limit=1)
-            last = runs[0] if runs else None
-            data.append(
-                {
-                    "tenant": name,
-                    "system": t.system,
-                    "country": t.country,
-                    "mode": t.mode.value,
-                    "enabled": t.enabled,
-                    "last_run": last.started_at.isoformat() if last else None,
-                    "last_status": last.status if last else None,
-                    "last_error": last.error if last else None,
-                    "pending_reviews": len(store.pending(name)),
-                    "unresolved_writes": len(store.unresolved(name)),
-                    "schedule": settings.schedule,
-                }
-            )
-    if as_json:
-        _emit(data)
-        return 0
-    console.print(
-        rows_table(
-            "Tenants",
-            [
-                "Tenant",
-                "System",
-                "Country",
-                "Mode",
-                "Last run",
-                "Result",
-                "Pending",
-                "Unresolved",
-                "Error",
-            ],
-            [
-                (
-                    d["tenant"],
-                    d["system"],
-                    d["country"],
-                    d["mode"],
-                    d["last_run"],
-                    d["last_status"],
-                    d["pending_reviews"],
-                    d["unresolved_writes"],
-                    d["last_error"],
-                )
-                for d in data
-            ],
-        )
-    )
-    console.print(f"Schedule: {settings.schedule} ({settings.timezone})")
-    return 0
+    """Per tenant: last cycle, its result, next run, pending reviews, errors (bridge/status.py)."""
+    from bridge.status import status_command as show  # noqa: PLC0415
+
+    return show(settings, as_json=as_json)
 
 
 def dispute_command(settings: Settings, tenant: str, invoice: str, note: str, *, end: bool) -> int:
@@ -332,7 +280,9 @@ def simulate_command(path: Path, *, as_json: bool) -> int:
     from bridge.simulate import ScenarioError, load_scenario, simulate  # noqa: PLC0415
 
     try:
-        result = simulate(load_scenario(path))
+        scenario = load_scenario(path)
+        with steps_progress("simulating", _days(scenario), enabled=not as_json) as advance:
+            result = simulate(scenario, advance)
     except (ScenarioError, BridgeError) as exc:
         err.print(f"error: {exc}")
         return 2
@@ -359,6 +309,15 @@ def simulate_command(path: Path, *, as_json: bool) -> int:
         )
     )
     return 0
+
+
+def _days(scenario: dict[str, Any]) -> int:
+    """How many days a scenario spans (0 when its dates are unreadable: simulate says why)."""
+    try:
+        start, end = date.fromisoformat(scenario["start"]), date.fromisoformat(scenario["end"])
+    except (KeyError, TypeError, ValueError):
+        return 0
+    return max(0, (end - start).days + 1)
 
 
 def secrets_set_command(settings: Settings, tenant: str, name: str, value: str) -> int:

@@ -17,6 +17,7 @@ import structlog
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bridge import metrics
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.errors import StoreLocked
 from bridge.settings import Settings
@@ -36,14 +37,26 @@ def run_all(settings: Settings, store: Store, now: datetime | None = None) -> li
         outcomes = list(pool.map(lambda n: run_tenant(store, n, settings.tenants[n], opts), names))
     for o in outcomes:
         log.info("cycle.done", tenant=o.tenant, **o.summary())
+    if settings.metrics_textfile is not None:
+        try:
+            metrics.write_textfile(settings.metrics_textfile, metrics.registry_with(store, names))
+        except OSError as exc:  # monitoring must never stop dunning
+            log.warning(
+                "metrics.textfile_failed", path=str(settings.metrics_textfile), error=str(exc)
+            )
     return outcomes
 
 
 def run_daemon(settings: Settings) -> int:
     """Run until told to stop; return the process exit code."""
     store = open_store(settings.database)
+    server: metrics.MetricsServer | None = None
     try:
         with store.exclusive("daemon"):
+            if settings.metrics_port is not None:
+                server = metrics.serve(
+                    settings.metrics_port, metrics.registry_with(store, sorted(settings.tenants))
+                )
             scheduler = BlockingScheduler(timezone=ZoneInfo(settings.timezone))
             scheduler.add_job(
                 run_all,
@@ -68,6 +81,11 @@ def run_daemon(settings: Settings) -> int:
     except StoreLocked as exc:
         log.error("daemon.locked", error=str(exc))
         return 2
+    except OSError as exc:  # the metrics port is taken or not ours to bind
+        log.error("daemon.metrics_unavailable", port=settings.metrics_port, error=str(exc))
+        return 2
     finally:
+        if server is not None:
+            server.stop()
         store.close()
     return 0

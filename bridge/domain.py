@@ -74,6 +74,10 @@ class Customer:
     barred: bool = False
     # Bankruptcy, dissolution, factoring and the like: never dun, propose a claim instead.
     do_not_dun_reason: str | None = None
+    # Identity for a hand-over to collection (CVR / organisation number, postal address, phone).
+    org_number: str | None = None
+    address: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

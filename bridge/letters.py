@@ -1,60 +1,362 @@
-"""Render the text of a letter (jinja2, sandboxed, strict) in the customer's language.
+"""Render letters (jinja2, sandboxed, strict) in the customer's language: text, HTML and PDF.
 
-Templates live in bridge/templates/letters/<lang>/<action>.txt.j2; a tenant may point
-``options.templates`` at a folder with the same layout to override any of them. Amounts and
-dates are formatted per locale with babel.
+Templates live in bridge/templates/letters/<lang>/<action>.txt.j2, one per action and language
+(da, nb, sv, fi, en). The text template is the single source of a letter's wording: its first
+line is the subject, the rest the body; HTML (``_layout.html.j2``) and PDF (bridge/letter_pdf.py)
+are layouts of that text, so the legally required content can never differ between formats.
+
+The law that applies is the tenant's country, not the language: an English letter of a
+Norwegian creditor is still an "Inkassovarsel" with 14 days. Each language's ``_law.txt.j2``
+holds the country-specific titles and warning paragraphs.
+
+A tenant may point the option ``templates`` at a folder with the same layout to override any
+template (missing ones fall back to the shipped set). Amounts, dates, rates and account details
+are formatted per locale with babel.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from bridge.domain import ZERO, ActionKind, Customer, Invoice, Letter
+from bridge.domain import ZERO, ActionKind, Customer, Invoice, Letter, StepRecord
 
-LOCALES = {"da": "da_DK", "en": "en_GB", "nb": "nb_NO", "sv": "sv_SE", "fi": "fi_FI"}
-COUNTRY_LANGUAGE = {"DK": "da", "NO": "nb", "SE": "sv", "FI": "fi"}
-AVAILABLE = ("da", "en")
+LOCALES: Final[dict[str, str]] = {
+    "da": "da_DK",
+    "en": "en_GB",
+    "nb": "nb_NO",
+    "sv": "sv_SE",
+    "fi": "fi_FI",
+}
+COUNTRY_LANGUAGE: Final[dict[str, str]] = {"DK": "da", "NO": "nb", "SE": "sv", "FI": "fi"}
+AVAILABLE: Final[tuple[str, ...]] = ("da", "nb", "sv", "fi", "en")
+# Codes a source system may report for a language we write in (Norwegian has three).
+_ALIASES: Final[dict[str, str]] = {"no": "nb", "nn": "nb", "se": "sv", "dk": "da"}
+# Documents for the tenant's own people or its agency: written in the tenant's language.
+INTERNAL_ACTIONS: Final[frozenset[ActionKind]] = frozenset(
+    {ActionKind.HANDOVER, ActionKind.CREDIT_HOLD}
+)
+
+_CODE_GLUED: Final = re.compile(r"^([A-Z]{3})(\d)")
+
+Format = Literal["text", "html", "pdf"]
+FORMATS: Final[tuple[str, ...]] = ("text", "html", "pdf")
+
+
+def _code(value: str | None) -> str | None:
+    if not value:
+        return None
+    code = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    code = _ALIASES.get(code, code)
+    return code if code in AVAILABLE else None
+
+
+def tenant_language(country: str, options: Mapping[str, str] | None = None) -> str:
+    """The tenant's default language: the option ``language``, else its country's."""
+    chosen = _code((options or {}).get("language"))
+    return chosen or COUNTRY_LANGUAGE.get(country.upper(), "en")
 
 
 def language_for(customer: Customer, tenant_default: str) -> str:
     """Choose the letter language: the customer's, else the tenant's default, else English."""
-    for candidate in (customer.language, tenant_default):
-        if candidate and candidate.lower()[:2] in AVAILABLE:
-            return candidate.lower()[:2]
-    return "en"
+    return _code(customer.language) or _code(tenant_default) or "en"
 
 
-def _environment(lang: str, override: Path | None) -> SandboxedEnvironment:
+@dataclass(frozen=True, slots=True)
+class Creditor:
+    """Who sends the letter and where to pay, from the tenant's options."""
+
+    name: str
+    address: str = ""
+    org_number: str = ""
+    email: str = ""
+    phone: str = ""
+    bank_reg: str = ""  # DK registreringsnummer
+    bank_account: str = ""
+    iban: str = ""
+    bic: str = ""
+    bankgiro: str = ""  # SE
+    plusgiro: str = ""  # SE
+    agency: str = ""  # the collection agency, named in warnings and hand-overs
+
+    @classmethod
+    def from_options(cls, name: str, options: Mapping[str, str] | None) -> Creditor:
+        """Read the creditor's details from tenant options (``company_name`` overrides name)."""
+        o = options or {}
+        return cls(
+            name=o.get("company_name", name),
+            address=o.get("company_address", ""),
+            org_number=o.get("company_org_number", ""),
+            email=o.get("company_email", ""),
+            phone=o.get("company_phone", ""),
+            bank_reg=o.get("bank_reg", ""),
+            bank_account=o.get("bank_account", ""),
+            iban=o.get("iban", ""),
+            bic=o.get("bic", ""),
+            bankgiro=o.get("bankgiro", ""),
+            plusgiro=o.get("plusgiro", ""),
+            agency=o.get("collection_agency", ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered letter: subject (the template's first line), body, and the full text."""
+
+    lang: str
+    subject: str
+    body: str
+    text: str
+    blocks: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    def html(self, env: SandboxedEnvironment | None = None, **extra: Any) -> str:
+        """Lay the letter out as HTML (escaped: the text may hold customer names)."""
+        environment = env or _html_environment(None)
+        template = environment.get_template("_layout.html.j2")
+        return template.render(lang=self.lang, subject=self.subject, blocks=self.blocks, **extra)
+
+
+def _loaders(override: Path | None) -> ChoiceLoader:
     loaders: list[Any] = []
     if override is not None:
         loaders.append(FileSystemLoader(str(override)))
     loaders.append(PackageLoader("bridge", "templates/letters"))
-    env = SandboxedEnvironment(
-        loader=ChoiceLoader(loaders),
-        undefined=StrictUndefined,
-        autoescape=False,  # plain-text letters; HTML letters get their own environment
-        keep_trailing_newline=True,
-    )
+    return ChoiceLoader(loaders)
+
+
+def group_account(value: str, size: int = 4) -> str:
+    """Write an IBAN in groups of four, as printed on paper."""
+    compact = "".join(value.split()).upper()
+    return " ".join(compact[i : i + size] for i in range(0, len(compact), size))
+
+
+def national_account(country: str, value: str) -> str:
+    """Format a domestic account number the way the country prints it."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if country == "NO" and len(digits) == 11:
+        return f"{digits[:4]}.{digits[4:6]}.{digits[6:]}"
+    if country == "SE" and len(digits) in {7, 8}:
+        return f"{digits[:-4]}-{digits[-4:]}"  # bankgiro
+    return value.strip()
+
+
+def _filters(env: SandboxedEnvironment, lang: str) -> None:
     locale = LOCALES[lang]
 
     def money(value: Decimal, currency: str) -> str:
-        return format_currency(value, currency, locale=locale)
+        # babel writes "DKK10,000.00" in English; a no-break space reads better and never splits.
+        return _CODE_GLUED.sub("\\1\u00a0\\2", format_currency(value, currency, locale=locale))
 
     def day(value: date | None) -> str:
         return format_date(value, format="long", locale=locale) if value else ""
 
+    def percent(value: Decimal | None) -> str:
+        if value is None:
+            return ""
+        return format_decimal(value, format="#,##0.00##", locale=locale) + " %"
+
     env.filters["money"] = money
     env.filters["date"] = day
+    env.filters["percent"] = percent
+    env.filters["iban"] = group_account
+
+
+def environment(lang: str, override: Path | None = None) -> SandboxedEnvironment:
+    """The sandboxed, strict environment for text letters in ``lang``."""
+    env = SandboxedEnvironment(
+        loader=_loaders(override),
+        undefined=StrictUndefined,
+        autoescape=False,  # plain text; the HTML layout escapes on its own
+        keep_trailing_newline=True,
+    )
+    _filters(env, lang)
     return env
+
+
+def _html_environment(override: Path | None) -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        loader=_loaders(override), undefined=StrictUndefined, autoescape=True
+    )
+
+
+def _items(letter: Letter, invoices: Mapping[str, Invoice]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for d in letter.decisions:
+        invoice = invoices.get(d.invoice_id)
+        charge = d.interest
+        out.append(
+            {
+                "number": d.invoice_number,
+                "due_date": invoice.due_date if invoice else None,
+                "issue_date": invoice.issue_date if invoice else None,
+                "amount": invoice.amount if invoice else d.outstanding,
+                "outstanding": d.outstanding,
+                "interest": d.interest_amount,
+                "interest_from": charge.start if charge else None,
+                "interest_to": charge.end if charge else None,
+                "rate": charge.rate if charge else None,
+                # The capital the interest is computed on (inkassolagen 5 § asks for it).
+                "interest_principal": charge.periods[-1].principal
+                if charge and charge.periods
+                else None,
+                "compensation": d.compensation,
+                "fee": d.fee,
+            }
+        )
+    return out
+
+
+def _open_items(
+    customer_id: str, open_invoices: Iterable[Invoice], today: date
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": i.number,
+            "due_date": i.due_date,
+            "outstanding": i.outstanding,
+            "days_overdue": max(0, (today - i.due_date).days),
+        }
+        for i in sorted(open_invoices, key=lambda i: (i.due_date, i.number))
+        if i.customer_id == customer_id and i.outstanding > ZERO
+    ]
+
+
+def _steps(history: Iterable[StepRecord], invoice_ids: set[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "invoice": s.invoice_id,
+            "action": s.action.value,
+            "step": s.step,
+            "date": s.date,
+            "deadline": s.deadline,
+            "fee": s.fee,
+        }
+        for s in sorted(history, key=lambda s: (s.date, s.invoice_id, s.step))
+        if s.invoice_id in invoice_ids
+    ]
+
+
+def context(
+    letter: Letter,
+    customer: Customer,
+    invoices: Mapping[str, Invoice],
+    *,
+    creditor: Creditor,
+    country: str,
+    open_invoices: Iterable[Invoice] = (),
+    history: Iterable[StepRecord] = (),
+) -> dict[str, Any]:
+    """Everything a template may use; a template asking for anything else fails (strict)."""
+    items = _items(letter, invoices)
+    fee = sum((d.fee for d in letter.decisions), ZERO)
+    interest = sum((d.interest_amount for d in letter.decisions), ZERO)
+    compensation = sum((d.compensation for d in letter.decisions), ZERO)
+    # An interest invoice asks only for the charges; other letters for the claim in full.
+    capital = (
+        ZERO
+        if letter.action is ActionKind.INTEREST_INVOICE
+        else sum((d.outstanding for d in letter.decisions), ZERO)
+    )
+    deadline = letter.deadline
+    opened = _open_items(customer.id, open_invoices, letter.date)
+    return {
+        "customer": customer,
+        "creditor": creditor,
+        "country": country.upper(),
+        "action": letter.action.value,
+        "step": letter.step,
+        "date": letter.date,
+        "deadline": deadline,
+        "deadline_days": (deadline - letter.date).days if deadline else None,
+        "items": items,
+        "numbers": ", ".join(str(i["number"]) for i in items),
+        "fee": fee,
+        "interest": interest,
+        "compensation": compensation,
+        "capital": capital,
+        "costs": fee + compensation,
+        "total": capital + fee + interest + compensation,
+        "currency": letter.currency,
+        "account": national_account(country.upper(), creditor.bank_account),
+        "open_items": opened,
+        "open_total": sum((i["outstanding"] for i in opened), ZERO),
+        "steps": _steps(history, {d.invoice_id for d in letter.decisions}),
+    }
+
+
+def _blocks(body: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Split a body into paragraphs and bullet lists (lines starting with "- ")."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for chunk in body.strip("\n").split("\n\n"):
+        lines = [line for line in chunk.split("\n") if line.strip()]
+        if not lines:
+            continue
+        paragraph: list[str] = []
+        bullets: list[str] = []
+        for line in lines:
+            if line.startswith("- "):
+                if paragraph:
+                    out.append(("p", tuple(paragraph)))
+                    paragraph = []
+                bullets.append(line[2:])
+            else:
+                if bullets:
+                    out.append(("ul", tuple(bullets)))
+                    bullets = []
+                paragraph.append(line)
+        if paragraph:
+            out.append(("p", tuple(paragraph)))
+        if bullets:
+            out.append(("ul", tuple(bullets)))
+    return tuple(out)
+
+
+def compose(
+    letter: Letter,
+    customer: Customer,
+    invoices: Mapping[str, Invoice],
+    *,
+    creditor: Creditor | str,
+    lang: str = "da",
+    country: str | None = None,
+    override: Path | None = None,
+    open_invoices: Iterable[Invoice] = (),
+    history: Iterable[StepRecord] = (),
+) -> Rendered:
+    """Render a letter's text and split it into subject, body and layout blocks."""
+    if lang not in AVAILABLE:
+        raise ValueError(f"no letters in {lang!r}; languages: {', '.join(AVAILABLE)}")
+    law_country = (country or {v: k for k, v in COUNTRY_LANGUAGE.items()}.get(lang, "DK")).upper()
+    who = creditor if isinstance(creditor, Creditor) else Creditor(name=creditor)
+    data = context(
+        letter,
+        customer,
+        invoices,
+        creditor=who,
+        country=law_country,
+        open_invoices=open_invoices,
+        history=history,
+    )
+    text = environment(lang, override).get_template(f"{lang}/{letter.action.value}.txt.j2")
+    full = text.render(**data)
+    subject, _, body = full.partition("\n")
+    return Rendered(
+        lang=lang,
+        subject=subject.strip(),
+        body=body.lstrip("\n"),
+        text=full,
+        blocks=_blocks(body),
+    )
 
 
 def render(
@@ -62,43 +364,53 @@ def render(
     customer: Customer,
     invoices: Mapping[str, Invoice],
     *,
-    creditor: str,
+    creditor: Creditor | str,
     lang: str = "da",
+    country: str | None = None,
     override: Path | None = None,
+    open_invoices: Iterable[Invoice] = (),
+    history: Iterable[StepRecord] = (),
 ) -> str:
-    """Render the letter's text: every amount, period and deadline the law asks for."""
-    env = _environment(lang, override)
-    items = [
-        {
-            "number": d.invoice_number,
-            "due_date": invoices[d.invoice_id].due_date if d.invoice_id in invoices else None,
-            "outstanding": d.outstanding,
-            "interest": d.interest_amount,
-            "interest_from": d.interest.start if d.interest else None,
-            "interest_to": d.interest.end if d.interest else None,
-            "rate": d.interest.rate if d.interest else None,
-            "compensation": d.compensation,
-        }
-        for d in letter.decisions
-    ]
-    fee = sum((d.fee for d in letter.decisions), ZERO)
-    # An interest invoice asks only for the interest; other letters for the claim in full.
-    principal = ZERO if letter.action is ActionKind.INTEREST_INVOICE else None
-    total = sum(
-        (
-            (d.outstanding if principal is None else principal) + d.total_charges
-            for d in letter.decisions
-        ),
-        ZERO,
-    )
-    template = env.get_template(f"{lang}/{letter.action.value}.txt.j2")
-    return template.render(
-        customer=customer,
+    """Render the letter's full text: every amount, period and deadline the law asks for."""
+    return compose(
+        letter,
+        customer,
+        invoices,
         creditor=creditor,
-        items=items,
-        fee=fee,
-        total=total,
-        currency=letter.currency,
-        deadline=letter.deadline,
-        step=letter.step,
-    )
+        lang=lang,
+        country=country,
+        override=override,
+        open_invoices=open_invoices,
+        history=history,
+    ).text
+
+
+def to_html(rendered: Rendered, creditor: Creditor, override: Path | None = None) -> str:
+    """The letter as an HTML document (for e-mail and preview)."""
+    return rendered.html(_html_environment(override), creditor=creditor)
+
+
+def to_pdf(rendered: Rendered, creditor: Creditor, *, when: date) -> bytes:
+    """The letter as a one-document PDF."""
+    from bridge.letter_pdf import letter_pdf  # noqa: PLC0415  (fpdf2 loads only when asked)
+
+    header = [line for line in (creditor.name, creditor.address, creditor.org_number) if line]
+    return letter_pdf(rendered.subject, rendered.blocks, header=header, when=when)
+
+
+def template_override(options: Mapping[str, str] | None) -> Path | None:
+    """The tenant's override folder (option ``templates``), None when unset."""
+    value = (options or {}).get("templates", "").strip()
+    return Path(value) if value else None
+
+
+def missing_templates(override: Path | None = None) -> Sequence[str]:
+    """List the action/language pairs with no template (doctor and tests use it)."""
+    env = environment("en", override)
+    names = set(env.list_templates())
+    return [
+        f"{lang}/{action.value}.txt.j2"
+        for lang in AVAILABLE
+        for action in ActionKind
+        if f"{lang}/{action.value}.txt.j2" not in names
+    ]

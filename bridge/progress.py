@@ -1,4 +1,8 @@
-"""Progress of long runs on a terminal (rich); silent when output is piped, JSON or a daemon."""
+"""Progress of long runs on a terminal (rich); silent when output is piped, JSON or a daemon.
+
+`cycle_progress` follows the stages of cycles over tenants; `steps_progress` counts any long
+operation in equal steps (a report over many tenants, a simulation over a year of days).
+"""
 
 from __future__ import annotations
 
@@ -43,3 +47,35 @@ def cycle_progress(tenants: int, *, enabled: bool = True) -> Iterator[Reporter |
             )
 
         yield report
+
+
+Advance = Callable[[str], None]
+
+
+@contextmanager
+def steps_progress(what: str, total: int, *, enabled: bool = True) -> Iterator[Advance]:
+    """Yield ``advance(label)`` for a long operation of ``total`` steps (tenants, days...).
+
+    On a terminal it draws one bar; piped, in JSON mode or in the daemon it does nothing, so
+    callers call it unconditionally.
+    """
+    if not enabled or total <= 1 or not sys.stderr.isatty():
+        yield _quiet
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, transient=True, redirect_stdout=False) as bar:
+        task = bar.add_task(what, total=total)
+
+        def advance(label: str) -> None:
+            bar.update(task, advance=1, description=f"{what}: {label}")
+
+        yield advance
+
+
+def _quiet(label: str) -> None:
+    """Progress nobody watches."""

@@ -26,6 +26,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from bridge import metrics
 from bridge.errors import ConnectorError, RateLimited, Transient
 from bridge.http import DEFAULT_TABLE, StatusTable, raise_for_vendor
 from bridge.redact import redact_text, redact_url
@@ -94,6 +95,7 @@ def send(
         try:
             response = client.send(request)
         except httpx.TransportError as exc:
+            metrics.observe_transport_error(request.url.host)
             raise _transport_error(exc, request, safe) from exc
         raise_for_vendor(response, classify)
         return response
@@ -115,6 +117,7 @@ def send(
 
     def before_sleep(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
+        metrics.observe_retry(request.url.host)
         log.warning(
             "http.retry",
             method=request.method,

@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     keyring_backend: str = ""
     max_parallel_tenants: int = Field(default=4, ge=1, le=64)
     tenants: dict[str, TenantSettings] = Field(default_factory=dict)
+    # Operator metrics (docs/metrics.md), both off unless set: a /metrics endpoint the daemon
+    # serves on 127.0.0.1 only, and a file rewritten after every cycle for node_exporter.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_textfile: Path | None = None
 
     @field_validator("schedule")
     @classmethod

@@ -8,7 +8,7 @@ docs/scenario.md describes the format; docs/scenario.schema.json is ``SCENARIO_S
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -179,8 +179,13 @@ def load_scenario(path: Path | str) -> dict[str, Any]:
     return data
 
 
-def simulate(scenario: Mapping[str, Any]) -> dict[str, Any]:
-    """Replay the scenario and return ``{"events": [...]}``, one event per decision."""
+def simulate(
+    scenario: Mapping[str, Any], progress: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """Replay the scenario and return ``{"events": [...]}``, one event per decision.
+
+    ``progress`` is told each day as it is done (a terminal shows a bar for long scenarios).
+    """
     model = _parse(scenario)
     history: list[StepRecord] = []
     events: list[dict[str, Any]] = []
@@ -190,6 +195,8 @@ def simulate(scenario: Mapping[str, Any]) -> dict[str, Any]:
         for decision in decisions:
             history.append(_record(decision))
             events.append(_event(decision))
+        if progress is not None:
+            progress(day.isoformat())
         day += timedelta(days=1)
     return {"events": events}
 

@@ -29,11 +29,19 @@ from bridge.domain import (
 )
 from policies import text
 from policies.history import StepHistory, day_after
-from policies.interest import accrue, first_interest_day, principal_of
+from policies.interest import accrue, first_interest_day, last_timely_day, principal_of
 from policies.ladder import TenantPolicy
 from policies.law.base import LawPack
 from policies.letters import decision_order, letters
-from policies.rules import Amount, Deadline, compensation, deadline, interest_note, reminder_fee
+from policies.rules import (
+    Amount,
+    Deadline,
+    FeeLetter,
+    compensation,
+    deadline,
+    interest_note,
+    reminder_fee,
+)
 from policies.steps import LETTER_ACTIONS, LadderStep
 
 __all__ = ["blocked", "decide", "letters"]
@@ -89,6 +97,10 @@ class _Run:
     history: StepHistory
     payments: Mapping[str, tuple[Payment, ...]]  # per invoice, so large tenants stay linear
 
+    def timely_until(self, invoice: Invoice) -> date:
+        """Return the last day payment is on time (lenient: moved off a non-banking day)."""
+        return last_timely_day(self.law, invoice.due_date, lenient=self.policy.lenient_due_date)
+
     def disputed(self, invoice_id: str) -> bool:
         """Tell whether a dispute covers today."""
         return any(
@@ -108,6 +120,7 @@ def decide(
     ``history`` is our store's records; the vendor's own reminders in ``snapshot.steps`` are
     added here (exact duplicates are dropped, so passing them in ``history`` too is harmless).
     """
+    law = policy.law.apply(law)  # the tenant's stricter values, if any
     payments: dict[str, list[Payment]] = defaultdict(list)
     for payment in snapshot.payments:
         payments[payment.invoice_id].append(payment)
@@ -244,8 +257,13 @@ def _ladder(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
         return None
     step = run.policy.steps[number - 1]
     base = last.date if last is not None else invoice.due_date
-    rung = _Rung(number, step, last, base + timedelta(days=step.days))
-    if run.today < rung.due_on or run.today <= invoice.due_date:
+    due_on = base + timedelta(days=step.days)
+    if step.after_deadline and last is not None and last.deadline is not None:
+        due_on = max(due_on, last.deadline + timedelta(days=1))
+    rung = _Rung(number, step, last, due_on)
+    # Never before the customer is late: under the lenient reading a due date on a non-banking
+    # day leaves the next banking day for payment.
+    if run.today < rung.due_on or run.today <= run.timely_until(invoice):
         return None
     if step.action == ActionKind.HANDOVER:
         return _handover(run, invoice, customer, rung)
@@ -260,6 +278,8 @@ def _timing(run: _Run, rung: _Rung) -> str:
     else:
         rejected = ", which the accountant rejected" if last.status == StepStatus.REJECTED else ""
         since = f"{text.days(days)} after step {last.step} on {last.date.isoformat()}{rejected}"
+        if rung.step.after_deadline and last.deadline is not None:
+            since += f", and after its deadline {last.deadline.isoformat()}"
     sentence = f"Step {rung.number} is due from {rung.due_on.isoformat()} ({since})."
     if run.today > rung.due_on:
         sentence += " Proposed late; the ladder moves one step at a time."
@@ -286,6 +306,7 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
         draft.basis.append(law.citations.collection_warning)
     else:
         draft.basis.append(law.citations.reminder)
+    last_letter = run.history.last_letter(invoice.id)
     draft.fee = reminder_fee(
         law,
         today=today,
@@ -294,23 +315,38 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
         requested=step.fee,
         fee_dates=run.history.fee_dates(invoice.id),
         disputed=run.disputed(invoice.id),
+        action=step.action,
+        fee_letters=[FeeLetter.of(r) for r in run.history.fee_records(invoice.id)],
+        last_letter=last_letter.date if last_letter else None,
+        due_date=run.timely_until(invoice),
     )
     if step.interest:
         _charge_interest(run, draft, end=today)
     else:
         draft.interest_note = "No interest on this step (the step asks for none)."
+    rule = law.compensation_rule(invoice.due_date)
+    charged = run.history.compensation_charged(invoice.id)
     if step.compensation:
-        charged = run.history.compensation_charged(invoice.id)
         draft.compensation = compensation(
             law,
             today=today,
             invoice=invoice,
             customer=customer,
             charged_on=charged.date if charged else None,
+            fees_charged=run.history.charged(invoice.id).fees,
+            due_date=run.timely_until(invoice),
         )
-        rule = law.compensation_rule(invoice.due_date)
         if draft.compensation.value > ZERO and rule and not rule.stacks_with_fees:
-            draft.fee = Amount(ZERO, "No fee: the compensation replaces reminder fees.")
+            how = "covers" if rule.relation == "offset" else "replaces"
+            draft.fee = Amount(ZERO, f"No fee: the compensation {how} reminder fees.")
+    if charged is not None and rule and not rule.stacks_with_fees and draft.fee.value > ZERO:
+        # Fees count against a compensation already charged, which covers them.
+        draft.fee = Amount(
+            ZERO,
+            f"No fee: the flat compensation charged on {charged.date.isoformat()} covers "
+            f"reminder fees on this claim ({rule.citation.split(' (', 1)[0]}).",
+            (rule.citation,),
+        )
     assert step.deadline_days is not None  # the policy sets one on every letter
     is_warning = step.action == ActionKind.COLLECTION_WARNING
     draft.deadline = deadline(
@@ -319,7 +355,10 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
         days=step.deadline_days,
         statutory_minimum=law.collection_warning_min_days if is_warning else 0,
         minimum_citation=law.citations.collection_warning,
+        banking_day=run.policy.deadline_on_banking_day,
     )
+    if is_warning and law.collection_warning_notice:
+        draft.tail.append(law.collection_warning_notice)
     return draft
 
 
@@ -449,6 +488,8 @@ def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft
             invoice=invoice,
             customer=customer,
             charged_on=charged.date if charged else None,
+            fees_charged=run.history.charged(invoice.id).fees,
+            due_date=run.timely_until(invoice),
         )
     total = draft.interest.amount + draft.compensation.value
     if total < settings.minimum:
@@ -461,7 +502,12 @@ def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft
         f"{text.amount(total, invoice.currency)} is at least the policy minimum "
         f"{text.amount(settings.minimum, invoice.currency)}."
     )
-    draft.deadline = deadline(law, today=today, days=settings.deadline_days)
+    draft.deadline = deadline(
+        law,
+        today=today,
+        days=settings.deadline_days,
+        banking_day=run.policy.deadline_on_banking_day,
+    )
     return draft
 
 

@@ -94,6 +94,25 @@ class StepHistory:
             and (r.fee > ZERO or _letter_id(r, self.customer_of) in self.fee_letters)
         ]
 
+    def fee_records(self, invoice_id: str) -> list[StepRecord]:
+        """Return the fee-bearing letters on this claim (as ``fee_dates``), oldest first."""
+        return [
+            r
+            for r in self.of(invoice_id)
+            if r.status == StepStatus.ISSUED
+            and r.action in LETTER_ACTIONS
+            and (r.fee > ZERO or _letter_id(r, self.customer_of) in self.fee_letters)
+        ]
+
+    def last_letter(self, invoice_id: str) -> StepRecord | None:
+        """Return the latest issued letter to the debtor on this claim, fee or not."""
+        sent = [
+            r
+            for r in self.of(invoice_id)
+            if r.status == StepStatus.ISSUED and r.action in LETTER_ACTIONS
+        ]
+        return sent[-1] if sent else None
+
     def interest_through(self, invoice_id: str) -> date | None:
         """Return the last day already charged with interest on this invoice."""
         ends: list[date] = []

@@ -23,6 +23,14 @@ _HUNDRED = Decimal(100)
 _DAY = timedelta(days=1)
 
 
+def last_timely_day(law: LawPack, due_date: date, *, lenient: bool) -> date:
+    """Return the last day a payment is on time: the due date, or under the lenient reading
+    the next banking day when the due date is not one."""
+    if lenient and not law.is_banking_day(due_date):
+        return law.next_banking_day(due_date)
+    return due_date
+
+
 def first_interest_day(law: LawPack, due_date: date, *, lenient: bool) -> date:
     """Return the first day that bears interest: the day after the due date.
 

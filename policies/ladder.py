@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final, cast
@@ -12,6 +13,7 @@ from typing import Any, Final, cast
 from bridge.domain import ActionKind
 from policies.daycount import DAY_COUNTS, DayCount
 from policies.law import for_country
+from policies.law.overrides import OVERRIDE_KEYS, LawOverrides, OverrideError
 from policies.steps import (
     LADDER_ACTIONS,
     TONES,
@@ -69,6 +71,10 @@ class TenantPolicy:
     day_count: DayCount = "actual/365"
     combine_invoices: bool = True
     lenient_due_date: bool = True
+    # Move a payment deadline that falls on a non-banking day to the next banking day.
+    deadline_on_banking_day: bool = True
+    # The tenant's stricter values for law parameters (never beyond the legal cap).
+    law: LawOverrides = field(default_factory=LawOverrides)
 
     @classmethod
     def default(cls, country: str) -> TenantPolicy:
@@ -117,10 +123,22 @@ _TOP_KEYS: Final[frozenset[str]] = frozenset(
         "day_count",
         "combine_invoices",
         "lenient_due_date",
+        "deadline_on_banking_day",
+        "law",
     }
 )
 _STEP_KEYS: Final[frozenset[str]] = frozenset(
-    {"action", "name", "tone", "days", "fee", "interest", "compensation", "deadline_days"}
+    {
+        "action",
+        "name",
+        "tone",
+        "days",
+        "fee",
+        "interest",
+        "compensation",
+        "deadline_days",
+        "after_deadline",
+    }
 )
 _PRE_DUE_KEYS: Final[frozenset[str]] = frozenset({"enabled", "days_before_due"})
 _INTEREST_INVOICE_KEYS: Final[frozenset[str]] = frozenset(
@@ -168,7 +186,49 @@ class _Reader:
         if "lenient_due_date" in data:
             lenient = self.flag("lenient_due_date", data["lenient_due_date"])
             result = replace(result, lenient_due_date=lenient)
+        if "deadline_on_banking_day" in data:
+            banking = self.flag("deadline_on_banking_day", data["deadline_on_banking_day"])
+            result = replace(result, deadline_on_banking_day=banking)
+        if "law" in data:
+            result = replace(result, law=self.law(data["law"], base.country))
         return result
+
+    def law(self, raw: Any, country: str) -> LawOverrides:
+        """Read ``[law]``: stricter values for law parameters, checked against the legal caps."""
+        if not isinstance(raw, Mapping):
+            raise PolicyError("law", "must be a table/object")
+        pack = for_country(country)
+        regime_keys = {regime.policy_key for regime in pack.regimes}
+        self.known("law", raw, frozenset(OVERRIDE_KEYS) | regime_keys)
+        values: dict[str, Any] = {}
+        if "reminder_fee_cap" in raw:
+            values["reminder_fee_cap"] = self.amount(
+                "law.reminder_fee_cap", raw["reminder_fee_cap"]
+            )
+        for key in (
+            "max_fees",
+            "fee_spacing_days",
+            "first_fee_days_after_due",
+            "collection_warning_min_days",
+        ):
+            if key in raw:
+                values[key] = self.count(f"law.{key}", raw[key], minimum=0)
+        if "stack_fees_with_compensation" in raw:
+            values["stack_fees_with_compensation"] = self.flag(
+                "law.stack_fees_with_compensation", raw["stack_fees_with_compensation"]
+            )
+        regimes = []
+        for key in sorted(regime_keys & set(raw)):
+            value = raw[key]
+            if value in (None, False, ""):
+                continue  # explicitly off: the in-force date is not known
+            regimes.append((key, self.day(f"law.{key}", value)))
+        overrides = LawOverrides(**values, regimes=tuple(regimes))
+        try:
+            overrides.check(pack)
+        except OverrideError as exc:
+            raise PolicyError(f"law.{exc.key}", str(exc).split(": ", 1)[-1]) from None
+        return overrides
 
     def steps(self, raw: Any, country: str) -> tuple[LadderStep, ...]:
         """Read the ladder: a non-empty list of step tables, a hand-over only last."""
@@ -204,6 +264,7 @@ class _Reader:
         fee = self.amount(f"{key}.fee", raw.get("fee", 0))
         interest = self.flag(f"{key}.interest", raw.get("interest", False))
         compensation = self.flag(f"{key}.compensation", raw.get("compensation", False))
+        after_deadline = self.flag(f"{key}.after_deadline", raw.get("after_deadline", False))
         if action == ActionKind.HANDOVER:
             # A hand-over is not a letter to the debtor: the agency claims its own costs.
             for word, value in (
@@ -227,6 +288,7 @@ class _Reader:
             compensation=compensation,
             deadline_days=deadline,
             tone=tone,
+            after_deadline=after_deadline,
         )
 
     def pre_due(self, raw: Any) -> PreDueNotice:
@@ -291,6 +353,18 @@ class _Reader:
         if raw < minimum:
             raise PolicyError(key, f"must be at least {minimum}, not {raw}")
         return raw
+
+    @staticmethod
+    def day(key: str, raw: Any) -> date:
+        """Read a date (a TOML date or a YYYY-MM-DD string)."""
+        if isinstance(raw, date):
+            return raw
+        if isinstance(raw, str):
+            try:
+                return date.fromisoformat(raw.strip())
+            except ValueError:
+                pass
+        raise PolicyError(key, f"must be a date written YYYY-MM-DD, not {raw!r}")
 
     @staticmethod
     def text(key: str, raw: Any) -> str:

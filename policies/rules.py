@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bridge.domain import ZERO, Customer, CustomerKind, InterestCharge, Invoice
+from bridge.domain import (
+    ZERO,
+    ActionKind,
+    Customer,
+    CustomerKind,
+    InterestCharge,
+    Invoice,
+    StepRecord,
+)
 from policies import text
-from policies.law.base import LawPack
+from policies.law.base import FeeRule, LawPack
+
+# A class with a field named ``date`` shadows the type in its own body; annotate with this.
+_Date = date
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +54,20 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+@dataclass(frozen=True, slots=True)
+class FeeLetter:
+    """An earlier fee-bearing letter on the claim: when, which kind, and the deadline it set."""
+
+    date: _Date
+    action: ActionKind | None = None  # None: counts under every rule
+    deadline: _Date | None = None
+
+    @classmethod
+    def of(cls, record: StepRecord) -> FeeLetter:
+        """Take the parts of a history record the fee rules read."""
+        return cls(record.date, record.action, record.deadline)
+
+
 def reminder_fee(
     law: LawPack,
     *,
@@ -51,12 +77,28 @@ def reminder_fee(
     requested: Decimal,
     fee_dates: list[date],
     disputed: bool,
+    action: ActionKind | None = None,
+    fee_letters: Sequence[FeeLetter] | None = None,
+    last_letter: date | None = None,
+    due_date: date | None = None,
 ) -> Amount:
-    """Cap the requested reminder fee by the statute: amount, count, spacing, conditions."""
+    """Cap the requested reminder fee by the statute: amount, count, spacing, conditions.
+
+    ``fee_letters`` (default: ``fee_dates`` under every rule) are the earlier fee-bearing
+    letters; ``last_letter`` the latest letter of any kind; ``due_date`` the day payment was
+    due at the latest (the next banking day under the lenient reading), default the invoice's.
+    """
     if requested <= ZERO:
         return Amount(ZERO, "No fee (the step asks for none).")
-    rule = law.fee_rule(today)
+    rule = law.fee_rule(today, due_date=invoice.due_date, kind=customer.kind, action=action)
     if rule is None:
+        regime = law.regime_barring(today, action) if action is not None else None
+        if regime is not None:
+            return Amount(
+                ZERO,
+                f"No fee: {regime.effect} (in force from {_iso(regime.in_force)}).",
+                (regime.citation,),
+            )
         return Amount(ZERO, f"No fee: no statutory reminder fee applies on {today.isoformat()}.")
     basis = (rule.citation,)
     if invoice.currency != law.currency:
@@ -74,43 +116,104 @@ def reminder_fee(
             "No fee: the customer disputes the claim.",
             (*basis, law.citations.fee_dispute),
         )
-    earliest = invoice.due_date + timedelta(days=rule.earliest_days_after_due)
+    notice = (invoice.due_date - invoice.issue_date).days
+    if notice < rule.invoice_notice_days:
+        return Amount(
+            ZERO,
+            f"No fee: the invoice was issued {text.days(notice)} before its due date; a fee "
+            f"needs at least {rule.invoice_notice_days} ({short(rule.citation)}).",
+            basis,
+        )
+    due = due_date or invoice.due_date
+    earliest = due + timedelta(days=rule.earliest_days_after_due)
     if today < earliest:
         return Amount(
             ZERO,
             f"No fee: a reminder fee is allowed from {earliest.isoformat()} "
-            f"(after the due date {invoice.due_date.isoformat()}).",
+            f"(after the due date {due.isoformat()}).",
             basis,
         )
-    if len(fee_dates) >= rule.max_count:
-        return Amount(
-            ZERO,
-            f"No fee: the claim already had {len(fee_dates)} fee-bearing reminders, "
-            f"the most the law allows ({short(rule.citation)}).",
-            basis,
-        )
-    if fee_dates:
-        gap = (today - fee_dates[-1]).days
-        if gap < rule.min_spacing_days:
-            return Amount(
-                ZERO,
-                f"No fee: only {text.days(gap)} since the previous fee-bearing reminder on "
-                f"{fee_dates[-1].isoformat()}; a fee needs at least {rule.min_spacing_days} "
-                f"({short(rule.citation)}).",
-                (*basis, rule.spacing_citation) if rule.spacing_citation else basis,
-            )
+    letters = (
+        list(fee_letters) if fee_letters is not None else [FeeLetter(day) for day in fee_dates]
+    )
+    counted = [f for f in letters if rule.counts(f.action)]
+    barred = _count_and_spacing(rule, today, counted, last_letter)
+    if barred is not None:
+        return barred
     fee = min(requested, rule.cap)
-    why = f"{ordinal(len(fee_dates) + 1)} fee-bearing reminder"
-    if fee_dates:
-        gap = (today - fee_dates[-1]).days
+    why = f"{ordinal(len(counted) + 1)} fee-bearing reminder"
+    if counted:
+        gap = (today - counted[-1].date).days
         why += f", {text.days(gap)} after the previous one"
     note = f"Fee {text.amount(fee, law.currency)}: {why} ({short(rule.citation)})."
+    if rule.derivation:
+        note += f" The cap is {rule.derivation}: {text.amount(rule.cap, law.currency)}."
     if requested > rule.cap:
         note += (
             f" The policy asks for {text.amount(requested, law.currency)}; the law caps the fee "
             f"at {text.amount(rule.cap, law.currency)} per letter."
         )
     return Amount(fee, note, basis)
+
+
+def _count_and_spacing(
+    rule: FeeRule, today: date, counted: Sequence[FeeLetter], last_letter: date | None
+) -> Amount | None:
+    """Return the no-fee answer when the count, spacing or a missed deadline bars a fee."""
+    basis = (rule.citation,)
+    spacing_basis = (*basis, rule.spacing_citation) if rule.spacing_citation else basis
+    if len(counted) >= rule.max_count:
+        return Amount(
+            ZERO,
+            f"No fee: the claim already had {len(counted)} fee-bearing reminders, "
+            f"the most the law allows ({short(rule.citation)}).",
+            basis,
+        )
+    if counted:
+        gap = (today - counted[-1].date).days
+        if gap < rule.min_spacing_days:
+            return Amount(
+                ZERO,
+                f"No fee: only {text.days(gap)} since the previous fee-bearing reminder on "
+                f"{counted[-1].date.isoformat()}; a fee needs at least {rule.min_spacing_days} "
+                f"({short(rule.citation)}).",
+                spacing_basis,
+            )
+    if rule.spacing_from_any_letter and last_letter is not None:
+        gap = (today - last_letter).days
+        if gap < rule.min_spacing_days:
+            return Amount(
+                ZERO,
+                f"No fee: only {text.days(gap)} since the previous reminder on "
+                f"{last_letter.isoformat()}; a fee needs at least {rule.min_spacing_days} "
+                f"({short(rule.spacing_citation or rule.citation)}).",
+                spacing_basis,
+            )
+    if rule.missed_deadline_days and counted:
+        previous = counted[-1]
+        needed = rule.missed_deadline_days
+        if previous.deadline is None or (previous.deadline - previous.date).days < needed:
+            return Amount(
+                ZERO,
+                f"No fee: the fee-bearing letter of {previous.date.isoformat()} did not give "
+                f"{needed} days to pay, so missing it earns no further fee "
+                f"({short(rule.spacing_citation or rule.citation)}).",
+                spacing_basis,
+            )
+        if today <= previous.deadline:
+            return Amount(
+                ZERO,
+                f"No fee: the deadline {previous.deadline.isoformat()} of the fee-bearing letter "
+                f"of {previous.date.isoformat()} has not yet passed "
+                f"({short(rule.spacing_citation or rule.citation)}).",
+                spacing_basis,
+            )
+    return None
+
+
+def _iso(day: date | None) -> str:
+    """Render an optional date."""
+    return day.isoformat() if day else "a date not yet set"
 
 
 def compensation(
@@ -120,8 +223,15 @@ def compensation(
     invoice: Invoice,
     customer: Customer,
     charged_on: date | None,
+    fees_charged: Decimal = ZERO,
+    due_date: date | None = None,
 ) -> Amount:
-    """Decide the flat B2B compensation: businesses only, once per invoice, from its due date."""
+    """Decide the flat B2B compensation: businesses only, once per invoice, from its due date.
+
+    Where it does not stack with fees, the fees already charged on the claim are deducted, so
+    fees and compensation together never exceed the larger of the two. ``due_date`` is the
+    last day of timely payment (default the invoice's due date).
+    """
     citation = law.citations.compensation
     if customer.kind != CustomerKind.BUSINESS:
         return Amount(
@@ -133,6 +243,13 @@ def compensation(
     rule = law.compensation_rule(invoice.due_date)
     if rule is None:
         first = min((r.claims_due_from for r in law.compensations), default=None)
+        if first is not None and invoice.due_date >= first:
+            return Amount(
+                ZERO,
+                f"No compensation: no statutory amount is known for claims due on "
+                f"{invoice.due_date.isoformat()}; the pack charges none rather than guess.",
+                (citation,),
+            )
         since = f" (claims due from {first.isoformat()})" if first else ""
         return Amount(
             ZERO,
@@ -152,21 +269,52 @@ def compensation(
             ZERO,
             f"No compensation: already charged on {charged_on.isoformat()} (once per invoice).",
         )
-    if today <= invoice.due_date:
+    if today <= (due_date or invoice.due_date):
         return Amount(ZERO, "No compensation: the invoice is not overdue.")
-    stacking = "on top of any reminder fees" if rule.stacks_with_fees else "instead of fees"
-    return Amount(
-        rule.amount,
-        f"Compensation {text.amount(rule.amount, law.currency)}: flat compensation for a late "
-        f"payment between businesses, once per invoice, {stacking} ({short(rule.citation)}).",
-        (rule.citation,),
+    if rule.stacks_with_fees:
+        stacking = "on top of any reminder fees"
+    elif rule.relation == "offset":
+        stacking = "offset against reminder fees, which it covers"
+    else:
+        stacking = "instead of fees"
+    amount = rule.amount
+    note = (
+        f"Compensation {text.amount(amount, law.currency)}: flat compensation for a late "
+        f"payment between businesses, once per invoice, {stacking} ({short(rule.citation)})."
     )
+    if not rule.stacks_with_fees and fees_charged > ZERO:
+        amount = max(ZERO, rule.amount - fees_charged)
+        if amount <= ZERO:
+            return Amount(
+                ZERO,
+                f"No compensation: the fees already charged on this claim "
+                f"({text.amount(fees_charged, law.currency)}) reach the flat compensation of "
+                f"{text.amount(rule.amount, law.currency)}, which they count against "
+                f"({short(rule.citation)}).",
+                (rule.citation,),
+            )
+        note = (
+            f"Compensation {text.amount(amount, law.currency)}: the flat compensation of "
+            f"{text.amount(rule.amount, law.currency)} for a late payment between businesses, "
+            f"less the fees of {text.amount(fees_charged, law.currency)} already charged on "
+            f"this claim, since it is {stacking} ({short(rule.citation)})."
+        )
+    return Amount(amount, note, (rule.citation,))
 
 
 def deadline(
-    law: LawPack, *, today: date, days: int, statutory_minimum: int = 0, minimum_citation: str = ""
+    law: LawPack,
+    *,
+    today: date,
+    days: int,
+    statutory_minimum: int = 0,
+    minimum_citation: str = "",
+    banking_day: bool = True,
 ) -> Deadline:
-    """Set a payment deadline ``days`` calendar days out, never on a non-banking day."""
+    """Set a payment deadline ``days`` calendar days out, moved off a non-banking day.
+
+    ``banking_day`` False keeps the calendar day (the statutory minimum is met either way).
+    """
     notes: list[str] = []
     if days < statutory_minimum:
         notes.append(
@@ -175,7 +323,7 @@ def deadline(
         )
         days = statutory_minimum
     raw = today + timedelta(days=days)
-    day = law.next_banking_day(raw)
+    day = law.next_banking_day(raw) if banking_day else raw
     if day != raw:
         notes.append(
             f"moved from {text.weekday(raw)} {raw.isoformat()} (not a banking day) to the next "

@@ -35,6 +35,9 @@ class LadderStep:
     compensation: bool = False
     deadline_days: int | None = 10  # None only for a hand-over, which sets no payment deadline
     tone: Tone = "firm"
+    # Wait also until the previous step's payment deadline has passed (Norway's second fee needs
+    # a missed deadline; Sweden's and Finland's warnings follow an unanswered reminder).
+    after_deadline: bool = False
 
 
 _DK_STEPS: Final[tuple[LadderStep, ...]] = (
@@ -75,13 +78,131 @@ _DK_STEPS: Final[tuple[LadderStep, ...]] = (
     ),
 )
 
-_DEFAULT_STEPS: Final[dict[str, tuple[LadderStep, ...]]] = {"DK": _DK_STEPS}
+# Norway: a purring once the fee is allowed (due date + 14), an inkassovarsel after its 14-day
+# deadline was missed (the second fee needs that), then the hand-over after the varsel's 14 days.
+# The fee asked is the 2026 cap (NOK 38); the law lowers it for letters under the NOK 35 sats.
+_NO_STEPS: Final[tuple[LadderStep, ...]] = (
+    LadderStep(
+        action=ActionKind.REMINDER,
+        name="Purring",
+        days=14,
+        fee=Decimal("38.00"),
+        interest=True,
+        compensation=True,
+        deadline_days=14,
+        tone="firm",
+    ),
+    LadderStep(
+        action=ActionKind.COLLECTION_WARNING,
+        name="Inkassovarsel",
+        days=15,
+        fee=Decimal("38.00"),
+        interest=True,
+        deadline_days=14,
+        tone="formal",
+        after_deadline=True,
+    ),
+    LadderStep(
+        action=ActionKind.HANDOVER,
+        name="Oversendelse til inkasso",
+        days=15,
+        deadline_days=None,
+        tone="formal",
+    ),
+)
+
+# Sweden: a påminnelse (the SEK 60 fee only where agreed in advance), an inkassokrav after the
+# påminnelse's deadline with at least 8 days (here 10), then the hand-over.
+_SE_STEPS: Final[tuple[LadderStep, ...]] = (
+    LadderStep(
+        action=ActionKind.REMINDER,
+        name="Betalningspåminnelse",
+        days=10,
+        fee=Decimal("60.00"),
+        interest=True,
+        compensation=True,
+        deadline_days=10,
+        tone="firm",
+    ),
+    LadderStep(
+        action=ActionKind.COLLECTION_WARNING,
+        name="Inkassokrav",
+        days=11,
+        fee=Decimal("180.00"),
+        interest=True,
+        deadline_days=10,
+        tone="formal",
+        after_deadline=True,
+    ),
+    LadderStep(
+        action=ActionKind.HANDOVER,
+        name="Överlämning till inkasso",
+        days=11,
+        deadline_days=None,
+        tone="formal",
+    ),
+)
+
+# Finland: a maksumuistutus once the consumer fee is allowed (due date + 14), a second letter
+# warning of collection 14 days later, then the hand-over. EUR 5 is the consumer cap; a business
+# tenant may ask EUR 12 (the EUR 40 compensation replaces it unless the policy stacks them).
+_FI_STEPS: Final[tuple[LadderStep, ...]] = (
+    LadderStep(
+        action=ActionKind.REMINDER,
+        name="Maksumuistutus",
+        days=14,
+        fee=Decimal("5.00"),
+        interest=True,
+        compensation=True,
+        deadline_days=14,
+        tone="firm",
+    ),
+    LadderStep(
+        action=ActionKind.COLLECTION_WARNING,
+        name="Perintävaroitus",
+        days=15,
+        fee=Decimal("5.00"),
+        interest=True,
+        deadline_days=14,
+        tone="formal",
+        after_deadline=True,
+    ),
+    LadderStep(
+        action=ActionKind.HANDOVER,
+        name="Siirto perintään",
+        days=15,
+        deadline_days=None,
+        tone="formal",
+    ),
+)
+
+_DEFAULT_STEPS: Final[dict[str, tuple[LadderStep, ...]]] = {
+    "DK": _DK_STEPS,
+    "FI": _FI_STEPS,
+    "NO": _NO_STEPS,
+    "SE": _SE_STEPS,
+}
 
 _DEFAULT_NAMES: Final[dict[str, dict[ActionKind, str]]] = {
     "DK": {
         ActionKind.REMINDER: "Rykker",
         ActionKind.COLLECTION_WARNING: "Inkassovarsel",
         ActionKind.HANDOVER: "Overdragelse til inkasso",
+    },
+    "NO": {
+        ActionKind.REMINDER: "Purring",
+        ActionKind.COLLECTION_WARNING: "Inkassovarsel",
+        ActionKind.HANDOVER: "Oversendelse til inkasso",
+    },
+    "SE": {
+        ActionKind.REMINDER: "Betalningspåminnelse",
+        ActionKind.COLLECTION_WARNING: "Inkassokrav",
+        ActionKind.HANDOVER: "Överlämning till inkasso",
+    },
+    "FI": {
+        ActionKind.REMINDER: "Maksumuistutus",
+        ActionKind.COLLECTION_WARNING: "Perintävaroitus",
+        ActionKind.HANDOVER: "Siirto perintään",
     },
 }
 

@@ -19,8 +19,9 @@ from typing import Any
 from bridge.connector import Pending
 from bridge.domain import Dispute, Letter, StepRecord, StepStatus, WriteResult
 from bridge.errors import StoreError
-from bridge.store import audit, db, disputes, lock, outbox, runs, tenants
+from bridge.store import audit, db, disputes, lock, mail, outbox, runs, tenants
 from bridge.store.audit import AuditRow
+from bridge.store.mail import HandoverRow, MailRow
 from bridge.store.outbox import OutboxLetter
 from bridge.store.runs import RunRow
 from bridge.store.tenants import TenantRow
@@ -211,6 +212,62 @@ class Store:
         """Return audit entries, newest first."""
         with self._read() as conn:
             return audit.read(conn, tenant, limit)
+
+    # mail and hand-overs (migration 002)
+
+    def mail_claim(
+        self,
+        tenant: str,
+        key: str,
+        *,
+        message_id: str,
+        recipient: str,
+        subject: str,
+        at: datetime,
+    ) -> bool:
+        """Claim an e-mail before sending it; False when the key is already sending or sent."""
+        with self._write() as conn:
+            return mail.claim(
+                conn,
+                tenant,
+                key,
+                message_id=message_id,
+                recipient=recipient,
+                subject=subject,
+                at=at,
+            )
+
+    def mail_settle(
+        self, tenant: str, key: str, state: str, *, detail: str = "", at: datetime
+    ) -> None:
+        """Record that a claimed e-mail was sent, or failed without reaching the server."""
+        with self._write() as conn:
+            mail.settle(conn, tenant, key, state=state, detail=detail, at=at)
+
+    def mail(self, tenant: str, key: str) -> MailRow | None:
+        """Return the e-mail recorded under a key, None when none."""
+        with self._read() as conn:
+            return mail.find(conn, tenant, key)
+
+    def mails(self, tenant: str) -> list[MailRow]:
+        """Return a tenant's e-mails, oldest first."""
+        with self._read() as conn:
+            return mail.listing(conn, tenant)
+
+    def record_handover(self, row: HandoverRow) -> bool:
+        """Record a delivered hand-over once; False when it was already recorded."""
+        with self._write() as conn:
+            return mail.record_handover(conn, row)
+
+    def handover(self, tenant: str, letter_key: str) -> HandoverRow | None:
+        """Return the hand-over recorded for a letter key, None when none."""
+        with self._read() as conn:
+            return mail.find_handover(conn, tenant, letter_key)
+
+    def handovers(self, tenant: str) -> list[HandoverRow]:
+        """Return a tenant's hand-overs, oldest first."""
+        with self._read() as conn:
+            return mail.handovers(conn, tenant)
 
     # tenants
 

@@ -1,13 +1,16 @@
-"""Law packs per country: ``for_country("DK")`` returns Denmark's tables and rules."""
+"""Law packs per country: ``for_country("DK")`` returns Denmark's tables and rules.
+
+Norway, Sweden and Finland have packs of the same shape (``for_country("NO" | "SE" | "FI")``).
+"""
 
 from __future__ import annotations
 
-from policies.law import dk
+from policies.law import dk, fi, no, se
 from policies.law.base import LawPack, RateUnavailable
 
 __all__ = ["SUPPORTED_COUNTRIES", "LawPack", "RateUnavailable", "UnknownCountry", "for_country"]
 
-_PACKS: dict[str, LawPack] = {"DK": dk.LAW}
+_PACKS: dict[str, LawPack] = {"DK": dk.LAW, "FI": fi.LAW, "NO": no.LAW, "SE": se.LAW}
 SUPPORTED_COUNTRIES: tuple[str, ...] = tuple(sorted(_PACKS))
 
 

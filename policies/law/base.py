@@ -15,11 +15,14 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Literal
 
-from bridge.domain import CustomerKind
+from bridge.domain import ActionKind, CustomerKind
 from policies.daycount import DayCount
 from policies.law.calendar import BankingCalendar
 
 Confidence = Literal["A", "B", "C", "U"]
+# How the flat B2B compensation meets reminder fees: Denmark adds it on top; Norway offsets the
+# two against each other; Sweden (and Finland by default) lets it replace the fees up to its amount.
+FeeRelation = Literal["add", "offset", "replace"]
 
 
 class RateUnavailable(LookupError):
@@ -69,10 +72,53 @@ class FeeRule:
     requires_agreement: bool  # the debtor must have agreed to fees beforehand
     citation: str
     spacing_citation: str = ""
+    # Narrowing: the rule governs only claims falling due in this window (Norway's 2020 change),
+    # only one debtor kind (Finland), only some letters (Sweden's inkassokrav fee). None: all.
+    claims_due_from: date | None = None
+    claims_due_to: date | None = None
+    kind: CustomerKind | None = None
+    actions: frozenset[ActionKind] | None = None
+    # Which earlier fee-bearing letters count towards max_count and spacing (None: every letter).
+    count_actions: frozenset[ActionKind] | None = None
+    # Spacing counted from the previous letter of any kind, fee or not (Finland).
+    spacing_from_any_letter: bool = False
+    # A further fee needs the previous fee letter's deadline of at least this many days to have
+    # passed unpaid (Norway, inkassoforskriften § 1-3); 0: no such condition.
+    missed_deadline_days: int = 0
+    # The invoice must have been issued at least this many days before its due date (Finland,
+    # consumers); 0: no such condition.
+    invoice_notice_days: int = 0
+    derivation: str = ""  # how the cap was computed, e.g. from Norway's inkassosats
+    source: str = ""
+    confidence: Confidence | None = None  # None: not graded in the pack
 
     def covers(self, day: date) -> bool:
         """Tell whether a letter sent on ``day`` falls under this rule."""
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def governs(
+        self,
+        day: date,
+        *,
+        due_date: date | None = None,
+        kind: CustomerKind | None = None,
+        action: ActionKind | None = None,
+    ) -> bool:
+        """Tell whether this rule governs a letter of ``action`` sent on ``day`` for the claim."""
+        if not self.covers(day):
+            return False
+        if due_date is not None:
+            if self.claims_due_from is not None and due_date < self.claims_due_from:
+                return False
+            if self.claims_due_to is not None and due_date > self.claims_due_to:
+                return False
+        if kind is not None and self.kind is not None and kind != self.kind:
+            return False
+        return action is None or self.actions is None or action in self.actions
+
+    def counts(self, action: ActionKind | None) -> bool:
+        """Tell whether an earlier fee-bearing letter of ``action`` counts against this rule."""
+        return action is None or self.count_actions is None or action in self.count_actions
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +130,10 @@ class CompensationRule:
     amount: Decimal
     stacks_with_fees: bool  # False: claiming it cancels reminder fees (Norway, Sweden)
     citation: str
+    relation: FeeRelation = "add"  # the words for how it meets fees when it does not stack
+    may_stack: bool = True  # whether a tenant's policy may choose to add fees on top
+    source: str = ""
+    confidence: Confidence | None = None  # None: not graded in the pack
 
     def covers(self, due_date: date) -> bool:
         """Tell whether a claim due on ``due_date`` earns this compensation."""
@@ -107,6 +157,26 @@ class Citations:
     pre_due_notice: str
     credit_hold: str
     interest_rate_old: str = ""  # the rule for claims under an earlier surcharge
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeSwitch:
+    """A dated change of law whose in-force date may be unknown: off until a date is set.
+
+    From ``in_force`` on, letters of ``barred_actions`` carry no fee.
+    """
+
+    name: str
+    in_force: date | None
+    barred_actions: frozenset[ActionKind]
+    effect: str
+    citation: str
+    confidence: Confidence
+    policy_key: str  # the key under [law] in a tenant policy that sets the date
+
+    def active(self, day: date) -> bool:
+        """Tell whether the new regime governs ``day``."""
+        return self.in_force is not None and day >= self.in_force
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +204,11 @@ class LawPack:
     collection_warning_min_days: int
     default_day_count: DayCount
     citations: Citations
+    # A sentence the collection warning must carry (Norway: it must clearly announce inkasso).
+    collection_warning_notice: str = ""
+    regimes: tuple[RegimeSwitch, ...] = ()
+    # Where each part of the pack comes from, for ``law show``: (what, source, confidence).
+    sources: tuple[tuple[str, str, Confidence], ...] = ()
     _starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -177,11 +252,30 @@ class LawPack:
             citation=surcharge.citation,
         )
 
-    def fee_rule(self, day: date) -> FeeRule | None:
-        """Return the reminder-fee rule for a letter sent on ``day``, None when fees are barred."""
+    def fee_rule(
+        self,
+        day: date,
+        *,
+        due_date: date | None = None,
+        kind: CustomerKind | None = None,
+        action: ActionKind | None = None,
+    ) -> FeeRule | None:
+        """Return the reminder-fee rule for a letter sent on ``day``, None when fees are barred.
+
+        Without ``due_date``, ``kind`` and ``action`` the first rule in force that day answers.
+        """
+        if action is not None and self.regime_barring(day, action) is not None:
+            return None
         for rule in self.fee_rules:
-            if rule.covers(day):
+            if rule.governs(day, due_date=due_date, kind=kind, action=action):
                 return rule
+        return None
+
+    def regime_barring(self, day: date, action: ActionKind) -> RegimeSwitch | None:
+        """Return the regime in force on ``day`` that bars a fee on ``action``, if any."""
+        for regime in self.regimes:
+            if regime.active(day) and action in regime.barred_actions:
+                return regime
         return None
 
     def compensation_rule(self, due_date: date) -> CompensationRule | None:

@@ -5,14 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays
 
 
 @lru_cache(maxsize=256)
-def _closed_days(country: str, year: int, categories: tuple[str, ...]) -> frozenset[date]:
+def _closed_days(
+    country: str,
+    year: int,
+    categories: tuple[str, ...],
+    options: tuple[tuple[str, bool], ...] = (),
+) -> frozenset[date]:
     """Return the holidays of one country and year in the given categories."""
-    table = holidays.country_holidays(country, years=year, categories=categories)
+    extra: dict[str, Any] = dict(options)
+    table = holidays.country_holidays(country, years=year, categories=categories, **extra)
     return frozenset(table.keys())
 
 
@@ -25,6 +32,12 @@ class BankingCalendar:
     categories: tuple[str, ...] = ("public",)
     # (month, day) pairs that are never banking days whatever the library says.
     extra_closed: tuple[tuple[int, int], ...] = ()
+    # Library options passed explicitly, e.g. Sweden's include_sundays (on by default there).
+    options: tuple[tuple[str, bool], ...] = ()
+
+    def closed_days(self, year: int) -> frozenset[date]:
+        """Return the library's holidays of one year in the chosen categories."""
+        return _closed_days(self.country, year, self.categories, self.options)
 
     def is_banking_day(self, day: date) -> bool:
         """Tell whether banks are open on ``day``."""
@@ -32,7 +45,7 @@ class BankingCalendar:
             return False
         if (day.month, day.day) in self.extra_closed:
             return False
-        return day not in _closed_days(self.country, day.year, self.categories)
+        return day not in _closed_days(self.country, day.year, self.categories, self.options)
 
     def next_banking_day(self, day: date) -> date:
         """Return ``day`` when it is a banking day, else the first banking day after it."""

@@ -1,0 +1,278 @@
+"""The bridge's own channels: what it does itself instead of writing into the accounting system.
+
+- A hand-over to collection always goes to the agency as a case file (bridge/handover.py): it
+  must not become an invoice in the accounting system.
+- A credit hold is a task for a person: e-mailed to the tenant's named person (option
+  ``task_email``) with the customer's open items; without SMTP or a recipient it stays a
+  proposal written into the accounting system, as before.
+- A pre-due notice is e-mailed to the customer when the system cannot send one itself (its
+  connector lacks the ``send_notice`` capability) and the tenant has SMTP configured; otherwise
+  the connector writes it as usual.
+
+Every path returns a WriteResult recorded in the outbox exactly like a vendor write, and can be
+read back after a crash (:meth:`Channels.find`) from the store's own records.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Final
+
+from bridge.connector import SecretStore
+from bridge.domain import (
+    ActionKind,
+    Customer,
+    Letter,
+    Snapshot,
+    StepRecord,
+    StepStatus,
+    WriteResult,
+)
+from bridge.handover import (
+    Accrual,
+    CaseFile,
+    HandoverNotReady,
+    build_case,
+    case_id,
+    deliver_to_folder,
+    delivered_at,
+    preconditions,
+)
+from bridge.letters import Creditor, Rendered, to_html, to_pdf
+from bridge.mailer import Attachment, Mailer, Outgoing, SmtpSettings
+from bridge.store import Store
+from bridge.store.mail import FAILED, SENDING, HandoverRow
+
+CAP_SEND_NOTICE: Final[str] = "send_notice"  # the system can send a fee-less notice itself
+
+
+class Route(enum.Enum):
+    """Where a letter goes."""
+
+    SYSTEM = "system"  # the connector writes it into the accounting system
+    EMAIL = "email"  # the bridge e-mails it to the customer
+    TASK = "task"  # the bridge e-mails a task to a named person
+    HANDOVER = "handover"  # the bridge delivers a case file to the agency
+
+
+class Unknown(enum.Enum):
+    """A bridge-side write whose outcome cannot be told: leave it for a person."""
+
+    OUTCOME = "unknown"
+
+
+UNKNOWN: Final = Unknown.OUTCOME
+_CASE_MIME: Final[dict[str, str]] = {
+    "case.json": "application/json",
+    "invoices.csv": "text/csv",
+    "letters.csv": "text/csv",
+    "summary.pdf": "application/pdf",
+}
+
+
+@dataclass
+class Channels:
+    """One tenant's bridge-side channels for one cycle."""
+
+    store: Store
+    tenant: str
+    options: dict[str, str]
+    secrets: SecretStore
+    creditor: Creditor
+    system_sends_notices: bool
+    today: date
+    now: datetime
+    accrue: Accrual | None = None
+
+    def __post_init__(self) -> None:
+        settings = SmtpSettings.from_options(self.options)
+        self.mailer: Mailer | None = (
+            Mailer(settings, self.secrets, self.store, self.tenant) if settings else None
+        )
+
+    # -- routing -------------------------------------------------------------------------------
+
+    def route(self, letter: Letter, customer: Customer) -> Route:
+        """Choose the channel of a letter."""
+        if letter.action is ActionKind.HANDOVER:
+            return Route.HANDOVER
+        if letter.action is ActionKind.CREDIT_HOLD and self.mailer and self.task_recipient:
+            return Route.TASK
+        if (
+            letter.action is ActionKind.PRE_DUE_NOTICE
+            and self.mailer is not None
+            and customer.email
+            and not self.system_sends_notices
+        ):
+            return Route.EMAIL
+        return Route.SYSTEM
+
+    @property
+    def task_recipient(self) -> str:
+        """Who gets tasks (call the customer, stop credit): option ``task_email``."""
+        return self.options.get("task_email", "").strip()
+
+    def handover_folder(self) -> Path | None:
+        """Where case files go: option ``handover_folder``, else next to the state database."""
+        explicit = self.options.get("handover_folder", "").strip()
+        if explicit:
+            return Path(explicit)
+        if self.store.path == ":memory:":
+            return None
+        return Path(self.store.path).parent / "handovers" / self.tenant
+
+    # -- hand-over -----------------------------------------------------------------------------
+
+    def check_handover(
+        self, letter: Letter, snapshot: Snapshot, history: Sequence[StepRecord]
+    ) -> list[str]:
+        """The reasons the hand-over cannot go today (empty when it can)."""
+        done = {i for row in self.store.handovers(self.tenant) for i in row.invoices}
+        problems = preconditions(letter, history, snapshot.disputes, self.today, done)
+        if self.handover_folder() is None and not self._agency_email:
+            problems.append(
+                "no hand-over destination: set the tenant option handover_folder or handover_email"
+            )
+        if self._agency_email and self.mailer is None:
+            problems.append("handover_email is set but the tenant has no smtp_host")
+        return problems
+
+    @property
+    def _agency_email(self) -> str:
+        return self.options.get("handover_email", "").strip()
+
+    def case(
+        self,
+        letter: Letter,
+        snapshot: Snapshot,
+        history: Sequence[StepRecord],
+        cover: Rendered,
+    ) -> CaseFile:
+        """Build the case file of a hand-over letter."""
+        return build_case(
+            letter,
+            customer=snapshot.customers[letter.customer_id],
+            invoices={i.id: i for i in (*snapshot.invoices, *snapshot.settled)},
+            history=history,
+            disputes=snapshot.disputes,
+            creditor=self.creditor,
+            today=self.today,
+            accrue=self.accrue,
+            cover=cover.text,
+        )
+
+    def handover(self, letter: Letter, case: CaseFile, cover: Rendered) -> WriteResult:
+        """Deliver the case (folder and/or e-mail), record it, and report it issued."""
+        where: list[str] = []
+        channel = "folder"
+        folder = self.handover_folder()
+        if folder is not None:
+            path, _ = deliver_to_folder(case, folder)
+            where.append(str(path))
+        if self._agency_email:
+            if self.mailer is None:
+                raise HandoverNotReady("handover_email is set but the tenant has no smtp_host")
+            attachments = tuple(
+                Attachment(name, content, _CASE_MIME[name]) for name, content in case.files.items()
+            )
+            self.mailer.send(
+                Outgoing(
+                    key=f"{letter.key}-case",
+                    to=self._agency_email,
+                    subject=cover.subject,
+                    text=cover.body,
+                    attachments=attachments,
+                ),
+                at=self.now,
+            )
+            channel = "email"
+            where.append(self._agency_email)
+        self.store.record_handover(
+            HandoverRow(
+                tenant=self.tenant,
+                letter_key=letter.key,
+                case_id=case.case_id,
+                customer_id=letter.customer_id,
+                invoices=tuple(d.invoice_id for d in letter.decisions),
+                channel=channel,
+                delivered_to=", ".join(where),
+                delivered_at=self.now,
+            )
+        )
+        return WriteResult(
+            letter.key,
+            case.case_id,
+            StepStatus.ISSUED,
+            f"case {case.case_id} delivered to {', '.join(where)}",
+        )
+
+    # -- e-mail --------------------------------------------------------------------------------
+
+    def email(self, letter: Letter, to: str, rendered: Rendered, *, with_pdf: bool) -> WriteResult:
+        """E-mail a letter (or a task) once; the Message-ID becomes the document id."""
+        assert self.mailer is not None, "route() sends nothing by e-mail without SMTP"
+        attachments: tuple[Attachment, ...] = ()
+        if with_pdf:
+            pdf = to_pdf(rendered, self.creditor, when=letter.date)
+            attachments = (Attachment(f"{letter.action.value}.pdf", pdf, "application/pdf"),)
+        sent = self.mailer.send(
+            Outgoing(
+                key=letter.key,
+                to=to,
+                subject=rendered.subject,
+                text=rendered.body,
+                html=to_html(rendered, self.creditor),
+                attachments=attachments,
+            ),
+            at=self.now,
+        )
+        return WriteResult(
+            letter.key, sent.message_id, StepStatus.ISSUED, f"e-mailed to {sent.recipient}"
+        )
+
+    # -- read-back -----------------------------------------------------------------------------
+
+    def owns(self, letter: Letter) -> bool:
+        """Tell whether a letter went (or was going) by a bridge channel."""
+        return (
+            letter.action is ActionKind.HANDOVER
+            or self.store.mail(self.tenant, letter.key) is not None
+        )
+
+    def find(self, letter: Letter) -> WriteResult | Unknown | None:
+        """Read back a bridge-side write: done, unknown (leave it), or never happened."""
+        if letter.action is ActionKind.HANDOVER:
+            return self._find_handover(letter)
+        row = self.store.mail(self.tenant, letter.key)
+        if row is None or row.state == FAILED:
+            return None
+        if row.state == SENDING:
+            return UNKNOWN
+        return WriteResult(
+            letter.key, row.message_id, StepStatus.ISSUED, f"e-mailed to {row.recipient}"
+        )
+
+    def _find_handover(self, letter: Letter) -> WriteResult | Unknown | None:
+        recorded = self.store.handover(self.tenant, letter.key)
+        if recorded is not None:
+            return WriteResult(
+                letter.key,
+                recorded.case_id,
+                StepStatus.ISSUED,
+                f"case {recorded.case_id} delivered to {recorded.delivered_to}",
+            )
+        mail = self.store.mail(self.tenant, f"{letter.key}-case")
+        if mail is not None and mail.state == SENDING:
+            return UNKNOWN
+        # Delivered but never recorded (a crash in between) or never delivered: the letter is
+        # decided again, and the retry finds the case folder and the sent e-mail already there.
+        return None
+
+
+def case_folder(folder: Path, letter_key: str) -> Path | None:
+    """The delivered case folder of a hand-over letter, None when not delivered."""
+    return delivered_at(folder, case_id(letter_key))

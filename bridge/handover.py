@@ -1,0 +1,422 @@
+"""Hand-over to collection: check the preconditions, build the case file, deliver it once.
+
+A hand-over is not a document in the accounting system: it is a case for the tenant's
+collection agency. The case file holds the debtor's identity, every invoice with principal,
+fees, compensation and interest to date, the letters sent with their dates and deadlines, and
+the dispute history, as JSON (complete), CSV (one row per invoice, and per letter) and a PDF
+summary. It is delivered to a folder (option ``handover_folder``, default ``handovers/`` next to
+the state database) and/or by e-mail to the agency (option ``handover_email``), then recorded
+in the store, so the invoice is never dunned again.
+
+Exactly once: the case id derives from the letter key, a folder delivery is one atomic rename
+(an existing case folder means "already delivered"), and the e-mail goes through the mailer,
+which never sends one key twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from bridge.domain import (
+    ZERO,
+    ActionKind,
+    Customer,
+    Dispute,
+    InterestCharge,
+    Invoice,
+    Letter,
+    Payment,
+    StepRecord,
+    StepStatus,
+)
+from bridge.errors import BridgeError
+from bridge.letter_pdf import table_pdf
+from bridge.letters import Creditor
+
+if TYPE_CHECKING:
+    from policies.ladder import TenantPolicy
+    from policies.law import LawPack
+
+CASE_FORMAT: Final[int] = 1
+CASE_FILES: Final[tuple[str, ...]] = ("case.json", "invoices.csv", "letters.csv", "summary.pdf")
+# The minimum deadline of a collection warning when the step recorded none (DK: 10 days).
+_FALLBACK_WARNING_DAYS: Final[int] = 10
+
+Accrual = Callable[[Invoice, Sequence[StepRecord]], InterestCharge | None]
+
+
+class HandoverNotReady(BridgeError):
+    """A precondition of the hand-over does not hold (or there is nowhere to deliver it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFile:
+    """A hand-over case: its id, the data, and the files rendered from it."""
+
+    case_id: str
+    data: dict[str, Any]
+    files: dict[str, bytes]
+
+
+def case_id(letter_key: str) -> str:
+    """The case id of a hand-over letter: stable, so a retry finds the same case."""
+    return "case-" + letter_key.removeprefix("dl-")
+
+
+def preconditions(
+    letter: Letter,
+    history: Iterable[StepRecord],
+    disputes: Iterable[Dispute],
+    today: date,
+    handed_over: Iterable[str] = (),
+) -> list[str]:
+    """Say what stops the hand-over: no warning sent, deadline not passed, a dispute open."""
+    steps = list(history)
+    open_disputes = list(disputes)
+    done = set(handed_over)
+    problems: list[str] = []
+    for d in letter.decisions:
+        invoice = d.invoice_number
+        if d.invoice_id in done:
+            problems.append(f"invoice {invoice} was already handed over")
+            continue
+        warnings = [
+            s
+            for s in steps
+            if s.invoice_id == d.invoice_id
+            and s.action is ActionKind.COLLECTION_WARNING
+            and s.status is StepStatus.ISSUED
+        ]
+        if not warnings:
+            problems.append(f"invoice {invoice}: no collection warning was sent")
+            continue
+        last = max(warnings, key=lambda s: s.date)
+        deadline = last.deadline or last.date + timedelta(days=_FALLBACK_WARNING_DAYS)
+        if today <= deadline:
+            problems.append(
+                f"invoice {invoice}: the warning's deadline {deadline.isoformat()} has not passed"
+            )
+        if any(x.invoice_id == d.invoice_id and x.covers(today) for x in open_disputes):
+            problems.append(f"invoice {invoice} is disputed")
+    return problems
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _party(customer: Customer) -> dict[str, Any]:
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "kind": customer.kind.value,
+        "org_number": customer.org_number,
+        "address": customer.address,
+        "country": customer.country,
+        "email": customer.email,
+        "phone": customer.phone,
+        "language": customer.language,
+    }
+
+
+def _creditor(creditor: Creditor) -> dict[str, Any]:
+    return {
+        "name": creditor.name,
+        "org_number": creditor.org_number or None,
+        "address": creditor.address or None,
+        "email": creditor.email or None,
+        "phone": creditor.phone or None,
+        "agency": creditor.agency or None,
+    }
+
+
+def _invoice_row(
+    invoice: Invoice, steps: Sequence[StepRecord], accrued: InterestCharge | None
+) -> dict[str, Any]:
+    live = [s for s in steps if s.status is not StepStatus.REJECTED]
+    fees = sum((s.fee for s in live), ZERO)
+    compensation = sum((s.compensation for s in live), ZERO)
+    charged = sum((s.interest for s in live), ZERO)
+    running = accrued.amount if accrued else ZERO
+    return {
+        "id": invoice.id,
+        "number": invoice.number,
+        "issue_date": invoice.issue_date.isoformat(),
+        "due_date": invoice.due_date.isoformat(),
+        "amount": _amount(invoice.amount),
+        "principal": _amount(invoice.outstanding),
+        "fees": _amount(fees),
+        "compensation": _amount(compensation),
+        "interest_charged": _amount(charged),
+        "interest_accrued": _amount(running),
+        "interest_accrued_from": _day(accrued.start) if accrued else None,
+        "interest_accrued_to": _day(accrued.end) if accrued else None,
+        "interest_rate": str(accrued.rate) if accrued else None,
+        "total": _amount(invoice.outstanding + fees + compensation + charged + running),
+    }
+
+
+def _step_row(step: StepRecord, numbers: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "invoice": numbers.get(step.invoice_id, step.invoice_id),
+        "action": step.action.value,
+        "step": step.step,
+        "date": step.date.isoformat(),
+        "deadline": _day(step.deadline),
+        "fee": _amount(step.fee),
+        "interest": _amount(step.interest),
+        "compensation": _amount(step.compensation),
+        "status": step.status.value,
+        "source": step.source,
+        "document": step.document,
+    }
+
+
+def build_case(
+    letter: Letter,
+    *,
+    customer: Customer,
+    invoices: Mapping[str, Invoice],
+    history: Iterable[StepRecord],
+    disputes: Iterable[Dispute],
+    creditor: Creditor,
+    today: date,
+    accrue: Accrual | None = None,
+    cover: str = "",
+) -> CaseFile:
+    """Assemble the case: the data once, and JSON, CSV and PDF rendered from it."""
+    ids = [d.invoice_id for d in letter.decisions]
+    missing = [i for i in ids if i not in invoices]
+    if missing:
+        raise HandoverNotReady(f"invoice(s) {', '.join(missing)} not in the snapshot")
+    all_steps = sorted(
+        (s for s in history if s.invoice_id in ids and s.action is not ActionKind.HANDOVER),
+        key=lambda s: (s.date, s.invoice_id, s.step),
+    )
+    rows = []
+    for invoice_id in ids:
+        invoice = invoices[invoice_id]
+        own = [s for s in all_steps if s.invoice_id == invoice_id]
+        rows.append(_invoice_row(invoice, own, accrue(invoice, own) if accrue else None))
+    numbers = {i: invoices[i].number for i in ids}
+    totals = {
+        key: _amount(sum((Decimal(r[key]) for r in rows), ZERO))
+        for key in ("principal", "fees", "compensation", "interest_charged", "interest_accrued")
+    }
+    totals["total"] = _amount(sum((Decimal(r["total"]) for r in rows), ZERO))
+    cid = case_id(letter.key)
+    data: dict[str, Any] = {
+        "format": CASE_FORMAT,
+        "case_id": cid,
+        "letter_key": letter.key,
+        "tenant": letter.tenant,
+        "prepared_on": today.isoformat(),
+        "currency": letter.currency,
+        "creditor": _creditor(creditor),
+        "debtor": _party(customer),
+        "invoices": rows,
+        "totals": totals,
+        "letters": [_step_row(s, numbers) for s in all_steps],
+        "disputes": [
+            {"invoice": numbers[x.invoice_id], "from": _day(x.start), "to": _day(x.end)}
+            for x in sorted(disputes, key=lambda x: (x.invoice_id, x.start))
+            if x.invoice_id in numbers
+        ],
+        # Promises to pay are not recorded by any source system yet; the key is kept so an
+        # agency's import sees the field from the first case on.
+        "promises": [],
+        "cover_letter": cover,
+    }
+    return CaseFile(cid, data, _files(data))
+
+
+def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: "" if row.get(c) is None else row[c] for c in columns})
+    return out.getvalue().encode("utf-8")
+
+
+_INVOICE_COLUMNS: Final[tuple[str, ...]] = (
+    "number",
+    "issue_date",
+    "due_date",
+    "amount",
+    "principal",
+    "fees",
+    "compensation",
+    "interest_charged",
+    "interest_accrued",
+    "interest_accrued_from",
+    "interest_accrued_to",
+    "interest_rate",
+    "total",
+)
+_LETTER_COLUMNS: Final[tuple[str, ...]] = (
+    "invoice",
+    "action",
+    "step",
+    "date",
+    "deadline",
+    "fee",
+    "interest",
+    "compensation",
+    "status",
+    "document",
+)
+
+
+def _files(data: Mapping[str, Any]) -> dict[str, bytes]:
+    debtor = data["debtor"]
+    currency = data["currency"]
+    identity = [
+        f"{debtor['name']} (customer {debtor['id']}, {debtor['kind']})",
+        *(
+            f"{label}: {debtor[key]}"
+            for label, key in (
+                ("Registration no.", "org_number"),
+                ("Address", "address"),
+                ("E-mail", "email"),
+                ("Phone", "phone"),
+            )
+            if debtor.get(key)
+        ),
+    ]
+    totals = data["totals"]
+    sections = [
+        ("Debtor", identity),
+        ("Creditor", [data["creditor"]["name"]]),
+        (
+            f"Claim ({currency}) as of {data['prepared_on']}",
+            [
+                f"Principal {totals['principal']}, fees {totals['fees']}, "
+                f"compensation {totals['compensation']}",
+                f"Interest charged {totals['interest_charged']}, "
+                f"accrued since {totals['interest_accrued']}",
+                f"Total {totals['total']}",
+            ],
+        ),
+        (
+            "Disputes and promises",
+            [
+                f"Invoice {x['invoice']}: disputed {x['from']} - {x['to'] or 'open'}"
+                for x in data["disputes"]
+            ]
+            or ["None recorded"],
+        ),
+    ]
+    tables = [
+        (
+            "Invoices",
+            ["Invoice", "Due", "Principal", "Fees", "Comp.", "Interest", "Total"],
+            [
+                [
+                    r["number"],
+                    r["due_date"],
+                    r["principal"],
+                    r["fees"],
+                    r["compensation"],
+                    _amount(Decimal(r["interest_charged"]) + Decimal(r["interest_accrued"])),
+                    r["total"],
+                ]
+                for r in data["invoices"]
+            ],
+        ),
+        (
+            "Letters sent",
+            ["Date", "Invoice", "Letter", "Deadline", "Fee", "Status"],
+            [
+                [
+                    s["date"],
+                    s["invoice"],
+                    f"{s['action']} {s['step']}",
+                    s["deadline"] or "",
+                    s["fee"],
+                    s["status"],
+                ]
+                for s in data["letters"]
+            ],
+        ),
+    ]
+    title = f"Hand-over to collection: {debtor['name']} ({data['case_id']})"
+    return {
+        "case.json": (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        "invoices.csv": _csv(data["invoices"], _INVOICE_COLUMNS),
+        "letters.csv": _csv(data["letters"], _LETTER_COLUMNS),
+        "summary.pdf": table_pdf(
+            title, sections, tables, when=date.fromisoformat(data["prepared_on"])
+        ),
+    }
+
+
+def deliver_to_folder(case: CaseFile, folder: Path) -> tuple[Path, bool]:
+    """Write the case into ``folder/<case id>/`` in one rename; False when it was already there."""
+    target = folder / case.case_id
+    if target.is_dir() and (target / "case.json").is_file():
+        return target, False
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = folder / f".{case.case_id}.partial"
+    if staging.exists():
+        shutil.rmtree(staging)  # left by an interrupted delivery: nothing of it was delivered
+    staging.mkdir(mode=0o700)
+    for name, content in case.files.items():
+        path = staging / name
+        with path.open("wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+    os.replace(staging, target)
+    return target, True
+
+
+def delivered_at(folder: Path, cid: str) -> Path | None:
+    """The case folder when a delivery completed, None otherwise."""
+    target = folder / cid
+    return target if (target / "case.json").is_file() else None
+
+
+def interest_accrual(
+    law: LawPack,
+    policy: TenantPolicy,
+    customers: Mapping[str, Customer],
+    payments: Iterable[Payment],
+    today: date,
+) -> Accrual:
+    """Interest accrued and not yet charged, from the day after the last charge through today."""
+    from policies.interest import accrue, first_interest_day, principal_of  # noqa: PLC0415
+
+    paid = list(payments)
+
+    def accrued(invoice: Invoice, steps: Sequence[StepRecord]) -> InterestCharge | None:
+        charged = [
+            s.interest_to for s in steps if s.interest_to and s.status is not StepStatus.REJECTED
+        ]
+        first = first_interest_day(law, invoice.due_date, lenient=policy.lenient_due_date)
+        start = max(first, max(charged) + timedelta(days=1)) if charged else first
+        return accrue(
+            law,
+            due_date=invoice.due_date,
+            kind=customers[invoice.customer_id].kind,
+            start=start,
+            end=today,
+            principal=principal_of(invoice, paid),
+            day_count=policy.day_count,
+        )
+
+    return accrued

@@ -1,0 +1,410 @@
+"""Dinero's auth: OAuth2 (authorization code) through Visma Connect, as an ``httpx.Auth`` flow.
+
+The access token is a JWT valid for an hour. The refresh token behaves in one of two ways, an
+app setting in Visma Connect: *re-use* (it stays the same for up to a year) or *rotating
+one-time* (each refresh returns a new one and invalidates the old). Both are handled the same
+way here, which is safe for either:
+
+- every refresh runs under a lock per tenant, and first re-reads the stored tokens, so a second
+  session that waited on the lock uses the token the first one got instead of spending the
+  (already rotated) refresh token again;
+- a new refresh token is stored *before* the new access token is used, so a crash right after a
+  rotation never leaves us holding only the invalidated one;
+- a 401 from the API triggers one refresh and one retry, never more;
+- ``invalid_grant`` (revoked, expired or already-used refresh token) is an AuthError that stops
+  this tenant only and names the command that re-authorizes it.
+
+The one-time set-up (print the consent URL, take the code, store the tokens) is
+:func:`authorize`; the CLI wires it as ``dunning-bridge dinero-auth TENANT``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets as pysecrets
+import threading
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx
+
+from bridge import retry
+from bridge.connector import SecretStore
+from bridge.errors import AuthError, ConnectorError, SecretMissing
+from bridge.http import DEFAULT_TABLE, StatusTable, VendorError, build_client, rule, stats_of
+from bridge.redact import redact_text, register_secret
+
+AUTHORIZE_URL = "https://connect.visma.com/connect/authorize"
+TOKEN_URL = "https://connect.visma.com/connect/token"  # noqa: S105  # an address, not a secret
+SCOPES = "dineropublicapi:read dineropublicapi:write offline_access"
+
+# The names under which the tenant's credentials are stored (never the values).
+CLIENT_ID = "client_id"
+CLIENT_SECRET = "client_secret"  # noqa: S105
+REFRESH_TOKEN = "refresh_token"  # noqa: S105
+ACCESS_TOKEN = "access_token"  # noqa: S105
+ACCESS_EXPIRES = "access_token_expires_at"
+SECRET_NAMES = (CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
+
+# Refresh this long before the access token runs out, so a request never leaves with a token
+# that expires on the way.
+EARLY_REFRESH = timedelta(seconds=60)
+
+Clock = Callable[[], datetime]
+
+# A refresh is sent again after a time-out or a 5xx: with re-use tokens that is harmless, and
+# with rotating ones Visma Connect's grace period (5-60 s, an app setting we ask to enable)
+# accepts the same refresh token twice. Without a grace period a lost answer costs a re-consent,
+# which the AuthError then asks for.
+REPEATABLE_HEADER = "Idempotency-Key"
+TOKEN_POLICY = retry.RetryPolicy(attempts=8, deadline=60.0, idempotency_header=REPEATABLE_HEADER)
+TOKEN_READ_ATTEMPTS = 3
+
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def refresh_lock(tenant: str) -> threading.Lock:
+    """Return the process-wide refresh lock of one tenant (one organization's grant)."""
+    with _locks_guard:
+        return _locks.setdefault(tenant, threading.Lock())
+
+
+def reauthorize_hint(tenant: str) -> str:
+    """Say how a human gives this tenant a new grant."""
+    return f"re-authorize with `dunning-bridge dinero-auth {tenant}`"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSet:
+    """What the token endpoint answered."""
+
+    access_token: str
+    expires_at: datetime
+    refresh_token: str | None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TokenEndpoint:
+    """Visma Connect's token endpoint: exchange a code, refresh a token."""
+
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        tenant: str,
+        transport: httpx.BaseTransport | None = None,
+        url: str = TOKEN_URL,
+        clock: Clock = _utc_now,
+    ) -> None:
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.tenant = tenant
+        self.url = url
+        self.clock = clock
+        parts = urlsplit(url)
+        self.http = build_client(
+            base_url=f"{parts.scheme}://{parts.netloc}", auth=None, transport=transport
+        )
+        self.table = token_table(tenant)
+
+    @property
+    def requests(self) -> int:
+        """How many requests went to Visma Connect (retries included)."""
+        return stats_of(self.http).total
+
+    def refresh(self, refresh_token: str) -> TokenSet:
+        """Spend ``refresh_token`` for a new access token (and maybe a new refresh token)."""
+        return self._post({"grant_type": "refresh_token", "refresh_token": refresh_token})
+
+    def exchange(self, code: str, redirect_uri: str) -> TokenSet:
+        """Exchange an authorization code for the first token set."""
+        return self._post(
+            {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        )
+
+    def _post(self, form: dict[str, str]) -> TokenSet:
+        body = {**form, "client_id": self.client_id, "client_secret": self.client_secret}
+        content = urlencode(body).encode("ascii")
+        last: ConnectorError | None = None
+        for _ in range(TOKEN_READ_ATTEMPTS):
+            request = self.http.build_request(
+                "POST",
+                urlsplit(self.url).path,
+                content=content,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    # Marks the exchange as repeatable for bridge/retry.py (see TOKEN_POLICY).
+                    REPEATABLE_HEADER: pysecrets.token_hex(8),
+                },
+            )
+            response = retry.send(self.http, request, classify=self.table, policy=TOKEN_POLICY)
+            try:
+                return self._tokens(response)
+            except ConnectorError as exc:
+                last = exc  # an unreadable answer (a broken proxy page): ask again
+        assert last is not None
+        raise last
+
+    def _tokens(self, response: httpx.Response) -> TokenSet:
+        try:
+            body = json.loads(response.content)
+            access = body["access_token"]
+            seconds = int(body.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError):
+            raise ConnectorError(
+                "Visma Connect's token answer cannot be read", status=response.status_code
+            ) from None
+        if not isinstance(access, str) or not access:
+            raise ConnectorError("Visma Connect answered without an access token")
+        refresh = body.get("refresh_token")
+        register_secret(access)
+        if isinstance(refresh, str) and refresh:
+            register_secret(refresh)
+        return TokenSet(
+            access_token=access,
+            expires_at=self.clock() + timedelta(seconds=seconds),
+            refresh_token=refresh if isinstance(refresh, str) and refresh else None,
+        )
+
+    def close(self) -> None:
+        """Release the HTTP client."""
+        self.http.close()
+
+
+def oauth_error(response: httpx.Response) -> str | None:
+    """Read the OAuth ``error`` code, also where Dinero nests it as text inside ``message``."""
+    try:
+        body: Any = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(body, dict):
+        return None
+    if isinstance(body.get("error"), str):
+        return str(body["error"])
+    message = body.get("message")
+    if isinstance(message, str) and message.lstrip().startswith("{"):
+        # Seen in recorded answers: {"message": "{ \"error\": \"invalid_grant\" }"}.
+        try:
+            inner = json.loads(message)
+        except ValueError:
+            return None
+        if isinstance(inner, dict) and isinstance(inner.get("error"), str):
+            return str(inner["error"])
+    return None
+
+
+def oauth_vendor_error(response: httpx.Response) -> VendorError:
+    """Read an OAuth error body for bridge/http.py: ``error`` as the code."""
+    code = oauth_error(response)
+    try:
+        body: Any = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    text = body.get("error_description") if isinstance(body, dict) else None
+    return VendorError(code=code, message=text if isinstance(text, str) else None)
+
+
+def token_table(tenant: str) -> StatusTable:
+    """Visma Connect's answers: 400/401 mean the grant or the app credentials are no good."""
+    fix = reauthorize_hint(tenant)
+    return DEFAULT_TABLE.with_rows(
+        rule(
+            400,
+            AuthError,
+            f"Dinero (Visma Connect) refused the refresh token of tenant {tenant!r}: the grant "
+            f"was revoked or expired, or the token was already used; {fix}",
+        ),
+        rule(
+            401,
+            AuthError,
+            f"Visma Connect refused the app credentials of tenant {tenant!r} (client id or "
+            f"secret wrong); store them again, then {fix}",
+        ),
+    ).with_reader(oauth_vendor_error)
+
+
+class TokenManager:
+    """One tenant's tokens: the current access token, refreshed early, safely and only once."""
+
+    def __init__(self, tenant: str, secrets: SecretStore, endpoint: TokenEndpoint) -> None:
+        self.tenant = tenant
+        self.secrets = secrets
+        self.endpoint = endpoint
+        self.lock = refresh_lock(tenant)
+        self.refreshes = 0
+
+    def _stored_access(self) -> tuple[str, datetime] | None:
+        try:
+            token = self.secrets.get(ACCESS_TOKEN)
+            expires = datetime.fromisoformat(self.secrets.get(ACCESS_EXPIRES))
+        except (SecretMissing, ValueError):
+            return None
+        register_secret(token)
+        return token, expires if expires.tzinfo else expires.replace(tzinfo=UTC)
+
+    def _fresh(self, found: tuple[str, datetime] | None) -> str | None:
+        if found is None:
+            return None
+        token, expires = found
+        return token if expires - EARLY_REFRESH > self.endpoint.clock() else None
+
+    def current(self) -> str:
+        """Return a usable access token, refreshing when the stored one is (nearly) expired."""
+        token = self._fresh(self._stored_access())
+        return token if token is not None else self.refresh(failed=None)
+
+    def refresh(self, *, failed: str | None) -> str:
+        """Get a new access token; ``failed`` is the one the API just refused (if any)."""
+        with self.lock:
+            # Another session may have refreshed while we waited: use its token, and keep the
+            # refresh token (maybe rotated by it) unspent.
+            stored = self._stored_access()
+            token = self._fresh(stored)
+            if token is not None and token != failed:
+                return token
+            refresh_token = self.secrets.get(REFRESH_TOKEN)
+            register_secret(refresh_token)
+            tokens = self.endpoint.refresh(refresh_token)
+            self.refreshes += 1
+            if tokens.refresh_token and tokens.refresh_token != refresh_token:
+                # Rotated: the old one is now void, so the new one is stored before anything
+                # else happens.
+                self.secrets.set(REFRESH_TOKEN, tokens.refresh_token)
+            self.secrets.set(ACCESS_TOKEN, tokens.access_token)
+            self.secrets.set(ACCESS_EXPIRES, tokens.expires_at.isoformat())
+            return tokens.access_token
+
+
+class DineroAuth(httpx.Auth):
+    """Send the bearer token; on a 401 refresh once and send the request again."""
+
+    def __init__(self, tokens: TokenManager) -> None:
+        self.tokens = tokens
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Sign, send, and answer a 401 with one refresh."""
+        token = self.tokens.current()
+        request.headers["Authorization"] = f"Bearer {token}"
+        if request.content:
+            request.headers.setdefault("Content-Type", "application/json")
+        response = yield request
+        if response.status_code == 401:
+            token = self.tokens.refresh(failed=token)
+            request.headers["Authorization"] = f"Bearer {token}"
+            yield request
+
+
+def open_tokens(
+    tenant: str,
+    secrets: SecretStore,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    clock: Clock = _utc_now,
+) -> TokenManager:
+    """Read the app's credentials (a missing one stops the tenant at open) and build a manager."""
+    client_id = secrets.get(CLIENT_ID)
+    client_secret = secrets.get(CLIENT_SECRET)
+    register_secret(client_secret)
+    secrets.get(REFRESH_TOKEN)  # fail now, with SecretMissing's fix, rather than mid-cycle
+    endpoint = TokenEndpoint(
+        client_id=client_id,
+        client_secret=client_secret,
+        tenant=tenant,
+        transport=transport,
+        clock=clock,
+    )
+    return TokenManager(tenant, secrets, endpoint)
+
+
+# ---------------------------------------------------------------------------------------------
+# One-time set-up
+
+
+def authorize_url(client_id: str, redirect_uri: str, state: str) -> str:
+    """The consent page the accountant opens once to grant the bridge access."""
+    query = urlencode(
+        {
+            "client_id": client_id,
+            "response_type": "code",
+            "redirect_uri": redirect_uri,
+            "scope": SCOPES,
+            "state": state,
+            # Visma Connect shows the organization picker and the consent screen.
+            "prompt": "select_account",
+        }
+    )
+    return f"{AUTHORIZE_URL}?{query}"
+
+
+def code_from(answer: str, state: str) -> str:
+    """Take the code from what the user pasted: the whole redirect URL or the bare code."""
+    answer = answer.strip()
+    if "?" not in answer and "=" not in answer:
+        if not answer:
+            raise AuthError("no authorization code was given")
+        return answer
+    query = parse_qs(urlsplit(answer).query or answer)
+    if "error" in query:
+        raise AuthError(f"Visma Connect refused the consent: {redact_text(query['error'][0])}")
+    if query.get("state", [state])[0] != state:
+        raise AuthError("the pasted address belongs to another authorization attempt (state)")
+    codes = query.get("code")
+    if not codes or not codes[0]:
+        raise AuthError("the pasted address carries no authorization code")
+    return codes[0]
+
+
+def authorize(
+    tenant: str,
+    secrets: SecretStore,
+    *,
+    client_id: str,
+    client_secret: str,
+    redirect_uri: str,
+    ask: Callable[[str], str],
+    say: Callable[[str], None],
+    transport: httpx.BaseTransport | None = None,
+    clock: Clock = _utc_now,
+) -> TokenSet:
+    """Run the one-time consent: print the URL, read the code, store every token via keyring.
+
+    ``ask`` shows a prompt and returns what the user typed; ``say`` prints a line. Nothing
+    secret is ever passed to ``say``.
+    """
+    state = pysecrets.token_urlsafe(16)
+    say("Open this address, sign in to Dinero and allow the dunning bridge access:")
+    say(authorize_url(client_id, redirect_uri, state))
+    answer = ask("Paste the address you were sent back to (or just its code)")
+    code = code_from(answer, state)
+    register_secret(client_secret)
+    endpoint = TokenEndpoint(
+        client_id=client_id,
+        client_secret=client_secret,
+        tenant=tenant,
+        transport=transport,
+        clock=clock,
+    )
+    try:
+        tokens = endpoint.exchange(code, redirect_uri)
+    finally:
+        endpoint.close()
+    if tokens.refresh_token is None:
+        raise AuthError(
+            "Visma Connect gave no refresh token; the app needs the offline_access scope"
+        )
+    # Refresh token first: it is the one that cannot be recovered without a new consent.
+    secrets.set(REFRESH_TOKEN, tokens.refresh_token)
+    secrets.set(CLIENT_ID, client_id)
+    secrets.set(CLIENT_SECRET, client_secret)
+    secrets.set(ACCESS_TOKEN, tokens.access_token)
+    secrets.set(ACCESS_EXPIRES, tokens.expires_at.isoformat())
+    say(f"Stored the Dinero tokens of tenant {tenant!r} in the keyring.")
+    return tokens

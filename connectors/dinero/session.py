@@ -1,0 +1,607 @@
+"""One tenant's Dinero session: read a snapshot, re-check, write native reminders, read back.
+
+Request budget of one fetch (n = open invoices due within the horizon, p = invoices paid since
+the last cycle, c = contacts):
+
+- ``ceil(n/1000)`` pages of Overdue and Booked invoices, ``ceil(c/1000)`` pages of contacts,
+  ``ceil(p/1000)`` pages of Paid invoices;
+- per open invoice one ``GET /v2/.../payments`` (Dinero's list has no remaining amount), and per
+  overdue invoice one ``GET .../reminders`` (Dinero's own reminders are per invoice);
+- per paid invoice one payments read (when was it paid: interest after a late payment).
+
+Writes per letter and invoice: the invoice (its Timestamp), its reminders (Dinero's limits and
+our key), the create; a note when Dinero's amounts differ; book and e-mail in autonomous mode.
+
+A page that fails fails the fetch: the tenant decides nothing from a partial view. An item that
+cannot be read is skipped and logged: one bad invoice never stops the others.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
+
+import structlog
+
+from bridge.connector import Pending, RateLimit, TenantContext
+from bridge.domain import (
+    ZERO,
+    ActionKind,
+    Customer,
+    Decision,
+    Invoice,
+    Letter,
+    Mode,
+    Payment,
+    Snapshot,
+    StepRecord,
+    StepStatus,
+    WriteResult,
+)
+from bridge.errors import (
+    ConfigError,
+    ConnectorError,
+    MalformedResponse,
+    NotFound,
+    RejectedRequest,
+)
+from bridge.http import build_client, stats_of
+from bridge.retry import RetryPolicy
+from connectors.dinero import mapping, writer
+from connectors.dinero.auth import Clock, DineroAuth, open_tokens
+from connectors.dinero.client import (
+    BASE_URL,
+    RATE_LIMITS,
+    RETRY_POLICY,
+    DineroClient,
+    is_stale,
+    status_table,
+)
+
+log = structlog.get_logger("connectors.dinero")
+
+T = TypeVar("T")
+
+DEFAULT_PRE_DUE_DAYS = 5
+# Paid invoices are read back this far on a first run (interest after a late payment).
+SETTLED_LOOKBACK = timedelta(days=35)
+CLOCK_SKEW = timedelta(minutes=10)
+OPEN_STATUSES = ("Overdue", "Booked")
+PAID_STATUSES = ("Paid", "OverPaid")
+NOTE_PREFIX = "note:"
+
+
+@dataclass(frozen=True, slots=True)
+class _Hint:
+    """Where a letter was written, kept in process so a read-back costs a call, not a scan."""
+
+    invoices: tuple[str, ...]
+    contact: str
+
+
+# Per (tenant, letter key): written before the POST leaves, read by find() after a timeout.
+_HINTS: dict[tuple[str, str], _Hint] = {}
+_HINTS_LOCK = threading.Lock()
+
+
+def forget_hints() -> None:
+    """Drop every read-back hint, as a restart does (tests use it to take the scan path)."""
+    with _HINTS_LOCK:
+        _HINTS.clear()
+
+
+class DineroSession:
+    """bridge.connector.Session for one Dinero organization."""
+
+    def __init__(
+        self,
+        ctx: TenantContext,
+        *,
+        limits: Sequence[RateLimit] = (),
+        policy: RetryPolicy = RETRY_POLICY,
+        timeout: float = 30.0,
+        clock: Clock | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.tokens = open_tokens(
+            ctx.tenant, ctx.secrets, transport=ctx.transport, **({"clock": clock} if clock else {})
+        )
+        self.http = build_client(
+            base_url=ctx.base_url or BASE_URL,
+            auth=DineroAuth(self.tokens),
+            transport=ctx.transport,
+            limits=limits,
+            timeout=timeout,
+            limiter_key=f"dinero:{ctx.tenant}",
+        )
+        self._policy = policy
+        self._client: DineroClient | None = None
+        pre_due = _int_option(ctx.options, "pre_due_days")
+        self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
+        self.skipped: list[str] = []
+        self.differences: list[writer.Difference] = []  # what the last applies found
+        self._open: dict[str, Invoice] = {}
+        self._settled: dict[str, Invoice] = {}
+        self._customers: dict[str, Customer] = {}
+
+    @property
+    def request_count(self) -> int:
+        """How many requests this session has sent (token refreshes included)."""
+        return stats_of(self.http).total + self.tokens.endpoint.requests
+
+    @property
+    def client(self) -> DineroClient:
+        """The API client, for the organization the tenant option names (or the only one)."""
+        if self._client is None:
+            table = status_table(self.ctx.tenant)
+            organization = self.ctx.options.get("organization_id", "").strip()
+            probe = DineroClient(self.http, organization=organization, table=table)
+            if not organization:
+                organization = _only_organization(probe.organizations(), self.ctx.tenant)
+            self._client = DineroClient(
+                self.http, organization=organization, table=table, policy=self._policy
+            )
+        return self._client
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def fetch(self, today: date, since: datetime | None) -> Snapshot:
+        """Read contacts, open invoices with payments and Dinero's reminders, late payers."""
+        self.skipped = []
+        horizon = today + timedelta(days=self.pre_due_days)
+        listed = self._each(self.client.invoices(OPEN_STATUSES), _listed, "open invoice")
+        wanted = [(item, due) for item, due in listed if item_overdue(item) or due <= horizon]
+        open_: list[Invoice] = []
+        payments: list[Payment] = []
+        steps: list[StepRecord] = []
+        for item, _ in wanted:
+            read = self._read_open(item)
+            if read is None:
+                continue
+            invoice, paid, found = read
+            open_.append(invoice)
+            payments.extend(paid)
+            steps.extend(found)
+        settled, late_payments = self._read_settled(today, since)
+        payments.extend(late_payments)
+        customers = {c.id: c for c in self._each(self.client.contacts(), self._customer, "contact")}
+        open_ = self._with_customer(open_, customers)
+        settled = self._with_customer(settled, customers)
+        self._open = {i.id: i for i in open_}
+        self._settled = {i.id: i for i in settled}
+        self._customers = customers
+        kept = {*self._open, *self._settled}
+        return Snapshot(
+            tenant=self.ctx.tenant,
+            fetched_at=datetime.now(UTC),
+            customers=customers,
+            invoices=tuple(sorted(open_, key=lambda i: (i.due_date, i.id))),
+            payments=tuple(p for p in payments if p.invoice_id in kept),
+            steps=tuple(s for s in steps if s.invoice_id in kept),
+            settled=tuple(sorted(settled, key=lambda i: (i.due_date, i.id))),
+        )
+
+    def _read_open(self, item: Any) -> tuple[Invoice, list[Payment], list[StepRecord]] | None:
+        guid = mapping.invoice_guid(item)
+        paid = self.client.payments(guid)
+        try:
+            invoice = mapping.invoice(item, paid)
+        except MalformedResponse as exc:
+            self._skip(f"invoice skipped: {exc}")
+            return None
+        if invoice.outstanding <= ZERO:
+            return None
+        steps: list[StepRecord] = []
+        if item_overdue(item):
+            for raw in self.client.reminders(guid):
+                try:
+                    # Our own reminders are in our store already; counting them twice would
+                    # double their fees against the law's limits.
+                    if mapping.reminder_key(raw) is None:
+                        step = mapping.reminder_step(guid, raw)
+                        if step is not None:
+                            steps.append(step)
+                except MalformedResponse as exc:
+                    self._skip(f"a reminder of invoice {invoice.number} skipped: {exc}")
+        return invoice, mapping.payments(guid, paid), steps
+
+    def _read_settled(
+        self, today: date, since: datetime | None
+    ) -> tuple[list[Invoice], list[Payment]]:
+        """Invoices paid since the last cycle whose last payment came after the due date."""
+        start = (
+            since.astimezone(UTC) - CLOCK_SKEW
+            if since is not None and since.tzinfo is not None
+            else datetime(today.year, today.month, today.day, tzinfo=UTC) - SETTLED_LOOKBACK
+        )
+        settled: list[Invoice] = []
+        payments: list[Payment] = []
+        for item in self.client.invoices(PAID_STATUSES, changes_since=start):
+            try:
+                guid = mapping.invoice_guid(item)
+                paid = self.client.payments(guid)
+                invoice = mapping.invoice(item, paid)
+            except MalformedResponse as exc:
+                self._skip(f"paid invoice skipped: {exc}")
+                continue
+            if invoice.paid_date is not None and invoice.paid_date > invoice.due_date:
+                settled.append(invoice)
+                payments.extend(mapping.payments(guid, paid))
+        return settled, payments
+
+    def _customer(self, obj: Any) -> Customer:
+        return mapping.customer(obj, default_country=self.ctx.country)
+
+    def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
+        """Map every item; skip (and log) the ones that cannot be read, never a failed page."""
+        out: list[T] = []
+        for item in items:  # a page that fails raises here, outside the try
+            try:
+                out.append(read(item))
+            except MalformedResponse as exc:
+                self._skip(f"{what} skipped: {exc}")
+        return out
+
+    def _skip(self, reason: str) -> None:
+        self.skipped.append(reason)
+        log.warning("dinero.item_skipped", tenant=self.ctx.tenant, reason=reason)
+
+    def _with_customer(
+        self, invoices: list[Invoice], customers: Mapping[str, Customer]
+    ) -> list[Invoice]:
+        kept = []
+        for invoice in invoices:
+            if invoice.customer_id in customers:
+                kept.append(invoice)
+            else:
+                self._skip(
+                    f"invoice {invoice.number} skipped: its contact {invoice.customer_id} "
+                    "could not be read"
+                )
+        return kept
+
+    # -- just before a write -------------------------------------------------------------------
+
+    def recheck(self, invoice_ids: Sequence[str]) -> dict[str, str | None]:
+        """Re-read each invoice's payments; say why a letter about it should not go."""
+        result: dict[str, str | None] = {}
+        for invoice_id in invoice_ids:
+            if invoice_id in self._settled:
+                result[invoice_id] = None  # already paid: an interest note is about that
+                continue
+            try:
+                paid = self.client.payments(invoice_id)
+            except NotFound:
+                result[invoice_id] = "not found in Dinero"
+                continue
+            now = max(ZERO, mapping.remaining(paid))
+            before = self._open.get(invoice_id)
+            if now <= ZERO:
+                result[invoice_id] = "paid"
+            elif before is not None and now < before.outstanding:
+                result[invoice_id] = f"payment arrived (remainder {before.outstanding} -> {now})"
+            else:
+                result[invoice_id] = None
+        return result
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def apply(self, letter: Letter, text: str) -> WriteResult:
+        """Write the letter: native reminder drafts, or a note (and a pre-reminder mail)."""
+        invoices = tuple(d.invoice_id for d in letter.decisions)
+        with _HINTS_LOCK:
+            _HINTS[(self.ctx.tenant, letter.key)] = _Hint(invoices, letter.customer_id)
+        if letter.action in writer.NATIVE:
+            return self._write_reminders(letter, text)
+        return self._write_note(letter, text)
+
+    def _write_reminders(self, letter: Letter, text: str) -> WriteResult:
+        lang = self._language(letter.customer_id)
+        written: list[tuple[Decision, Any]] = []
+        made: list[tuple[str, Any]] = []  # created by this call, undone if a later one fails
+        try:
+            for decision in letter.decisions:
+                view, new = self._one_reminder(letter, decision, text, lang)
+                written.append((decision, view))
+                if new:
+                    made.append((decision.invoice_id, view))
+        except RejectedRequest:
+            self._undo(made)
+            raise
+        documents = ",".join(f"{d.invoice_id}/{mapping.reminder_id(v)}" for d, v in written)
+        found = [diff for d, v in written for diff in writer.differences(d, v)]
+        if found:
+            return self._disagree(letter, found, documents)
+        if self.ctx.mode is not Mode.AUTONOMOUS:
+            return WriteResult(
+                letter.key, documents, StepStatus.PENDING, f"reminder draft(s) {documents}"
+            )
+        return self._book_and_send(letter, written, documents)
+
+    def _one_reminder(
+        self, letter: Letter, decision: Decision, text: str, lang: str
+    ) -> tuple[Any, bool]:
+        """Create one invoice's reminder draft, or return the one a replay already made."""
+        guid = decision.invoice_id
+        existing = self.client.reminders(guid)
+        for raw in existing:
+            if mapping.reminder_key(raw) == letter.key and not mapping.is_deleted(raw):
+                return raw, False
+        reason = writer.limit_reason(existing, letter.date)
+        if reason is not None:
+            raise RejectedRequest(f"invoice {decision.invoice_number}: {reason}")
+        stamp = mapping.timestamp(self.client.invoice(guid))
+        body = writer.reminder_body(decision, key=letter.key, text=text, timestamp=stamp, lang=lang)
+        try:
+            return self.client.create_reminder(guid, body), True
+        except RejectedRequest as exc:
+            if not is_stale(exc):
+                raise
+            raise RejectedRequest(
+                f"invoice {decision.invoice_number} changed in Dinero after it was read "
+                "(outdated Timestamp); it is decided again next cycle",
+                status=exc.status,
+                vendor_code=exc.vendor_code,
+            ) from None
+
+    def _undo(self, made: list[tuple[str, Any]]) -> None:
+        """Delete the drafts a failed multi-invoice letter already created."""
+        for guid, view in made:
+            try:
+                self.client.delete_reminder(
+                    guid, mapping.reminder_id(view), mapping.timestamp(view, "reminder")
+                )
+            except ConnectorError as exc:
+                log.error(
+                    "dinero.undo_failed", tenant=self.ctx.tenant, invoice=guid, error=str(exc)
+                )
+
+    def _disagree(
+        self, letter: Letter, found: list[writer.Difference], documents: str
+    ) -> WriteResult:
+        """Keep the drafts, tell the accountant (a contact note) and our log."""
+        self.differences.extend(found)
+        summary = "; ".join(d.describe() for d in found)
+        log.warning(
+            "dinero.amounts_differ", tenant=self.ctx.tenant, letter=letter.key, differences=summary
+        )
+        try:
+            self.client.add_note(
+                letter.customer_id, writer.difference_note(letter, found, documents)
+            )
+        except ConnectorError as exc:
+            log.error("dinero.note_failed", tenant=self.ctx.tenant, error=str(exc))
+        return WriteResult(
+            letter.key,
+            documents,
+            StepStatus.PENDING,
+            f"reminder draft(s) {documents} kept for review: Dinero's amounts differ ({summary})",
+        )
+
+    def _book_and_send(
+        self, letter: Letter, written: list[tuple[Decision, Any]], documents: str
+    ) -> WriteResult:
+        customer = self._customers.get(letter.customer_id)
+        try:
+            for decision, view in written:
+                if mapping.is_draft(view):
+                    self.client.book_reminder(
+                        decision.invoice_id,
+                        mapping.reminder_id(view),
+                        mapping.timestamp(view, "reminder"),
+                    )
+        except ConnectorError as exc:
+            # The drafts exist either way; reconcile tells later whether booking went through.
+            return WriteResult(
+                letter.key,
+                documents,
+                StepStatus.PENDING,
+                f"reminder draft(s) {documents} created; booking failed, left for review: {exc}",
+            )
+        if customer is None or customer.email is None:
+            how = "not e-mailed: the contact has no e-mail address; send it from Dinero"
+        else:
+            try:
+                for decision, _ in written:
+                    self.client.email_reminder(decision.invoice_id)
+                how = "e-mailed by Dinero"
+            except ConnectorError as exc:
+                how = f"e-mail failed, send it from Dinero: {exc}"
+        return WriteResult(letter.key, documents, StepStatus.ISSUED, f"booked {documents}, {how}")
+
+    def _write_note(self, letter: Letter, text: str) -> WriteResult:
+        """A note for steps Dinero has no object for; a pre-reminder mail where it can send."""
+        mail = (
+            letter.action is ActionKind.PRE_DUE_NOTICE
+            and self.ctx.mode is Mode.AUTONOMOUS
+            and all(self._overdue_on(d.invoice_id, letter.date) for d in letter.decisions)
+        )
+        reason = ""
+        if letter.action is ActionKind.PRE_DUE_NOTICE and not mail:
+            reason = (
+                "Dinero mails a pre-reminder only once an invoice is overdue; send it from "
+                "Dinero when it is, or resend the invoice."
+                if self.ctx.mode is Mode.AUTONOMOUS
+                else "Send it from Dinero (Send påmindelse) if you agree."
+            )
+        created = self.client.add_note(
+            letter.customer_id, writer.proposal_note(letter, text, reason=reason)
+        )
+        document = f"{NOTE_PREFIX}{letter.customer_id}/{mapping.note_id(created)}"
+        if not mail:
+            return WriteResult(
+                letter.key,
+                document,
+                StepStatus.PENDING,
+                f"proposal left as contact note {document}",
+            )
+        for decision in letter.decisions:
+            stamp = mapping.timestamp(self.client.invoice(decision.invoice_id))
+            self.client.send_pre_reminder(decision.invoice_id, stamp)
+        return WriteResult(
+            letter.key, document, StepStatus.ISSUED, "pre-reminder mailed by Dinero; note left"
+        )
+
+    def _overdue_on(self, invoice_id: str, day: date) -> bool:
+        known = self._open.get(invoice_id)
+        return known is not None and known.due_date < day
+
+    def _language(self, customer_id: str) -> str:
+        known = self._customers.get(customer_id)
+        for candidate in (known.language if known else None, self.ctx.options.get("language")):
+            if candidate in ("da", "en"):
+                return candidate
+        return "da"
+
+    # -- reading back --------------------------------------------------------------------------
+
+    def find(self, letter_key: str) -> WriteResult | None:
+        """Find the reminders or note carrying ``letter_key``.
+
+        In the process that wrote it, the hint names the invoices and contact (a few calls);
+        after a restart every overdue invoice's reminders and every contact's notes are
+        searched, which is slow for a large organization but happens only after a crash.
+        """
+        with _HINTS_LOCK:
+            hint = _HINTS.get((self.ctx.tenant, letter_key))
+        if hint is not None:
+            invoices: Iterable[str] = hint.invoices
+            contacts: Iterable[str] = (hint.contact,)
+        else:
+            invoices = (mapping.invoice_guid(i) for i in self.client.invoices(("Overdue",)))
+            contacts = (str(c.get("ContactGuid")) for c in self.client.contacts())
+        found = [
+            (guid, raw)
+            for guid in invoices
+            for raw in self._reminders_or_none(guid)
+            if mapping.reminder_key(raw) == letter_key and not mapping.is_deleted(raw)
+        ]
+        if found:
+            documents = ",".join(f"{g}/{mapping.reminder_id(r)}" for g, r in found)
+            draft = any(mapping.is_draft(r) for _, r in found)
+            return WriteResult(
+                letter_key,
+                documents,
+                StepStatus.PENDING if draft else StepStatus.ISSUED,
+                f"reminder(s) {documents} found by key",
+            )
+        for contact in contacts:
+            for note in self._notes_or_none(contact):
+                if mapping.note_key(note) == letter_key:
+                    document = f"{NOTE_PREFIX}{contact}/{mapping.note_id(note)}"
+                    return WriteResult(
+                        letter_key, document, StepStatus.PENDING, f"note {document} found by key"
+                    )
+        return None
+
+    def _reminders_or_none(self, guid: str) -> list[Any]:
+        try:
+            return self.client.reminders(guid)
+        except NotFound:
+            return []
+
+    def _notes_or_none(self, contact: str) -> list[Any]:
+        try:
+            return list(self.client.notes(contact))
+        except NotFound:
+            return []
+
+    def reconcile(self, pending: Sequence[Pending]) -> Iterator[WriteResult]:
+        """Booked reminders -> issued; deleted drafts or notes -> rejected; the rest pending."""
+        notes: dict[str, set[str]] = {}
+        for item in pending:
+            if item.document.startswith(NOTE_PREFIX):
+                yield self._reconcile_note(item, notes)
+            else:
+                yield self._reconcile_reminders(item)
+
+    def _reconcile_note(self, item: Pending, cache: dict[str, set[str]]) -> WriteResult:
+        contact, _, note = item.document[len(NOTE_PREFIX) :].partition("/")
+        if contact not in cache:
+            cache[contact] = {
+                mapping.note_id(n) for n in self._notes_or_none(contact) if not n.get("DeletedAt")
+            }
+        if note in cache[contact]:
+            return WriteResult(item.letter_key, item.document, StepStatus.PENDING, "note kept")
+        return WriteResult(
+            item.letter_key,
+            item.document,
+            StepStatus.REJECTED,
+            f"note {item.document} was deleted: the proposal is rejected",
+        )
+
+    def _reconcile_reminders(self, item: Pending) -> WriteResult:
+        states: list[str] = []
+        for part in item.document.split(","):
+            guid, _, ident = part.partition("/")
+            match = next(
+                (
+                    r
+                    for r in self._reminders_or_none(guid)
+                    if str(r.get("Id")) == ident and not mapping.is_deleted(r)
+                ),
+                None,
+            )
+            states.append(
+                "gone" if match is None else "draft" if mapping.is_draft(match) else "booked"
+            )
+        if "draft" in states:
+            return WriteResult(item.letter_key, item.document, StepStatus.PENDING, "draft")
+        if "booked" in states:
+            return WriteResult(
+                item.letter_key, item.document, StepStatus.ISSUED, "booked by the accountant"
+            )
+        return WriteResult(
+            item.letter_key,
+            item.document,
+            StepStatus.REJECTED,
+            f"reminder draft(s) {item.document} deleted without being booked",
+        )
+
+    def close(self) -> None:
+        """Release the HTTP clients."""
+        self.http.close()
+        self.tokens.endpoint.close()
+
+
+def item_overdue(item: Any) -> bool:
+    """Tell whether a list item has Dinero's status Overdue."""
+    return mapping.invoice_status(item) == "Overdue"
+
+
+def _listed(item: Any) -> tuple[Any, date]:
+    """A list item with its due date (unreadable items are skipped by the caller)."""
+    due = item.get("PaymentDate") if isinstance(item, Mapping) else None
+    if not isinstance(due, str):
+        raise MalformedResponse(
+            f"invoice {item.get('Guid') if isinstance(item, Mapping) else '?'}: no PaymentDate"
+        )
+    return item, mapping.parse_day(due, "invoice PaymentDate")
+
+
+def _only_organization(found: list[Any], tenant: str) -> str:
+    ids = [str(o.get("Id")) for o in found if isinstance(o, Mapping) and o.get("Id") is not None]
+    if len(ids) == 1:
+        return ids[0]
+    raise ConfigError(
+        f"tenant {tenant!r}: the Dinero grant reaches {len(ids)} organizations; set the tenant "
+        "option 'organization_id' to the one to dun"
+    )
+
+
+def _int_option(options: Mapping[str, str], name: str) -> int | None:
+    value = options.get(name)
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"tenant option {name!r} must be a whole number, not {value!r}") from None
+
+
+def open_session(ctx: TenantContext) -> DineroSession:
+    """Open a session; a sandbox transport is not paced (it is in-process), the vendor is."""
+    return DineroSession(ctx, limits=RATE_LIMITS if ctx.transport is None else ())

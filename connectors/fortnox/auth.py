@@ -1,0 +1,241 @@
+"""Fortnox's OAuth 2.0 as an ``httpx.Auth``: a service account, or a rotating refresh token.
+
+Two routes to an access token (a JWT valid one hour) at apps.fortnox.se/oauth-v1/token:
+
+- **service account** (recommended for a daemon): the client-credentials grant plus the
+  ``TenantId`` header. Nothing rotates, nothing can be lost in a race.
+- **authorization code**: a refresh token that rotates on every use (the old one dies at once)
+  and expires after 45 days unused. Refreshes are serialised per tenant by a lock, the refresh
+  token is re-read under the lock (another session may have rotated it), and the new one is
+  stored *before* the new access token is used, so a crash can never lose the only valid token.
+
+Access tokens are kept in memory per tenant, so the sessions of one process share them. A 401
+from the API makes one refresh and one retry; ``invalid_grant`` stops the tenant with a message
+saying what to re-run.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from bridge.connector import SecretStore
+from bridge.errors import AuthError, MalformedResponse, RateLimited, Transient
+from bridge.http import parse_json, retry_after_seconds
+from bridge.redact import register_secret
+from connectors.fortnox.client import fortnox_error
+
+TOKEN_URL = "https://apps.fortnox.se/oauth-v1/token"  # noqa: S105  # an address, not a secret
+
+# The names under which the credentials are stored (never the credentials themselves).
+CLIENT_ID = "client_id"
+CLIENT_SECRET = "client_secret"  # noqa: S105
+TENANT_ID = "tenant_id"
+REFRESH_TOKEN = "refresh_token"  # noqa: S105
+SECRET_NAMES = (CLIENT_ID, CLIENT_SECRET, TENANT_ID, REFRESH_TOKEN)
+
+SERVICE = "service"
+CODE = "code"
+ROUTES = (SERVICE, CODE)
+# Refresh a little before the access token expires, so a request never leaves with a dead one.
+EXPIRY_MARGIN = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class AccessToken:
+    """An access token and when (on our monotonic clock) to stop using it."""
+
+    value: str
+    expires_at: float
+
+    def fresh(self, now: float) -> bool:
+        """Tell whether the token may still be sent."""
+        return now < self.expires_at - EXPIRY_MARGIN
+
+
+_tokens: dict[tuple[str, str], AccessToken] = {}
+_locks: dict[tuple[str, str], threading.Lock] = {}
+_registry_lock = threading.Lock()
+
+
+def _lock_for(key: tuple[str, str]) -> threading.Lock:
+    with _registry_lock:
+        return _locks.setdefault(key, threading.Lock())
+
+
+def forget_tokens() -> None:
+    """Drop every cached access token (tests; a process that rotated its client secret)."""
+    with _registry_lock:
+        _tokens.clear()
+
+
+def choose_route(secrets: SecretStore, option: str | None) -> str:
+    """The route a tenant uses: its ``auth`` option, else service when a tenant id is stored."""
+    if option:
+        if option not in ROUTES:
+            from bridge.errors import ConfigError  # noqa: PLC0415
+
+            raise ConfigError(f"tenant option 'auth' must be one of {', '.join(ROUTES)}")
+        return option
+    try:
+        secrets.get(TENANT_ID)
+    except Exception:  # SecretMissing, or a store that cannot say
+        try:
+            secrets.get(REFRESH_TOKEN)
+        except Exception:
+            return SERVICE  # neither stored: ask for the recommended route's secrets
+        return CODE
+    return SERVICE
+
+
+class FortnoxAuth(httpx.Auth):
+    """Bearer tokens for one tenant, obtained and refreshed as the route requires."""
+
+    requires_response_body = True
+
+    def __init__(
+        self,
+        tenant: str,
+        secrets: SecretStore,
+        *,
+        route: str = SERVICE,
+        token_url: str = TOKEN_URL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.tenant = tenant
+        self.secrets = secrets
+        self.route = route
+        self.token_url = token_url
+        self._clock = clock
+        # Read what never rotates now: a missing secret stops the tenant at open with
+        # SecretMissing's message saying how to store it, instead of failing mid-cycle.
+        self._client_id = secrets.get(CLIENT_ID)
+        self._client_secret = secrets.get(CLIENT_SECRET)
+        self._tenant_id = secrets.get(TENANT_ID) if route == SERVICE else None
+        if route == CODE:
+            register_secret(secrets.get(REFRESH_TOKEN))
+        for value in (self._client_secret, self._client_id):
+            register_secret(value)
+        self._key = (tenant, self._client_id)
+        self.refreshes = 0  # token requests this object made (for tests and diagnostics)
+
+    # -- the flow ------------------------------------------------------------------------------
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Sign the request; on a 401, get a new token once and send it again."""
+        token = _tokens.get(self._key)
+        if token is None or not token.fresh(self._clock()):
+            token = yield from self._obtain(stale=token)
+        request.headers["Authorization"] = f"Bearer {token.value}"
+        response = yield request
+        if response.status_code != 401:
+            return
+        token = yield from self._obtain(stale=token)
+        request.headers["Authorization"] = f"Bearer {token.value}"
+        yield request
+
+    def _obtain(
+        self, stale: AccessToken | None
+    ) -> Generator[httpx.Request, httpx.Response, AccessToken]:
+        """Get a token under the tenant's lock, unless another session just got one."""
+        with _lock_for(self._key):
+            current = _tokens.get(self._key)
+            if current is not None and current is not stale and current.fresh(self._clock()):
+                return current
+            response = yield self._token_request()
+            token = self._accept(response)
+            _tokens[self._key] = token
+            return token
+
+    def _token_request(self) -> httpx.Request:
+        basic = base64.b64encode(f"{self._client_id}:{self._client_secret}".encode()).decode()
+        headers = {
+            "Authorization": f"Basic {basic}",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+        }
+        if self.route == SERVICE:
+            assert self._tenant_id is not None
+            headers["TenantId"] = self._tenant_id
+            form = {"grant_type": "client_credentials"}
+        else:
+            # Re-read under the lock: the token stored last is the only one still valid.
+            form = {"grant_type": "refresh_token", "refresh_token": self.secrets.get(REFRESH_TOKEN)}
+        self.refreshes += 1
+        return httpx.Request("POST", self.token_url, headers=headers, data=form)
+
+    def _accept(self, response: httpx.Response) -> AccessToken:
+        """Read the token answer; store a rotated refresh token before anything uses the new one."""
+        status = response.status_code
+        if status >= 400:
+            raise self._failure(response)
+        body: Any = parse_json(response)
+        access = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(access, str) or not access:
+            raise MalformedResponse("Fortnox's token answer has no access_token", status=status)
+        register_secret(access)
+        if self.route == CODE:
+            rotated = body.get("refresh_token")
+            if not isinstance(rotated, str) or not rotated:
+                raise MalformedResponse(
+                    "Fortnox's token answer has no refresh_token; the old one is spent, so the "
+                    f"integration must be authorised again for tenant {self.tenant!r}",
+                    status=status,
+                )
+            register_secret(rotated)
+            self.secrets.set(REFRESH_TOKEN, rotated)
+        expires = body.get("expires_in")
+        lifetime = (
+            float(expires) if isinstance(expires, int | str) and str(expires).isdigit() else 3600.0
+        )
+        return AccessToken(access, self._clock() + lifetime)
+
+    def _failure(self, response: httpx.Response) -> Exception:
+        vendor = fortnox_error(response)
+        status = response.status_code
+        if status == 429:
+            return RateLimited(
+                "Fortnox's token endpoint asked us to slow down",
+                status=status,
+                retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+            )
+        if status >= 500:
+            return Transient("Fortnox's token endpoint failed", status=status)
+        if vendor.code == "invalid_grant":
+            if self.route == CODE:
+                fix = (
+                    "it was used already, revoked, or left unused for 45 days; authorise the "
+                    "integration in Fortnox again and store the new token with "
+                    f"`dunning-bridge secrets set {self.tenant} {REFRESH_TOKEN}` (or move the "
+                    "tenant to a service account, which has no refresh token to lose)"
+                )
+            else:
+                fix = (
+                    "the service account is not approved for this company or the tenant id is "
+                    f"wrong; check `dunning-bridge secrets set {self.tenant} {TENANT_ID}`"
+                )
+            return AuthError(
+                f"Fortnox refused the grant of tenant {self.tenant!r} (invalid_grant): {fix}",
+                status=status,
+                vendor_code=vendor.code,
+            )
+        if vendor.code == "invalid_client":
+            return AuthError(
+                f"Fortnox refused the client id or secret of tenant {self.tenant!r} "
+                f"(invalid_client); store them again with `dunning-bridge secrets set "
+                f"{self.tenant} {CLIENT_ID}` and `{CLIENT_SECRET}`",
+                status=status,
+                vendor_code=vendor.code,
+            )
+        return AuthError(
+            f"Fortnox refused to issue a token for tenant {self.tenant!r}"
+            + (f": {vendor.message}" if vendor.message else ""),
+            status=status,
+            vendor_code=vendor.code,
+        )

@@ -1,0 +1,547 @@
+"""One tenant's Fortnox session: read a snapshot, re-check, write letters, read them back.
+
+Request budget of one fetch, pages of 500:
+
+- ``filter=unpaidoverdue`` (all overdue invoices), and, for pre-due notices, ``filter=unpaid``
+  of invoices issued in the last 120 days (``fromdate``);
+- ``filter=fullypaid`` with ``fromfinalpaydate`` for invoices settled lately (interest after a
+  late payment; ``FinalPayDate`` is the settling day);
+- ``/invoicepayments`` changed within the lookback, one walk for every payment we need;
+- one full read per overdue invoice for ``Reminders``/``LastRemindDate`` (the list lacks them),
+  and one full read per customer for ``Type`` and ``Active`` (the list lacks those too).
+
+The per-item reads dominate, so they are remembered for the life of the process (the daemon
+runs for days): the next cycle lists what changed since the last one with ``lastmodified`` and
+re-reads only those and the newly overdue. Nothing else is cached; the lists are read whole.
+
+A page that fails fails the fetch: the tenant decides nothing from a partial view. An item that
+cannot be read is skipped and logged: one bad invoice never stops the others.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import structlog
+
+from bridge.connector import Pending, RateLimit, TenantContext
+from bridge.domain import (
+    ActionKind,
+    Customer,
+    Invoice,
+    Letter,
+    Mode,
+    Snapshot,
+    StepRecord,
+    StepStatus,
+    WriteResult,
+    money,
+)
+from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest, Transient
+from bridge.http import build_client, stats_of
+from connectors.fortnox import mapping, writer
+from connectors.fortnox.auth import TOKEN_URL, FortnoxAuth, choose_route
+from connectors.fortnox.client import BASE_URL, RATE_LIMITS, FortnoxClient, status_table
+
+log = structlog.get_logger("connectors.fortnox")
+
+T = TypeVar("T")
+
+DEFAULT_PRE_DUE_DAYS = 5
+# Pre-due notices look at invoices issued this recently (longer terms are rare).
+PRE_DUE_ISSUED_WITHIN = timedelta(days=120)
+SETTLED_LOOKBACK = timedelta(days=400)
+# Our clock and Fortnox's may disagree a little, and lastmodified has minutes only.
+CLOCK_SKEW = timedelta(minutes=10)
+# Remembered full reads older than this are read again, whatever lastmodified says.
+CACHE_MAX_AGE = timedelta(days=7)
+# Letters that are proposals for a human even in autonomous mode: never booked by us.
+_PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER})
+SEK = "SEK"
+
+
+@dataclass
+class _Memory:
+    """What one tenant's earlier fetches read item by item, kept for the next cycle."""
+
+    synced_at: datetime | None = None
+    invoices: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # full invoices
+    customers: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # full customers
+
+
+# Per tenant; for a session on a given transport (a sandbox), per transport object too, so two
+# emulated companies that share a tenant name never share what was read from them.
+_memory: dict[str, _Memory] = {}
+_memory_by_transport: weakref.WeakKeyDictionary[Any, dict[str, _Memory]] = (
+    weakref.WeakKeyDictionary()
+)
+_memory_lock = threading.Lock()
+
+
+def forget_memory() -> None:
+    """Drop what earlier fetches remembered; the next fetch of every tenant reads all."""
+    with _memory_lock:
+        _memory.clear()
+        _memory_by_transport.clear()
+
+
+def _memory_of(ctx: TenantContext) -> _Memory:
+    with _memory_lock:
+        if ctx.transport is None:
+            return _memory.setdefault(ctx.tenant, _Memory())
+        per = _memory_by_transport.setdefault(ctx.transport, {})
+        return per.setdefault(ctx.tenant, _Memory())
+
+
+class FortnoxSession:
+    """bridge.connector.Session for one Fortnox company."""
+
+    def __init__(
+        self,
+        ctx: TenantContext,
+        *,
+        limits: Sequence[RateLimit] = (),
+        timeout: float = 30.0,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.ctx = ctx
+        options = ctx.options
+        route = choose_route(ctx.secrets, options.get("auth"))
+        self.auth = FortnoxAuth(
+            ctx.tenant,
+            ctx.secrets,
+            route=route,
+            token_url=options.get("token_url") or TOKEN_URL,
+        )
+        self.http = build_client(
+            base_url=ctx.base_url or BASE_URL,
+            auth=self.auth,
+            transport=ctx.transport,
+            limits=limits,
+            timeout=timeout,
+            limiter_key=f"fortnox:{ctx.tenant}",
+        )
+        self.client = FortnoxClient(self.http, table=status_table(ctx.tenant))
+        self._now = clock or (lambda: datetime.now(UTC))
+        pre_due = _int_option(options, "pre_due_days")
+        self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
+        self.read_reminders = _choice(options, "vendor_reminders", ("read", "ignore"), "read")
+        self.reminder_fee = _amount_option(options, "fortnox_reminder_fee")
+        self.incremental = _choice(options, "incremental", ("on", "off"), "on") == "on"
+        self.rows = writer.RowSettings(
+            fee_account=_int_option(options, "fee_account") or 3590,
+            interest_account=_int_option(options, "interest_account") or 8313,
+            compensation_account=_int_option(options, "compensation_account") or 3590,
+            fee_article=options.get("fee_article") or None,
+            interest_article=options.get("interest_article") or None,
+            due_days=_int_option(options, "due_days") or 10,
+        )
+        self.finans_service = _choice(
+            options, "finans_service", ("REMINDER", "LEDGERBASE"), "REMINDER"
+        )
+        self.skipped: list[str] = []  # what the last fetch could not read or left alone
+        self.left_alone: dict[str, str] = {}  # invoice -> why we do not dun it
+        self._open: dict[str, Invoice] = {}
+        self._settled: dict[str, Invoice] = {}
+        self._customers: dict[str, Customer] = {}
+        self._raw_customers: dict[str, Mapping[str, Any]] = {}
+        self._memory = _memory_of(ctx)
+
+    @property
+    def request_count(self) -> int:
+        """How many requests this session has sent."""
+        return stats_of(self.http).total
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def fetch(self, today: date, since: datetime | None) -> Snapshot:
+        """Read customers, open and lately settled invoices, payments and Fortnox's reminders."""
+        self.skipped, self.left_alone = [], {}
+        started = self._now()
+        changed_since = self._changed_since(since, started)
+        overdue = self._listed(self.client.invoices(filter_="unpaidoverdue"), "overdue invoice")
+        open_ = [i for i in overdue if i.outstanding > 0]
+        if self.pre_due_days > 0:
+            horizon = today + timedelta(days=self.pre_due_days)
+            recent = self._listed(
+                self.client.invoices(filter_="unpaid", from_date=today - PRE_DUE_ISSUED_WITHIN),
+                "unpaid invoice",
+            )
+            known = {i.id for i in open_}
+            open_.extend(
+                i
+                for i in recent
+                if i.id not in known and i.outstanding > 0 and today < i.due_date <= horizon
+            )
+        paid = self._listed(
+            self.client.invoices(filter_="fullypaid", from_final_pay_date=today - SETTLED_LOOKBACK),
+            "paid invoice",
+        )
+        settled = [i for i in paid if i.paid_date is not None and i.paid_date > i.due_date]
+        payments = self._each(
+            self.client.invoice_payments(modified_since=_midnight(today - SETTLED_LOOKBACK)),
+            mapping.payment,
+            "invoice payment",
+        )
+        steps = self._reminders([i for i in open_ if i.due_date < today], changed_since, today)
+        customers = self._read_customers({i.customer_id for i in (*open_, *settled)}, changed_since)
+        open_ = self._with_customer(open_, customers)
+        settled = self._with_customer(settled, customers)
+        wanted = {i.id for i in (*open_, *settled)}
+        self._open = {i.id: i for i in open_}
+        self._settled = {i.id: i for i in settled}
+        self._customers = customers
+        self._memory.synced_at = started
+        return Snapshot(
+            tenant=self.ctx.tenant,
+            fetched_at=started,
+            customers=customers,
+            invoices=tuple(sorted(open_, key=lambda i: (i.due_date, i.id))),
+            payments=tuple(p for p in payments if p.invoice_id in wanted),
+            steps=tuple(s for s in steps if s.invoice_id in wanted),
+            settled=tuple(sorted(settled, key=lambda i: (i.due_date, i.id))),
+        )
+
+    def _changed_since(self, since: datetime | None, now: datetime) -> datetime | None:
+        """From when changes must be re-read; None means read every item in full."""
+        memory = self._memory
+        if not self.incremental or memory.synced_at is None:
+            return None
+        if now - memory.synced_at > CACHE_MAX_AGE:
+            memory.invoices.clear()
+            memory.customers.clear()
+            return None
+        start = memory.synced_at
+        if since is not None:
+            since = since if since.tzinfo else since.replace(tzinfo=UTC)
+            start = min(start, since)
+        return start - CLOCK_SKEW
+
+    def _listed(self, items: Iterable[Any], what: str) -> list[Invoice]:
+        """Map list items; leave alone what is not ours to dun, skip what cannot be read."""
+        out: list[Invoice] = []
+        for item in items:  # a page that fails raises here, outside the try
+            try:
+                reason = mapping.not_dunnable(item)
+                mapped = mapping.invoice(item)
+            except MalformedResponse as exc:
+                self._skip(f"{what} skipped: {exc}")
+                continue
+            if reason is not None:
+                self.left_alone[mapped.id] = reason
+                continue
+            out.append(mapped)
+        return out
+
+    def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
+        out: list[T] = []
+        for item in items:
+            try:
+                out.append(read(item))
+            except MalformedResponse as exc:
+                self._skip(f"{what} skipped: {exc}")
+        return out
+
+    def _skip(self, reason: str) -> None:
+        self.skipped.append(reason)
+        log.warning("fortnox.item_skipped", tenant=self.ctx.tenant, reason=reason)
+
+    def _reminders(
+        self, overdue: list[Invoice], changed_since: datetime | None, today: date
+    ) -> list[StepRecord]:
+        """Fortnox's own reminders, from full invoices: remembered ones unless changed."""
+        if self.read_reminders == "ignore" or not overdue:
+            return []
+        memory = self._memory.invoices
+        stale = set(memory) if changed_since is None else self._changed_invoices(changed_since)
+        steps: list[StepRecord] = []
+        for invoice in overdue:
+            full = memory.get(invoice.id)
+            if full is None or invoice.id in stale:
+                try:
+                    full = self.client.invoice(invoice.id)
+                except NotFound:
+                    self._skip(f"invoice {invoice.number} skipped: gone since it was listed")
+                    continue
+                memory[invoice.id] = full
+            try:
+                steps.extend(mapping.reminders(full, fee=self.reminder_fee, fallback=today))
+            except MalformedResponse as exc:
+                self._skip(f"reminders of invoice {invoice.number} skipped: {exc}")
+        for gone in set(memory) - {i.id for i in overdue}:
+            del memory[gone]  # paid or no longer overdue: not needed again
+        return steps
+
+    def _changed_invoices(self, since: datetime) -> set[str]:
+        """Numbers of the overdue invoices changed since ``since`` (a reminder changes one)."""
+        changed = self.client.invoices(filter_="unpaidoverdue", modified_since=since)
+        return {n for n in (_safe(mapping.document_number, item) for item in changed) if n}
+
+    def _read_customers(self, needed: set[str], since: datetime | None) -> dict[str, Customer]:
+        """Full customers for every number needed: remembered ones unless changed."""
+        memory = self._memory.customers
+        if since is None:
+            stale = set(memory)
+        else:
+            listed = self.client.customers(modified_since=since)
+            stale = {n for n in (_safe(mapping.customer_number, c) for c in listed) if n}
+        customers: dict[str, Customer] = {}
+        for number in sorted(needed, key=_natural):
+            raw = memory.get(number)
+            if raw is None or number in stale:
+                try:
+                    raw = self.client.customer(number)
+                except NotFound:
+                    self._skip(f"customer {number} skipped: not found in Fortnox")
+                    continue
+                except (ValueError, MalformedResponse) as exc:
+                    self._skip(f"customer {number} skipped: {exc}")
+                    continue
+                memory[number] = raw
+            try:
+                customer = mapping.customer(
+                    raw, options=self.ctx.options, default_country=self.ctx.country
+                )
+            except MalformedResponse as exc:
+                self._skip(f"customer {number} skipped: {exc}")
+                continue
+            customers[customer.id] = customer
+            self._raw_customers[customer.id] = raw
+        return customers
+
+    def _with_customer(
+        self, invoices: list[Invoice], customers: Mapping[str, Customer]
+    ) -> list[Invoice]:
+        kept = []
+        for invoice in invoices:
+            if invoice.customer_id in customers:
+                kept.append(invoice)
+            else:
+                self._skip(
+                    f"invoice {invoice.number} skipped: its customer {invoice.customer_id} "
+                    "could not be read"
+                )
+        return kept
+
+    # -- just before a write -------------------------------------------------------------------
+
+    def recheck(self, invoice_ids: Sequence[str]) -> dict[str, str | None]:
+        """Re-read the invoices with one list call per customer; say why a letter should not go."""
+        result: dict[str, str | None] = {}
+        by_customer: dict[str, list[Invoice]] = {}
+        for invoice_id in invoice_ids:
+            if invoice_id in self._settled:
+                result[invoice_id] = None  # already paid: an interest invoice is about that
+                continue
+            known = self._open.get(invoice_id) or self._read_invoice(invoice_id)
+            if known is None:
+                result[invoice_id] = "not found in Fortnox"
+                continue
+            by_customer.setdefault(known.customer_id, []).append(known)
+        for customer, invoices in by_customer.items():
+            current: dict[str, tuple[Invoice, str | None]] = {}
+            for item in self.client.invoices(filter_="unpaid", customer=customer):
+                try:
+                    mapped = mapping.invoice(item)
+                except MalformedResponse:
+                    continue
+                current[mapped.id] = (mapped, mapping.not_dunnable(item))
+            for before in invoices:
+                result[before.id] = _change(before, current.get(before.id))
+        return result
+
+    def _read_invoice(self, invoice_id: str) -> Invoice | None:
+        if not invoice_id.isdigit():
+            return None
+        try:
+            return mapping.invoice(self.client.invoice(invoice_id))
+        except NotFound:
+            return None
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def find(self, letter_key: str) -> WriteResult | None:
+        """Find the invoice that carries ``letter_key`` in ExternalInvoiceReference1."""
+        for item in self.client.invoices(reference=letter_key):
+            if mapping.reference(item) == letter_key:
+                return _result_of(letter_key, item)
+        return None
+
+    def apply(self, letter: Letter, text: str) -> WriteResult:
+        """Write an unbooked invoice; in autonomous mode book and send it (or hand it over)."""
+        autonomous = self.ctx.mode is Mode.AUTONOMOUS
+        if autonomous and letter.action is ActionKind.HANDOVER and letter.currency == SEK:
+            return self._hand_over(letter)
+        lang = self._language(letter.customer_id)
+        try:
+            body = writer.invoice_body(
+                letter,
+                text,
+                settings=self.rows,
+                invoices={**self._open, **self._settled},
+                lang=lang,
+            )
+        except writer.LetterTooLong as exc:
+            raise RejectedRequest(f"letter {letter.key}: {exc}") from None
+        created = self.client.create_invoice(body)
+        number = mapping.document_number(created)
+        if not autonomous or letter.action in _PROPOSALS:
+            return WriteResult(
+                letter.key, number, StepStatus.PENDING, f"unbooked invoice {number} for review"
+            )
+        return self._book_and_send(letter, number)
+
+    def _book_and_send(self, letter: Letter, number: str) -> WriteResult:
+        try:
+            self.client.bookkeep(number)
+        except (RejectedRequest, Transient) as exc:
+            # The draft exists either way; reconcile tells later whether booking went through.
+            return WriteResult(
+                letter.key,
+                number,
+                StepStatus.PENDING,
+                f"unbooked invoice {number} created; booking failed, left for review: {exc}",
+            )
+        raw = self._raw_customers.get(letter.customer_id)
+        action, how = writer.send_action(mapping.delivery(raw) if raw else "PRINT")
+        if action is not None:
+            try:
+                self.client.send(number, action)
+            except (RejectedRequest, Transient) as exc:
+                how = f"booked, but sending failed ({exc}); send it from Fortnox"
+        return WriteResult(
+            letter.key, number, StepStatus.ISSUED, f"booked as invoice {number}, {how}"
+        )
+
+    def _hand_over(self, letter: Letter) -> WriteResult:
+        """Hand the letter's invoices to Fortnox Finans (autonomous mode, SEK only)."""
+        raw = self._raw_customers.get(letter.customer_id)
+        method = writer.finans_send_method(mapping.delivery(raw) if raw else "PRINT")
+        done: list[str] = []
+        for decision in letter.decisions:
+            self.client.hand_to_finans(
+                decision.invoice_id, send_method=method, service=self.finans_service
+            )
+            done.append(decision.invoice_number)
+        numbers = ", ".join(done)
+        return WriteResult(
+            letter.key,
+            f"finans:{numbers}",
+            StepStatus.ISSUED,
+            f"handed to Fortnox Finans ({self.finans_service}, {method}): invoice {numbers}",
+        )
+
+    def _language(self, customer_id: str) -> str:
+        known = self._customers.get(customer_id)
+        for candidate in (known.language if known else None, self.ctx.options.get("language")):
+            if candidate in writer.LANGUAGES:
+                return candidate
+        return "sv"
+
+    def reconcile(self, pending: Sequence[Pending]) -> Iterator[WriteResult]:
+        """Unbooked -> pending; booked with our key -> issued; deleted or cancelled -> rejected."""
+        if not pending:
+            return
+        unbooked: dict[str, Any] = {}
+        for item in self.client.invoices(filter_="unbooked"):
+            key = mapping.reference(item)
+            if key:
+                unbooked[key] = item
+        for entry in pending:
+            item = unbooked.get(entry.letter_key)
+            if item is not None:
+                yield _result_of(entry.letter_key, item)
+                continue
+            if entry.document.startswith("finans:"):
+                yield WriteResult(entry.letter_key, entry.document, StepStatus.ISSUED)
+                continue
+            found = self.find(entry.letter_key)
+            yield found or WriteResult(
+                entry.letter_key,
+                entry.document,
+                StepStatus.REJECTED,
+                f"unbooked invoice {entry.document} was deleted without being booked",
+            )
+
+    def close(self) -> None:
+        """Release the HTTP client."""
+        self.http.close()
+
+
+def _result_of(letter_key: str, item: Any) -> WriteResult:
+    number = mapping.document_number(item)
+    if mapping.not_dunnable(item) == "cancelled":
+        return WriteResult(letter_key, number, StepStatus.REJECTED, f"invoice {number} cancelled")
+    if mapping.not_dunnable(item) == "not booked":
+        return WriteResult(letter_key, number, StepStatus.PENDING, f"unbooked invoice {number}")
+    return WriteResult(letter_key, number, StepStatus.ISSUED, f"booked as invoice {number}")
+
+
+def _change(before: Invoice, now: tuple[Invoice, str | None] | None) -> str | None:
+    """Say why a letter about ``before`` should not go, given the invoice as it is ``now``."""
+    if now is None:
+        return "paid or cancelled"
+    invoice, left_alone = now
+    if left_alone is not None:
+        return left_alone
+    if invoice.outstanding <= 0:
+        return "paid"
+    if invoice.outstanding < before.outstanding:
+        return f"payment arrived (balance {before.outstanding} -> {invoice.outstanding})"
+    return None
+
+
+def _safe(read: Callable[[Any], str], item: Any) -> str | None:
+    try:
+        return read(item)
+    except MalformedResponse:
+        return None
+
+
+def _natural(number: str) -> tuple[int, str]:
+    return (int(number), "") if number.isdigit() else (0, number)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _int_option(options: Mapping[str, str], name: str) -> int | None:
+    value = options.get(name)
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"tenant option {name!r} must be a whole number, not {value!r}") from None
+
+
+def _amount_option(options: Mapping[str, str], name: str) -> Decimal:
+    value = options.get(name, "").strip()
+    if not value:
+        return money(0)
+    try:
+        amount = money(Decimal(value))
+    except InvalidOperation:
+        raise ConfigError(f"tenant option {name!r} must be an amount, not {value!r}") from None
+    if amount < 0:
+        raise ConfigError(f"tenant option {name!r} cannot be negative")
+    return amount
+
+
+def _choice(options: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = options.get(name, "").strip() or default
+    if value not in allowed:
+        raise ConfigError(f"tenant option {name!r} must be one of {', '.join(allowed)}")
+    return value
+
+
+def open_session(ctx: TenantContext) -> FortnoxSession:
+    """Open a session; a sandbox transport is not paced (it is in-process), Fortnox is."""
+    return FortnoxSession(ctx, limits=RATE_LIMITS if ctx.transport is None else ())

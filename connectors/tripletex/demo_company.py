@@ -1,0 +1,95 @@
+"""The Tripletex demo company: a Bergen office-furniture wholesaler and its debtors.
+
+A few dozen customers and invoices in every state the bridge must handle: not yet due, just
+overdue, long overdue, partly paid, paid, credited, paused by an invoice remark, factored,
+inactive, a consumer and businesses, invoices with reminders Tripletex already sent. Dates are
+relative to ``today`` so the demo looks alive whenever it runs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectors.tripletex.sandbox import TripletexSandbox
+
+COMPANY = "Bryggen Kontormøbler AS"
+
+# (name, private individual, e-mail, organisation number)
+_CUSTOMERS = (
+    ("Fjordkraft Regnskap AS", False, "faktura@fjordkraft-regnskap.example.no", "912345670"),
+    ("Nordlys Arkitekter AS", False, "post@nordlys-ark.example.no", "923456781"),
+    ("Hansen Tannklinikk AS", False, "regnskap@hansentann.example.no", "934567892"),
+    ("Bakeriet på Torget AS", False, "post@bakeriet.example.no", "945678903"),
+    ("Vestland Eiendom AS", False, "okonomi@vestland-eiendom.example.no", "956789014"),
+    ("Solheim Konsult AS", False, "faktura@solheim.example.no", "967890125"),
+    ("Kari Nordmann", True, "kari.nordmann@example.no", None),
+    ("Ola Hansen", True, None, None),
+    ("Havblikk Hotell AS", False, "regnskap@havblikk.example.no", "978901236"),
+    ("Trollstigen Transport AS", False, "faktura@trollstigen.example.no", "989012347"),
+    ("Ingrid Berg", True, "ingrid.berg@example.no", None),
+    ("Bergen Byggservice AS", False, "post@bbs.example.no", "990123458"),
+)
+
+
+def populate(sandbox: TripletexSandbox, today: date) -> None:
+    """Fill ``sandbox`` with the demo company's customers, invoices and earlier reminders."""
+    ids = [
+        sandbox.add_customer(name, private=private, email=email, org_number=org)
+        for name, private, email, org in _CUSTOMERS
+    ]
+    factored = sandbox.add_customer(
+        "Nordic Factoring Kunde AS", email="ap@factoring.example.no", factoring=True
+    )
+    inactive = sandbox.add_customer(
+        "Avviklet Handel AS", email="post@avviklet.example.no", inactive=True
+    )
+    sandbox.set_reminder_fee(Decimal("35.00"))
+
+    def invoice(customer: int, amount: str, days_overdue: int, terms: int = 14) -> int:
+        due = today - timedelta(days=days_overdue)
+        return sandbox.add_invoice(
+            customer, Decimal(amount), issued=due - timedelta(days=terms), due=due
+        )
+
+    # Not yet due, and due in a few days.
+    invoice(ids[0], "18750.00", -20)
+    invoice(ids[1], "4375.00", -3)
+    # Just overdue: a friendly reminder (no fee before due + 14 days).
+    invoice(ids[2], "12500.00", 4)
+    invoice(ids[6], "3990.00", 6)
+    # Overdue past 14 days: a reminder with a fee.
+    invoice(ids[3], "8125.00", 18)
+    invoice(ids[4], "56250.00", 21)
+    invoice(ids[10], "2490.00", 16)
+    # Long overdue, with reminders Tripletex already sent.
+    late = invoice(ids[5], "31250.00", 40)
+    sandbox.send_reminder(late, "SOFT_REMINDER", today - timedelta(days=30))
+    later = invoice(ids[8], "94000.00", 55)
+    sandbox.send_reminder(later, "SOFT_REMINDER", today - timedelta(days=45))
+    sandbox.send_reminder(later, "REMINDER", today - timedelta(days=25), charge=True)
+    # Partly paid.
+    part = invoice(ids[9], "22000.00", 25)
+    sandbox.pay(part, Decimal("12000.00"))
+    # Paid in full, and credited: never dunned.
+    paid = invoice(ids[11], "6250.00", 30)
+    sandbox.pay(paid, Decimal("6250.00"))
+    credited = invoice(ids[11], "1875.00", 30)
+    sandbox.credit(credited)
+    # Paused by the accountant's remark until next week.
+    paused = invoice(ids[1], "15000.00", 20)
+    sandbox.set_remark(paused, today + timedelta(days=7), "Kunden har bedt om utsettelse")
+    # A remark whose postpone date has passed no longer pauses.
+    expired = invoice(ids[0], "7500.00", 24)
+    sandbox.set_remark(expired, today - timedelta(days=2), "Avtalt betaling")
+    # A consumer without e-mail: reminders go by the company's own print.
+    invoice(ids[7], "1490.00", 20)
+    # Factored and inactive customers: never dunned.
+    invoice(factored, "40000.00", 30)
+    invoice(inactive, "2500.00", 60)
+    # Older history, paid, so the window read has something to skip.
+    for n, customer in enumerate(ids):
+        old = invoice(customer, f"{1000 + 250 * n}.00", 200 + 7 * n, terms=30)
+        sandbox.pay(old, Decimal(f"{1000 + 250 * n}.00"))

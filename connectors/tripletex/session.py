@@ -1,0 +1,567 @@
+"""One Tripletex company's session: read a snapshot, re-check, propose, send, read back.
+
+Reading (strategy ``invoices``, the default): ``GET /invoice`` has no status filter and needs
+a date window, so the lookback (two years by default) is read in windows of a year, pages of
+1,000, with customer, remark and reminders expanded in the same call (``fields``), and
+filtered locally on ``amountCurrencyOutstanding`` and ``invoiceDueDate``. Then one paged read
+of our own draft orders. Nothing is read per invoice. The ``openposts`` strategy reads the open
+customer-ledger posts instead and then each debtor's invoices: fewer bytes, but one request per
+debtor; bench/tripletex_cycle.py measures both.
+
+Writing: every letter becomes a draft order (connectors/tripletex/writer.py). Review mode stops
+there: the letter is pending until the accountant approves it (``dunning-bridge approve``, or
+by invoicing the order in Tripletex); then, or at once in autonomous mode, the reminders are
+sent with ``:createReminder``. Because that call sends at once and Tripletex has no idempotency
+key, every send is preceded by a read-back (``GET /reminder?invoiceId=``): a reminder already
+there is taken as sent, never sent again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import httpx
+import structlog
+
+from bridge.connector import Pending, RateLimit, TenantContext
+from bridge.domain import (
+    ActionKind,
+    Customer,
+    Invoice,
+    Letter,
+    Mode,
+    Snapshot,
+    StepStatus,
+    WriteResult,
+)
+from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest
+from bridge.http import build_client, stats_of
+from bridge.retry import RetryPolicy
+from connectors.tripletex import mapping, writer
+from connectors.tripletex.auth import OWN_COMPANY, TripletexAuth, oslo_today
+from connectors.tripletex.client import (
+    BASE_URL,
+    RATE_LIMITS,
+    RETRY_POLICY,
+    HeaderPacedTransport,
+    TripletexClient,
+    status_table,
+)
+from connectors.tripletex.mapping import OrderInfo, ReminderInfo
+
+log = structlog.get_logger("connectors.tripletex")
+
+T = TypeVar("T")
+
+DEFAULT_PRE_DUE_DAYS = 5
+DEFAULT_LOOKBACK_DAYS = 730
+DEFAULT_WINDOW_DAYS = 366
+ORDER_LOOKBACK = timedelta(days=400)
+# Reminders of an invoice are read from here on: before any invoice we could dun.
+EPOCH = date(2000, 1, 1)
+STRATEGIES = ("invoices", "openposts")
+# Letters that are proposals for a human even in autonomous mode.
+_PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.PRE_DUE_NOTICE})
+
+
+class TripletexSession:
+    """bridge.connector.Session for one Tripletex company."""
+
+    def __init__(
+        self,
+        ctx: TenantContext,
+        *,
+        limits: Sequence[RateLimit] = (),
+        policy: RetryPolicy = RETRY_POLICY,
+        timeout: float = 30.0,
+        today: Callable[[], date] = oslo_today,
+    ) -> None:
+        self.ctx = ctx
+        options = ctx.options
+        self.today = today
+        self.auth = TripletexAuth(
+            ctx.tenant,
+            ctx.secrets,
+            company_id=options.get("company_id", OWN_COMPANY).strip() or OWN_COMPANY,
+            today=today,
+        )
+        self.paced = HeaderPacedTransport(ctx.transport or httpx.HTTPTransport())
+        self.http = build_client(
+            base_url=ctx.base_url or BASE_URL,
+            auth=self.auth,
+            transport=self.paced,
+            limits=limits,
+            timeout=timeout,
+            limiter_key=f"tripletex:{ctx.tenant}",
+        )
+        self.client = TripletexClient(self.http, table=status_table(ctx.tenant), policy=policy)
+        self.pre_due_days = _int_option(options, "pre_due_days", DEFAULT_PRE_DUE_DAYS)
+        self.lookback_days = _int_option(options, "lookback_days", DEFAULT_LOOKBACK_DAYS)
+        self.window_days = max(1, _int_option(options, "window_days", DEFAULT_WINDOW_DAYS))
+        self.strategy = options.get("read_strategy", "invoices").strip() or "invoices"
+        if self.strategy not in STRATEGIES:
+            raise ConfigError(f"tenant option 'read_strategy' must be one of {STRATEGIES}")
+        self.vat_type = _optional_int(options, "vat_type")
+        self.company_fee = _fee_option(options)
+        self.skipped: list[str] = []
+        self.warnings: list[str] = []
+        self._open: dict[str, Invoice] = {}
+        self._reminders: dict[str, list[ReminderInfo]] = {}
+        self._customers: dict[str, Customer] = {}
+        self._orders: dict[str, OrderInfo] = {}
+        self._day: date | None = None
+
+    def _today(self) -> date:
+        """The cycle's date once a fetch ran (a replayed day), else today in Oslo."""
+        return self._day or self.today()
+
+    @property
+    def request_count(self) -> int:
+        """How many requests this session has sent (session-token minting included)."""
+        return stats_of(self.http).total
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def fetch(self, today: date, since: datetime | None) -> Snapshot:
+        """Read open invoices with their customers and reminders, and our own orders."""
+        del since  # GET /invoice has no changed-since filter: each cycle reads the window
+        self._day = today
+        self.skipped, self.warnings = [], []
+        raw = self._read_invoices(today)
+        horizon = today + timedelta(days=self.pre_due_days)
+        invoices: list[Invoice] = []
+        customers_raw: dict[str, Any] = {}
+        reminders: dict[str, list[ReminderInfo]] = {}
+        for obj in raw:
+            try:
+                if not mapping.is_claim(obj):
+                    continue
+                item = mapping.invoice(obj)
+                found = mapping.invoice_reminders(obj)
+            except MalformedResponse as exc:
+                self._skip(f"invoice skipped: {exc}")
+                continue
+            if item.outstanding <= 0 or item.due_date > horizon:
+                continue
+            invoices.append(item)
+            reminders[item.id] = found
+            embedded = mapping.embedded_customer(obj)
+            if embedded is not None:
+                customers_raw.setdefault(item.customer_id, embedded)
+        customers = self._read_customers(customers_raw, {i.customer_id for i in invoices})
+        invoices = [i for i in invoices if self._has_customer(i, customers)]
+        self._orders = {o.key: o for o in self._our_orders(today)}
+        ours = self._our_reminder_ids(reminders)
+        self._learn_company_fee(reminders)
+        self._open = {i.id: i for i in invoices}
+        self._reminders = reminders
+        self._customers = customers
+        vendor = [r for rs in reminders.values() for r in rs]
+        steps = [
+            s
+            for s in mapping.reminder_steps(vendor)
+            if s.document not in {f"reminder {i}" for i in ours}
+        ]
+        return Snapshot(
+            tenant=self.ctx.tenant,
+            fetched_at=datetime.now(UTC),
+            customers=customers,
+            invoices=tuple(sorted(invoices, key=lambda i: (i.due_date, i.id))),
+            steps=tuple(steps),
+        )
+
+    def _windows(self, today: date) -> list[tuple[date, date]]:
+        """Date windows covering the lookback, newest last; the end is exclusive (tomorrow)."""
+        end = today + timedelta(days=1)
+        start = end - timedelta(days=self.lookback_days)
+        out = []
+        while start < end:
+            stop = min(end, start + timedelta(days=self.window_days))
+            out.append((start, stop))
+            start = stop
+        return out
+
+    def _read_invoices(self, today: date) -> list[Any]:
+        if self.strategy == "invoices":
+            return [
+                obj
+                for start, stop in self._windows(today)
+                for obj in self.client.invoices(date_from=start, date_to=stop)
+            ]
+        debtors: set[int] = set()
+        for post in self.client.open_posts(on=today + timedelta(days=1)):
+            try:
+                _, customer = mapping.open_post(post)
+            except MalformedResponse as exc:
+                self._skip(f"open post skipped: {exc}")
+                continue
+            if customer is not None:
+                debtors.add(customer)
+        end = today + timedelta(days=1)
+        start = end - timedelta(days=self.lookback_days)
+        return [
+            obj
+            for customer in sorted(debtors)
+            for obj in self.client.invoices(date_from=start, date_to=end, customer=customer)
+        ]
+
+    def _read_customers(
+        self, embedded: Mapping[str, Any], needed: Iterable[str]
+    ) -> dict[str, Customer]:
+        customers: dict[str, Customer] = {}
+        for ident in sorted(set(needed)):
+            obj = embedded.get(ident)
+            try:
+                if obj is None and ident.isdigit():
+                    obj = self.client.customer(int(ident))
+                customers[ident] = mapping.customer(obj, default_country=self.ctx.country)
+            except (MalformedResponse, NotFound) as exc:
+                self._skip(f"customer {ident} skipped: {exc}")
+        return customers
+
+    def _has_customer(self, invoice: Invoice, customers: Mapping[str, Customer]) -> bool:
+        if invoice.customer_id in customers:
+            return True
+        self._skip(f"invoice {invoice.number} skipped: its customer could not be read")
+        return False
+
+    def _our_orders(self, today: date) -> list[OrderInfo]:
+        found = self.client.orders(
+            date_from=today - ORDER_LOOKBACK,
+            date_to=today + timedelta(days=2),
+            containing=mapping.MARKER,
+        )
+        return [o for o in self._each(found, mapping.order, "order") if o is not None]
+
+    def _our_reminder_ids(self, reminders: Mapping[str, list[ReminderInfo]]) -> set[int]:
+        """The reminders our own orders caused: the store already records them as our steps."""
+        ours: set[int] = set()
+        for order in self._orders.values():
+            if order.action not in writer.REMINDER_ACTIONS:
+                continue
+            planned = (
+                mapping.NOTICE if order.action is ActionKind.COLLECTION_WARNING else "REMINDER"
+            )
+            for invoice_id in order.invoice_ids:
+                hits = [
+                    r
+                    for r in reminders.get(invoice_id, [])
+                    if r.id not in ours and writer.matches(planned, r, order.order_date)
+                ]
+                if hits:
+                    ours.add(min(hits, key=lambda r: (r.date, r.id)).id)
+        return ours
+
+    def _learn_company_fee(self, reminders: Mapping[str, list[ReminderInfo]]) -> None:
+        """The fee in the company's settings: the option, else the latest fee Tripletex charged."""
+        if self.company_fee is None:
+            charged = [
+                r
+                for rs in reminders.values()
+                for r in rs
+                if r.charge > 0 and r.type in (mapping.SOFT_REMINDER, mapping.REMINDER)
+            ]
+            if charged:
+                self.company_fee = max(charged, key=lambda r: (r.date, r.id)).charge
+
+    def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
+        out: list[T] = []
+        for item in items:  # a page that fails raises here, outside the try
+            try:
+                out.append(read(item))
+            except MalformedResponse as exc:
+                self._skip(f"{what} skipped: {exc}")
+        return out
+
+    def _skip(self, reason: str) -> None:
+        self.skipped.append(reason)
+        log.warning("tripletex.item_skipped", tenant=self.ctx.tenant, reason=reason)
+
+    def _warn(self, reason: str) -> None:
+        self.warnings.append(reason)
+        log.warning("tripletex.warning", tenant=self.ctx.tenant, reason=reason)
+
+    # -- just before a write -------------------------------------------------------------------
+
+    def recheck(self, invoice_ids: Sequence[str]) -> dict[str, str | None]:
+        """Re-read each invoice; say why a letter about it should not go now."""
+        today = self._today()
+        result: dict[str, str | None] = {}
+        for invoice_id in invoice_ids:
+            if not invoice_id.isdigit():
+                result[invoice_id] = "not a Tripletex invoice id"
+                continue
+            try:
+                obj = self.client.invoice(int(invoice_id))
+            except NotFound:
+                result[invoice_id] = "not found in Tripletex"
+                continue
+            if not mapping.is_claim(obj):
+                result[invoice_id] = "credited in Tripletex"
+                continue
+            now = mapping.invoice(obj)
+            before = self._open.get(invoice_id)
+            reminders = mapping.invoice_reminders(obj)
+            result[invoice_id] = _change(before, now, today)
+            known = self._reminders.get(invoice_id)
+            if result[invoice_id] is None and known is not None and len(reminders) > len(known):
+                result[invoice_id] = "a reminder was sent from Tripletex since the fetch"
+        return result
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def find(self, letter_key: str) -> WriteResult | None:
+        """Find our order by the key in it, and tell how far its letter got."""
+        today = self._today()
+        found = self.client.orders(
+            date_from=today - ORDER_LOOKBACK,
+            date_to=today + timedelta(days=2),
+            containing=letter_key,
+        )
+        for order in self._each(found, mapping.order, "order"):
+            if order is not None and order.key == letter_key:
+                return self._progress(order)
+        return None
+
+    def _progress(self, order: OrderInfo) -> WriteResult:
+        """Issued when everything the order stands for happened, else pending on the order."""
+        if order.action in writer.REMINDER_ACTIONS:
+            sent = [self._sent(order, invoice_id) for invoice_id in order.invoice_ids]
+            if all(s is not None for s in sent):
+                ids = ", ".join(str(s.id) for s in sent if s is not None)
+                return WriteResult(order.key, f"reminder {ids}", StepStatus.ISSUED, "sent")
+        elif order.closed:
+            return WriteResult(
+                order.key, str(order.id), StepStatus.ISSUED, f"order {order.id} carried out"
+            )
+        return WriteResult(
+            order.key, str(order.id), StepStatus.PENDING, f"draft order {order.id} for review"
+        )
+
+    def _existing(self, invoice_id: str) -> list[ReminderInfo]:
+        """Every reminder Tripletex holds for one invoice, read now (the read-back)."""
+        stop = self._today() + timedelta(days=2)
+        return self._each(
+            self.client.reminders(invoice=int(invoice_id), date_from=EPOCH, date_to=stop),
+            lambda obj: mapping.reminder(obj, invoice_id),
+            "reminder",
+        )
+
+    def _sent(self, order: OrderInfo, invoice_id: str) -> ReminderInfo | None:
+        planned = mapping.NOTICE if order.action is ActionKind.COLLECTION_WARNING else "REMINDER"
+        hits = [
+            r for r in self._existing(invoice_id) if writer.matches(planned, r, order.order_date)
+        ]
+        return min(hits, key=lambda r: (r.date, r.id)) if hits else None
+
+    def apply(self, letter: Letter, text: str) -> WriteResult:
+        """Write the draft order; in autonomous mode also carry it out (send the reminders)."""
+        body = writer.order_body(letter, text, company_fee=self.company_fee, vat_type=self.vat_type)
+        for d in letter.decisions:
+            if letter.action in writer.REMINDER_ACTIONS:
+                _, warning = writer.fee_on_reminder(d, self.company_fee)
+                if warning:
+                    self._warn(f"invoice {d.invoice_number}: {warning}")
+        created = mapping.order(self.client.create_order(body))
+        if created is None:
+            raise MalformedResponse("Tripletex's new order does not carry our marker")
+        self._orders[created.key] = created
+        if self.ctx.mode is not Mode.AUTONOMOUS or letter.action in _PROPOSALS:
+            return WriteResult(
+                letter.key,
+                str(created.id),
+                StepStatus.PENDING,
+                f"draft order {created.id} for review; approve with "
+                f"`dunning-bridge approve {self.ctx.tenant} {letter.key}`",
+            )
+        return self.carry_out(created)
+
+    def carry_out(self, order: OrderInfo) -> WriteResult:
+        """Do what an approved order stands for, reading back before every send."""
+        today = self._today()
+        if order.action not in writer.REMINDER_ACTIONS:
+            if order.closed:
+                return self._progress(order)
+            if order.action is ActionKind.INTEREST_INVOICE and order.priced:
+                invoiced = self.client.invoice_order(order.id, on=today, send=True)
+                number = _get_number(invoiced)
+                return WriteResult(
+                    order.key, str(number), StepStatus.ISSUED, f"sent as invoice {number}"
+                )
+            self.client.close_order(order.id, order.version)
+            return WriteResult(
+                order.key, str(order.id), StepStatus.ISSUED, f"order {order.id} carried out"
+            )
+        email = self._email(order.customer_id)
+        ids: list[str] = []
+        notes: list[str] = []
+        for invoice_id in order.invoice_ids:
+            existing = self._existing(invoice_id)
+            planned = (
+                mapping.NOTICE if order.action is ActionKind.COLLECTION_WARNING else "REMINDER"
+            )
+            done = [r for r in existing if writer.matches(planned, r, order.order_date)]
+            if done:
+                ids.append(str(min(done, key=lambda r: (r.date, r.id)).id))
+                notes.append(f"invoice {invoice_id}: already in Tripletex, not sent again")
+                continue
+            earlier = [r for r in existing if r.date < order.order_date]
+            step = writer.plan(
+                order.action,
+                invoice_id,
+                earlier,
+                include_charge=invoice_id in order.charged,
+                email=email,
+                options=self.ctx.options,
+            )
+            reminder = self.client.create_reminder(
+                int(invoice_id),
+                kind=step.type,
+                on=today,
+                include_charge=step.include_charge,
+                include_interest=False,
+                dispatch_types=step.dispatch_types,
+            )
+            ids.append(str(reminder))
+            notes.append(
+                f"invoice {invoice_id}: {step.type} by {'+'.join(step.dispatch_types)}"
+                + (", with the company's fee" if step.include_charge else "")
+            )
+        if not order.closed:
+            if order.priced:
+                # The charges the reminder could not carry go out as an invoice of their own.
+                invoiced = self.client.invoice_order(order.id, on=today, send=True)
+                notes.append(f"charges sent as invoice {_get_number(invoiced)}")
+            else:
+                self.client.close_order(order.id, order.version)
+        return WriteResult(
+            order.key, f"reminder {', '.join(ids)}", StepStatus.ISSUED, "; ".join(notes)
+        )
+
+    def _email(self, customer_id: str | None) -> str | None:
+        if customer_id is None:
+            return None
+        known = self._customers.get(customer_id)
+        if known is None and customer_id.isdigit():
+            try:
+                known = mapping.customer(self.client.customer(int(customer_id)))
+            except (MalformedResponse, NotFound):
+                return None
+        return known.email if known else None
+
+    def approve(self, item: Pending) -> WriteResult:
+        """Carry out a pending proposal the accountant approved (``dunning-bridge approve``)."""
+        order = self._order_of(item)
+        if order is None:
+            raise NotFound(
+                f"draft order {item.document} of letter {item.letter_key} is gone from "
+                "Tripletex; it was deleted, so there is nothing to approve"
+            )
+        return self.carry_out(order)
+
+    def _order_of(self, item: Pending) -> OrderInfo | None:
+        known = self._orders.get(item.letter_key)
+        if known is not None:
+            return known
+        if not item.document.isdigit():
+            return None
+        try:
+            order = mapping.order(self.client.order(int(item.document)))
+        except NotFound:
+            return None
+        return order if order is not None and order.key == item.letter_key else None
+
+    def reconcile(self, pending: Sequence[Pending]) -> Iterator[WriteResult]:
+        """Open order -> pending; invoiced/closed by the accountant -> sent; deleted -> rejected."""
+        for item in pending:
+            order = self._order_of(item)
+            if order is None:
+                yield WriteResult(
+                    item.letter_key,
+                    item.document,
+                    StepStatus.REJECTED,
+                    f"draft order {item.document} was deleted in Tripletex",
+                )
+                continue
+            autonomous = self.ctx.mode is Mode.AUTONOMOUS and order.action not in _PROPOSALS
+            if order.closed or autonomous:
+                try:
+                    yield self.carry_out(order)
+                except RejectedRequest as exc:
+                    yield WriteResult(
+                        item.letter_key,
+                        item.document,
+                        StepStatus.PENDING,
+                        f"approved, but Tripletex refused the reminder: {exc}",
+                    )
+                continue
+            yield WriteResult(
+                item.letter_key, str(order.id), StepStatus.PENDING, f"draft order {order.id}"
+            )
+
+    def client_companies(self) -> list[tuple[str, str]]:
+        """(company id, name) of every client an accountant's login reaches: one tenant each."""
+        out = []
+        for obj in self.client.client_companies():
+            if isinstance(obj, dict) and isinstance(obj.get("id"), int):
+                out.append((str(obj["id"]), str(obj.get("name") or obj["id"])))
+        return out
+
+    def close(self) -> None:
+        """Release the HTTP client."""
+        self.http.close()
+
+
+def _get_number(invoice: Any) -> str:
+    number = invoice.get("invoiceNumber") if isinstance(invoice, dict) else None
+    ident = invoice.get("id") if isinstance(invoice, dict) else None
+    return str(number if number is not None else ident)
+
+
+def _change(before: Invoice | None, now: Invoice, today: date) -> str | None:
+    """Say why a letter about an invoice should not go, given the invoice as it is ``now``."""
+    if now.outstanding <= 0:
+        return "paid"
+    if before is not None and now.outstanding < before.outstanding:
+        return f"payment arrived (outstanding {before.outstanding} -> {now.outstanding})"
+    if now.paused_until is not None and now.paused_until >= today:
+        return f"reminders postponed to {now.paused_until.isoformat()} by an invoice remark"
+    return None
+
+
+def _int_option(options: Mapping[str, str], name: str, default: int) -> int:
+    value = _optional_int(options, name)
+    return default if value is None else value
+
+
+def _optional_int(options: Mapping[str, str], name: str) -> int | None:
+    value = options.get(name)
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"tenant option {name!r} must be a whole number, not {value!r}") from None
+
+
+def _fee_option(options: Mapping[str, str]) -> Decimal | None:
+    value = options.get("reminder_fee")
+    if value is None or not value.strip():
+        return None
+    try:
+        fee = Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ConfigError(
+            f"tenant option 'reminder_fee' must be an amount, not {value!r}"
+        ) from None
+    if not fee.is_finite() or fee < 0:
+        raise ConfigError(f"tenant option 'reminder_fee' must be an amount, not {value!r}")
+    return fee
+
+
+def open_session(ctx: TenantContext) -> TripletexSession:
+    """Open a session; a sandbox transport is not paced (it is in-process), the vendor is."""
+    return TripletexSession(ctx, limits=RATE_LIMITS if ctx.transport is None else ())

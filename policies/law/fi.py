@@ -1,0 +1,200 @@
+"""Finland: korkolaki §§ 4, 4 a, 12 and perintälaki (saatavien perinnästä 513/1999).
+
+Consumers: at most EUR 5 per written reminder, the first no earlier than 14 days after the due
+date and each next one at least 14 days after the previous reminder. Businesses: at most EUR 12
+per reminder, at least 10 days apart, and EUR 40 standard compensation per overdue invoice, which
+by default replaces the reminder fees (a tenant may choose to stack them). The rate is the
+reference rate (ECB's last main refinancing rate before the half-year, rounded up to half a
+point) + 7 points, or + 8 between businesses. Confidence tags follow ../shared/reference/law.md:
+A official page, B reputable secondary, C public repositories only, U unconfirmed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from bridge.domain import CustomerKind
+from policies.law.base import (
+    Citations,
+    CompensationRule,
+    Confidence,
+    FeeRule,
+    LawPack,
+    RateRow,
+    SurchargeRow,
+)
+from policies.law.calendar import BankingCalendar
+
+_KKV = (
+    "https://www.kkv.fi/en/facts-and-advice/payment-bills-debt-collection/"
+    "delayed-payment-and-collection/recovery-costs-and-debt-collection-process/"
+)
+_OKPERINTA = "https://www.okperinta.fi/en/news/the-new-debt-collection-act-will-enter-into-force-on-1-may-2022/"
+_HE_57 = "https://finlex.fi/fi/esitykset/he/2012/20120057"
+_ECB_DERIVED = "derived from the ECB main refinancing rate, rounded up to half a point"
+
+
+def _half(year: int, half: int, reference: str, source: str, confidence: Confidence) -> RateRow:
+    """Build the row for one half-year: H1 is January-June, H2 July-December."""
+    start = date(year, 1, 1) if half == 1 else date(year, 7, 1)
+    end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
+    return RateRow(start, end, Decimal(reference), source, confidence)
+
+
+_ZERO_ERA = f"{_ECB_DERIVED} (MRO 0 % until 2022-07-27); https://aamuset.fi/artikkeli/5179850"
+
+REFERENCE_RATES: tuple[RateRow, ...] = (
+    _half(2020, 1, "0.0", _ZERO_ERA, "U"),
+    _half(2020, 2, "0.0", _ZERO_ERA, "U"),
+    _half(2021, 1, "0.0", _ZERO_ERA, "U"),
+    _half(2021, 2, "0.0", _ZERO_ERA, "U"),
+    _half(2022, 1, "0.0", _ZERO_ERA, "U"),
+    _half(2022, 2, "0.0", _ZERO_ERA, "U"),
+    _half(2023, 1, "2.5", "https://finlex.fi/en/legislation/2022/1276", "A"),
+    _half(2023, 2, "4.0", f"{_ECB_DERIVED} (MRO 4.00 from 2023-06-21)", "U"),
+    _half(
+        2024,
+        1,
+        "4.5",
+        "https://y-lehti.fi/korkolain-mukainen-viitekorko-ja-viivastyskorot-1-1-30-6-2024",
+        "B",
+    ),
+    _half(2024, 2, "4.5", "suomenpankki.fi press release 2024 (viitekorko 1.7-31.12.2024)", "A"),
+    _half(2025, 1, "3.5", "search result quoting Suomen Pankki", "B"),
+    _half(2025, 2, "2.5", f"{_ECB_DERIVED} (MRO 2.15 from 2025-06-11)", "U"),
+    _half(
+        2026,
+        1,
+        "2.5",
+        "https://www.sttinfo.fi/tiedote/71709487/korkolain-mukainen-viitekorko-ja-viivastyskorot-11-3062026",
+        "B",
+    ),
+    # Not found in any source: the 2026 H1 value carried forward as a placeholder.
+    _half(2026, 2, "2.5", "not found; 2026 H1 value carried forward (placeholder)", "U"),
+)
+
+CITATIONS = Citations(
+    reminder="perintälaki 513/1999 (maksumuistutus eräpäivän jälkeen)",
+    fee=(
+        "perintälaki 513/1999 § 10 a-b (kuluttaja: muistutus enintään EUR 5, aikaisintaan "
+        "14 päivää eräpäivästä, seuraava aikaisintaan 14 päivää edellisestä)"
+    ),
+    fee_dispute="perintälaki 513/1999 § 4 (hyvä perintätapa: ei kuluja riitautetusta saatavasta)",
+    interest_rate="korkolaki 633/1982 § 4, § 12 (viitekorko + 7 prosenttiyksikköä)",
+    interest_start="korkolaki 633/1982 § 4 (viivästyskorko eräpäivästä)",
+    compensation=(
+        "perintälaki 513/1999 § 10 e "
+        "(vakiokorvaus EUR 40 laskua kohden, vain elinkeinonharjoittajat)"
+    ),
+    collection_warning=(
+        "perintälaki 513/1999 § 5 (maksuvaatimus: pääoma, korko ja kulut eriteltyinä, "
+        "maksuaika vähintään 14 päivää)"
+    ),
+    handover="perintälaki 513/1999 (perintä vasta kun maksuvaatimuksen määräaika on kulunut)",
+    pre_due_notice="perintälaki 513/1999 § 10 (ei kuluja ennen eräpäivää)",
+    credit_hold="ei lakisääteinen: luottokielto on velkojan liiketoimintapäätös",
+)
+
+BUSINESS_RATE_CITATION = "korkolaki 633/1982 § 4 a, § 12 (kaupalliset sopimukset: viitekorko + 8)"
+
+SURCHARGES: tuple[SurchargeRow, ...] = (
+    SurchargeRow(
+        date(2013, 3, 16), None, Decimal(8), BUSINESS_RATE_CITATION, CustomerKind.BUSINESS
+    ),
+    SurchargeRow(None, None, Decimal(7), CITATIONS.interest_rate),
+)
+
+FEE_RULES: tuple[FeeRule, ...] = (
+    FeeRule(
+        valid_from=date(2013, 3, 16),
+        valid_to=None,
+        cap=Decimal("5.00"),
+        # KKV speaks of a first and a second fee-bearing reminder; no higher number was found.
+        max_count=2,
+        min_spacing_days=14,
+        earliest_days_after_due=14,
+        requires_agreement=False,
+        citation=CITATIONS.fee,
+        spacing_citation=(
+            "perintälaki § 10 b (seuraava muistutus aikaisintaan 14 päivää edellisestä)"
+        ),
+        kind=CustomerKind.CONSUMER,
+        spacing_from_any_letter=True,
+        invoice_notice_days=14,
+        source=f"{_KKV} (A); https://ikassa.fi/maksumuistutus; count of two: KKV (U)",
+        confidence="A",
+    ),
+    FeeRule(
+        valid_from=date(2022, 5, 1),
+        valid_to=None,
+        cap=Decimal("12.00"),
+        # No number was found for businesses; three, as the most any Nordic pack allows.
+        max_count=3,
+        min_spacing_days=10,
+        # The invoice counts as the first demand: the first fee 10 days after the due date.
+        earliest_days_after_due=10,
+        requires_agreement=False,
+        citation=(
+            "perintälaki 513/1999 § 10 (elinkeinonharjoittaja: muistutus enintään EUR 12, "
+            "vähintään 10 päivää edellisestä)"
+        ),
+        spacing_citation="perintälaki § 10 (vähintään 10 päivää edellisestä muistutuksesta)",
+        kind=CustomerKind.BUSINESS,
+        spacing_from_any_letter=True,
+        source=f"{_OKPERINTA}; yrittajat.fi; procountor.fi",
+        confidence="B",
+    ),
+)
+
+COMPENSATIONS: tuple[CompensationRule, ...] = (
+    CompensationRule(
+        claims_due_from=date(2013, 3, 16),
+        claims_due_to=None,
+        amount=Decimal("40.00"),
+        # Whether the 40 excludes the 12 is not settled (law.md § 7.13): replace by default,
+        # a tenant may choose to stack.
+        stacks_with_fees=False,
+        citation=CITATIONS.compensation,
+        relation="replace",
+        may_stack=True,
+        source=f"{_HE_57} (law, A); {_OKPERINTA} (per invoice, B); fees vs 40: not found (U)",
+        confidence="B",
+    ),
+)
+
+# The library lists vappu, juhannusaatto, jouluaatto and itsenäisyyspäivä as public holidays,
+# all closed for payments. May Day and Christmas Eve are pinned as well; Midsummer Eve moves
+# (the Friday 19-25 June), so it relies on the library, and a test pins it.
+CALENDAR = BankingCalendar(
+    country="FI",
+    categories=("public",),
+    extra_closed=((5, 1), (12, 24)),
+)
+
+LAW = LawPack(
+    country="FI",
+    currency="EUR",
+    calendar=CALENDAR,
+    reference_rate_name="Suomen Pankki viitekorko",
+    reference_rates=REFERENCE_RATES,
+    surcharges=SURCHARGES,
+    fee_rules=FEE_RULES,
+    compensations=COMPENSATIONS,
+    collection_warning_min_days=14,
+    default_day_count="actual/365",
+    citations=CITATIONS,
+    collection_warning_notice=(
+        "The letter shows capital, interest and costs separately and names the creditor, the "
+        "basis of the claim and how to dispute it (perintälaki § 5)."
+    ),
+    sources=(
+        ("consumer reminder fee, timing", _KKV, "A"),
+        ("business reminder fee EUR 12, 10 days", _OKPERINTA, "B"),
+        ("EUR 40 compensation", _HE_57, "A"),
+        ("EUR 40 replaces the EUR 12 fees unless the tenant stacks them", "not found", "U"),
+        ("reference rates", "finlex.fi; suomenpankki.fi; sttinfo.fi; derived rows U", "B"),
+        ("day count actual/365", "not found; assumed", "U"),
+        ("consumer: at most two fee-bearing reminders", _KKV, "U"),
+    ),
+)

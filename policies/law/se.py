@@ -1,0 +1,183 @@
+"""Sweden: räntelagen 3, 6, 9 §§, inkassokostnadslagen 2-4 a §§ and inkassolagen 5 §.
+
+A påminnelseavgift (at most SEK 60) may be charged only when the debtor agreed to it no later
+than when the debt arose (a customer flag). A creditor's own inkassokrav that meets inkassolagen
+5 § may carry at most SEK 180 and must give at least 8 days to pay (IMY's advice). Between
+businesses the SEK 450 förseningsersättning replaces those fees up to its amount. The rate is
+the Riksbank reference rate for the half-year + 8 points. Confidence tags follow
+../shared/reference/law.md: A official page, B reputable secondary, C public repositories only,
+U unconfirmed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from bridge.domain import ActionKind
+from policies.law.base import (
+    Citations,
+    CompensationRule,
+    Confidence,
+    FeeRule,
+    LawPack,
+    RateRow,
+    SurchargeRow,
+)
+from policies.law.calendar import BankingCalendar
+
+_RIKSBANK = "https://www.riksbank.se/sv/statistik/rantor-och-valutakurser/referensranta/"
+_MYSTEP = "https://www.mystep.se/referensranta"
+_RIKSDAGEN = (
+    "http://www.riksdagen.se/sv/dokument-lagar/dokument/svensk-forfattningssamling/"
+    "lag-1981739-om-ersattning-for-inkassokostnader_sfs-1981-739"
+)
+_IMY_DEADLINE = (
+    "https://www.imy.se/vanliga-fragor-och-svar/"
+    "hur-lang-tid-har-jag-pa-mig-for-att-betala-eller-bestrida-ett-inkassokrav/"
+)
+_SERGEL = "https://sergel.se/faq/forseningsersattning/"
+
+
+def _half(year: int, half: int, reference: str, source: str, confidence: Confidence) -> RateRow:
+    """Build the row for one half-year: H1 is January-June, H2 July-December."""
+    start = date(year, 1, 1) if half == 1 else date(year, 7, 1)
+    end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
+    return RateRow(start, end, Decimal(reference), source, confidence)
+
+
+REFERENCE_RATES: tuple[RateRow, ...] = (
+    _half(2020, 1, "0.00", _RIKSBANK, "A"),
+    _half(2020, 2, "0.00", _RIKSBANK, "A"),
+    _half(2021, 1, "0.00", _RIKSBANK, "A"),
+    _half(2021, 2, "0.00", _RIKSBANK, "A"),
+    _half(2022, 1, "0.00", _RIKSBANK, "A"),
+    _half(2022, 2, "0.50", _RIKSBANK, "A"),
+    _half(2023, 1, "2.50", _RIKSBANK, "A"),
+    _half(2023, 2, "3.50", f"{_RIKSBANK} (news 2023-07-03)", "A"),
+    _half(2024, 1, "4.00", _RIKSBANK, "A"),
+    _half(2024, 2, "4.00", _RIKSBANK, "A"),
+    _half(2025, 1, "3.00", _MYSTEP, "B"),
+    _half(2025, 2, "2.00", _MYSTEP, "B"),
+    _half(2026, 1, "2.00", _MYSTEP, "B"),
+    # Not found in any source: the 2026 H1 value carried forward as a placeholder, so a claim
+    # running into July can be priced; replace it once the Riksbank publishes the rate.
+    _half(2026, 2, "2.00", "not found; 2026 H1 value carried forward (placeholder)", "U"),
+)
+
+CITATIONS = Citations(
+    reminder="inkassokostnadslagen 2 § (skriftlig betalningspåminnelse efter förfallodagen)",
+    fee=(
+        "inkassokostnadslagen 2 §, 4 § (påminnelseavgift högst SEK 60, "
+        "bara om den avtalats senast när skulden uppkom)"
+    ),
+    fee_dispute="inkassolagen 4 § (god inkassosed: inga avgifter på en bestriden fordran)",
+    interest_rate="räntelagen 6 §, 9 § (referensränta per halvår + 8 procentenheter)",
+    interest_start="räntelagen 3 § (ränta från förfallodagen)",
+    compensation=(
+        "inkassokostnadslagen 4 a § (förseningsersättning SEK 450, bara mellan näringsidkare; "
+        "ersätter påminnelse- och inkassoavgift upp till 450)"
+    ),
+    collection_warning=(
+        "inkassolagen 5 § (inkassokrav: kapital, ränta och kostnader var för sig; "
+        "skälig tid, minst 8 dagar)"
+    ),
+    handover="inkassolagen 6 § (rättsliga åtgärder först efter ett inkassokrav)",
+    pre_due_notice="inkassokostnadslagen 1 § (avgifter bara efter förfallodagen)",
+    credit_hold="ingen lagregel: kreditstopp är borgenärens affärsbeslut",
+)
+
+SURCHARGES: tuple[SurchargeRow, ...] = (
+    SurchargeRow(None, None, Decimal(8), CITATIONS.interest_rate),
+)
+
+_REMINDER = frozenset({ActionKind.REMINDER})
+_WARNING = frozenset({ActionKind.COLLECTION_WARNING})
+
+FEE_RULES: tuple[FeeRule, ...] = (
+    FeeRule(
+        valid_from=date(2013, 3, 16),
+        valid_to=None,
+        cap=Decimal("60.00"),
+        # The statute sets no number or interval (each fee must be reasonably called for): we
+        # take one påminnelseavgift per claim, the narrowest reading.
+        max_count=1,
+        min_spacing_days=0,
+        earliest_days_after_due=1,
+        requires_agreement=True,
+        citation=CITATIONS.fee,
+        actions=_REMINDER,
+        count_actions=_REMINDER,
+        source=f"{_RIKSDAGEN} (amount, agreement: A); count: none found (U, one taken)",
+        confidence="A",
+    ),
+    FeeRule(
+        valid_from=date(2013, 3, 16),
+        valid_to=None,
+        cap=Decimal("180.00"),
+        max_count=1,
+        min_spacing_days=0,
+        earliest_days_after_due=1,
+        requires_agreement=False,
+        citation=(
+            "inkassokostnadslagen 3 § 1, 4 § (inkassoavgift högst SEK 180 för ett inkassokrav "
+            "enligt inkassolagen 5 §)"
+        ),
+        actions=_WARNING,
+        count_actions=_WARNING,
+        source=f"{_RIKSDAGEN}; https://www.imy.se (inkassokostnader)",
+        confidence="A",
+    ),
+)
+
+COMPENSATIONS: tuple[CompensationRule, ...] = (
+    CompensationRule(
+        # SFS 2013:56 covers claims falling due after its entry into force on 2013-03-16.
+        claims_due_from=date(2013, 3, 17),
+        claims_due_to=None,
+        amount=Decimal("450.00"),
+        stacks_with_fees=False,
+        citation=CITATIONS.compensation,
+        relation="replace",
+        may_stack=False,
+        source=f"{_RIKSDAGEN} (amount, A); replaces fees: IMY; {_SERGEL} (B)",
+        confidence="B",
+    ),
+)
+
+# Public holidays (Sundays left to the weekday test: the library counts every Sunday as a
+# holiday unless told not to) plus the "de facto" closing days midsommarafton, julafton and
+# nyårsafton. The library's "bank" category also lists half days ("from 2pm"), when banks are
+# open in the morning, so it is not used. Julafton and nyårsafton are pinned as well.
+CALENDAR = BankingCalendar(
+    country="SE",
+    categories=("public", "de_facto"),
+    extra_closed=((12, 24), (12, 31)),
+    options=(("include_sundays", False),),
+)
+
+LAW = LawPack(
+    country="SE",
+    currency="SEK",
+    calendar=CALENDAR,
+    reference_rate_name="Riksbank reference rate",
+    reference_rates=REFERENCE_RATES,
+    surcharges=SURCHARGES,
+    fee_rules=FEE_RULES,
+    compensations=COMPENSATIONS,
+    collection_warning_min_days=8,
+    default_day_count="actual/365",
+    citations=CITATIONS,
+    collection_warning_notice=(
+        "The inkassokrav shows capital, interest (amount, rate, period and the capital it runs "
+        "on) and costs separately, and says which legal steps may follow (inkassolagen 5 §)."
+    ),
+    sources=(
+        ("reference rates", f"{_RIKSBANK} (A to 2024); {_MYSTEP} (B from 2025)", "A"),
+        ("påminnelseavgift, inkassoavgift, förseningsersättning", _RIKSDAGEN, "A"),
+        ("förseningsersättning replaces fees up to 450", f"IMY; {_SERGEL}", "B"),
+        ("inkassokrav deadline of at least 8 days", _IMY_DEADLINE, "A"),
+        ("day count actual/365", "https://lawline.se; https://kredity.se", "B"),
+        ("number of påminnelseavgifter (one taken)", "none found", "U"),
+    ),
+)
