@@ -311,13 +311,18 @@ def letter(
 
 
 @app.command()
-def run(env_file: EnvFile = None) -> None:
+def run(
+    env_file: EnvFile = None,
+    now: Annotated[
+        bool, typer.Option("--now", help="run a cycle at start, then on the schedule")
+    ] = False,
+) -> None:
     """Run the daemon: cycles on the schedule from the settings until SIGTERM."""
     from bridge.daemon import run_daemon  # noqa: PLC0415
 
     settings = _settings(env_file, None)
     _logs(settings, interactive=False)
-    raise typer.Exit(run_daemon(settings))
+    raise typer.Exit(run_daemon(settings, now=now))
 
 
 @app.command()

@@ -16,6 +16,7 @@ The order is what makes "never twice" and "never wrong" hold:
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -97,6 +98,14 @@ class CycleOptions:
     transport: Any = None  # httpx.BaseTransport
     # Told (tenant, stage, done, total) as the cycle goes; a terminal shows it, the daemon not.
     progress: Callable[[str, str, int, int], None] | None = None
+    # Set when the daemon is told to stop: the letter being written is finished and recorded,
+    # the rest waits for the next cycle, so no outcome is ever left unknown by a shutdown.
+    stop: threading.Event | None = None
+
+    @property
+    def stopping(self) -> bool:
+        """Tell whether a shutdown was asked for."""
+        return self.stop is not None and self.stop.is_set()
 
     def report(self, tenant: str, stage: str, done: int, total: int) -> None:
         """Pass progress on to whoever watches, if anyone does."""
@@ -248,6 +257,11 @@ def _cycle(
     opts.report(name, "writing", 0, total)
     for done, letter in enumerate(outcome.letters, start=1):
         opts.report(name, "writing", done - 1, total)
+        if opts.stopping:
+            left = total - done + 1
+            outcome.skipped.append(("shutdown", f"stopping: {left} letter(s) left for next cycle"))
+            outcome.status = "partial"
+            break
         if not _write(
             store,
             name=name,

@@ -8,6 +8,7 @@ held for the process lifetime. SIGTERM/SIGINT stop the scheduler after the runni
 from __future__ import annotations
 
 import signal
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from types import FrameType
@@ -26,15 +27,30 @@ from bridge.store import Store, open_store
 log = structlog.get_logger("bridge.daemon")
 
 
-def run_all(settings: Settings, store: Store, now: datetime | None = None) -> list[TenantOutcome]:
-    """Run one cycle for every enabled tenant; one tenant's failure never stops the others."""
+def run_all(
+    settings: Settings,
+    store: Store,
+    now: datetime | None = None,
+    stop: threading.Event | None = None,
+) -> list[TenantOutcome]:
+    """Run one cycle for every enabled tenant; one tenant's failure never stops the others.
+
+    When ``stop`` is set, tenants not yet started are left for the next cycle and running ones
+    finish the letter they are writing.
+    """
     moment = now or datetime.now(UTC)
     today = moment.astimezone(ZoneInfo(settings.timezone)).date()
-    opts = CycleOptions(today=today, now=moment)
+    opts = CycleOptions(today=today, now=moment, stop=stop)
     names = [n for n, t in sorted(settings.tenants.items()) if t.enabled]
+
+    def one(name: str) -> TenantOutcome | None:
+        if opts.stopping:
+            return None
+        return run_tenant(store, name, settings.tenants[name], opts)
+
     # Tenants run in parallel (each is paced by its own vendor limit); the store serialises.
     with ThreadPoolExecutor(max_workers=settings.max_parallel_tenants) as pool:
-        outcomes = list(pool.map(lambda n: run_tenant(store, n, settings.tenants[n], opts), names))
+        outcomes = [o for o in pool.map(one, names) if o is not None]
     for o in outcomes:
         log.info("cycle.done", tenant=o.tenant, **o.summary())
     if settings.metrics_textfile is not None:
@@ -47,8 +63,12 @@ def run_all(settings: Settings, store: Store, now: datetime | None = None) -> li
     return outcomes
 
 
-def run_daemon(settings: Settings) -> int:
-    """Run until told to stop; return the process exit code."""
+def run_daemon(settings: Settings, *, now: bool = False) -> int:
+    """Run until told to stop; return the process exit code.
+
+    ``now`` runs a cycle at once, then on the schedule.
+    """
+    stopping = threading.Event()
     store = open_store(settings.database)
     server: metrics.MetricsServer | None = None
     try:
@@ -61,16 +81,19 @@ def run_daemon(settings: Settings) -> int:
             scheduler.add_job(
                 run_all,
                 CronTrigger.from_crontab(settings.schedule, timezone=ZoneInfo(settings.timezone)),
-                args=(settings, store),
+                args=(settings, store, None, stopping),
                 id="cycle",
                 replace_existing=True,
                 max_instances=1,
                 coalesce=True,
                 misfire_grace_time=3600,  # a daemon restarted within the hour still runs the cycle
             )
+            if now:
+                scheduler.add_job(run_all, args=(settings, store, None, stopping), id="now")
 
             def stop(signum: int, _frame: FrameType | None) -> None:
                 log.info("daemon.stopping", signal=signal.Signals(signum).name)
+                stopping.set()  # a running cycle finishes its current write, then returns
                 scheduler.shutdown(wait=True)
 
             signal.signal(signal.SIGTERM, stop)

@@ -9,13 +9,15 @@ The exactly-once guarantee is only as good as its worst crash, so the fault matr
 - ``recorded``: the outbox recorded the write.
 
 ``DUNNING_BRIDGE_FAILPOINT=applied:2`` kills the process the second time ``applied`` is
-reached. Unset (always, in production) a fail point costs one dictionary lookup.
+reached; ``applied:2:pause=3`` sleeps three seconds there instead (a window for a test to send
+SIGTERM mid-cycle). Unset (always, in production) a fail point costs one dictionary lookup.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 from collections import Counter
 
 ENV = "DUNNING_BRIDGE_FAILPOINT"  # not BRIDGE_*: those are settings
@@ -29,9 +31,14 @@ def reached(point: str) -> None:
     spec = os.environ.get(ENV)
     if not spec:
         return
-    name, _, nth = spec.partition(":")
+    name, _, rest = spec.partition(":")
     if name != point:
         return
+    nth, _, action = rest.partition(":")
     _seen[point] += 1
-    if _seen[point] == int(nth or "1"):
+    if _seen[point] != int(nth or "1"):
+        return
+    if action.startswith("pause="):
+        time.sleep(float(action.removeprefix("pause=")))
+    else:
         os.kill(os.getpid(), signal.SIGKILL)

@@ -28,6 +28,7 @@ from urllib.parse import unquote
 import httpx
 
 from bridge.domain import is_letter_key, money
+from bridge.errors import ConfigError
 from bridge.faults import Fault, FaultKind, take
 from connectors.economic import demo_company, sandbox_ledger
 from connectors.economic.sandbox_catalog import (
@@ -96,7 +97,13 @@ class EconomicSandbox:
     def load_or_demo(cls, path: Path | None, today: date) -> EconomicSandbox:
         """Load the state saved at ``path``, or seed the demo company when there is none."""
         if path is not None and path.exists():
-            return cls(today, state=loads(path.read_text(encoding="utf-8")))
+            try:
+                return cls(today, state=loads(path.read_text(encoding="utf-8")))
+            except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
+                raise ConfigError(
+                    f"sandbox state {path} is corrupt ({type(exc).__name__}: {exc}); "
+                    "remove it to start the sandbox afresh (make demo-reset for the demo)"
+                ) from None
         return cls.demo(today)
 
     def save(self, path: Path) -> None:

@@ -155,3 +155,22 @@ def _secrets(descriptor: ConnectorDescriptor) -> StaticSecrets:
 
 def _cancelled(store: Store) -> set[str]:
     return {row.letter.key for row in store.letters("t") if row.state == "cancelled"}
+
+
+def test_a_corrupt_sandbox_state_stops_only_its_tenant(tmp_path: Path) -> None:
+    descriptor = registry.connector("economic")
+    broken = _tenant(tmp_path / "broken", descriptor)
+    assert broken.sandbox_state is not None
+    broken.sandbox_state.parent.mkdir()
+    broken.sandbox_state.write_text('{"customers": [', encoding="utf-8")
+    fine = _tenant(tmp_path / "fine", descriptor)
+    (tmp_path / "fine").mkdir()
+    with open_store(tmp_path / "db.sqlite3") as store:
+        bad = _run(store, broken)
+        good = _run(store, fine)
+    assert bad.status == "error"
+    assert bad.error is not None
+    assert "is corrupt" in bad.error
+    assert good.status == "ok"
+    assert good.written
+    assert broken.sandbox_state.read_text(encoding="utf-8") == '{"customers": ['  # kept as is

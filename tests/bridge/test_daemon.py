@@ -96,3 +96,48 @@ def test_run_all_isolates_tenants(tmp_path: Path) -> None:
     assert "dunning-bridge secrets set broken" in (outcomes["broken"].error or "")
     assert outcomes["demo"].status == "ok", outcomes["demo"].error
     assert outcomes["demo"].written
+
+
+def test_sigterm_mid_cycle_finishes_the_write_and_leaves_no_unknown_outcome(
+    tmp_path: Path,
+) -> None:
+    """SIGTERM while a letter is written: it is recorded, the rest waits, a restart goes on."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_")}
+    env["DUNNING_BRIDGE_FAILPOINT"] = "applied:2:pause=4"  # the vendor accepted letter 2; hold
+    proc = subprocess.Popen(
+        [str(BIN), "run", "--now", "--env-file", str(_env_file(tmp_path))],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        _wait_for(proc, "daemon.started")
+        time.sleep(2.5)  # inside the pause: letter 2 is written at the vendor, not yet recorded
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=20)
+        if proc.stderr is not None:
+            proc.stderr.close()
+    with open_store(tmp_path / "state.sqlite3") as store:
+        assert store.unresolved("demo") == []
+        written = store.letters("demo", states={"pending"})
+        assert len(written) == 2, "the letter in flight was finished, nothing after it started"
+        (run,) = store.runs("demo")
+        assert run.status == "partial"
+    # A restart picks up where it stopped.
+    env.pop("DUNNING_BRIDGE_FAILPOINT")
+    done = subprocess.run(
+        [str(BIN), "cycle", "--env-file", str(_env_file(tmp_path)), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    with open_store(tmp_path / "state.sqlite3") as store:
+        assert len(store.letters("demo", states={"pending"})) > 2

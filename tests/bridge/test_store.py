@@ -355,3 +355,16 @@ def test_calls_from_many_threads_are_serialised(tmp_path: Path) -> None:
     assert sorted(ids) == list(range(1, 81))
     assert {r.status for r in store.runs(limit=100)} == {"ok"}
     store.close()
+
+
+@pytest.mark.parametrize(
+    "content", [b"\x00\x01garbage" * 300, b"SQLite format 3\x00" + b"\xff" * 2000]
+)
+def test_a_corrupt_database_is_a_clear_error_and_is_left_alone(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match=r"cannot use state database .*state\.sqlite3"):
+        open_store(path)
+    assert path.read_bytes() == content  # nothing overwritten: the operator may still rescue it
