@@ -326,6 +326,34 @@ def run(
 
 
 @app.command()
+def pending(
+    env_file: EnvFile = None, demo: Demo = None, tenant: Tenant = None, as_json: AsJson = False
+) -> None:
+    """List the letters waiting for review (drafts and proposals)."""
+    from bridge.review import pending_command  # noqa: PLC0415
+
+    settings = _settings(env_file, demo)
+    raise typer.Exit(pending_command(settings, tenant, as_json=as_json))
+
+
+@app.command()
+def approve(
+    tenant: Annotated[str, typer.Argument(help="tenant name from the env file")],
+    keys: Annotated[list[str], typer.Argument(help="letter keys (a unique prefix will do)")],
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    today: Today = None,
+    as_json: AsJson = False,
+) -> None:
+    """Approve proposals the accounting system cannot hold as drafts (Tripletex): send them."""
+    from bridge.review import approve_command  # noqa: PLC0415
+
+    settings = _settings(env_file, demo)
+    _logs(settings, interactive=True)
+    raise typer.Exit(approve_command(settings, tenant, keys, _today(today), as_json=as_json))
+
+
+@app.command()
 def doctor(env_file: EnvFile = None, demo: Demo = None, as_json: AsJson = False) -> None:
     """Check configuration, secrets, database and connectivity; exit 1 if anything is wrong."""
     from bridge.doctor import run_doctor  # noqa: PLC0415

@@ -18,7 +18,8 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -414,3 +415,16 @@ def _deliver(
     if route is Route.TASK:
         return channels.email(letter, channels.task_recipient, rendered, with_pdf=False)
     return session.apply(letter, rendered.text)
+
+
+@contextmanager
+def open_tenant_session(name: str, tenant: TenantSettings, opts: CycleOptions) -> Iterator[Session]:
+    """Open one tenant's session outside a cycle (approvals); close it and save its sandbox."""
+    descriptor = registry.connector(tenant.system)
+    ctx, save = _context(name, tenant, descriptor, opts)
+    session = descriptor.open(ctx)
+    try:
+        yield session
+    finally:
+        session.close()
+        save()
