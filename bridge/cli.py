@@ -354,6 +354,23 @@ def approve(
 
 
 @app.command()
+def authorize(
+    tenant: Annotated[str, typer.Argument(help="tenant name from the env file")],
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", help="connector option KEY=VALUE, e.g. client_id=..."),
+    ] = None,
+    env_file: EnvFile = None,
+) -> None:
+    """One-time consent for OAuth systems (Dinero, Fortnox): open a URL, paste the code back."""
+    from bridge.authorize import authorize_command  # noqa: PLC0415
+
+    settings = _settings(env_file, None)
+    _logs(settings, interactive=True)
+    raise typer.Exit(authorize_command(settings, tenant, option or []))
+
+
+@app.command()
 def doctor(env_file: EnvFile = None, demo: Demo = None, as_json: AsJson = False) -> None:
     """Check configuration, secrets, database and connectivity; exit 1 if anything is wrong."""
     from bridge.doctor import run_doctor  # noqa: PLC0415

@@ -112,6 +112,19 @@ class Sandbox(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class AuthorizeRequest:
+    """What `dunning-bridge authorize TENANT` hands a connector's one-time set-up."""
+
+    tenant: str
+    secrets: SecretStore
+    # The tenant's connector options from the env file, plus --option KEY=VALUE from the CLI.
+    options: dict[str, str]
+    ask: Callable[[str], str]  # a prompt that echoes
+    ask_secret: Callable[[str], str]  # a prompt that does not echo
+    say: Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
 class RateLimit:
     """A declared vendor limit: ``requests`` per ``seconds``."""
 
@@ -137,6 +150,9 @@ class ConnectorDescriptor:
     sandbox_secrets: dict[str, str] = field(default_factory=dict)
     # Where the accountant finds what we wrote for review, in the system's own words.
     review_hint: str = ""
+    # The one-time consent for OAuth systems (print a URL, take the code, store the tokens);
+    # None where `secrets set` is all the set-up there is.
+    authorize: Callable[[AuthorizeRequest], None] | None = None
 
     def can(self, capability: str) -> bool:
         """Tell whether the connector declares ``capability``."""
@@ -149,3 +165,4 @@ CAP_SEND = "book_and_send"  # can book and send itself (autonomous mode)
 CAP_INCREMENTAL = "incremental_fetch"  # a changed-since cursor cuts the next fetch
 CAP_VENDOR_REMINDERS = "vendor_reminders"  # reports reminders the system sent itself
 CAP_COMBINE = "combine_invoices"  # one document may cover several invoices of a customer
+CAP_SEND_NOTICE = "send_notice"  # can send a fee-less notice (pre-due) to the customer itself

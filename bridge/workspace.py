@@ -23,6 +23,9 @@ SYSTEM_MARKER = "system"
 # The demo companies of the embedded sandboxes, and the tenant options each demo runs with.
 DEMO_COMPANIES = {
     "economic": "Kontorhjørnet ApS",
+    "dinero": "Havemøbler Fyn IvS",
+    "fortnox": "Nordkontor AB",
+    "tripletex": "Bryggen Kontormøbler AS",
 }
 DEMO_OPTIONS = {
     # The sandbox's customer groups: 1 "Erhverv" (business), 2 "Private" (consumers).

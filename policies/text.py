@@ -33,7 +33,7 @@ def percent(value: Decimal) -> str:
 
 def points(value: Decimal) -> str:
     """Format a surcharge in percentage points as ``8`` or ``7.5``."""
-    return _POINTS.apply(value, _LOCALE)
+    return str(_POINTS.apply(value, _LOCALE))
 
 
 def period(start: date, end: date) -> str:

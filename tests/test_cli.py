@@ -153,3 +153,31 @@ def test_help_lists_every_command() -> None:
         "doctor",
     ):
         assert command in result.output
+
+
+def test_authorize_explains_when_no_consent_is_needed(tmp_path: Path) -> None:
+    env = tmp_path / "bridge.env"
+    env.write_text(
+        f"BRIDGE_DATABASE={tmp_path}/db.sqlite3\n"
+        "BRIDGE_TENANTS__KONTOR__SYSTEM=economic\n"
+        "BRIDGE_TENANTS__HAVE__SYSTEM=dinero\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["authorize", "kontor", "--env-file", str(env)])
+    assert result.exit_code == 2
+    assert "secrets set kontor" in result.output
+    bad = runner.invoke(app, ["authorize", "have", "--option", "nonsense", "--env-file", str(env)])
+    assert bad.exit_code == 2
+    assert "KEY=VALUE" in bad.output
+
+
+def test_pending_lists_the_review_queue(demo_dir: Path) -> None:
+    result = runner.invoke(app, ["pending", "--demo", str(demo_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)
+    assert items
+    assert all(i["key"].startswith("dl-") for i in items)
+    # e-conomic holds real drafts: approval happens by booking them there.
+    refused = runner.invoke(app, ["approve", "demo", items[0]["key"], "--demo", str(demo_dir)])
+    assert refused.exit_code == 2
+    assert "booking the draft" in refused.output

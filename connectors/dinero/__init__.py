@@ -15,6 +15,7 @@ from bridge.connector import (
     CAP_DRAFT,
     CAP_SEND,
     CAP_VENDOR_REMINDERS,
+    AuthorizeRequest,
     ConnectorDescriptor,
     Sandbox,
 )
@@ -27,6 +28,23 @@ from connectors.dinero.session import open_session
 SANDBOX_CLIENT_ID = "isv_dunning_bridge_sandbox"
 SANDBOX_CLIENT_SECRET = "sandbox-client-secret"  # noqa: S105  # the sandbox's, not a real secret
 SANDBOX_REFRESH_TOKEN = "sandbox-refresh-token"  # noqa: S105
+
+
+def _authorize(request: AuthorizeRequest) -> None:
+    """`dunning-bridge authorize TENANT`: Visma Connect's one-time consent for one organization."""
+    from connectors.dinero.auth import authorize  # noqa: PLC0415
+
+    options = request.options
+    authorize(
+        request.tenant,
+        request.secrets,
+        client_id=options.get("client_id") or request.ask("Visma Connect client id"),
+        client_secret=request.ask_secret("Visma Connect client secret"),
+        redirect_uri=options.get("redirect_uri")
+        or request.ask("Redirect URI registered for the app in Visma Connect"),
+        ask=request.ask,
+        say=request.say,
+    )
 
 
 def _sandbox(path: Path | None, today: date) -> Sandbox:
@@ -56,6 +74,7 @@ CONNECTOR = ConnectorDescriptor(
         REFRESH_TOKEN: SANDBOX_REFRESH_TOKEN,
     },
     review_hint="reminder drafts and notes in Dinero",
+    authorize=_authorize,
 )
 
 __all__ = ["CONNECTOR"]

@@ -183,11 +183,6 @@ class DineroClient:
         """An invoice's payments and RemainingAmount (the v2 endpoint)."""
         return self._send("GET", self._org(f"/invoices/{quote(guid, safe='')}/payments", "v2"))
 
-    def mailouts(self, guid: str) -> list[Any]:
-        """The mails Dinero sent for an invoice (pre-reminders included)."""
-        found = self._send("GET", self._org(f"/invoices/{quote(guid, safe='')}/mailouts"))
-        return found if isinstance(found, list) else []
-
     def send_pre_reminder(self, guid: str, timestamp: str | None) -> None:
         """Mail the friendly 'payment overdue' notice (no record, no fee; overdue only)."""
         body = {"Timestamp": timestamp, "ShouldAddTrustPilotEmailAsBcc": False}

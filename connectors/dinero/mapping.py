@@ -371,7 +371,7 @@ def reminder_step(invoice_id: str, obj: Any) -> StepRecord | None:
 
 
 # --------------------------------------------------------------------------------------------
-# Notes and mailouts
+# Notes
 
 
 def note_id(obj: Any) -> str:
@@ -389,17 +389,6 @@ def note_key(obj: Any) -> str | None:
     if item.get("DeletedAt"):
         return None
     return key_in(_text(item, "Text"))
-
-
-def pre_reminders_since(mailouts: list[Any], day: date) -> bool:
-    """Tell whether Dinero mailed a pre-reminder on or after ``day``."""
-    for raw in mailouts:
-        if not isinstance(raw, Mapping) or _text(raw, "Type") != "PreReminder":
-            continue
-        sent = _text(raw, "Date")
-        if sent and parse_day(sent, "mailout date") >= day:
-            return True
-    return False
 
 
 def amount_text(value: Decimal) -> str:
