@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo demo-reset test lint typecheck unit slow faults bench clean lock
+.PHONY: demo demo-reset test lint typecheck unit slow faults reliability browser-test bench clean lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -38,8 +38,14 @@ slow: $(STAMP)
 	$(BIN)/pytest -q -n 2 -m slow
 
 # The whole fault matrix (every fail point x every connector), with its table.
-faults: $(STAMP)
+reliability: $(STAMP)
 	$(BIN)/pytest -q -n 2 -m "slow or not slow" tests/faults
+
+faults: reliability
+
+# The HTML report opened in headless Chromium (skipped with a reason when there is none).
+browser-test: $(STAMP)
+	$(BIN)/pytest -q -rs -m slow tests/bridge/test_report_browser.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -3,7 +3,8 @@
 Chromium runs in its plain headless mode (no driver library needed): once with --dump-dom to
 read the DOM after the page's load handler ran, once with --screenshot. Skipped, with the
 reason shown, when no Chromium binary is installed (Debian: ``apt-get install chromium``;
-another binary can be named in $CHROMIUM). Run alone with ``make browser-test``.
+another binary can be named in $CHROMIUM). Marked slow; run it with ``make browser-test``
+(``pytest -q -m slow tests/bridge/test_report_browser.py``).
 """
 
 from __future__ import annotations
@@ -45,10 +46,14 @@ def _chromium() -> str | None:
 
 
 CHROMIUM = _chromium()
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="no Chromium binary found (apt-get install chromium, or set $CHROMIUM)",
-)
+pytestmark = [
+    # A demo cycle and a browser start: run by its own target, `make browser-test`.
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no Chromium binary found (apt-get install chromium, or set $CHROMIUM)",
+    ),
+]
 
 
 def _run(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -54,8 +54,12 @@ def _report() -> Report:
     return Report(generated_at=AT, today=TODAY, period=PERIOD, tenants=[part])
 
 
-def test_page_is_self_contained_with_four_inline_charts() -> None:
-    page = render_html(_report())
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_html(_report())
+
+
+def test_page_is_self_contained_with_four_inline_charts(page: str) -> None:
     assert page.startswith("<!DOCTYPE html>")
     # Nothing is fetched to view it: no external source, stylesheet, font or script.
     assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", page)
@@ -67,8 +71,7 @@ def test_page_is_self_contained_with_four_inline_charts() -> None:
         assert f'id="{section}-t"' in page
 
 
-def test_svg_ids_are_unique_in_the_page() -> None:
-    page = render_html(_report())
+def test_svg_ids_are_unique_in_the_page(page: str) -> None:
     ids = Counter(re.findall(r'\bid="([^"]+)"', page))
     assert ids
     assert [i for i, n in ids.items() if n > 1] == []
@@ -77,8 +80,7 @@ def test_svg_ids_are_unique_in_the_page() -> None:
         assert ref in ids
 
 
-def test_customer_names_are_escaped_and_money_is_in_the_locale() -> None:
-    page = render_html(_report())
+def test_customer_names_are_escaped_and_money_is_in_the_locale(page: str) -> None:
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
     assert "1.000,00\xa0kr." in page
@@ -153,3 +155,23 @@ def test_report_needs_a_destination_and_a_valid_period(demo_dir: Path) -> None:
     assert bad.exit_code == 2
     unknown = runner.invoke(app, ["report", "--demo", str(demo_dir), "--json", "-t", "nobody"])
     assert unknown.exit_code == 2
+
+
+def test_a_tenant_that_cannot_be_read_is_reported_not_fatal(tmp_path: Path) -> None:
+    env = tmp_path / "bridge.env"
+    env.write_text(
+        f"BRIDGE_DATABASE={tmp_path}/s.sqlite3\nBRIDGE_TENANTS__GONE__SYSTEM=not-installed\n",
+        encoding="utf-8",
+    )
+    page = tmp_path / "r.html"
+    result = runner.invoke(
+        app,
+        ["report", "--env-file", str(env), "--json", "--html", str(page), "--today", "2026-03-16"],
+    )
+    assert result.exit_code == 1
+    (tenant,) = json.loads(result.stdout)["tenants"]
+    assert "unknown accounting system" in tenant["error"]
+    assert tenant["open_invoices"] == 0
+    html = page.read_text(encoding="utf-8")
+    assert "could not be read today" in html
+    assert html.count('<svg class="chart"') == 4
