@@ -16,6 +16,7 @@ read back after a crash (:meth:`Channels.find`) from the store's own records.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,17 +38,13 @@ from bridge.handover import (
     CaseFile,
     HandoverNotReady,
     build_case,
-    case_id,
     deliver_to_folder,
-    delivered_at,
     preconditions,
 )
 from bridge.letters import Creditor, Rendered, to_html, to_pdf
 from bridge.mailer import Attachment, Mailer, Outgoing, SmtpSettings
 from bridge.store import Store
 from bridge.store.mail import FAILED, SENDING, HandoverRow
-
-CAP_SEND_NOTICE: Final[str] = "send_notice"  # the system can send a fee-less notice itself
 
 
 class Route(enum.Enum):
@@ -215,6 +212,8 @@ class Channels:
     def email(self, letter: Letter, to: str, rendered: Rendered, *, with_pdf: bool) -> WriteResult:
         """E-mail a letter (or a task) once; the Message-ID becomes the document id."""
         assert self.mailer is not None, "route() sends nothing by e-mail without SMTP"
+        # Source systems keep several addresses in one field ("a@x.dk; b@x.dk").
+        to = ", ".join(part.strip() for part in re.split(r"[;,]", to) if part.strip())
         attachments: tuple[Attachment, ...] = ()
         if with_pdf:
             pdf = to_pdf(rendered, self.creditor, when=letter.date)
@@ -271,8 +270,3 @@ class Channels:
         # Delivered but never recorded (a crash in between) or never delivered: the letter is
         # decided again, and the retry finds the case folder and the sent e-mail already there.
         return None
-
-
-def case_folder(folder: Path, letter_key: str) -> Path | None:
-    """The delivered case folder of a hand-over letter, None when not delivered."""
-    return delivered_at(folder, case_id(letter_key))

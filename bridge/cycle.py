@@ -28,8 +28,14 @@ from typing import Any
 import structlog
 
 from bridge import failpoints, metrics, registry
-from bridge.channels import CAP_SEND_NOTICE, UNKNOWN, Channels, Route
-from bridge.connector import ConnectorDescriptor, SecretStore, Session, TenantContext
+from bridge.channels import UNKNOWN, Channels, Route
+from bridge.connector import (
+    CAP_SEND_NOTICE,
+    ConnectorDescriptor,
+    SecretStore,
+    Session,
+    TenantContext,
+)
 from bridge.domain import Decision, Letter, Snapshot, StepRecord, StepStatus, WriteResult
 from bridge.errors import AuthError, BridgeError, ConnectorError, RejectedRequest, Transient
 from bridge.handover import HandoverNotReady, interest_accrual
@@ -229,7 +235,10 @@ def _cycle(
     snapshot = session.fetch(opts.today, since)
     failpoints.reached("fetched")
     snapshot = dataclasses.replace(
-        snapshot, disputes=snapshot.disputes + tuple(store.disputes(name))
+        snapshot,
+        disputes=snapshot.disputes + tuple(store.disputes(name)),
+        holds=snapshot.holds + tuple(store.holds(name)),
+        promises=snapshot.promises + tuple(store.promises(name)),
     )
     outcome.snapshot = snapshot
 
@@ -246,7 +255,7 @@ def _cycle(
 
     history = [*store.history(name), *snapshot.steps]
     outcome.plan = decide(opts.today, snapshot, history, law, policy)
-    outcome.blocked = list(blocked(snapshot, opts.today))
+    outcome.blocked = list(blocked(snapshot, opts.today, law=law, policy=policy))
     outcome.letters = letters(outcome.plan)
     if opts.dry_run:
         return

@@ -78,6 +78,9 @@ class Customer:
     org_number: str | None = None
     address: str | None = None
     phone: str | None = None
+    # Credit in the customer's favour not yet allocated to an invoice (a credit note, an
+    # overpayment or a prepayment): until it is allocated we cannot know what they owe.
+    unapplied_credit: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,54 @@ class Dispute:
     def covers(self, day: date) -> bool:
         """Tell whether the dispute is open on ``day``."""
         return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A stop on one invoice: no step and no fee while it covers a day.
+
+    ``until`` is the last day held (None: until lifted); ``lifted`` is the day the hold was
+    lifted, from which it no longer covers.
+    """
+
+    invoice_id: str
+    start: date
+    until: date | None = None
+    reason: str = ""
+    lifted: date | None = None
+    source: str = "bridge"
+
+    def covers(self, day: date) -> bool:
+        """Tell whether the hold stops dunning on ``day``."""
+        if day < self.start or (self.lifted is not None and day >= self.lifted):
+            return False
+        return self.until is None or day <= self.until
+
+
+@dataclass(frozen=True, slots=True)
+class Instalment:
+    """One promised payment: ``amount`` received by ``due`` (a single promise has one)."""
+
+    due: date
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """A promise to pay, or a payment plan of several instalments.
+
+    It covers one invoice (``invoice_id``), or every invoice of ``customer_id`` in its
+    currency. ``ended`` is the day the accountant withdrew it.
+    """
+
+    id: str
+    customer_id: str | None
+    invoice_id: str | None
+    made_on: date
+    currency: str
+    instalments: tuple[Instalment, ...]
+    ended: date | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +206,9 @@ class Snapshot:
     steps: tuple[StepRecord, ...] = ()  # reminders the vendor already shows on its invoices
     # Invoices paid since the last cycle, for interest after a late payment.
     settled: tuple[Invoice, ...] = ()
+    # Holds and promises recorded in the bridge's store (the cycle adds them to the fetch).
+    holds: tuple[Hold, ...] = ()
+    promises: tuple[Promise, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +261,9 @@ class Decision:
     legal_basis: tuple[str, ...] = ()
     explanation: str = ""
     letter: str = ""  # decisions sharing this value go into one document
+    # Each amount with the sentence that set it, e.g. ("fee", "Fee DKK 100.00: ..."), for
+    # `explain`. Derived from the same inputs, so it takes no part in equality.
+    rules: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> str:

@@ -385,12 +385,6 @@ def deliver_to_folder(case: CaseFile, folder: Path) -> tuple[Path, bool]:
     return target, True
 
 
-def delivered_at(folder: Path, cid: str) -> Path | None:
-    """The case folder when a delivery completed, None otherwise."""
-    target = folder / cid
-    return target if (target / "case.json").is_file() else None
-
-
 def interest_accrual(
     law: LawPack,
     policy: TenantPolicy,

@@ -33,6 +33,7 @@ from policies.interest import accrue, first_interest_day, last_timely_day, princ
 from policies.ladder import TenantPolicy
 from policies.law.base import LawPack
 from policies.letters import decision_order, letters
+from policies.promises import PromiseState, PromiseStatus, assess, covered
 from policies.rules import (
     Amount,
     Deadline,
@@ -42,9 +43,9 @@ from policies.rules import (
     interest_note,
     reminder_fee,
 )
-from policies.steps import LETTER_ACTIONS, LadderStep
+from policies.steps import LADDER_ACTIONS, LETTER_ACTIONS, LadderStep
 
-__all__ = ["blocked", "decide", "letters"]
+__all__ = ["blocked", "decide", "letters", "unapplied_credit", "why_not"]
 
 _ACTION_WORDS = {
     ActionKind.PRE_DUE_NOTICE: "pre-due notice",
@@ -96,6 +97,59 @@ class _Run:
     policy: TenantPolicy
     history: StepHistory
     payments: Mapping[str, tuple[Payment, ...]]  # per invoice, so large tenants stay linear
+    credits: Mapping[str, Decimal]  # unapplied credit per customer
+    promises: tuple[PromiseStatus, ...] = ()
+
+    @classmethod
+    def build(
+        cls,
+        today: date,
+        snapshot: Snapshot,
+        history: Sequence[StepRecord],
+        law: LawPack,
+        policy: TenantPolicy,
+    ) -> _Run:
+        """Index the inputs once: payments per invoice, credit per customer, promise states."""
+        law = policy.law.apply(law)  # the tenant's stricter values, if any
+        payments: dict[str, list[Payment]] = defaultdict(list)
+        for payment in snapshot.payments:
+            payments[payment.invoice_id].append(payment)
+        invoices = (*snapshot.invoices, *snapshot.settled)
+        statuses = tuple(
+            assess(
+                promise,
+                today,
+                invoices=invoices,
+                payments=snapshot.payments,
+                law=law,
+                lenient=policy.lenient_due_date,
+                grace_days=policy.promises.grace_days,
+            )
+            for promise in snapshot.promises
+        )
+        return cls(
+            today,
+            snapshot,
+            law,
+            policy,
+            StepHistory.build(history, snapshot),
+            {key: tuple(value) for key, value in payments.items()},
+            unapplied_credit(snapshot),
+            statuses,
+        )
+
+    def promise_of(self, invoice: Invoice) -> PromiseStatus | None:
+        """Return the promise that governs an invoice today: a kept one first, then a broken one.
+
+        The most recent promise wins among equals, so a new promise after a broken one pauses
+        dunning again.
+        """
+        mine = [s for s in self.promises if covered(s.promise, invoice)]
+        for state in (PromiseState.KEPT, PromiseState.BROKEN):
+            found = [s for s in mine if s.state is state]
+            if found:
+                return max(found, key=lambda s: (s.promise.made_on, s.promise.id))
+        return None
 
     def timely_until(self, invoice: Invoice) -> date:
         """Return the last day payment is on time (lenient: moved off a non-banking day)."""
@@ -120,23 +174,12 @@ def decide(
     ``history`` is our store's records; the vendor's own reminders in ``snapshot.steps`` are
     added here (exact duplicates are dropped, so passing them in ``history`` too is harmless).
     """
-    law = policy.law.apply(law)  # the tenant's stricter values, if any
-    payments: dict[str, list[Payment]] = defaultdict(list)
-    for payment in snapshot.payments:
-        payments[payment.invoice_id].append(payment)
-    run = _Run(
-        today,
-        snapshot,
-        law,
-        policy,
-        StepHistory.build(history, snapshot),
-        {key: tuple(value) for key, value in payments.items()},
-    )
+    run = _Run.build(today, snapshot, history, law, policy)
     open_invoices, paid_invoices = _split(snapshot)
     drafts: list[_Draft] = []
     for invoice in open_invoices:
         customer = _dunnable(run, invoice)
-        if customer is None or invoice.outstanding < policy.minimum_outstanding:
+        if customer is None or _open_reason(run, invoice) is not None:
             continue
         draft = _pre_due(run, invoice, customer) or _ladder(run, invoice, customer)
         if draft is not None:
@@ -152,18 +195,28 @@ def decide(
 
 
 def blocked(
-    snapshot: Snapshot, today: date, history: Sequence[StepRecord] = ()
+    snapshot: Snapshot,
+    today: date,
+    history: Sequence[StepRecord] = (),
+    law: LawPack | None = None,
+    policy: TenantPolicy | None = None,
 ) -> list[tuple[str, str]]:
     """Say why invoices get no decision today for reasons outside the ladder's timing.
 
-    Covers unknown, barred, do-not-dun and paused customers, paused and disputed invoices, and
-    (given the history) steps still waiting for the accountant.
+    Covers unknown, barred, do-not-dun and paused customers, unapplied credit, paused, held and
+    disputed invoices, and (given the history) steps still waiting for the accountant; given
+    the law and the policy also kept promises and amounts below the minimum worth chasing.
     """
     index = StepHistory.build(history, snapshot)
+    run = _Run.build(today, snapshot, history, law, policy) if law and policy else None
+    credits = unapplied_credit(snapshot)
     open_invoices, paid_invoices = _split(snapshot)
+    open_ids = {i.id for i in open_invoices}
     reasons: list[tuple[str, str]] = []
     for invoice in sorted((*open_invoices, *paid_invoices), key=lambda i: i.id):
-        reason = _block_reason(snapshot, today, invoice)
+        reason = _block_reason(snapshot, today, invoice, credits)
+        if reason is None and run is not None and invoice.id in open_ids:
+            reason = _open_reason(run, invoice)
         pending = index.pending(invoice.id)
         if reason is None and pending is not None:
             reason = (
@@ -175,9 +228,31 @@ def blocked(
     return reasons
 
 
+def unapplied_credit(snapshot: Snapshot) -> dict[str, Decimal]:
+    """Return each customer's credit not yet allocated (only customers that have some).
+
+    It is the customer's own figure plus every open credit note or overpaid invoice (a
+    negative outstanding amount) in the snapshot.
+    """
+    credits: dict[str, Decimal] = {
+        c.id: c.unapplied_credit for c in snapshot.customers.values() if c.unapplied_credit > ZERO
+    }
+    for invoice in snapshot.invoices:
+        if invoice.outstanding < ZERO:
+            credits[invoice.customer_id] = credits.get(invoice.customer_id, ZERO) - (
+                invoice.outstanding
+            )
+    return credits
+
+
 def _split(snapshot: Snapshot) -> tuple[list[Invoice], list[Invoice]]:
-    """Separate open from paid invoices, each once, sorted by customer and invoice."""
-    paid: dict[str, Invoice] = {i.id: i for i in snapshot.invoices if i.is_paid}
+    """Separate open from paid invoices, each once, sorted by customer and invoice.
+
+    A credit note (a negative amount) is neither: it is credit the customer holds.
+    """
+    paid: dict[str, Invoice] = {
+        i.id: i for i in snapshot.invoices if i.is_paid and i.amount >= ZERO
+    }
     paid.update({i.id: i for i in snapshot.settled})
     open_ = {i.id: i for i in snapshot.invoices if not i.is_paid and i.id not in paid}
 
@@ -187,7 +262,9 @@ def _split(snapshot: Snapshot) -> tuple[list[Invoice], list[Invoice]]:
     return sorted(open_.values(), key=order), sorted(paid.values(), key=order)
 
 
-def _block_reason(snapshot: Snapshot, today: date, invoice: Invoice) -> str | None:
+def _block_reason(
+    snapshot: Snapshot, today: date, invoice: Invoice, credits: Mapping[str, Decimal]
+) -> str | None:
     """Return why an invoice must not be dunned at all today, or None."""
     customer = snapshot.customers.get(invoice.customer_id)
     if customer is None:
@@ -198,8 +275,19 @@ def _block_reason(snapshot: Snapshot, today: date, invoice: Invoice) -> str | No
         return f"do not dun: {customer.do_not_dun_reason}"
     if customer.paused_until is not None and customer.paused_until >= today:
         return f"customer paused until {customer.paused_until.isoformat()}"
+    credit = credits.get(customer.id, ZERO)
+    if credit > ZERO:
+        return (
+            f"customer has unapplied credit of {text.amount(credit, invoice.currency)} (a credit "
+            "note, overpayment or prepayment not yet allocated): allocate it before dunning"
+        )
     if invoice.paused_until is not None and invoice.paused_until >= today:
         return f"invoice paused until {invoice.paused_until.isoformat()}"
+    for hold in snapshot.holds:
+        if hold.invoice_id == invoice.id and hold.covers(today):
+            until = f" until {hold.until.isoformat()}" if hold.until else " until lifted"
+            why = f": {hold.reason}" if hold.reason else ""
+            return f"on hold since {hold.start.isoformat()}{until}{why}"
     for dispute in snapshot.disputes:
         if dispute.invoice_id == invoice.id and dispute.covers(today):
             until = f" until {dispute.end.isoformat()}" if dispute.end else ""
@@ -207,9 +295,23 @@ def _block_reason(snapshot: Snapshot, today: date, invoice: Invoice) -> str | No
     return None
 
 
+def _open_reason(run: _Run, invoice: Invoice) -> str | None:
+    """Return why an open invoice is left alone today beyond the blocks: a promise, a minimum."""
+    status = run.promise_of(invoice)
+    if status is not None and status.pauses:
+        return status.note
+    minimum = run.policy.minimum_for(invoice.currency)
+    if invoice.outstanding < minimum:
+        return (
+            f"outstanding {text.amount(invoice.outstanding, invoice.currency)} is below the "
+            f"minimum worth chasing, {text.amount(minimum, invoice.currency)}"
+        )
+    return None
+
+
 def _dunnable(run: _Run, invoice: Invoice) -> Customer | None:
     """Return the customer when the invoice may be acted on today, else None."""
-    if _block_reason(run.snapshot, run.today, invoice) is not None:
+    if _block_reason(run.snapshot, run.today, invoice, run.credits) is not None:
         return None
     if run.history.pending(invoice.id) is not None:
         return None  # the accountant has not yet decided on our last proposal
@@ -249,8 +351,8 @@ def _pre_due(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
     )
 
 
-def _ladder(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
-    """Propose the next ladder step when it is due; never skip one (catch-up goes one by one)."""
+def _next_rung(run: _Run, invoice: Invoice) -> _Rung | None:
+    """Return the ladder step an invoice reaches next and the day it falls due (None: done)."""
     last = run.history.last_ladder_step(invoice.id)
     number = last.step + 1 if last is not None else 1
     if not 1 <= number <= len(run.policy.steps):
@@ -260,14 +362,24 @@ def _ladder(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
     due_on = base + timedelta(days=step.days)
     if step.after_deadline and last is not None and last.deadline is not None:
         due_on = max(due_on, last.deadline + timedelta(days=1))
-    rung = _Rung(number, step, last, due_on)
+    return _Rung(number, step, last, due_on)
+
+
+def _ladder(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
+    """Propose the next ladder step when it is due; never skip one (catch-up goes one by one)."""
+    rung = _next_rung(run, invoice)
     # Never before the customer is late: under the lenient reading a due date on a non-banking
     # day leaves the next banking day for payment.
-    if run.today < rung.due_on or run.today <= run.timely_until(invoice):
+    if rung is None or run.today < rung.due_on or run.today <= run.timely_until(invoice):
         return None
-    if step.action == ActionKind.HANDOVER:
-        return _handover(run, invoice, customer, rung)
-    return _letter_step(run, invoice, customer, rung)
+    if rung.step.action == ActionKind.HANDOVER:
+        draft = _handover(run, invoice, customer, rung)
+    else:
+        draft = _letter_step(run, invoice, customer, rung)
+    status = run.promise_of(invoice)
+    if draft is not None and status is not None and status.state is PromiseState.BROKEN:
+        draft.timing = f"{draft.timing} {status.note}".strip()
+    return draft
 
 
 def _timing(run: _Run, rung: _Rung) -> str:
@@ -514,23 +626,39 @@ def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft
 def _credit_holds(
     run: _Run, open_invoices: Sequence[Invoice], drafts: Sequence[_Draft]
 ) -> list[_Draft]:
-    """Propose one credit hold per customer that has an invoice at the collection warning."""
+    """Propose one credit hold per customer with an invoice at the tenant's chosen step.
+
+    The step is ``credit_hold.after_step`` (default: the ladder's collection warning), issued
+    or proposed today; proposed once per customer, whatever the accountant did with it.
+    """
     if not run.policy.credit_hold.enabled:
         return []
-    warned_today = {d.invoice.id for d in drafts if d.action == ActionKind.COLLECTION_WARNING}
+    trigger = run.policy.credit_hold.trigger(run.policy.steps)
+    reached_today = {
+        d.invoice.id: d.step for d in drafts if d.action in LADDER_ACTIONS and d.step >= trigger
+    }
     holds: list[_Draft] = []
     done: set[str] = set()
     for invoice in open_invoices:
         customer_id = invoice.customer_id
         if customer_id in done or _dunnable(run, invoice) is None:
             continue
-        issued = run.history.latest(invoice.id, ActionKind.COLLECTION_WARNING, StepStatus.ISSUED)
-        if issued is None and invoice.id not in warned_today:
+        if _open_reason(run, invoice) is not None:
+            continue  # a kept promise, or too little to chase
+        reached = [
+            r
+            for r in run.history.of(invoice.id)
+            if r.action in LADDER_ACTIONS and r.status == StepStatus.ISSUED and r.step >= trigger
+        ]
+        issued = reached[-1] if reached else None
+        if issued is None and invoice.id not in reached_today:
             continue
         done.add(customer_id)
         if _has_credit_hold(run, customer_id):
             continue
         customer = run.snapshot.customers[customer_id]
+        number = issued.step if issued else reached_today[invoice.id]
+        name = run.policy.steps[number - 1].name
         when = f"sent {issued.date.isoformat()}" if issued else "proposed today"
         exposure = sum((i.outstanding for i in open_invoices if i.customer_id == customer_id), ZERO)
         holds.append(
@@ -541,7 +669,8 @@ def _credit_holds(
                 step=1,
                 headline=(
                     f"Proposal: stop further credit to {customer.name} ({customer_id}): "
-                    f"invoice {invoice.number} is at the collection warning ({when}); "
+                    f"invoice {invoice.number} is at step {number} '{name}' ({when}), the "
+                    f"step the policy proposes a credit hold from (step {trigger}); "
                     f"open invoices total {text.amount(exposure, invoice.currency)}."
                 ),
                 fee=Amount(ZERO, "No charges: a credit hold is an internal proposal."),
@@ -642,6 +771,12 @@ def _decision(run: _Run, draft: _Draft, fee: Amount, letter: str) -> Decision:
         sentences.append(_claim_summary(run, draft, fee.value))
     sentences.extend(draft.tail)
     basis = [*draft.basis, *fee.basis, *draft.compensation.basis]
+    rules = [("fee", fee.note), ("interest", draft.interest_note)]
+    rules.append(("compensation", draft.compensation.note))
+    if draft.deadline is not None:
+        rules.append(("deadline", draft.deadline.note))
+    if draft.timing:
+        rules.append(("timing", draft.timing))
     return Decision(
         tenant=run.snapshot.tenant,
         invoice_id=invoice.id,
@@ -659,6 +794,7 @@ def _decision(run: _Run, draft: _Draft, fee: Amount, letter: str) -> Decision:
         legal_basis=tuple(dict.fromkeys(b for b in basis if b)),
         explanation=" ".join(s for s in sentences if s),
         letter=letter,
+        rules=tuple((name, note) for name, note in rules if note),
     )
 
 
@@ -679,3 +815,114 @@ def _claim_summary(run: _Run, draft: _Draft, fee: Decimal) -> str:
         f"fees {money_(fees)}, compensation {money_(compensation_total)}; "
         f"total {money_(total)}."
     )
+
+
+def why_not(
+    today: date,
+    snapshot: Snapshot,
+    history: Sequence[StepRecord],
+    law: LawPack,
+    policy: TenantPolicy,
+    *,
+    invoice_id: str,
+) -> list[str]:
+    """Say why an invoice gets no step today, or no step beyond today's: one sentence each.
+
+    Blocks and holds, a kept promise, the minimum worth chasing, a draft waiting for the
+    accountant, the ladder's timing, the hand-over's preconditions, and for a paid invoice the
+    interest invoice's conditions. Pure, like ``decide()``.
+    """
+    run = _Run.build(today, snapshot, history, law, policy)
+    open_invoices, paid_invoices = _split(snapshot)
+    invoice = next((i for i in (*open_invoices, *paid_invoices) if i.id == invoice_id), None)
+    if invoice is None:
+        return [f"Invoice {invoice_id} is neither open nor recently paid in the snapshot."]
+    reason = _block_reason(snapshot, today, invoice, run.credits)
+    if reason is not None:
+        return [f"Not dunned: {reason}."]
+    pending = run.history.pending(invoice.id)
+    if pending is not None:
+        return [
+            f"Waiting for the accountant: {_ACTION_WORDS[pending.action]} step {pending.step} "
+            f"proposed on {pending.date.isoformat()}; nothing new until it is booked or deleted."
+        ]
+    if invoice.id not in {i.id for i in open_invoices}:
+        return _why_not_interest(run, invoice)
+    reason = _open_reason(run, invoice)
+    if reason is not None:
+        return [f"Not dunned: {reason[0].lower()}{reason[1:].rstrip('.')}."]
+    return _why_not_ladder(run, invoice)
+
+
+def _why_not_ladder(run: _Run, invoice: Invoice) -> list[str]:
+    """Explain the ladder's timing for an open invoice."""
+    notes: list[str] = []
+    today, timely = run.today, run.timely_until(invoice)
+    if today <= timely:
+        notes.append(f"Not late: payment is on time through {timely.isoformat()}.")
+        notice = run.policy.pre_due_notice
+        opens = invoice.due_date - timedelta(days=notice.days_before_due)
+        if not notice.enabled:
+            notes.append("No pre-due notice: the policy has it switched off.")
+        elif today < opens:
+            notes.append(f"A pre-due notice may go out from {opens.isoformat()}.")
+    rung = _next_rung(run, invoice)
+    if rung is None:
+        last = run.history.last_ladder_step(invoice.id)
+        if last is not None:
+            notes.append(
+                f"The ladder is complete: its last step, {_ACTION_WORDS[last.action]} step "
+                f"{last.step}, was taken on {last.date.isoformat()}."
+            )
+        return notes
+    due_on = max(rung.due_on, timely + timedelta(days=1))
+    if today < due_on:
+        notes.append(_timing(run, _Rung(rung.number, rung.step, rung.last, due_on)))
+        return notes
+    if rung.step.action == ActionKind.HANDOVER:
+        warning = run.history.latest(invoice.id, ActionKind.COLLECTION_WARNING, StepStatus.ISSUED)
+        if warning is None:
+            notes.append(
+                f"Step {rung.number} (hand-over) waits for an issued collection warning: a "
+                "hand-over needs one whose deadline has passed."
+            )
+            return notes
+        expiry = warning.deadline or run.law.next_banking_day(
+            warning.date + timedelta(days=run.law.collection_warning_min_days)
+        )
+        if today <= expiry:
+            notes.append(
+                f"Step {rung.number} (hand-over) waits until the collection warning's deadline "
+                f"{expiry.isoformat()} has passed."
+            )
+            return notes
+    following = rung.number + 1
+    if following <= len(run.policy.steps):
+        later = run.policy.steps[following - 1]
+        notes.append(
+            f"Step {rung.number} is proposed today; the ladder moves one step at a time, so "
+            f"step {following} '{later.name}' comes no earlier than "
+            f"{(today + timedelta(days=later.days)).isoformat()}."
+        )
+    else:
+        notes.append(f"Step {rung.number} is proposed today and is the ladder's last.")
+    return notes
+
+
+def _why_not_interest(run: _Run, invoice: Invoice) -> list[str]:
+    """Explain why a paid invoice gets (or gets no) interest invoice."""
+    settings = run.policy.interest_invoice
+    if not settings.enabled:
+        return ["Paid. No interest invoice: the policy has interest invoices switched off."]
+    if run.history.count(invoice.id, ActionKind.INTEREST_INVOICE, (StepStatus.REJECTED,)):
+        return ["Paid. No interest invoice: the accountant rejected the one proposed."]
+    if run.history.count(invoice.id, ActionKind.HANDOVER, (StepStatus.ISSUED,)):
+        return ["Paid. No interest invoice: the claim was handed over; the agency claims it."]
+    customer = run.snapshot.customers[invoice.customer_id]
+    if _interest_invoice(run, invoice, customer) is not None:
+        return ["Paid late: an interest invoice is proposed today."]
+    return [
+        "Paid. No interest invoice: paid on time, the interest is already charged, or the "
+        f"interest not yet charged is below the policy minimum "
+        f"{text.amount(settings.minimum, invoice.currency)}."
+    ]

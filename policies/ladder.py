@@ -53,9 +53,30 @@ class InterestInvoice:
 
 @dataclass(frozen=True, slots=True)
 class CreditHold:
-    """A proposal to stop credit once a customer has an invoice at the collection warning."""
+    """A proposal to stop credit once a customer has an invoice at the chosen ladder step."""
 
     enabled: bool = False
+    # The 1-based ladder step that triggers it; None: the ladder's first collection warning.
+    after_step: int | None = None
+
+    def trigger(self, steps: tuple[LadderStep, ...]) -> int:
+        """Return the ladder step number from which a credit hold is proposed."""
+        if self.after_step is not None:
+            return self.after_step
+        for number, step in enumerate(steps, start=1):
+            if step.action == ActionKind.COLLECTION_WARNING:
+                return number
+        letters = [n for n, s in enumerate(steps, start=1) if s.action != ActionKind.HANDOVER]
+        return letters[-1] if letters else 1
+
+
+@dataclass(frozen=True, slots=True)
+class Promises:
+    """How promises to pay and payment plans are judged."""
+
+    # Days after an instalment's date (moved off a non-banking day) a payment still counts:
+    # a transfer made on time can reach the ledger a banking day or two later.
+    grace_days: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +88,11 @@ class TenantPolicy:
     pre_due_notice: PreDueNotice = field(default_factory=PreDueNotice)
     interest_invoice: InterestInvoice = field(default_factory=InterestInvoice)
     credit_hold: CreditHold = field(default_factory=CreditHold)
+    promises: Promises = field(default_factory=Promises)
+    # Below this outstanding amount an invoice is not worth chasing; per currency where
+    # ``minimum_by_currency`` names one, else this amount.
     minimum_outstanding: Decimal = Decimal("50.00")
+    minimum_by_currency: tuple[tuple[str, Decimal], ...] = ()
     day_count: DayCount = "actual/365"
     combine_invoices: bool = True
     lenient_due_date: bool = True
@@ -75,6 +100,10 @@ class TenantPolicy:
     deadline_on_banking_day: bool = True
     # The tenant's stricter values for law parameters (never beyond the legal cap).
     law: LawOverrides = field(default_factory=LawOverrides)
+
+    def minimum_for(self, currency: str) -> Decimal:
+        """Return the smallest outstanding amount worth chasing in a currency."""
+        return dict(self.minimum_by_currency).get(currency.upper(), self.minimum_outstanding)
 
     @classmethod
     def default(cls, country: str) -> TenantPolicy:
@@ -119,6 +148,7 @@ _TOP_KEYS: Final[frozenset[str]] = frozenset(
         "pre_due_notice",
         "interest_invoice",
         "credit_hold",
+        "promises",
         "minimum_outstanding",
         "day_count",
         "combine_invoices",
@@ -144,7 +174,9 @@ _PRE_DUE_KEYS: Final[frozenset[str]] = frozenset({"enabled", "days_before_due"})
 _INTEREST_INVOICE_KEYS: Final[frozenset[str]] = frozenset(
     {"enabled", "minimum", "deadline_days", "compensation"}
 )
-_CREDIT_HOLD_KEYS: Final[frozenset[str]] = frozenset({"enabled"})
+_CREDIT_HOLD_KEYS: Final[frozenset[str]] = frozenset({"enabled", "after_step"})
+_PROMISE_KEYS: Final[frozenset[str]] = frozenset({"grace_days"})
+_CURRENCY_DEFAULT: Final[str] = "default"
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,10 +206,17 @@ class _Reader:
                 result, interest_invoice=self.interest_invoice(data["interest_invoice"])
             )
         if "credit_hold" in data:
-            result = replace(result, credit_hold=self.credit_hold(data["credit_hold"]))
+            hold = self.credit_hold(data["credit_hold"])
+            if hold.after_step is not None and hold.after_step > len(result.steps):
+                raise PolicyError(
+                    "credit_hold.after_step",
+                    f"the ladder has {len(result.steps)} steps, not {hold.after_step}",
+                )
+            result = replace(result, credit_hold=hold)
+        if "promises" in data:
+            result = replace(result, promises=self.promises(data["promises"]))
         if "minimum_outstanding" in data:
-            minimum = self.amount("minimum_outstanding", data["minimum_outstanding"])
-            result = replace(result, minimum_outstanding=minimum)
+            result = self.minimum(result, data["minimum_outstanding"])
         if "day_count" in data:
             result = replace(result, day_count=self.day_count(data["day_count"]))
         if "combine_invoices" in data:
@@ -318,7 +357,42 @@ class _Reader:
     def credit_hold(self, raw: Any) -> CreditHold:
         """Read ``credit_hold`` (a table, or a bare true/false)."""
         table = self.section("credit_hold", raw, _CREDIT_HOLD_KEYS)
-        return CreditHold(enabled=self.flag("credit_hold.enabled", table.get("enabled", True)))
+        after = table.get("after_step")
+        return CreditHold(
+            enabled=self.flag("credit_hold.enabled", table.get("enabled", True)),
+            after_step=None
+            if after is None
+            else self.count("credit_hold.after_step", after, minimum=1),
+        )
+
+    def promises(self, raw: Any) -> Promises:
+        """Read ``[promises]``."""
+        if not isinstance(raw, Mapping):
+            raise PolicyError("promises", "must be a table/object")
+        self.known("promises", raw, _PROMISE_KEYS)
+        return Promises(
+            grace_days=self.count("promises.grace_days", raw.get("grace_days", 3), minimum=0)
+        )
+
+    def minimum(self, base: TenantPolicy, raw: Any) -> TenantPolicy:
+        """Read ``minimum_outstanding``: one amount, or a table of amounts per currency."""
+        if not isinstance(raw, Mapping):
+            return replace(base, minimum_outstanding=self.amount("minimum_outstanding", raw))
+        default = base.minimum_outstanding
+        per_currency: dict[str, Decimal] = {}
+        for name, value in raw.items():
+            key = f"minimum_outstanding.{name}"
+            if name == _CURRENCY_DEFAULT:
+                default = self.amount(key, value)
+                continue
+            if not isinstance(name, str) or len(name) != 3 or not name.isalpha():
+                raise PolicyError(key, "must be a three-letter currency code or 'default'")
+            per_currency[name.upper()] = self.amount(key, value)
+        return replace(
+            base,
+            minimum_outstanding=default,
+            minimum_by_currency=tuple(sorted(per_currency.items())),
+        )
 
     def section(self, key: str, raw: Any, known: frozenset[str]) -> Mapping[str, Any]:
         """Accept a table or a bare boolean that switches the section on or off."""

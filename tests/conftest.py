@@ -6,8 +6,8 @@ import os
 from collections.abc import Iterator
 
 import keyring
-import structlog
 import pytest
+import structlog
 
 from bridge.secrets import MemoryKeyring
 

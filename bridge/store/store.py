@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,9 +17,18 @@ from types import TracebackType
 from typing import Any
 
 from bridge.connector import Pending
-from bridge.domain import Dispute, Letter, StepRecord, StepStatus, WriteResult
+from bridge.domain import (
+    Dispute,
+    Hold,
+    Instalment,
+    Letter,
+    Promise,
+    StepRecord,
+    StepStatus,
+    WriteResult,
+)
 from bridge.errors import StoreError
-from bridge.store import audit, db, disputes, lock, mail, outbox, runs, tenants
+from bridge.store import audit, db, disputes, holds, lock, mail, outbox, runs, tenants
 from bridge.store.audit import AuditRow
 from bridge.store.mail import HandoverRow, MailRow
 from bridge.store.outbox import OutboxLetter
@@ -200,6 +209,70 @@ class Store:
         """Return the tenant's dispute periods."""
         with self._read() as conn:
             return disputes.disputes(conn, tenant)
+
+    # holds and promises (migration 003)
+
+    def set_hold(
+        self,
+        tenant: str,
+        invoice_id: str,
+        *,
+        today: date,
+        until: date | None,
+        reason: str,
+        at: datetime,
+    ) -> Hold:
+        """Put an invoice on hold from today (or change the open hold's end and reason)."""
+        with self._write() as conn:
+            return holds.set_hold(
+                conn, tenant, invoice_id, today=today, until=until, reason=reason, at=at
+            )
+
+    def lift_hold(self, tenant: str, invoice_id: str, *, today: date, at: datetime) -> bool:
+        """Lift the open hold on an invoice from today on; False when there was none."""
+        with self._write() as conn:
+            return holds.lift_hold(conn, tenant, invoice_id, today=today, at=at)
+
+    def holds(self, tenant: str) -> list[Hold]:
+        """Return the tenant's holds, lifted ones too."""
+        with self._read() as conn:
+            return holds.holds(conn, tenant)
+
+    def add_promise(
+        self,
+        tenant: str,
+        *,
+        customer_id: str | None,
+        invoice_id: str | None,
+        made_on: date,
+        currency: str,
+        instalments: Sequence[Instalment],
+        note: str = "",
+        at: datetime,
+    ) -> Promise:
+        """Record a promise to pay or a payment plan."""
+        with self._write() as conn:
+            return holds.add_promise(
+                conn,
+                tenant,
+                customer_id=customer_id,
+                invoice_id=invoice_id,
+                made_on=made_on,
+                currency=currency,
+                instalments=instalments,
+                note=note,
+                at=at,
+            )
+
+    def end_promise(self, tenant: str, promise_id: str, *, today: date, at: datetime) -> bool:
+        """Withdraw a promise from today on; False when no such open promise exists."""
+        with self._write() as conn:
+            return holds.end_promise(conn, tenant, promise_id, today=today, at=at)
+
+    def promises(self, tenant: str) -> list[Promise]:
+        """Return the tenant's promises, ended ones too."""
+        with self._read() as conn:
+            return holds.promises(conn, tenant)
 
     # audit
 

@@ -26,7 +26,14 @@ from typing import Any
 import httpx
 
 from bridge.connector import SecretStore
-from bridge.errors import AuthError, MalformedResponse, RateLimited, Transient
+from bridge.errors import (
+    AuthError,
+    ConfigError,
+    MalformedResponse,
+    RateLimited,
+    SecretMissing,
+    Transient,
+)
 from bridge.http import parse_json, retry_after_seconds
 from bridge.redact import register_secret
 from connectors.fortnox.client import fortnox_error
@@ -79,16 +86,14 @@ def choose_route(secrets: SecretStore, option: str | None) -> str:
     """The route a tenant uses: its ``auth`` option, else service when a tenant id is stored."""
     if option:
         if option not in ROUTES:
-            from bridge.errors import ConfigError  # noqa: PLC0415
-
             raise ConfigError(f"tenant option 'auth' must be one of {', '.join(ROUTES)}")
         return option
     try:
         secrets.get(TENANT_ID)
-    except Exception:  # SecretMissing, or a store that cannot say
+    except SecretMissing:
         try:
             secrets.get(REFRESH_TOKEN)
-        except Exception:
+        except SecretMissing:
             return SERVICE  # neither stored: ask for the recommended route's secrets
         return CODE
     return SERVICE

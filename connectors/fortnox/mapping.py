@@ -29,7 +29,7 @@ from bridge.domain import (
     is_letter_key,
     money,
 )
-from bridge.errors import MalformedResponse
+from bridge.errors import ConfigError, MalformedResponse
 
 SOURCE = "fortnox"
 INTEREST_INVOICE = "INTRESTINVOICE"  # sic: Fortnox's spelling
@@ -304,8 +304,6 @@ def customer(
     try:
         agreed = fee_agreed(kind, (options or {}).get("reminder_fee_agreed"))
     except ValueError as exc:
-        from bridge.errors import ConfigError  # noqa: PLC0415
-
         raise ConfigError(f"tenant option {exc}") from None
     active = item.get("Active")
     return Customer(

@@ -448,13 +448,23 @@ class FortnoxSession:
         """Unbooked -> pending; booked with our key -> issued; deleted or cancelled -> rejected."""
         if not pending:
             return
-        unbooked: dict[str, Any] = {}
+        # Two walks instead of one search per letter: the drafts still waiting, and every
+        # invoice changed since the oldest pending letter was written (booking or cancelling
+        # a draft changes it). A search by key is left for what neither walk shows.
+        ours: dict[str, Any] = {}
         for item in self.client.invoices(filter_="unbooked"):
             key = mapping.reference(item)
             if key:
-                unbooked[key] = item
+                ours[key] = item
+        wanted = {entry.letter_key for entry in pending} - set(ours)
+        if wanted:
+            oldest = min(entry.written_on for entry in pending) - timedelta(days=1)
+            for item in self.client.invoices(modified_since=_midnight(oldest)):
+                key = mapping.reference(item)
+                if key in wanted:
+                    ours[key] = item
         for entry in pending:
-            item = unbooked.get(entry.letter_key)
+            item = ours.get(entry.letter_key)
             if item is not None:
                 yield _result_of(entry.letter_key, item)
                 continue

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from babel.numbers import format_currency
 
 from bridge.domain import (
     ActionKind,
@@ -19,7 +20,31 @@ from bridge.domain import (
     Invoice,
     Letter,
 )
-from bridge.letters import language_for, render
+from bridge.letters import (
+    AVAILABLE,
+    Creditor,
+    compose,
+    group_account,
+    language_for,
+    missing_templates,
+    national_account,
+    render,
+    tenant_language,
+    to_html,
+    to_pdf,
+)
+from tests.bridge.letter_fixtures import (
+    COUNTRY_OF,
+    INVOICES,
+    SERIES,
+    creditor,
+)
+from tests.bridge.letter_fixtures import (
+    CUSTOMER as FULL_CUSTOMER,
+)
+from tests.bridge.letter_fixtures import (
+    letter as series_letter,
+)
 
 CUSTOMER = Customer(id="7", name="Tømrer Hansen ApS", kind=CustomerKind.BUSINESS, language=None)
 INVOICE = Invoice(
@@ -148,3 +173,308 @@ def test_language_choice() -> None:
     assert language_for(Customer("1", "x", CustomerKind.CONSUMER, language="en-GB"), "da") == "en"
     assert language_for(Customer("1", "x", CustomerKind.CONSUMER, language="de"), "da") == "da"
     assert language_for(Customer("1", "x", CustomerKind.CONSUMER), "xx") == "en"
+
+
+# -- five languages, four laws -----------------------------------------------------------------
+
+
+def _text(action: ActionKind, step: int, lang: str, country: str | None = None) -> str:
+    country = country or COUNTRY_OF[lang]
+    return compose(
+        series_letter(action, step, country),
+        FULL_CUSTOMER,
+        INVOICES,
+        creditor=creditor(country),
+        lang=lang,
+        country=country,
+        open_invoices=INVOICES.values(),
+    ).text
+
+
+def test_every_action_has_a_template_in_all_five_languages() -> None:
+    assert AVAILABLE == ("da", "nb", "sv", "fi", "en")
+    assert missing_templates() == []
+    for lang in AVAILABLE:
+        for action, step in SERIES:
+            assert _text(action, step, lang).strip()
+
+
+@pytest.mark.parametrize("lang", ["da", "nb", "sv", "fi", "en"])
+def test_the_tone_firms_up_step_by_step(lang: str) -> None:
+    subjects = [_text(ActionKind.REMINDER, n, lang).splitlines()[0] for n in (1, 2, 3)]
+    friendly = {
+        "da": "Venlig",
+        "nb": "Vennlig",
+        "sv": "Vänlig",
+        "fi": "Ystävällinen",
+        "en": "Payment",
+    }
+    assert subjects[0].startswith(friendly[lang])
+    assert "2" in subjects[1]
+    assert "3" in subjects[2]
+    # Step 1 asks kindly, step 3 asks to pay now.
+    now = {
+        "da": "betale nu",
+        "nb": "betale nå",
+        "sv": "betala nu",
+        "fi": "maksamaan nyt",
+        "en": "pay now",
+    }
+    assert now[lang] not in _text(ActionKind.REMINDER, 1, lang)
+    assert now[lang] in _text(ActionKind.REMINDER, 3, lang)
+
+
+def test_danish_warning_names_section_10_and_its_deadline() -> None:
+    text = _text(ActionKind.COLLECTION_WARNING, 3, "da")
+    assert text.startswith("INKASSOVARSEL")
+    assert "inkassoloven § 10" in text
+    assert "19. februar 2026, 10 dage fra dette brevs dato" in text
+
+
+@pytest.mark.parametrize("lang", ["nb", "en", "da", "sv", "fi"])
+def test_norwegian_warning_is_an_inkassovarsel_with_14_days_in_any_language(lang: str) -> None:
+    text = _text(ActionKind.COLLECTION_WARNING, 3, lang, "NO")
+    assert "INKASSOVARSEL" in text.splitlines()[0]
+    assert "14" in text
+    assert "23" in text  # 9 February + 14 days = 23 February
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_swedish_inkassokrav_itemises_capital_interest_and_costs(lang: str) -> None:
+    text = _text(ActionKind.COLLECTION_WARNING, 3, lang, "SE")
+    assert "INKASSOKRAV" in text.splitlines()[0]
+    labels = {
+        "sv": ("Kapital:", "Ränta:", "Avgifter och kostnader:", "kapitalbeloppet"),
+        "en": ("Capital:", "Interest:", "Fees and costs:", "a year on"),
+    }[lang]
+    for label in labels:
+        assert label in text
+    assert "10,00 %" in text or "10.00 %" in text  # the rate
+    assert "Kronofogden" in text  # what follows if unpaid
+
+
+def test_finnish_demand_names_creditor_payment_and_dispute() -> None:
+    text = _text(ActionKind.COLLECTION_WARNING, 3, "fi")
+    assert text.startswith("MAKSUKEHOTUS")
+    assert "Velkoja: Kontorhjørnet ApS" in text
+    assert "IBAN FI21 1234 5600 0007 85" in text
+    assert "kiistät" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "currency", "amount"),
+    [
+        ("da", "DKK", "10.000,00"),
+        ("nb", "NOK", "10 000,00"),
+        ("sv", "SEK", "10 000,00"),
+        ("fi", "EUR", "10 000,00"),
+        ("en", "DKK", "10,000.00"),
+    ],
+)
+def test_amounts_and_dates_follow_the_locale(lang: str, currency: str, amount: str) -> None:
+    text = _text(ActionKind.REMINDER, 2, lang).replace("\u00a0", " ").replace("\u202f", " ")
+    assert amount in text
+    day = {
+        "da": "19. januar 2026",
+        "nb": "19. januar 2026",
+        "sv": "19 januari 2026",
+        "fi": "19. tammikuuta 2026",
+        "en": "19 January 2026",
+    }[lang]
+    assert day in text
+    assert currency  # the currency itself is babel's symbol for the locale
+
+
+def test_english_amounts_keep_the_code_apart_from_the_number() -> None:
+    assert format_currency(Decimal("1"), "DKK", locale="en_GB") == "DKK1.00"  # babel's own
+    assert "DKK\u00a010,000.00" in _text(ActionKind.REMINDER, 2, "en")
+
+
+def test_account_details_are_formatted_per_country() -> None:
+    assert group_account("dk5000400440116243") == "DK50 0040 0440 1162 43"
+    assert national_account("NO", "12345678903") == "1234.56.78903"
+    assert national_account("SE", "1234567") == "123-4567"
+    assert national_account("DK", " 0012345678 ") == "0012345678"
+    assert "Kontonummer 1234.56.78903" in _text(ActionKind.REMINDER, 2, "nb")
+    assert "Reg.nr. 1234, kontonr. 0012345678" in _text(ActionKind.REMINDER, 2, "da")
+    assert "Bankgiro 123-4567" in _text(ActionKind.REMINDER, 2, "sv")
+
+
+def test_no_payment_block_without_account_details() -> None:
+    text = compose(
+        series_letter(ActionKind.REMINDER, 2),
+        FULL_CUSTOMER,
+        INVOICES,
+        creditor=Creditor(name="K"),
+        lang="da",
+    ).text
+    assert "Betaling til" not in text
+
+
+@pytest.mark.parametrize(
+    ("customer_language", "tenant_default", "expected"),
+    [
+        (None, "da", "da"),
+        ("no", "da", "nb"),
+        ("nn-NO", "da", "nb"),
+        ("sv_SE", "da", "sv"),
+        ("FI", "da", "fi"),
+        ("de", "sv", "sv"),
+        ("", "xx", "en"),
+    ],
+)
+def test_language_aliases(
+    customer_language: str | None, tenant_default: str, expected: str
+) -> None:
+    customer = Customer("1", "x", CustomerKind.CONSUMER, language=customer_language)
+    assert language_for(customer, tenant_default) == expected
+
+
+def test_tenant_language_option_wins_over_the_country() -> None:
+    assert tenant_language("NO") == "nb"
+    assert tenant_language("SE", {"language": "en"}) == "en"
+    assert tenant_language("FI", {"language": "klingon"}) == "fi"
+
+
+def test_an_override_replaces_one_template_and_keeps_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "da").mkdir()
+    (tmp_path / "da" / "reminder.txt.j2").write_text(
+        "Vores egen rykker {{ step }}\n\n{% include 'da/_claim.txt.j2' %}", encoding="utf-8"
+    )
+    own = compose(
+        series_letter(ActionKind.REMINDER, 2),
+        FULL_CUSTOMER,
+        INVOICES,
+        creditor="K",
+        override=tmp_path,
+    )
+    assert own.subject == "Vores egen rykker 2"
+    assert "I alt at betale" in own.text
+    shipped = compose(
+        series_letter(ActionKind.COLLECTION_WARNING, 3),
+        FULL_CUSTOMER,
+        INVOICES,
+        creditor="K",
+        override=tmp_path,
+    )
+    assert "inkassoloven § 10" in shipped.text
+
+
+def test_an_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="no letters in 'de'"):
+        compose(
+            series_letter(ActionKind.REMINDER, 1), FULL_CUSTOMER, INVOICES, creditor="K", lang="de"
+        )
+
+
+def test_html_escapes_names_and_keeps_the_subject() -> None:
+    evil = Customer("7", "<script>alert(1)</script> & Co", CustomerKind.BUSINESS)
+    rendered = compose(series_letter(ActionKind.REMINDER, 1), evil, INVOICES, creditor="K")
+    html = to_html(rendered, Creditor(name="K & Søn"))
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "K &amp; Søn" in html
+    assert f"<h1>{rendered.subject}</h1>" in html
+
+
+def test_pdf_is_reproducible_and_survives_non_latin1_characters() -> None:
+    rendered = compose(
+        series_letter(ActionKind.COLLECTION_WARNING, 3, "FI"),
+        FULL_CUSTOMER,
+        INVOICES,
+        creditor=creditor("FI"),
+        lang="fi",
+        country="FI",
+    )
+    assert "€" in rendered.text
+    first = to_pdf(rendered, creditor("FI"), when=date(2026, 2, 9))
+    again = to_pdf(rendered, creditor("FI"), when=date(2026, 2, 9))
+    assert first.startswith(b"%PDF-")
+    assert first == again
+
+
+# -- the `letter` command ------------------------------------------------------------------------
+
+
+def test_letter_command_writes_a_scenarios_series(tmp_path: Path) -> None:
+    from typer.testing import CliRunner  # noqa: PLC0415
+
+    from bridge.cli import app  # noqa: PLC0415
+
+    scenario = Path(__file__).parents[1] / "scenarios" / "dk_b2b.json"
+    result = CliRunner().invoke(
+        app,
+        [
+            "letter",
+            "all",
+            "--scenario",
+            str(scenario),
+            "--out",
+            str(tmp_path),
+            "--format",
+            "html",
+            "--option",
+            "iban=DK5000400440116243",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in tmp_path.glob("*.html"))
+    assert any("collection_warning" in name for name in files)
+    warning = next(tmp_path.glob("*collection_warning*.html")).read_text(encoding="utf-8")
+    assert "inkassoloven § 10" in warning
+    assert "DK50 0040 0440 1162 43" in warning
+    assert list((tmp_path / "handovers").glob("case-*/summary.pdf"))
+
+
+def test_letter_command_refuses_bad_input(tmp_path: Path) -> None:
+    from typer.testing import CliRunner  # noqa: PLC0415
+
+    from bridge.cli import app  # noqa: PLC0415
+
+    scenario = Path(__file__).parents[1] / "scenarios" / "dk_b2b.json"
+    runner = CliRunner()
+    no_out = runner.invoke(app, ["letter", "all", "--scenario", str(scenario)])
+    assert no_out.exit_code == 2
+    bad_format = runner.invoke(
+        app,
+        ["letter", "all", "--scenario", str(scenario), "--out", str(tmp_path), "--format", "doc"],
+    )
+    assert bad_format.exit_code == 2
+
+
+@pytest.mark.slow
+def test_letter_command_previews_the_demo(tmp_path: Path) -> None:
+    from typer.testing import CliRunner  # noqa: PLC0415
+
+    from bridge.cli import app  # noqa: PLC0415
+
+    runner = CliRunner()
+    demo = tmp_path / "demo"
+    assert (
+        runner.invoke(app, ["demo", "--state", str(demo), "--today", "2026-03-16"]).exit_code == 0
+    )
+    text = runner.invoke(app, ["letter", "1050", "--demo", str(demo), "--today", "2026-03-20"])
+    assert text.exit_code == 0, text.output
+    assert "Venlig påmindelse: faktura 1050" in text.output
+    pdf = tmp_path / "l.pdf"
+    step = runner.invoke(
+        app,
+        [
+            "letter",
+            "1050",
+            "--demo",
+            str(demo),
+            "--today",
+            "2026-03-20",
+            "--step",
+            "3",
+            "--format",
+            "pdf",
+            "-o",
+            str(pdf),
+        ],
+    )
+    assert step.exit_code == 0, step.output
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    missing = runner.invoke(app, ["letter", "nope", "--demo", str(demo), "--today", "2026-03-20"])
+    assert missing.exit_code == 2

@@ -1,0 +1,89 @@
+"""Snapshots of every letter in every language, compared byte for byte.
+
+Each language is rendered with its own country's law (English with Denmark's, plus English
+warnings for all four countries). Regenerate after an intended wording change with::
+
+    UPDATE_LETTER_SNAPSHOTS=1 .venv/bin/pytest tests/bridge/test_letters_snapshots.py
+
+and review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bridge.domain import ActionKind
+from bridge.letters import compose, to_html
+from tests.bridge.letter_fixtures import (
+    COUNTRY_OF,
+    CUSTOMER,
+    INVOICES,
+    SERIES,
+    creditor,
+    history,
+    letter,
+)
+
+SNAPSHOTS = Path(__file__).parent / "snapshots" / "letters"
+UPDATE = os.environ.get("UPDATE_LETTER_SNAPSHOTS") == "1"
+
+CASES = [
+    (lang, COUNTRY_OF[lang], action, step)
+    for lang in ("da", "nb", "sv", "fi", "en")
+    for action, step in SERIES
+] + [("en", country, ActionKind.COLLECTION_WARNING, 3) for country in ("NO", "SE", "FI")]
+
+
+def _compare(path: Path, actual: str) -> None:
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(actual.encode("utf-8"))
+        return
+    if not path.is_file():
+        pytest.fail(
+            f"no snapshot {path.relative_to(SNAPSHOTS)}; run with UPDATE_LETTER_SNAPSHOTS=1"
+        )
+    assert actual.encode("utf-8") == path.read_bytes(), (
+        f"{path.relative_to(SNAPSHOTS)} differs; if intended, regenerate with "
+        "UPDATE_LETTER_SNAPSHOTS=1 and review the diff"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "country", "action", "step"),
+    CASES,
+    ids=[f"{c[0]}-{c[1]}-{c[2].value}-{c[3]}" for c in CASES],
+)
+def test_letter_matches_its_snapshot(
+    lang: str, country: str, action: ActionKind, step: int
+) -> None:
+    rendered = compose(
+        letter(action, step, country),
+        CUSTOMER,
+        INVOICES,
+        creditor=creditor(country),
+        lang=lang,
+        country=country,
+        open_invoices=INVOICES.values(),
+        history=history() if action is ActionKind.HANDOVER else (),
+    )
+    stem = f"{country.lower()}-{action.value}-{step}"
+    _compare(SNAPSHOTS / lang / f"{stem}.txt", rendered.text)
+    if action in {ActionKind.REMINDER, ActionKind.COLLECTION_WARNING} and step in {1, 3}:
+        _compare(SNAPSHOTS / lang / f"{stem}.html", to_html(rendered, creditor(country)))
+
+
+def test_no_snapshot_is_orphaned() -> None:
+    if UPDATE:
+        pytest.skip("regenerating")
+    expected = set()
+    for lang, country, action, step in CASES:
+        stem = f"{lang}/{country.lower()}-{action.value}-{step}"
+        expected.add(f"{stem}.txt")
+        if action in {ActionKind.REMINDER, ActionKind.COLLECTION_WARNING} and step in {1, 3}:
+            expected.add(f"{stem}.html")
+    found = {str(p.relative_to(SNAPSHOTS)) for p in SNAPSHOTS.rglob("*") if p.is_file()}
+    assert found == expected
