@@ -30,6 +30,8 @@ DEMO_COMPANIES = {
 DEMO_OPTIONS = {
     # The sandbox's customer groups: 1 "Erhverv" (business), 2 "Private" (consumers).
     "economic": {"business_groups": "1", "consumer_groups": "2"},
+    # The demo's Swedish customers agreed to the reminder fee in their terms (law: only then).
+    "fortnox": {"reminder_fee_agreed": "all"},
 }
 
 
