@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -27,6 +26,7 @@ import httpx
 
 from bridge.faults import Fault, take
 from bridge.http import dump_json
+from bridge.sandbox_files import load_state, save_state
 from connectors.dinero import demo_company, mapping
 from connectors.dinero.sandbox_routes import Call, dispatch
 from connectors.dinero.sandbox_state import SandboxError, SandboxState, stamp
@@ -88,24 +88,14 @@ class DineroSandbox:
     def load_or_demo(cls, path: Path | None, today: date) -> DineroSandbox:
         """Load the state saved at ``path``, or seed the demo company when there is none."""
         if path is not None and path.exists():
-            return cls(today, state=_loads(path.read_text(encoding="utf-8")))
+            return load_state(path, lambda data: cls(today, state=_loads(data.decode("utf-8"))))
         return cls.demo(today)
 
     def save(self, path: Path) -> None:
         """Write the state as JSON, atomically (a crash leaves the old file whole)."""
         with self._lock:
             text = dump_json(self._state.to_dict())
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_state(path, text)
 
     @property
     def state(self) -> SandboxState:

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -28,8 +26,8 @@ from urllib.parse import unquote
 import httpx
 
 from bridge.domain import is_letter_key, money
-from bridge.errors import ConfigError
 from bridge.faults import Fault, FaultKind, take
+from bridge.sandbox_files import load_state, save_state
 from connectors.economic import demo_company, sandbox_ledger
 from connectors.economic.sandbox_catalog import (
     BUSINESS_GROUP,
@@ -97,30 +95,14 @@ class EconomicSandbox:
     def load_or_demo(cls, path: Path | None, today: date) -> EconomicSandbox:
         """Load the state saved at ``path``, or seed the demo company when there is none."""
         if path is not None and path.exists():
-            try:
-                return cls(today, state=loads(path.read_text(encoding="utf-8")))
-            except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
-                raise ConfigError(
-                    f"sandbox state {path} is corrupt ({type(exc).__name__}: {exc}); "
-                    "remove it to start the sandbox afresh (make demo-reset for the demo)"
-                ) from None
+            return load_state(path, lambda data: cls(today, state=loads(data.decode("utf-8"))))
         return cls.demo(today)
 
     def save(self, path: Path) -> None:
         """Write the state as JSON, atomically (a crash leaves the old file whole)."""
         with self._lock:
             text = dumps(self._state.to_dict(), indent=1)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_state(path, text)
 
     def state(self) -> dict[str, Any]:
         """A JSON-ready copy of the state (what :meth:`save` writes)."""

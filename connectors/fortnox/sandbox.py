@@ -20,9 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
-import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -36,6 +34,7 @@ import httpx
 
 from bridge.domain import is_letter_key
 from bridge.faults import Fault, FaultKind, take
+from bridge.sandbox_files import load_state, save_state
 from connectors.fortnox import demo_company
 from connectors.fortnox.sandbox_routes import (
     ApiError,
@@ -123,24 +122,14 @@ class FortnoxSandbox:
     def load_or_demo(cls, path: Path | None, today: date) -> FortnoxSandbox:
         """Load the state saved at ``path``, or seed the demo company when there is none."""
         if path is not None and path.exists():
-            return cls(today, state=_loads(path.read_bytes()))
+            return load_state(path, lambda data: cls(today, state=_loads(data)))
         return cls.demo(today)
 
     def save(self, path: Path) -> None:
         """Write the state as JSON, atomically (a crash leaves the old file whole)."""
         with self._lock:
             data = _dumps(self._state)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_state(path, data)
 
     def state(self) -> dict[str, Any]:
         """A JSON-ready copy of the state (what :meth:`save` writes)."""

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import tempfile
 import threading
 import uuid
 from collections import deque
@@ -35,6 +33,7 @@ import httpx
 from bridge.domain import money
 from bridge.faults import Fault, FaultKind, take
 from bridge.http import dump_json
+from bridge.sandbox_files import load_state, save_state
 
 __all__ = ["Fault", "FaultKind", "TripletexSandbox", "sandbox_factory"]
 
@@ -128,24 +127,14 @@ class TripletexSandbox:
     def load_or_demo(cls, path: Path | None, today: date) -> TripletexSandbox:
         """Load the state saved at ``path``, or seed the demo company when there is none."""
         if path is not None and path.exists():
-            return cls(today, state=_loads(path.read_bytes()))
+            return load_state(path, lambda data: cls(today, state=_loads(data)))
         return cls.demo(today)
 
     def save(self, path: Path) -> None:
         """Write the state as JSON, atomically."""
         with self._lock:
             data = dump_json(self.state)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_state(path, data)
 
     # --- the HTTP side ------------------------------------------------------------------
 
