@@ -56,6 +56,9 @@ class Pending:
 class Session(Protocol):
     """One tenant's open connection to its accounting system."""
 
+    # What the last fetch could not read, item by item (bridge/items.py), for the outcome.
+    skipped: list[str]
+
     def fetch(self, today: date, since: datetime | None) -> Snapshot:
         """Read customers, open invoices, payments and existing reminders as one snapshot."""
         ...

@@ -234,6 +234,8 @@ def _cycle(
     since = datetime.fromisoformat(cursor) if cursor else None
     snapshot = session.fetch(opts.today, since)
     failpoints.reached("fetched")
+    # Items the connector could not read were left out of the snapshot; say which, and why.
+    outcome.skipped.extend(("fetch", reason) for reason in session.skipped)
     snapshot = dataclasses.replace(
         snapshot,
         disputes=snapshot.disputes + tuple(store.disputes(name)),

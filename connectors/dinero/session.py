@@ -49,6 +49,7 @@ from bridge.errors import (
     RejectedRequest,
 )
 from bridge.http import build_client, stats_of
+from bridge.items import read_each, with_customer
 from bridge.retry import RetryPolicy
 from connectors.dinero import mapping, writer
 from connectors.dinero.auth import Clock, DineroAuth, open_tokens
@@ -236,14 +237,7 @@ class DineroSession:
         return mapping.customer(obj, default_country=self.ctx.country)
 
     def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
-        """Map every item; skip (and log) the ones that cannot be read, never a failed page."""
-        out: list[T] = []
-        for item in items:  # a page that fails raises here, outside the try
-            try:
-                out.append(read(item))
-            except MalformedResponse as exc:
-                self._skip(f"{what} skipped: {exc}")
-        return out
+        return read_each(items, read, what, self._skip)
 
     def _skip(self, reason: str) -> None:
         self.skipped.append(reason)
@@ -252,16 +246,7 @@ class DineroSession:
     def _with_customer(
         self, invoices: list[Invoice], customers: Mapping[str, Customer]
     ) -> list[Invoice]:
-        kept = []
-        for invoice in invoices:
-            if invoice.customer_id in customers:
-                kept.append(invoice)
-            else:
-                self._skip(
-                    f"invoice {invoice.number} skipped: its contact {invoice.customer_id} "
-                    "could not be read"
-                )
-        return kept
+        return with_customer(invoices, customers, self._skip, "contact")
 
     # -- just before a write -------------------------------------------------------------------
 

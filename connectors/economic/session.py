@@ -38,6 +38,7 @@ from bridge.domain import (
 )
 from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest, Transient
 from bridge.http import build_client, stats_of
+from bridge.items import read_each, with_customer
 from bridge.retry import RetryPolicy
 from connectors.economic import mapping, writer
 from connectors.economic.auth import EconomicAuth
@@ -131,14 +132,7 @@ class EconomicSession:
         )
 
     def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
-        """Map every item; skip (and log) the ones that cannot be read, never a failed page."""
-        out: list[T] = []
-        for item in items:  # a page that fails raises here, outside the try
-            try:
-                out.append(read(item))
-            except MalformedResponse as exc:
-                self._skip(f"{what} skipped: {exc}")
-        return out
+        return read_each(items, read, what, self._skip)
 
     def _skip(self, reason: str) -> None:
         self.skipped.append(reason)
@@ -193,17 +187,7 @@ class EconomicSession:
     def _with_customer(
         self, invoices: list[Invoice], customers: Mapping[str, Customer]
     ) -> list[Invoice]:
-        """Drop invoices whose customer could not be read: nobody to write to."""
-        kept = []
-        for invoice in invoices:
-            if invoice.customer_id in customers:
-                kept.append(invoice)
-            else:
-                self._skip(
-                    f"invoice {invoice.number} skipped: its customer {invoice.customer_id} "
-                    "could not be read"
-                )
-        return kept
+        return with_customer(invoices, customers, self._skip, "customer")
 
     # -- just before a write -------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ from bridge.domain import (
 )
 from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest, Transient
 from bridge.http import build_client, stats_of
+from bridge.items import read_each, with_customer
 from connectors.fortnox import mapping, writer
 from connectors.fortnox.auth import TOKEN_URL, FortnoxAuth, choose_route
 from connectors.fortnox.client import BASE_URL, RATE_LIMITS, FortnoxClient, status_table
@@ -240,13 +241,7 @@ class FortnoxSession:
         return out
 
     def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
-        out: list[T] = []
-        for item in items:
-            try:
-                out.append(read(item))
-            except MalformedResponse as exc:
-                self._skip(f"{what} skipped: {exc}")
-        return out
+        return read_each(items, read, what, self._skip)
 
     def _skip(self, reason: str) -> None:
         self.skipped.append(reason)
@@ -318,16 +313,7 @@ class FortnoxSession:
     def _with_customer(
         self, invoices: list[Invoice], customers: Mapping[str, Customer]
     ) -> list[Invoice]:
-        kept = []
-        for invoice in invoices:
-            if invoice.customer_id in customers:
-                kept.append(invoice)
-            else:
-                self._skip(
-                    f"invoice {invoice.number} skipped: its customer {invoice.customer_id} "
-                    "could not be read"
-                )
-        return kept
+        return with_customer(invoices, customers, self._skip, "customer")
 
     # -- just before a write -------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from bridge.domain import (
 )
 from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest
 from bridge.http import build_client, stats_of
+from bridge.items import read_each
 from bridge.retry import RetryPolicy
 from connectors.tripletex import mapping, writer
 from connectors.tripletex.auth import OWN_COMPANY, TripletexAuth, oslo_today
@@ -268,13 +269,7 @@ class TripletexSession:
                 self.company_fee = max(charged, key=lambda r: (r.date, r.id)).charge
 
     def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
-        out: list[T] = []
-        for item in items:  # a page that fails raises here, outside the try
-            try:
-                out.append(read(item))
-            except MalformedResponse as exc:
-                self._skip(f"{what} skipped: {exc}")
-        return out
+        return read_each(items, read, what, self._skip)
 
     def _skip(self, reason: str) -> None:
         self.skipped.append(reason)

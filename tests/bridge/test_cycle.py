@@ -8,10 +8,13 @@ database does not know. The next cycle must find it by its key instead of writin
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bridge import registry, retry
@@ -19,9 +22,11 @@ from bridge.connector import ConnectorDescriptor
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.domain import Mode
 from bridge.faults import Fault
+from bridge.http import dump_json
 from bridge.secrets import StaticSecrets
 from bridge.settings import TenantSettings
 from bridge.store import Store, open_store
+from connectors.economic.sandbox import EconomicSandbox
 
 TODAY = date(2026, 3, 16)
 SYSTEMS = sorted(registry.connectors())
@@ -179,3 +184,36 @@ def test_a_corrupt_sandbox_state_stops_only_its_tenant(tmp_path: Path) -> None:
     assert good.status == "ok"
     assert good.written
     assert broken.sandbox_state.read_text(encoding="utf-8") == '{"customers": ['  # kept as is
+
+
+def test_a_malformed_invoice_is_reported_and_the_others_are_dunned(tmp_path: Path) -> None:
+    """One unreadable invoice in a page: it is named in the outcome, the rest go on."""
+    sandbox = registry.connector("economic").sandbox(None, TODAY)
+    assert isinstance(sandbox, EconomicSandbox)
+
+    def corrupting(request: httpx.Request) -> httpx.Response:
+        response = sandbox.handle(request)
+        if request.url.path != "/invoices/unpaid" or request.url.params.get("filter"):
+            return response
+        body = json.loads(response.content, parse_float=Decimal)
+        body["collection"][0]["dueDate"] = "31-02-2026"
+        return httpx.Response(200, content=dump_json(body), headers=response.headers)
+
+    tenant = TenantSettings(system="economic", country="DK")
+    with open_store(tmp_path / "db.sqlite3") as store:
+        outcome = run_tenant(
+            store,
+            "t",
+            tenant,
+            CycleOptions(
+                today=TODAY,
+                now=datetime.combine(TODAY, time(7), tzinfo=UTC),
+                transport=httpx.MockTransport(corrupting),
+                secrets=StaticSecrets("t", registry.connector("economic").sandbox_secrets),
+            ),
+        )
+    assert outcome.status == "ok", outcome.error
+    assert outcome.written
+    reasons = [why for where, why in outcome.skipped if where == "fetch"]
+    assert len(reasons) == 1
+    assert "dueDate" in reasons[0]
