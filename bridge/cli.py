@@ -257,6 +257,92 @@ def dispute(
 
 
 @app.command()
+def hold(
+    invoice: Annotated[str, typer.Argument(help="invoice id")],
+    tenant: Annotated[str, typer.Option("--tenant", "-t", help="the tenant")],
+    until: Annotated[str | None, typer.Option(help="last day held (default: until --end)")] = None,
+    reason: Annotated[str, typer.Option(help="why the invoice is held")] = "",
+    end: Annotated[bool, typer.Option("--end", help="lift the hold: dun again")] = False,
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    today: Today = None,
+    as_json: AsJson = False,
+) -> None:
+    """Put an invoice on hold (no step, no fee) until a date or until lifted with --end."""
+    from bridge.holds import hold_command  # noqa: PLC0415
+
+    settings, last = _settings(env_file, demo), _day_option("--until", until)
+    raise typer.Exit(
+        hold_command(
+            settings,
+            tenant,
+            invoice,
+            until=last,
+            reason=reason,
+            end=end,
+            today=_today(today),
+            as_json=as_json,
+        )
+    )
+
+
+@app.command()
+def promise(
+    invoice: Annotated[str | None, typer.Argument(help="invoice id (or use --customer)")] = None,
+    customer: Annotated[str | None, typer.Option(help="every invoice of a customer")] = None,
+    amount: Annotated[
+        list[str] | None, typer.Option(help="promised amount (repeat: a plan)")
+    ] = None,
+    by: Annotated[list[str] | None, typer.Option(help="date for each --amount")] = None,
+    currency: Annotated[str | None, typer.Option(help="default: the tenant's")] = None,
+    note: Annotated[str, typer.Option(help="a note for the accountant")] = "",
+    end: Annotated[str | None, typer.Option("--end", help="withdraw promise #ID")] = None,
+    show: Annotated[bool, typer.Option("--list", help="list the promises")] = False,
+    tenant: Tenant = None,
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    today: Today = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record a promise to pay or a payment plan: dunning pauses while it is kept."""
+    from bridge.promises import promise_command  # noqa: PLC0415
+
+    dates = [_day_option("--by", d) or date.min for d in by or []]
+    raise typer.Exit(
+        promise_command(
+            _settings(env_file, demo),
+            tenant,
+            invoice,
+            customer=customer,
+            amounts=amount or [],
+            dates=dates,
+            currency=currency,
+            note=note,
+            end=end,
+            show=show,
+            today=_today(today),
+            as_json=as_json,
+        )
+    )
+
+
+@app.command()
+def customers(
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    tenant: Tenant = None,
+    today: Today = None,
+    as_json: AsJson = False,
+) -> None:
+    """Each customer's record: invoices that went late, the step they paid at, letters, charges."""
+    from bridge.customers import customers_command  # noqa: PLC0415
+
+    settings = _settings(env_file, demo)
+    _logs(settings, interactive=True)
+    raise typer.Exit(customers_command(settings, tenant, _today(today), as_json=as_json))
+
+
+@app.command()
 def simulate(
     scenario: Annotated[Path, typer.Argument(help="scenario JSON file (docs/scenario.md)")],
     as_json: AsJson = False,
@@ -362,7 +448,7 @@ def authorize(
     ] = None,
     env_file: EnvFile = None,
 ) -> None:
-    """One-time consent for OAuth systems (Dinero, Fortnox): open a URL, paste the code back."""
+    """One-time OAuth consent (Dinero): open the printed address, paste the code back."""
     from bridge.authorize import authorize_command  # noqa: PLC0415
 
     settings = _settings(env_file, None)

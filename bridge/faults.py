@@ -2,8 +2,8 @@
 
 Kinds:
 
-- ``status``: answer ``status`` (500, 502, 503, 504 or 429) with an error body, without acting;
-  ``retry_after`` adds a Retry-After header (a 429 always carries one).
+- ``status``: answer ``status`` (a 4xx refusal, 429 or a 5xx) with an error body, without
+  acting; ``retry_after`` adds a Retry-After header (a 429 always carries one).
 - ``timeout_after_commit``: act on the request, then raise ``httpx.ReadTimeout``, so the caller
   cannot know that it happened (the case the outbox's read-back exists for).
 - ``drop``: raise ``httpx.ConnectError`` before acting.
@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 FaultKind = Literal["status", "timeout_after_commit", "drop", "truncated", "malformed"]
-FAULT_STATUSES = frozenset({429, 500, 502, 503, 504})
+# 4xx answers stand for a vendor refusing a request; they must never be retried.
+FAULT_STATUSES = frozenset({400, 409, 422, 429, 500, 502, 503, 504})
 
 
 @dataclass
