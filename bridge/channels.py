@@ -118,7 +118,7 @@ class Channels:
         explicit = self.options.get("handover_folder", "").strip()
         if explicit:
             return Path(explicit)
-        if self.store.path == ":memory:":
+        if not self.store.is_file:  # in memory, or on a database server: no folder to use
             return None
         return Path(self.store.path).parent / "handovers" / self.tenant
 

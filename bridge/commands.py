@@ -147,59 +147,10 @@ def _nothing() -> Iterator[None]:
 def explain_command(
     settings: Settings, tenant: str | None, invoice: str, today: date, *, as_json: bool
 ) -> int:
-    """Explain one invoice: history, today's decision or why there is none."""
-    names = _selected(settings, tenant)
-    opts = CycleOptions(today=today, now=datetime.now(UTC), dry_run=True)
-    with _store(settings) as store:
-        for name in names:
-            o = run_tenant(store, name, settings.tenants[name], opts)
-            if o.snapshot is None:
-                continue
-            known = {i.id: i for i in (*o.snapshot.invoices, *o.snapshot.settled)}
-            match = known.get(invoice) or next(
-                (i for i in known.values() if i.number == invoice), None
-            )
-            if match is None:
-                continue
-            steps = list(store.history(name, match.id))
-            steps += [s for s in o.snapshot.steps if s.invoice_id == match.id]
-            decisions = [d for d in o.plan if d.invoice_id == match.id]
-            blocked = [why for inv, why in o.blocked if inv == match.id]
-            data = {
-                "tenant": name,
-                "invoice": match.id,
-                "number": match.number,
-                "customer": match.customer_id,
-                "due_date": match.due_date.isoformat(),
-                "outstanding": f"{match.outstanding:.2f}",
-                "currency": match.currency,
-                "history": [step_dict(s) for s in steps],
-                "decisions": [decision_dict(d) for d in decisions],
-                "not_dunned_because": blocked,
-            }
-            if as_json:
-                _emit(data)
-                return 0
-            console.print(
-                f"[bold]Invoice {match.number}[/] ({name}), customer {match.customer_id}, "
-                f"due {match.due_date}, outstanding {match.currency} {match.outstanding:.2f}"
-            )
-            for s in steps:
-                console.print(
-                    f"- {s.date} {s.action.value} {s.step} {s.status.value} "
-                    f"fee {s.fee:.2f} ({s.source} {s.document or ''})"
-                )
-            for d in decisions:
-                console.print(f"Today: {d.action.value} step {d.step}. {d.explanation}")
-                for basis in d.legal_basis:
-                    console.print(f"  § {basis}")
-            for why in blocked:
-                console.print(f"Not dunned: {why}")
-            if not decisions and not blocked:
-                console.print("Nothing is due today for this invoice.")
-            return 0
-    err.print(f"error: invoice {invoice!r} not found among open or recently paid invoices")
-    return 2
+    """Explain one invoice: timeline, today's amounts and their rules, why nothing else."""
+    from bridge.explain import explain_command as explain  # noqa: PLC0415
+
+    return explain(settings, tenant, invoice, today, as_json=as_json)
 
 
 def history_command(

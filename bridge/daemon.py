@@ -1,16 +1,29 @@
 """The daemon: APScheduler 3.x runs a cycle for every tenant on the configured cron schedule.
 
 The job store is in memory and rebuilt from the settings at every start; the run ledger in our
-own database is the source of truth. One daemon per database: the store's exclusive lock is
-held for the process lifetime. SIGTERM/SIGINT stop the scheduler after the running cycle.
+own database is the source of truth. SIGTERM/SIGINT stop the scheduler after the running cycle.
+
+On a SQLite file, one daemon per database: the store's exclusive lock is held for the process
+lifetime. On PostgreSQL several daemons share the database (and a shared hold keeps manual
+cycles out while any runs); each has a holder id and leases a tenant before working it, so a
+tenant is worked by one daemon at a time. A daemon that finds a tenant leased by another comes
+back to it after the others: when the other finished it this round it is left alone, and when
+the other died (its lease ran out) it is taken over; the outbox's read-back at the start of
+that cycle settles whatever the dead daemon left half-written.
 """
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import threading
+import uuid
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from types import FrameType
 from zoneinfo import ZoneInfo
 
@@ -20,11 +33,114 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bridge import metrics
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.errors import StoreLocked
+from bridge.errors import StoreError, StoreLocked
 from bridge.settings import Settings
 from bridge.store import Store, open_store
 
 log = structlog.get_logger("bridge.daemon")
+
+# How long a lease lasts unless renewed: how soon a dead daemon's tenants are taken over. The
+# holder renews at a third of it, so a renewal may fail twice before the lease runs out.
+LEASE_TTL = timedelta(minutes=5)
+# A run started this long before its fire time still belongs to it (APScheduler's grace).
+MISFIRE_GRACE = timedelta(hours=1)
+
+
+@cache
+def default_holder() -> str:
+    """This process's lease holder id: host, pid and a random part (pids are reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True)
+class Leasing:
+    """How run_all shares tenants with other daemons on the same (PostgreSQL) database."""
+
+    holder: str = field(default_factory=default_holder)
+    ttl: timedelta = LEASE_TTL
+    # How often tenants leased by another daemon are looked at again.
+    poll_seconds: float = 5.0
+
+    @property
+    def renew_every(self) -> float:
+        """Seconds between renewals."""
+        return self.ttl.total_seconds() / 3
+
+
+class _TenantStop(threading.Event):
+    """One tenant's stop signal: set when its lease is lost, or when the daemon stops."""
+
+    def __init__(self, parent: threading.Event | None) -> None:
+        super().__init__()
+        self._parent = parent
+
+    def is_set(self) -> bool:
+        return super().is_set() or (self._parent is not None and self._parent.is_set())
+
+
+class _Renewer:
+    """Renews the leases of the tenants being worked until stopped (a background thread)."""
+
+    def __init__(self, store: Store, leasing: Leasing) -> None:
+        self._store = store
+        self._leasing = leasing
+        self._held: dict[str, _TenantStop] = {}
+        self._guard = threading.Lock()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lease-renewer", daemon=True)
+
+    def __enter__(self) -> _Renewer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def hold(self, tenant: str, stop: _TenantStop) -> None:
+        with self._guard:
+            self._held[tenant] = stop
+
+    def drop(self, tenant: str) -> None:
+        with self._guard:
+            self._held.pop(tenant, None)
+
+    def _run(self) -> None:
+        while not self._done.wait(self._leasing.renew_every):
+            with self._guard:
+                held = list(self._held.items())
+            for tenant, stop in held:
+                try:
+                    kept = self._store.renew_lease(
+                        tenant, self._leasing.holder, ttl=self._leasing.ttl
+                    )
+                except StoreError as exc:  # the next renewal may succeed before it runs out
+                    log.warning("lease.renew_failed", tenant=tenant, error=str(exc))
+                    continue
+                if not kept:
+                    # Another daemon took the tenant over: finish the letter in hand and stop.
+                    log.error("lease.lost", tenant=tenant, holder=self._leasing.holder)
+                    stop.set()
+
+
+def round_start(settings: Settings, moment: datetime) -> datetime:
+    """When this round began: the schedule's last fire time within the misfire grace, else now.
+
+    A tenant whose run started since then was worked this round (by this daemon or another).
+    """
+    trigger = CronTrigger.from_crontab(settings.schedule, timezone=ZoneInfo(settings.timezone))
+    latest: datetime | None = None
+    fire = trigger.get_next_fire_time(None, moment - MISFIRE_GRACE)
+    while fire is not None and fire <= moment:
+        latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return latest.astimezone(UTC) if latest is not None else moment
+
+
+def _worked_since(store: Store, name: str, since: datetime) -> bool:
+    """Tell whether the tenant's newest run started this round and finished."""
+    newest = store.runs(name, limit=1)
+    return bool(newest) and newest[0].finished_at is not None and newest[0].started_at >= since
 
 
 def run_all(
@@ -32,25 +148,33 @@ def run_all(
     store: Store,
     now: datetime | None = None,
     stop: threading.Event | None = None,
+    *,
+    leasing: Leasing | None = None,
 ) -> list[TenantOutcome]:
     """Run one cycle for every enabled tenant; one tenant's failure never stops the others.
 
     When ``stop`` is set, tenants not yet started are left for the next cycle and running ones
-    finish the letter they are writing.
+    finish the letter they are writing. On a database several daemons share (PostgreSQL) each
+    tenant is leased first (``leasing``, by default this process's holder id), see the module
+    docstring.
     """
     moment = now or datetime.now(UTC)
     today = moment.astimezone(ZoneInfo(settings.timezone)).date()
     opts = CycleOptions(today=today, now=moment, stop=stop)
     names = [n for n, t in sorted(settings.tenants.items()) if t.enabled]
 
-    def one(name: str) -> TenantOutcome | None:
-        if opts.stopping:
-            return None
-        return run_tenant(store, name, settings.tenants[name], opts)
+    if store.shared:
+        outcomes = _run_leased(settings, store, opts, names, leasing or Leasing())
+    else:
 
-    # Tenants run in parallel (each is paced by its own vendor limit); the store serialises.
-    with ThreadPoolExecutor(max_workers=settings.max_parallel_tenants) as pool:
-        outcomes = [o for o in pool.map(one, names) if o is not None]
+        def one(name: str) -> TenantOutcome | None:
+            if opts.stopping:
+                return None
+            return run_tenant(store, name, settings.tenants[name], opts)
+
+        # Tenants run in parallel (each is paced by its own vendor limit); the store serialises.
+        with ThreadPoolExecutor(max_workers=settings.max_parallel_tenants) as pool:
+            outcomes = [o for o in pool.map(one, names) if o is not None]
     for o in outcomes:
         log.info("cycle.done", tenant=o.tenant, **o.summary())
     if settings.metrics_textfile is not None:
@@ -63,6 +187,64 @@ def run_all(
     return outcomes
 
 
+_ELSEWHERE = "elsewhere"  # leased by another daemon: look again later
+
+
+def _run_leased(
+    settings: Settings,
+    store: Store,
+    opts: CycleOptions,
+    names: Iterable[str],
+    leasing: Leasing,
+) -> list[TenantOutcome]:
+    """Work every tenant no other daemon works, then wait for (or take over) the rest."""
+    since = round_start(settings, opts.now)
+    bound = log.bind(holder=leasing.holder)
+
+    def one(renewer: _Renewer) -> Callable[[str], TenantOutcome | str | None]:
+        def work(name: str) -> TenantOutcome | str | None:
+            if opts.stopping:
+                return None
+            lease = store.acquire_lease(name, leasing.holder, ttl=leasing.ttl)
+            if lease is None:
+                return _ELSEWHERE
+            tenant_stop = _TenantStop(opts.stop)
+            renewer.hold(name, tenant_stop)
+            try:
+                if _worked_since(store, name, since):
+                    return None  # another daemon did it this round, before we got here
+                bound.info("lease.acquired", tenant=name, expires=lease.expires_at.isoformat())
+                return run_tenant(
+                    store, name, settings.tenants[name], replace(opts, stop=tenant_stop)
+                )
+            finally:
+                renewer.drop(name)
+                try:
+                    store.release_lease(name, leasing.holder)
+                except StoreError as exc:  # it runs out by itself
+                    bound.warning("lease.release_failed", tenant=name, error=str(exc))
+
+        return work
+
+    outcomes: list[TenantOutcome] = []
+    todo = list(names)
+    with (
+        _Renewer(store, leasing) as renewer,
+        ThreadPoolExecutor(max_workers=settings.max_parallel_tenants) as pool,
+    ):
+        work = one(renewer)
+        while todo:
+            results = list(zip(todo, pool.map(work, todo), strict=True))
+            outcomes.extend(r for _, r in results if isinstance(r, TenantOutcome))
+            todo = [name for name, r in results if r == _ELSEWHERE]
+            if todo:
+                bound.info("lease.waiting", tenants=todo)
+                waiter = opts.stop or threading.Event()
+                if waiter.wait(leasing.poll_seconds):
+                    break  # stopping: the others are left for the next round
+    return outcomes
+
+
 def run_daemon(settings: Settings, *, now: bool = False) -> int:
     """Run until told to stop; return the process exit code.
 
@@ -72,7 +254,9 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
     store = open_store(settings.database)
     server: metrics.MetricsServer | None = None
     try:
-        with store.exclusive("daemon"):
+        # Shared: on PostgreSQL other daemons may hold it too (they lease tenants); a file
+        # database is always held alone.
+        with store.exclusive("daemon", shared=True):
             if settings.metrics_port is not None:
                 server = metrics.serve(
                     settings.metrics_port, metrics.registry_with(store, sorted(settings.tenants))
@@ -98,7 +282,13 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
 
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)
-            log.info("daemon.started", schedule=settings.schedule, tenants=sorted(settings.tenants))
+            log.info(
+                "daemon.started",
+                schedule=settings.schedule,
+                tenants=sorted(settings.tenants),
+                database=store.backend,
+                holder=default_holder() if store.shared else None,
+            )
             scheduler.start()
             log.info("daemon.stopped")
     except StoreLocked as exc:

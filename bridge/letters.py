@@ -16,6 +16,7 @@ are formatted per locale with babel.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -183,6 +184,11 @@ def environment(lang: str, override: Path | None = None) -> SandboxedEnvironment
     return env
 
 
+# Compiling the templates costs far more than rendering them: a cycle writing thousands of
+# letters keeps one environment per language and folder (templates still reload when changed).
+_cached_environment = functools.lru_cache(maxsize=64)(environment)
+
+
 def _html_environment(override: Path | None) -> SandboxedEnvironment:
     return SandboxedEnvironment(
         loader=_loaders(override), undefined=StrictUndefined, autoescape=True
@@ -347,7 +353,7 @@ def compose(
         open_invoices=open_invoices,
         history=history,
     )
-    text = environment(lang, override).get_template(f"{lang}/{letter.action.value}.txt.j2")
+    text = _cached_environment(lang, override).get_template(f"{lang}/{letter.action.value}.txt.j2")
     full = text.render(**data)
     subject, _, body = full.partition("\n")
     return Rendered(

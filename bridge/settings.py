@@ -2,7 +2,7 @@
 
 Everything is prefixed ``BRIDGE_``; tenants are nested with ``__``::
 
-    BRIDGE_DATABASE=/var/lib/dunning-bridge/state.sqlite3
+    BRIDGE_DATABASE=/var/lib/dunning-bridge/state.sqlite3   # or postgresql://bridge@db/bridge
     BRIDGE_SCHEDULE=0 7 * * mon-fri
     BRIDGE_TENANTS__KONTOR__SYSTEM=economic
     BRIDGE_TENANTS__KONTOR__COUNTRY=DK
@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bridge.domain import Mode
+from bridge.dsn import DatabaseUrl, is_postgres_url
 from bridge.errors import ConfigError
 
 DEFAULT_ENV_FILE = Path("/etc/dunning-bridge/bridge.env")
@@ -77,9 +78,12 @@ class Settings(BaseSettings):
         # misspelt BRIDGE_ names are caught by _unknown_names instead.
         extra="ignore",
         frozen=True,
+        arbitrary_types_allowed=True,  # DatabaseUrl
     )
 
-    database: Path = Path("/var/lib/dunning-bridge/state.sqlite3")
+    # A SQLite file, or a PostgreSQL URL for several daemons sharing one database (its password
+    # is masked wherever the setting is shown; see docs/configuration.md).
+    database: DatabaseUrl | Path = Path("/var/lib/dunning-bridge/state.sqlite3")
     schedule: str = Field(default="0 7 * * mon-fri", description="cron expression (5 fields)")
     timezone: str = "Europe/Copenhagen"
     log_format: Literal["json", "console"] = "json"
@@ -92,6 +96,14 @@ class Settings(BaseSettings):
     # serves on 127.0.0.1 only, and a file rewritten after every cycle for node_exporter.
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     metrics_textfile: Path | None = None
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database_url(cls, value: object) -> object:
+        # A URL must not become a Path: Path("postgresql://h/db") folds the "//" away.
+        if isinstance(value, str) and is_postgres_url(value):
+            return DatabaseUrl(value.strip())
+        return value
 
     @field_validator("schedule")
     @classmethod

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +9,7 @@ from typing import Any
 
 from bridge.redact import redact_mapping
 from bridge.store.codec import dumps, instant_text, loads, parse_instant
+from bridge.store.db import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +23,7 @@ class AuditRow:
     data: dict[str, Any]
 
 
-def write(
-    conn: sqlite3.Connection, tenant: str, event: str, at: datetime, data: Mapping[str, Any]
-) -> None:
+def write(conn: Connection, tenant: str, event: str, at: datetime, data: Mapping[str, Any]) -> None:
     """Append one entry; keys named like a secret (token, secret, password ...) are masked."""
     conn.execute(
         "INSERT INTO audit_log (tenant, event, logged_at, data) VALUES (?, ?, ?, ?)",
@@ -33,7 +31,7 @@ def write(
     )
 
 
-def read(conn: sqlite3.Connection, tenant: str | None, limit: int) -> list[AuditRow]:
+def read(conn: Connection, tenant: str | None, limit: int) -> list[AuditRow]:
     """Return the newest ``limit`` entries, newest first, of one tenant or all."""
     sql = "SELECT id, tenant, event, logged_at, data FROM audit_log"
     params: tuple[Any, ...] = ()

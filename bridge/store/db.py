@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any, Protocol
 
 from bridge.errors import StoreError
 
@@ -20,6 +21,33 @@ MEMORY = ":memory:"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # A writer waits this long for another connection's write to finish before failing.
 _BUSY_TIMEOUT_MS = 5000
+
+
+class Cursor(Protocol):
+    """What the store modules read from a statement (sqlite3.Cursor, bridge.store.pg.PgCursor)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    @property
+    def lastrowid(self) -> int | None: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """The connection the store modules write against: sqlite3's, or PostgreSQL's look-alike.
+
+    Queries use ``?`` placeholders and the SQL both engines share (docs/store.md).
+    """
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor: ...
 
 
 @dataclass(frozen=True, slots=True)

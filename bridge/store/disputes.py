@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 
 from bridge.domain import Dispute
 from bridge.errors import StoreError
 from bridge.store import audit
 from bridge.store.codec import date_text, instant_text, parse_date
+from bridge.store.db import Connection
 
 
 def set_dispute(
-    conn: sqlite3.Connection,
+    conn: Connection,
     tenant: str,
     invoice_id: str,
     *,
@@ -41,7 +41,7 @@ def set_dispute(
     )
 
 
-def disputes(conn: sqlite3.Connection, tenant: str) -> list[Dispute]:
+def disputes(conn: Connection, tenant: str) -> list[Dispute]:
     """Return the tenant's dispute periods by invoice and start date."""
     rows = conn.execute(
         "SELECT invoice_id, start_date, end_date FROM disputes WHERE tenant = ?"

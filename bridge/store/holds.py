@@ -6,7 +6,6 @@ Both only ever grow or close: a hold is lifted (``lifted_on``), a promise withdr
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -14,10 +13,11 @@ from bridge.domain import Hold, Instalment, Promise
 from bridge.errors import StoreError
 from bridge.store import audit
 from bridge.store.codec import amount_text, date_text, instant_text, parse_amount, parse_date
+from bridge.store.db import Connection
 
 
 def set_hold(
-    conn: sqlite3.Connection,
+    conn: Connection,
     tenant: str,
     invoice_id: str,
     *,
@@ -71,9 +71,7 @@ def set_hold(
     return Hold(invoice_id=invoice_id, start=start, until=until, reason=reason)
 
 
-def lift_hold(
-    conn: sqlite3.Connection, tenant: str, invoice_id: str, *, today: date, at: datetime
-) -> bool:
+def lift_hold(conn: Connection, tenant: str, invoice_id: str, *, today: date, at: datetime) -> bool:
     """Lift the open hold on an invoice from today on; False when there was none."""
     changed = conn.execute(
         "UPDATE holds SET lifted_on = ?, updated_at = ?"
@@ -85,7 +83,7 @@ def lift_hold(
     return bool(changed)
 
 
-def holds(conn: sqlite3.Connection, tenant: str) -> list[Hold]:
+def holds(conn: Connection, tenant: str) -> list[Hold]:
     """Return the tenant's holds (lifted ones too) by invoice and start date."""
     rows = conn.execute(
         "SELECT invoice_id, start_date, until_date, reason, lifted_on FROM holds"
@@ -105,7 +103,7 @@ def holds(conn: sqlite3.Connection, tenant: str) -> list[Hold]:
 
 
 def add_promise(
-    conn: sqlite3.Connection,
+    conn: Connection,
     tenant: str,
     *,
     customer_id: str | None,
@@ -177,7 +175,7 @@ def add_promise(
 
 
 def end_promise(
-    conn: sqlite3.Connection, tenant: str, promise_id: str, *, today: date, at: datetime
+    conn: Connection, tenant: str, promise_id: str, *, today: date, at: datetime
 ) -> bool:
     """Withdraw a promise from today on; False when no such open promise exists."""
     changed = conn.execute(
@@ -190,7 +188,7 @@ def end_promise(
     return bool(changed)
 
 
-def promises(conn: sqlite3.Connection, tenant: str) -> list[Promise]:
+def promises(conn: Connection, tenant: str) -> list[Promise]:
     """Return the tenant's promises (ended ones too), oldest first, with their instalments."""
     rows = conn.execute(
         "SELECT id, customer_id, invoice_id, made_on, currency, note, ended_on FROM promises"

@@ -7,7 +7,6 @@ automatically: the message may have arrived, and "never twice" outranks "surely 
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from bridge.errors import StoreError
 from bridge.store import audit
 from bridge.store.codec import dumps, instant_text, loads, parse_instant
+from bridge.store.db import Connection
 
 SENDING = "sending"
 SENT = "sent"
@@ -74,7 +74,7 @@ def _mail_row(r: tuple[Any, ...]) -> MailRow:
     )
 
 
-def find(conn: sqlite3.Connection, tenant: str, key: str) -> MailRow | None:
+def find(conn: Connection, tenant: str, key: str) -> MailRow | None:
     """Return the mail row of a key, None when never claimed."""
     row = conn.execute(
         _SELECT_MAIL + " WHERE tenant = ? AND mail_key = ?", (tenant, key)
@@ -83,7 +83,7 @@ def find(conn: sqlite3.Connection, tenant: str, key: str) -> MailRow | None:
 
 
 def claim(
-    conn: sqlite3.Connection,
+    conn: Connection,
     tenant: str,
     key: str,
     *,
@@ -120,7 +120,7 @@ def claim(
 
 
 def settle(
-    conn: sqlite3.Connection, tenant: str, key: str, *, state: str, detail: str, at: datetime
+    conn: Connection, tenant: str, key: str, *, state: str, detail: str, at: datetime
 ) -> None:
     """Record how a claimed send ended: sent, or failed (nothing was accepted by the server)."""
     if state not in {SENT, FAILED}:
@@ -141,7 +141,7 @@ def settle(
     )
 
 
-def listing(conn: sqlite3.Connection, tenant: str) -> list[MailRow]:
+def listing(conn: Connection, tenant: str) -> list[MailRow]:
     """Return a tenant's mail, oldest first."""
     rows = conn.execute(
         _SELECT_MAIL + " WHERE tenant = ? ORDER BY created_at, mail_key", (tenant,)
@@ -162,7 +162,7 @@ def _handover_row(r: tuple[Any, ...]) -> HandoverRow:
     )
 
 
-def record_handover(conn: sqlite3.Connection, row: HandoverRow) -> bool:
+def record_handover(conn: Connection, row: HandoverRow) -> bool:
     """Record a delivered hand-over; False (and nothing changes) when it was recorded before."""
     if find_handover(conn, row.tenant, row.letter_key) is not None:
         return False
@@ -197,7 +197,7 @@ def record_handover(conn: sqlite3.Connection, row: HandoverRow) -> bool:
     return True
 
 
-def find_handover(conn: sqlite3.Connection, tenant: str, letter_key: str) -> HandoverRow | None:
+def find_handover(conn: Connection, tenant: str, letter_key: str) -> HandoverRow | None:
     """Return the hand-over recorded for a letter key, None when none."""
     row = conn.execute(
         _SELECT_HANDOVER + " WHERE tenant = ? AND letter_key = ?", (tenant, letter_key)
@@ -205,7 +205,7 @@ def find_handover(conn: sqlite3.Connection, tenant: str, letter_key: str) -> Han
     return None if row is None else _handover_row(row)
 
 
-def handovers(conn: sqlite3.Connection, tenant: str) -> list[HandoverRow]:
+def handovers(conn: Connection, tenant: str) -> list[HandoverRow]:
     """Return a tenant's hand-overs, oldest first."""
     rows = conn.execute(
         _SELECT_HANDOVER + " WHERE tenant = ? ORDER BY delivered_at, letter_key", (tenant,)

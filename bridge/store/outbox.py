@@ -8,7 +8,6 @@ A rejected or cancelled letter releases its claims; its rows stay for history an
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +27,7 @@ from bridge.store.codec import (
     parse_date,
     parse_instant,
 )
+from bridge.store.db import Connection
 
 INTENDED = "intended"  # about to be written; the outcome is unknown until done()
 PENDING = "pending"  # a draft waits for the accountant
@@ -100,7 +100,7 @@ def _check_letter(letter: Letter) -> None:
         raise StoreError(f"letter {letter.key} of {letter.tenant} has decisions of {strangers}")
 
 
-def intend(conn: sqlite3.Connection, letter: Letter, text: str, at: datetime) -> bool:
+def intend(conn: Connection, letter: Letter, text: str, at: datetime) -> bool:
     """Claim the letter's decisions and record it as intended; False if any is already taken."""
     _check_letter(letter)
     live = conn.execute(
@@ -183,7 +183,7 @@ def intend(conn: sqlite3.Connection, letter: Letter, text: str, at: datetime) ->
     return True
 
 
-def _current(conn: sqlite3.Connection, letter_key: str) -> _Current:
+def _current(conn: Connection, letter_key: str) -> _Current:
     # A key can have several rows (earlier attempts rejected or cancelled); the newest is the
     # one that counts, because a new row is only added when no live one exists.
     row = conn.execute(
@@ -197,7 +197,7 @@ def _current(conn: sqlite3.Connection, letter_key: str) -> _Current:
 
 
 def _move(
-    conn: sqlite3.Connection,
+    conn: Connection,
     letter_key: str,
     current: _Current,
     target: str,
@@ -229,7 +229,7 @@ def _move(
     )
 
 
-def done(conn: sqlite3.Connection, letter_key: str, result: WriteResult, at: datetime) -> None:
+def done(conn: Connection, letter_key: str, result: WriteResult, at: datetime) -> None:
     """Record what the vendor answered for an intended letter: a pending draft or issued."""
     if result.letter_key != letter_key:
         raise StoreError(f"result for {result.letter_key} recorded against {letter_key}")
@@ -243,7 +243,7 @@ def done(conn: sqlite3.Connection, letter_key: str, result: WriteResult, at: dat
     _move(conn, letter_key, current, target, at, document=result.document, detail=result.detail)
 
 
-def cancel(conn: sqlite3.Connection, letter_key: str, reason: str, at: datetime) -> None:
+def cancel(conn: Connection, letter_key: str, reason: str, at: datetime) -> None:
     """Give up an intended letter before it was written; its decisions become free again."""
     current = _current(conn, letter_key)
     if current.state == CANCELLED:
@@ -252,7 +252,7 @@ def cancel(conn: sqlite3.Connection, letter_key: str, reason: str, at: datetime)
 
 
 def settle(
-    conn: sqlite3.Connection,
+    conn: Connection,
     letter_key: str,
     status: StepStatus,
     at: datetime,
@@ -283,7 +283,7 @@ def settle(
     _move(conn, letter_key, current, target, at, document=document)
 
 
-def find(conn: sqlite3.Connection, letter_key: str) -> OutboxLetter | None:
+def find(conn: Connection, letter_key: str) -> OutboxLetter | None:
     """Return the newest row for a letter key, None when unknown."""
     row = conn.execute(
         _SELECT_LETTERS + " WHERE letter_key = ? ORDER BY id DESC LIMIT 1",
@@ -293,7 +293,7 @@ def find(conn: sqlite3.Connection, letter_key: str) -> OutboxLetter | None:
 
 
 def listing(
-    conn: sqlite3.Connection,
+    conn: Connection,
     tenant: str | None,
     states: Collection[str] | None,
     limit: int | None,
@@ -322,7 +322,7 @@ def listing(
     return [_outbox_letter(r) for r in conn.execute(sql, params).fetchall()]
 
 
-def unresolved(conn: sqlite3.Connection, tenant: str) -> list[OutboxLetter]:
+def unresolved(conn: Connection, tenant: str) -> list[OutboxLetter]:
     """Return the tenant's intended letters (outcome unknown), oldest first."""
     rows = conn.execute(
         _SELECT_LETTERS + " WHERE tenant = ? AND state = ? ORDER BY id",
@@ -331,7 +331,7 @@ def unresolved(conn: sqlite3.Connection, tenant: str) -> list[OutboxLetter]:
     return [_outbox_letter(r) for r in rows]
 
 
-def pending(conn: sqlite3.Connection, tenant: str) -> list[Pending]:
+def pending(conn: Connection, tenant: str) -> list[Pending]:
     """Return the tenant's drafts waiting for the accountant, oldest first."""
     rows = conn.execute(
         "SELECT letter_key, document, letter_date FROM letters"
@@ -346,7 +346,7 @@ def pending(conn: sqlite3.Connection, tenant: str) -> list[Pending]:
     ]
 
 
-def history(conn: sqlite3.Connection, tenant: str, invoice_id: str | None) -> list[StepRecord]:
+def history(conn: Connection, tenant: str, invoice_id: str | None) -> list[StepRecord]:
     """Return one step per decision of every letter not cancelled, by date."""
     sql = (
         "SELECT d.invoice_id, d.action, d.step, d.decision_date, l.state, d.fee, d.interest,"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +11,7 @@ from bridge.errors import StoreError
 from bridge.redact import redact_mapping, redact_text
 from bridge.store import audit
 from bridge.store.codec import dumps, instant_text, loads, parse_instant
+from bridge.store.db import Connection
 
 RUNNING = "running"
 
@@ -30,7 +30,7 @@ class RunRow:
     error: str | None
 
 
-def start(conn: sqlite3.Connection, tenant: str, *, dry_run: bool, started_at: datetime) -> int:
+def start(conn: Connection, tenant: str, *, dry_run: bool, started_at: datetime) -> int:
     """Record that a run began and return its id."""
     [(new_id,)] = conn.execute(
         "INSERT INTO runs (tenant, dry_run, started_at, status) VALUES (?, ?, ?, ?) RETURNING id",
@@ -42,7 +42,7 @@ def start(conn: sqlite3.Connection, tenant: str, *, dry_run: bool, started_at: d
 
 
 def finish(
-    conn: sqlite3.Connection,
+    conn: Connection,
     run_id: int,
     *,
     status: str,
@@ -72,7 +72,7 @@ def finish(
     )
 
 
-def recent(conn: sqlite3.Connection, tenant: str | None, limit: int) -> list[RunRow]:
+def recent(conn: Connection, tenant: str | None, limit: int) -> list[RunRow]:
     """Return the newest ``limit`` runs, newest first, of one tenant or all."""
     sql = "SELECT id, tenant, dry_run, started_at, finished_at, status, summary, error FROM runs"
     params: tuple[Any, ...] = ()

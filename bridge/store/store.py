@@ -1,8 +1,10 @@
-"""The state store: one SQLite connection behind one lock, and the API the cycle and CLI use.
+"""The state store: one database connection behind one lock, and the API the cycle and CLI use.
 
-Each mutating call is one transaction that also appends its audit row, so the audit log and
-the state never disagree. Calls may come from several threads (the daemon runs tenants in a
-pool); they are serialised by the store's lock.
+The database is a SQLite file (the default) or a PostgreSQL server (several daemons sharing
+the tenants, bridge/store/pg.py); the API and the schema are the same on both. Each mutating
+call is one transaction that also appends its audit row, so the audit log and the state never
+disagree. Calls may come from several threads (the daemon runs tenants in a pool); they are
+serialised by the store's lock.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -27,9 +29,11 @@ from bridge.domain import (
     StepStatus,
     WriteResult,
 )
+from bridge.dsn import DatabaseUrl, is_postgres_url
 from bridge.errors import StoreError
-from bridge.store import audit, db, disputes, holds, lock, mail, outbox, runs, tenants
+from bridge.store import audit, db, disputes, holds, leases, lock, mail, outbox, pg, runs, tenants
 from bridge.store.audit import AuditRow
+from bridge.store.leases import Lease
 from bridge.store.mail import HandoverRow, MailRow
 from bridge.store.outbox import OutboxLetter
 from bridge.store.runs import RunRow
@@ -39,15 +43,30 @@ from bridge.store.tenants import TenantRow
 class Store:
     """The bridge's durable state: runs, cursors, the outbox, disputes and the audit log."""
 
-    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
-        self._conn: sqlite3.Connection | None = conn
+    def __init__(self, conn: sqlite3.Connection | pg.PgConnection, path: str) -> None:
+        self._conn: sqlite3.Connection | pg.PgConnection | None = conn
         self._path = path
         self._lock = threading.RLock()
 
     @property
     def path(self) -> str:
-        """The database file (or ":memory:")."""
+        """The database file (or ":memory:"); for PostgreSQL its URL, password masked."""
         return self._path
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return "postgresql" if isinstance(self._conn, pg.PgConnection) else "sqlite"
+
+    @property
+    def is_file(self) -> bool:
+        """Tell whether the database is a local file (things may be kept next to it)."""
+        return self.backend == "sqlite" and self._path != db.MEMORY
+
+    @property
+    def shared(self) -> bool:
+        """Tell whether several daemons may share this database (by leasing tenants)."""
+        return self.backend == "postgresql"
 
     def close(self) -> None:
         """Close the connection; later calls raise StoreError. Closing twice is harmless."""
@@ -68,26 +87,48 @@ class Store:
         self.close()
 
     @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
+    def _read(self) -> Iterator[db.Connection]:
         with self._lock:
             if self._conn is None:
                 raise StoreError("the store is closed")
+            if isinstance(self._conn, pg.PgConnection):
+                self._conn.revive()
             try:
                 yield self._conn
             except sqlite3.Error as exc:
                 raise StoreError(f"state database error: {exc}") from exc
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> Iterator[db.Connection]:
         with self._lock:
             if self._conn is None:
                 raise StoreError("the store is closed")
-            with db.transaction(self._conn) as conn:
-                yield conn
+            if isinstance(self._conn, pg.PgConnection):
+                with self._conn.transaction() as conn:
+                    yield conn
+            else:
+                with db.transaction(self._conn) as sqlite_conn:
+                    yield sqlite_conn
 
     @contextmanager
-    def exclusive(self, owner: str) -> Iterator[None]:
-        """Hold the database for this process, or raise StoreLocked naming the holder."""
+    def exclusive(self, owner: str, *, shared: bool = False) -> Iterator[None]:
+        """Hold the database for this process, or raise StoreLocked naming the holder.
+
+        On a file database the hold is always exclusive: one daemon per file. On PostgreSQL
+        ``shared`` holders (daemons, which lease tenants among themselves) may hold it
+        together, while a plain hold (a manual cycle, approvals) waits for none of them and
+        keeps them all out, as the file lock does.
+        """
+        if isinstance(self._conn, pg.PgConnection):
+            with self._lock:
+                self._conn.take(owner, shared=shared)
+            try:
+                yield
+            finally:
+                with self._lock:
+                    if self._conn is not None:
+                        self._conn.give_back()
+            return
         if self._path == db.MEMORY:
             # Nobody else can reach an in-memory database.
             yield
@@ -342,6 +383,37 @@ class Store:
         with self._read() as conn:
             return mail.handovers(conn, tenant)
 
+    # leases (several daemons on one database)
+
+    def clock(self) -> datetime:
+        """The time leases are judged by: the database server's clock on PostgreSQL."""
+        with self._read() as conn:
+            if isinstance(conn, pg.PgConnection):
+                return conn.clock()
+        return datetime.now(UTC)
+
+    def acquire_lease(self, tenant: str, holder: str, *, ttl: timedelta) -> Lease | None:
+        """Take the tenant's lease for ``ttl``; None when another holder's lease still runs."""
+        now = self.clock()
+        with self._write() as conn:
+            return leases.acquire(conn, tenant, holder, now=now, ttl=ttl)
+
+    def renew_lease(self, tenant: str, holder: str, *, ttl: timedelta) -> bool:
+        """Extend a held lease by ``ttl`` from now; False when the holder lost it."""
+        now = self.clock()
+        with self._write() as conn:
+            return leases.renew(conn, tenant, holder, now=now, ttl=ttl)
+
+    def release_lease(self, tenant: str, holder: str) -> bool:
+        """Give a tenant back; False when the holder no longer had it."""
+        with self._write() as conn:
+            return leases.release(conn, tenant, holder)
+
+    def leases(self) -> list[Lease]:
+        """Return every lease row by tenant (expired ones too, until taken or released)."""
+        with self._read() as conn:
+            return leases.listing(conn)
+
     # tenants
 
     def touch_tenant(self, tenant: str, system: str, country: str, *, at: datetime) -> None:
@@ -355,8 +427,22 @@ class Store:
             return tenants.all_tenants(conn)
 
 
-def open_store(path: str | Path) -> Store:
-    """Open the state database (creating the file and its folder) and bring its schema up."""
+def open_store(path: str | Path | DatabaseUrl) -> Store:
+    """Open the state database and bring its schema up.
+
+    ``path`` is a SQLite file (created with its folder), ``:memory:``, or a PostgreSQL URL
+    (a ``postgresql://`` string or a :class:`~bridge.dsn.DatabaseUrl`).
+    """
+    if isinstance(path, str) and is_postgres_url(path):
+        path = DatabaseUrl(path.strip())
+    if isinstance(path, DatabaseUrl):
+        server = pg.connect(path)
+        try:
+            pg.migrate(server)
+        except BaseException:
+            server.close()
+            raise
+        return Store(server, path.masked)
     target = str(path)
     conn = db.connect(target)
     try:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from bridge.store import audit
 from bridge.store.codec import instant_text, parse_instant
+from bridge.store.db import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +21,7 @@ class TenantRow:
     last_seen: datetime
 
 
-def touch(conn: sqlite3.Connection, tenant: str, system: str, country: str, at: datetime) -> None:
+def touch(conn: Connection, tenant: str, system: str, country: str, at: datetime) -> None:
     """Record that a cycle ran for the tenant; audit only its first sighting or a change."""
     row = conn.execute("SELECT system, country FROM tenants WHERE tenant = ?", (tenant,)).fetchone()
     when = instant_text(at)
@@ -47,7 +47,7 @@ def touch(conn: sqlite3.Connection, tenant: str, system: str, country: str, at: 
         )
 
 
-def all_tenants(conn: sqlite3.Connection) -> list[TenantRow]:
+def all_tenants(conn: Connection) -> list[TenantRow]:
     """Return every tenant seen, by name."""
     rows = conn.execute(
         "SELECT tenant, system, country, first_seen, last_seen FROM tenants ORDER BY tenant"
@@ -55,7 +55,7 @@ def all_tenants(conn: sqlite3.Connection) -> list[TenantRow]:
     return [TenantRow(r[0], r[1], r[2], parse_instant(r[3]), parse_instant(r[4])) for r in rows]
 
 
-def cursor(conn: sqlite3.Connection, tenant: str, name: str) -> str | None:
+def cursor(conn: Connection, tenant: str, name: str) -> str | None:
     """Return a sync cursor, None when never set."""
     row = conn.execute(
         "SELECT value FROM cursors WHERE tenant = ? AND name = ?", (tenant, name)
@@ -63,7 +63,7 @@ def cursor(conn: sqlite3.Connection, tenant: str, name: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def set_cursor(conn: sqlite3.Connection, tenant: str, name: str, value: str, at: datetime) -> None:
+def set_cursor(conn: Connection, tenant: str, name: str, value: str, at: datetime) -> None:
     """Set a sync cursor (insert or replace)."""
     conn.execute(
         "INSERT INTO cursors (tenant, name, value) VALUES (?, ?, ?)"

@@ -32,6 +32,7 @@ _ESCAPABLE = "$()*[],"
 _FIELD_CHARS = re.compile(r"[A-Za-z0-9_.]")
 
 Doc = Mapping[str, Any]
+Record = dict[str, Any]
 Predicate = Callable[[Doc], bool]
 
 
@@ -387,6 +388,46 @@ def paginate(
     selected = [d for d in docs if query.where is None or matches(query.where, d, fields)]
     if query.order:
         selected = sort_docs(selected, query.order, fields)
+    return _cut(selected, len(docs), query, base, path, lambda doc: doc)
+
+
+def paginate_records(
+    records: Sequence[Record],
+    render: Callable[[Record], dict[str, Any]],
+    query: ListQuery,
+    fields: Fields,
+    base: str,
+    path: str,
+    *,
+    stored_as_shown: frozenset[str],
+) -> Page:
+    """Answer as :func:`paginate` over every record rendered, rendering only the page.
+
+    A large collection is paged through in many requests; rendering all of it for each page
+    would make a walk quadratic. Records are filtered as stored when every filtered field is
+    ``stored_as_shown`` (the same value in the record as in the rendered document) and no sort
+    is asked for; otherwise everything is rendered, exactly as before.
+    """
+    if query.order or (query.where is not None and not _paths(query.where) <= stored_as_shown):
+        return paginate([render(r) for r in records], query, fields, base, path)
+    selected = [r for r in records if query.where is None or matches(query.where, r, fields)]
+    return _cut(selected, len(records), query, base, path, render)
+
+
+def _paths(node: Node) -> set[str]:
+    if isinstance(node, Junction):
+        return set().union(*(_paths(part) for part in node.parts))
+    return {node.path}
+
+
+def _cut(
+    selected: Sequence[Any],
+    unfiltered: int,
+    query: ListQuery,
+    base: str,
+    path: str,
+    render: Callable[[Any], dict[str, Any]],
+) -> Page:
     size, skip, total = query.page_size, query.skip_pages, len(selected)
     last = max(0, math.ceil(total / size) - 1)
 
@@ -398,7 +439,7 @@ def paginate(
         "skipPages": skip,
         "pageSize": size,
         "results": total,
-        "resultsWithoutFilter": len(docs),
+        "resultsWithoutFilter": unfiltered,
         "firstPage": link(0),
     }
     if skip > 0:
@@ -406,7 +447,8 @@ def paginate(
     if (skip + 1) * size < total:
         block["nextPage"] = link(skip + 1)
     block["lastPage"] = link(last)
-    return Page(selected[skip * size : (skip + 1) * size], block, link(skip))
+    items = [render(item) for item in selected[skip * size : (skip + 1) * size]]
+    return Page(items, block, link(skip))
 
 
 def page_link(base: str, path: str, page: int, size: int, rest: Sequence[tuple[str, str]]) -> str:

@@ -54,7 +54,7 @@ CONNECTOR = ConnectorDescriptor(
         CONSUMER_TOKEN: SANDBOX_CONSUMER_TOKEN,
         EMPLOYEE_TOKEN: SANDBOX_EMPLOYEE_TOKEN,
     },
-    review_hint="draft orders in Tripletex; send with `dunning-bridge approve` or invoice the order",
+    review_hint="draft orders in Tripletex (send: `dunning-bridge approve`, or invoice the order)",
 )
 
 __all__ = ["CONNECTOR"]

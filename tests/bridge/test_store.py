@@ -1,4 +1,9 @@
-"""The state store: schema migrations, the exclusive lock, runs, cursors, disputes, audit."""
+"""The state store: schema migrations, the exclusive lock, runs, cursors, disputes, audit.
+
+Tests taking the ``store`` or ``target`` fixture run on both backends: SQLite and a real
+PostgreSQL server (tests/pg.py; skipped with the reason where it cannot run). The PostgreSQL
+migrations, leases and daemons are in test_pg_*.py.
+"""
 
 from __future__ import annotations
 
@@ -18,16 +23,41 @@ from bridge.errors import StoreError, StoreLocked
 from bridge.store import Store, open_store
 from bridge.store import db as store_db
 from bridge.store.lock import lock_path
+from bridge.store.pg import PgError
+from tests.pg import pg_server, pg_url  # noqa: F401  (fixtures)
 
 AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-TABLES = {"tenants", "runs", "cursors", "letters", "decisions", "disputes", "audit_log"}
+TABLES = {"tenants", "runs", "cursors", "letters", "decisions", "disputes", "audit_log", "leases"}
+BACKENDS = ["sqlite", "postgresql"]
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    s = open_store(":memory:")
+@pytest.fixture(params=BACKENDS)
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a fresh database lives: a SQLite file, or a PostgreSQL schema of this test."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "state.db")
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An empty store: SQLite in memory, or PostgreSQL."""
+    where = request.getfixturevalue("pg_url") if request.param == "postgresql" else ":memory:"
+    s = open_store(where)
     yield s
     s.close()
+
+
+def refused(store: Store, sql: str, match: str) -> None:
+    """Run raw SQL that the database itself must refuse (not the store's code)."""
+    conn = store._conn
+    assert conn is not None
+    if store.backend == "sqlite":
+        with pytest.raises(sqlite3.IntegrityError, match=match):
+            conn.execute(sql)
+    else:
+        with pytest.raises(PgError, match=match):
+            conn.execute(sql)
 
 
 def raw(path: Path) -> sqlite3.Connection:
@@ -138,19 +168,22 @@ def test_statements_split_triggers_and_keep_comments() -> None:
 
 
 def test_tables_are_strict_and_foreign_keys_enforced(store: Store) -> None:
-    conn = store._conn
-    assert conn is not None
-    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    with pytest.raises(sqlite3.IntegrityError):
-        conn.execute(
-            "INSERT INTO runs (tenant, dry_run, started_at, status) VALUES ('t', 'no', 'x', 'y')"
-        )
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-        conn.execute(
-            "INSERT INTO decisions (letter_id, position, tenant, decision_key, invoice_id,"
-            " action, step, decision_date, currency, fee, interest, compensation)"
-            " VALUES (42, 0, 't', 'k', 'i', 'reminder', 1, '2026-01-01', 'DKK', '0', '0', '0')"
-        )
+    if store.backend == "sqlite":
+        conn = store._conn
+        assert conn is not None
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    refused(
+        store,
+        "INSERT INTO runs (tenant, dry_run, started_at, status) VALUES ('t', 'no', 'x', 'y')",
+        "cannot store TEXT value in INTEGER column|invalid input syntax for type bigint",
+    )
+    refused(
+        store,
+        "INSERT INTO decisions (letter_id, position, tenant, decision_key, invoice_id,"
+        " action, step, decision_date, currency, fee, interest, compensation)"
+        " VALUES (42, 0, 't', 'k', 'i', 'reminder', 1, '2026-01-01', 'DKK', '0', '0', '0')",
+        "FOREIGN KEY|foreign key constraint",
+    )
 
 
 HOLD_LOCK = """
@@ -192,8 +225,8 @@ def test_exclusive_lock_held_by_another_process(tmp_path: Path) -> None:
     store.close()
 
 
-def test_exclusive_is_a_no_op_in_memory(store: Store) -> None:
-    with store.exclusive("a"), store.exclusive("b"):
+def test_exclusive_is_a_no_op_in_memory() -> None:
+    with open_store(":memory:") as store, store.exclusive("a"), store.exclusive("b"):
         pass
 
 
@@ -302,7 +335,10 @@ def test_audit_masks_secret_looking_keys(store: Store) -> None:
     }
     conn = store._conn
     assert conn is not None
-    dump = "\n".join(conn.iterdump())
+    if isinstance(conn, sqlite3.Connection):
+        dump = "\n".join(conn.iterdump())
+    else:
+        dump = "\n".join(r[0] for r in conn.execute("SELECT data FROM audit_log").fetchall())
     for secret in ("abc123secretvalue", "s3cr3t-s3cr3t", "r-0000000000"):
         assert secret not in dump
 
@@ -312,12 +348,9 @@ def test_audit_log_is_append_only_and_newest_first(store: Store) -> None:
         store.audit("acme" if n < 2 else "beta", f"e{n}", at=AT + timedelta(seconds=n), n=n)
     assert [r.event for r in store.audit_log()] == ["e2", "e1", "e0"]
     assert [r.event for r in store.audit_log("acme", limit=1)] == ["e1"]
-    conn = store._conn
-    assert conn is not None
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("UPDATE audit_log SET event = 'x'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("DELETE FROM audit_log")
+    refused(store, "UPDATE audit_log SET event = 'x'", "append-only")
+    refused(store, "DELETE FROM audit_log", "append-only")
+    assert len(store.audit_log()) == 3
 
 
 def test_naive_datetimes_are_refused(store: Store) -> None:
@@ -326,8 +359,8 @@ def test_naive_datetimes_are_refused(store: Store) -> None:
     assert store.runs() == []
 
 
-def test_closed_store_refuses_work() -> None:
-    store = open_store(":memory:")
+def test_closed_store_refuses_work(target: str) -> None:
+    store = open_store(target)
     store.close()
     store.close()
     with pytest.raises(StoreError, match="closed"):
@@ -336,8 +369,8 @@ def test_closed_store_refuses_work() -> None:
         store.set_cursor("acme", "x", "y")
 
 
-def test_calls_from_many_threads_are_serialised(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "state.db")
+def test_calls_from_many_threads_are_serialised(target: str) -> None:
+    store = open_store(target)
     ids: list[int] = []
 
     def work(tenant: str) -> None:

@@ -13,8 +13,10 @@ from bridge.domain import (
     CustomerKind,
     Decision,
     Dispute,
+    Hold,
     Invoice,
     Payment,
+    Promise,
     Snapshot,
     StepRecord,
     StepStatus,
@@ -64,6 +66,8 @@ def snapshot(
     disputes: Sequence[Dispute] = (),
     steps: Sequence[StepRecord] = (),
     settled: Sequence[Invoice] = (),
+    holds: Sequence[Hold] = (),
+    promises: Sequence[Promise] = (),
 ) -> Snapshot:
     """A snapshot; the customers default to one business per customer id used."""
     invoices = tuple(invoices)
@@ -79,6 +83,8 @@ def snapshot(
         disputes=tuple(disputes),
         steps=tuple(steps),
         settled=tuple(settled),
+        holds=tuple(holds),
+        promises=tuple(promises),
     )
 
 
