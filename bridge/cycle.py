@@ -54,6 +54,7 @@ from bridge.redact import redact_text
 from bridge.secrets import StaticSecrets, TenantSecrets
 from bridge.settings import TenantSettings
 from bridge.store import Store
+from bridge.validate import plausible
 
 log = structlog.get_logger("bridge.cycle")
 
@@ -236,6 +237,7 @@ def _cycle(
     failpoints.reached("fetched")
     # Items the connector could not read were left out of the snapshot; say which, and why.
     outcome.skipped.extend(("fetch", reason) for reason in session.skipped)
+    snapshot = _plausible(snapshot, outcome)
     snapshot = dataclasses.replace(
         snapshot,
         disputes=snapshot.disputes + tuple(store.disputes(name)),
@@ -290,6 +292,19 @@ def _cycle(
     opts.report(name, "done", total, total)
     outcome.pending += sum(1 for _, r in outcome.written if r.status is StepStatus.PENDING)
     store.set_cursor(name, CURSOR, opts.now.isoformat())
+
+
+def _plausible(snapshot: Snapshot, outcome: TenantOutcome) -> Snapshot:
+    """Leave implausible invoices out of the decision (bridge/validate.py), saying why."""
+
+    def skip(reason: str) -> None:
+        outcome.skipped.append(("fetch", reason))
+
+    return dataclasses.replace(
+        snapshot,
+        invoices=plausible(snapshot.invoices, skip),
+        settled=plausible(snapshot.settled, skip),
+    )
 
 
 def _resolve_unknown(
