@@ -114,7 +114,7 @@ MAPPINGS: dict[str, Callable[[Any], object]] = {
 
 
 @pytest.mark.parametrize("name", sorted(MAPPINGS))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(obj=st.one_of(OBJECTS, JSON))
 def test_mapping_maps_or_says_what_is_wrong(name: str, obj: Any) -> None:
     reason = _refusal(lambda: MAPPINGS[name](obj))
