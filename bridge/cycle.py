@@ -27,7 +27,7 @@ from typing import Any
 
 import structlog
 
-from bridge import failpoints, metrics, registry
+from bridge import failpoints, freshness, metrics, registry
 from bridge.channels import UNKNOWN, Channels, Route
 from bridge.connector import (
     CAP_SEND_NOTICE,
@@ -37,7 +37,14 @@ from bridge.connector import (
     TenantContext,
 )
 from bridge.domain import Decision, Letter, Snapshot, StepRecord, StepStatus, WriteResult
-from bridge.errors import AuthError, BridgeError, ConnectorError, RejectedRequest, Transient
+from bridge.errors import (
+    AuthError,
+    BridgeError,
+    ConfigError,
+    ConnectorError,
+    RejectedRequest,
+    Transient,
+)
 from bridge.handover import HandoverNotReady, interest_accrual
 from bridge.letters import (
     INTERNAL_ACTIONS,
@@ -259,6 +266,12 @@ def _cycle(
 
     history = [*store.history(name), *snapshot.steps]
     outcome.plan = decide(opts.today, snapshot, history, law, policy)
+    outcome.plan, stale = freshness.guard(
+        outcome.plan, snapshot, opts.today, _int_option(tenant, freshness.OPTION)
+    )
+    if stale:
+        outcome.skipped.append(("stale payments", stale))
+        log.warning("cycle.stale_payments", tenant=name, reason=stale)
     outcome.blocked = list(blocked(snapshot, opts.today, law=law, policy=policy))
     outcome.letters = letters(outcome.plan)
     if opts.dry_run:
@@ -292,6 +305,17 @@ def _cycle(
     opts.report(name, "done", total, total)
     outcome.pending += sum(1 for _, r in outcome.written if r.status is StepStatus.PENDING)
     store.set_cursor(name, CURSOR, opts.now.isoformat())
+
+
+def _int_option(tenant: TenantSettings, key: str) -> int | None:
+    """A whole-number tenant option, or None when unset (a bad value is a clear error)."""
+    raw = tenant.options.get(key)
+    if raw is None or not str(raw).strip():
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"option {key} must be a whole number of days, not {raw!r}") from None
 
 
 def _plausible(snapshot: Snapshot, outcome: TenantOutcome) -> Snapshot:

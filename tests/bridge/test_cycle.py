@@ -217,3 +217,20 @@ def test_a_malformed_invoice_is_reported_and_the_others_are_dunned(tmp_path: Pat
     reasons = [why for where, why in outcome.skipped if where == "fetch"]
     assert len(reasons) == 1
     assert "dueDate" in reasons[0]
+
+
+def test_stale_payments_hold_back_every_charge(tmp_path: Path) -> None:
+    descriptor = registry.connector("economic")
+    tenant = TenantSettings(
+        system="economic",
+        country="DK",
+        sandbox_state=tmp_path / "sandbox.json",
+        options={"stale_payments_days": "0"},  # anything older than today is stale
+    )
+    with open_store(tmp_path / "db.sqlite3") as store:
+        outcome = _run(store, tenant)
+    assert outcome.status == "ok", outcome.error
+    assert outcome.plan
+    assert all(d.fee == 0 and d.compensation == 0 for d in outcome.plan)
+    assert any("payments look stale" in why for _, why in outcome.skipped)
+    assert descriptor.key == "economic"
