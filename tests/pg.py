@@ -84,10 +84,14 @@ def _start(root: Path) -> PgServer | str:
     data = root / "data"
     env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
     steps = [
-        [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"]
-        + ["--no-sync", "--no-instructions"],
-        [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w"]
-        + ["-t", "30", "-o", _server_options(root), "start"],
+        [
+            *(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"),
+            *("-E", "UTF8", "--no-sync", "--no-instructions"),
+        ],
+        [
+            *(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w"),
+            *("-t", "30", "-o", _server_options(root), "start"),
+        ],
     ]
     for argv in steps:
         done = subprocess.run(

@@ -125,9 +125,10 @@ def add_promise(
         if item.due < made_on:
             raise StoreError(f"a promised date ({item.due}) cannot be before today ({made_on})")
     ordered = sorted(instalments, key=lambda i: i.due)
-    cursor = conn.execute(
+    # RETURNING rather than lastrowid: the same statement runs on PostgreSQL.
+    row = conn.execute(
         "INSERT INTO promises (tenant, customer_id, invoice_id, made_on, currency, note,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             tenant,
             customer_id,
@@ -137,9 +138,8 @@ def add_promise(
             note,
             *[instant_text(at)] * 2,
         ),
-    )
-    promise_id = cursor.lastrowid
-    assert promise_id is not None
+    ).fetchone()
+    promise_id = int(row[0])
     conn.executemany(
         "INSERT INTO promise_instalments (promise_id, position, due_date, amount)"
         " VALUES (?, ?, ?, ?)",

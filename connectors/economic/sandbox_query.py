@@ -388,7 +388,7 @@ def paginate(
     selected = [d for d in docs if query.where is None or matches(query.where, d, fields)]
     if query.order:
         selected = sort_docs(selected, query.order, fields)
-    return _cut(selected, len(docs), query, base, path, lambda doc: doc)
+    return _cut(selected, len(docs), query, (base, path), lambda doc: doc)
 
 
 def paginate_records(
@@ -396,22 +396,23 @@ def paginate_records(
     render: Callable[[Record], dict[str, Any]],
     query: ListQuery,
     fields: Fields,
-    base: str,
-    path: str,
     *,
+    where: tuple[str, str],
     stored_as_shown: frozenset[str],
 ) -> Page:
     """Answer as :func:`paginate` over every record rendered, rendering only the page.
 
     A large collection is paged through in many requests; rendering all of it for each page
-    would make a walk quadratic. Records are filtered as stored when every filtered field is
+    would make a walk quadratic. ``where`` is the base URL and the path of the collection.
+    Records are filtered as stored when every filtered field is
     ``stored_as_shown`` (the same value in the record as in the rendered document) and no sort
     is asked for; otherwise everything is rendered, exactly as before.
     """
+    base, path = where
     if query.order or (query.where is not None and not _paths(query.where) <= stored_as_shown):
         return paginate([render(r) for r in records], query, fields, base, path)
     selected = [r for r in records if query.where is None or matches(query.where, r, fields)]
-    return _cut(selected, len(records), query, base, path, render)
+    return _cut(selected, len(records), query, (base, path), render)
 
 
 def _paths(node: Node) -> set[str]:
@@ -424,10 +425,10 @@ def _cut(
     selected: Sequence[Any],
     unfiltered: int,
     query: ListQuery,
-    base: str,
-    path: str,
+    where: tuple[str, str],
     render: Callable[[Any], dict[str, Any]],
 ) -> Page:
+    base, path = where
     size, skip, total = query.page_size, query.skip_pages, len(selected)
     last = max(0, math.ceil(total / size) - 1)
 

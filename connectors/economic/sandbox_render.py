@@ -41,17 +41,34 @@ def _put(doc: Doc, rec: Record, *keys: str) -> None:
             doc[key] = copy.deepcopy(rec[key])
 
 
-def customer(rec: Record, state: SandboxState, today: date, *, single: bool = False) -> Doc:
-    """Render a customer with its balance and overdue amount (DKK) from its open invoices."""
-    number = rec["customerNumber"]
-    balance, due = ZERO, ZERO
+def balances(state: SandboxState, today: date) -> dict[int, tuple[Decimal, Decimal]]:
+    """Every customer's balance and overdue amount (DKK), in one pass over the invoices."""
+    totals: dict[int, tuple[Decimal, Decimal]] = {}
     for inv in state.booked.values():
-        if inv["customer"]["customerNumber"] != number:
-            continue
+        number = inv["customer"]["customerNumber"]
+        balance, due = totals.get(number, (ZERO, ZERO))
         open_base = in_base(Decimal(inv["remainder"]), Decimal(inv["exchangeRate"]))
-        balance += open_base
-        if date.fromisoformat(inv["dueDate"]) < today:
-            due += open_base
+        overdue = date.fromisoformat(inv["dueDate"]) < today
+        totals[number] = (balance + open_base, due + open_base if overdue else due)
+    return totals
+
+
+def customer(
+    rec: Record,
+    state: SandboxState,
+    today: date,
+    *,
+    single: bool = False,
+    totals: dict[int, tuple[Decimal, Decimal]] | None = None,
+) -> Doc:
+    """Render a customer with its balance and overdue amount (DKK) from its open invoices.
+
+    ``totals`` is :func:`balances`' answer when many customers are rendered at once.
+    """
+    number = rec["customerNumber"]
+    if totals is None:
+        totals = {number: balances(state, today).get(number, (ZERO, ZERO))}
+    balance, due = totals.get(number, (ZERO, ZERO))
     doc: Doc = {"customerNumber": number, "currency": rec["currency"]}
     doc["paymentTerms"] = _ref_of(rec, "paymentTerms", "paymentTermsNumber", "payment-terms")
     doc["customerGroup"] = _ref_of(rec, "customerGroup", "customerGroupNumber", "customer-groups")

@@ -37,7 +37,14 @@ from connectors.economic.sandbox_fields import (
 )
 from connectors.economic.sandbox_ledger import book_draft
 from connectors.economic.sandbox_links import BASE_URL, link
-from connectors.economic.sandbox_query import paginate, parse_list_query
+from connectors.economic.sandbox_query import (
+    Clause,
+    Junction,
+    Node,
+    paginate,
+    paginate_records,
+    parse_list_query,
+)
 from connectors.economic.sandbox_state import Record, SandboxState
 
 Doc = dict[str, Any]
@@ -161,11 +168,17 @@ def _customer(call: Call) -> Record:
 
 @_route("GET", "/customers")
 def _customers(call: Call) -> Reply:
-    docs = [
-        render.customer(call.state.customers[n], call.state, call.today)
-        for n in sorted(call.state.customers)
-    ]
-    return _listing(call, docs, CUSTOMERS, create="Create a new customer")
+    state, today = call.state, call.today
+    totals = render.balances(state, today)
+    page = paginate_records(
+        [state.customers[n] for n in sorted(state.customers)],
+        lambda rec: render.customer(rec, state, today, totals=totals),
+        parse_list_query(call.params, CUSTOMERS),
+        CUSTOMERS,
+        where=(BASE_URL, call.path),
+        stored_as_shown=frozenset({"customerNumber", "lastUpdated", "name", "email"}),
+    )
+    return Reply(200, render.collection(page, create="Create a new customer"))
 
 
 @_route("GET", r"/customers/(-?\d+)")
@@ -221,6 +234,61 @@ def _booked_docs(state: SandboxState, keep: Callable[[Record], bool] = lambda _:
     ]
 
 
+# Booked-invoice fields stored with the value they are shown with: filters on them need no
+# rendering (see paginate_records).
+_BOOKED_AS_SHOWN = frozenset(
+    {
+        "bookedInvoiceNumber",
+        "date",
+        "dueDate",
+        "currency",
+        "netAmount",
+        "grossAmount",
+        "vatAmount",
+        "remainder",
+        "customer.customerNumber",
+        "references.other",
+    }
+)
+
+
+def _booked_listing(call: Call, keep: Callable[[Record], bool] = lambda _: True) -> Reply:
+    """A booked-invoice collection, rendering only the page asked for."""
+    query = parse_list_query(call.params, BOOKED_INVOICES)
+    booked = call.state.booked
+    numbers = _customer_invoices(call.state, query.where)
+    records = [booked[n] for n in (sorted(booked) if numbers is None else numbers)]
+    page = paginate_records(
+        [r for r in records if keep(r)],
+        render.booked_invoice,
+        query,
+        BOOKED_INVOICES,
+        where=(BASE_URL, call.path),
+        stored_as_shown=_BOOKED_AS_SHOWN,
+    )
+    return Reply(200, render.collection(page))
+
+
+def _customer_invoices(state: SandboxState, where: Node | None) -> list[int] | None:
+    """The invoice numbers of the one customer a filter asks for, or None when it asks for more.
+
+    The filter still runs on what this returns; this only spares reading the rest.
+    """
+    clauses = [where] if isinstance(where, Clause) else list(where.parts) if where else []
+    if where is not None and isinstance(where, Junction) and not where.all:
+        return None
+    for clause in clauses:
+        if (
+            isinstance(clause, Clause)
+            and clause.path == "customer.customerNumber"
+            and clause.op == "eq"
+            and len(clause.values) == 1
+            and isinstance(clause.values[0], int)
+        ):
+            return sorted(state.booked_of(clause.values[0]))
+    return None
+
+
 def _open(inv: Record) -> bool:
     return Decimal(inv["remainder"]) != 0
 
@@ -231,30 +299,27 @@ def _due(inv: Record) -> date:
 
 @_route("GET", "/invoices/booked")
 def _booked(call: Call) -> Reply:
-    return _listing(call, _booked_docs(call.state), BOOKED_INVOICES)
+    return _booked_listing(call)
 
 
 @_route("GET", "/invoices/overdue")
 def _overdue(call: Call) -> Reply:
-    docs = _booked_docs(call.state, lambda i: _open(i) and _due(i) < call.today)
-    return _listing(call, docs, BOOKED_INVOICES)
+    return _booked_listing(call, lambda i: _open(i) and _due(i) < call.today)
 
 
 @_route("GET", "/invoices/not-due")
 def _not_due(call: Call) -> Reply:
-    docs = _booked_docs(call.state, lambda i: _open(i) and _due(i) >= call.today)
-    return _listing(call, docs, BOOKED_INVOICES)
+    return _booked_listing(call, lambda i: _open(i) and _due(i) >= call.today)
 
 
 @_route("GET", "/invoices/unpaid")
 def _unpaid(call: Call) -> Reply:
-    return _listing(call, _booked_docs(call.state, _open), BOOKED_INVOICES)
+    return _booked_listing(call, _open)
 
 
 @_route("GET", "/invoices/paid")
 def _paid(call: Call) -> Reply:
-    docs = _booked_docs(call.state, lambda i: not _open(i))
-    return _listing(call, docs, BOOKED_INVOICES)
+    return _booked_listing(call, lambda i: not _open(i))
 
 
 @_route("GET", r"/invoices/booked/(\d+)")

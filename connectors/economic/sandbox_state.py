@@ -9,6 +9,7 @@ exact) so the demo can keep its company between runs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 Record = dict[str, Any]
@@ -41,12 +42,27 @@ class SandboxState:
     grant_revoked: bool = False
     # Idempotency-Key -> the answer given the first time (see sandbox.py).
     replays: dict[str, Record] = field(default_factory=dict)
+    # Booked invoice numbers by customer, built as invoices are booked (never saved): a
+    # per-customer listing then costs that customer's invoices, not the whole ledger.
+    booked_by_customer: dict[int, list[int]] = field(default_factory=dict, compare=False)
+    indexed: int = field(default=0, compare=False)
 
     def take(self, counter: str) -> int:
         """Return the next number of a sequence and advance it."""
         number = self.counters[counter]
         self.counters[counter] = number + 1
         return number
+
+    def booked_of(self, customer: int) -> list[int]:
+        """The numbers of ``customer``'s booked invoices (booked invoices are never removed)."""
+        if self.indexed > len(self.booked):  # replaced wholesale: start over
+            self.booked_by_customer, self.indexed = {}, 0
+        if self.indexed < len(self.booked):
+            for number, rec in islice(self.booked.items(), self.indexed, None):
+                owner = int(rec["customer"]["customerNumber"])
+                self.booked_by_customer.setdefault(owner, []).append(number)
+            self.indexed = len(self.booked)
+        return self.booked_by_customer.get(customer, [])
 
     def to_dict(self) -> dict[str, Any]:
         """The state as plain JSON-ready data (Decimals stay Decimals)."""
