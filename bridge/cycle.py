@@ -36,7 +36,15 @@ from bridge.connector import (
     Session,
     TenantContext,
 )
-from bridge.domain import Decision, Letter, Snapshot, StepRecord, StepStatus, WriteResult
+from bridge.domain import (
+    Decision,
+    Invoice,
+    Letter,
+    Snapshot,
+    StepRecord,
+    StepStatus,
+    WriteResult,
+)
 from bridge.errors import (
     AuthError,
     BridgeError,
@@ -280,6 +288,7 @@ def _cycle(
         law, policy, snapshot.customers, snapshot.payments, opts.today
     )
 
+    index = _LetterIndex.of(snapshot, history)
     total = len(outcome.letters)
     opts.report(name, "writing", 0, total)
     for done, letter in enumerate(outcome.letters, start=1):
@@ -300,6 +309,7 @@ def _cycle(
             channels=channels,
             opts=opts,
             outcome=outcome,
+            index=index,
         ):
             break
     opts.report(name, "done", total, total)
@@ -329,6 +339,39 @@ def _plausible(snapshot: Snapshot, outcome: TenantOutcome) -> Snapshot:
         invoices=plausible(snapshot.invoices, skip),
         settled=plausible(snapshot.settled, skip),
     )
+
+
+@dataclass(frozen=True)
+class _LetterIndex:
+    """The snapshot looked up by invoice and by customer once per cycle.
+
+    A letter shows its customer's open invoices and its own invoices' history; finding those
+    by scanning the whole ledger for each of thousands of letters made a cycle quadratic.
+    """
+
+    invoices: dict[str, Invoice]
+    open_by_customer: dict[str, list[Invoice]]
+    steps_by_invoice: dict[str, list[StepRecord]]
+
+    @classmethod
+    def of(cls, snapshot: Snapshot, history: list[StepRecord]) -> _LetterIndex:
+        """Index a snapshot and the history decided on."""
+        open_by_customer: dict[str, list[Invoice]] = {}
+        for invoice in snapshot.invoices:
+            open_by_customer.setdefault(invoice.customer_id, []).append(invoice)
+        steps: dict[str, list[StepRecord]] = {}
+        for step in history:
+            steps.setdefault(step.invoice_id, []).append(step)
+        return cls(
+            invoices={inv.id: inv for inv in (*snapshot.invoices, *snapshot.settled)},
+            open_by_customer=open_by_customer,
+            steps_by_invoice=steps,
+        )
+
+    def history_of(self, letter: Letter) -> list[StepRecord]:
+        """The steps of the letter's own invoices."""
+        ids = dict.fromkeys(d.invoice_id for d in letter.decisions)
+        return [s for i in ids for s in self.steps_by_invoice.get(i, ())]
 
 
 def _resolve_unknown(
@@ -369,8 +412,10 @@ def _write(
     channels: Channels,
     opts: CycleOptions,
     outcome: TenantOutcome,
+    index: _LetterIndex | None = None,
 ) -> bool:
     """Write one letter exactly once; return False when the tenant should stop writing."""
+    index = index or _LetterIndex.of(snapshot, history)
     changed = {
         invoice: reason
         for invoice, reason in session.recheck([d.invoice_id for d in letter.decisions]).items()
@@ -390,13 +435,13 @@ def _write(
     rendered = compose(
         letter,
         customer,
-        {inv.id: inv for inv in (*snapshot.invoices, *snapshot.settled)},
+        index.invoices,
         creditor=channels.creditor,
         lang=lang,
         country=tenant.country,
         override=template_override(tenant.options),
-        open_invoices=snapshot.invoices,
-        history=history,
+        open_invoices=index.open_by_customer.get(letter.customer_id, ()),
+        history=index.history_of(letter),
     )
     if route is Route.HANDOVER:
         problems = channels.check_handover(letter, snapshot, history)

@@ -121,6 +121,7 @@ class _Renewer:
                     # Another daemon took the tenant over: finish the letter in hand and stop.
                     log.error("lease.lost", tenant=tenant, holder=self._leasing.holder)
                     stop.set()
+                    self.drop(tenant)
 
 
 def round_start(settings: Settings, moment: datetime) -> datetime:

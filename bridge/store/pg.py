@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bridge.dsn import DatabaseUrl
@@ -224,6 +225,8 @@ def _stored_password() -> str | None:
     """The password from a systemd credential or the keyring, unless libpq has its own."""
     if os.environ.get("PGPASSWORD") or os.environ.get("PGPASSFILE"):
         return None  # libpq reads these itself
+    if (Path.home() / ".pgpass").is_file():
+        return None  # and this file
     from bridge.errors import ConfigError, SecretMissing  # noqa: PLC0415
     from bridge.secrets import TenantSecrets  # noqa: PLC0415
 
@@ -249,13 +252,19 @@ def _open(url: DatabaseUrl) -> psycopg.Connection[tuple[Any, ...]]:
         if stored is not None:
             extra["password"] = stored
     try:
-        return psycopg.connect(
+        raw = psycopg.connect(
             url.dsn,
             autocommit=True,
             connect_timeout=_CONNECT_TIMEOUT_S,
             application_name=_app_name(None),
             **extra,
         )
+        # As SQLite's synchronous = FULL: an intended letter must be on disk before the vendor
+        # is called. A server set to synchronous_commit = off would lose it in a crash, and a
+        # retry could then act twice; stricter settings (remote_apply, ...) are kept.
+        if raw.execute("SHOW synchronous_commit").fetchone() == ("off",):
+            raw.execute("SET synchronous_commit = on")
+        return raw
     except psycopg.Error as exc:
         # from None: the driver's exception may carry the connection string.
         raise StoreError(f"cannot open state database {url}: {_error(exc).detail}") from None

@@ -449,6 +449,8 @@ class DineroSandbox:
                 **state.compute_reminder(invoice, flags, on),
             }
             state.reminders.setdefault(invoice, []).append(reminder)
+            if booked:  # as booking a draft does: the invoice's TimeStamp and UpdatedAt move
+                state.touch(invoice, self._clock().astimezone(UTC))
             return int(reminder["Id"])
 
     def drafts(self) -> list[tuple[str, dict[str, Any]]]:

@@ -18,7 +18,9 @@ FIRST_INVOICE = 100_001
 def seed(sandbox: DineroSandbox, debtors: Iterable[Any], sales: Iterable[Any]) -> None:
     """Add every contact and booked invoice, its payment and its reminder, in order."""
     contacts = {
-        debtor.index: sandbox.add_contact(debtor.name, person=not debtor.business, email=debtor.email)
+        debtor.index: sandbox.add_contact(
+            debtor.name, person=not debtor.business, email=debtor.email
+        )
         for debtor in debtors
     }
     for sale in sales:

@@ -19,6 +19,7 @@ cannot be read is skipped and logged: one bad invoice never stops the others.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -88,6 +89,40 @@ _HINTS: dict[tuple[str, str], _Hint] = {}
 _HINTS_LOCK = threading.Lock()
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """An open invoice's per-item reads, and the list's change stamp they were read at."""
+
+    stamp: tuple[str, str]  # (UpdatedAt, Status) from the invoice list
+    paid: Any  # the /payments answer
+    reminders: tuple[Any, ...] | None  # None: not read (the invoice was not overdue)
+
+
+# Per tenant (and per transport object for a sandbox, so two emulated companies that share a
+# tenant name never share reads): the daemon runs for days, and the list's UpdatedAt tells
+# which invoices changed (a payment or a booked reminder changes the invoice).
+_reads: dict[str, dict[str, _Read]] = {}
+_reads_by_transport: weakref.WeakKeyDictionary[Any, dict[str, dict[str, _Read]]] = (
+    weakref.WeakKeyDictionary()
+)
+_reads_lock = threading.Lock()
+
+
+def forget_reads() -> None:
+    """Drop every remembered per-invoice read; the next fetch reads each invoice again."""
+    with _reads_lock:
+        _reads.clear()
+        _reads_by_transport.clear()
+
+
+def _reads_of(ctx: TenantContext) -> dict[str, _Read]:
+    with _reads_lock:
+        if ctx.transport is None:
+            return _reads.setdefault(ctx.tenant, {})
+        per = _reads_by_transport.setdefault(ctx.transport, {})
+        return per.setdefault(ctx.tenant, {})
+
+
 def forget_hints() -> None:
     """Drop every read-back hint, as a restart does (tests use it to take the scan path)."""
     with _HINTS_LOCK:
@@ -155,6 +190,9 @@ class DineroSession:
         horizon = today + timedelta(days=self.pre_due_days)
         listed = self._each(self.client.invoices(OPEN_STATUSES), _listed, "open invoice")
         wanted = [(item, due) for item, due in listed if item_overdue(item) or due <= horizon]
+        remembered = _reads_of(self.ctx)
+        for gone in set(remembered) - {mapping.invoice_guid(item) for item, _ in wanted}:
+            del remembered[gone]  # paid, deleted or not due: not needed again
         open_: list[Invoice] = []
         payments: list[Payment] = []
         steps: list[StepRecord] = []
@@ -187,7 +225,8 @@ class DineroSession:
 
     def _read_open(self, item: Any) -> tuple[Invoice, list[Payment], list[StepRecord]] | None:
         guid = mapping.invoice_guid(item)
-        paid = self.client.payments(guid)
+        known = self._remembered(guid, item)
+        paid = known.paid if known is not None else self.client.payments(guid)
         try:
             invoice = mapping.invoice(item, paid)
         except MalformedResponse as exc:
@@ -196,8 +235,16 @@ class DineroSession:
         if invoice.outstanding <= ZERO:
             return None
         steps: list[StepRecord] = []
+        reminders: tuple[Any, ...] | None = None
         if item_overdue(item):
-            for raw in self.client.reminders(guid):
+            reminders = (
+                known.reminders
+                if known is not None and known.reminders is not None
+                else tuple(self.client.reminders(guid))
+            )
+        _reads_of(self.ctx)[guid] = _Read(_stamp(item), paid, reminders)
+        if reminders is not None:
+            for raw in reminders:
                 try:
                     # Our own reminders are in our store already; counting them twice would
                     # double their fees against the law's limits.
@@ -208,6 +255,15 @@ class DineroSession:
                 except MalformedResponse as exc:
                     self._skip(f"a reminder of invoice {invoice.number} skipped: {exc}")
         return invoice, mapping.payments(guid, paid), steps
+
+    def _remembered(self, guid: str, item: Any) -> _Read | None:
+        """The reads of an earlier fetch, if the invoice has not changed since."""
+        if self.ctx.options.get("incremental", "on").strip().lower() == "off":
+            return None
+        known = _reads_of(self.ctx).get(guid)
+        if known is None or known.stamp != _stamp(item) or not known.stamp[0]:
+            return None
+        return known
 
     def _read_settled(
         self, today: date, since: datetime | None
@@ -550,6 +606,13 @@ class DineroSession:
         """Release the HTTP clients."""
         self.http.close()
         self.tokens.endpoint.close()
+
+
+def _stamp(item: Any) -> tuple[str, str]:
+    """What tells an invoice changed: its UpdatedAt and its status (due date passing)."""
+    if not isinstance(item, Mapping):
+        return ("", "")
+    return (str(item.get("UpdatedAt") or ""), str(item.get("Status") or ""))
 
 
 def item_overdue(item: Any) -> bool:

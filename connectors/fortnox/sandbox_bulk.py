@@ -25,7 +25,9 @@ def seed(sandbox: FortnoxSandbox, debtors: Iterable[Any], sales: Iterable[Any]) 
             organisation_number=f"5566{debtor.index:06d}" if debtor.business else "",
         )
     for sale in sales:
-        number = sandbox.add_invoice(numbers[sale.debtor], sale.amount, issued=sale.issued, due=sale.due)
+        number = sandbox.add_invoice(
+            numbers[sale.debtor], sale.amount, issued=sale.issued, due=sale.due
+        )
         if sale.paid_on is not None:
             sandbox.pay(number, sale.paid, sale.paid_on)
         if sale.reminded_on is not None:

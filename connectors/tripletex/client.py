@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -240,9 +240,17 @@ class TripletexClient:
     # -- invoices ------------------------------------------------------------------------------
 
     def invoices(
-        self, *, date_from: date, date_to: date, customer: int | None = None
+        self,
+        *,
+        date_from: date,
+        date_to: date,
+        customer: int | None = None,
+        ids: Sequence[int] = (),
     ) -> Iterator[Any]:
-        """Charged outgoing invoices dated ``date_from`` (incl.) .. ``date_to`` (excl.)."""
+        """Charged outgoing invoices dated ``date_from`` (incl.) .. ``date_to`` (excl.).
+
+        ``ids`` narrows the list to those invoices (Tripletex's ``id``, a list of ids).
+        """
         params: Params = {
             "invoiceDateFrom": date_from.isoformat(),
             "invoiceDateTo": date_to.isoformat(),
@@ -250,6 +258,8 @@ class TripletexClient:
         }
         if customer is not None:
             params["customerId"] = customer
+        if ids:
+            params["id"] = ",".join(str(i) for i in sorted(set(ids)))
         return self._list("/invoice", "invoices", params)
 
     def invoice(self, invoice_id: int) -> Any:

@@ -282,16 +282,20 @@ class TripletexSession:
     # -- just before a write -------------------------------------------------------------------
 
     def recheck(self, invoice_ids: Sequence[str]) -> dict[str, str | None]:
-        """Re-read each invoice; say why a letter about it should not go now."""
+        """Re-read the invoices; say why a letter about one should not go now.
+
+        Invoices the fetch saw are re-read together, in one list call by id over their
+        invoice dates; any other is read on its own.
+        """
         today = self._today()
         result: dict[str, str | None] = {}
+        read = self._reread([i for i in invoice_ids if i in self._open])
         for invoice_id in invoice_ids:
             if not invoice_id.isdigit():
                 result[invoice_id] = "not a Tripletex invoice id"
                 continue
-            try:
-                obj = self.client.invoice(int(invoice_id))
-            except NotFound:
+            obj = read.get(invoice_id) if invoice_id in self._open else self._read_one(invoice_id)
+            if obj is None:
                 result[invoice_id] = "not found in Tripletex"
                 continue
             if not mapping.is_claim(obj):
@@ -305,6 +309,27 @@ class TripletexSession:
             if result[invoice_id] is None and known is not None and len(reminders) > len(known):
                 result[invoice_id] = "a reminder was sent from Tripletex since the fetch"
         return result
+
+    def _reread(self, invoice_ids: Sequence[str]) -> dict[str, Any]:
+        """The fetched invoices ``invoice_ids`` as Tripletex has them now, by id (one call)."""
+        known = [self._open[i] for i in invoice_ids if i.isdigit()]
+        if not known:
+            return {}
+        first = min(i.issue_date for i in known)
+        last = max(i.issue_date for i in known)
+        found: dict[str, Any] = {}
+        for obj in self.client.invoices(
+            date_from=first, date_to=last + timedelta(days=1), ids=[int(i.id) for i in known]
+        ):
+            if isinstance(obj, Mapping) and obj.get("id") is not None:
+                found[str(obj["id"])] = obj
+        return found
+
+    def _read_one(self, invoice_id: str) -> Any:
+        try:
+            return self.client.invoice(int(invoice_id))
+        except NotFound:
+            return None
 
     # -- writing -------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import bridge.daemon
+import bridge.failpoints
 from bridge.cycle import CycleOptions, TenantOutcome
 from bridge.daemon import Leasing, round_start, run_all
 from bridge.settings import Settings, TenantSettings
@@ -327,3 +328,40 @@ def test_two_daemon_processes_share_the_database_and_a_manual_cycle_waits(
                 proc.stderr.close()
     assert '"database": "postgresql"' in logs
     assert password not in logs
+
+
+def test_a_daemon_that_loses_its_lease_stops_after_the_letter_in_hand(
+    pg_url: str,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    state = tmp_path / "acme.json"
+    small_company(state, TODAY, customers=3)
+    settings = Settings(
+        database=pg_url,  # type: ignore[arg-type]
+        tenants={"acme": TenantSettings(system="economic", sandbox_state=state)},
+    )
+    # Hold the cycle just after the vendor accepted letter 1, while the lease is taken away.
+    monkeypatch.setenv("DUNNING_BRIDGE_FAILPOINT", "applied:1:pause=0.8")
+    monkeypatch.setattr(bridge.failpoints, "_seen", Counter())
+    outcomes: list[TenantOutcome] = []
+    with open_store(pg_url) as store, open_store(pg_url) as thief:
+        leasing = Leasing(holder="d1", ttl=timedelta(seconds=0.3))  # renewed every 0.1 s
+        worker = threading.Thread(
+            target=lambda: outcomes.extend(run_all(settings, store, NOW, leasing=leasing))
+        )
+        worker.start()
+        deadline = time.monotonic() + 10
+        while not thief.letters("acme") and time.monotonic() < deadline:
+            time.sleep(0.02)  # letter 1 is intended; the vendor accepts it, then the pause
+        conn = thief._conn
+        assert conn is not None
+        # As if d1 had stalled past its lease and another daemon had taken the tenant.
+        conn.execute("UPDATE leases SET holder = 'd2' WHERE tenant = 'acme'")
+        worker.join(timeout=30)
+        [outcome] = outcomes
+        assert outcome.status == "partial"
+        assert len(outcome.written) == 1  # the letter in hand was finished and recorded
+        assert store.unresolved("acme") == []
+        assert [(x.tenant, x.holder) for x in store.leases()] == [("acme", "d2")]
+    assert list(documents(state).values()) == [1]

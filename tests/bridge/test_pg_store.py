@@ -412,3 +412,10 @@ def test_daemons_share_the_database_and_keep_a_manual_cycle_out(pg_url: str) -> 
         with one.exclusive("daemon", shared=True):
             pass
         assert "postgresql://" in cli.path
+
+
+def test_commits_are_durable_even_on_a_lax_server(pg_store: Store) -> None:
+    """The test server runs with synchronous_commit = off; the store's sessions do not."""
+    conn = pg_store._conn
+    assert isinstance(conn, pg.PgConnection)
+    assert conn.execute("SHOW synchronous_commit").fetchall() == [("on",)]

@@ -1,0 +1,186 @@
+"""Benchmark 5: many tenants in one daemon, each paced by its own vendor limit.
+
+Not a test: prints numbers and writes bench/results/many_tenants.json. TENANTS sandbox tenants
+(the four systems in turn) of INVOICES open invoices each (bench/companies.py) get one cycle
+through bridge.daemon.run_all, with at most PARALLEL tenants at once
+(settings.max_parallel_tenants). Each tenant's requests pass through its own limiter holding
+the connector's own pacing (the limits it keeps against the real vendor), so tenants wait on
+their own limits only.
+
+Time is scaled: the limiters' clock runs SCALE times faster than the wall clock, so a cycle
+that needs an hour at Dinero's 100 requests per minute passes in 36 s at the default 100.
+Reported next to the total wall time: the slowest single tenant's floor (its requests at its
+limit, scaled) and the sum of all floors divided by PARALLEL (what bounded concurrency allows
+at best), and the CPU time, which the GIL serialises.
+
+    .venv/bin/python bench/many_tenants.py [TENANTS] [INVOICES] [--parallel N] [--scale K]
+    .venv/bin/python bench/many_tenants.py --full     # 200 tenants x 2,000 invoices
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx
+
+from bench.common import write
+from bench.companies import SYSTEMS, TODAY, company, descriptor, tenant
+from bridge import registry, retry
+from bridge.connector import ConnectorDescriptor, RateLimit
+from bridge.daemon import run_all
+from bridge.logs import configure
+from bridge.ratelimit import RateLimitedTransport, SlidingWindowLimiter
+from bridge.settings import Settings
+from bridge.store import open_store
+
+DEFAULT = (40, 500)
+FULL = (200, 2_000)
+
+
+class ScaledClock:
+    """Vendor time running ``scale`` times faster than the wall clock."""
+
+    def __init__(self, scale: float) -> None:
+        self.scale = scale
+        self.started = time.monotonic()
+
+    def monotonic(self) -> float:
+        return (time.monotonic() - self.started) * self.scale
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds / self.scale)
+
+
+class PacedSandbox:
+    """A prebuilt in-memory sandbox behind the tenant's own limiter; saving is not needed."""
+
+    def __init__(self, inner: Any, limiter: SlidingWindowLimiter) -> None:
+        self.inner = inner
+        self.limiter = limiter
+        self.sent = 0
+
+    def transport(self) -> httpx.BaseTransport:
+        return RateLimitedTransport(self.inner.transport(), self.limiter)
+
+    def save(self, path: Path) -> None:
+        """Keep the state in memory: a benchmark does not need it on disk."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def pacing(system: str) -> tuple[RateLimit, ...]:
+    """The limits the connector paces itself by against the real vendor."""
+    limits: tuple[RateLimit, ...] = import_module(f"connectors.{system}.client").RATE_LIMITS
+    return limits
+
+
+def floor_s(requests: int, limits: Sequence[RateLimit]) -> float:
+    """The least vendor time ``requests`` take under sliding-window ``limits``."""
+    return max(
+        (max(0, math.ceil(requests / lim.requests) - 1) * lim.seconds for lim in limits),
+        default=0.0,
+    )
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    """Build the tenants, run one daemon round, print and save the numbers."""
+    args = sys.argv[1:] if argv is None else argv
+    numbers = [a for a in args if a.isdigit()]
+    opts = {a: args[i + 1] for i, a in enumerate(args[:-1]) if a.startswith("--")}
+    tenants, invoices = FULL if "--full" in args else DEFAULT
+    if numbers:
+        tenants = int(numbers[0])
+        invoices = int(numbers[1]) if len(numbers) > 1 else invoices
+    parallel = int(opts.get("--parallel", "32"))
+    scale = float(opts.get("--scale", "100"))
+    configure("console", quiet=True)
+    retry.set_waits(False)
+
+    clock = ScaledClock(scale)
+    built = time.perf_counter()
+    paced: dict[str, PacedSandbox] = {}
+    systems: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        tenant_settings = {}
+        for n in range(tenants):
+            system = SYSTEMS[n % len(SYSTEMS)]
+            name = f"t{n:03d}-{system}"
+            state = folder / f"{name}.json"
+            state.touch()  # the factory is handed the path; the sandbox lives in memory
+            limiter = SlidingWindowLimiter(pacing(system), clock=clock.monotonic, sleep=clock.sleep)
+            paced[str(state)] = PacedSandbox(company(system, invoices), limiter)
+            systems[name] = system
+            tenant_settings[name] = tenant(system, sandbox_state=state)
+        built_s = time.perf_counter() - built
+        print(f"{tenants} tenants x {invoices} invoices built in {built_s:.1f} s")
+
+        real_connector = registry.connector
+
+        def factory(path: Path | None, _today: Any) -> Any:
+            return paced[str(path)]
+
+        def connector(system: str) -> ConnectorDescriptor:
+            if system in SYSTEMS:
+                return dataclasses.replace(descriptor(system), sandbox=factory)
+            return real_connector(system)
+
+        registry.connector = connector
+        settings = Settings(
+            database=folder / "state.sqlite3",
+            max_parallel_tenants=parallel,
+            tenants=tenant_settings,
+            timezone="UTC",
+        )
+        started_cpu, started = time.process_time(), time.perf_counter()
+        with open_store(settings.database) as store:
+            outcomes = run_all(
+                settings, store, now=datetime.combine(TODAY["economic"], datetime.min.time(), UTC)
+            )
+        wall = time.perf_counter() - started
+        cpu = time.process_time() - started_cpu
+        registry.connector = real_connector
+
+    floors = {o.tenant: floor_s(o.requests, pacing(systems[o.tenant])) / scale for o in outcomes}
+    slowest = max(floors, key=lambda k: floors[k])
+    by_system: dict[str, dict[str, float]] = {}
+    for o in outcomes:
+        row = by_system.setdefault(systems[o.tenant], {"tenants": 0, "requests": 0})
+        row["tenants"] += 1
+        row["requests"] += o.requests
+    failed = [o.tenant for o in outcomes if o.status != "ok"]
+    data: dict[str, object] = {
+        "tenants": tenants,
+        "invoices_per_tenant": invoices,
+        "max_parallel_tenants": parallel,
+        "time_scale": scale,
+        "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        "slowest_tenant": slowest,
+        "slowest_floor_s": round(floors[slowest], 1),
+        "floors_sum_over_parallel_s": round(sum(floors.values()) / parallel, 1),
+        "wall_over_slowest_floor": round(wall / floors[slowest], 2) if floors[slowest] else None,
+        "letters_written": sum(len(o.written) for o in outcomes),
+        "requests": sum(o.requests for o in outcomes),
+        "by_system": by_system,
+        "not_ok": failed,
+        "note": f"vendor time runs {scale:g}x faster than the wall clock; floors are scaled",
+    }
+    write("many_tenants", data)
+    return data
+
+
+if __name__ == "__main__":
+    main()
