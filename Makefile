@@ -30,6 +30,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
+	sh scripts/ensure_postgres.sh
 	$(BIN)/pytest -q -n 2
 
 # Known vulnerabilities in the pinned dependencies; says so and passes when offline.
