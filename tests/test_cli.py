@@ -14,9 +14,10 @@ runner = CliRunner()
 TODAY = "2026-03-16"
 
 
-@pytest.fixture
-def demo_dir(tmp_path: Path) -> Path:
-    state = tmp_path / "demo"
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo for the module: every test on it reads, or writes what is already written."""
+    state = tmp_path_factory.mktemp("cli") / "demo"
     result = runner.invoke(app, ["demo", "--state", str(state), "--today", TODAY])
     assert result.exit_code == 0, result.output
     return state
