@@ -99,6 +99,8 @@ class _Run:
     payments: Mapping[str, tuple[Payment, ...]]  # per invoice, so large tenants stay linear
     credits: Mapping[str, Decimal]  # unapplied credit per customer
     promises: tuple[PromiseStatus, ...] = ()
+    # Last timely day per due date: asked several times per invoice, and few dates repeat a lot.
+    _timely: dict[date, date] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -144,6 +146,8 @@ class _Run:
         The most recent promise wins among equals, so a new promise after a broken one pauses
         dunning again.
         """
+        if not self.promises:
+            return None
         mine = [s for s in self.promises if covered(s.promise, invoice)]
         for state in (PromiseState.KEPT, PromiseState.BROKEN):
             found = [s for s in mine if s.state is state]
@@ -153,7 +157,13 @@ class _Run:
 
     def timely_until(self, invoice: Invoice) -> date:
         """Return the last day payment is on time (lenient: moved off a non-banking day)."""
-        return last_timely_day(self.law, invoice.due_date, lenient=self.policy.lenient_due_date)
+        known = self._timely.get(invoice.due_date)
+        if known is None:
+            known = last_timely_day(
+                self.law, invoice.due_date, lenient=self.policy.lenient_due_date
+            )
+            self._timely[invoice.due_date] = known
+        return known
 
     def disputed(self, invoice_id: str) -> bool:
         """Tell whether a dispute covers today."""

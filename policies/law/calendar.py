@@ -41,14 +41,27 @@ class BankingCalendar:
 
     def is_banking_day(self, day: date) -> bool:
         """Tell whether banks are open on ``day``."""
-        if day.weekday() >= 5:
-            return False
-        if (day.month, day.day) in self.extra_closed:
-            return False
-        return day not in _closed_days(self.country, day.year, self.categories, self.options)
+        return _is_banking_day(self, day)
 
     def next_banking_day(self, day: date) -> date:
         """Return ``day`` when it is a banking day, else the first banking day after it."""
-        while not self.is_banking_day(day):
-            day += timedelta(days=1)
-        return day
+        return _next_banking_day(self, day)
+
+
+# decide() asks these for every invoice; a ledger has few distinct dates, so remember answers.
+@lru_cache(maxsize=1 << 16)
+def _is_banking_day(calendar: BankingCalendar, day: date) -> bool:
+    if day.weekday() >= 5:
+        return False
+    if (day.month, day.day) in calendar.extra_closed:
+        return False
+    return day not in _closed_days(
+        calendar.country, day.year, calendar.categories, calendar.options
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _next_banking_day(calendar: BankingCalendar, day: date) -> date:
+    while not _is_banking_day(calendar, day):
+        day += timedelta(days=1)
+    return day
