@@ -27,15 +27,16 @@ FULL = (*SIZES, 100_000)
 # Why a second cycle still grows with the ledger, per vendor (see bench/README.md).
 WHY = {
     "economic": "invoices carry no change stamp, so the unpaid list is read whole (1 request "
-    "per 1,000 invoices, pages only); customers are read by lastUpdated",
-    "dinero": "the list pages grow with the ledger (1 per 1,000); per-invoice payments and "
-    "reminders are reused while the list's UpdatedAt/Status are unchanged; what remains per "
-    "item is reading back our own pending reminder drafts (1 per invoice in a waiting draft), "
-    "as Dinero lists reminders per invoice only",
-    "fortnox": "list pages grow with the ledger (1 per 500 overdue invoices); full invoice and "
-    "customer reads are reused unless lastmodified says they changed",
+    "per 1,000 invoices); the customers an open invoice names are read by number, 200 a "
+    "request (e-conomic's $in: limit); nothing is read per invoice",
+    "dinero": "payments and reminders are reused while the list's UpdatedAt and Status are "
+    "unchanged, so the fetch is list pages only (1 per 1,000); what grows is reconciling our "
+    "own waiting drafts: Dinero lists reminders per invoice only, so each invoice in a pending "
+    "reminder draft costs one read (none once the accountant has booked or deleted it)",
+    "fortnox": "full invoice and customer reads are reused unless lastmodified says they "
+    "changed; the list pages grow with the ledger (1 per 500 invoices)",
     "tripletex": "GET /invoice has no change filter, so the lookback is read whole in pages of "
-    "1,000; nothing is read per invoice",
+    "1,000 (1 per 1,000 invoices); nothing is read per invoice",
 }
 
 

@@ -8,7 +8,7 @@ the connector's own pacing (the limits it keeps against the real vendor), so ten
 their own limits only.
 
 Time is scaled: the limiters' clock runs SCALE times faster than the wall clock, so a cycle
-that needs an hour at Dinero's 100 requests per minute passes in 36 s at the default 100.
+that needs an hour at Dinero's 100 requests per minute passes in 3 minutes at the default 20.
 Reported next to the total wall time: the slowest single tenant's floor (its requests at its
 limit, scaled) and the sum of all floors divided by PARALLEL (what bounded concurrency allows
 at best), and the CPU time, which the GIL serialises.
@@ -44,7 +44,7 @@ from bridge.ratelimit import RateLimitedTransport, SlidingWindowLimiter
 from bridge.settings import Settings
 from bridge.store import open_store
 
-DEFAULT = (40, 500)
+DEFAULT = (24, 500)
 FULL = (200, 2_000)
 
 
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         tenants = int(numbers[0])
         invoices = int(numbers[1]) if len(numbers) > 1 else invoices
     parallel = int(opts.get("--parallel", "32"))
-    scale = float(opts.get("--scale", "100"))
+    scale = float(opts.get("--scale", "20"))
     configure("console", quiet=True)
     retry.set_waits(False)
 

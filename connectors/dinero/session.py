@@ -9,6 +9,11 @@ the last cycle, c = contacts):
   overdue invoice one ``GET .../reminders`` (Dinero's own reminders are per invoice);
 - per paid invoice one payments read (when was it paid: interest after a late payment).
 
+The per-invoice reads dominate, so they are remembered for the life of the process (the daemon
+runs for days), keyed by the list's ``UpdatedAt`` and ``Status``: the next cycle re-reads only
+the invoices whose stamp moved (a payment, a booked reminder) or that fell due. Tenant option
+``incremental=off`` reads every invoice again. Every write still re-reads what it relies on.
+
 Writes per letter and invoice: the invoice (its Timestamp), its reminders (Dinero's limits and
 our key), the create; a note when Dinero's amounts differ; book and e-mail in autonomous mode.
 
@@ -233,6 +238,7 @@ class DineroSession:
             self._skip(f"invoice skipped: {exc}")
             return None
         if invoice.outstanding <= ZERO:
+            _reads_of(self.ctx)[guid] = _Read(_stamp(item), paid, None)
             return None
         steps: list[StepRecord] = []
         reminders: tuple[Any, ...] | None = None

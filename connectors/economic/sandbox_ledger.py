@@ -21,6 +21,7 @@ REMINDER_DEADLINE_DAYS = 10
 
 
 def _entry(state: SandboxState, invoice: Record, **fields: object) -> Record:
+    state.revision += 1  # every booking, payment and reminder passes here
     number = state.take("entry")
     rec: Record = {
         "entryNumber": number,

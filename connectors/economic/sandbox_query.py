@@ -399,20 +399,27 @@ def paginate_records(
     *,
     where: tuple[str, str],
     stored_as_shown: frozenset[str],
+    unfiltered: int | None = None,
 ) -> Page:
     """Answer as :func:`paginate` over every record rendered, rendering only the page.
 
     A large collection is paged through in many requests; rendering all of it for each page
-    would make a walk quadratic. ``where`` is the base URL and the path of the collection.
+    would make a walk quadratic. ``where`` is the base URL and the path of the collection;
+    ``unfiltered`` is the collection's size when ``records`` holds only part of it.
     Records are filtered as stored when every filtered field is
     ``stored_as_shown`` (the same value in the record as in the rendered document) and no sort
     is asked for; otherwise everything is rendered, exactly as before.
     """
     base, path = where
+    total = len(records) if unfiltered is None else unfiltered
     if query.order or (query.where is not None and not _paths(query.where) <= stored_as_shown):
-        return paginate([render(r) for r in records], query, fields, base, path)
+        selected = [render(r) for r in records]
+        selected = [d for d in selected if query.where is None or matches(query.where, d, fields)]
+        if query.order:
+            selected = sort_docs(selected, query.order, fields)
+        return _cut(selected, total, query, (base, path), lambda doc: doc)
     selected = [r for r in records if query.where is None or matches(query.where, r, fields)]
-    return _cut(selected, len(records), query, (base, path), render)
+    return _cut(selected, total, query, (base, path), render)
 
 
 def _paths(node: Node) -> set[str]:

@@ -255,16 +255,24 @@ _BOOKED_AS_SHOWN = frozenset(
 def _booked_listing(call: Call, keep: Callable[[Record], bool] = lambda _: True) -> Reply:
     """A booked-invoice collection, rendering only the page asked for."""
     query = parse_list_query(call.params, BOOKED_INVOICES)
-    booked = call.state.booked
-    numbers = _customer_invoices(call.state, query.where)
-    records = [booked[n] for n in (sorted(booked) if numbers is None else numbers)]
+    state = call.state
+    numbers = _customer_invoices(state, query.where)
+    records = [state.booked[n] for n in (sorted(state.booked) if numbers is None else numbers)]
+    kept = [r for r in records if keep(r)]
+    unfiltered = None
+    if numbers is not None:  # one customer's invoices read: count the collection apart
+        key = (call.path, state.revision, len(state.booked), call.today.isoformat())
+        if key not in state.counts:
+            state.counts = {key: sum(1 for r in state.booked.values() if keep(r))}
+        unfiltered = state.counts[key]
     page = paginate_records(
-        [r for r in records if keep(r)],
+        kept,
         render.booked_invoice,
         query,
         BOOKED_INVOICES,
         where=(BASE_URL, call.path),
         stored_as_shown=_BOOKED_AS_SHOWN,
+        unfiltered=unfiltered,
     )
     return Reply(200, render.collection(page))
 

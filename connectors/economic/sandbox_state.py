@@ -46,6 +46,10 @@ class SandboxState:
     # per-customer listing then costs that customer's invoices, not the whole ledger.
     booked_by_customer: dict[int, list[int]] = field(default_factory=dict, compare=False)
     indexed: int = field(default=0, compare=False)
+    # Bumped by every ledger change (sandbox_ledger); with it, counts over the whole ledger
+    # are remembered between the requests of one walk (never saved).
+    revision: int = field(default=0, compare=False)
+    counts: dict[tuple[str, int, int, str], int] = field(default_factory=dict, compare=False)
 
     def take(self, counter: str) -> int:
         """Return the next number of a sequence and advance it."""
