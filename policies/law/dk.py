@@ -2,7 +2,7 @@
 
 The reference rate is Danmarks Nationalbank's lending rate (udlånsrente) as it stood on 1 January
 or 1 July; a change during a half-year does not move the rate. Confidence tags follow
-../shared/reference/law.md: A official page, B reputable secondary, C public repositories only,
+docs/law.md: A official page, B reputable secondary, C public repositories only,
 U unconfirmed.
 """
 

@@ -5,7 +5,7 @@ date and each next one at least 14 days after the previous reminder. Businesses:
 per reminder, at least 10 days apart, and EUR 40 standard compensation per overdue invoice, which
 by default replaces the reminder fees (a tenant may choose to stack them). The rate is the
 reference rate (ECB's last main refinancing rate before the half-year, rounded up to half a
-point) + 7 points, or + 8 between businesses. Confidence tags follow ../shared/reference/law.md:
+point) + 7 points, or + 8 between businesses. Confidence tags follow docs/law.md:
 A official page, B reputable secondary, C public repositories only, U unconfirmed.
 """
 

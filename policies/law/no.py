@@ -5,7 +5,7 @@ for claims that fell due before 2020-10-01, 1/20 for later claims, rounded to wh
 (half up) from 2026. At most two such fees per claim; the second only after the debtor missed
 a deadline of at least 14 days. The statutory rate is Norges Bank's policy rate on 1 January
 or 1 July + 8 points, fixed per half-year by regulation; a change applies to running claims
-from its date. Confidence tags follow ../shared/reference/law.md: A official page, B reputable
+from its date. Confidence tags follow docs/law.md: A official page, B reputable
 secondary, C public repositories only, U unconfirmed.
 """
 

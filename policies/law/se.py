@@ -5,7 +5,7 @@ than when the debt arose (a customer flag). A creditor's own inkassokrav that me
 5 § may carry at most SEK 180 and must give at least 8 days to pay (IMY's advice). Between
 businesses the SEK 450 förseningsersättning replaces those fees up to its amount. The rate is
 the Riksbank reference rate for the half-year + 8 points. Confidence tags follow
-../shared/reference/law.md: A official page, B reputable secondary, C public repositories only,
+docs/law.md: A official page, B reputable secondary, C public repositories only,
 U unconfirmed.
 """
 
