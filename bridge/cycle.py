@@ -48,7 +48,6 @@ from bridge.domain import (
 from bridge.errors import (
     AuthError,
     BridgeError,
-    ConfigError,
     ConnectorError,
     RejectedRequest,
     Transient,
@@ -64,6 +63,7 @@ from bridge.letters import (
     tenant_language,
 )
 from bridge.mailer import MailFailed, MailUnknown
+from bridge.options import whole_number
 from bridge.persisting import PersistingTransport
 from bridge.redact import redact_text
 from bridge.secrets import StaticSecrets, TenantSecrets
@@ -275,7 +275,7 @@ def _cycle(
     history = [*store.history(name), *snapshot.steps]
     outcome.plan = decide(opts.today, snapshot, history, law, policy)
     outcome.plan, stale = freshness.guard(
-        outcome.plan, snapshot, opts.today, _int_option(tenant, freshness.OPTION)
+        outcome.plan, snapshot, opts.today, whole_number(tenant.options, freshness.OPTION)
     )
     if stale:
         outcome.skipped.append(("stale payments", stale))
@@ -315,17 +315,6 @@ def _cycle(
     opts.report(name, "done", total, total)
     outcome.pending += sum(1 for _, r in outcome.written if r.status is StepStatus.PENDING)
     store.set_cursor(name, CURSOR, opts.now.isoformat())
-
-
-def _int_option(tenant: TenantSettings, key: str) -> int | None:
-    """A whole-number tenant option, or None when unset (a bad value is a clear error)."""
-    raw = tenant.options.get(key)
-    if raw is None or not str(raw).strip():
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConfigError(f"option {key} must be a whole number of days, not {raw!r}") from None
 
 
 def _plausible(snapshot: Snapshot, outcome: TenantOutcome) -> Snapshot:

@@ -56,6 +56,7 @@ from bridge.errors import (
 )
 from bridge.http import build_client, stats_of
 from bridge.items import read_each, with_customer
+from bridge.options import whole_number
 from bridge.retry import RetryPolicy
 from connectors.dinero import mapping, writer
 from connectors.dinero.auth import Clock, DineroAuth, open_tokens
@@ -160,7 +161,7 @@ class DineroSession:
         )
         self._policy = policy
         self._client: DineroClient | None = None
-        pre_due = _int_option(ctx.options, "pre_due_days")
+        pre_due = whole_number(ctx.options, "pre_due_days")
         self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
         self.skipped: list[str] = []
         self.differences: list[writer.Difference] = []  # what the last applies found
@@ -644,16 +645,6 @@ def _only_organization(found: list[Any], tenant: str) -> str:
         f"tenant {tenant!r}: the Dinero grant reaches {len(ids)} organizations; set the tenant "
         "option 'organization_id' to the one to dun"
     )
-
-
-def _int_option(options: Mapping[str, str], name: str) -> int | None:
-    value = options.get(name)
-    if value is None or not value.strip():
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ConfigError(f"tenant option {name!r} must be a whole number, not {value!r}") from None
 
 
 def open_session(ctx: TenantContext) -> DineroSession:

@@ -39,6 +39,7 @@ from bridge.domain import (
 from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest, Transient
 from bridge.http import build_client, stats_of
 from bridge.items import read_each, with_customer
+from bridge.options import whole_number
 from bridge.retry import RetryPolicy
 from connectors.economic import mapping, writer
 from connectors.economic.auth import EconomicAuth
@@ -83,7 +84,7 @@ class EconomicSession:
             limiter_key=f"economic:{ctx.tenant}",
         )
         self.client = EconomicClient(self.http, table=status_table(ctx.tenant), policy=policy)
-        pre_due = _int_option(ctx.options, "pre_due_days")
+        pre_due = whole_number(ctx.options, "pre_due_days")
         self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
         self.skipped: list[str] = []  # what the last fetch could not read, for the report
         self._open: dict[str, Invoice] = {}
@@ -294,14 +295,14 @@ class EconomicSession:
         if self._draft_settings is not None:
             return self._draft_settings
         options = self.ctx.options
-        layout = _int_option(options, "layout")
+        layout = whole_number(options, "layout")
         if layout is None:
             first = next(iter(self.client.layouts()), None)
             if first is None:
                 raise ConfigError("e-conomic has no invoice layout; set the tenant option 'layout'")
             layout = mapping.layout_number(first)
         terms = [mapping.payment_terms(t) for t in self.client.payment_terms()]
-        wanted = _int_option(options, "payment_terms")
+        wanted = whole_number(options, "payment_terms")
         chosen = _choose_terms(terms, wanted)
         fee = options.get("fee_product", "RYK")
         self._draft_settings = writer.DraftSettings(
@@ -395,16 +396,6 @@ def _choose_terms(
     if not terms:
         raise ConfigError("e-conomic has no payment terms; set the tenant option 'payment_terms'")
     return next((t for t in terms if t[1] == "net"), terms[0])
-
-
-def _int_option(options: Mapping[str, str], name: str) -> int | None:
-    value = options.get(name)
-    if value is None or not value.strip():
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ConfigError(f"tenant option {name!r} must be a whole number, not {value!r}") from None
 
 
 def open_session(ctx: TenantContext) -> EconomicSession:

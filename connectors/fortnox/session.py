@@ -47,6 +47,7 @@ from bridge.domain import (
 from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest, Transient
 from bridge.http import build_client, stats_of
 from bridge.items import read_each, with_customer
+from bridge.options import whole_number
 from connectors.fortnox import mapping, writer
 from connectors.fortnox.auth import TOKEN_URL, FortnoxAuth, choose_route
 from connectors.fortnox.client import BASE_URL, RATE_LIMITS, FortnoxClient, status_table
@@ -131,18 +132,18 @@ class FortnoxSession:
         )
         self.client = FortnoxClient(self.http, table=status_table(ctx.tenant))
         self._now = clock or (lambda: datetime.now(UTC))
-        pre_due = _int_option(options, "pre_due_days")
+        pre_due = whole_number(options, "pre_due_days")
         self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
         self.read_reminders = _choice(options, "vendor_reminders", ("read", "ignore"), "read")
         self.reminder_fee = _amount_option(options, "fortnox_reminder_fee")
         self.incremental = _choice(options, "incremental", ("on", "off"), "on") == "on"
         self.rows = writer.RowSettings(
-            fee_account=_int_option(options, "fee_account") or 3590,
-            interest_account=_int_option(options, "interest_account") or 8313,
-            compensation_account=_int_option(options, "compensation_account") or 3590,
+            fee_account=whole_number(options, "fee_account") or 3590,
+            interest_account=whole_number(options, "interest_account") or 8313,
+            compensation_account=whole_number(options, "compensation_account") or 3590,
             fee_article=options.get("fee_article") or None,
             interest_article=options.get("interest_article") or None,
-            due_days=_int_option(options, "due_days") or 10,
+            due_days=whole_number(options, "due_days") or 10,
         )
         self.finans_service = _choice(
             options, "finans_service", ("REMINDER", "LEDGERBASE"), "REMINDER"
@@ -508,16 +509,6 @@ def _natural(number: str) -> tuple[int, str]:
 
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _int_option(options: Mapping[str, str], name: str) -> int | None:
-    value = options.get(name)
-    if value is None or not value.strip():
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ConfigError(f"tenant option {name!r} must be a whole number, not {value!r}") from None
 
 
 def _amount_option(options: Mapping[str, str], name: str) -> Decimal:

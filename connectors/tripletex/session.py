@@ -40,6 +40,7 @@ from bridge.domain import (
 from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest
 from bridge.http import build_client, stats_of
 from bridge.items import read_each
+from bridge.options import whole_number
 from bridge.retry import RetryPolicy
 from connectors.tripletex import mapping, writer
 from connectors.tripletex.auth import OWN_COMPANY, TripletexAuth, oslo_today
@@ -105,7 +106,7 @@ class TripletexSession:
         self.strategy = options.get("read_strategy", "invoices").strip() or "invoices"
         if self.strategy not in STRATEGIES:
             raise ConfigError(f"tenant option 'read_strategy' must be one of {STRATEGIES}")
-        self.vat_type = _optional_int(options, "vat_type")
+        self.vat_type = whole_number(options, "vat_type")
         self.company_fee = _fee_option(options)
         self.skipped: list[str] = []
         self.warnings: list[str] = []
@@ -553,18 +554,8 @@ def _change(before: Invoice | None, now: Invoice, today: date) -> str | None:
 
 
 def _int_option(options: Mapping[str, str], name: str, default: int) -> int:
-    value = _optional_int(options, name)
+    value = whole_number(options, name)
     return default if value is None else value
-
-
-def _optional_int(options: Mapping[str, str], name: str) -> int | None:
-    value = options.get(name)
-    if value is None or not value.strip():
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ConfigError(f"tenant option {name!r} must be a whole number, not {value!r}") from None
 
 
 def _fee_option(options: Mapping[str, str]) -> Decimal | None:
