@@ -2,9 +2,11 @@
 
 - A hand-over to collection always goes to the agency as a case file (bridge/handover.py): it
   must not become an invoice in the accounting system.
-- A credit hold is a task for a person: e-mailed to the tenant's named person (option
-  ``task_email``) with the customer's open items; without SMTP or a recipient it stays a
-  proposal written into the accounting system, as before.
+- A credit hold and a task step (call the customer, tell the salesperson) are tasks for a
+  person: e-mailed with the customer's open items to the account's salesperson (from the source
+  system, or the option ``salespeople``), the tenant's named person (option ``task_email``), or
+  the address the ladder step names. Without SMTP or a recipient the task is written into the
+  accounting system as a note for review instead.
 - A pre-due notice is e-mailed to the customer when the system cannot send one itself (its
   connector lacks the ``send_notice`` capability) and the tenant has SMTP configured; otherwise
   the connector writes it as usual.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -63,6 +65,28 @@ class Unknown(enum.Enum):
 
 
 UNKNOWN: Final = Unknown.OUTCOME
+# Letters for the tenant's own people rather than the debtor.
+_TASKS: Final = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
+
+
+def salespeople(options: Mapping[str, str]) -> dict[str, str]:
+    """Read the option ``salespeople``: "Anna Jensen=anna@shop.dk; Bo Berg=bo@shop.dk".
+
+    Source systems that name the account's salesperson without an e-mail (Fortnox's "our
+    reference", say) are matched by name, ignoring case and spacing.
+    """
+    found: dict[str, str] = {}
+    for part in re.split(r"[;\n]", options.get("salespeople", "")):
+        name, sep, address = part.partition("=")
+        if sep and "@" in address and name.strip():
+            found[_name_key(name)] = address.strip()
+    return found
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 _CASE_MIME: Final[dict[str, str]] = {
     "case.json": "application/json",
     "invoices.csv": "text/csv",
@@ -97,7 +121,7 @@ class Channels:
         """Choose the channel of a letter."""
         if letter.action is ActionKind.HANDOVER:
             return Route.HANDOVER
-        if letter.action is ActionKind.CREDIT_HOLD and self.mailer and self.task_recipient:
+        if letter.action in _TASKS and self.mailer and self.recipient(letter, customer):
             return Route.TASK
         if (
             letter.action is ActionKind.PRE_DUE_NOTICE
@@ -112,6 +136,24 @@ class Channels:
     def task_recipient(self) -> str:
         """Who gets tasks (call the customer, stop credit): option ``task_email``."""
         return self.options.get("task_email", "").strip()
+
+    def recipient(self, letter: Letter, customer: Customer) -> str:
+        """The e-mail address a task goes to ("" when none is known).
+
+        A step for the salesperson goes to the e-mail the source system gives for the account's
+        salesperson, else the one the option ``salespeople`` maps their name to, else the
+        tenant's ``task_email``; a step that names an address goes there.
+        """
+        assignee = next((d.assignee for d in letter.decisions if d.assignee), "tasks")
+        if "@" in assignee:
+            return assignee
+        if assignee == "salesperson":
+            if customer.salesperson_email:
+                return customer.salesperson_email
+            mapped = salespeople(self.options).get(_name_key(customer.salesperson or ""))
+            if mapped:
+                return mapped
+        return self.task_recipient
 
     def handover_folder(self) -> Path | None:
         """Where case files go: option ``handover_folder``, else next to the state database."""

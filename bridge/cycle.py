@@ -37,6 +37,7 @@ from bridge.connector import (
     TenantContext,
 )
 from bridge.domain import (
+    ActionKind,
     Decision,
     Invoice,
     Letter,
@@ -496,9 +497,19 @@ def _deliver(
     if route is Route.EMAIL:
         customer = snapshot.customers[letter.customer_id]
         return channels.email(letter, customer.email or "", rendered, with_pdf=True)
+    customer = snapshot.customers[letter.customer_id]
     if route is Route.TASK:
-        return channels.email(letter, channels.task_recipient, rendered, with_pdf=False)
-    return session.apply(letter, rendered.text)
+        return channels.email(
+            letter, channels.recipient(letter, customer), rendered, with_pdf=False
+        )
+    result = session.apply(letter, rendered.text)
+    if letter.action is ActionKind.TASK and result.status is StepStatus.PENDING:
+        # A task is done once its person has been told: the note waits in the accounting system
+        # for them, but the ladder does not wait for anybody to delete it.
+        return dataclasses.replace(
+            result, status=StepStatus.ISSUED, detail=f"task note for review: {result.detail}"
+        )
+    return result
 
 
 @contextmanager

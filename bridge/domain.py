@@ -42,6 +42,7 @@ class ActionKind(StrEnum):
     HANDOVER = "handover"
     INTEREST_INVOICE = "interest_invoice"
     CREDIT_HOLD = "credit_hold"
+    TASK = "task"  # a ladder step for the creditor's own people: call the customer, tell sales
 
 
 class Mode(StrEnum):
@@ -78,6 +79,10 @@ class Customer:
     org_number: str | None = None
     address: str | None = None
     phone: str | None = None
+    # The account's salesperson (a name) and their e-mail, where the system names one: tasks
+    # such as "call the customer" go to them.
+    salesperson: str | None = None
+    salesperson_email: str | None = None
     # Credit in the customer's favour not yet allocated to an invoice (a credit note, an
     # overpayment or a prepayment): until it is allocated we cannot know what they owe.
     unapplied_credit: Decimal = ZERO
@@ -261,6 +266,10 @@ class Decision:
     legal_basis: tuple[str, ...] = ()
     explanation: str = ""
     letter: str = ""  # decisions sharing this value go into one document
+    # A task step: what to do ("call", "tell_salesperson" or the tenant's own words) and for whom
+    # ("salesperson", "tasks" for the tenant's task_email, or an e-mail address).
+    task: str = ""
+    assignee: str = ""
     # Each amount with the sentence that set it, e.g. ("fee", "Fee DKK 100.00: ..."), for
     # `explain`. Derived from the same inputs, so it takes no part in equality.
     rules: tuple[tuple[str, str], ...] = field(default=(), compare=False)

@@ -45,7 +45,7 @@ AVAILABLE: Final[tuple[str, ...]] = ("da", "nb", "sv", "fi", "en")
 _ALIASES: Final[dict[str, str]] = {"no": "nb", "nn": "nb", "se": "sv", "dk": "da"}
 # Documents for the tenant's own people or its agency: written in the tenant's language.
 INTERNAL_ACTIONS: Final[frozenset[ActionKind]] = frozenset(
-    {ActionKind.HANDOVER, ActionKind.CREDIT_HOLD}
+    {ActionKind.HANDOVER, ActionKind.CREDIT_HOLD, ActionKind.TASK}
 )
 
 _CODE_GLUED: Final = re.compile(r"^([A-Z]{3})(\d)")
@@ -297,6 +297,8 @@ def context(
         "open_items": opened,
         "open_total": sum((i["outstanding"] for i in opened), ZERO),
         "steps": _steps(history, {d.invoice_id for d in letter.decisions}),
+        # A task step: "call", "tell_salesperson" or the tenant's own instruction.
+        "task": next((d.task for d in letter.decisions if d.task), ""),
     }
 
 

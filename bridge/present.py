@@ -81,6 +81,7 @@ SHORT_ACTION = {
     ActionKind.HANDOVER: "handover",
     ActionKind.INTEREST_INVOICE: "interest",
     ActionKind.CREDIT_HOLD: "credit hold",
+    ActionKind.TASK: "task",
 }
 
 

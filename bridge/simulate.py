@@ -96,6 +96,12 @@ SCENARIO_SCHEMA: Final[dict[str, Any]] = {
                 "paused_until": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
                 "barred": {"type": "boolean"},
                 "do_not_dun_reason": {"type": ["string", "null"]},
+                # The debtor's identity for a hand-over's case file, and who gets tasks.
+                "org_number": {"type": ["string", "null"]},
+                "address": {"type": ["string", "null"]},
+                "phone": {"type": ["string", "null"]},
+                "salesperson": {"type": ["string", "null"]},
+                "salesperson_email": {"type": ["string", "null"]},
             },
         },
         "invoice": {
@@ -349,6 +355,11 @@ def _customers(items: Sequence[Mapping[str, Any]], law: LawPack) -> dict[str, Cu
             paused_until=_date(f"{where}.paused_until", paused) if paused else None,
             barred=bool(item.get("barred", False)),
             do_not_dun_reason=item.get("do_not_dun_reason"),
+            org_number=item.get("org_number"),
+            address=item.get("address"),
+            phone=item.get("phone"),
+            salesperson=item.get("salesperson"),
+            salesperson_email=item.get("salesperson_email"),
         )
     return customers
 

@@ -54,6 +54,7 @@ _ACTION_WORDS = {
     ActionKind.HANDOVER: "hand-over to collection",
     ActionKind.INTEREST_INVOICE: "interest invoice",
     ActionKind.CREDIT_HOLD: "credit hold",
+    ActionKind.TASK: "task",
 }
 
 
@@ -75,6 +76,8 @@ class _Draft:
     tail: list[str] = field(default_factory=list)  # closing remarks after the amounts
     basis: list[str] = field(default_factory=list)
     summary: bool = False  # list the whole claim (a § 10 warning and a hand-over must)
+    task: str = ""  # a task step: what to do, and for whom
+    assignee: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,7 @@ class _Rung:
     step: LadderStep
     last: StepRecord | None  # the step before it, if any
     due_on: date
+    prior: StepRecord | None = None  # the step whose deadline after_deadline waits for
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,9 +374,18 @@ def _next_rung(run: _Run, invoice: Invoice) -> _Rung | None:
     step = run.policy.steps[number - 1]
     base = last.date if last is not None else invoice.due_date
     due_on = base + timedelta(days=step.days)
-    if step.after_deadline and last is not None and last.deadline is not None:
-        due_on = max(due_on, last.deadline + timedelta(days=1))
-    return _Rung(number, step, last, due_on)
+    prior = _deadline_setter(run, invoice, last)
+    if step.after_deadline and prior is not None and prior.deadline is not None:
+        due_on = max(due_on, prior.deadline + timedelta(days=1))
+    return _Rung(number, step, last, due_on, prior)
+
+
+def _deadline_setter(run: _Run, invoice: Invoice, last: StepRecord | None) -> StepRecord | None:
+    """Return the step whose deadline ``after_deadline`` waits for: the last step, or the last
+    letter before it when the last step was a task (a task sets no payment deadline)."""
+    if last is None or last.action != ActionKind.TASK:
+        return last
+    return run.history.last_letter(invoice.id)
 
 
 def _ladder(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
@@ -384,6 +397,8 @@ def _ladder(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
         return None
     if rung.step.action == ActionKind.HANDOVER:
         draft = _handover(run, invoice, customer, rung)
+    elif rung.step.action == ActionKind.TASK:
+        draft = _task_step(run, invoice, customer, rung)
     else:
         draft = _letter_step(run, invoice, customer, rung)
     status = run.promise_of(invoice)
@@ -400,8 +415,10 @@ def _timing(run: _Run, rung: _Rung) -> str:
     else:
         rejected = ", which the accountant rejected" if last.status == StepStatus.REJECTED else ""
         since = f"{text.days(days)} after step {last.step} on {last.date.isoformat()}{rejected}"
-        if rung.step.after_deadline and last.deadline is not None:
-            since += f", and after its deadline {last.deadline.isoformat()}"
+        prior = rung.prior
+        if rung.step.after_deadline and prior is not None and prior.deadline is not None:
+            named = "its" if prior is last else f"step {prior.step}'s"
+            since += f", and after {named} deadline {prior.deadline.isoformat()}"
     sentence = f"Step {rung.number} is due from {rung.due_on.isoformat()} ({since})."
     if run.today > rung.due_on:
         sentence += " Proposed late; the ladder moves one step at a time."
@@ -482,6 +499,36 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
     if is_warning and law.collection_warning_notice:
         draft.tail.append(law.collection_warning_notice)
     return draft
+
+
+_TASK_WORDS = {"call": "call the customer", "tell_salesperson": "tell the account's salesperson"}
+
+
+def _task_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> _Draft:
+    """Build a task for the creditor's own people: no letter to the debtor, no amounts."""
+    step = rung.step
+    overdue = (run.today - invoice.due_date).days
+    what = _TASK_WORDS.get(step.task, f"'{step.task}'")
+    who = {"salesperson": "the account's salesperson", "tasks": "the tenant's task recipient"}
+    return _Draft(
+        invoice=invoice,
+        customer=customer,
+        action=ActionKind.TASK,
+        step=rung.number,
+        headline=(
+            f"Step {rung.number} '{step.name}' (task: {what}, for "
+            f"{who.get(step.assignee, step.assignee)}) for {_describe(invoice)}, "
+            f"{text.days(overdue)} overdue."
+        ),
+        timing=_timing(run, rung),
+        fee=Amount(ZERO, "No charges: a task goes to the creditor's own people, not the debtor."),
+        interest_note=(
+            "No interest charged on a task: interest keeps running and the next letter charges it."
+        ),
+        basis=[run.law.citations.task],
+        task=step.task,
+        assignee=step.assignee,
+    )
 
 
 def _charge_interest(run: _Run, draft: _Draft, *, end: date) -> None:
@@ -805,6 +852,8 @@ def _decision(run: _Run, draft: _Draft, fee: Amount, letter: str) -> Decision:
         explanation=" ".join(s for s in sentences if s),
         letter=letter,
         rules=tuple((name, note) for name, note in rules if note),
+        task=draft.task,
+        assignee=draft.assignee,
     )
 
 
@@ -887,7 +936,7 @@ def _why_not_ladder(run: _Run, invoice: Invoice) -> list[str]:
         return notes
     due_on = max(rung.due_on, timely + timedelta(days=1))
     if today < due_on:
-        notes.append(_timing(run, _Rung(rung.number, rung.step, rung.last, due_on)))
+        notes.append(_timing(run, _Rung(rung.number, rung.step, rung.last, due_on, rung.prior)))
         return notes
     if rung.step.action == ActionKind.HANDOVER:
         warning = run.history.latest(invoice.id, ActionKind.COLLECTION_WARNING, StepStatus.ISSUED)

@@ -11,6 +11,8 @@ from decimal import Decimal
 from bridge.domain import ZERO, ActionKind, Snapshot, StepRecord, StepStatus
 from policies.steps import LADDER_ACTIONS, LETTER_ACTIONS
 
+# Proposals that never hold up the ladder while they wait in the accounting system.
+_NEVER_WAIT = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
 # The vendor's letters and ours share one document when they went out together.
 _LetterId = tuple[str, ...]
 
@@ -56,18 +58,26 @@ class StepHistory:
         return self.by_invoice.get(invoice_id, ())
 
     def pending(self, invoice_id: str) -> StepRecord | None:
-        """Return a step waiting for the accountant (credit holds are per customer and ignored)."""
+        """Return a step waiting for the accountant.
+
+        Credit holds (per customer) and tasks (notes for the creditor's own people) wait for
+        nobody: the ladder goes on while they lie in the accounting system.
+        """
         for record in self.of(invoice_id):
-            if record.status == StepStatus.PENDING and record.action != ActionKind.CREDIT_HOLD:
+            if record.status == StepStatus.PENDING and record.action not in _NEVER_WAIT:
                 return record
         return None
 
     def last_ladder_step(self, invoice_id: str) -> StepRecord | None:
-        """Return the furthest ladder step taken or rejected; rejected steps still count."""
+        """Return the furthest ladder step taken or rejected; rejected steps still count.
+
+        A task counts once written, even while its note waits in the accounting system.
+        """
         done = [
             r
             for r in self.of(invoice_id)
-            if r.action in LADDER_ACTIONS and r.status != StepStatus.PENDING
+            if r.action in LADDER_ACTIONS
+            and (r.status != StepStatus.PENDING or r.action == ActionKind.TASK)
         ]
         return max(done, key=lambda r: (r.step, r.date)) if done else None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -15,12 +16,15 @@ from policies.daycount import DAY_COUNTS, DayCount
 from policies.law import for_country
 from policies.law.overrides import OVERRIDE_KEYS, LawOverrides, OverrideError
 from policies.steps import (
+    ASSIGNEES,
     LADDER_ACTIONS,
+    TASKS,
     TONES,
     LadderStep,
     Tone,
     default_name,
     default_steps,
+    default_task_name,
     default_tone,
 )
 
@@ -66,7 +70,11 @@ class CreditHold:
         for number, step in enumerate(steps, start=1):
             if step.action == ActionKind.COLLECTION_WARNING:
                 return number
-        letters = [n for n, s in enumerate(steps, start=1) if s.action != ActionKind.HANDOVER]
+        letters = [
+            n
+            for n, s in enumerate(steps, start=1)
+            if s.action not in (ActionKind.HANDOVER, ActionKind.TASK)
+        ]
         return letters[-1] if letters else 1
 
 
@@ -168,6 +176,8 @@ _STEP_KEYS: Final[frozenset[str]] = frozenset(
         "compensation",
         "deadline_days",
         "after_deadline",
+        "task",
+        "to",
     }
 )
 _PRE_DUE_KEYS: Final[frozenset[str]] = frozenset({"enabled", "days_before_due"})
@@ -177,6 +187,7 @@ _INTEREST_INVOICE_KEYS: Final[frozenset[str]] = frozenset(
 _CREDIT_HOLD_KEYS: Final[frozenset[str]] = frozenset({"enabled", "after_step"})
 _PROMISE_KEYS: Final[frozenset[str]] = frozenset({"grace_days"})
 _CURRENCY_DEFAULT: Final[str] = "default"
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,23 +309,27 @@ class _Reader:
         if "days" not in raw:
             raise PolicyError(f"{key}.days", "is required")
         days = self.count(f"{key}.days", raw["days"], minimum=0)
-        name = self.text(f"{key}.name", raw.get("name", default_name(country, action)))
+        task, assignee = self.task(key, raw, action)
+        fallback = default_task_name(country, task) if task else default_name(country, action)
+        name = self.text(f"{key}.name", raw.get("name", fallback))
         tone = self.tone(f"{key}.tone", raw.get("tone", default_tone(action)))
         fee = self.amount(f"{key}.fee", raw.get("fee", 0))
         interest = self.flag(f"{key}.interest", raw.get("interest", False))
         compensation = self.flag(f"{key}.compensation", raw.get("compensation", False))
         after_deadline = self.flag(f"{key}.after_deadline", raw.get("after_deadline", False))
-        if action == ActionKind.HANDOVER:
-            # A hand-over is not a letter to the debtor: the agency claims its own costs.
+        if action in (ActionKind.HANDOVER, ActionKind.TASK):
+            # Neither is a letter to the debtor: the agency claims its own costs, and a task is
+            # for the creditor's own people.
+            word_for = "a handover" if action == ActionKind.HANDOVER else "a task"
             for word, value in (
                 ("fee", fee),
                 ("interest", interest),
                 ("compensation", compensation),
             ):
                 if value:
-                    raise PolicyError(f"{key}.{word}", "a handover charges nothing")
+                    raise PolicyError(f"{key}.{word}", f"{word_for} charges nothing")
             if raw.get("deadline_days") is not None:
-                raise PolicyError(f"{key}.deadline_days", "a handover sets no payment deadline")
+                raise PolicyError(f"{key}.deadline_days", f"{word_for} sets no payment deadline")
             deadline: int | None = None
         else:
             deadline = self.count(f"{key}.deadline_days", raw.get("deadline_days", 10), minimum=1)
@@ -328,7 +343,29 @@ class _Reader:
             deadline_days=deadline,
             tone=tone,
             after_deadline=after_deadline,
+            task=task,
+            assignee=assignee,
         )
+
+    def task(self, key: str, raw: Mapping[str, Any], action: ActionKind) -> tuple[str, str]:
+        """Read a task step's ``task`` and ``to`` (only a task step may have them)."""
+        if action != ActionKind.TASK:
+            for word in ("task", "to"):
+                if word in raw:
+                    raise PolicyError(f"{key}.{word}", "only a step with action = 'task' has it")
+            return "", ""
+        task = self.text(f"{key}.task", raw.get("task", "call")).strip()
+        if not task:
+            raise PolicyError(
+                f"{key}.task", f"must be one of {', '.join(TASKS)} or your own instruction"
+            )
+        default_to = "salesperson" if task == "tell_salesperson" else "tasks"
+        assignee = self.text(f"{key}.to", raw.get("to", default_to)).strip()
+        if assignee not in ASSIGNEES and not _EMAIL.fullmatch(assignee):
+            raise PolicyError(
+                f"{key}.to", f"must be one of {', '.join(ASSIGNEES)} or an e-mail address"
+            )
+        return task, assignee
 
     def pre_due(self, raw: Any) -> PreDueNotice:
         """Read ``pre_due_notice`` (a table, or a bare true/false)."""

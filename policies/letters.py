@@ -15,6 +15,7 @@ ACTION_ORDER: Final[dict[ActionKind, int]] = {
     ActionKind.HANDOVER: 3,
     ActionKind.INTEREST_INVOICE: 4,
     ActionKind.CREDIT_HOLD: 5,
+    ActionKind.TASK: 6,
 }
 
 

@@ -14,12 +14,19 @@ TONES: Final[tuple[str, ...]] = get_args(Tone)
 # The actions a ladder may hold; the others (pre-due notice, interest invoice, credit hold)
 # are switched on by their own policy sections.
 LADDER_ACTIONS: Final[frozenset[ActionKind]] = frozenset(
-    {ActionKind.REMINDER, ActionKind.COLLECTION_WARNING, ActionKind.HANDOVER}
+    {ActionKind.REMINDER, ActionKind.COLLECTION_WARNING, ActionKind.HANDOVER, ActionKind.TASK}
 )
 # Actions that send a letter to the debtor, and so may carry a reminder fee.
 LETTER_ACTIONS: Final[frozenset[ActionKind]] = frozenset(
     {ActionKind.REMINDER, ActionKind.COLLECTION_WARNING}
 )
+
+
+# The tasks the shipped texts know; any other value is the tenant's own instruction, quoted.
+TASKS: Final[tuple[str, ...]] = ("call", "tell_salesperson")
+# Who gets a task: the account's salesperson (falling back to the tenant's task_email), the
+# tenant's task_email, or an e-mail address given in the policy.
+ASSIGNEES: Final[tuple[str, ...]] = ("salesperson", "tasks")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +45,9 @@ class LadderStep:
     # Wait also until the previous step's payment deadline has passed (Norway's second fee needs
     # a missed deadline; Sweden's and Finland's warnings follow an unanswered reminder).
     after_deadline: bool = False
+    # A task step (action "task"): what to do and for whom; see TASKS and ASSIGNEES.
+    task: str = ""
+    assignee: str = ""
 
 
 _DK_STEPS: Final[tuple[LadderStep, ...]] = (
@@ -188,21 +198,25 @@ _DEFAULT_NAMES: Final[dict[str, dict[ActionKind, str]]] = {
         ActionKind.REMINDER: "Rykker",
         ActionKind.COLLECTION_WARNING: "Inkassovarsel",
         ActionKind.HANDOVER: "Overdragelse til inkasso",
+        ActionKind.TASK: "Ring til kunden",
     },
     "NO": {
         ActionKind.REMINDER: "Purring",
         ActionKind.COLLECTION_WARNING: "Inkassovarsel",
         ActionKind.HANDOVER: "Oversendelse til inkasso",
+        ActionKind.TASK: "Ring kunden",
     },
     "SE": {
         ActionKind.REMINDER: "Betalningspåminnelse",
         ActionKind.COLLECTION_WARNING: "Inkassokrav",
         ActionKind.HANDOVER: "Överlämning till inkasso",
+        ActionKind.TASK: "Ring kunden",
     },
     "FI": {
         ActionKind.REMINDER: "Maksumuistutus",
         ActionKind.COLLECTION_WARNING: "Perintävaroitus",
         ActionKind.HANDOVER: "Siirto perintään",
+        ActionKind.TASK: "Soita asiakkaalle",
     },
 }
 
@@ -210,6 +224,7 @@ _DEFAULT_TONES: Final[dict[ActionKind, Tone]] = {
     ActionKind.REMINDER: "firm",
     ActionKind.COLLECTION_WARNING: "formal",
     ActionKind.HANDOVER: "formal",
+    ActionKind.TASK: "friendly",
 }
 
 
@@ -221,6 +236,24 @@ def default_steps(country: str) -> tuple[LadderStep, ...]:
 def default_name(country: str, action: ActionKind) -> str:
     """Return the usual letter title for an action in a country."""
     return _DEFAULT_NAMES.get(country, {}).get(action, action.value.replace("_", " ").capitalize())
+
+
+_TASK_NAMES: Final[dict[str, dict[str, str]]] = {
+    "DK": {"call": "Ring til kunden", "tell_salesperson": "Giv sælgeren besked"},
+    "NO": {"call": "Ring kunden", "tell_salesperson": "Gi selgeren beskjed"},
+    "SE": {"call": "Ring kunden", "tell_salesperson": "Meddela säljaren"},
+    "FI": {"call": "Soita asiakkaalle", "tell_salesperson": "Ilmoita myyjälle"},
+}
+
+
+def default_task_name(country: str, task: str) -> str:
+    """Return the usual title of a task step; the tenant's own instruction names itself."""
+    known = _TASK_NAMES.get(country, {}).get(task)
+    if known:
+        return known
+    if task in TASKS:
+        return task.replace("_", " ").capitalize()
+    return task if len(task) <= 60 else task[:57] + "..."
 
 
 def default_tone(action: ActionKind) -> Tone:

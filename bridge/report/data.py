@@ -59,6 +59,7 @@ ACTION_WORDS = {
     ActionKind.HANDOVER: "hand-over to collection",
     ActionKind.INTEREST_INVOICE: "interest invoice",
     ActionKind.CREDIT_HOLD: "credit hold",
+    ActionKind.TASK: "task",
 }
 REPEATEDLY_LATE = 2  # late invoices that make a customer "repeatedly late"
 ON_HOLD = "on_hold"

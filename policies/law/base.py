@@ -156,6 +156,7 @@ class Citations:
     handover: str
     pre_due_notice: str
     credit_hold: str
+    task: str = "no statutory rule: a task for the creditor's own people"
     interest_rate_old: str = ""  # the rule for claims under an earlier surcharge
 
 

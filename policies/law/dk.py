@@ -90,6 +90,7 @@ CITATIONS = Citations(
     handover="inkassoloven § 10 stk. 1 (inkasso først når påkravets frist er udløbet)",
     pre_due_notice="renteloven § 9 b (intet gebyr før forfald)",
     credit_hold="ingen lovregel: kreditstop er kreditors forretningsbeslutning",
+    task="ingen lovregel: en opgave til kreditors egne folk",
 )
 
 SURCHARGES: tuple[SurchargeRow, ...] = (

@@ -94,6 +94,7 @@ CITATIONS = Citations(
     handover="perintälaki 513/1999 (perintä vasta kun maksuvaatimuksen määräaika on kulunut)",
     pre_due_notice="perintälaki 513/1999 § 10 (ei kuluja ennen eräpäivää)",
     credit_hold="ei lakisääteinen: luottokielto on velkojan liiketoimintapäätös",
+    task="ei lakisääteinen: tehtävä velkojan omalle henkilöstölle",
 )
 
 BUSINESS_RATE_CITATION = "korkolaki 633/1982 § 4 a, § 12 (kaupalliset sopimukset: viitekorko + 8)"

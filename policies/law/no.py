@@ -154,6 +154,7 @@ CITATIONS = Citations(
     handover="inkassoloven § 9 (inkasso først når varselets frist er ute)",
     pre_due_notice="inkassoforskriften § 1-2 (ikke gebyr før forfall)",
     credit_hold="ingen lovregel: kredittstopp er kreditors forretningsbeslutning",
+    task="ingen lovregel: en oppgave for kreditors egne folk",
 )
 
 SURCHARGES: tuple[SurchargeRow, ...] = (

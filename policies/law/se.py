@@ -85,6 +85,7 @@ CITATIONS = Citations(
     handover="inkassolagen 6 § (rättsliga åtgärder först efter ett inkassokrav)",
     pre_due_notice="inkassokostnadslagen 1 § (avgifter bara efter förfallodagen)",
     credit_hold="ingen lagregel: kreditstopp är borgenärens affärsbeslut",
+    task="ingen lagregel: en uppgift för borgenärens egen personal",
 )
 
 SURCHARGES: tuple[SurchargeRow, ...] = (

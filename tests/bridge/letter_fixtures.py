@@ -37,6 +37,8 @@ SERIES: tuple[tuple[ActionKind, int], ...] = (
     (ActionKind.HANDOVER, 4),
     (ActionKind.INTEREST_INVOICE, 1),
     (ActionKind.CREDIT_HOLD, 1),
+    (ActionKind.TASK, 2),  # call the customer
+    (ActionKind.TASK, 4),  # tell the salesperson
 )
 LETTER_DAY = date(2026, 2, 9)
 
@@ -48,6 +50,7 @@ CUSTOMER = Customer(
     org_number="12345678",
     address="Savværksvej 3, 8600 Silkeborg",
     phone="+45 12 34 56 78",
+    salesperson="Anna Sælger",
 )
 INVOICES = {
     "1001": Invoice(
@@ -111,7 +114,8 @@ def letter(action: ActionKind, step: int, country: str = "DK") -> Letter:
         ActionKind.INTEREST_INVOICE,
     } and not (action is ActionKind.REMINDER and step == 1)
     deadline_days = WARNING_DAYS[country] if action is ActionKind.COLLECTION_WARNING else 10
-    has_deadline = action not in {ActionKind.HANDOVER, ActionKind.CREDIT_HOLD}
+    has_deadline = action not in {ActionKind.HANDOVER, ActionKind.CREDIT_HOLD, ActionKind.TASK}
+    task = ("call" if step == 2 else "tell_salesperson") if action is ActionKind.TASK else ""
     decisions = []
     for index, invoice in enumerate(INVOICES.values()):
         if action is ActionKind.PRE_DUE_NOTICE and index:
@@ -133,6 +137,8 @@ def letter(action: ActionKind, step: int, country: str = "DK") -> Letter:
                 interest=_interest(country, invoice.outstanding) if charged else None,
                 compensation=Decimal("310.00") if charged and step == 2 else Decimal("0.00"),
                 deadline=LETTER_DAY + timedelta(days=deadline_days) if has_deadline else None,
+                task=task,
+                assignee="salesperson" if task else "",
             )
         )
     return Letter(

@@ -380,3 +380,6 @@ def test_a_stubborn_customer_gets_the_whole_series_and_a_case_file(
         data = json.loads((folder / "case.json").read_text(encoding="utf-8"))
         assert data["invoices"]
         assert any(s["action"] == "collection_warning" for s in data["letters"])
+        # The agency needs to know who the debtor is: registration number, address, contact.
+        debtor = data["debtor"]
+        assert debtor["org_number"] and debtor["address"] and debtor["phone"]

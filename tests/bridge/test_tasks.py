@@ -1,0 +1,193 @@
+"""Task steps for people: who gets them, by e-mail once, or as a note in the accounting system."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from bridge import registry, retry
+from bridge.channels import Channels, Route, salespeople
+from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.domain import ActionKind, StepStatus
+from bridge.letters import Creditor
+from bridge.mailer import PASSWORD_SECRET
+from bridge.secrets import StaticSecrets, TenantSecrets
+from bridge.settings import TenantSettings
+from bridge.store import Store, open_store
+from tests.bridge.letter_fixtures import CUSTOMER, letter
+from tests.bridge.smtp_server import PASSWORD, Inbox, smtp_server
+
+CALL = letter(ActionKind.TASK, 2)  # "call", for the salesperson
+DAY = date(2026, 3, 16)
+
+POLICY = """
+[[steps]]
+action = "reminder"
+days = 3
+tone = "friendly"
+
+[[steps]]
+action = "task"
+task = "call"
+to = "salesperson"
+days = 2
+
+[[steps]]
+action = "collection_warning"
+days = 5
+fee = 100
+
+[[steps]]
+action = "handover"
+days = 11
+"""
+
+
+def _channels(store: Store, **options: str) -> Channels:
+    base = {"smtp_host": "127.0.0.1", "smtp_port": "2525", "smtp_from": "b@kontor.example", **options}
+    return Channels(
+        store=store,
+        tenant="t",
+        options=base,
+        secrets=StaticSecrets("t", {}),
+        creditor=Creditor(name="Kontorhjørnet ApS"),
+        system_sends_notices=False,
+        today=DAY,
+        now=datetime.combine(DAY, time(7), tzinfo=UTC),
+    )
+
+
+def test_the_salesperson_gets_it_from_the_system_then_the_option_then_task_email() -> None:
+    with open_store(":memory:") as store:
+        channels = _channels(
+            store,
+            task_email="opgaver@kontor.example",
+            salespeople="anna  sælger = anna@kontor.example; Bo=bo@kontor.example",
+        )
+        known = CUSTOMER.__class__(**{**_fields(CUSTOMER), "salesperson_email": "a@x.example"})
+        assert channels.recipient(CALL, known) == "a@x.example"
+        assert channels.recipient(CALL, CUSTOMER) == "anna@kontor.example"  # by name, any case
+        stranger = CUSTOMER.__class__(**{**_fields(CUSTOMER), "salesperson": "Carl"})
+        assert channels.recipient(CALL, stranger) == "opgaver@kontor.example"
+        assert channels.route(CALL, stranger) is Route.TASK
+        credit_hold = letter(ActionKind.CREDIT_HOLD, 1)
+        assert channels.recipient(credit_hold, known) == "opgaver@kontor.example"
+
+
+def test_a_task_with_nobody_to_tell_goes_into_the_accounting_system() -> None:
+    with open_store(":memory:") as store:
+        assert _channels(store).route(CALL, CUSTOMER) is Route.SYSTEM
+        no_smtp = _channels(store, task_email="opgaver@kontor.example")
+        no_smtp.mailer = None
+        assert no_smtp.route(CALL, CUSTOMER) is Route.SYSTEM
+
+
+def test_the_salespeople_option_ignores_what_it_cannot_read() -> None:
+    assert salespeople(
+        {"salespeople": "Anna=anna@x.dk;junk;=x@y.dk;Bo=no-address\nCe=ce@x.dk"}
+    ) == {
+        "anna": "anna@x.dk",
+        "ce": "ce@x.dk",
+    }
+
+
+def _fields(customer: object) -> dict[str, object]:
+    return {name: getattr(customer, name) for name in customer.__slots__}  # type: ignore[attr-defined]
+
+
+# -- whole cycles on the e-conomic sandbox --------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def no_waits() -> Iterator[None]:
+    retry.set_waits(False)
+    yield
+    retry.set_waits(True)
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Iterator[Inbox]:
+    with smtp_server(tmp_path) as server:
+        TenantSecrets("t").set(PASSWORD_SECRET, PASSWORD)
+        yield server
+
+
+def _tenant(tmp_path: Path, inbox: Inbox | None, **options: str) -> TenantSettings:
+    policy = tmp_path / "policy.toml"
+    policy.write_text(POLICY)
+    base = inbox.options() if inbox else {}
+    return TenantSettings(
+        system="economic",
+        country="DK",
+        sandbox_state=tmp_path / "sandbox.json",
+        policy_file=policy,
+        options={**base, "handover_folder": str(tmp_path / "cases"), **options},
+    )
+
+
+def _run(store: Store, tenant: TenantSettings, day: date) -> TenantOutcome:
+    outcome = run_tenant(
+        store, "t", tenant, CycleOptions(today=day, now=datetime.combine(day, time(7), tzinfo=UTC))
+    )
+    assert outcome.status == "ok", outcome.error
+    return outcome
+
+
+def _accept(tenant: TenantSettings, day: date) -> None:
+    assert tenant.sandbox_state is not None
+    sandbox = registry.connector("economic").sandbox(tenant.sandbox_state, day)
+    sandbox.accept_drafts()
+    sandbox.save(tenant.sandbox_state)
+
+
+def _tasks(outcome: TenantOutcome) -> list[tuple[str, StepStatus, str]]:
+    return [
+        (lt.customer_id, r.status, r.detail)
+        for lt, r in outcome.written
+        if lt.action is ActionKind.TASK
+    ]
+
+
+def test_a_call_task_is_e_mailed_once_and_the_ladder_goes_on(inbox: Inbox, tmp_path: Path) -> None:
+    tenant = _tenant(tmp_path, inbox, task_email="opgaver@kontor.example")
+    with open_store(tmp_path / "db.sqlite3") as store:
+        first = _run(store, tenant, DAY)
+        assert any(lt.action is ActionKind.REMINDER for lt, _ in first.written)
+        _accept(tenant, DAY)
+        later = _run(store, tenant, date(2026, 3, 18))
+        tasks = _tasks(later)
+        assert tasks
+        assert all(s is StepStatus.ISSUED and d.startswith("e-mailed to ") for _, s, d in tasks)
+        mails = [m for m in inbox.messages if m["Subject"].startswith("Opgave: ring til")]
+        assert len(mails) == len(tasks)
+        body = mails[0].get_body(preferencelist=("plain",)).get_content()
+        assert "Åbne poster:" in body and "Hidtil:" in body
+        # Again the same day, and again later: never a second e-mail for the same task.
+        sent = len(inbox.messages)
+        assert _tasks(_run(store, tenant, date(2026, 3, 18))) == []
+        warnings = _run(store, tenant, date(2026, 3, 23))
+        assert _tasks(warnings) == []
+        assert any(lt.action is ActionKind.COLLECTION_WARNING for lt, _ in warnings.written)
+        assert len([m for m in inbox.messages if m["Subject"].startswith("Opgave")]) == len(tasks)
+        assert len(inbox.messages) >= sent
+
+
+def test_without_smtp_a_task_is_a_note_in_the_system_that_holds_nothing_up(
+    tmp_path: Path,
+) -> None:
+    tenant = _tenant(tmp_path, None)
+    with open_store(tmp_path / "db.sqlite3") as store:
+        _run(store, tenant, DAY)
+        _accept(tenant, DAY)
+        later = _run(store, tenant, date(2026, 3, 18))
+        tasks = _tasks(later)
+        assert tasks
+        assert all(
+            s is StepStatus.ISSUED and d.startswith("task note for review: ") for _, s, d in tasks
+        )
+        # Nobody deletes or books the notes; the warning still comes on time.
+        warnings = _run(store, tenant, date(2026, 3, 23))
+        assert any(lt.action is ActionKind.COLLECTION_WARNING for lt, _ in warnings.written)
