@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bridge import present, registry
 from bridge.errors import BridgeError
 from bridge.secrets import TenantSecrets
-from bridge.settings import Settings
+from bridge.settings import Settings, TenantSettings
 from bridge.store import open_store
 
 console = present.console()
@@ -49,6 +51,7 @@ def checks(settings: Settings) -> list[Check]:
         except (BridgeError, ValueError) as exc:
             out.append(Check(subject, False, str(exc)))
             continue
+        out.extend(delivery(name, tenant, settings))
         if tenant.sandbox_state is not None:
             out.append(
                 Check(subject, True, f"{descriptor.display_name} sandbox at {tenant.sandbox_state}")
@@ -61,6 +64,60 @@ def checks(settings: Settings) -> list[Check]:
             continue
         out.append(_connectivity(name, tenant, descriptor, secrets))
     return out
+
+
+def delivery(name: str, tenant: TenantSettings, settings: Settings) -> list[Check]:
+    """Check the bridge's own channels: the SMTP login, where tasks and hand-overs go."""
+    from bridge.domain import ActionKind  # noqa: PLC0415
+    from bridge.mailer import MailFailed, SmtpSettings, verify  # noqa: PLC0415
+    from policies.ladder import load_policy  # noqa: PLC0415
+
+    subject = f"tenant {name} delivery"
+    try:
+        smtp = SmtpSettings.from_options(tenant.options)
+    except BridgeError as exc:
+        return [Check(subject, False, str(exc))]
+    out: list[Check] = []
+    if smtp is not None:
+        try:
+            out.append(Check(subject, True, "e-mail via " + verify(smtp, TenantSecrets(name))))
+        except MailFailed as exc:
+            out.append(Check(subject, False, f"e-mail via {smtp.host}:{smtp.port}: {exc}"))
+    policy = load_policy(tenant.policy_file, tenant.country)
+    assignees = {s.assignee for s in policy.steps if s.action is ActionKind.TASK}
+    if policy.credit_hold.enabled:
+        assignees.add("tasks")
+    task_email = tenant.options.get("task_email", "").strip()
+    if assignees and (smtp is None or ("tasks" in assignees and not task_email)):
+        why = "no smtp_host" if smtp is None else "no task_email"
+        out.append(
+            Check(subject, True, f"tasks are written into the accounting system as notes ({why})")
+        )
+    folder = tenant.options.get("handover_folder", "").strip()
+    agency = tenant.options.get("handover_email", "").strip()
+    if agency and smtp is None:
+        out.append(Check(subject, False, "handover_email is set but the tenant has no smtp_host"))
+    elif folder and not _writable(Path(folder)):
+        out.append(Check(subject, False, f"handover_folder {folder} cannot be written"))
+    elif not folder and not agency and str(settings.database).startswith("postgresql"):
+        out.append(
+            Check(
+                subject,
+                False,
+                "hand-overs have nowhere to go: set handover_folder or handover_email "
+                "(the database is not a file to put them next to)",
+            )
+        )
+    return out
+
+
+def _writable(folder: Path) -> bool:
+    """Tell whether case files can be written into ``folder`` (created when missing)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
 
 
 def _connectivity(name: str, tenant: object, descriptor: object, secrets: TenantSecrets) -> Check:

@@ -29,7 +29,7 @@ from typing import Final
 import structlog
 
 from bridge.connector import SecretStore
-from bridge.errors import BridgeError, ConfigError
+from bridge.errors import BridgeError, ConfigError, SecretMissing
 from bridge.redact import redact_text, register_secret
 from bridge.store import Store
 from bridge.store.mail import FAILED, SENDING, SENT
@@ -121,6 +121,37 @@ class MailResult:
     message_id: str
     status: str
     recipient: str
+
+
+def verify(settings: SmtpSettings, secrets: SecretStore) -> str:
+    """Connect, STARTTLS and log in without sending anything; say what was checked.
+
+    Raises MailFailed (redacted) when the server, TLS, the password or the login fails.
+    """
+    password = ""
+    if settings.username:
+        try:
+            password = secrets.get(PASSWORD_SECRET)
+        except SecretMissing:
+            raise MailFailed(
+                f"missing secret {PASSWORD_SECRET} "
+                f"(dunning-bridge secrets set TENANT {PASSWORD_SECRET})"
+            ) from None
+        register_secret(password)
+    try:
+        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+            smtp.ehlo()
+            if settings.starttls:
+                smtp.starttls(context=settings.tls_context())
+                smtp.ehlo()
+            if settings.username:
+                smtp.login(settings.username, password)
+            smtp.noop()
+    except (smtplib.SMTPException, OSError) as exc:
+        raise MailFailed(redact_text(f"{type(exc).__name__}: {exc}")) from None
+    how = "STARTTLS" if settings.starttls else "no TLS"
+    who = f", logged in as {settings.username}" if settings.username else ""
+    return f"{settings.host}:{settings.port} ({how}{who})"
 
 
 class Mailer:
