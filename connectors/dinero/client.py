@@ -39,9 +39,11 @@ INVOICE_FIELDS = (
     "MailOutStatus,LatestMailOutType,ExternalReference,CreatedAt,UpdatedAt,DeletedAt,"
     "TotalExclVat,TotalExclVatInDkk,TotalInclVatInDkk"
 )
+# The address, phone and VatNumber (CVR) identify the debtor in a hand-over case file.
 CONTACT_FIELDS = (
     "ContactGuid,Name,Email,IsPerson,CountryKey,VatNumber,EanNumber,CompanyStatus,"
-    "PreferredInvoiceLanguageKey,IsDebitor,IsCreditor,IsMember,UseCvr,UpdatedAt,DeletedAt"
+    "PreferredInvoiceLanguageKey,IsDebitor,IsCreditor,IsMember,UseCvr,UpdatedAt,DeletedAt,"
+    "Street,ZipCode,City,Phone"
 )
 
 RETRY_POLICY = retry.RetryPolicy()

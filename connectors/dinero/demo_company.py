@@ -6,6 +6,8 @@ preferring English) and 40 invoices dated relative to ``today`` so that every du
 is present: not yet due, due in a few days, due today, 1-5, 12-20, 25-35 and 45-70 days
 overdue, several overdue invoices of one customer, partly paid, paid on time, paid late, a
 tiny amount, a draft invoice, and reminders the accountant already made in Dinero itself.
+Every contact has a postal address and a phone, every company a CVR number (VatNumber); Dinero
+keeps no salesperson on a contact, so none is named.
 """
 
 from __future__ import annotations
@@ -45,6 +47,35 @@ CONTACTS: tuple[tuple[str, bool, str | None, str | None, str | None], ...] = (
     ("Rasmus Vinther", True, "rvinther@example.dk", None, None),
     ("Karen Skov", True, "karen.skov@example.dk", None, None),
     ("Thomas Krogh", True, "thomas.krogh@example.dk", None, None),
+)
+
+# Per contact, in the order above: (street, zip code, city, phone, CVR number). The CVR numbers
+# are invented and fail the register's check digit, so none names a real company.
+IDENTITIES: tuple[tuple[str, str, str, str, str | None], ...] = (
+    ("Lindegade 4", "5000", "Odense C", "+45 62 10 44 01", "31264017"),
+    ("Skovparken 1", "5200", "Odense V", "+45 62 10 44 02", "32635936"),
+    ("Vestergade 120", "5700", "Svendborg", "+45 62 10 44 03", "34007855"),
+    ("Strandvejen 8", "5800", "Nyborg", "+45 62 10 44 04", "35379774"),
+    ("Industrivej 17", "5260", "Odense S", "+45 62 10 44 05", "36751693"),
+    ("Havnegade 3", "5500", "Middelfart", "+45 62 10 44 06", "38123612"),
+    ("Østergade 22", "5600", "Faaborg", "+45 62 10 44 07", "39495531"),
+    ("Kanalvej 5", "5000", "Odense C", "+45 62 10 44 08", "40867450"),
+    ("Industriparken 4", "6330", "Padborg", "+45 62 10 44 09", "42239369"),
+    ("Hindsholmvej 2", "5300", "Kerteminde", "+45 62 10 44 10", "43611288"),
+    ("Vestergade 40", "5970", "Ærøskøbing", "+45 62 10 44 11", "44983207"),
+    ("Plantagevej 9", "5610", "Assens", "+45 62 10 44 12", "46355126"),
+    ("Rosenvænget 14", "5250", "Odense SV", "+45 20 31 50 13", None),
+    ("Bøgevej 3", "5220", "Odense SØ", "+45 20 31 50 14", None),
+    ("Klostervej 21, 2. tv.", "5000", "Odense C", "+45 20 31 50 15", None),
+    ("Søndergade 7", "5500", "Middelfart", "+45 20 31 50 16", None),
+    ("Mosevej 11", "5750", "Ringe", "+45 20 31 50 17", None),
+    ("Engvej 6", "5672", "Broby", "+45 20 31 50 18", None),
+    ("Strandgade 2", "5700", "Svendborg", "+45 20 31 50 19", None),
+    ("Kirkestræde 9", "5800", "Nyborg", "+45 20 31 50 20", None),
+    ("Lærkevej 15", "5270", "Odense N", "+45 20 31 50 21", None),
+    ("Havnevej 30", "5300", "Kerteminde", "+45 20 31 50 22", None),
+    ("Skovvej 4", "5683", "Haarby", "+45 20 31 50 23", None),
+    ("Vænget 1", "5400", "Bogense", "+45 20 31 50 24", None),
 )
 
 # (contact index, days since issue, days overdue (negative: not due yet), total, paid, paid
@@ -97,9 +128,20 @@ def populate(sandbox: DineroSandbox, today: date) -> None:
     """Fill an empty sandbox with the demo company's contacts, invoices and payments."""
     contacts = [
         sandbox.add_contact(
-            name, person=person, email=email, company_status=status, language=language
+            name,
+            person=person,
+            email=email,
+            company_status=status,
+            language=language,
+            street=street,
+            zip_code=zip_code,
+            city=city,
+            phone=phone,
+            vat_number=cvr,
         )
-        for name, person, email, status, language in CONTACTS
+        for (name, person, email, status, language), (street, zip_code, city, phone, cvr) in zip(
+            CONTACTS, IDENTITIES, strict=True
+        )
     ]
     number = 2041
     for contact, issued_ago, overdue, total, paid, paid_after, reminders in INVOICES:

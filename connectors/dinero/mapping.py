@@ -8,7 +8,13 @@ Quirks this module absorbs (seen in the spec extract and the recorded responses)
 - a draft invoice may carry ``Number`` 9223372036854775807 (long.MaxValue) until booked;
 - amounts arrive as integers (``250``) or fractions (``266.25``), both read as Decimal;
 - ``IsPerson`` is the consumer flag; ``CompanyStatus`` (from the CVR register) says when a
-  company must not be dunned (bankruptcy, liquidation, dissolution).
+  company must not be dunned (bankruptcy, liquidation, dissolution);
+- a contact's unset text fields arrive as ``""`` in lists and ``null`` in single reads (both
+  recorded); ``VatNumber`` is the CVR number for a Danish company, the address is ``Street``
+  (which may hold several lines), ``ZipCode``, ``City`` and ``CountryKey``, and ``Phone`` is
+  the only phone number;
+- a contact names no salesperson or account owner (``AttPerson`` is the customer's own contact
+  person), so ``Customer.salesperson`` and ``salesperson_email`` stay None.
 
 Anything that cannot be read raises MalformedResponse, which the session turns into one skipped
 item, never a failed cycle.
@@ -20,7 +26,10 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
+
+from babel import Locale
 
 from bridge.domain import (
     ZERO,
@@ -68,6 +77,15 @@ def _object(obj: Any, what: str) -> Mapping[str, Any]:
 def _text(item: Mapping[str, Any], name: str) -> str | None:
     value = item.get(name)
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _loose_text(item: Mapping[str, Any], name: str) -> str | None:
+    """Text for a field we only pass on (a phone, a zip code): a number is read as text, any
+    other type as absent, so an odd value never costs the debtor's whole record."""
+    value = item.get(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _text(item, name)
 
 
 def _require_text(item: Mapping[str, Any], name: str, what: str) -> str:
@@ -188,7 +206,48 @@ def customer(obj: Any, *, default_country: str = "DK") -> Customer:
         email=first_email(_text(item, "Email")),
         language=language_of(_text(item, "PreferredInvoiceLanguageKey")),
         do_not_dun_reason=None if person else do_not_dun_reason(_text(item, "CompanyStatus")),
+        org_number=_loose_text(item, "VatNumber"),
+        address=address_of(item),
+        phone=_loose_text(item, "Phone"),
+        # Dinero keeps no salesperson on a contact: tasks go to the tenant's task_email.
+        salesperson=None,
+        salesperson_email=None,
     )
+
+
+def address_of(contact: Mapping[str, Any]) -> str | None:
+    """The postal address on one line: "Nørregade 1, 1165 København K, Denmark".
+
+    Street lines, then zip code and city, then the country's English name when ``CountryKey``
+    is given; None when the contact has neither street nor town (a country alone is no
+    address).
+    """
+    street = _loose_text(contact, "Street") or ""
+    lines = [line.strip(" ,") for line in street.splitlines() if line.strip(" ,")]
+    town = " ".join(p for p in (_loose_text(contact, "ZipCode"), _loose_text(contact, "City")) if p)
+    if town:
+        lines.append(town)
+    if not lines:
+        return None
+    country = country_name(_text(contact, "CountryKey"))
+    if country:
+        lines.append(country)
+    return ", ".join(lines)
+
+
+def country_name(key: str | None) -> str | None:
+    """English name of a two-letter country key ("DK" -> "Denmark"); other text as given."""
+    if not key:
+        return None
+    if len(key) == 2 and key.isalpha():
+        return _country_names().get(key.upper(), key.upper())
+    return key
+
+
+@cache
+def _country_names() -> Mapping[str, str]:
+    # Loaded once: a fetch maps every contact of the organization.
+    return dict(Locale.parse("en").territories)
 
 
 def first_email(value: str | None) -> str | None:

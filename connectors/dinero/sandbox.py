@@ -314,8 +314,16 @@ class DineroSandbox:
         language: str | None = None,
         guid: str | None = None,
         country: str = "DK",
+        street: str | None = None,
+        zip_code: str | None = None,
+        city: str | None = None,
+        phone: str | None = None,
+        vat_number: str | None = None,
     ) -> str:
-        """Add a contact (a debtor); returns its guid."""
+        """Add a contact (a debtor); returns its guid.
+
+        ``vat_number`` is the CVR number Dinero keeps in ``VatNumber`` (a person has none).
+        """
         with self._lock:
             guid = guid or self._state.new_guid()
             now = stamp(self._clock().astimezone(UTC))
@@ -328,15 +336,15 @@ class DineroSandbox:
                 "IsCreditor": False,
                 "ExternalReference": None,
                 "Name": name,
-                "Street": None,
-                "ZipCode": None,
-                "City": None,
+                "Street": street,
+                "ZipCode": zip_code,
+                "City": city,
                 "CountryKey": country,
-                "Phone": None,
+                "Phone": phone,
                 "Email": email,
                 "Webpage": None,
                 "AttPerson": None,
-                "VatNumber": None if person else "DK12345678",
+                "VatNumber": vat_number,
                 "EanNumber": None,
                 "PaymentConditionType": "Netto",
                 "PaymentConditionNumberOfDays": 8,

@@ -3,6 +3,7 @@
 ``debtors`` and ``sales`` are any objects with the attributes bench/companies.py gives its
 ``Debtor`` (index, name, business, email) and ``Sale`` (index, debtor, amount, issued, due,
 paid, paid_on, reminded_on). Invoice numbers are handed out here, so no insert scans the table.
+Each contact gets an address, a phone and (a company) a CVR number, as the demo company's do.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ def seed(sandbox: DineroSandbox, debtors: Iterable[Any], sales: Iterable[Any]) -
     """Add every contact and booked invoice, its payment and its reminder, in order."""
     contacts = {
         debtor.index: sandbox.add_contact(
-            debtor.name, person=not debtor.business, email=debtor.email
+            debtor.name,
+            person=not debtor.business,
+            email=debtor.email,
+            street=f"Testvej {debtor.index + 1}",
+            zip_code="5000",
+            city="Odense C",
+            phone=f"+45 {20_000_000 + debtor.index:08d}",
+            vat_number=f"{30_000_000 + debtor.index:08d}" if debtor.business else None,
         )
         for debtor in debtors
     }

@@ -28,6 +28,8 @@ DEFAULT_PAGE_SIZE = 100
 _INVOICE_DEFAULT_FIELDS = "Guid,ContactName,Date,Description"
 _CONTACT_DEFAULT_FIELDS = "ContactGuid,Name"
 _NOTE_DEFAULT_FIELDS = "Id,NoteDate,Text"
+# Fields the recorded contact list answers with "" when unset (others stay null there).
+_LIST_BLANKS = ("Phone", "Email", "AttPerson", "VatNumber")
 _FLAGS = ("WithDebtCollectionWarning", "WithFee", "WithInterestFee", "WithCompensationFee")
 
 
@@ -433,11 +435,17 @@ def _email_reminder(call: Call, args: dict[str, str]) -> Any:
 def _contacts(call: Call, _: dict[str, str]) -> Any:
     since = _since(call)
     items = [
-        c
+        _listed_contact(c)
         for _, c in sorted(call.state.contacts.items())
         if not c.get("DeletedAt") and _changed(c, since)
     ]
     return _page(call, items, _CONTACT_DEFAULT_FIELDS)
+
+
+def _listed_contact(contact: dict[str, Any]) -> dict[str, Any]:
+    """A contact as the list shows it: unset text fields as "" (the single read keeps null),
+    as the recorded list and single answers do."""
+    return {**contact, **{k: "" for k in _LIST_BLANKS if contact.get(k) is None}}
 
 
 @route("GET", "/v1/{org}/contacts/{guid}")

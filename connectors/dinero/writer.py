@@ -6,8 +6,9 @@ as drafts with the flags our decision asks for: ``WithFee``, ``WithInterestFee``
 the session compares them with ours. The letter's key ends the reminder's description
 ("Ref. dl-..."), which is how the session finds it again.
 
-Steps Dinero has no object for (a hand-over, a credit hold, an interest note after a late
-payment, a pre-due notice it cannot mail) become a note on the contact, carrying the key too.
+Steps Dinero has no object for (a hand-over, a credit hold, a task for the creditor's own
+people, an interest note after a late payment, a pre-due notice it cannot mail) become a note on
+the contact, carrying the key too.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ _PROPOSALS = {
     ActionKind.PRE_DUE_NOTICE: "send a friendly payment notice (pre-reminder)",
     ActionKind.HANDOVER: "hand the claim over to debt collection",
     ActionKind.CREDIT_HOLD: "put the customer on credit hold",
+    ActionKind.TASK: "hand your own people a task (see the text)",
     ActionKind.INTEREST_INVOICE: "invoice late-payment interest",
     ActionKind.REMINDER: "send a reminder",
     ActionKind.COLLECTION_WARNING: "send a debt collection warning",
@@ -154,11 +156,19 @@ def proposal_note(letter: Letter, text: str, *, reason: str = "") -> str:
     ]
     if charges > ZERO:
         lines.append(f"Charges: {letter.currency} {mapping.amount_text(charges)}.")
+    task = letter.action is ActionKind.TASK
+    if task:
+        # Dinero names no salesperson, so the task waits here unless the bridge e-mails it.
+        lines.append("A task for your own people: nothing is sent to the customer.")
     if reason:
         lines.append(reason)
     lines.extend(
         [
-            "Delete this note to reject the proposal.",
+            # The ladder goes on after a task (the bridge records it as done once written), so
+            # deleting its note rejects nothing.
+            "Delete this note once the task is done."
+            if task
+            else "Delete this note to reject the proposal.",
             "",
             text.strip(),
             "",

@@ -1,9 +1,11 @@
 """The Fortnox sandbox's demo company: Nordkontor AB, an office supplier in Uppsala.
 
-About thirty customers, businesses and households, with invoices in every state a dunning run
-meets: due soon, a few days late, weeks late, months late, partly paid, paid late (interest),
-paid on time, reminded from Fortnox itself, handed to Fortnox Finans, in euro, cancelled, and
-an inactive customer. Every date is relative to the day the demo is seeded.
+About thirty customers, businesses and households, each with a postal address and a phone,
+the businesses with an organisation number and most with a salesperson ("Vår referens"), and
+invoices in every state a dunning run meets: due soon, a few days late, weeks late, months
+late, partly paid, paid late (interest), paid on time, reminded from Fortnox itself, handed to
+Fortnox Finans, in euro, cancelled, and an inactive customer. Every date is relative to the day
+the demo is seeded.
 """
 
 from __future__ import annotations
@@ -148,6 +150,64 @@ _CUSTOMERS: tuple[tuple[str, str, str | None, str, str, str], ...] = (
 )
 _FOREIGN = {"Oslo Kontorsmøbler AS": ("NO", "SEK"), "Berlin Bürobedarf GmbH": ("DE", "EUR")}
 _INACTIVE = {"Ulf Persson"}
+# Numbers a Fortnox user would type in the organisation number field for a foreign company.
+_FOREIGN_ORG = {"Oslo Kontorsmøbler AS": "987654321", "Berlin Bürobedarf GmbH": "HRB 98765 B"}
+# Street and postcode by customer (the city is in _CUSTOMERS).
+_STREETS: dict[str, tuple[str, str]] = {
+    "Byggbolaget Fyris AB": ("Fyrisvallsgatan 4", "752 28"),
+    "Kaffehuset Svartbäcken AB": ("Svartbäcksgatan 31", "753 33"),
+    "Redovisningsbyrån Lund & Co HB": ("Stora Södergatan 8", "222 23"),
+    "Tandläkare Ek AB": ("Kungsgatan 12", "745 31"),
+    "Skolmaterial Norr AB": ("Norra Kungsgatan 5", "803 20"),
+    "Anna Lindqvist": ("Sysslomansgatan 14 B", "753 11"),
+    "Erik Johansson": ("Centralvägen 3", "741 30"),
+    "Fia Bergström": ("Stora gatan 22", "193 30"),
+    "Bilverkstan Gränby AB": ("Gränbystråket 9", "754 50"),
+    "Café Linné HB": ("Linnégatan 2", "753 32"),
+    "Gustav Nilsson": ("Kvarngärdesgatan 20", "754 20"),
+    "Hotell Slottsbacken AB": ("Slottsbacken 1", "752 37"),
+    "Ingrid Holm": ("Sjötullsgatan 6", "742 31"),
+    "Juristfirman Vaksala AB": ("Vaksalagatan 15", "753 20"),
+    "Karin Ström": ("Centralgatan 18", "815 38"),
+    "Lagerhallen i Boländerna AB": ("Fyrislundsgatan 60", "754 50"),
+    "Malmö Design Studio AB": ("Davidshallsgatan 11", "211 45"),
+    "Nils Åberg": ("Luthagsesplanaden 30", "752 25"),
+    "Oslo Kontorsmøbler AS": ("Karl Johans gate 22", "0159"),
+    "Pernilla Sjöberg": ("Dag Hammarskjölds väg 40", "752 37"),
+    "Reklambyrån Kungsgatan AB": ("Kungsgatan 44", "111 35"),
+    "Sara Wikström": ("Geijersgatan 9", "752 26"),
+    "Tryckeriet i Flogsta AB": ("Flogstavägen 41", "752 72"),
+    "Ulf Persson": ("Eriksbergsvägen 3", "752 39"),
+    "Vårdcentralen Luthagen AB": ("Börjegatan 12", "752 29"),
+    "Östra Ågatan Fastigheter AB": ("Östra Ågatan 19", "753 22"),
+    "Berlin Bürobedarf GmbH": ("Friedrichstraße 120", "10117"),
+    "Yvonne Karlsson": ("Gamla Uppsalagatan 50", "754 25"),
+}
+# Nordkontor's salespeople with their e-mail. Fortnox keeps only the name (the customer's "Vår
+# referens"), so this is what a tenant tells the bridge to reach them; Lena Sund has no address
+# on file, so her customers' tasks go to the tenant's task recipient.
+SALESPEOPLE: dict[str, str] = {
+    "Maria Holmgren": "maria.holmgren@nordkontor.example.se",
+    "Johan Berg": "johan.berg@nordkontor.example.se",
+}
+_ACCOUNT_OWNER = {
+    "Byggbolaget Fyris AB": "Maria Holmgren",
+    "Skolmaterial Norr AB": "Maria Holmgren",
+    "Bilverkstan Gränby AB": "Johan Berg",
+    "Hotell Slottsbacken AB": "Johan Berg",
+    "Lagerhallen i Boländerna AB": "Lena Sund",
+    "Oslo Kontorsmøbler AS": "Johan Berg",
+    "Reklambyrån Kungsgatan AB": "Maria Holmgren",
+    "Östra Ågatan Fastigheter AB": "Lena Sund",
+    "Berlin Bürobedarf GmbH": "Johan Berg",
+}
+
+
+def _phone(index: int) -> str:
+    # From 070-174 06 05 to 070-174 06 99: numbers the Swedish telecom regulator (PTS) keeps
+    # for fiction, so no demo customer's number rings anyone.
+    return f"070-174 06 {5 + index:02d}"
+
 
 # customer index, amount, issued days ago, days of credit, then what happened:
 # ("pay", days ago, amount) | ("remind", days ago) | ("finans",) | ("cancel",)
@@ -190,17 +250,22 @@ _INVOICES: tuple[tuple[int, str, int, int, tuple[tuple[object, ...], ...]], ...]
 def populate(sandbox: FortnoxSandbox, today: date) -> None:
     """Seed the sandbox with Nordkontor AB's customers and invoices."""
     numbers: list[str] = []
-    for name, kind, email, org, city, delivery in _CUSTOMERS:
+    for index, (name, kind, email, org, city, delivery) in enumerate(_CUSTOMERS):
         country, currency = _FOREIGN.get(name, ("SE", "SEK"))
+        street, postcode = _STREETS[name]
         numbers.append(
             sandbox.add_customer(
                 name,
                 kind=kind,
                 email=email,
-                organisation_number=org,
+                organisation_number=org or _FOREIGN_ORG.get(name, ""),
                 country_code=country,
                 currency=currency,
+                address=street,
+                zip_code=postcode,
                 city=city,
+                phone=_phone(index),
+                our_reference=_ACCOUNT_OWNER.get(name, ""),
                 delivery=delivery,
                 active=name not in _INACTIVE,
             )

@@ -110,6 +110,21 @@ def _text(obj: Mapping[str, Any], field: str) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+def _loose(obj: Mapping[str, Any], field: str) -> str | None:
+    """A free-text field that only informs (an address line, a phone): never a reason to fail.
+
+    A number is taken as its digits (a postcode or phone typed as one); anything else that is
+    not text is ignored. Runs of whitespace, line breaks included, become one space so the
+    value fits on one line of a case file; nothing left is None.
+    """
+    value = obj.get(field)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    return " ".join(value.split()) or None
+
+
 # --------------------------------------------------------------------------------------------
 # Pages and envelopes
 
@@ -279,6 +294,33 @@ def _first_email(*values: str | None) -> str | None:
     return None
 
 
+def postal_address(obj: Mapping[str, Any]) -> str | None:
+    """The postal address on one line: "Storgatan 1, 753 20 Uppsala, Sverige".
+
+    ``Address1`` and ``Address2``, then ``ZipCode`` and ``City``, then ``Country`` (Fortnox's
+    own text, e.g. "Sverige") only when it is set. A country with nothing before it is no
+    address, so that is None.
+    """
+    town = " ".join(p for p in (_loose(obj, "ZipCode"), _loose(obj, "City")) if p)
+    lines = [p for p in (_loose(obj, "Address1"), _loose(obj, "Address2"), town) if p]
+    if not lines:
+        return None
+    country = _loose(obj, "Country")
+    return ", ".join([*lines, country] if country else lines)
+
+
+def phone_number(obj: Mapping[str, Any]) -> str | None:
+    """``Phone1``, else ``Phone2`` (a full customer), else ``Phone`` (the list's one field).
+
+    Fortnox has no separate mobile field on a customer; Phone1 is the one its UI shows first.
+    """
+    for field in ("Phone1", "Phone2", "Phone"):
+        found = _loose(obj, field)
+        if found:
+            return found
+    return None
+
+
 def fee_agreed(kind: CustomerKind, option: str | None) -> bool:
     """Whether a reminder fee was agreed, by the tenant option ``reminder_fee_agreed``.
 
@@ -295,7 +337,11 @@ def fee_agreed(kind: CustomerKind, option: str | None) -> bool:
 def customer(
     obj: Any, *, options: Mapping[str, str] | None = None, default_country: str = "SE"
 ) -> Customer:
-    """Map a full Fortnox customer; an inactive one is never dunned (Active is the stop flag)."""
+    """Map a full Fortnox customer; an inactive one is never dunned (Active is the stop flag).
+
+    Identity and salesperson are read leniently: an odd value there is left out, never a
+    reason to skip the customer (only a missing or malformed ``CustomerNumber`` is).
+    """
     what = _label(obj, "CustomerNumber", "customer")
     item = _object(obj, what)
     number = _number(item, "CustomerNumber", what)
@@ -315,6 +361,12 @@ def customer(
         language=_COUNTRY_LANGUAGE.get(country or default_country, "en"),
         reminder_fee_agreed=agreed,
         do_not_dun_reason="inactive in Fortnox" if active is False else None,
+        org_number=_loose(item, "OrganisationNumber"),
+        address=postal_address(item),
+        phone=phone_number(item),
+        # "Vår referens": a name, typed or picked in Fortnox's UI, with no e-mail or user id
+        # behind it, so the bridge finds the e-mail from the name (salesperson_email stays None).
+        salesperson=_loose(item, "OurReference"),
     )
 
 

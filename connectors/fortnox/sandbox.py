@@ -26,11 +26,13 @@ from collections import deque
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 import httpx
+from babel import Locale
 
 from bridge.domain import is_letter_key
 from bridge.faults import Fault, FaultKind, take
@@ -339,8 +341,13 @@ class FortnoxSandbox:
         city: str = "",
         zip_code: str = "",
         address: str = "",
+        phone: str = "",
+        our_reference: str = "",
     ) -> str:
-        """Create a customer; return its number."""
+        """Create a customer; return its number.
+
+        ``our_reference`` is *Vår referens*, the account's salesperson by name.
+        """
         with self._lock:
             customers = self._state["customers"]
             if number is None:
@@ -354,15 +361,20 @@ class FortnoxSandbox:
                 "OrganisationNumber": organisation_number,
                 "Email": email or "",
                 "EmailInvoice": email or "",
-                # Fortnox answers null, not "", for an unset address line (recorded).
+                # Fortnox answers null, not "", for an unset address line or phone, but "" for
+                # an unset reference or organisation number (recorded).
                 "Address1": address or None,
                 "Address2": None,
                 "ZipCode": zip_code or None,
                 "City": city or None,
-                "Country": "Sverige" if country_code == "SE" else "",
-                "CountryCode": country_code,
+                # Fortnox fills the country's Swedish name from the code ("Sverige", recorded).
+                "Country": _country_name(country_code),
+                "CountryCode": country_code or None,
                 "Currency": currency,
-                "Phone1": "",
+                "Phone1": phone or None,
+                "Phone2": None,
+                "OurReference": our_reference,
+                "YourReference": "",
                 "TermsOfPayment": "30",
                 "VATType": "SEVAT" if country_code == "SE" else "EXPORT",
                 "DefaultDeliveryTypes": {"Invoice": delivery, "Order": "PRINT", "Offer": "PRINT"},
@@ -515,6 +527,14 @@ class FortnoxSandbox:
                 for inv in self._state["invoices"].values()
                 if not inv["Booked"] and not inv["Cancelled"]
             ]
+
+
+@cache
+def _country_name(code: str) -> str | None:
+    if not code:
+        return None
+    name: str | None = Locale.parse("sv").territories.get(code.upper())
+    return name
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:

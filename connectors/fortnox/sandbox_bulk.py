@@ -23,6 +23,11 @@ def seed(sandbox: FortnoxSandbox, debtors: Iterable[Any], sales: Iterable[Any]) 
             kind="COMPANY" if debtor.business else "PRIVATE",
             email=debtor.email,
             organisation_number=f"5566{debtor.index:06d}" if debtor.business else "",
+            address=f"Storgatan {debtor.index % 90 + 1}",
+            zip_code="753 20",
+            city="Uppsala",
+            # The 95 mobile numbers Sweden keeps for fiction (070-174 06 05 to 99), in turn.
+            phone=f"070-174 06 {5 + debtor.index % 95:02d}",
         )
     for sale in sales:
         number = sandbox.add_invoice(

@@ -579,8 +579,15 @@ def _list_customers(call: Call, parts: list[str]) -> Reply:
     if "customernumber" in call.params:
         records = [r for r in records if r["CustomerNumber"] == call.params["customernumber"]]
     records.sort(key=lambda r: _number_key(r, "CustomerNumber"))
-    listed = [{**r, "Phone": r.get("Phone1") or ""} for r in records]
-    return _page(call, "Customers", listed, CUSTOMER_LIST_FIELDS)
+    return _page(call, "Customers", [_customer_item(r) for r in records], CUSTOMER_LIST_FIELDS)
+
+
+def _customer_item(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A customer as the list shows it: one ``Phone`` (the full customer's Phone1) and, unlike
+    the full customer, "" rather than null for an unset field (both recorded)."""
+    item = {f: "" if record.get(f) is None else record[f] for f in CUSTOMER_LIST_FIELDS}
+    item["Phone"] = record.get("Phone1") or ""
+    return item
 
 
 def _get_customer(call: Call, parts: list[str]) -> Reply:

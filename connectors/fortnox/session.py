@@ -65,7 +65,7 @@ CLOCK_SKEW = timedelta(minutes=10)
 # Remembered full reads older than this are read again, whatever lastmodified says.
 CACHE_MAX_AGE = timedelta(days=7)
 # Letters that are proposals for a human even in autonomous mode: never booked by us.
-_PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER})
+_PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
 SEK = "SEK"
 
 

@@ -39,6 +39,7 @@ _LABELS = {
         ActionKind.HANDOVER: "Förslag: överlämning till inkasso",
         ActionKind.INTEREST_INVOICE: "Räntefaktura",
         ActionKind.CREDIT_HOLD: "Förslag: kreditstopp",
+        ActionKind.TASK: "Uppgift",
     },
     "en": {
         ActionKind.PRE_DUE_NOTICE: "Payment reminder before the due date",
@@ -47,6 +48,7 @@ _LABELS = {
         ActionKind.HANDOVER: "Proposal: hand over to debt collection",
         ActionKind.INTEREST_INVOICE: "Interest invoice",
         ActionKind.CREDIT_HOLD: "Proposal: credit hold",
+        ActionKind.TASK: "Task",
     },
 }
 _WORDS = {
@@ -231,10 +233,19 @@ def invoice_body(
         rows.extend(decision_rows(decision, settings, invoices.get(decision.invoice_id), lang))
     rows.extend({"Description": line} for line in overflow)
     originals = ", ".join(d.invoice_number for d in letter.decisions)
-    comments = (
-        f"{heading(letter, lang)}. Written by dunning-bridge for review: book it to send it, "
-        f"delete it to reject it. Key {letter.key}."
-    )
+    if letter.action is ActionKind.TASK:
+        # A task is for the creditor's own people: booking would put a note to staff in the
+        # ledger and sending would show it to the debtor, so the draft says to do neither.
+        comments = (
+            f"{heading(letter, lang)}. A task from dunning-bridge for your own staff, not a "
+            f"letter to the customer: do not book or send it; cancel it once the task is done. "
+            f"Key {letter.key}."
+        )
+    else:
+        comments = (
+            f"{heading(letter, lang)}. Written by dunning-bridge for review: book it to send it, "
+            f"delete it to reject it. Key {letter.key}."
+        )
     due = letter.deadline or (letter.date + timedelta(days=settings.due_days))
     body: dict[str, Any] = {
         "CustomerNumber": letter.customer_id,

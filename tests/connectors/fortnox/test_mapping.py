@@ -219,3 +219,174 @@ def test_pages_end_by_meta_information() -> None:
         mapping.collection({"Invoice": {}}, "Invoices")
     with pytest.raises(MalformedResponse, match="'Invoice' object"):
         mapping.unwrap({"Invoices": []}, "Invoice")
+
+
+# -- identity and salesperson ------------------------------------------------------------------
+
+# A full customer as GET /3/customers/{n} answers (the keys and null/"" habits of the recorded
+# customers/find_id_1.yml), with the identity filled in.
+FULL_CUSTOMER: dict[str, Any] = {
+    "@url": "https://api.fortnox.se/3/customers/1",
+    "Active": True,
+    "Address1": "Fyrisvallsgatan 4",
+    "Address2": None,
+    "City": "Uppsala",
+    "Country": "Sverige",
+    "CountryCode": "SE",
+    "Currency": "SEK",
+    "CustomerNumber": "1",
+    "DefaultDeliveryTypes": {"Invoice": "EMAIL", "Order": "PRINT", "Offer": "PRINT"},
+    "Email": "ekonomi@fyrisbygg.example.se",
+    "EmailInvoice": "",
+    "Fax": None,
+    "Name": "Byggbolaget Fyris AB",
+    "OrganisationNumber": "556677-1234",
+    "OurReference": "Maria Holmgren",
+    "Phone1": "070-174 06 05",
+    "Phone2": None,
+    "Type": "COMPANY",
+    "VATNumber": "",
+    "YourReference": "",
+    "ZipCode": "752 28",
+}
+
+
+def _full(**changes: Any) -> dict[str, Any]:
+    return {**FULL_CUSTOMER, **changes}
+
+
+def test_identity_and_salesperson_of_a_full_customer() -> None:
+    customer = mapping.customer(FULL_CUSTOMER)
+    assert customer.org_number == "556677-1234"
+    assert customer.address == "Fyrisvallsgatan 4, 752 28 Uppsala, Sverige"
+    assert customer.phone == "070-174 06 05"
+    assert customer.salesperson == "Maria Holmgren"
+    assert customer.salesperson_email is None  # Fortnox names the salesperson, no more
+
+
+def test_address_lines_join_and_the_country_only_when_given() -> None:
+    danish = _full(Address1="Nørregade 1", ZipCode="1165", City="København K", Country="Denmark")
+    assert mapping.postal_address(danish) == "Nørregade 1, 1165 København K, Denmark"
+    two_lines = _full(Address2="c/o Ekonomi", Country=None)
+    assert mapping.postal_address(two_lines) == "Fyrisvallsgatan 4, c/o Ekonomi, 752 28 Uppsala"
+    assert mapping.postal_address(_full(Country="  ")) == "Fyrisvallsgatan 4, 752 28 Uppsala"
+    assert mapping.postal_address(_full(Address1=None, ZipCode=None)) == "Uppsala, Sverige"
+    # A country alone is no address.
+    assert mapping.postal_address({"Country": "Sverige", "Address1": None}) is None
+
+
+@pytest.mark.parametrize("unset", [None, "", "   ", "\n"])
+def test_unset_identity_fields_are_none(unset: Any) -> None:
+    customer = mapping.customer(
+        _full(
+            OrganisationNumber=unset,
+            Address1=unset,
+            Address2=unset,
+            ZipCode=unset,
+            City=unset,
+            Phone1=unset,
+            Phone2=unset,
+            OurReference=unset,
+        )
+    )
+    assert (customer.org_number, customer.address, customer.phone, customer.salesperson) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert customer.name == "Byggbolaget Fyris AB"
+
+
+def test_missing_identity_fields_are_none() -> None:
+    bare = {"CustomerNumber": "3", "Name": "Customer with Swedish country code", "Type": "COMPANY"}
+    customer = mapping.customer(bare)
+    assert (customer.org_number, customer.address, customer.phone, customer.salesperson) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "expected"),
+    [
+        ({"ZipCode": 75228}, "address", "Fyrisvallsgatan 4, 75228 Uppsala, Sverige"),
+        ({"Phone1": 46701740605}, "phone", "46701740605"),
+        ({"Phone1": True}, "phone", None),
+        ({"Phone1": Decimal("0.5")}, "phone", None),
+        ({"Address1": ["Fyrisvallsgatan 4"]}, "address", "752 28 Uppsala, Sverige"),
+        ({"City": {"Name": "Uppsala"}}, "address", "Fyrisvallsgatan 4, 752 28, Sverige"),
+        ({"OrganisationNumber": {"Value": "556677-1234"}}, "org_number", None),
+        ({"OrganisationNumber": False}, "org_number", None),
+        ({"OurReference": ["Maria Holmgren"]}, "salesperson", None),
+        ({"OurReference": "  Maria \n Holmgren "}, "salesperson", "Maria Holmgren"),
+        (
+            {"Address1": "Fyrisvallsgatan 4\nPlan 3"},
+            "address",
+            "Fyrisvallsgatan 4 Plan 3, 752 28 Uppsala, Sverige",  # one line
+        ),
+    ],
+)
+def test_oddly_typed_identity_fields_never_fail_the_mapping(
+    changes: dict[str, Any], field: str, expected: str | None
+) -> None:
+    customer = mapping.customer(_full(**changes))
+    assert getattr(customer, field) == expected
+
+
+def test_a_malformed_customer_still_names_what_is_wrong() -> None:
+    with pytest.raises(MalformedResponse, match=r"field 'CustomerNumber' is not a number"):
+        mapping.customer(_full(CustomerNumber=["1"], Phone1=12))
+    with pytest.raises(MalformedResponse, match="expected an object"):
+        mapping.customer(["1"])
+
+
+def test_phone_prefers_phone1_then_phone2_then_the_lists_phone() -> None:
+    assert mapping.phone_number(_full(Phone1="", Phone2="018-10 20 30")) == "018-10 20 30"
+    # A list item (GET /3/customers) has one "Phone" and neither Phone1 nor Phone2.
+    listed = {"CustomerNumber": "1", "Name": "Updated name", "Phone": "08-123 45"}
+    assert mapping.phone_number(listed) == "08-123 45"
+    assert mapping.phone_number({**listed, "Phone1": "070-174 06 06"}) == "070-174 06 06"
+
+
+def test_a_list_item_maps_without_the_fields_the_list_lacks() -> None:
+    # Shaped like customers/all.yml: no Country, Phone1/Phone2 or OurReference in the list.
+    listed = {
+        "@url": "https://api.fortnox.se/3/customers/1",
+        "Address1": "",
+        "Address2": "",
+        "City": "New York",
+        "CustomerNumber": "1",
+        "Email": "",
+        "Name": "Updated name",
+        "OrganisationNumber": "",
+        "Phone": "",
+        "ZipCode": "10001",
+    }
+    customer = mapping.customer(listed)
+    assert (customer.org_number, customer.address, customer.phone, customer.salesperson) == (
+        None,
+        "10001 New York",
+        None,
+        None,
+    )
+
+
+def test_recorded_customers_map_their_identity() -> None:
+    from tests.connectors.fortnox.recorded import interactions, recorded  # noqa: PLC0415
+
+    full = interactions("customers/find_id_1.yml")[0].json()["Customer"]
+    customer = mapping.customer(full)
+    # Recorded: Address1 null, ZipCode "10001", City "New York", OrganisationNumber "",
+    # Phone1/Phone2 null, OurReference "".
+    assert customer.address == "10001 New York"
+    assert (customer.org_number, customer.phone, customer.salesperson) == (None, None, None)
+    for item in recorded("customers", 200):
+        body = item.json()
+        for obj in body.get("Customers", []) or [body.get("Customer")]:
+            if obj:
+                mapped = mapping.customer(obj)
+                assert mapped.salesperson is None, item.cassette
+                assert mapped.salesperson_email is None, item.cassette

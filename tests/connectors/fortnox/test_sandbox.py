@@ -186,3 +186,60 @@ def test_accountant_hooks(sandbox: FortnoxSandbox) -> None:
     with pytest.raises(ValueError, match="not booked and unpaid"):
         sandbox.hand_to_finans("15")
     assert sandbox.accept_drafts() == 0
+
+
+# -- a customer's identity and salesperson ------------------------------------------------------
+
+IDENTITY = ("OrganisationNumber", "Address1", "Address2", "ZipCode", "City", "Country", "Phone1")
+
+
+def test_a_full_customer_carries_identity_and_salesperson(sandbox: FortnoxSandbox) -> None:
+    full = _get(sandbox, "/3/customers/1").json()["Customer"]
+    assert {k: full[k] for k in IDENTITY} == {
+        "OrganisationNumber": "556677-1234",
+        "Address1": "Fyrisvallsgatan 4",
+        "Address2": None,  # unset: null, as recorded
+        "ZipCode": "752 28",
+        "City": "Uppsala",
+        "Country": "Sverige",
+        "Phone1": "070-174 06 05",
+    }
+    assert full["Phone2"] is None
+    assert full["OurReference"] == "Maria Holmgren"
+    consumer = _get(sandbox, "/3/customers/6").json()["Customer"]
+    assert (consumer["OrganisationNumber"], consumer["OurReference"]) == ("", "")  # as recorded
+    norwegian = _get(sandbox, "/3/customers/19").json()["Customer"]
+    assert (norwegian["CountryCode"], norwegian["Country"]) == ("NO", "Norge")
+
+
+def test_the_customer_list_has_one_phone_and_no_reference(sandbox: FortnoxSandbox) -> None:
+    listed = _get(sandbox, "/3/customers?customernumber=1").json()["Customers"][0]
+    assert listed == {
+        "@url": "https://api.fortnox.se/3/customers/1",
+        "Address1": "Fyrisvallsgatan 4",
+        "Address2": "",  # the list answers "" where the full customer has null (recorded)
+        "City": "Uppsala",
+        "CustomerNumber": "1",
+        "Email": "ekonomi@fyrisbygg.example.se",
+        "Name": "Byggbolaget Fyris AB",
+        "OrganisationNumber": "556677-1234",
+        "Phone": "070-174 06 05",
+        "ZipCode": "752 28",
+    }
+
+
+def test_customers_have_the_recorded_shape(sandbox: FortnoxSandbox) -> None:
+    from tests.connectors.fortnox.recorded import interactions  # noqa: PLC0415
+
+    recorded_list = interactions("customers/all.yml")[0].json()["Customers"][0]
+    recorded_full = interactions("customers/find_id_1.yml")[0].json()["Customer"]
+    listed = _get(sandbox, "/3/customers").json()["Customers"]
+    assert {tuple(sorted(item)) for item in listed} == {tuple(sorted(recorded_list))}
+    full = _get(sandbox, "/3/customers/1").json()["Customer"]
+    assert set(full) <= set(recorded_full)
+    for field in (*IDENTITY, "Phone2", "OurReference"):
+        assert field in recorded_full, field
+        assert full[field] is None or isinstance(full[field], str), field
+    for field in ("OrganisationNumber", "OurReference"):
+        assert recorded_full[field] == ""  # unset as "", never null
+    assert recorded_full["Phone1"] is None  # unset as null, never ""

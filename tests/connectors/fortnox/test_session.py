@@ -28,7 +28,7 @@ from bridge.domain import (
 from bridge.errors import MalformedResponse, RejectedRequest, Transient
 from bridge.faults import Fault
 from bridge.ratelimit import RateLimitedTransport, SlidingWindowLimiter
-from connectors.fortnox import CONNECTOR
+from connectors.fortnox import CONNECTOR, demo_company
 from connectors.fortnox.client import RATE_LIMITS
 from connectors.fortnox.sandbox import FortnoxSandbox
 from connectors.fortnox.session import FortnoxSession
@@ -132,6 +132,33 @@ def test_fetch_reads_the_demo_company(sandbox: FortnoxSandbox) -> None:
         (2, date(2026, 2, 26), "fortnox"),
     ]
     assert session.skipped == []
+
+
+def test_fetch_reads_identity_and_salesperson_without_extra_requests(
+    sandbox: FortnoxSandbox,
+) -> None:
+    _session, snapshot = _fetched(sandbox)
+    customers = snapshot.customers
+    first = customers["1"]
+    assert (first.org_number, first.address, first.phone) == (
+        "556677-1234",
+        "Fyrisvallsgatan 4, 752 28 Uppsala, Sverige",
+        "070-174 06 05",
+    )
+    assert (first.salesperson, first.salesperson_email) == ("Maria Holmgren", None)
+    assert customers["19"].address == "Karl Johans gate 22, 0159 Oslo, Norge"
+    assert all(c.address and c.phone for c in customers.values())
+    businesses = [c for c in customers.values() if c.kind is CustomerKind.BUSINESS]
+    assert all(c.org_number for c in businesses)
+    consumers = [c for c in customers.values() if c.kind is CustomerKind.CONSUMER]
+    assert all(c.salesperson is None for c in consumers)
+    named = {c.salesperson for c in customers.values()} - {None}
+    # Some salespeople have an e-mail the tenant can give the bridge; Lena Sund has none.
+    assert named & set(demo_company.SALESPEOPLE)
+    assert "Lena Sund" in named
+    assert all(c.salesperson_email is None for c in customers.values())
+    customer_reads = [r for r in sandbox.requests if r[1].startswith("/3/customers")]
+    assert len(customer_reads) == len(customers)  # one full read each, no other resource
 
 
 def test_fetch_reads_each_overdue_invoice_and_customer_once(sandbox: FortnoxSandbox) -> None:
@@ -383,6 +410,57 @@ def test_review_mode_hand_over_is_a_proposal(sandbox: FortnoxSandbox) -> None:
     assert result.status is StepStatus.PENDING
     assert sandbox.invoice("21")["NoxFinans"] is False
     assert "Förslag" in sandbox.invoice(result.document)["Comments"]
+
+
+def _task(snapshot: Snapshot, invoice_id: str) -> Letter:
+    """A task step ("call the customer") about one invoice: no fee, no deadline, no amounts."""
+    base = _letter(snapshot, invoice_id, action=ActionKind.TASK, fee="0")
+    decision = Decision(
+        **{**_fields(base.decisions[0]), "deadline": None, "task": "call", "assignee": "tasks"}
+    )
+    return Letter(
+        tenant="t",
+        customer_id=base.customer_id,
+        action=ActionKind.TASK,
+        step=1,
+        date=TODAY,
+        currency=base.currency,
+        decisions=(decision,),
+    )
+
+
+TASK_TEXT = "Ring Skolmaterial Norr AB om faktura 5: 21 450,00 kr obetalt sedan tre veckor."
+# What would book a draft, send it to the debtor or hand it over.
+_DEBTOR_BOUND = ("/bookkeep", "/email", "/eprint", "/einvoice", "/noxfinansinvoices")
+
+
+@pytest.mark.parametrize("mode", [Mode.REVIEW, Mode.AUTONOMOUS])
+def test_a_task_is_a_proposal_the_accountant_sees_never_booked_or_sent(
+    sandbox: FortnoxSandbox, mode: Mode
+) -> None:
+    session, snapshot = _fetched(sandbox, mode)
+    letter = _task(snapshot, "5")
+    assert {d.fee for d in letter.decisions} == {Decimal("0.00")}
+    sandbox.requests.clear()
+    result = session.apply(letter, TASK_TEXT)
+    assert result.status is StepStatus.PENDING
+    assert result.detail == f"unbooked invoice {result.document} for review"
+    written = sandbox.invoice(result.document)
+    assert (written["Booked"], written["Sent"], written["Cancelled"]) == (False, False, False)
+    assert written["Remarks"] == TASK_TEXT
+    assert written["ExternalInvoiceReference1"] == letter.key
+    assert written["Comments"].startswith("Uppgift - faktura 5.")
+    assert "do not book or send it" in written["Comments"]
+    assert written["Total"] == Decimal("0")  # a task charges nothing
+    assert {r["Price"] for r in written["InvoiceRows"]} == {Decimal("0")}
+    assert [r for r in sandbox.requests if any(p in r[1] for p in _DEBTOR_BOUND)] == []
+    assert sandbox.invoice("5")["NoxFinans"] is False
+    assert result.document in {d["DocumentNumber"] for d in sandbox.unbooked()}
+    pending = Pending(result.letter_key, result.document, TODAY)
+    assert [r.status for r in session.reconcile([pending])] == [StepStatus.PENDING]
+    again = session.find(letter.key)
+    assert again is not None
+    assert (again.document, again.status) == (result.document, StepStatus.PENDING)
 
 
 def test_too_long_a_letter_is_rejected_before_any_write(sandbox: FortnoxSandbox) -> None:

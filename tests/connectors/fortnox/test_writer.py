@@ -145,3 +145,20 @@ def test_finans_send_methods() -> None:
     assert writer.finans_send_method("EMAIL") == "EMAIL"
     assert writer.finans_send_method("PRINT") == "LETTER"
     assert writer.finans_send_method("unknown") == "LETTER"
+
+
+def test_a_task_is_a_zero_draft_that_says_it_is_not_for_the_customer() -> None:
+    letter = _letter(_decision("10", action=ActionKind.TASK, task="call", assignee="salesperson"))
+    body = writer.invoice_body(letter, "Call them", settings=SETTINGS, invoices={}, lang="en")[
+        "Invoice"
+    ]
+    assert body["InvoiceType"] == "INVOICE"
+    assert body["Remarks"] == "Call them"
+    assert [row["Price"] for row in body["InvoiceRows"]] == [Decimal("0.00")]
+    assert body["Comments"].startswith("Task - invoice 10. A task from dunning-bridge")
+    assert "do not book or send it" in body["Comments"]
+    assert "Key " + letter.key in body["Comments"]
+    reminder = writer.invoice_body(_letter(_decision("10")), "Hej", settings=SETTINGS, invoices={})[
+        "Invoice"
+    ]
+    assert "book it to send it" in reminder["Comments"]
