@@ -70,6 +70,7 @@ from bridge.redact import redact_text
 from bridge.secrets import StaticSecrets, TenantSecrets
 from bridge.settings import TenantSettings
 from bridge.store import Store
+from bridge.store.outbox import REFUSED_PREFIX
 from bridge.validate import plausible
 
 log = structlog.get_logger("bridge.cycle")
@@ -406,17 +407,6 @@ def _write(
 ) -> bool:
     """Write one letter exactly once; return False when the tenant should stop writing."""
     index = index or _LetterIndex.of(snapshot, history)
-    changed = {
-        invoice: reason
-        for invoice, reason in session.recheck([d.invoice_id for d in letter.decisions]).items()
-        if reason
-    }
-    if changed:
-        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(changed.items()))
-        outcome.skipped.append(
-            (letter.key, f"changed since the fetch ({reasons}); decided again next cycle")
-        )
-        return True
     customer = snapshot.customers[letter.customer_id]
     route = channels.route(letter, customer)
     default = tenant_language(tenant.country, tenant.options)
@@ -433,12 +423,29 @@ def _write(
         open_invoices=index.open_by_customer.get(letter.customer_id, ()),
         history=index.history_of(letter),
     )
+    text = rendered.text
+    refusal = store.refused(letter, text)
+    if refusal is not None:
+        # The vendor refused this very letter today; asking again costs a request and gets the
+        # same answer. A new day, or any change to the letter, tries again.
+        outcome.skipped.append((letter.key, f"{refusal} (today; not retried until tomorrow)"))
+        return True
+    changed = {
+        invoice: reason
+        for invoice, reason in session.recheck([d.invoice_id for d in letter.decisions]).items()
+        if reason
+    }
+    if changed:
+        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(changed.items()))
+        outcome.skipped.append(
+            (letter.key, f"changed since the fetch ({reasons}); decided again next cycle")
+        )
+        return True
     if route is Route.HANDOVER:
         problems = channels.check_handover(letter, snapshot, history)
         if problems:
             outcome.skipped.append((letter.key, "not handed over: " + "; ".join(problems)))
             return True
-    text = rendered.text
     if not store.intend(letter, text, at=opts.now):
         outcome.skipped.append((letter.key, "already written for these decisions"))
         return True
@@ -465,8 +472,8 @@ def _write(
         outcome.status = "partial"
         return True
     except RejectedRequest as exc:
-        store.cancel(letter.key, f"rejected by the vendor: {exc}", at=opts.now)
-        outcome.skipped.append((letter.key, f"rejected by the vendor: {exc}"))
+        store.cancel(letter.key, f"{REFUSED_PREFIX}: {exc}", at=opts.now)
+        outcome.skipped.append((letter.key, f"{REFUSED_PREFIX}: {exc}"))
         return True
     except (Transient, ConnectorError) as exc:
         # Outcome unknown: the intent stays open and is read back at the start of the next cycle.

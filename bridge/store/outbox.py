@@ -251,6 +251,30 @@ def cancel(conn: Connection, letter_key: str, reason: str, at: datetime) -> None
     _move(conn, letter_key, current, CANCELLED, at, detail=reason)
 
 
+REFUSED_PREFIX = "rejected by the vendor"
+
+
+def refused(conn: Connection, letter: Letter, text: str) -> str | None:
+    """Return why the vendor refused this very letter today, None when it did not.
+
+    Only the same key, day and text count: a letter that changed, or a new day, is tried again
+    (the accountant may have fixed what the vendor objected to).
+    """
+    row = conn.execute(
+        "SELECT state, detail, text, letter_date FROM letters WHERE letter_key = ?"
+        " ORDER BY id DESC LIMIT 1",
+        (letter.key,),
+    ).fetchone()
+    if row is None:
+        return None
+    state, detail, body, day = row
+    if state != CANCELLED or not str(detail).startswith(REFUSED_PREFIX):
+        return None
+    if body != text or day != date_text(letter.date):
+        return None
+    return str(detail)
+
+
 def settle(
     conn: Connection,
     letter_key: str,

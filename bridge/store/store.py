@@ -192,6 +192,11 @@ class Store:
         with self._write() as conn:
             outbox.cancel(conn, letter_key, reason, at)
 
+    def refused(self, letter: Letter, text: str) -> str | None:
+        """Why the vendor refused this same letter today (None: not refused, try it)."""
+        with self._read() as conn:
+            return outbox.refused(conn, letter, text)
+
     def unresolved(self, tenant: str) -> list[OutboxLetter]:
         """Return intended letters whose outcome is unknown, oldest first."""
         with self._read() as conn:

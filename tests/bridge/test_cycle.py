@@ -234,3 +234,31 @@ def test_stale_payments_hold_back_every_charge(tmp_path: Path) -> None:
     assert all(d.fee == 0 and d.compensation == 0 for d in outcome.plan)
     assert any("payments look stale" in why for _, why in outcome.skipped)
     assert descriptor.key == "economic"
+
+
+def test_a_letter_the_vendor_refused_is_not_asked_again_the_same_day(tmp_path: Path) -> None:
+    descriptor = registry.connector("economic")
+    tenant = _tenant(tmp_path, descriptor)
+    assert tenant.sandbox_state is not None
+    sandbox = descriptor.sandbox(None, TODAY)
+    sandbox.inject(Fault("status", status=400, path_prefix="/invoices/drafts", method="POST"))
+    sandbox.save(tenant.sandbox_state)
+    options = CycleOptions(
+        today=TODAY,
+        now=datetime.combine(TODAY, time(7), tzinfo=UTC),
+        transport=sandbox.transport(),
+        secrets=_secrets(descriptor),
+    )
+    with open_store(tmp_path / "db.sqlite3") as store:
+        first = run_tenant(store, "t", tenant, options)
+        sandbox.save(tenant.sandbox_state)
+        refused = [key for key, why in first.skipped if why.startswith("rejected by the vendor")]
+        assert len(refused) == 1
+        again = _run(store, tenant)
+        assert again.written == []
+        assert [why for key, why in again.skipped if key == refused[0]] == [
+            next(why for key, why in first.skipped if key == refused[0])
+            + " (today; not retried until tomorrow)"
+        ]
+        tomorrow = _run(store, tenant, TODAY + timedelta(days=1))
+        assert refused[0] in {letter.key for letter, _ in tomorrow.written}
