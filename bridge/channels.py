@@ -1,7 +1,9 @@
 """The bridge's own channels: what it does itself instead of writing into the accounting system.
 
-- A hand-over to collection always goes to the agency as a case file (bridge/handover.py): it
-  must not become an invoice in the accounting system.
+- A hand-over to collection goes to the agency as a case file (bridge/handover.py): it must not
+  become an invoice in the accounting system. Where the system has its own collection service
+  (Fortnox Finans) and the tenant chose it (``handover_via = system``), the connector hands the
+  claim over instead.
 - A credit hold and a task step (call the customer, tell the salesperson) are tasks for a
   person: e-mailed with the customer's open items to the account's salesperson (from the source
   system, or the option ``salespeople``), the tenant's named person (option ``task_email``), or
@@ -108,6 +110,8 @@ class Channels:
     today: date
     now: datetime
     accrue: Accrual | None = None
+    # The connector can hand a claim to a collection service itself (Fortnox Finans).
+    system_hands_over: bool = False
 
     def __post_init__(self) -> None:
         settings = SmtpSettings.from_options(self.options)
@@ -120,7 +124,7 @@ class Channels:
     def route(self, letter: Letter, customer: Customer) -> Route:
         """Choose the channel of a letter."""
         if letter.action is ActionKind.HANDOVER:
-            return Route.HANDOVER
+            return Route.SYSTEM if self.handover_by_system else Route.HANDOVER
         if letter.action in _TASKS and self.mailer and self.recipient(letter, customer):
             return Route.TASK
         if (
@@ -131,6 +135,15 @@ class Channels:
         ):
             return Route.EMAIL
         return Route.SYSTEM
+
+    @property
+    def handover_by_system(self) -> bool:
+        """Hand-overs go through the accounting system's own collection service.
+
+        Only where the connector has one and the tenant chose it (option ``handover_via`` =
+        ``system``): such a service costs money, so it is never the default.
+        """
+        return self.system_hands_over and self.options.get("handover_via", "").strip() == "system"
 
     @property
     def task_recipient(self) -> str:
@@ -280,9 +293,8 @@ class Channels:
     def owns(self, letter: Letter) -> bool:
         """Tell whether a letter went (or was going) by a bridge channel."""
         return (
-            letter.action is ActionKind.HANDOVER
-            or self.store.mail(self.tenant, letter.key) is not None
-        )
+            letter.action is ActionKind.HANDOVER and not self.handover_by_system
+        ) or self.store.mail(self.tenant, letter.key) is not None
 
     def find(self, letter: Letter) -> WriteResult | Unknown | None:
         """Read back a bridge-side write: done, unknown (leave it), or never happened."""

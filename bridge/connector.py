@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import httpx
 
@@ -162,6 +162,15 @@ class ConnectorDescriptor:
         return capability in self.capabilities
 
 
+@runtime_checkable
+class CollectionService(Protocol):
+    """A session whose system hands claims to a collection service (CAP_HANDOVER)."""
+
+    def takes_handover(self, letter: Letter) -> bool:
+        """Tell whether the service takes this hand-over (else it goes to the agency)."""
+        ...
+
+
 # The capability vocabulary, shared by all connectors.
 CAP_DRAFT = "write_draft"  # can write a reviewable draft
 CAP_SEND = "book_and_send"  # can book and send itself (autonomous mode)
@@ -169,3 +178,4 @@ CAP_INCREMENTAL = "incremental_fetch"  # a changed-since cursor cuts the next fe
 CAP_VENDOR_REMINDERS = "vendor_reminders"  # reports reminders the system sent itself
 CAP_COMBINE = "combine_invoices"  # one document may cover several invoices of a customer
 CAP_SEND_NOTICE = "send_notice"  # can send a fee-less notice (pre-due) to the customer itself
+CAP_HANDOVER = "hand_over"  # can hand a claim to a collection service itself (Fortnox Finans)

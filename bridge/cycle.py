@@ -30,7 +30,9 @@ import structlog
 from bridge import failpoints, freshness, metrics, registry
 from bridge.channels import UNKNOWN, Channels, Route
 from bridge.connector import (
+    CAP_HANDOVER,
     CAP_SEND_NOTICE,
+    CollectionService,
     ConnectorDescriptor,
     SecretStore,
     Session,
@@ -38,6 +40,7 @@ from bridge.connector import (
 )
 from bridge.domain import (
     ActionKind,
+    Customer,
     Decision,
     Invoice,
     Letter,
@@ -233,15 +236,17 @@ def _cycle(
     law = for_country(tenant.country)
     policy = load_policy(tenant.policy_file, tenant.country)
 
+    descriptor = registry.connector(tenant.system)
     channels = Channels(
         store=store,
         tenant=name,
         options=dict(tenant.options),
         secrets=opts.secrets or TenantSecrets(name),
         creditor=Creditor.from_options(name, tenant.options),
-        system_sends_notices=registry.connector(tenant.system).can(CAP_SEND_NOTICE),
+        system_sends_notices=descriptor.can(CAP_SEND_NOTICE),
         today=opts.today,
         now=opts.now,
+        system_hands_over=descriptor.can(CAP_HANDOVER),
     )
 
     if not opts.dry_run:
@@ -408,7 +413,7 @@ def _write(
     """Write one letter exactly once; return False when the tenant should stop writing."""
     index = index or _LetterIndex.of(snapshot, history)
     customer = snapshot.customers[letter.customer_id]
-    route = channels.route(letter, customer)
+    route = _route(channels, session, letter, customer)
     default = tenant_language(tenant.country, tenant.options)
     # Hand-overs and tasks are read by the tenant's people and its agency: their language.
     lang = default if letter.action in INTERNAL_ACTIONS else language_for(customer, default)
@@ -485,6 +490,15 @@ def _write(
     failpoints.reached("recorded")
     outcome.written.append((letter, result))
     return True
+
+
+def _route(channels: Channels, session: Session, letter: Letter, customer: Customer) -> Route:
+    """Choose the letter's channel; a hand-over the system's service refuses goes to the agency."""
+    route = channels.route(letter, customer)
+    if route is Route.SYSTEM and letter.action is ActionKind.HANDOVER:
+        takes = isinstance(session, CollectionService) and session.takes_handover(letter)
+        return Route.SYSTEM if takes else Route.HANDOVER
+    return route
 
 
 def _deliver(

@@ -14,6 +14,7 @@ from pathlib import Path
 from bridge.connector import (
     CAP_COMBINE,
     CAP_DRAFT,
+    CAP_HANDOVER,
     CAP_INCREMENTAL,
     CAP_SEND,
     CAP_VENDOR_REMINDERS,
@@ -47,7 +48,7 @@ CONNECTOR = ConnectorDescriptor(
     base_url=BASE_URL,
     rate_limits=(RateLimit(VENDOR_LIMIT.requests, VENDOR_LIMIT.seconds),),
     capabilities=frozenset(
-        {CAP_DRAFT, CAP_SEND, CAP_INCREMENTAL, CAP_VENDOR_REMINDERS, CAP_COMBINE}
+        {CAP_DRAFT, CAP_SEND, CAP_INCREMENTAL, CAP_VENDOR_REMINDERS, CAP_COMBINE, CAP_HANDOVER}
     ),
     secret_names=SECRET_NAMES,
     open=open_session,

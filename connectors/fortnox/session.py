@@ -408,6 +408,10 @@ class FortnoxSession:
             letter.key, number, StepStatus.ISSUED, f"booked as invoice {number}, {how}"
         )
 
+    def takes_handover(self, letter: Letter) -> bool:
+        """Fortnox Finans takes SEK invoices only: others go to the agency as a case file."""
+        return letter.currency == SEK
+
     def _hand_over(self, letter: Letter) -> WriteResult:
         """Hand the letter's invoices to Fortnox Finans (autonomous mode, SEK only)."""
         raw = self._raw_customers.get(letter.customer_id)

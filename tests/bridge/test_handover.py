@@ -20,7 +20,7 @@ import pytest
 
 from bridge import registry, retry
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import ActionKind, Dispute, StepStatus
+from bridge.domain import ActionKind, Dispute, Mode, StepStatus
 from bridge.handover import (
     CASE_FILES,
     HandoverNotReady,
@@ -382,4 +382,51 @@ def test_a_stubborn_customer_gets_the_whole_series_and_a_case_file(
         assert any(s["action"] == "collection_warning" for s in data["letters"])
         # The agency needs to know who the debtor is: registration number, address, contact.
         debtor = data["debtor"]
-        assert debtor["org_number"] and debtor["address"] and debtor["phone"]
+        assert debtor["org_number"]
+        assert debtor["address"]
+        assert debtor["phone"]
+
+
+# -- a collection service in the accounting system (Fortnox Finans) -------------------------------
+
+
+def _fortnox_handovers(tmp_path: Path, **options: str) -> list[tuple[str, str, str]]:
+    """Run the Fortnox sandbox in autonomous mode until hand-overs happen; return them."""
+    tenant = TenantSettings(
+        system="fortnox",
+        country="SE",
+        mode=Mode.AUTONOMOUS,
+        sandbox_state=tmp_path / "sandbox.json",
+        options={"handover_folder": str(tmp_path / "cases"), **options},
+    )
+    found: list[tuple[str, str, str]] = []
+    with open_store(tmp_path / "db.sqlite3") as store:
+        day = date(2026, 3, 16)
+        for _ in range(4):
+            outcome = _run(store, tenant, day)
+            found += [
+                (lt.currency, r.status.value, r.detail)
+                for lt, r in outcome.written
+                if lt.action is ActionKind.HANDOVER
+            ]
+            day += timedelta(days=12)
+    return found
+
+
+@pytest.mark.slow
+def test_fortnox_finans_takes_sek_hand_overs_when_chosen_and_the_agency_the_rest(
+    tmp_path: Path,
+) -> None:
+    chosen = _fortnox_handovers(tmp_path / "finans", handover_via="system")
+    assert chosen
+    for currency, status, detail in chosen:
+        assert status == "issued"
+        if currency == "SEK":
+            assert detail.startswith("handed to Fortnox Finans (REMINDER, ")
+        else:
+            assert detail.startswith("case ")
+    assert {c for c, _, _ in chosen} >= {"SEK", "EUR"}
+    # Not chosen: every hand-over is a case file for the agency, never Fortnox Finans.
+    default = _fortnox_handovers(tmp_path / "agency")
+    assert default
+    assert all(detail.startswith("case ") for _, _, detail in default)

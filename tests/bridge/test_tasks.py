@@ -47,7 +47,12 @@ days = 11
 
 
 def _channels(store: Store, **options: str) -> Channels:
-    base = {"smtp_host": "127.0.0.1", "smtp_port": "2525", "smtp_from": "b@kontor.example", **options}
+    base = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": "2525",
+        "smtp_from": "b@kontor.example",
+        **options,
+    }
     return Channels(
         store=store,
         tenant="t",
@@ -164,7 +169,8 @@ def test_a_call_task_is_e_mailed_once_and_the_ladder_goes_on(inbox: Inbox, tmp_p
         mails = [m for m in inbox.messages if m["Subject"].startswith("Opgave: ring til")]
         assert len(mails) == len(tasks)
         body = mails[0].get_body(preferencelist=("plain",)).get_content()
-        assert "Åbne poster:" in body and "Hidtil:" in body
+        assert "Åbne poster:" in body
+        assert "Hidtil:" in body
         # Again the same day, and again later: never a second e-mail for the same task.
         sent = len(inbox.messages)
         assert _tasks(_run(store, tenant, date(2026, 3, 18))) == []

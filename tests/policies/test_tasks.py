@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bridge.domain import ActionKind, StepStatus
-from policies.engine import letters, why_not
+from policies.engine import decide, letters, why_not
 from policies.ladder import PolicyError, TenantPolicy
 from policies.law import for_country
 from tests.policies.factories import DK, invoice, policy, record, replay, run, snapshot
@@ -55,7 +55,8 @@ def test_a_task_is_a_rung_with_no_amounts_and_no_deadline() -> None:
     assert task.legal_basis == (DK.citations.task,)
     # Interest is not lost: the reminder after the task charges it from the first interest day.
     firm = decisions[2]
-    assert firm.interest is not None and firm.interest.start == date(2026, 1, 20)
+    assert firm.interest is not None
+    assert firm.interest.start == date(2026, 1, 20)
 
 
 def test_a_task_is_one_per_customer_with_every_invoice_due_for_it() -> None:
@@ -129,8 +130,6 @@ def test_after_deadline_after_a_task_waits_for_the_last_letters_deadline() -> No
         record("1001", R, 1, date(2026, 2, 2), fee="38", deadline=deadline),
         record("1001", T, 2, date(2026, 2, 4)),
     ]
-    from policies.engine import decide
-
     assert decide(deadline, snap, history, law, ladder) == []
     (warning,) = decide(deadline + timedelta(days=1), snap, history, law, ladder)
     assert (warning.action, warning.step) == (W, 3)
