@@ -39,19 +39,22 @@ RATE_LIMITS = (RateLimit(20, 1.0),)
 PAGE_SIZE = 1000  # Tripletex's default and maximum page
 REQUEST_ID_HEADER = "x-tlx-request-id"
 
+# The customer as the bridge reads it, also expanded inside every invoice. The postal address
+# and the account manager (an employee: the salesperson) are expanded in the same call, so the
+# debtor's identity and salesperson cost no request of their own. Fields the login may not see
+# (an employee's e-mail, say) are left out by Tripletex, not refused.
+CUSTOMER_FIELDS = (
+    "id,version,name,organizationNumber,email,invoiceEmail,overdueNoticeEmail,"
+    "phoneNumber,phoneNumberMobile,isPrivateIndividual,isInactive,isFactoring,language,"
+    "invoiceSendMethod,"
+    "postalAddress(addressLine1,addressLine2,postalCode,city,country(isoAlpha2Code,name)),"
+    "accountManager(firstName,lastName,email)"
+)
 INVOICE_FIELDS = (
     "id,version,invoiceNumber,invoiceDate,invoiceDueDate,amount,amountCurrency,"
     "amountOutstanding,amountCurrencyOutstanding,amountOutstandingTotal,"
     "amountCurrencyOutstandingTotal,isCredited,isCreditNote,isCharged,kid,"
-    "currency(code),invoiceRemark(*),reminders(*),"
-    "customer(id,version,name,organizationNumber,email,invoiceEmail,overdueNoticeEmail,"
-    "isPrivateIndividual,isInactive,isFactoring,language,invoiceSendMethod,"
-    "postalAddress(country(isoAlpha2Code)))"
-)
-CUSTOMER_FIELDS = (
-    "id,version,name,organizationNumber,email,invoiceEmail,overdueNoticeEmail,"
-    "isPrivateIndividual,isInactive,isFactoring,language,invoiceSendMethod,"
-    "postalAddress(country(isoAlpha2Code))"
+    f"currency(code),invoiceRemark(*),reminders(*),customer({CUSTOMER_FIELDS})"
 )
 ORDER_FIELDS = (
     "id,version,number,reference,orderDate,isClosed,deliveryComment,customer(id),"

@@ -2,12 +2,15 @@
 
 A few dozen customers and invoices in every state the bridge must handle: not yet due, just
 overdue, long overdue, partly paid, paid, credited, paused by an invoice remark, factored,
-inactive, a consumer and businesses, invoices with reminders Tripletex already sent. Dates are
+inactive, a consumer and businesses, invoices with reminders Tripletex already sent. Every
+customer has a postal address and a phone, every business an organisation number; most
+businesses have a salesperson (account manager), one with an e-mail and one without. Dates are
 relative to ``today`` so the demo looks alive whenever it runs.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -17,34 +20,190 @@ if TYPE_CHECKING:
 
 COMPANY = "Bryggen Kontormøbler AS"
 
-# (name, private individual, e-mail, organisation number)
+
+@dataclass(frozen=True, slots=True)
+class _Debtor:
+    name: str
+    private: bool
+    email: str | None
+    org_number: str | None
+    street: str
+    postal_code: str
+    city: str
+    phone: str | None = None  # the switchboard (phoneNumber)
+    mobile: str | None = None  # phoneNumberMobile
+    salesperson: str | None = None  # a key of _SALESPEOPLE (the customer's accountManager)
+
+
+# The company's salespeople: (first name, last name, e-mail). One has no e-mail in Tripletex, so
+# a task for their accounts has no one to go to by mail and stays a proposal in Tripletex.
+_SALESPEOPLE = {
+    "silje": ("Silje", "Haugland", "silje.haugland@bryggen-kontormobler.example.no"),
+    "magnus": ("Magnus", "Eide", None),
+}
+
 _CUSTOMERS = (
-    ("Fjordkraft Regnskap AS", False, "faktura@fjordkraft-regnskap.example.no", "912345670"),
-    ("Nordlys Arkitekter AS", False, "post@nordlys-ark.example.no", "923456781"),
-    ("Hansen Tannklinikk AS", False, "regnskap@hansentann.example.no", "934567892"),
-    ("Bakeriet på Torget AS", False, "post@bakeriet.example.no", "945678903"),
-    ("Vestland Eiendom AS", False, "okonomi@vestland-eiendom.example.no", "956789014"),
-    ("Solheim Konsult AS", False, "faktura@solheim.example.no", "967890125"),
-    ("Kari Nordmann", True, "kari.nordmann@example.no", None),
-    ("Ola Hansen", True, None, None),
-    ("Havblikk Hotell AS", False, "regnskap@havblikk.example.no", "978901236"),
-    ("Trollstigen Transport AS", False, "faktura@trollstigen.example.no", "989012347"),
-    ("Ingrid Berg", True, "ingrid.berg@example.no", None),
-    ("Bergen Byggservice AS", False, "post@bbs.example.no", "990123458"),
+    _Debtor(
+        "Fjordkraft Regnskap AS",
+        False,
+        "faktura@fjordkraft-regnskap.example.no",
+        "912345670",
+        "Strandkaien 2",
+        "5013",
+        "Bergen",
+        phone="55 30 12 00",
+        salesperson="silje",
+    ),
+    _Debtor(
+        "Nordlys Arkitekter AS",
+        False,
+        "post@nordlys-ark.example.no",
+        "923456781",
+        "Nygårdsgaten 31",
+        "5015",
+        "Bergen",
+        phone="55 21 40 80",
+        salesperson="silje",
+    ),
+    _Debtor(
+        "Hansen Tannklinikk AS",
+        False,
+        "regnskap@hansentann.example.no",
+        "934567892",
+        "Kong Oscars gate 44",
+        "5017",
+        "Bergen",
+        phone="55 32 18 90",
+    ),
+    _Debtor(
+        "Bakeriet på Torget AS",
+        False,
+        "post@bakeriet.example.no",
+        "945678903",
+        "Torget 5",
+        "5014",
+        "Bergen",
+        phone="55 31 77 20",
+        mobile="412 55 301",
+        salesperson="magnus",
+    ),
+    _Debtor(
+        "Vestland Eiendom AS",
+        False,
+        "okonomi@vestland-eiendom.example.no",
+        "956789014",
+        "Olav Kyrres gate 22",
+        "5014",
+        "Bergen",
+        phone="55 60 45 00",
+        salesperson="silje",
+    ),
+    _Debtor(
+        "Solheim Konsult AS",
+        False,
+        "faktura@solheim.example.no",
+        "967890125",
+        "Solheimsgaten 15",
+        "5058",
+        "Bergen",
+        phone="55 28 61 10",
+        salesperson="magnus",
+    ),
+    _Debtor(
+        "Kari Nordmann",
+        True,
+        "kari.nordmann@example.no",
+        None,
+        "Fjellveien 12",
+        "5019",
+        "Bergen",
+        mobile="918 22 417",
+    ),
+    _Debtor(
+        "Ola Hansen", True, None, None, "Storhaugen 3", "5143", "Fyllingsdalen", phone="55 16 40 22"
+    ),
+    _Debtor(
+        "Havblikk Hotell AS",
+        False,
+        "regnskap@havblikk.example.no",
+        "978901236",
+        "Bryggen 9",
+        "5003",
+        "Bergen",
+        phone="55 33 90 00",
+        salesperson="silje",
+    ),
+    _Debtor(
+        "Trollstigen Transport AS",
+        False,
+        "faktura@trollstigen.example.no",
+        "989012347",
+        "Industriveien 40",
+        "6300",
+        "Åndalsnes",
+        phone="71 22 15 60",
+    ),
+    _Debtor(
+        "Ingrid Berg",
+        True,
+        "ingrid.berg@example.no",
+        None,
+        "Kalfarveien 58",
+        "5018",
+        "Bergen",
+        mobile="477 81 930",
+    ),
+    _Debtor(
+        "Bergen Byggservice AS",
+        False,
+        "post@bbs.example.no",
+        "990123458",
+        "Kokstadflaten 8",
+        "5257",
+        "Kokstad",
+        phone="55 11 72 40",
+        salesperson="magnus",
+    ),
 )
 
 
 def populate(sandbox: TripletexSandbox, today: date) -> None:
     """Fill ``sandbox`` with the demo company's customers, invoices and earlier reminders."""
+    staff = {key: sandbox.add_employee(*person) for key, person in _SALESPEOPLE.items()}
     ids = [
-        sandbox.add_customer(name, private=private, email=email, org_number=org)
-        for name, private, email, org in _CUSTOMERS
+        sandbox.add_customer(
+            d.name,
+            private=d.private,
+            email=d.email,
+            org_number=d.org_number,
+            street=d.street,
+            postal_code=d.postal_code,
+            city=d.city,
+            phone=d.phone,
+            mobile=d.mobile,
+            account_manager=staff[d.salesperson] if d.salesperson else None,
+        )
+        for d in _CUSTOMERS
     ]
     factored = sandbox.add_customer(
-        "Nordic Factoring Kunde AS", email="ap@factoring.example.no", factoring=True
+        "Nordic Factoring Kunde AS",
+        email="ap@factoring.example.no",
+        factoring=True,
+        org_number="913579246",
+        street="Lars Hilles gate 30",
+        postal_code="5008",
+        city="Bergen",
+        phone="55 90 20 30",
     )
     inactive = sandbox.add_customer(
-        "Avviklet Handel AS", email="post@avviklet.example.no", inactive=True
+        "Avviklet Handel AS",
+        email="post@avviklet.example.no",
+        inactive=True,
+        org_number="924680135",
+        street="Sandbrogaten 11",
+        postal_code="5003",
+        city="Bergen",
+        phone="55 23 08 70",
     )
     sandbox.set_reminder_fee(Decimal("35.00"))
 

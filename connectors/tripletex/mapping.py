@@ -223,8 +223,47 @@ def _first_email(*candidates: str | None) -> str | None:
     return None
 
 
+def _plain(obj: Any, path: str) -> str | None:
+    """A text field that a sloppy payload may give as a whole number (an org number, a postcode)."""
+    value = _get(obj, path)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _text(obj, path)
+
+
+def _address(obj: Any) -> str | None:
+    """The postal address on one line: street, postcode and city, then the country if named.
+
+    Tripletex writes unset parts as ``""`` and an unexpanded address as a bare ``{id, url}``;
+    a country alone is no address. Without the parts, its own ``addressAsString`` is used.
+    """
+    found = _get(obj, "postalAddress")
+    if not isinstance(found, Mapping):
+        return None
+    town = " ".join(p for p in (_plain(found, "postalCode"), _text(found, "city")) if p)
+    lines = [p for p in (_text(found, "addressLine1"), _text(found, "addressLine2"), town) if p]
+    if not lines:
+        return _text(found, "addressAsString")
+    country = _text(found, "country.name")
+    return ", ".join([*lines, country] if country else lines)
+
+
+def _salesperson(obj: Any) -> tuple[str | None, str | None]:
+    """The account manager's name and e-mail; (None, None) when none is set or expanded."""
+    person = _get(obj, "accountManager")
+    if not isinstance(person, Mapping):
+        return None, None
+    name = " ".join(p for p in (_text(person, "firstName"), _text(person, "lastName")) if p)
+    return name or _text(person, "displayName"), _first_email(_text(person, "email"))
+
+
 def customer(obj: Any, *, default_country: str = "NO") -> Customer:
-    """Map a Customer: private individual -> consumer; factoring or inactive -> never dunned."""
+    """Map a Customer: private individual -> consumer; factoring or inactive -> never dunned.
+
+    The identity a hand-over needs (organisation number, postal address, phone) and the
+    salesperson (``accountManager``) are read where present; a missing, empty or oddly typed
+    one is None, never a reason to skip the customer.
+    """
     what = _label(obj, "customer")
     item = _object(obj, what)
     ident = _id(item, "id", what)
@@ -235,6 +274,7 @@ def customer(obj: Any, *, default_country: str = "NO") -> Customer:
         reason = "the customer is inactive in Tripletex (isInactive)"
     country = _text(item, "postalAddress.country.isoAlpha2Code")
     language = _text(item, "language")
+    salesperson, salesperson_email = _salesperson(item)
     return Customer(
         id=str(ident),
         name=_text(item, "name") or f"customer {ident}",
@@ -248,6 +288,12 @@ def customer(obj: Any, *, default_country: str = "NO") -> Customer:
         ),
         language=_LANGUAGES.get(language.upper()) if language else None,
         do_not_dun_reason=reason,
+        org_number=_plain(item, "organizationNumber"),
+        address=_address(item),
+        # The mobile first: the number a person answers (a task may be "call the customer").
+        phone=_plain(item, "phoneNumberMobile") or _plain(item, "phoneNumber"),
+        salesperson=salesperson,
+        salesperson_email=salesperson_email,
     )
 
 

@@ -6,11 +6,14 @@ session-token minting or Basic-auth check (401, code 3000), the rate limit (429 
 request until the period ends, X-Rate-Limit-* headers on every answer), then the endpoint.
 
 It behaves like the real API where the bridge depends on it: ``GET /invoice`` refuses a call
-without its date window, lists page with ``from``/``count`` and expand nested objects only when
-``fields`` asks; ``:createReminder`` sends at once, enforces the reminder sequence and answers
-the 422 bodies seen on a real sandbox ("Minst én sendetype må oppgis" without a dispatch type,
-"type: Ugyldig verdi" for a REMINDER before any reminder), charges the company's fee only with
-``includeCharge``; orders are drafts the accountant may invoice, close or delete.
+without its date window, lists page with ``from``/``count``; a customer carries only the fields
+``fields`` names, its references (postal address, country, account manager) are bare
+``{id, url}`` links unless ``fields`` expands them, an unset text is ``""`` and an unset
+reference null, as in responses recorded from the real API; ``:createReminder`` sends at once,
+enforces the reminder sequence and answers the 422 bodies seen on a real sandbox ("Minst én
+sendetype må oppgis" without a dispatch type, "type: Ugyldig verdi" for a REMINDER before any
+reminder), charges the company's fee only with ``includeCharge``; orders are drafts the
+accountant may invoice, close or delete.
 """
 
 from __future__ import annotations
@@ -43,9 +46,22 @@ REMINDER_TYPES = ("SOFT_REMINDER", "REMINDER", "NOTICE_OF_DEBT_COLLECTION", "DEB
 SUPPORTED_TYPES = REMINDER_TYPES[:3]
 DISPATCH_TYPES = ("NETS_PRINT", "EMAIL", "OWN_PRINTER", "SFTP", "API", "SMS")
 TERM_DAYS = 14
+HOST = "tripletex.no/v2"  # how Tripletex writes the ``url`` of a linked object
+# Countries by Tripletex id: (ISO alpha-2, alpha-3, name). Norway's id is Tripletex's own (161);
+# the others are the sandbox's.
+COUNTRIES = {
+    161: ("NO", "NOR", "Norge"),
+    59: ("DK", "DNK", "Danmark"),
+    215: ("SE", "SWE", "Sverige"),
+    73: ("FI", "FIN", "Finland"),
+}
+COUNTRY_IDS = {iso: ident for ident, (iso, _, _) in COUNTRIES.items()}
 _BROKEN_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
 
 Record = dict[str, Any]
+# A parsed ``fields`` parameter: each field name -> its own sub-selection, or None when the
+# field is named without one (a reference then comes back as a bare link).
+Fields = dict[str, "Fields | None"]
 
 
 @dataclass
@@ -107,6 +123,7 @@ class TripletexSandbox:
         self.state: Record = state if state is not None else _empty()
         if self.state.get("format") != FORMAT:
             raise ValueError(f"unknown sandbox state format {self.state.get('format')!r}")
+        self._upgrade()
         self._rate_limit = rate_limit
         self._window: deque[datetime] = deque()
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -122,6 +139,21 @@ class TripletexSandbox:
         sandbox = cls(today)
         demo_company.populate(sandbox, today)
         return sandbox
+
+    def _upgrade(self) -> None:
+        """Bring a state saved before employees and addresses were kept up to date."""
+        self.state.setdefault("employees", {})
+        for counter in ("employee", "address"):
+            self.state["counters"].setdefault(counter, 1)
+        for rec in self.state["customers"].values():
+            address = rec.get("postalAddress")
+            if not isinstance(address, dict) or "id" not in address:
+                iso = _dig(address, "country", "isoAlpha2Code")
+                known = iso if iso in COUNTRY_IDS else "NO"  # older states only knew Norway
+                rec["postalAddress"] = self._new_address(None, None, None, known)
+            for key in _CUSTOMER_TEXTS:
+                rec.setdefault(key, "")
+            rec.setdefault("accountManager", None)
 
     @classmethod
     def load_or_demo(cls, path: Path | None, today: date) -> TripletexSandbox:
@@ -292,9 +324,11 @@ class TripletexSandbox:
             return 200, {"value": _public_reminder(self._get("reminders", parts[1]))}
         if parts == ["customer"] and method == "GET":
             rows = sorted(self.state["customers"].values(), key=lambda r: r["id"])
-            return 200, self._page(rows, q, dict)
+            asked = parse_fields(fields) if fields else None
+            return 200, self._page(rows, q, lambda r: self._customer_out(r, asked))
         if len(parts) == 2 and parts[0] == "customer" and method == "GET":
-            return 200, {"value": dict(self._get("customers", parts[1]))}
+            asked = parse_fields(fields) if fields else None
+            return 200, {"value": self._customer_out(self._get("customers", parts[1]), asked)}
         if parts == ["order"] and method == "POST":
             return 201, {"value": self._create_order(_loads(request.content))}
         if parts == ["order"] and method == "GET":
@@ -360,17 +394,47 @@ class TripletexSandbox:
         return sorted(rows, key=lambda r: r["id"])
 
     def _invoice_out(self, rec: Record, fields: str) -> Record:
+        asked = parse_fields(fields)
         out = {k: v for k, v in rec.items() if k not in ("customer", "reminders", "currency")}
         customer = self.state["customers"][str(rec["customer"])]
-        out["customer"] = dict(customer) if "customer(" in fields else {"id": customer["id"]}
-        out["currency"] = {"id": 1, "code": rec["currency"]} if "currency(" in fields else {"id": 1}
+        wanted = asked.get("customer")
+        out["customer"] = (
+            self._customer_out(customer, wanted)
+            if wanted is not None
+            else _link("customer", customer["id"])
+        )
+        out["currency"] = (
+            {"id": 1, "code": rec["currency"]} if asked.get("currency") is not None else {"id": 1}
+        )
         reminders = [self.state["reminders"][str(i)] for i in rec["reminders"]]
         out["reminders"] = (
             [_public_reminder(r) for r in reminders]
-            if "reminders(" in fields
+            if asked.get("reminders") is not None
             else [{"id": r["id"]} for r in reminders]
         )
         return out
+
+    def _customer_out(self, rec: Record, asked: Fields | None) -> Record:
+        """A customer as Tripletex answers it: the fields asked for (all when None)."""
+        return _select(
+            {**rec, "url": f"{HOST}/customer/{rec['id']}"},
+            asked,
+            {
+                "postalAddress": ("address", _address_out),
+                "accountManager": ("employee", self._employee_out),
+            },
+        )
+
+    def _employee_out(self, ref: Record, asked: Fields | None) -> Record:
+        found = self.state["employees"].get(str(ref.get("id")))
+        if found is None:
+            return _link("employee", ref.get("id"))
+        view = {
+            **found,
+            "url": f"{HOST}/employee/{found['id']}",
+            "displayName": f"{found['firstName']} {found['lastName']}".strip(),
+        }
+        return _select(view, asked, {})
 
     def _reminders(self, q: dict[str, str]) -> list[Record]:
         start, end = self._window_of(q, "dateFrom", "dateTo")
@@ -585,32 +649,70 @@ class TripletexSandbox:
         factoring: bool = False,
         inactive: bool = False,
         language: str = "NO",
+        street: str | None = None,
+        postal_code: str | None = None,
+        city: str | None = None,
+        country: str = "NO",
+        phone: str | None = None,
+        mobile: str | None = None,
+        account_manager: int | None = None,
     ) -> int:
-        """Create a customer; return its id."""
+        """Create a customer; return its id. ``account_manager`` is an employee's id."""
         with self._lock:
+            if account_manager is not None and str(account_manager) not in self.state["employees"]:
+                raise KeyError(f"no employee {account_manager}")
             ident = self._take("customer")
+            # Tripletex writes every unset text as "" and an unset reference as null.
             rec: Record = {
                 "id": ident,
                 "version": 0,
                 "name": name,
+                "organizationNumber": org_number or "",
                 "customerNumber": 10000 + ident,
-                "isPrivateIndividual": private,
                 "isInactive": inactive,
-                "isFactoring": factoring,
+                "accountManager": None if account_manager is None else {"id": account_manager},
+                "email": email or "",
+                "invoiceEmail": email or "",
+                "overdueNoticeEmail": overdue_email or "",
+                "phoneNumber": phone or "",
+                "phoneNumberMobile": mobile or "",
                 "language": language,
+                "isPrivateIndividual": private,
                 "invoiceSendMethod": "EMAIL" if email else "PAPER",
-                "postalAddress": {"country": {"isoAlpha2Code": "NO"}},
+                "postalAddress": self._new_address(street, postal_code, city, country),
+                "isFactoring": factoring,
             }
-            for key, value in (
-                ("email", email),
-                ("invoiceEmail", email),
-                ("overdueNoticeEmail", overdue_email),
-                ("organizationNumber", org_number),
-            ):
-                if value:
-                    rec[key] = value
             self.state["customers"][str(ident)] = rec
             return ident
+
+    def add_employee(self, first_name: str, last_name: str, email: str | None = None) -> int:
+        """Create an employee (a salesperson to name as a customer's account manager)."""
+        with self._lock:
+            ident = self._take("employee")
+            self.state["employees"][str(ident)] = {
+                "id": ident,
+                "version": 0,
+                "firstName": first_name,
+                "lastName": last_name,
+                "email": email or "",
+                "phoneNumberMobile": "",
+            }
+            return ident
+
+    def _new_address(
+        self, street: str | None, postal_code: str | None, city: str | None, country: str
+    ) -> Record:
+        if country not in COUNTRY_IDS:
+            raise ValueError(f"the sandbox knows no country {country!r}")
+        return {
+            "id": self._take("address"),
+            "version": 0,
+            "addressLine1": street or "",
+            "addressLine2": "",
+            "postalCode": postal_code or "",
+            "city": city or "",
+            "country": {"id": COUNTRY_IDS[country]},
+        }
 
     def add_invoice(
         self,
@@ -789,6 +891,102 @@ class TripletexSandbox:
             return [dict(self.state["reminders"][str(i)]) for i in rec["reminders"]]
 
 
+_CUSTOMER_TEXTS = (
+    "organizationNumber",
+    "email",
+    "invoiceEmail",
+    "overdueNoticeEmail",
+    "phoneNumber",
+    "phoneNumberMobile",
+)
+
+
+def parse_fields(text: str) -> Fields:
+    """Parse Tripletex's ``fields`` pattern, e.g. ``id,customer(name,postalAddress(*))``."""
+    root: Fields = {}
+    stack = [root]
+    token = ""
+    for char in text:
+        if char not in ",()":
+            token += char
+            continue
+        name, token = token.strip(), ""
+        if char == "(":
+            sub: Fields = {}
+            stack[-1][name] = sub
+            stack.append(sub)
+            continue
+        if name:
+            stack[-1].setdefault(name, None)
+        if char == ")" and len(stack) > 1:
+            stack.pop()
+    if token.strip():
+        stack[-1].setdefault(token.strip(), None)
+    return root
+
+
+Expand = Callable[[Record, "Fields | None"], Record]
+
+
+def _select(rec: Record, asked: Fields | None, refs: dict[str, tuple[str, Expand]]) -> Record:
+    """The fields of ``rec`` that ``asked`` names (all for None or ``*``).
+
+    A reference in ``refs`` (name -> its kind and how to expand it) is a ``{id, url}`` link
+    unless ``asked`` gives it a sub-selection; an unset one stays null.
+    """
+    everything = asked is None or "*" in asked
+    out: Record = {}
+    for key, value in rec.items():
+        if not everything and key not in (asked or {}):
+            continue
+        if key in refs and isinstance(value, dict):
+            kind, expand = refs[key]
+            sub = asked.get(key) if asked else None
+            out[key] = expand(value, sub) if sub is not None else _link(kind, value.get("id"))
+        else:
+            out[key] = value
+    return out
+
+
+def _link(kind: str, ident: Any) -> Record:
+    return {"id": ident, "url": f"{HOST}/{kind}/{ident}"}
+
+
+def _address_out(rec: Record, asked: Fields | None) -> Record:
+    """An address, with the text Tripletex composes from it (``addressAsString``)."""
+    town = " ".join(p for p in (rec.get("postalCode"), rec.get("city")) if p)
+    country = COUNTRIES.get(_dig(rec, "country", "id"))
+    parts = [p for p in (rec.get("addressLine1"), rec.get("addressLine2"), town) if p]
+    text = ", ".join([*parts, country[2]] if parts and country else parts)
+    view = {**rec, "url": f"{HOST}/address/{rec['id']}", "addressAsString": text}
+    return _select(view, asked, {"country": ("country", _country_out)})
+
+
+def _country_out(ref: Record, asked: Fields | None) -> Record:
+    found = COUNTRIES.get(_dig(ref, "id"))
+    if found is None:
+        return _link("country", ref.get("id"))
+    iso2, iso3, name = found
+    view = {
+        "id": ref["id"],
+        "version": 0,
+        "url": f"{HOST}/country/{ref['id']}",
+        "name": name,
+        "displayName": name,
+        "isoAlpha2Code": iso2,
+        "isoAlpha3Code": iso3,
+    }
+    return _select(view, asked, {})
+
+
+def _dig(obj: Any, *path: str) -> Any:
+    for part in path:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(part)
+    return obj
+
+
 def _public_reminder(rec: Record) -> Record:
     out = {k: v for k, v in rec.items() if k != "invoiceId"}
     out["currency"] = {"id": 1, "code": "NOK"}
@@ -799,6 +997,7 @@ def _empty() -> Record:
     return {
         "format": FORMAT,
         "customers": {},
+        "employees": {},
         "invoices": {},
         "reminders": {},
         "orders": {},
@@ -807,6 +1006,8 @@ def _empty() -> Record:
         "activated": [],
         "counters": {
             "customer": 1,
+            "employee": 1,
+            "address": 1,
             "invoice": 1,
             "invoiceNumber": 10001,
             "reminder": 1,

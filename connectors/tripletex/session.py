@@ -66,7 +66,9 @@ ORDER_LOOKBACK = timedelta(days=400)
 EPOCH = date(2000, 1, 1)
 STRATEGIES = ("invoices", "openposts")
 # Letters that are proposals for a human even in autonomous mode.
-_PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.PRE_DUE_NOTICE})
+_PROPOSALS = frozenset(
+    {ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.PRE_DUE_NOTICE, ActionKind.TASK}
+)
 
 
 class TripletexSession:

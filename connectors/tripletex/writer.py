@@ -43,6 +43,7 @@ _LABELS = {
     ActionKind.HANDOVER: "Forslag: overføring til inkasso",
     ActionKind.INTEREST_INVOICE: "Rentenota",
     ActionKind.CREDIT_HOLD: "Forslag: kredittstopp",
+    ActionKind.TASK: "Oppgave",
 }
 
 
