@@ -257,6 +257,13 @@ class EconomicClient:
         """A customer's contact persons."""
         return self._collection(f"/customers/{int(customer)}/contacts", "contacts")
 
+    def employees(self) -> Iterator[Any]:
+        """The agreement's employees (names and e-mails of the customers' salespeople).
+
+        Read whole and unfiltered: an agreement has few, and one walk costs one request.
+        """
+        return self._collection("/employees", "employees")
+
     # -- ledger --------------------------------------------------------------------------------
 
     def accounting_years(self) -> Iterator[Any]:

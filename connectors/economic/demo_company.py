@@ -2,7 +2,9 @@
 
 Invented data, deterministic for a given ``today``: 30 customers (businesses with CVR,
 consumers without, a municipal school with EAN, a barred customer, a German customer billed in
-EUR) and 60 invoices dated relative to ``today`` so that every dunning situation is present:
+EUR), every one with a postal address and a phone (consumers a mobile), the businesses looked
+after by a salesperson (one of them has left: a barred employee), and 60 invoices dated
+relative to ``today`` so that every dunning situation is present:
 not yet due, due in 2-4 days, due today, 1-5, 12-20, 25-35 and 45-70 days overdue, several
 invoices of one customer overdue by the same number of days, partly paid, paid on time, paid
 late, tiny amounts, and reminders already sent from e-conomic's own UI.
@@ -79,6 +81,15 @@ AGREEMENT: dict[str, Any] = {
 TERMS_8, TERMS_14, TERMS_30 = 1, 2, 3
 DOMESTIC, EU = 1, 2
 
+# The company's employees: (number, name, e-mail, phone, barred). Two sell; one has left.
+BOOKKEEPER, SELLER_EAST, SELLER_WEST, FORMER_SELLER = 1, 2, 3, 4
+_EMPLOYEES = (
+    (BOOKKEEPER, "Maja Jessen", "maja.jessen@example.dk", "+4586120450", False),
+    (SELLER_EAST, "Rasmus Holt", "rasmus.holt@example.dk", "+4586120452", False),
+    (SELLER_WEST, "Sara Lindberg", "sara.lindberg@example.dk", "+4586120453", False),
+    (FORMER_SELLER, "Thomas Krog", "thomas.krog@example.dk", None, True),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class _Debtor:
@@ -130,8 +141,9 @@ PUBLIC_CUSTOMER = _Debtor(
 )
 PUBLIC_EAN = "5798000284616"
 EUR_CUSTOMER = _Debtor(
-    18, "Flensburger Bürobedarf GmbH", "Holm 15", "24937", "Flensburg", None, TERMS_30
+    18, "Flensburger Bürobedarf GmbH", "Holm 15", "24937", "Flensburg", "HRB 4711 FL", TERMS_30
 )
+EUR_VAT_NUMBER = "DE813245690"
 _CONSUMERS = (
     _Debtor(19, "Mette Kjær Hansen", "Solsikkevej 12", "8210", "Aarhus V", terms=TERMS_8),
     _Debtor(20, "Lars Østergaard", "Bakkedraget 4", "3400", "Hillerød", terms=TERMS_8),
@@ -261,7 +273,16 @@ def _updated(today: date, number: int) -> datetime:
     return datetime.combine(today - timedelta(days=10 + 3 * number), time(8, 15), tzinfo=UTC)
 
 
+def _salesperson(number: int) -> int:
+    """Who looks after a business: east of the Great Belt one seller, west the other."""
+    if number == BARRED_CUSTOMER:
+        return FORMER_SELLER
+    return SELLER_EAST if number in (1, 2, 8, 9, 10, 14, 18) else SELLER_WEST
+
+
 def _customers(sandbox: EconomicSandbox, today: date) -> None:
+    for number, name, email, phone, barred in _EMPLOYEES:
+        sandbox.add_employee(name, number=number, email=email, phone=phone, barred=barred)
     for index, debtor in enumerate(_BUSINESSES):
         sandbox.add_customer(
             debtor.name,
@@ -274,6 +295,7 @@ def _customers(sandbox: EconomicSandbox, today: date) -> None:
             zip_code=debtor.zip_code,
             city=debtor.city,
             phone=f"{70 + index % 20:02d} {11 + index:02d} {40 + index:02d} {10 + 3 * index:02d}",
+            salesperson=_salesperson(debtor.number),
             barred=debtor.number == BARRED_CUSTOMER,
             last_updated=_updated(today, debtor.number),
         )
@@ -289,6 +311,7 @@ def _customers(sandbox: EconomicSandbox, today: date) -> None:
         zip_code=public.zip_code,
         city=public.city,
         phone="89 64 52 00",
+        salesperson=_salesperson(public.number),
         last_updated=_updated(today, public.number),
     )
     foreign = EUR_CUSTOMER
@@ -299,14 +322,18 @@ def _customers(sandbox: EconomicSandbox, today: date) -> None:
         payment_terms=foreign.terms,
         vat_zone=EU,
         email="buchhaltung@example.de",
+        cvr=foreign.cvr,
+        vat_number=EUR_VAT_NUMBER,
         address=foreign.address,
         zip_code=foreign.zip_code,
         city=foreign.city,
         country="Tyskland",
+        phone="+49 461 318290",
+        salesperson=_salesperson(foreign.number),
         layout=21,
         last_updated=_updated(today, foreign.number),
     )
-    for debtor in _CONSUMERS:
+    for index, debtor in enumerate(_CONSUMERS):
         sandbox.add_customer(
             debtor.name,
             number=debtor.number,
@@ -316,6 +343,7 @@ def _customers(sandbox: EconomicSandbox, today: date) -> None:
             address=debtor.address,
             zip_code=debtor.zip_code,
             city=debtor.city,
+            mobile=f"{20 + index % 12} {31 + index} {52 + index} {17 + 2 * index}",
             last_updated=_updated(today, debtor.number),
         )
 

@@ -7,6 +7,7 @@ MalformedResponse naming the item and the field; the session skips that one item
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -41,6 +42,9 @@ _BUSINESS_IDS = ("corporateIdentificationNumber", "ean", "publicEntryNumber", "v
 _NORDIC = frozenset({"da", "nb", "nn", "no", "sv", "fi"})
 # Languages whose names of countries we recognise in the free-text ``country`` field.
 _NAME_LOCALES = ("da", "en", "nb", "sv", "fi", "de")
+# e-conomic's schema says several addresses in one e-mail field are separated by a space; people
+# also type ";" or ",".
+_EMAIL_SEPARATORS = re.compile(r"[;,\s]+")
 
 
 def _get(obj: Mapping[str, Any], path: str) -> Any:
@@ -100,6 +104,16 @@ def _number(obj: Mapping[str, Any], path: str, what: str) -> int:
 
 def _text(obj: Mapping[str, Any], path: str) -> str | None:
     value = _get(obj, path)
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None
+
+
+def _loose_text(obj: Mapping[str, Any], path: str) -> str | None:
+    """A text field that some agreements hold as a number (a CVR, a phone): never fails."""
+    value = _get(obj, path)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     if not isinstance(value, str):
         return None
     return value.strip() or None
@@ -204,14 +218,86 @@ def language_of(country: str | None) -> str | None:
     return nordic[0] if nordic else "en"
 
 
+@dataclass(frozen=True, slots=True)
+class Employee:
+    """An e-conomic employee, as far as a customer's ``salesPerson`` needs one."""
+
+    number: int
+    name: str | None = None
+    email: str | None = None
+    barred: bool = False
+
+
+def employee(obj: Any) -> Employee:
+    """Map an item of /employees."""
+    what = _label(obj, "employeeNumber", "employee")
+    item = _object(obj, what)
+    return Employee(
+        number=_number(item, "employeeNumber", what),
+        name=_text(item, "name"),
+        email=_first_email(_text(item, "email")),
+        barred=_get(item, "barred") is True,
+    )
+
+
+def salesperson_number(obj: Any) -> int | None:
+    """The employee number a customer's ``salesPerson`` names, None when it names none.
+
+    The schema requires only the ``self`` link, so the number is read from it when absent.
+    """
+    ref = _get(obj, "salesPerson") if isinstance(obj, Mapping) else None
+    if not isinstance(ref, Mapping):
+        return None
+    number = ref.get("employeeNumber")
+    if isinstance(number, str) and number.strip().isdecimal():
+        number = int(number)
+    if isinstance(number, int) and not isinstance(number, bool):
+        return number if number > 0 else None
+    link = ref.get("self")
+    if isinstance(link, str):
+        # Plain string work, not a URL parser: a malformed link must not raise.
+        last = link.split("?", 1)[0].rstrip("/").rpartition("/")[2]
+        if last.isdecimal() and int(last) > 0:
+            return int(last)
+    return None
+
+
+def postal_address(obj: Mapping[str, Any]) -> str | None:
+    """One line for the debtor's address: street, postcode and city, country when given.
+
+    e-conomic's ``address`` is free text that may span lines; each line becomes a part. A
+    country alone is no address, so nothing without a street, postcode or city is returned.
+    """
+    street = _loose_text(obj, "address")
+    parts = [line.strip() for line in (street or "").splitlines() if line.strip()]
+    town = " ".join(t for t in (_loose_text(obj, "zip"), _text(obj, "city")) if t)
+    if town:
+        parts.append(town)
+    if not parts:
+        return None
+    country = _text(obj, "country")
+    return ", ".join([*parts, country] if country else parts)
+
+
 def customer(
-    obj: Any, *, options: Mapping[str, str] | None = None, default_country: str = "DK"
+    obj: Any,
+    *,
+    options: Mapping[str, str] | None = None,
+    default_country: str = "DK",
+    employees: Mapping[int, Employee] | None = None,
 ) -> Customer:
-    """Map an e-conomic customer to a Customer (booleans left out by e-conomic mean false)."""
+    """Map an e-conomic customer to a Customer (booleans left out by e-conomic mean false).
+
+    ``employees`` (from /employees) names the customer's salesperson; without it, or when the
+    customer's ``salesPerson`` is not in it, the salesperson is left unknown. A barred employee
+    keeps the name but not the e-mail: tasks then go to the tenant's own task recipient.
+    """
     what = _label(obj, "customerNumber", "customer")
     item = _object(obj, what)
     number = _number(item, "customerNumber", what)
     country = country_code(_text(item, "country"))
+    seller_number = salesperson_number(item)
+    seller = (employees or {}).get(seller_number) if seller_number is not None else None
     return Customer(
         id=str(number),
         name=_text(item, "name") or f"customer {number}",
@@ -220,14 +306,20 @@ def customer(
         email=_first_email(_text(item, "email")),
         language=language_of(country),
         barred=_get(item, "barred") is True,
+        org_number=_loose_text(item, "corporateIdentificationNumber"),
+        address=postal_address(item),
+        # A mobile reaches the person who can pay sooner than the switchboard does.
+        phone=_loose_text(item, "mobilePhone") or _loose_text(item, "telephoneAndFaxNumber"),
+        salesperson=seller.name if seller else None,
+        salesperson_email=seller.email if seller and not seller.barred else None,
     )
 
 
 def _first_email(value: str | None) -> str | None:
-    # e-conomic accepts several addresses separated by ";" or ","; letters go to the first.
+    # e-conomic accepts several addresses in one field; letters go to the first.
     if not value:
         return None
-    first = value.replace(",", ";").split(";")[0].strip()
+    first = next((part for part in _EMAIL_SEPARATORS.split(value) if part), "")
     return first if "@" in first else None
 
 

@@ -274,21 +274,33 @@ class EconomicSandbox:
         email: str | None = None,
         cvr: str | None = None,
         ean: str | None = None,
+        vat_number: str | None = None,
         address: str | None = None,
         zip_code: str | None = None,
         city: str | None = None,
         country: str = "Danmark",
         phone: str | None = None,
+        mobile: str | None = None,
+        salesperson: int | None = None,
         barred: bool = False,
         layout: int = 19,
         last_updated: datetime | None = None,
     ) -> int:
-        """Create a customer; return its number."""
+        """Create a customer; return its number.
+
+        ``cvr`` is the corporate identification number (a Danish CVR also gives the VAT number
+        DK<cvr> unless ``vat_number`` is given); ``phone`` is telephoneAndFaxNumber, ``mobile``
+        mobilePhone; ``salesperson`` the number of an employee (see :meth:`add_employee`).
+        """
         with self._lock:
             customers = self._state.customers
             number = number if number is not None else max(customers, default=0) + 1
             if number in customers:
                 raise ValueError(f"customer {number} exists")
+            if salesperson is not None and salesperson not in self._state.employees:
+                raise KeyError(f"no employee {salesperson}")
+            if vat_number is None and cvr and cvr.isdigit():
+                vat_number = f"DK{cvr}"
             rec: Record = {
                 "customerNumber": number,
                 "currency": currency,
@@ -307,12 +319,40 @@ class EconomicSandbox:
                 "city": city,
                 "email": email,
                 "corporateIdentificationNumber": cvr,
-                "vatNumber": f"DK{cvr}" if cvr else None,
+                "vatNumber": vat_number,
                 "ean": ean,
                 "telephoneAndFaxNumber": phone,
+                "mobilePhone": mobile,
+                "salesPerson": {"employeeNumber": salesperson} if salesperson else None,
             }
             rec |= {k: v for k, v in optional.items() if v is not None}
             customers[number] = rec
+            return number
+
+    def add_employee(
+        self,
+        name: str,
+        *,
+        number: int | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        group: int = 1,
+        barred: bool = False,
+    ) -> int:
+        """Create an employee (a salesperson a customer can name); return its number."""
+        with self._lock:
+            employees = self._state.employees
+            number = number if number is not None else max(employees, default=0) + 1
+            if number in employees:
+                raise ValueError(f"employee {number} exists")
+            rec: Record = {
+                "employeeNumber": number,
+                "employeeGroup": {"employeeGroupNumber": group},
+                "name": name,
+                "barred": barred,
+            }
+            rec |= {k: v for k, v in (("email", email), ("phone", phone)) if v is not None}
+            employees[number] = rec
             return number
 
     def set_barred(self, customer_number: int, barred: bool = True) -> None:

@@ -3,6 +3,8 @@
 ``debtors`` and ``sales`` are any objects with the attributes bench/companies.py gives its
 ``Debtor`` (index, name, business, email) and ``Sale`` (index, debtor, amount, issued, due,
 paid, paid_on, reminded_on). Numbers are handed out here, so no insert scans the tables.
+Every customer gets an invented street address and a phone (a mobile for a consumer). None
+names a salesperson: the benchmarks hold a cycle to a request count without the employee list.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ def seed(sandbox: EconomicSandbox, debtors: Iterable[Any], sales: Iterable[Any])
             group=BUSINESS_GROUP if debtor.business else PRIVATE_GROUP,
             email=debtor.email,
             cvr=f"{30_000_000 + debtor.index}" if debtor.business else None,
+            address=f"Handelsvej {debtor.index % 200 + 1}",
+            zip_code=f"{1000 + debtor.index % 8900}",
+            city="Testby",
+            phone=f"{70_000_000 + debtor.index}" if debtor.business else None,
+            mobile=None if debtor.business else f"{20_000_000 + debtor.index}",
             last_updated=stamp,
         )
     for sale in sales:

@@ -56,6 +56,7 @@ CUSTOMERS: Fields = {
     "ean": _FS,
     "vatNumber": _FS,
     "telephoneAndFaxNumber": _FS,
+    "mobilePhone": _FS,
     "balance": Field(Kind.NUMBER),
     "creditLimit": Field(Kind.NUMBER),
     "dueAmount": _plain(Kind.NUMBER),
@@ -64,6 +65,16 @@ CUSTOMERS: Fields = {
     "customerGroup.customerGroupNumber": Field(Kind.INT, sortable=False),
     "paymentTerms.paymentTermsNumber": _plain(Kind.INT),
     "vatZone.vatZoneNumber": _plain(Kind.INT),
+    "salesPerson.employeeNumber": _plain(Kind.INT),
+}
+
+EMPLOYEES: Fields = {
+    "employeeNumber": Field(Kind.INT),
+    "name": _FS,
+    "email": _FS,
+    "phone": _FS,
+    "barred": Field(Kind.BOOL, sortable=False),
+    "employeeGroup.employeeGroupNumber": Field(Kind.INT),
 }
 
 CONTACTS: Fields = {

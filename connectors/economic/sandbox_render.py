@@ -79,10 +79,12 @@ def customer(
     _put(doc, rec, "email", "creditLimit")
     if rec.get("barred"):
         doc["barred"] = True
-    _put(doc, rec, "name", "zip", "telephoneAndFaxNumber")
+    _put(doc, rec, "name", "zip", "telephoneAndFaxNumber", "mobilePhone")
     doc["vatZone"] = _ref_of(rec, "vatZone", "vatZoneNumber", "vat-zones")
     if "layout" in rec:
         doc["layout"] = _ref_of(rec, "layout", "layoutNumber", "layouts")
+    if "salesPerson" in rec:
+        doc["salesPerson"] = _ref_of(rec, "salesPerson", "employeeNumber", "employees")
     _put(doc, rec, "lastUpdated")
     doc["contacts"] = link("customers", number, "contacts")
     doc["templates"] = {
@@ -131,6 +133,22 @@ def contact(rec: Record) -> Doc:
         doc["emailNotifications"] = list(rec["emailNotifications"])
     _put(doc, rec, "sortKey")
     doc["self"] = link("customers", customer_number, "contacts", number)
+    return doc
+
+
+def employee(rec: Record) -> Doc:
+    """Render an employee: the schema's fields, ``barred`` left out when false."""
+    number = rec["employeeNumber"]
+    doc: Doc = {"employeeNumber": number}
+    doc["employeeGroup"] = _ref_of(rec, "employeeGroup", "employeeGroupNumber", "employee-groups")
+    _put(doc, rec, "name")
+    doc["customers"] = link("employees", number, "customers")
+    doc["draftInvoices"] = link("employees", number, "invoices", "drafts")
+    doc["bookedInvoices"] = link("employees", number, "invoices", "booked")
+    _put(doc, rec, "email", "phone")
+    if rec.get("barred"):
+        doc["barred"] = True
+    doc["self"] = link("employees", number)
     return doc
 
 

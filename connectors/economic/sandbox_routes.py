@@ -30,6 +30,7 @@ from connectors.economic.sandbox_fields import (
     CUSTOMER_GROUPS,
     CUSTOMERS,
     DRAFT_INVOICES,
+    EMPLOYEES,
     ENTRIES,
     NOTHING,
     PRODUCTS,
@@ -221,6 +222,23 @@ def _customer_drafts(call: Call) -> Reply:
     number = _customer(call)["customerNumber"]
     docs = [d for d in _draft_docs(call.state) if d["customer"]["customerNumber"] == number]
     return _listing(call, docs, DRAFT_INVOICES)
+
+
+# --- employees ----------------------------------------------------------------------------
+
+
+@_route("GET", "/employees")
+def _employees(call: Call) -> Reply:
+    employees = call.state.employees
+    return _listing(call, [render.employee(employees[n]) for n in sorted(employees)], EMPLOYEES)
+
+
+@_route("GET", r"/employees/(-?\d+)")
+def _one_employee(call: Call) -> Reply:
+    number = _number(call)
+    if number not in call.state.employees:
+        raise entity_not_found("Employee", number)
+    return Reply(200, render.employee(call.state.employees[number]))
 
 
 # --- booked invoices ----------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""What the sandbox remembers: customers, contacts, invoices, drafts, ledger entries, replays.
+"""What the sandbox remembers: customers, contacts, employees, invoices, drafts, ledger entries,
+replays.
 
 Records are kept in e-conomic's own field names without links or derived amounts (those are
 added when a record is rendered), so rendering is mostly adding ``self`` links and filtering
@@ -21,6 +22,7 @@ FIRST_NUMBERS = {"booked": 1001, "draft": 1, "contact": 1, "entry": 1, "voucher"
 _TABLES = {
     "customers": "customerNumber",
     "contacts": "customerContactNumber",
+    "employees": "employeeNumber",
     "booked": "bookedInvoiceNumber",
     "drafts": "draftInvoiceNumber",
     "entries": "entryNumber",
@@ -33,6 +35,8 @@ class SandboxState:
 
     customers: dict[int, Record] = field(default_factory=dict)
     contacts: dict[int, Record] = field(default_factory=dict)
+    # The agreement's employees; a customer's ``salesPerson`` names one.
+    employees: dict[int, Record] = field(default_factory=dict)
     booked: dict[int, Record] = field(default_factory=dict)
     drafts: dict[int, Record] = field(default_factory=dict)
     entries: dict[int, Record] = field(default_factory=dict)

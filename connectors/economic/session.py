@@ -6,7 +6,8 @@ e-conomic's own reminders in one filtered walk each), and customers. Nothing is 
 invoice. Customers: all of them on the first run; afterwards those changed since the last
 fetch (``lastUpdated``) plus, by number, every customer an open or settled invoice names that
 the changed set does not hold. So the snapshot always carries each customer it needs, fresh,
-at a fraction of a full read.
+at a fraction of a full read. The employee list (the salespeople's names and e-mails) is read
+once per session, and only when a customer names a salesperson.
 
 A page that fails fails the fetch: the tenant decides nothing from a partial view. An item
 that cannot be read is skipped and logged: one bad invoice never stops the others.
@@ -36,7 +37,14 @@ from bridge.domain import (
     WriteResult,
     is_letter_key,
 )
-from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest, Transient
+from bridge.errors import (
+    AuthError,
+    ConfigError,
+    MalformedResponse,
+    NotFound,
+    RejectedRequest,
+    Transient,
+)
 from bridge.http import build_client, stats_of
 from bridge.items import read_each, with_customer
 from bridge.options import whole_number
@@ -60,7 +68,7 @@ SETTLED_LOOKBACK = timedelta(days=400)
 # Our clock and e-conomic's may disagree a little; read customers changed a bit before the cursor.
 CLOCK_SKEW = timedelta(minutes=10)
 # Letters that are proposals for a human even in autonomous mode: never booked by us.
-_PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER})
+_PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
 
 
 class EconomicSession:
@@ -91,6 +99,8 @@ class EconomicSession:
         self._settled: dict[str, Invoice] = {}
         self._customers: dict[str, Customer] = {}
         self._raw_customers: dict[str, Mapping[str, Any]] = {}
+        # The employees by number, read at most once per session (None: not read yet).
+        self._employees: dict[int, mapping.Employee] | None = None
         self._draft_settings: writer.DraftSettings | None = None
 
     @property
@@ -163,7 +173,6 @@ class EconomicSession:
 
     def _read_customers(self, needed: set[str], since: datetime | None) -> dict[str, Customer]:
         """Read all customers, or those changed since ``since`` plus those still missing."""
-        read = self._customer_reader()
         if since is not None:
             since = (since if since.tzinfo else since.replace(tzinfo=UTC)) - CLOCK_SKEW
         raw = list(self.client.customers(updated_after=since))
@@ -171,19 +180,47 @@ class EconomicSession:
         if since is not None and missing:
             numbers = [int(n) for n in missing if n.isdigit()]
             raw.extend(self.client.customers_numbered(numbers) if numbers else [])
+        read = self._customer_reader(self._salespeople(raw))
         customers: dict[str, Customer] = {}
         for customer, source in self._each(raw, lambda obj: (read(obj), obj), "customer"):
             customers[customer.id] = customer
             self._raw_customers[customer.id] = source
         return customers
 
-    def _customer_reader(self) -> Callable[[Any], Customer]:
+    def _customer_reader(
+        self, employees: Mapping[int, mapping.Employee]
+    ) -> Callable[[Any], Customer]:
         options, country = self.ctx.options, self.ctx.country
 
         def read(obj: Any) -> Customer:
-            return mapping.customer(obj, options=options, default_country=country)
+            return mapping.customer(
+                obj, options=options, default_country=country, employees=employees
+            )
 
         return read
+
+    def _salespeople(self, raw: Iterable[Any]) -> Mapping[int, mapping.Employee]:
+        """The employees, read once per session and only when a customer names a salesperson.
+
+        The salesperson only decides who gets a task, so an employee list the agreement will
+        not give (the app's role may not reach it) leaves salespeople unknown instead of
+        failing the fetch; a transient failure fails it like any other page.
+        """
+        if self._employees is not None:
+            return self._employees
+        if not any(mapping.salesperson_number(c) is not None for c in raw):
+            return {}
+        self._employees = {}
+        try:
+            found = self._each(self.client.employees(), mapping.employee, "employee")
+        except (AuthError, RejectedRequest, MalformedResponse) as exc:
+            self._skip(f"salespeople: the employee list could not be read ({exc})")
+            return self._employees
+        except Transient:
+            self._employees = None  # the fetch fails; the next one tries again
+            raise
+        self._employees = {e.number: e for e in found}
+        return self._employees
 
     def _with_customer(
         self, invoices: list[Invoice], customers: Mapping[str, Customer]

@@ -43,6 +43,7 @@ _ACTION_LABELS = {
         ActionKind.HANDOVER: "Overdragelse til inkasso",
         ActionKind.INTEREST_INVOICE: "Rentenota",
         ActionKind.CREDIT_HOLD: "Kreditstop",
+        ActionKind.TASK: "Opgave",
     },
     "en": {
         ActionKind.PRE_DUE_NOTICE: "Payment reminder",
@@ -51,6 +52,7 @@ _ACTION_LABELS = {
         ActionKind.HANDOVER: "Handed over to debt collection",
         ActionKind.INTEREST_INVOICE: "Interest note",
         ActionKind.CREDIT_HOLD: "Credit hold",
+        ActionKind.TASK: "Task",
     },
 }
 _WORDS = {

@@ -352,6 +352,63 @@ def test_autonomous_mode_leaves_proposals_as_drafts(sandbox: EconomicSandbox) ->
     assert session.apply(letter, "Kreditstop foreslået").status is StepStatus.PENDING
 
 
+def _task_letter(snapshot: Snapshot) -> Letter:
+    """A task for the creditor's own people: no charges, one decision, never for the debtor."""
+    invoice = next(i for i in snapshot.invoices if i.id == _overdue_of_one_customer(snapshot)[0])
+    decision = Decision(
+        tenant="demo",
+        invoice_id=invoice.id,
+        invoice_number=invoice.number,
+        customer_id=invoice.customer_id,
+        date=TODAY,
+        action=ActionKind.TASK,
+        step=4,
+        currency=invoice.currency,
+        outstanding=invoice.outstanding,
+        task="call",
+        assignee="salesperson",
+    )
+    return Letter(
+        "demo", invoice.customer_id, ActionKind.TASK, 4, TODAY, invoice.currency, (decision,)
+    )
+
+
+TASK_TEXT = "Ring til kunden om faktura {number}: den er 30 dage over forfald."
+
+
+@pytest.mark.parametrize("mode", [Mode.REVIEW, Mode.AUTONOMOUS])
+def test_a_task_is_a_proposal_for_the_accountant_and_never_booked(
+    sandbox: EconomicSandbox, mode: Mode
+) -> None:
+    session = _open(sandbox, mode)
+    snapshot = session.fetch(TODAY, None)
+    letter = _task_letter(snapshot)
+    assert letter.total == 0
+    text = TASK_TEXT.format(number=letter.decisions[0].invoice_number)
+    sandbox.requests.clear()
+    result = session.apply(letter, text)
+    assert result.status is StepStatus.PENDING
+    assert result.detail == f"draft {result.document} for review"
+    # One draft and nothing else: no booking, so nothing is sent to the debtor.
+    assert [m for m, _ in sandbox.requests if m != "GET"] == ["POST"]
+    draft = _draft(sandbox, int(result.document))
+    assert draft["notes"]["heading"].startswith("Opgave - faktura ")
+    assert draft["notes"]["textLine1"] == text
+    assert draft["references"]["other"] == letter.key
+    assert draft["grossAmount"] == 0
+    assert all(line["unitNetPrice"] == 0 for line in draft["lines"])
+    assert session._booked(letter.key) is None
+    assert letter.key not in {
+        (inv.get("references") or {}).get("other") for inv in sandbox.state()["booked"]
+    }
+    # The accountant sees it among the drafts, and it stays pending until they act.
+    found = session.find(letter.key)
+    assert found is not None
+    assert (found.status, found.document) == (StepStatus.PENDING, result.document)
+    pending = [Pending(letter.key, result.document, TODAY)]
+    assert [r.status for r in session.reconcile(pending)] == [StepStatus.PENDING]
+
+
 def test_too_long_a_letter_is_rejected_before_any_write(sandbox: EconomicSandbox) -> None:
     session = _open(sandbox)
     snapshot = session.fetch(TODAY, None)
