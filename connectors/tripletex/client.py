@@ -53,7 +53,7 @@ CUSTOMER_FIELDS = (
 INVOICE_FIELDS = (
     "id,version,invoiceNumber,invoiceDate,invoiceDueDate,amount,amountCurrency,"
     "amountOutstanding,amountCurrencyOutstanding,amountOutstandingTotal,"
-    "amountCurrencyOutstandingTotal,isCredited,isCreditNote,isCharged,kid,"
+    "amountCurrencyOutstandingTotal,isCredited,isCreditNote,isCharged,kid,invoiceComment,"
     f"currency(code),invoiceRemark(*),reminders(*),customer({CUSTOMER_FIELDS})"
 )
 ORDER_FIELDS = (

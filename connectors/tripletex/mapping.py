@@ -26,6 +26,7 @@ from bridge.domain import (
     Invoice,
     StepRecord,
     StepStatus,
+    is_letter_key,
     money,
 )
 from bridge.errors import MalformedResponse
@@ -161,6 +162,18 @@ def is_claim(obj: Any) -> bool:
         or obj.get("isCreditNote") is True
         or obj.get("isCharged") is False
     )
+
+
+def is_ours(obj: Any) -> bool:
+    """Tell whether an invoice carries one of our letter keys (charges invoiced from our order).
+
+    Such an invoice is part of the original claim: dunning it as a new one would charge the
+    debtor for the reminder of a reminder.
+    """
+    if not isinstance(obj, Mapping):
+        return False
+    comment = obj.get("invoiceComment")
+    return isinstance(comment, str) and any(is_letter_key(word) for word in comment.split())
 
 
 def invoice_id(obj: Any) -> int:

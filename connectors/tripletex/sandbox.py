@@ -722,6 +722,7 @@ class TripletexSandbox:
         issued: date,
         due: date,
         currency: str = "NOK",
+        comment: str = "",
     ) -> int:
         """Charge an invoice of ``amount`` (VAT included); return its id."""
         with self._lock:
@@ -751,6 +752,7 @@ class TripletexSandbox:
                 "isCreditNote": False,
                 "isCharged": True,
                 "invoiceRemark": None,
+                "invoiceComment": comment,
                 "reminders": [],
             }
             self.state["invoices"][str(ident)] = rec
@@ -822,8 +824,13 @@ class TripletexSandbox:
                     Decimal("0"),
                 )
             )
+            # The invoice keeps the order's comment, as Tripletex prints it on the invoice.
             ident = self.add_invoice(
-                rec["customer"]["id"], total, issued=day, due=day + timedelta(days=TERM_DAYS)
+                rec["customer"]["id"],
+                total,
+                issued=day,
+                due=day + timedelta(days=TERM_DAYS),
+                comment=str(rec.get("invoiceComment") or ""),
             )
             rec["isClosed"] = True
             rec["version"] += 1

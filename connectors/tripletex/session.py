@@ -141,7 +141,7 @@ class TripletexSession:
         reminders: dict[str, list[ReminderInfo]] = {}
         for obj in raw:
             try:
-                if not mapping.is_claim(obj):
+                if not mapping.is_claim(obj) or mapping.is_ours(obj):
                     continue
                 item = mapping.invoice(obj)
                 found = mapping.invoice_reminders(obj)

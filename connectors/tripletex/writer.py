@@ -174,6 +174,13 @@ def order_lines(
     return lines
 
 
+def invoice_comment(key: str, text: str) -> str:
+    """The letter text, then our key: an invoice made from the order keeps its comment, and the
+    key in it tells the next fetch that the charges belong to the original claim."""
+    tail = f"\n\nRef. {key}"
+    return text.strip()[: COMMENT_MAX - len(tail)] + tail
+
+
 def order_body(
     letter: Letter,
     text: str,
@@ -198,7 +205,7 @@ def order_body(
                 if letter.action in REMINDER_ACTIONS and fee_on_reminder(d, company_fee)[0]
             ],
         ),
-        "invoiceComment": text.strip()[:COMMENT_MAX],
+        "invoiceComment": invoice_comment(letter.key, text),
         "isPrioritizeAmountsIncludingVat": False,
         "orderLines": order_lines(letter, company_fee=company_fee, vat_type=vat_type),
     }
