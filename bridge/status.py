@@ -12,7 +12,7 @@ whose outcome is read back next cycle) and ran for the schedule's latest due slo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +25,7 @@ from rich.text import Text
 from bridge import present
 from bridge.settings import Settings
 from bridge.store import Store, open_store
+from bridge.store.leases import Lease
 from bridge.store.runs import RunRow
 
 console = present.console()
@@ -100,10 +101,14 @@ class TenantState:
     recent_failures: int  # failed real cycles among the last ten
     pending_reviews: int
     unresolved_writes: int
+    # The daemon working the tenant right now (several daemons share a PostgreSQL database).
+    lease: Lease | None = None
 
 
-def tenant_state(store: Store, settings: Settings, name: str) -> TenantState:
-    """Read one tenant's state from the store."""
+def tenant_state(
+    store: Store, settings: Settings, name: str, leases: Mapping[str, Lease] | None = None
+) -> TenantState:
+    """Read one tenant's state from the store (``leases``: the live ones, by tenant)."""
     t = settings.tenants[name]
     runs = store.runs(name, limit=_LOOKBACK)
     real = [r for r in runs if not r.dry_run]
@@ -119,7 +124,14 @@ def tenant_state(store: Store, settings: Settings, name: str) -> TenantState:
         recent_failures=sum(1 for r in real[:10] if r.status not in OK_STATUSES),
         pending_reviews=len(store.pending(name)),
         unresolved_writes=len(store.unresolved(name)),
+        lease=(leases or {}).get(name),
     )
+
+
+def live_leases(store: Store) -> dict[str, Lease]:
+    """The leases not yet expired, by tenant (an expired one is a crashed daemon's)."""
+    now = store.clock()
+    return {lease.tenant: lease for lease in store.leases() if lease.expires_at > now}
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -148,6 +160,8 @@ def state_dict(s: TenantState, next_fire: datetime | None, schedule: str) -> dic
         "recent_failures": s.recent_failures,
         "pending_reviews": s.pending_reviews,
         "unresolved_writes": s.unresolved_writes,
+        "worked_by": s.lease.holder if s.lease else None,
+        "lease_expires": _iso(s.lease.expires_at) if s.lease else None,
         "next_run": _iso(next_fire) if s.enabled else None,
         "schedule": schedule,
     }
@@ -187,7 +201,11 @@ def status_table(
         table.add_column(name, no_wrap=name != "Errors")
     for row, s in zip(rows, states, strict=True):
         status = row["last_status"] or "never run"
+        if s.lease is not None:
+            status = "running"
         result = Text(status, style=_STYLE.get(status, "dim"))
+        if s.lease is not None:
+            result.append(f" by {s.lease.holder}")
         if row["last_decisions"] is not None:
             result.append(f" ({row['last_decisions']} dec., {row['last_written']} written)")
         errors = Text()
@@ -219,7 +237,8 @@ def status_command(settings: Settings, *, as_json: bool) -> int:
     upcoming = next_run(settings, now)
     store = open_store(settings.database)
     try:
-        states = [tenant_state(store, settings, name) for name in sorted(settings.tenants)]
+        live = live_leases(store)
+        states = [tenant_state(store, settings, name, live) for name in sorted(settings.tenants)]
     finally:
         store.close()
     rows = [state_dict(s, upcoming, settings.schedule) for s in states]

@@ -12,6 +12,7 @@ from rich.console import Console
 from bridge.settings import Settings, TenantSettings
 from bridge.status import (
     fire_times,
+    live_leases,
     next_run,
     state_dict,
     status_command,
@@ -128,3 +129,29 @@ def test_status_without_tenants(tmp_path: Path, capsys: pytest.CaptureFixture[st
     settings = Settings(database=tmp_path / "s.sqlite3")
     assert status_command(settings, as_json=False) == 0
     assert "No tenants configured" in capsys.readouterr().out
+
+
+def test_status_names_the_daemon_working_a_tenant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = _settings(tmp_path)
+    _record(settings)
+    store = open_store(settings.database)
+    try:
+        assert store.acquire_lease("kontor", "host-a:4242", ttl=timedelta(minutes=5))
+        assert store.acquire_lease("idle", "host-b:1", ttl=timedelta(seconds=1))
+        live = live_leases(store)
+        assert set(live) == {"kontor", "idle"}
+        states = [tenant_state(store, settings, n, live) for n in sorted(settings.tenants)]
+    finally:
+        store.close()
+    rows = [state_dict(s, next_run(settings, MONDAY_NOON), settings.schedule) for s in states]
+    assert rows[1]["worked_by"] == "host-a:4242"
+    assert rows[1]["lease_expires"]
+    console = Console(width=160, record=True, color_system=None)
+    console.print(status_table(rows, states, settings))
+    assert "running by host-a:4242" in console.export_text()
+    capsys.readouterr()
+    assert status_command(settings, as_json=True) == 0
+    listed = {r["tenant"]: r["worked_by"] for r in json.loads(capsys.readouterr().out)}
+    assert listed["kontor"] == "host-a:4242"
