@@ -12,15 +12,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 from bridge.domain import (
     ZERO,
     ActionKind,
     Customer,
     Decision,
+    Dispute,
+    Hold,
     InterestCharge,
     Invoice,
     Payment,
+    Promise,
     Snapshot,
     StepRecord,
     StepStatus,
@@ -33,8 +39,9 @@ from policies.interest import accrue, first_interest_day, last_timely_day, princ
 from policies.ladder import TenantPolicy
 from policies.law.base import LawPack
 from policies.letters import decision_order, letters
-from policies.promises import PromiseState, PromiseStatus, assess, covered
+from policies.promises import PromiseState, PromiseStatus, assess
 from policies.rules import (
+    NO_FEE_ASKED,
     Amount,
     Deadline,
     FeeLetter,
@@ -58,37 +65,166 @@ _ACTION_WORDS = {
 }
 
 
-@dataclass
+# An amount of nothing with no note: Amount is frozen, so every draft can share this one.
+_NOTHING = Amount(ZERO)
+
+
+@dataclass(slots=True)
 class _Draft:
-    """A decision before letters are formed (the fee is settled per letter)."""
+    """A decision before letters are formed (the fee is settled per letter).
+
+    Slotted, with shared immutable defaults (tuples, not lists): a large ledger makes one per
+    invoice, and fewer objects mean less allocation and garbage-collector work.
+    """
 
     invoice: Invoice
     customer: Customer
     action: ActionKind
     step: int
     headline: str
-    fee: Amount = field(default_factory=lambda: Amount(ZERO))
+    fee: Amount = _NOTHING
     interest: InterestCharge | None = None
     interest_note: str = ""
-    compensation: Amount = field(default_factory=lambda: Amount(ZERO))
+    compensation: Amount = _NOTHING
     deadline: Deadline | None = None
     timing: str = ""  # why the step is due today
-    tail: list[str] = field(default_factory=list)  # closing remarks after the amounts
-    basis: list[str] = field(default_factory=list)
+    tail: tuple[str, ...] = ()  # closing remarks after the amounts
+    basis: tuple[str, ...] = ()
     summary: bool = False  # list the whole claim (a § 10 warning and a hand-over must)
     task: str = ""  # a task step: what to do, and for whom
     assignee: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class _Rung:
-    """The ladder step an invoice has reached, and the day it falls due."""
+class _Rung(NamedTuple):
+    """The ladder step an invoice has reached, and the day it falls due.
+
+    A named tuple: as immutable as a frozen dataclass, and quicker to make once per invoice.
+    """
 
     number: int  # 1-based
     step: LadderStep
     last: StepRecord | None  # the step before it, if any
     due_on: date
     prior: StepRecord | None = None  # the step whose deadline after_deadline waits for
+
+
+@dataclass(frozen=True, slots=True)
+class _Marks:
+    """Holds and disputes per invoice, in snapshot order.
+
+    Every invoice asks for its own; indexing them once keeps a large tenant linear instead of
+    scanning every hold and dispute per invoice.
+    """
+
+    holds: Mapping[str, tuple[Hold, ...]]
+    disputes: Mapping[str, tuple[Dispute, ...]]
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> _Marks:
+        """Index the snapshot's holds and disputes by invoice."""
+        holds: dict[str, list[Hold]] = defaultdict(list)
+        for hold in snapshot.holds:
+            holds[hold.invoice_id].append(hold)
+        disputes: dict[str, list[Dispute]] = defaultdict(list)
+        for dispute in snapshot.disputes:
+            disputes[dispute.invoice_id].append(dispute)
+        return cls(
+            {key: tuple(value) for key, value in holds.items()},
+            {key: tuple(value) for key, value in disputes.items()},
+        )
+
+    def disputed(self, invoice_id: str, today: date) -> bool:
+        """Tell whether a dispute covers today."""
+        return any(d.covers(today) for d in self.disputes.get(invoice_id, ()))
+
+
+# Promises and invoices are matched by invoice id, or by customer and currency (``covered``).
+_Scope = tuple[str | None, str]
+
+
+def _scope(promise: Promise) -> _Scope | None:
+    """Return the (customer, currency) a customer-wide promise covers; None for one invoice."""
+    return None if promise.invoice_id is not None else (promise.customer_id, promise.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class _Promised:
+    """Promise states by what they cover, so each invoice finds its own without a scan.
+
+    Each state keeps its position among the snapshot's promises: ties between promises are
+    broken by that order, as a scan would.
+    """
+
+    by_invoice: Mapping[str, tuple[tuple[int, PromiseStatus], ...]]
+    by_scope: Mapping[_Scope, tuple[tuple[int, PromiseStatus], ...]]
+
+    @classmethod
+    def of(cls, statuses: Sequence[PromiseStatus]) -> _Promised:
+        """Index promise states by the invoice, or the customer and currency, they cover."""
+        by_invoice: dict[str, list[tuple[int, PromiseStatus]]] = defaultdict(list)
+        by_scope: dict[_Scope, list[tuple[int, PromiseStatus]]] = defaultdict(list)
+        for position, status in enumerate(statuses):
+            scope = _scope(status.promise)
+            if scope is None:
+                assert status.promise.invoice_id is not None
+                by_invoice[status.promise.invoice_id].append((position, status))
+            else:
+                by_scope[scope].append((position, status))
+        return cls(
+            {key: tuple(value) for key, value in by_invoice.items()},
+            {key: tuple(value) for key, value in by_scope.items()},
+        )
+
+    def covering(self, invoice: Invoice) -> list[PromiseStatus]:
+        """Return the states of the promises that cover an invoice, in snapshot order."""
+        own = self.by_invoice.get(invoice.id, ())
+        shared = self.by_scope.get((invoice.customer_id, invoice.currency), ())
+        found = sorted((*own, *shared), key=itemgetter(0)) if own and shared else own or shared
+        return [status for _, status in found]
+
+
+def _assess_all(
+    snapshot: Snapshot, today: date, law: LawPack, policy: TenantPolicy
+) -> tuple[PromiseStatus, ...]:
+    """Judge every promise, each against only the invoices it covers and their payments.
+
+    ``assess`` filters by ``covered`` itself; handing it the covered invoices (in snapshot
+    order) and their payments (in snapshot order) gives the same answer without a scan of the
+    whole ledger per promise.
+    """
+    if not snapshot.promises:
+        return ()
+    invoices = (*snapshot.invoices, *snapshot.settled)
+    by_id: dict[str, list[Invoice]] = defaultdict(list)
+    by_scope: dict[_Scope, list[Invoice]] = defaultdict(list)
+    for invoice in invoices:
+        by_id[invoice.id].append(invoice)
+        by_scope[(invoice.customer_id, invoice.currency)].append(invoice)
+    paid: dict[str, list[tuple[int, Payment]]] = defaultdict(list)
+    for position, payment in enumerate(snapshot.payments):
+        paid[payment.invoice_id].append((position, payment))
+    statuses = []
+    for promise in snapshot.promises:
+        scope = _scope(promise)
+        if scope is None:
+            assert promise.invoice_id is not None
+            covered_ = by_id.get(promise.invoice_id, [])
+        else:
+            covered_ = by_scope.get(scope, [])
+        ids = {invoice.id for invoice in covered_}
+        payments = sorted((p for i in ids for p in paid.get(i, ())), key=itemgetter(0))
+        statuses.append(
+            assess(
+                promise,
+                today,
+                invoices=covered_,
+                payments=[payment for _, payment in payments],
+                law=law,
+                lenient=policy.lenient_due_date,
+                grace_days=policy.promises.grace_days,
+            )
+        )
+    return tuple(statuses)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +239,13 @@ class _Run:
     payments: Mapping[str, tuple[Payment, ...]]  # per invoice, so large tenants stay linear
     credits: Mapping[str, Decimal]  # unapplied credit per customer
     promises: tuple[PromiseStatus, ...] = ()
-    # Last timely day per due date: asked several times per invoice, and few dates repeat a lot.
+    marks: _Marks = _Marks({}, {})
+    promised: _Promised = _Promised({}, {})
+    # Answers that depend only on the run and a value many invoices share (a due date, a
+    # currency, a step's deadline), remembered for the run: a large ledger asks them per invoice.
     _timely: dict[date, date] = field(default_factory=dict)
+    _minimums: dict[str, Decimal] = field(default_factory=dict)
+    _deadlines: dict[tuple[int, bool], Deadline] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -120,19 +261,7 @@ class _Run:
         payments: dict[str, list[Payment]] = defaultdict(list)
         for payment in snapshot.payments:
             payments[payment.invoice_id].append(payment)
-        invoices = (*snapshot.invoices, *snapshot.settled)
-        statuses = tuple(
-            assess(
-                promise,
-                today,
-                invoices=invoices,
-                payments=snapshot.payments,
-                law=law,
-                lenient=policy.lenient_due_date,
-                grace_days=policy.promises.grace_days,
-            )
-            for promise in snapshot.promises
-        )
+        statuses = _assess_all(snapshot, today, law, policy)
         return cls(
             today,
             snapshot,
@@ -142,6 +271,8 @@ class _Run:
             {key: tuple(value) for key, value in payments.items()},
             unapplied_credit(snapshot),
             statuses,
+            _Marks.of(snapshot),
+            _Promised.of(statuses),
         )
 
     def promise_of(self, invoice: Invoice) -> PromiseStatus | None:
@@ -152,7 +283,7 @@ class _Run:
         """
         if not self.promises:
             return None
-        mine = [s for s in self.promises if covered(s.promise, invoice)]
+        mine = self.promised.covering(invoice)
         for state in (PromiseState.KEPT, PromiseState.BROKEN):
             found = [s for s in mine if s.state is state]
             if found:
@@ -171,9 +302,34 @@ class _Run:
 
     def disputed(self, invoice_id: str) -> bool:
         """Tell whether a dispute covers today."""
-        return any(
-            d.invoice_id == invoice_id and d.covers(self.today) for d in self.snapshot.disputes
-        )
+        return self.marks.disputed(invoice_id, self.today)
+
+    def minimum_for(self, currency: str) -> Decimal:
+        """Return the policy's smallest amount worth chasing in a currency."""
+        known = self._minimums.get(currency)
+        if known is None:
+            known = self._minimums[currency] = self.policy.minimum_for(currency)
+        return known
+
+    def deadline(self, days: int, *, warning: bool = False) -> Deadline:
+        """Return the payment deadline of a letter sent today that gives ``days`` to pay.
+
+        A collection warning gets the statutory minimum at least. Every letter of the run with
+        the same ``days`` gets the same deadline, so it is set once.
+        """
+        key = (days, warning)
+        known = self._deadlines.get(key)
+        if known is None:
+            law = self.law
+            known = self._deadlines[key] = deadline(
+                law,
+                today=self.today,
+                days=days,
+                statutory_minimum=law.collection_warning_min_days if warning else 0,
+                minimum_citation=law.citations.collection_warning,
+                banking_day=self.policy.deadline_on_banking_day,
+            )
+        return known
 
 
 def decide(
@@ -224,11 +380,12 @@ def blocked(
     index = StepHistory.build(history, snapshot)
     run = _Run.build(today, snapshot, history, law, policy) if law and policy else None
     credits = unapplied_credit(snapshot)
+    marks = run.marks if run is not None else _Marks.of(snapshot)
     open_invoices, paid_invoices = _split(snapshot)
     open_ids = {i.id for i in open_invoices}
     reasons: list[tuple[str, str]] = []
     for invoice in sorted((*open_invoices, *paid_invoices), key=lambda i: i.id):
-        reason = _block_reason(snapshot, today, invoice, credits)
+        reason = _block_reason(snapshot, today, invoice, credits, marks)
         if reason is None and run is not None and invoice.id in open_ids:
             reason = _open_reason(run, invoice)
         pending = index.pending(invoice.id)
@@ -269,15 +426,19 @@ def _split(snapshot: Snapshot) -> tuple[list[Invoice], list[Invoice]]:
     }
     paid.update({i.id: i for i in snapshot.settled})
     open_ = {i.id: i for i in snapshot.invoices if not i.is_paid and i.id not in paid}
+    return sorted(open_.values(), key=_by_customer), sorted(paid.values(), key=_by_customer)
 
-    def order(invoice: Invoice) -> tuple[str, str]:
-        return invoice.customer_id, invoice.id
 
-    return sorted(open_.values(), key=order), sorted(paid.values(), key=order)
+# Customer, then invoice id: read in C, since a large ledger sorts every invoice by it.
+_by_customer = attrgetter("customer_id", "id")
 
 
 def _block_reason(
-    snapshot: Snapshot, today: date, invoice: Invoice, credits: Mapping[str, Decimal]
+    snapshot: Snapshot,
+    today: date,
+    invoice: Invoice,
+    credits: Mapping[str, Decimal],
+    marks: _Marks,
 ) -> str | None:
     """Return why an invoice must not be dunned at all today, or None."""
     customer = snapshot.customers.get(invoice.customer_id)
@@ -297,13 +458,13 @@ def _block_reason(
         )
     if invoice.paused_until is not None and invoice.paused_until >= today:
         return f"invoice paused until {invoice.paused_until.isoformat()}"
-    for hold in snapshot.holds:
-        if hold.invoice_id == invoice.id and hold.covers(today):
+    for hold in marks.holds.get(invoice.id, ()):
+        if hold.covers(today):
             until = f" until {hold.until.isoformat()}" if hold.until else " until lifted"
             why = f": {hold.reason}" if hold.reason else ""
             return f"on hold since {hold.start.isoformat()}{until}{why}"
-    for dispute in snapshot.disputes:
-        if dispute.invoice_id == invoice.id and dispute.covers(today):
+    for dispute in marks.disputes.get(invoice.id, ()):
+        if dispute.covers(today):
             until = f" until {dispute.end.isoformat()}" if dispute.end else ""
             return f"disputed since {dispute.start.isoformat()}{until}"
     return None
@@ -314,7 +475,7 @@ def _open_reason(run: _Run, invoice: Invoice) -> str | None:
     status = run.promise_of(invoice)
     if status is not None and status.pauses:
         return status.note
-    minimum = run.policy.minimum_for(invoice.currency)
+    minimum = run.minimum_for(invoice.currency)
     if invoice.outstanding < minimum:
         return (
             f"outstanding {text.amount(invoice.outstanding, invoice.currency)} is below the "
@@ -325,7 +486,7 @@ def _open_reason(run: _Run, invoice: Invoice) -> str | None:
 
 def _dunnable(run: _Run, invoice: Invoice) -> Customer | None:
     """Return the customer when the invoice may be acted on today, else None."""
-    if _block_reason(run.snapshot, run.today, invoice, run.credits) is not None:
+    if _block_reason(run.snapshot, run.today, invoice, run.credits, run.marks) is not None:
         return None
     if run.history.pending(invoice.id) is not None:
         return None  # the accountant has not yet decided on our last proposal
@@ -343,8 +504,10 @@ def _describe(invoice: Invoice) -> str:
 def _pre_due(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
     """Propose the optional friendly notice in the days before the due date."""
     notice = run.policy.pre_due_notice
+    if not notice.enabled:
+        return None
     opens = invoice.due_date - timedelta(days=notice.days_before_due)
-    if not notice.enabled or not opens <= run.today <= invoice.due_date:
+    if not opens <= run.today <= invoice.due_date:
         return None
     if run.history.of(invoice.id):
         return None  # sent, rejected, or the invoice is already on the ladder
@@ -361,7 +524,7 @@ def _pre_due(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
             invoice.due_date,
             f"Payment deadline {invoice.due_date.isoformat()} (the invoice's own due date).",
         ),
-        basis=[run.law.citations.pre_due_notice],
+        basis=(run.law.citations.pre_due_notice,),
     )
 
 
@@ -373,11 +536,17 @@ def _next_rung(run: _Run, invoice: Invoice) -> _Rung | None:
         return None
     step = run.policy.steps[number - 1]
     base = last.date if last is not None else invoice.due_date
-    due_on = base + timedelta(days=step.days)
+    due_on = base + _days(step.days)
     prior = _deadline_setter(run, invoice, last)
     if step.after_deadline and prior is not None and prior.deadline is not None:
         due_on = max(due_on, prior.deadline + timedelta(days=1))
     return _Rung(number, step, last, due_on, prior)
+
+
+@lru_cache(maxsize=256)
+def _days(count: int) -> timedelta:
+    """Return a span of whole days: a ladder has a few, and making one each time is slower."""
+    return timedelta(days=count)
 
 
 def _deadline_setter(run: _Run, invoice: Invoice, last: StepRecord | None) -> StepRecord | None:
@@ -429,6 +598,7 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
     """Build a reminder or collection warning with its fee, interest, compensation, deadline."""
     law, today, step = run.law, run.today, rung.step
     overdue = (today - invoice.due_date).days
+    is_warning = step.action == ActionKind.COLLECTION_WARNING
     draft = _Draft(
         invoice=invoice,
         customer=customer,
@@ -439,32 +609,18 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
             f"{_describe(invoice)}, {text.days(overdue)} overdue."
         ),
         timing=_timing(run, rung),
-        summary=step.action == ActionKind.COLLECTION_WARNING,
+        summary=is_warning,
+        basis=(law.citations.collection_warning if is_warning else law.citations.reminder,),
     )
-    if step.action == ActionKind.COLLECTION_WARNING:
-        draft.basis.append(law.citations.collection_warning)
-    else:
-        draft.basis.append(law.citations.reminder)
-    last_letter = run.history.last_letter(invoice.id)
-    draft.fee = reminder_fee(
-        law,
-        today=today,
-        invoice=invoice,
-        customer=customer,
-        requested=step.fee,
-        fee_dates=run.history.fee_dates(invoice.id),
-        disputed=run.disputed(invoice.id),
-        action=step.action,
-        fee_letters=[FeeLetter.of(r) for r in run.history.fee_records(invoice.id)],
-        last_letter=last_letter.date if last_letter else None,
-        due_date=run.timely_until(invoice),
-    )
+    draft.fee = _reminder_fee(run, invoice, customer, step)
     if step.interest:
         _charge_interest(run, draft, end=today)
     else:
         draft.interest_note = "No interest on this step (the step asks for none)."
-    rule = law.compensation_rule(invoice.due_date)
     charged = run.history.compensation_charged(invoice.id)
+    # The statutory compensation matters only to a step that claims it, or after one did.
+    claims = step.compensation or charged is not None
+    rule = law.compensation_rule(invoice.due_date) if claims else None
     if step.compensation:
         draft.compensation = compensation(
             law,
@@ -487,18 +643,33 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
             (rule.citation,),
         )
     assert step.deadline_days is not None  # the policy sets one on every letter
-    is_warning = step.action == ActionKind.COLLECTION_WARNING
-    draft.deadline = deadline(
-        law,
-        today=today,
-        days=step.deadline_days,
-        statutory_minimum=law.collection_warning_min_days if is_warning else 0,
-        minimum_citation=law.citations.collection_warning,
-        banking_day=run.policy.deadline_on_banking_day,
-    )
+    draft.deadline = run.deadline(step.deadline_days, warning=is_warning)
     if is_warning and law.collection_warning_notice:
-        draft.tail.append(law.collection_warning_notice)
+        draft.tail += (law.collection_warning_notice,)
     return draft
+
+
+def _reminder_fee(run: _Run, invoice: Invoice, customer: Customer, step: LadderStep) -> Amount:
+    """Cap the step's fee by the statute, given the claim's earlier letters and disputes."""
+    if step.fee <= ZERO:
+        # The step asks for none: the answer reads no history, so skip gathering it (most
+        # first reminders carry no fee, and a large ledger asks once per invoice).
+        return NO_FEE_ASKED
+    last_letter = run.history.last_letter(invoice.id)
+    fee_records = run.history.fee_records(invoice.id)
+    return reminder_fee(
+        run.law,
+        today=run.today,
+        invoice=invoice,
+        customer=customer,
+        requested=step.fee,
+        fee_dates=[r.date for r in fee_records],
+        disputed=run.disputed(invoice.id),
+        action=step.action,
+        fee_letters=[FeeLetter.of(r) for r in fee_records],
+        last_letter=last_letter.date if last_letter else None,
+        due_date=run.timely_until(invoice),
+    )
 
 
 _TASK_WORDS = {"call": "call the customer", "tell_salesperson": "tell the account's salesperson"}
@@ -525,7 +696,7 @@ def _task_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> 
         interest_note=(
             "No interest charged on a task: interest keeps running and the next letter charges it."
         ),
-        basis=[run.law.citations.task],
+        basis=(run.law.citations.task,),
         task=step.task,
         assignee=step.assignee,
     )
@@ -568,11 +739,9 @@ def _charge_interest(run: _Run, draft: _Draft, *, end: date) -> None:
         )
     draft.interest = charge
     draft.interest_note = note
-    draft.basis.extend(
-        (
-            law.citations.interest_start,
-            law.surcharge(invoice.due_date, draft.customer.kind).citation,
-        )
+    draft.basis += (
+        law.citations.interest_start,
+        law.surcharge(invoice.due_date, draft.customer.kind).citation,
     )
 
 
@@ -598,7 +767,7 @@ def _handover(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> _
             f"{expiry.isoformat()}, which passed without payment."
         ),
         fee=Amount(ZERO, "No fee and no interest charge: the agency claims its own costs."),
-        basis=[law.citations.handover, law.citations.collection_warning],
+        basis=(law.citations.handover, law.citations.collection_warning),
         summary=True,
     )
     through = run.history.interest_through(invoice.id)
@@ -614,11 +783,11 @@ def _handover(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> _
         day_count=run.policy.day_count,
     )
     if accrued is not None:
-        draft.tail.append(
+        draft.tail += (
             f"Interest accrued and not yet charged: "
             f"{text.amount(accrued.amount, invoice.currency)} for "
             f"{text.period(accrued.start, accrued.end)} at {text.percent(accrued.rate)}; "
-            f"it keeps running until payment."
+            f"it keeps running until payment.",
         )
     return draft
 
@@ -671,12 +840,7 @@ def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft
         f"{text.amount(total, invoice.currency)} is at least the policy minimum "
         f"{text.amount(settings.minimum, invoice.currency)}."
     )
-    draft.deadline = deadline(
-        law,
-        today=today,
-        days=settings.deadline_days,
-        banking_day=run.policy.deadline_on_banking_day,
-    )
+    draft.deadline = run.deadline(settings.deadline_days)
     return draft
 
 
@@ -696,6 +860,10 @@ def _credit_holds(
     }
     holds: list[_Draft] = []
     done: set[str] = set()
+    # Each customer's open invoices in order, for the exposure: one pass, not one per customer.
+    owned: dict[str, list[Invoice]] = defaultdict(list)
+    for invoice in open_invoices:
+        owned[invoice.customer_id].append(invoice)
     for invoice in open_invoices:
         customer_id = invoice.customer_id
         if customer_id in done or _dunnable(run, invoice) is None:
@@ -711,13 +879,13 @@ def _credit_holds(
         if issued is None and invoice.id not in reached_today:
             continue
         done.add(customer_id)
-        if _has_credit_hold(run, customer_id):
-            continue
+        if customer_id in run.history.credit_held:
+            continue  # proposed before, whatever the accountant did with it
         customer = run.snapshot.customers[customer_id]
         number = issued.step if issued else reached_today[invoice.id]
         name = run.policy.steps[number - 1].name
         when = f"sent {issued.date.isoformat()}" if issued else "proposed today"
-        exposure = sum((i.outstanding for i in open_invoices if i.customer_id == customer_id), ZERO)
+        exposure = sum((i.outstanding for i in owned[customer_id]), ZERO)
         holds.append(
             _Draft(
                 invoice=invoice,
@@ -731,45 +899,48 @@ def _credit_holds(
                     f"open invoices total {text.amount(exposure, invoice.currency)}."
                 ),
                 fee=Amount(ZERO, "No charges: a credit hold is an internal proposal."),
-                basis=[run.law.citations.credit_hold],
+                basis=(run.law.citations.credit_hold,),
             )
         )
     return holds
 
 
-def _has_credit_hold(run: _Run, customer_id: str) -> bool:
-    """Tell whether a credit hold was already proposed for the customer (in any state)."""
-    return any(
-        run.history.count(invoice_id, ActionKind.CREDIT_HOLD, tuple(StepStatus))
-        for invoice_id, owner in run.history.customer_of.items()
-        if owner == customer_id
-    )
-
-
 def _finish(run: _Run, drafts: Sequence[_Draft]) -> list[Decision]:
     """Form letters, settle one fee per letter, and write each decision's explanation."""
-    groups: dict[tuple[str, ...], list[_Draft]] = {}
+    # A combined letter is keyed by customer, action, step and currency, a single claim by
+    # invoice, action and step: the lengths differ, so the two kinds never share a key.
+    groups: dict[tuple[str | int, ...], list[_Draft]] = {}
+    combine = run.policy.combine_invoices
     for draft in drafts:
-        if run.policy.combine_invoices and draft.action != ActionKind.CREDIT_HOLD:
-            key: tuple[str, ...] = (
+        if combine and draft.action != ActionKind.CREDIT_HOLD:
+            key: tuple[str | int, ...] = (
                 draft.customer.id,
-                draft.action.value,
-                str(draft.step),
+                draft.action,
+                draft.step,
                 draft.invoice.currency,
             )
         else:
-            key = (draft.invoice.id, draft.action.value, str(draft.step))
-        groups.setdefault(key, []).append(draft)
+            key = (draft.invoice.id, draft.action, draft.step)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [draft]
+        else:
+            group.append(draft)
+    tenant = run.snapshot.tenant
     decisions: list[Decision] = []
     for members in groups.values():
-        members.sort(key=lambda d: d.invoice.id)
-        keys = [
-            idempotency_key(run.snapshot.tenant, d.invoice.id, d.action, d.step) for d in members
-        ]
+        if len(members) > 1:
+            members.sort(key=_invoice_id)
+        keys = [idempotency_key(tenant, d.invoice.id, d.action, d.step) for d in members]
         letter = letter_key(keys)
         for draft, fee in zip(members, _letter_fees(run, members), strict=True):
             decisions.append(_decision(run, draft, fee, letter))
     return decisions
+
+
+def _invoice_id(draft: _Draft) -> str:
+    """Order a letter's claims by invoice id."""
+    return draft.invoice.id
 
 
 def _letter_fees(run: _Run, members: Sequence[_Draft]) -> list[Amount]:
@@ -778,12 +949,16 @@ def _letter_fees(run: _Run, members: Sequence[_Draft]) -> list[Amount]:
     The fee counts against every claim in the letter (max-count and spacing), so a letter may
     carry one only when each of its claims could.
     """
-    if len(members) == 1 or members[0].action not in LETTER_ACTIONS:
-        return [d.fee for d in members]
+    if (
+        len(members) == 1
+        or members[0].action not in LETTER_ACTIONS
+        or all(d.fee.value <= ZERO for d in members)
+    ):
+        return [d.fee for d in members]  # nothing to settle: each claim keeps its own answer
     fee = min(d.fee.value for d in members)
     carrier = members[0]
-    numbers = ", ".join(d.invoice.number for d in members)
     if fee > ZERO:
+        numbers = ", ".join(d.invoice.number for d in members)
         first = Amount(
             fee,
             f"{carrier.fee.note} The letter covers invoices {numbers}; its one fee counts "
@@ -819,19 +994,16 @@ def _letter_fees(run: _Run, members: Sequence[_Draft]) -> list[Amount]:
 
 def _decision(run: _Run, draft: _Draft, fee: Amount, letter: str) -> Decision:
     """Assemble the Decision with its legal basis and plain-language explanation."""
-    invoice = draft.invoice
-    sentences = [draft.headline, draft.timing, fee.note, draft.interest_note]
-    sentences.append(draft.compensation.note)
-    if draft.deadline is not None:
-        sentences.append(draft.deadline.note)
+    invoice, due, owed = draft.invoice, draft.deadline, draft.compensation
+    sentences = [draft.headline, draft.timing, fee.note, draft.interest_note, owed.note]
+    if due is not None:
+        sentences.append(due.note)
     if draft.summary:
         sentences.append(_claim_summary(run, draft, fee.value))
-    sentences.extend(draft.tail)
-    basis = [*draft.basis, *fee.basis, *draft.compensation.basis]
-    rules = [("fee", fee.note), ("interest", draft.interest_note)]
-    rules.append(("compensation", draft.compensation.note))
-    if draft.deadline is not None:
-        rules.append(("deadline", draft.deadline.note))
+    sentences += draft.tail
+    rules = [("fee", fee.note), ("interest", draft.interest_note), ("compensation", owed.note)]
+    if due is not None:
+        rules.append(("deadline", due.note))
     if draft.timing:
         rules.append(("timing", draft.timing))
     return Decision(
@@ -846,12 +1018,13 @@ def _decision(run: _Run, draft: _Draft, fee: Amount, letter: str) -> Decision:
         outstanding=invoice.outstanding,
         fee=fee.value,
         interest=draft.interest,
-        compensation=draft.compensation.value,
-        deadline=draft.deadline.day if draft.deadline else None,
-        legal_basis=tuple(dict.fromkeys(b for b in basis if b)),
-        explanation=" ".join(s for s in sentences if s),
+        compensation=owed.value,
+        deadline=due.day if due else None,
+        # Empty notes and citations drop out; a citation given twice is listed once.
+        legal_basis=tuple(dict.fromkeys(filter(None, (*draft.basis, *fee.basis, *owed.basis)))),
+        explanation=" ".join(filter(None, sentences)),
         letter=letter,
-        rules=tuple((name, note) for name, note in rules if note),
+        rules=tuple([rule for rule in rules if rule[1]]),
         task=draft.task,
         assignee=draft.assignee,
     )
@@ -896,7 +1069,7 @@ def why_not(
     invoice = next((i for i in (*open_invoices, *paid_invoices) if i.id == invoice_id), None)
     if invoice is None:
         return [f"Invoice {invoice_id} is neither open nor recently paid in the snapshot."]
-    reason = _block_reason(snapshot, today, invoice, run.credits)
+    reason = _block_reason(snapshot, today, invoice, run.credits, run.marks)
     if reason is not None:
         return [f"Not dunned: {reason}."]
     pending = run.history.pending(invoice.id)

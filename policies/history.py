@@ -26,6 +26,10 @@ class Charged:
     compensation: Decimal
 
 
+# What an invoice without issued steps has been charged: shared, since most have none.
+_NOTHING_CHARGED = Charged(ZERO, ZERO, ZERO)
+
+
 @dataclass(frozen=True, slots=True)
 class StepHistory:
     """Records per invoice, with the questions the rules ask of them."""
@@ -33,6 +37,9 @@ class StepHistory:
     by_invoice: Mapping[str, tuple[StepRecord, ...]]
     fee_letters: frozenset[_LetterId]
     customer_of: Mapping[str, str]
+    # Customers with a credit hold proposed on any of their invoices in the snapshot (in any
+    # state): asked once per customer, so it is collected here rather than by a scan each time.
+    credit_held: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, history: Iterable[StepRecord], snapshot: Snapshot) -> StepHistory:
@@ -51,7 +58,17 @@ class StepHistory:
             for r in merged
             if r.status == StepStatus.ISSUED and r.fee > ZERO and r.action in LETTER_ACTIONS
         )
-        return cls(by_invoice=by_invoice, fee_letters=fee_letters, customer_of=customer_of)
+        credit_held = frozenset(
+            customer_of[r.invoice_id]
+            for r in merged
+            if r.action == ActionKind.CREDIT_HOLD and r.invoice_id in customer_of
+        )
+        return cls(
+            by_invoice=by_invoice,
+            fee_letters=fee_letters,
+            customer_of=customer_of,
+            credit_held=credit_held,
+        )
 
     def of(self, invoice_id: str) -> tuple[StepRecord, ...]:
         """Return the records of one invoice, oldest first."""
@@ -147,6 +164,8 @@ class StepHistory:
     def charged(self, invoice_id: str) -> Charged:
         """Sum what issued steps have charged on this invoice."""
         issued = [r for r in self.of(invoice_id) if r.status == StepStatus.ISSUED]
+        if not issued:
+            return _NOTHING_CHARGED
         return Charged(
             fees=sum((r.fee for r in issued), ZERO),
             interest=sum((r.interest for r in issued), ZERO),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -42,7 +43,29 @@ def first_interest_day(law: LawPack, due_date: date, *, lenient: bool) -> date:
     return due_date + _DAY
 
 
-def principal_of(invoice: Invoice, payments: Iterable[Payment]) -> Principal:
+@dataclass(frozen=True, slots=True)
+class PaidDown:
+    """An invoice's interest-bearing principal per day (a ``Principal``), from its payments.
+
+    It changes only on the days payments arrive, which ``accrue`` reads to price whole
+    stretches of days at once instead of asking day by day.
+    """
+
+    amount: Decimal  # the invoice's amount: the principal never exceeds it
+    outstanding: Decimal  # today's outstanding amount, never below zero
+    payments: tuple[Payment, ...]  # the invoice's own payments, oldest first
+
+    def __call__(self, day: date) -> Decimal:
+        """Return the principal on ``day``: today's outstanding plus what was paid after it."""
+        later = sum((p.amount for p in self.payments if p.date > day), ZERO)
+        return max(ZERO, min(self.amount, self.outstanding + later))
+
+    def changes(self) -> Iterator[date]:
+        """Yield the days the principal may change on: a payment counts from its own date."""
+        return (p.date for p in self.payments)
+
+
+def principal_of(invoice: Invoice, payments: Iterable[Payment]) -> PaidDown:
     """Return the interest-bearing principal per day, rebuilt from today's outstanding amount.
 
     Adding back the payments made after a day gives that day's principal; a payment reduces the
@@ -58,12 +81,7 @@ def principal_of(invoice: Invoice, payments: Iterable[Payment]) -> Principal:
     if not own and invoice.paid_date is not None:
         # A system that reports only the settling date: take the amount as paid that day.
         own = [Payment(invoice.id, invoice.paid_date, invoice.amount - outstanding)]
-
-    def principal(day: date) -> Decimal:
-        later = sum((p.amount for p in own if p.date > day), ZERO)
-        return max(ZERO, min(invoice.amount, outstanding + later))
-
-    return principal
+    return PaidDown(invoice.amount, outstanding, tuple(own))
 
 
 def accrue(
@@ -86,16 +104,18 @@ def accrue(
         half = 1 if day.month <= 6 else 2
         return principal(day), rate, day.year, half, year_days(day_count, day)
 
+    # The key holds between the days it may change on, so only those days are asked; a run of
+    # days ends where the key differs from the run's. Asked in order, a day the rate table does
+    # not cover raises for the first such day, as a walk through every day would.
     periods: list[InterestPeriod] = []
     run_start = start
     run_key = key(run_start)
-    day = start + _DAY
-    while day <= end + _DAY:
-        next_key = key(day) if day <= end else None
+    for day in _changes(law, principal, start, end):
+        next_key = key(day)
         if next_key != run_key:
             periods.append(_period(run_start, day - _DAY, run_key, day_count))
             run_start, run_key = day, next_key
-        day += _DAY
+    periods.append(_period(run_start, end, run_key, day_count))
     total = sum((p.amount for p in periods), ZERO)
     return InterestCharge(
         start=start, end=end, amount=money(total), periods=tuple(periods), day_count=day_count
@@ -103,6 +123,23 @@ def accrue(
 
 
 _Key = tuple[Decimal, Decimal, int, int, int] | None
+
+
+def _changes(law: LawPack, principal: Principal, start: date, end: date) -> list[date]:
+    """Return the days after ``start`` through ``end`` on which the period key may change.
+
+    Those are the half-years (which also start the years, and so the year lengths), the
+    reference-rate rows and the day after the table's last, and the principal's payment days.
+    A principal of unknown shape may change on any day, so then every day is one.
+    """
+    if not isinstance(principal, PaidDown):
+        return [start + timedelta(days=n) for n in range(1, (end - start).days + 1)]
+    days = set(law.rate_changes(start, end))
+    days.update(
+        date(year, month, 1) for year in range(start.year, end.year + 1) for month in (1, 7)
+    )
+    days.update(principal.changes())
+    return sorted(day for day in days if start < day <= end)
 
 
 def _period(start: date, end: date, key: _Key, day_count: DayCount) -> InterestPeriod:

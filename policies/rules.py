@@ -40,6 +40,11 @@ class Deadline:
     note: str
 
 
+# The answer to a step that asks for no fee: it reads neither the law nor the claim's history,
+# so callers may give it without gathering either.
+NO_FEE_ASKED = Amount(ZERO, "No fee (the step asks for none).")
+
+
 def short(citation: str) -> str:
     """Return a citation without its parenthesised gloss, for use inside a sentence."""
     return citation.split(" (", 1)[0]
@@ -89,7 +94,7 @@ def reminder_fee(
     due at the latest (the next banking day under the lenient reading), default the invoice's.
     """
     if requested <= ZERO:
-        return Amount(ZERO, "No fee (the step asks for none).")
+        return NO_FEE_ASKED
     rule = law.fee_rule(today, due_date=invoice.due_date, kind=customer.kind, action=action)
     if rule is None:
         regime = law.regime_barring(today, action) if action is not None else None

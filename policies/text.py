@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -28,12 +29,25 @@ def amount(value: Decimal, currency: str) -> str:
 
 def percent(value: Decimal) -> str:
     """Format a rate as ``9.75 %`` (two decimals at least, more when the table has them)."""
-    return f"{_RATE.apply(value, _LOCALE)} %"
+    return _percent(str(value))
 
 
 def points(value: Decimal) -> str:
     """Format a surcharge in percentage points as ``8`` or ``7.5``."""
-    return str(_POINTS.apply(value, _LOCALE))
+    return _points(str(value))
+
+
+# Rates and surcharges come from short tables, and every interest note names several: each is
+# formatted by babel once. The cache is keyed by the number's text, not its value: 8 and 8.0
+# are equal as numbers, and the formatted text must not depend on which was asked first.
+@lru_cache(maxsize=1024)
+def _percent(value: str) -> str:
+    return f"{_RATE.apply(Decimal(value), _LOCALE)} %"
+
+
+@lru_cache(maxsize=1024)
+def _points(value: str) -> str:
+    return str(_POINTS.apply(Decimal(value), _LOCALE))
 
 
 def period(start: date, end: date) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Literal
@@ -232,6 +232,20 @@ class LawPack:
                 f"(add the row to policies/law/{self.country.lower()}.py)"
             )
         return self.reference_rates[index]
+
+    def rate_changes(self, start: date, end: date) -> list[date]:
+        """Return the days after ``start`` through ``end`` on which the reference rate changes.
+
+        Those are the first days of the table's rows, and the day after its last row (from
+        which there is no rate, so asking for it raises RateUnavailable).
+        """
+        days = list(
+            self._starts[bisect_right(self._starts, start) : bisect_right(self._starts, end)]
+        )
+        after = self.reference_rates[-1].valid_to + timedelta(days=1)
+        if start < after <= end:
+            days.append(after)
+        return days
 
     def surcharge(self, due_date: date, kind: CustomerKind) -> SurchargeRow:
         """Return the surcharge that governs a claim for its whole life, chosen by due date."""
