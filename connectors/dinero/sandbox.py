@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, unquote
 import httpx
 
 from bridge.faults import Fault, take
-from bridge.http import dump_json
+from bridge.http import encode_json
 from bridge.sandbox_files import load_state, save_state
 from connectors.dinero import demo_company, mapping
 from connectors.dinero.sandbox_routes import Call, dispatch
@@ -38,6 +38,11 @@ _WRITES = frozenset({"POST", "PUT", "DELETE"})
 _BROKEN_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
 
 __all__ = ["DineroSandbox", "Fault", "sandbox_factory"]
+
+
+def _encoded(value: object) -> bytes:
+    """The sandbox's JSON: Decimals as exact numbers, compact, UTF-8."""
+    return encode_json(value).encode("utf-8")
 
 
 def _loads(text: str | bytes) -> Any:
@@ -94,7 +99,7 @@ class DineroSandbox:
     def save(self, path: Path) -> None:
         """Write the state as JSON, atomically (a crash leaves the old file whole)."""
         with self._lock:
-            text = dump_json(self._state.to_dict())
+            text = _encoded(self._state.to_dict())
         save_state(path, text)
 
     @property
@@ -142,7 +147,7 @@ class DineroSandbox:
             return self._quota(fault.retry_after or 1)
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
         body = {"code": fault.status, "message": "An error has occurred."}
-        return self._raw(fault.status, dump_json(body), headers)
+        return self._raw(fault.status, _encoded(body), headers)
 
     def _serve(self, request: httpx.Request, path: str) -> httpx.Response:
         auth = self._authenticate(request)
@@ -169,9 +174,9 @@ class DineroSandbox:
             )
             answer = dispatch(call)
         except SandboxError as error:
-            return self._raw(error.status, dump_json(error.body()), error.headers)
+            return self._raw(error.status, _encoded(error.body()), error.headers)
         # Several of Dinero's writes answer 200 with an empty body.
-        return self._raw(200, b"" if answer is None else dump_json(answer))
+        return self._raw(200, b"" if answer is None else _encoded(answer))
 
     def _authenticate(self, request: httpx.Request) -> httpx.Response | None:
         header = request.headers.get("Authorization", "")
@@ -263,7 +268,7 @@ class DineroSandbox:
             "refresh_token": refresh,
             "scope": "dineropublicapi:read dineropublicapi:write offline_access",
         }
-        return self._raw(200, dump_json(body))
+        return self._raw(200, _encoded(body))
 
     def _new_refresh(self) -> str:
         token = f"sbx-refresh-{self._state.next_number():06d}-{os.urandom(4).hex()}"
@@ -271,7 +276,7 @@ class DineroSandbox:
         return token
 
     def _oauth_error(self, status: int, error: str) -> httpx.Response:
-        return self._raw(status, dump_json({"error": error}))
+        return self._raw(status, _encoded({"error": error}))
 
     # --- test and demo hooks --------------------------------------------------------------
 

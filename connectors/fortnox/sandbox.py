@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -36,6 +35,7 @@ from babel import Locale
 
 from bridge.domain import is_letter_key
 from bridge.faults import Fault, FaultKind, take
+from bridge.http import encode_json
 from bridge.sandbox_files import load_state, save_state
 from connectors.fortnox import demo_company
 from connectors.fortnox.sandbox_routes import (
@@ -556,26 +556,13 @@ def _loads(data: bytes | str) -> Any:
     return json.loads(data, parse_float=Decimal)
 
 
-# Amounts are Decimal and must be written as exact JSON numbers. The standard encoder (fast, in
-# C) cannot do that, so each Decimal goes out as a marked string that one pass then unquotes.
-_MARK = "\x1fdecimal\x1f"
-_MARKED = re.compile(r'"\\u001fdecimal\\u001f(-?[0-9]+(?:\.[0-9]+)?)"')
-
-
-def _mark(value: object) -> str:
-    if isinstance(value, Decimal) and value.is_finite():
-        return f"{_MARK}{value:f}"
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
 def _dumps(value: Any) -> bytes:
-    """Encode the sandbox's JSON quickly, every Decimal as an exact number.
+    """Encode the sandbox's JSON quickly, every Decimal as an exact number (ASCII, as recorded).
 
     Everything the sandbox stores came through ``parse_float=Decimal`` or typed hooks, so no
     float is ever there to lose a cent.
     """
-    text = json.dumps(value, default=_mark, ensure_ascii=True, allow_nan=False)
-    return _MARKED.sub(r"\1", text).encode("ascii")
+    return encode_json(value, ensure_ascii=True, separators=(", ", ": ")).encode("ascii")
 
 
 def sandbox_factory(path: Path | None, today: date) -> FortnoxSandbox:

@@ -35,7 +35,7 @@ import httpx
 
 from bridge.domain import money
 from bridge.faults import Fault, FaultKind, take
-from bridge.http import dump_json
+from bridge.http import encode_json
 from bridge.sandbox_files import load_state, save_state
 
 __all__ = ["Fault", "FaultKind", "TripletexSandbox", "sandbox_factory"]
@@ -62,6 +62,11 @@ Record = dict[str, Any]
 # A parsed ``fields`` parameter: each field name -> its own sub-selection, or None when the
 # field is named without one (a reference then comes back as a bare link).
 Fields = dict[str, "Fields | None"]
+
+
+def _encoded(value: object) -> bytes:
+    """The sandbox's JSON: Decimals as exact numbers, compact, UTF-8."""
+    return encode_json(value).encode("utf-8")
 
 
 @dataclass
@@ -165,7 +170,7 @@ class TripletexSandbox:
     def save(self, path: Path) -> None:
         """Write the state as JSON, atomically."""
         with self._lock:
-            data = dump_json(self.state)
+            data = _encoded(self.state)
         save_state(path, data)
 
     # --- the HTTP side ------------------------------------------------------------------
@@ -230,7 +235,7 @@ class TripletexSandbox:
                 "x-tlx-request-id": str(uuid.uuid4()),
                 **(headers or {}),
             },
-            content=dump_json(body),
+            content=_encoded(body),
         )
 
     def _error(self, error: ApiError) -> httpx.Response:
