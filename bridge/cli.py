@@ -346,11 +346,21 @@ def customers(
 def simulate(
     scenario: Annotated[Path, typer.Argument(help="scenario JSON file (docs/scenario.md)")],
     as_json: AsJson = False,
+    letters: Annotated[
+        Path | None,
+        typer.Option(help="also write every letter and hand-over case file into this folder"),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="letters as text, html or pdf")] = "text",
 ) -> None:
     """Replay a scenario day by day and print the timeline of decisions."""
     from bridge.commands import simulate_command  # noqa: PLC0415
 
-    raise typer.Exit(simulate_command(scenario, as_json=as_json))
+    code = simulate_command(scenario, as_json=as_json)
+    if code == 0 and letters is not None:
+        from bridge import letter_preview  # noqa: PLC0415
+
+        code = letter_preview.series_command(scenario, letters, fmt=fmt, only=None, options=[])
+    raise typer.Exit(code)
 
 
 @app.command()

@@ -182,3 +182,22 @@ def test_pending_lists_the_review_queue(demo_dir: Path) -> None:
     refused = runner.invoke(app, ["approve", "demo", items[0]["key"], "--demo", str(demo_dir)])
     assert refused.exit_code == 2
     assert "booking the draft" in refused.output
+
+
+@pytest.mark.parametrize(
+    ("scenario", "warning"),
+    [("dk_b2b", "inkassoloven § 10"), ("no_b2b", "INKASSOVARSEL"), ("fi_b2b", "MAKSUKEHOTUS")],
+)
+def test_simulate_writes_the_series_of_letters_and_the_case_file(
+    tmp_path: Path, scenario: str, warning: str
+) -> None:
+    path = Path(__file__).parent / "scenarios" / f"{scenario}.json"
+    result = runner.invoke(app, ["simulate", str(path), "--letters", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    warnings = sorted(tmp_path.glob("*_collection_warning-*.txt"))
+    assert warnings
+    assert warning in warnings[0].read_text(encoding="utf-8")
+    cases = list((tmp_path / "handovers").glob("case-*/case.json"))
+    assert cases
+    debtor = json.loads(cases[0].read_text(encoding="utf-8"))["debtor"]
+    assert debtor["org_number"]
