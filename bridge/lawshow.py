@@ -126,6 +126,16 @@ def _fee(rule: FeeRule) -> dict[str, Any]:
         "cap": str(rule.cap),
         "derivation": rule.derivation or None,
         "max_count": rule.max_count,
+        "final_fee": (
+            {
+                "name": rule.final_name,
+                "cap": str(rule.final_cap),
+                "derivation": rule.final_derivation or None,
+                "citation": rule.final_citation,
+            }
+            if rule.final_cap is not None
+            else None
+        ),
         "min_spacing_days": rule.min_spacing_days,
         "spacing_from": (
             "letter of any kind" if rule.spacing_from_any_letter else "fee-bearing letter"
@@ -228,6 +238,12 @@ def _fee_lines(data: dict[str, Any]) -> list[str]:
         )
         if fee["derivation"]:
             lines.append(f"    cap: {fee['derivation']}")
+        if fee["final_fee"]:
+            final = fee["final_fee"]
+            lines.append(
+                f"    then one {final['name']} fee of at most {final['cap']}"
+                + (f" ({final['derivation']})" if final["derivation"] else "")
+            )
         timing = (
             f"    at most {fee['max_count']} per claim; first from due date + "
             f"{fee['first_fee_days_after_due']} days"

@@ -30,7 +30,7 @@ from babel.numbers import format_currency, format_decimal
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from bridge.domain import ZERO, ActionKind, Customer, Invoice, Letter, StepRecord
+from bridge.domain import ZERO, ActionKind, Customer, Invoice, Letter, StepRecord, StepStatus
 
 LOCALES: Final[dict[str, str]] = {
     "da": "da_DK",
@@ -275,6 +275,9 @@ def context(
     )
     deadline = letter.deadline
     opened = _open_items(customer.id, open_invoices, letter.date)
+    history = tuple(history)
+    claims = {d.invoice_id for d in letter.decisions}
+    steps = _steps(history, claims)
     return {
         "customer": customer,
         "creditor": creditor,
@@ -296,9 +299,19 @@ def context(
         "account": national_account(country.upper(), creditor.bank_account),
         "open_items": opened,
         "open_total": sum((i["outstanding"] for i in opened), ZERO),
-        "steps": _steps(history, {d.invoice_id for d in letter.decisions}),
+        "steps": steps,
         # A task step: "call", "tell_salesperson" or the tenant's own instruction.
         "task": next((d.task for d in letter.decisions if d.task), ""),
+        # A warning after an issued warning on the same claim: in Norway the betalingsoppfordring
+        # (inkassoloven § 10) that follows the inkassovarsel.
+        "follows_warning": letter.action is ActionKind.COLLECTION_WARNING
+        and any(
+            s.action is ActionKind.COLLECTION_WARNING
+            and s.status is StepStatus.ISSUED
+            and s.invoice_id in claims
+            and s.date < letter.date
+            for s in history
+        ),
     }
 
 

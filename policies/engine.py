@@ -669,7 +669,14 @@ def _reminder_fee(run: _Run, invoice: Invoice, customer: Customer, step: LadderS
         fee_letters=[FeeLetter.of(r) for r in fee_records],
         last_letter=last_letter.date if last_letter else None,
         due_date=run.timely_until(invoice),
+        warned=_issued_warning(run, invoice),
     )
+
+
+def _issued_warning(run: _Run, invoice: Invoice) -> FeeLetter | None:
+    """The latest issued collection warning on the claim, where a fee rule asks for one."""
+    warning = run.history.latest(invoice.id, ActionKind.COLLECTION_WARNING, StepStatus.ISSUED)
+    return FeeLetter.of(warning) if warning is not None else None
 
 
 _TASK_WORDS = {"call": "call the customer", "tell_salesperson": "tell the account's salesperson"}

@@ -86,12 +86,14 @@ def reminder_fee(
     fee_letters: Sequence[FeeLetter] | None = None,
     last_letter: date | None = None,
     due_date: date | None = None,
+    warned: FeeLetter | None = None,
 ) -> Amount:
     """Cap the requested reminder fee by the statute: amount, count, spacing, conditions.
 
     ``fee_letters`` (default: ``fee_dates`` under every rule) are the earlier fee-bearing
     letters; ``last_letter`` the latest letter of any kind; ``due_date`` the day payment was
-    due at the latest (the next banking day under the lenient reading), default the invoice's.
+    due at the latest (the next banking day under the lenient reading), default the invoice's;
+    ``warned`` the latest issued collection warning (Norway's betalingsoppfordring needs one).
     """
     if requested <= ZERO:
         return NO_FEE_ASKED
@@ -142,6 +144,15 @@ def reminder_fee(
         list(fee_letters) if fee_letters is not None else [FeeLetter(day) for day in fee_dates]
     )
     counted = [f for f in letters if rule.counts(f.action)]
+    if rule.final_cap is not None and len(counted) == rule.max_count:
+        return _final_fee(
+            rule,
+            today=today,
+            requested=requested,
+            counted=counted,
+            warned=warned,
+            currency=law.currency,
+        )
     barred = _count_and_spacing(rule, today, counted, last_letter)
     if barred is not None:
         return barred
@@ -157,6 +168,75 @@ def reminder_fee(
         note += (
             f" The policy asks for {text.amount(requested, law.currency)}; the law caps the fee "
             f"at {text.amount(rule.cap, law.currency)} per letter."
+        )
+    return Amount(fee, note, basis)
+
+
+def _final_fee(
+    rule: FeeRule,
+    *,
+    today: date,
+    requested: Decimal,
+    counted: Sequence[FeeLetter],
+    warned: FeeLetter | None,
+    currency: str,
+) -> Amount:
+    """The one further fee after the ordinary ones (Norway's betalingsoppfordring).
+
+    It follows an issued collection warning (inkassoloven § 10: once the varsel's deadline is
+    out) and, like every further fee, needs the last fee-bearing letter's deadline of at least
+    ``missed_deadline_days`` to have passed unpaid.
+    """
+    assert rule.final_cap is not None
+    basis = (rule.final_citation or rule.citation,)
+    had = (
+        f"the claim already had {len(counted)} fee-bearing reminders, the most the law allows "
+        f"before a {rule.final_name}"
+    )
+    needed = rule.missed_deadline_days
+    if warned is None:
+        return Amount(
+            ZERO,
+            f"No fee: {had}, and a {rule.final_name} follows an issued collection warning "
+            f"({short(rule.final_citation)}).",
+            basis,
+        )
+    if warned.deadline is None or today <= warned.deadline:
+        until = warned.deadline.isoformat() if warned.deadline else "its deadline"
+        return Amount(
+            ZERO,
+            f"No fee: {had}; the collection warning of {warned.date.isoformat()} runs until "
+            f"{until}, and a {rule.final_name} comes after it ({short(rule.final_citation)}).",
+            basis,
+        )
+    previous = counted[-1]
+    if needed and (previous.deadline is None or (previous.deadline - previous.date).days < needed):
+        return Amount(
+            ZERO,
+            f"No fee: the fee-bearing letter of {previous.date.isoformat()} did not give "
+            f"{needed} days to pay, so missing it earns no {rule.final_name} fee "
+            f"({short(rule.final_citation)}).",
+            basis,
+        )
+    if needed and previous.deadline is not None and today <= previous.deadline:
+        return Amount(
+            ZERO,
+            f"No fee: the deadline {previous.deadline.isoformat()} of the fee-bearing letter "
+            f"of {previous.date.isoformat()} has not yet passed ({short(rule.final_citation)}).",
+            basis,
+        )
+    fee = min(requested, rule.final_cap)
+    note = (
+        f"Fee {text.amount(fee, currency)}: the {rule.final_name} after "
+        f"{len(counted)} fee-bearing letters whose deadline passed unpaid "
+        f"({short(rule.final_citation)})."
+    )
+    if rule.final_derivation:
+        note += f" The cap is {rule.final_derivation}: {text.amount(rule.final_cap, currency)}."
+    if requested > rule.final_cap:
+        note += (
+            f" The policy asks for {text.amount(requested, currency)}; the law caps this fee "
+            f"at {text.amount(rule.final_cap, currency)}."
         )
     return Amount(fee, note, basis)
 

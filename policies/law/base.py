@@ -89,6 +89,12 @@ class FeeRule:
     # consumers); 0: no such condition.
     invoice_notice_days: int = 0
     derivation: str = ""  # how the cap was computed, e.g. from Norway's inkassosats
+    # One further fee after max_count, on the letter that follows them (Norway: the creditor's
+    # own betalingsoppfordring, 3/20 of the sats, after a missed deadline); None: no such fee.
+    final_cap: Decimal | None = None
+    final_name: str = ""
+    final_citation: str = ""
+    final_derivation: str = ""
     source: str = ""
     confidence: Confidence | None = None  # None: not graded in the pack
 

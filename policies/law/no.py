@@ -205,6 +205,26 @@ def purregebyr(sent: date, due_date: date) -> Decimal | None:
     return fee.quantize(Decimal("0.01"))
 
 
+def betalingsoppfordring_gebyr(sent: date, due_date: date) -> Decimal | None:
+    """Return the maximum fee for the creditor's own betalingsoppfordring (inkassoloven § 10).
+
+    3/20 of the sats for claims due from 2020-10-01, 3/10 before; whole kroner half up from 2026.
+    """
+    sats = inkassosats(sent)
+    if sats is None:
+        return None
+    fee = sats * 3 / (20 if due_date >= HALVED_FROM else 10)
+    if sent >= ROUNDED_FROM:
+        return fee.quantize(_KRONE, rounding=ROUND_HALF_UP).quantize(Decimal("0.01"))
+    return fee.quantize(Decimal("0.01"))
+
+
+BETALINGSOPPFORDRING = (
+    "inkassoloven § 10; inkassoforskriften §§ 1-2 tredje ledd, 1-3 (eget gebyr for "
+    "betalingsoppfordring, 3/20 av inkassosatsen, etter oversittet frist på minst 14 dager)"
+)
+
+
 def _fee_rules() -> tuple[FeeRule, ...]:
     """One rule per inkassosats period and fraction; the cap is computed, not typed in."""
     rules: list[FeeRule] = []
@@ -237,6 +257,10 @@ def _fee_rules() -> tuple[FeeRule, ...]:
                     claims_due_to=due_to,
                     missed_deadline_days=14,
                     derivation=derivation,
+                    final_cap=betalingsoppfordring_gebyr(start, due_from or date(2000, 1, 1)),
+                    final_name="betalingsoppfordring",
+                    final_citation=BETALINGSOPPFORDRING,
+                    final_derivation=f"3/{divisor} of the inkassosats NOK {sats}",
                     source=f"{_JURIDIKA}; {source}",
                     confidence=conf if divisor == 20 else "B",
                 )

@@ -19,6 +19,7 @@ from bridge.domain import (
     InterestPeriod,
     Invoice,
     Letter,
+    StepRecord,
 )
 from bridge.letters import (
     AVAILABLE,
@@ -478,3 +479,42 @@ def test_letter_command_previews_the_demo(tmp_path: Path) -> None:
     assert pdf.read_bytes().startswith(b"%PDF-")
     missing = runner.invoke(app, ["letter", "nope", "--demo", str(demo), "--today", "2026-03-20"])
     assert missing.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("nb", "BETALINGSOPPFORDRING (inkassoloven § 10)"),
+        ("en", "DEMAND FOR PAYMENT – BETALINGSOPPFORDRING"),
+        ("da", "BETALINGSOPPFORDRING (norsk inkassolov § 10)"),
+        ("sv", "BETALNINGSUPPMANING – BETALINGSOPPFORDRING"),
+        ("fi", "MAKSUVAATIMUS – BETALINGSOPPFORDRING"),
+    ],
+)
+def test_a_norwegian_warning_after_the_varsel_is_the_betalingsoppfordring(
+    lang: str, title: str
+) -> None:
+    warning = series_letter(ActionKind.COLLECTION_WARNING, 3, "NO")
+    first = compose(warning, CUSTOMER, INVOICES, creditor=creditor("NO"), lang=lang, country="NO")
+    assert "BETALINGSOPPFORDRING" not in first.text
+    varsel = [
+        StepRecord(
+            invoice_id=i,
+            action=ActionKind.COLLECTION_WARNING,
+            step=2,
+            date=date(2026, 1, 20),
+            deadline=date(2026, 2, 3),
+        )
+        for i in INVOICES
+    ]
+    demand = compose(
+        warning,
+        CUSTOMER,
+        INVOICES,
+        creditor=creditor("NO"),
+        lang=lang,
+        country="NO",
+        history=varsel,
+    )
+    assert title in demand.text
+    assert any(mark in demand.text for mark in ("§ 10", "10 §", "section 10"))

@@ -13,9 +13,15 @@ import pytest
 from bridge.domain import ActionKind, CustomerKind, Decision, Dispute, StepRecord
 from policies.interest import accrue, principal_of
 from policies.law import for_country
-from policies.law.no import LAW, REFERENCE_RATES, inkassosats, purregebyr
+from policies.law.no import (
+    LAW,
+    REFERENCE_RATES,
+    betalingsoppfordring_gebyr,
+    inkassosats,
+    purregebyr,
+)
 from tests.policies.factories import record, snapshot
-from tests.policies.nordic import customer, invoice, policy, run
+from tests.policies.nordic import customer, invoice, policy, replay, run
 
 D = Decimal
 NO = "NO"
@@ -321,3 +327,103 @@ def test_due_date_on_a_saturday_is_lenient() -> None:
     [purring] = run(NO, date(2026, 3, 2), snap, (), strict)
     assert purring.interest is not None
     assert purring.interest.start == date(2026, 2, 15)
+
+
+@pytest.mark.parametrize(
+    ("sent", "due", "fee"),
+    [
+        (date(2025, 12, 31), date(2025, 11, 1), "105.00"),  # law.md example 10: 3/20 of 700
+        (date(2026, 1, 2), date(2025, 11, 1), "113.00"),  # 3/20 of 750 = 112.50 rounds up
+        (date(2020, 11, 16), date(2020, 9, 30), "210.00"),  # 3/10 before October 2020
+    ],
+)
+def test_betalingsoppfordring_fee_follows_the_sats(sent: date, due: date, fee: str) -> None:
+    assert betalingsoppfordring_gebyr(sent, due) == D(fee)
+    rule = LAW.fee_rule(sent, due_date=due, action=ActionKind.COLLECTION_WARNING)
+    assert rule is not None
+    assert rule.final_cap == D(fee)
+
+
+BETALINGSOPPFORDRING_LADDER = {
+    "steps": [
+        {"action": "reminder", "days": 14, "fee": "38", "deadline_days": 14},
+        {
+            "action": "collection_warning",
+            "days": 1,
+            "fee": "38",
+            "deadline_days": 14,
+            "after_deadline": True,
+        },
+        {
+            "action": "collection_warning",
+            "name": "Betalingsoppfordring",
+            "days": 1,
+            "fee": "113",
+            "deadline_days": 14,
+            "after_deadline": True,
+        },
+        {"action": "collection_warning", "days": 15, "fee": "113", "deadline_days": 14},
+    ]
+}
+
+
+def test_fastest_lawful_fee_path_is_189_example_12() -> None:
+    # law.md example 12: due Mon 2026-01-12; purring 2026-01-26 (38), inkassovarsel after the
+    # missed deadline 2026-02-10 (38), own betalingsoppfordring 2026-02-25 (113): 189 in all.
+    due = date(2026, 1, 12)
+    snap = snapshot([invoice(NO, due=due)], customers=[customer(NO, kind=CONSUMER)])
+    events, _ = replay(
+        NO, due, date(2026, 3, 31), lambda _day: snap, policy(NO, BETALINGSOPPFORDRING_LADDER)
+    )
+    fees = [(d.date, d.action, d.fee) for d in events if d.invoice_id == "1001"]
+    assert fees[:3] == [
+        (date(2026, 1, 26), ActionKind.REMINDER, D("38.00")),
+        (date(2026, 2, 10), ActionKind.COLLECTION_WARNING, D("38.00")),
+        (date(2026, 2, 25), ActionKind.COLLECTION_WARNING, D("113.00")),
+    ]
+    assert sum(fee for _, _, fee in fees) == D("189.00")
+    third = next(d for d in events if d.step == 3)
+    assert "betalingsoppfordring" in third.explanation
+    assert any("inkassoloven § 10" in basis for basis in third.legal_basis)
+    # A fourth letter earns nothing: the betalingsoppfordring fee comes once.
+    assert fees[3][2] == D("0.00")
+
+
+def test_betalingsoppfordring_needs_the_varsel_and_its_deadline() -> None:
+    due = date(2026, 1, 12)
+    purringer = [
+        record(
+            "1001", ActionKind.REMINDER, 1, date(2026, 1, 26), fee="38", deadline=date(2026, 2, 9)
+        ),
+        record(
+            "1001", ActionKind.REMINDER, 2, date(2026, 2, 10), fee="38", deadline=date(2026, 2, 24)
+        ),
+    ]
+    ladder = {
+        "steps": [
+            {"action": "reminder", "days": 14, "fee": "38", "deadline_days": 14},
+            {"action": "reminder", "days": 15, "fee": "38", "deadline_days": 14},
+            {"action": "reminder", "days": 1, "fee": "113", "deadline_days": 14},
+        ]
+    }
+    # Two purringer and no inkassovarsel: no betalingsoppfordring fee (inkassoloven § 10).
+    [third] = _purring(date(2026, 2, 25), due, purringer, **ladder)
+    assert third.fee == D("0.00")
+    assert "follows an issued collection warning" in third.explanation
+    # With the varsel issued, its deadline must have passed first.
+    varsel = [
+        purringer[0],
+        record(
+            "1001",
+            ActionKind.COLLECTION_WARNING,
+            2,
+            date(2026, 2, 10),
+            fee="38",
+            deadline=date(2026, 2, 24),
+        ),
+    ]
+    [early] = _purring(date(2026, 2, 24), due, varsel, **ladder)
+    assert early.fee == D("0.00")
+    assert "runs until 2026-02-24" in early.explanation
+    [late] = _purring(date(2026, 2, 25), due, varsel, **ladder)
+    assert late.fee == D("113.00")

@@ -192,11 +192,28 @@ def test_fees_caps_counts_spacing_and_compensation(ladder: dict[str, Any], book:
                     decision.date, due_date=inv.due_date, kind=kind, action=decision.action
                 )
                 assert rule is not None
-                assert decision.fee <= rule.cap
                 assert inv.currency == law.currency
                 timely = last_timely_day(law, inv.due_date, lenient=policy.lenient_due_date)
                 assert decision.date >= timely + timedelta(days=rule.earliest_days_after_due)
                 counted = [f for f in fee_letters[inv.id] if rule.counts(f.action)]
+                if len(counted) == rule.max_count and rule.final_cap is not None:
+                    # Norway's betalingsoppfordring: once, after an issued warning whose
+                    # deadline has passed, and after the last fee letter's 14-day deadline.
+                    assert decision.fee <= rule.final_cap
+                    warnings = [
+                        d for d in letters[inv.id] if d.action == ActionKind.COLLECTION_WARNING
+                    ]
+                    assert warnings
+                    assert warnings[-1].deadline is not None
+                    assert decision.date > warnings[-1].deadline
+                    previous = counted[-1]
+                    assert previous.deadline is not None
+                    assert (previous.deadline - previous.date).days >= rule.missed_deadline_days
+                    assert decision.date > previous.deadline
+                    fee_letters[inv.id].append(decision)
+                    letters[inv.id].append(decision)
+                    continue
+                assert decision.fee <= rule.cap
                 assert len(counted) < rule.max_count
                 if counted:
                     assert (decision.date - counted[-1].date).days >= rule.min_spacing_days
