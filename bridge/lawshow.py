@@ -40,6 +40,7 @@ def law_show(country: str, day: date) -> dict[str, Any]:
         "compensation": _compensation(law.compensation_rule(day), law),
         "collection_warning": {
             "min_days": law.collection_warning_min_days,
+            "min_banking_days_after_receipt": law.collection_warning_min_banking_days or None,
             "citation": law.citations.collection_warning,
             "notice": law.collection_warning_notice or None,
         },
@@ -294,6 +295,11 @@ def _other_lines(data: dict[str, Any]) -> list[str]:
     """The collection warning, pending changes of law and the banking calendar."""
     warning = data["collection_warning"]
     lines = [f"Collection warning: deadline at least {warning['min_days']} days"]
+    if warning["min_banking_days_after_receipt"]:
+        lines[0] += (
+            f", and {warning['min_banking_days_after_receipt']} banking days after the "
+            "presumed receipt (the first banking day after sending)"
+        )
     lines.append(f"  {warning['citation']}")
     if warning["notice"]:
         lines.append(f"  {warning['notice']}")

@@ -328,6 +328,8 @@ class _Run:
                 statutory_minimum=law.collection_warning_min_days if warning else 0,
                 minimum_citation=law.citations.collection_warning,
                 banking_day=self.policy.deadline_on_banking_day,
+                min_banking_days=law.collection_warning_min_banking_days if warning else 0,
+                banking_citation=law.collection_warning_banking_citation,
             )
         return known
 

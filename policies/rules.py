@@ -395,10 +395,14 @@ def deadline(
     statutory_minimum: int = 0,
     minimum_citation: str = "",
     banking_day: bool = True,
+    min_banking_days: int = 0,
+    banking_citation: str = "",
 ) -> Deadline:
     """Set a payment deadline ``days`` calendar days out, moved off a non-banking day.
 
     ``banking_day`` False keeps the calendar day (the statutory minimum is met either way).
+    ``min_banking_days``: the deadline also leaves that many banking days after the letter's
+    presumed receipt, the first banking day after ``today`` (Sweden's inkassokrav).
     """
     notes: list[str] = []
     if days < statutory_minimum:
@@ -414,6 +418,15 @@ def deadline(
             f"moved from {text.weekday(raw)} {raw.isoformat()} (not a banking day) to the next "
             "banking day"
         )
+    if min_banking_days:
+        receipt = law.banking_days_after(today, 1)
+        floor = law.banking_days_after(receipt, min_banking_days)
+        if day < floor:
+            notes.append(
+                f"moved to {floor.isoformat()} to leave {min_banking_days} banking days after "
+                f"the presumed receipt on {receipt.isoformat()} ({short(banking_citation)})"
+            )
+            day = floor
     extra = f"; {'; '.join(notes)}" if notes else ""
     return Deadline(day, f"Payment deadline {day.isoformat()} ({text.days(days)}{extra}).")
 

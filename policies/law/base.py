@@ -213,6 +213,10 @@ class LawPack:
     citations: Citations
     # A sentence the collection warning must carry (Norway: it must clearly announce inkasso).
     collection_warning_notice: str = ""
+    # Banking days the warning's deadline must leave after the letter's presumed receipt (the
+    # first banking day after sending); 0: none (Sweden: 4, IMY's reading of inkassolagen 5 §).
+    collection_warning_min_banking_days: int = 0
+    collection_warning_banking_citation: str = ""
     regimes: tuple[RegimeSwitch, ...] = ()
     # Where each part of the pack comes from, for ``law show``: (what, source, confidence).
     sources: tuple[tuple[str, str, Confidence], ...] = ()
@@ -313,6 +317,13 @@ class LawPack:
     def next_banking_day(self, day: date) -> date:
         """Return ``day`` or, if banks are closed, the next banking day (never earlier)."""
         return self.calendar.next_banking_day(day)
+
+    def banking_days_after(self, day: date, count: int) -> date:
+        """Return the ``count``-th banking day after ``day`` (``day`` itself not counted)."""
+        current = day
+        for _ in range(count):
+            current = self.next_banking_day(current + timedelta(days=1))
+        return current
 
 
 def _check_contiguous(country: str, rows: Sequence[RateRow]) -> None:

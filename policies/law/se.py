@@ -167,6 +167,11 @@ LAW = LawPack(
     fee_rules=FEE_RULES,
     compensations=COMPENSATIONS,
     collection_warning_min_days=8,
+    collection_warning_min_banking_days=4,
+    collection_warning_banking_citation=(
+        "inkassolagen 5 § andra stycket; IMY (minst fyra bankdagar efter att kravet antas ha "
+        "kommit fram)"
+    ),
     default_day_count="actual/365",
     citations=CITATIONS,
     collection_warning_notice=(

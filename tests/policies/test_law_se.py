@@ -95,6 +95,32 @@ def test_inkassokrav_gives_at_least_eight_days(days: int, expected: int) -> None
         assert "raised to the statutory 8" in krav.explanation
 
 
+@pytest.mark.parametrize(
+    ("sent", "deadline"),
+    [
+        # An ordinary week: 8 days already leave more than 4 banking days after receipt.
+        (date(2026, 3, 2), date(2026, 3, 10)),
+        # Christmas: receipt Wed 23 Dec; julafton, juldagen, annandag jul, nyårsafton and
+        # nyårsdagen are not banking days, so the 4th banking day after receipt is Mon 4 Jan.
+        (date(2026, 12, 22), date(2027, 1, 4)),
+        # Easter: sent Wed 1 Apr 2026, receipt Thu 2 Apr; Good Friday and Easter Monday close
+        # the banks, so the 4th banking day after receipt is Fri 10 Apr, a day past 8 days.
+        (date(2026, 4, 1), date(2026, 4, 10)),
+    ],
+)
+def test_inkassokrav_leaves_four_banking_days_after_receipt(sent: date, deadline: date) -> None:
+    due = sent - timedelta(days=30)
+    ladder = {"steps": [{"action": "collection_warning", "days": 1, "deadline_days": 8}]}
+    inv = invoice(SE, due=due)
+    snap = snapshot([inv], customers=[customer(SE, kind=CONSUMER)])
+    [krav] = run(SE, sent, snap, (), policy(SE, ladder))
+    assert krav.deadline == deadline
+    receipt = LAW.banking_days_after(sent, 1)
+    assert LAW.banking_days_after(receipt, 4) <= deadline
+    if deadline == date(2027, 1, 4):
+        assert "4 banking days after the presumed receipt on 2026-12-23" in krav.explanation
+
+
 def test_interest_worked_example_14() -> None:
     inv = invoice(SE, due=date(2025, 3, 1))
     charge = accrue(
