@@ -23,8 +23,11 @@ from bridge.domain import (
     CustomerKind,
     Decision,
     Dispute,
+    Hold,
+    Instalment,
     Invoice,
     Payment,
+    Promise,
     Snapshot,
     StepRecord,
     StepStatus,
@@ -77,6 +80,8 @@ SCENARIO_SCHEMA: Final[dict[str, Any]] = {
         "invoices": {"type": "array", "items": {"$ref": "#/$defs/invoice"}},
         "payments": {"type": "array", "items": {"$ref": "#/$defs/payment"}},
         "disputes": {"type": "array", "items": {"$ref": "#/$defs/dispute"}},
+        "holds": {"type": "array", "items": {"$ref": "#/$defs/hold"}},
+        "promises": {"type": "array", "items": {"$ref": "#/$defs/promise"}},
     },
     "$defs": {
         "date": _DATE,
@@ -136,6 +141,42 @@ SCENARIO_SCHEMA: Final[dict[str, Any]] = {
                 "to": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
             },
         },
+        "hold": {
+            "type": "object",
+            "required": ["invoice", "from"],
+            "properties": {
+                "invoice": {"$ref": "#/$defs/id"},
+                "from": {"$ref": "#/$defs/date"},
+                "to": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
+                "reason": {"type": "string"},
+            },
+        },
+        "promise": {
+            "type": "object",
+            "required": ["made_on", "instalments"],
+            "oneOf": [{"required": ["invoice"]}, {"required": ["customer"]}],
+            "properties": {
+                "id": {"$ref": "#/$defs/id"},
+                "invoice": {"$ref": "#/$defs/id"},
+                "customer": {"$ref": "#/$defs/id"},
+                "made_on": {"$ref": "#/$defs/date"},
+                "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                "instalments": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "required": ["due", "amount"],
+                        "properties": {
+                            "due": {"$ref": "#/$defs/date"},
+                            "amount": {"$ref": "#/$defs/amount"},
+                        },
+                    },
+                },
+                "ended": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
+                "note": {"type": "string"},
+            },
+        },
     },
 }
 
@@ -163,6 +204,8 @@ class _Scenario:
     invoices: tuple[Invoice, ...]
     payments: tuple[Payment, ...]
     disputes: tuple[Dispute, ...]
+    holds: tuple[Hold, ...] = ()
+    promises: tuple[Promise, ...] = ()
 
 
 def load_scenario(path: Path | str) -> dict[str, Any]:
@@ -230,6 +273,9 @@ def _snapshot(model: _Scenario, day: date) -> Snapshot:
         payments=payments,
         disputes=model.disputes,
         settled=tuple(settled),
+        holds=model.holds,
+        # A promise is known from the day it was made.
+        promises=tuple(p for p in model.promises if p.made_on <= day),
     )
 
 
@@ -332,6 +378,8 @@ def _parse(data: Mapping[str, Any]) -> _Scenario:
         invoices=invoices,
         payments=_payments(data.get("payments") or [], known),
         disputes=_disputes(data.get("disputes") or [], known),
+        holds=_holds(data.get("holds") or [], known),
+        promises=_promises(data.get("promises") or [], known, customers, law),
     )
 
 
@@ -433,6 +481,71 @@ def _disputes(
             raise ScenarioError(f"{where}.to", "is before from")
         disputes.append(Dispute(invoice_id=iid, start=start, end=end))
     return tuple(disputes)
+
+
+def _holds(items: Sequence[Mapping[str, Any]], invoices: Mapping[str, Invoice]) -> tuple[Hold, ...]:
+    """Read the holds: the accountant's stops on single invoices; ``to`` null: until lifted."""
+    holds: list[Hold] = []
+    for index, item in enumerate(items):
+        where = f"holds[{index}]"
+        iid = str(item["invoice"])
+        if iid not in invoices:
+            raise ScenarioError(f"{where}.invoice", f"unknown invoice {iid!r}")
+        start = _date(f"{where}.from", item["from"])
+        until = _date(f"{where}.to", item["to"]) if item.get("to") else None
+        if until is not None and until < start:
+            raise ScenarioError(f"{where}.to", "is before from")
+        holds.append(Hold(iid, start, until, str(item.get("reason", "")), source="scenario"))
+    return tuple(holds)
+
+
+def _promises(
+    items: Sequence[Mapping[str, Any]],
+    invoices: Mapping[str, Invoice],
+    customers: Mapping[str, Customer],
+    law: LawPack,
+) -> tuple[Promise, ...]:
+    """Read the promises to pay and payment plans, for one invoice or a customer's invoices."""
+    promises: list[Promise] = []
+    for index, item in enumerate(items):
+        where = f"promises[{index}]"
+        invoice = customer = None
+        if "invoice" in item:
+            invoice = str(item["invoice"])
+            if invoice not in invoices:
+                raise ScenarioError(f"{where}.invoice", f"unknown invoice {invoice!r}")
+            currency = invoices[invoice].currency
+            customer = invoices[invoice].customer_id
+        else:
+            customer = str(item["customer"])
+            if customer not in customers:
+                raise ScenarioError(f"{where}.customer", f"unknown customer {customer!r}")
+            currency = law.currency
+        currency = str(item.get("currency", currency))
+        made_on = _date(f"{where}.made_on", item["made_on"])
+        instalments = []
+        for number, part in enumerate(item["instalments"]):
+            at = f"{where}.instalments[{number}]"
+            due = _date(f"{at}.due", part["due"])
+            if due < made_on:
+                raise ScenarioError(f"{at}.due", "is before the promise was made")
+            instalments.append(
+                Instalment(due, _money(f"{at}.amount", part["amount"], positive=True))
+            )
+        ended = _date(f"{where}.ended", item["ended"]) if item.get("ended") else None
+        promises.append(
+            Promise(
+                id=str(item.get("id", f"P{index + 1}")),
+                customer_id=customer,
+                invoice_id=invoice,
+                made_on=made_on,
+                currency=currency,
+                instalments=tuple(sorted(instalments, key=lambda i: i.due)),
+                ended=ended,
+                note=str(item.get("note", "")),
+            )
+        )
+    return tuple(promises)
 
 
 def _date(where: str, raw: Any) -> date:

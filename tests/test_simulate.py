@@ -312,3 +312,114 @@ def test_json_decimals_are_read_exactly(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     events = simulate(load_scenario(path))["events"]
     assert "DKK 10,000.10 outstanding" in events[0]["explanation"]
+
+
+def test_holds_and_promises_pause_the_ladder() -> None:
+    scenario: dict[str, Any] = {
+        "country": "DK",
+        "start": "2026-01-19",
+        "end": "2026-04-30",
+        "customers": [{"id": "C1", "name": "Kontor ApS", "type": "business"}],
+        "invoices": [
+            {
+                "id": "1001",
+                "customer": "C1",
+                "issue_date": "2026-01-05",
+                "due_date": "2026-01-19",
+                "amount": "10000.00",
+            },
+            {
+                "id": "1002",
+                "customer": "C1",
+                "issue_date": "2026-01-05",
+                "due_date": "2026-01-19",
+                "amount": "3000.00",
+            },
+        ],
+        "payments": [{"invoice": "1001", "date": "2026-02-16", "amount": "5000.00"}],
+        "holds": [
+            {
+                "invoice": "1002",
+                "from": "2026-01-20",
+                "to": "2026-02-28",
+                "reason": "goods returned",
+            }
+        ],
+        "promises": [
+            {
+                "invoice": "1001",
+                "made_on": "2026-01-30",
+                "instalments": [
+                    {"due": "2026-02-16", "amount": "5000.00"},
+                    {"due": "2026-03-16", "amount": "5000.00"},
+                ],
+            }
+        ],
+    }
+    events = simulate(scenario)["events"]
+    held = [e for e in events if e["invoice"] == "1002"]
+    # Held through 28 February: the first reminder comes the day after, never during the hold.
+    assert held[0]["date"] == "2026-03-01"
+    promised = [e for e in events if e["invoice"] == "1001"]
+    assert promised[0]["date"] == "2026-01-22"  # before the promise was made
+    # Kept from 30 January until the second instalment (16 March) is missed, 3 days' grace.
+    assert not [e for e in promised if "2026-01-30" <= e["date"] <= "2026-03-19"]
+    assert promised[1]["date"] == "2026-03-20"
+    assert "broken" in promised[1]["explanation"].lower()
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"holds": [{"invoice": "9", "from": "2026-01-20"}]}, "holds[0].invoice"),
+        ({"holds": [{"invoice": "1001", "from": "2026-02-20", "to": "2026-02-01"}]}, "holds[0].to"),
+        (
+            {
+                "promises": [
+                    {
+                        "customer": "X",
+                        "made_on": "2026-01-30",
+                        "instalments": [{"due": "2026-02-16", "amount": "1.00"}],
+                    }
+                ]
+            },
+            "promises[0].customer",
+        ),
+        (
+            {
+                "promises": [
+                    {
+                        "invoice": "1001",
+                        "made_on": "2026-01-30",
+                        "instalments": [{"due": "2026-01-16", "amount": "1.00"}],
+                    }
+                ]
+            },
+            "promises[0].instalments[0].due",
+        ),
+        (
+            {"promises": [{"invoice": "1001", "made_on": "2026-01-30", "instalments": []}]},
+            "promises[0].instalments",
+        ),
+    ],
+)
+def test_bad_holds_and_promises_name_the_field(patch: dict[str, Any], field: str) -> None:
+    scenario: dict[str, Any] = {
+        "country": "DK",
+        "start": "2026-01-19",
+        "end": "2026-02-01",
+        "customers": [{"id": "C1", "type": "business"}],
+        "invoices": [
+            {
+                "id": "1001",
+                "customer": "C1",
+                "issue_date": "2026-01-05",
+                "due_date": "2026-01-19",
+                "amount": "100.00",
+            }
+        ],
+        **patch,
+    }
+    with pytest.raises(ScenarioError) as caught:
+        simulate(scenario)
+    assert caught.value.field == field
