@@ -197,3 +197,32 @@ def test_without_smtp_a_task_is_a_note_in_the_system_that_holds_nothing_up(
         # Nobody deletes or books the notes; the warning still comes on time.
         warnings = _run(store, tenant, date(2026, 3, 23))
         assert any(lt.action is ActionKind.COLLECTION_WARNING for lt, _ in warnings.written)
+
+
+@pytest.mark.parametrize("system", ["economic", "dinero", "fortnox", "tripletex"])
+def test_every_system_e_mails_each_task_once_however_often_it_runs(
+    inbox: Inbox, tmp_path: Path, system: str
+) -> None:
+    descriptor = registry.connector(system)
+    policy = tmp_path / "policy.toml"
+    # A credit hold from the first reminder: a task for every customer that gets one.
+    policy.write_text("[credit_hold]\nenabled = true\nafter_step = 1\n")
+    tenant = TenantSettings(
+        system=system,
+        country=descriptor.country,
+        sandbox_state=tmp_path / "sandbox.json",
+        policy_file=policy,
+        options={**inbox.options(), "task_email": "opgaver@kontor.example"},
+    )
+    with open_store(tmp_path / "db.sqlite3") as store:
+        first = _run(store, tenant, DAY)
+        tasks = [lt for lt, r in first.written if lt.action is ActionKind.CREDIT_HOLD]
+        assert tasks
+        sent = list(inbox.messages)
+        assert len(sent) >= len(tasks)
+        for _ in range(2):
+            again = _run(store, tenant, DAY)
+            assert [lt for lt, _ in again.written if lt.action is ActionKind.CREDIT_HOLD] == []
+        assert len(inbox.messages) == len(sent)
+        keys = [m["X-Dunning-Key"] for m in inbox.messages]
+        assert len(keys) == len(set(keys))
