@@ -8,6 +8,7 @@ whose notes carry the letter text. ``references.other`` holds the letter's key, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -120,6 +121,28 @@ def split_text(text: str, limit: int = TEXT_LINE_MAX) -> tuple[str, str | None]:
             f"{limit}, so it cannot be written without losing text"
         )
     return first, rest
+
+
+_SEE_LINES = {
+    "da": "Fakturaerne og beløbene står på linjerne nedenfor.",
+    "en": "The invoices and amounts are listed on the lines below.",
+}
+
+
+def fit_text(text: str, lang: str = "da") -> tuple[str, str | None]:
+    """Fit the letter into the two note lines; a long one drops its list of invoices.
+
+    A customer with many open invoices gets a letter longer than e-conomic's notes. The draft's
+    lines name every invoice with its amounts anyway, so the notes keep the letter's words (the
+    deadline, the § 10 warning) and point at the lines instead of repeating the list.
+    """
+    try:
+        return split_text(text)
+    except LetterTooLong:
+        kept = [line for line in text.strip().splitlines() if not line.startswith("- ")]
+        compact = re.sub(r"\n{3,}", "\n\n", "\n".join(kept).strip())
+        compact += "\n\n" + _SEE_LINES[_lang(lang)]
+        return split_text(compact)
 
 
 def heading(letter: Letter, lang: str = "da") -> str:
@@ -236,7 +259,7 @@ def draft_body(
     lang: str = "da",
 ) -> dict[str, Any]:
     """Return the POST /invoices/drafts body for ``letter`` with its rendered ``text``."""
-    line1, line2 = split_text(text)
+    line1, line2 = fit_text(text, lang)
     notes: dict[str, str] = {"heading": heading(letter, lang)}
     if line1:
         notes["textLine1"] = line1

@@ -251,3 +251,19 @@ def test_send_by(customer: dict[str, str], how: str) -> None:
     assert chosen == how
     if how == "none":
         assert "not sent" in detail
+
+
+def test_a_letter_too_long_for_the_notes_keeps_its_words_and_drops_the_list() -> None:
+    items = "\n".join(f"- Faktura {n}, forfaldt 19. januar 2026: 1.000,00 kr." for n in range(60))
+    text = (
+        "Inkassovarsel\n\nDette er et påkrav efter inkassoloven § 10.\n\n"
+        f"{items}\n\nBetales beløbet ikke senest 2. februar 2026, overgiver vi kravet til inkasso."
+    )
+    line1, line2 = writer.fit_text(text, "da")
+    notes = line1 + (line2 or "")
+    assert "inkassoloven § 10" in notes
+    assert "senest 2. februar 2026" in notes
+    assert "Faktura 59" not in notes
+    assert "Fakturaerne og beløbene står på linjerne nedenfor." in notes
+    short = "Rykker\n\n- Faktura 1: 100,00 kr."
+    assert writer.fit_text(short, "en") == (short, None)
