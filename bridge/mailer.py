@@ -123,6 +123,18 @@ class MailResult:
     recipient: str
 
 
+def _open(smtp: smtplib.SMTP, settings: SmtpSettings, password: str) -> None:
+    """Greet, upgrade to TLS and log in as the settings say."""
+    smtp.ehlo()
+    if settings.starttls:
+        # Raises SMTPNotSupportedError when the server offers no STARTTLS: nothing goes out
+        # in clear.
+        smtp.starttls(context=settings.tls_context())
+        smtp.ehlo()
+    if settings.username:
+        smtp.login(settings.username, password)
+
+
 def verify(settings: SmtpSettings, secrets: SecretStore) -> str:
     """Connect, STARTTLS and log in without sending anything; say what was checked.
 
@@ -140,12 +152,7 @@ def verify(settings: SmtpSettings, secrets: SecretStore) -> str:
         register_secret(password)
     try:
         with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
-            smtp.ehlo()
-            if settings.starttls:
-                smtp.starttls(context=settings.tls_context())
-                smtp.ehlo()
-            if settings.username:
-                smtp.login(settings.username, password)
+            _open(smtp, settings, password)
             smtp.noop()
     except (smtplib.SMTPException, OSError) as exc:
         raise MailFailed(redact_text(f"{type(exc).__name__}: {exc}")) from None
@@ -231,14 +238,7 @@ class Mailer:
         handing_over = False
         try:
             with smtplib.SMTP(s.host, s.port, timeout=s.timeout) as smtp:
-                smtp.ehlo()
-                if s.starttls:
-                    # Raises SMTPNotSupportedError when the server offers no STARTTLS:
-                    # nothing goes out in clear.
-                    smtp.starttls(context=s.tls_context())
-                    smtp.ehlo()
-                if s.username:
-                    smtp.login(s.username, password)
+                _open(smtp, s, password)
                 handing_over = True
                 smtp.send_message(message)
                 handing_over = False

@@ -471,30 +471,30 @@ def _disputes(
     """Read the disputes; ``to`` null means still open."""
     disputes: list[Dispute] = []
     for index, item in enumerate(items):
-        where = f"disputes[{index}]"
-        iid = str(item["invoice"])
-        if iid not in invoices:
-            raise ScenarioError(f"{where}.invoice", f"unknown invoice {iid!r}")
-        start = _date(f"{where}.from", item["from"])
-        end = _date(f"{where}.to", item["to"]) if item.get("to") else None
-        if end is not None and end < start:
-            raise ScenarioError(f"{where}.to", "is before from")
+        iid, start, end = _span(f"disputes[{index}]", item, invoices)
         disputes.append(Dispute(invoice_id=iid, start=start, end=end))
     return tuple(disputes)
+
+
+def _span(
+    where: str, item: Mapping[str, Any], invoices: Mapping[str, Invoice]
+) -> tuple[str, date, date | None]:
+    """Read an invoice and its days ``from``..``to`` (a dispute's, a hold's); null: still open."""
+    iid = str(item["invoice"])
+    if iid not in invoices:
+        raise ScenarioError(f"{where}.invoice", f"unknown invoice {iid!r}")
+    start = _date(f"{where}.from", item["from"])
+    end = _date(f"{where}.to", item["to"]) if item.get("to") else None
+    if end is not None and end < start:
+        raise ScenarioError(f"{where}.to", "is before from")
+    return iid, start, end
 
 
 def _holds(items: Sequence[Mapping[str, Any]], invoices: Mapping[str, Invoice]) -> tuple[Hold, ...]:
     """Read the holds: the accountant's stops on single invoices; ``to`` null: until lifted."""
     holds: list[Hold] = []
     for index, item in enumerate(items):
-        where = f"holds[{index}]"
-        iid = str(item["invoice"])
-        if iid not in invoices:
-            raise ScenarioError(f"{where}.invoice", f"unknown invoice {iid!r}")
-        start = _date(f"{where}.from", item["from"])
-        until = _date(f"{where}.to", item["to"]) if item.get("to") else None
-        if until is not None and until < start:
-            raise ScenarioError(f"{where}.to", "is before from")
+        iid, start, until = _span(f"holds[{index}]", item, invoices)
         holds.append(Hold(iid, start, until, str(item.get("reason", "")), source="scenario"))
     return tuple(holds)
 

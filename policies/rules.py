@@ -209,22 +209,17 @@ def _final_fee(
             f"{until}, and a {rule.final_name} comes after it ({short(rule.final_citation)}).",
             basis,
         )
-    previous = counted[-1]
-    if needed and (previous.deadline is None or (previous.deadline - previous.date).days < needed):
-        return Amount(
-            ZERO,
-            f"No fee: the fee-bearing letter of {previous.date.isoformat()} did not give "
-            f"{needed} days to pay, so missing it earns no {rule.final_name} fee "
-            f"({short(rule.final_citation)}).",
-            basis,
+    if needed:
+        missed = _deadline_not_missed(
+            today,
+            counted[-1],
+            needed,
+            earns=f"no {rule.final_name} fee",
+            citation=rule.final_citation,
+            basis=basis,
         )
-    if needed and previous.deadline is not None and today <= previous.deadline:
-        return Amount(
-            ZERO,
-            f"No fee: the deadline {previous.deadline.isoformat()} of the fee-bearing letter "
-            f"of {previous.date.isoformat()} has not yet passed ({short(rule.final_citation)}).",
-            basis,
-        )
+        if missed is not None:
+            return missed
     fee = min(requested, rule.final_cap)
     note = (
         f"Fee {text.amount(fee, currency)}: the {rule.final_name} after "
@@ -275,24 +270,42 @@ def _count_and_spacing(
                 spacing_basis,
             )
     if rule.missed_deadline_days and counted:
-        previous = counted[-1]
-        needed = rule.missed_deadline_days
-        if previous.deadline is None or (previous.deadline - previous.date).days < needed:
-            return Amount(
-                ZERO,
-                f"No fee: the fee-bearing letter of {previous.date.isoformat()} did not give "
-                f"{needed} days to pay, so missing it earns no further fee "
-                f"({short(rule.spacing_citation or rule.citation)}).",
-                spacing_basis,
-            )
-        if today <= previous.deadline:
-            return Amount(
-                ZERO,
-                f"No fee: the deadline {previous.deadline.isoformat()} of the fee-bearing letter "
-                f"of {previous.date.isoformat()} has not yet passed "
-                f"({short(rule.spacing_citation or rule.citation)}).",
-                spacing_basis,
-            )
+        return _deadline_not_missed(
+            today,
+            counted[-1],
+            rule.missed_deadline_days,
+            earns="no further fee",
+            citation=rule.spacing_citation or rule.citation,
+            basis=spacing_basis,
+        )
+    return None
+
+
+def _deadline_not_missed(
+    today: date,
+    previous: FeeLetter,
+    needed: int,
+    *,
+    earns: str,
+    citation: str,
+    basis: tuple[str, ...],
+) -> Amount | None:
+    """Return the no-fee answer unless the previous fee letter gave ``needed`` days to pay and
+    that deadline has passed (Norway: a further fee only after a missed 14-day deadline)."""
+    if previous.deadline is None or (previous.deadline - previous.date).days < needed:
+        return Amount(
+            ZERO,
+            f"No fee: the fee-bearing letter of {previous.date.isoformat()} did not give "
+            f"{needed} days to pay, so missing it earns {earns} ({short(citation)}).",
+            basis,
+        )
+    if today <= previous.deadline:
+        return Amount(
+            ZERO,
+            f"No fee: the deadline {previous.deadline.isoformat()} of the fee-bearing letter "
+            f"of {previous.date.isoformat()} has not yet passed ({short(citation)}).",
+            basis,
+        )
     return None
 
 
