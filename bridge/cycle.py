@@ -60,6 +60,7 @@ from bridge.handover import HandoverNotReady, interest_accrual
 from bridge.letters import (
     INTERNAL_ACTIONS,
     Creditor,
+    LetterError,
     Rendered,
     compose,
     language_for,
@@ -417,17 +418,22 @@ def _write(
     default = tenant_language(tenant.country, tenant.options)
     # Hand-overs and tasks are read by the tenant's people and its agency: their language.
     lang = default if letter.action in INTERNAL_ACTIONS else language_for(customer, default)
-    rendered = compose(
-        letter,
-        customer,
-        index.invoices,
-        creditor=channels.creditor,
-        lang=lang,
-        country=tenant.country,
-        override=template_override(tenant.options),
-        open_invoices=index.open_by_customer.get(letter.customer_id, ()),
-        history=index.history_of(letter),
-    )
+    try:
+        rendered = compose(
+            letter,
+            customer,
+            index.invoices,
+            creditor=channels.creditor,
+            lang=lang,
+            country=tenant.country,
+            override=template_override(tenant.options),
+            open_invoices=index.open_by_customer.get(letter.customer_id, ()),
+            history=index.history_of(letter),
+        )
+    except LetterError as exc:
+        outcome.skipped.append((letter.key, f"not written: {exc}"))
+        outcome.status = "partial"
+        return True
     text = rendered.text
     refusal = store.refused(letter, text)
     if refusal is not None:

@@ -27,10 +27,11 @@ from typing import Any, Final, Literal
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from bridge.domain import ZERO, ActionKind, Customer, Invoice, Letter, StepRecord, StepStatus
+from bridge.errors import BridgeError
 
 LOCALES: Final[dict[str, str]] = {
     "da": "da_DK",
@@ -71,6 +72,10 @@ def tenant_language(country: str, options: Mapping[str, str] | None = None) -> s
 def language_for(customer: Customer, tenant_default: str) -> str:
     """Choose the letter language: the customer's, else the tenant's default, else English."""
     return _code(customer.language) or _code(tenant_default) or "en"
+
+
+class LetterError(BridgeError):
+    """A letter's template cannot be rendered (a syntax error, a field that does not exist)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,8 +373,14 @@ def compose(
         open_invoices=open_invoices,
         history=history,
     )
-    text = _cached_environment(lang, override).get_template(f"{lang}/{letter.action.value}.txt.j2")
-    full = text.render(**data)
+    name = f"{lang}/{letter.action.value}.txt.j2"
+    try:
+        full = _cached_environment(lang, override).get_template(name).render(**data)
+    except TemplateError as exc:
+        # A tenant's own template with a typo, or one that asks for a field that does not
+        # exist: that letter cannot be written, the others can.
+        where = f" (overrides in {override})" if override is not None else ""
+        raise LetterError(f"template {name}{where} cannot be rendered: {exc}") from exc
     subject, _, body = full.partition("\n")
     return Rendered(
         lang=lang,

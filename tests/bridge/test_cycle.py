@@ -262,3 +262,25 @@ def test_a_letter_the_vendor_refused_is_not_asked_again_the_same_day(tmp_path: P
         ]
         tomorrow = _run(store, tenant, TODAY + timedelta(days=1))
         assert refused[0] in {letter.key for letter, _ in tomorrow.written}
+
+
+def test_a_broken_tenant_template_skips_its_letters_and_writes_the_others(
+    tmp_path: Path,
+) -> None:
+    descriptor = registry.connector("economic")
+    templates = tmp_path / "templates" / "da"
+    templates.mkdir(parents=True)
+    (templates / "reminder.txt.j2").write_text("Rykker til {{ customer.nickname }}\n")
+    tenant = _tenant(tmp_path, descriptor).model_copy(
+        update={"options": {"templates": str(tmp_path / "templates")}}
+    )
+    with open_store(tmp_path / "db.sqlite3") as store:
+        outcome = _run(store, tenant)
+    assert outcome.status == "partial"
+    broken = {key: why for key, why in outcome.skipped if why.startswith("not written: template")}
+    assert broken
+    assert all("da/reminder.txt.j2" in why and "nickname" in why for why in broken.values())
+    # The other letters (warnings, letters in other languages) are written all the same.
+    written = {letter.key for letter, _ in outcome.written}
+    assert written
+    assert not written & set(broken)

@@ -24,6 +24,7 @@ from bridge.domain import (
 from bridge.letters import (
     AVAILABLE,
     Creditor,
+    LetterError,
     compose,
     group_account,
     language_for,
@@ -144,7 +145,9 @@ def test_interest_invoice_asks_only_for_the_charges() -> None:
 def test_tenant_override_must_not_use_unknown_fields(tmp_path: Path) -> None:
     (tmp_path / "da").mkdir()
     (tmp_path / "da" / "reminder.txt.j2").write_text("{{ nonsense }}", encoding="utf-8")
-    with pytest.raises(jinja2.UndefinedError):
+    with pytest.raises(
+        LetterError, match=r"da/reminder\.txt\.j2 .* 'nonsense' is undefined"
+    ) as caught:
         render(
             letter(ActionKind.REMINDER),
             CUSTOMER,
@@ -152,6 +155,7 @@ def test_tenant_override_must_not_use_unknown_fields(tmp_path: Path) -> None:
             creditor="K",
             override=tmp_path,
         )
+    assert isinstance(caught.value.__cause__, jinja2.UndefinedError)
 
 
 def test_override_is_sandboxed(tmp_path: Path) -> None:
@@ -159,7 +163,7 @@ def test_override_is_sandboxed(tmp_path: Path) -> None:
     (tmp_path / "da" / "reminder.txt.j2").write_text(
         "{{ customer.__class__.__mro__ }}", encoding="utf-8"
     )
-    with pytest.raises(jinja2.exceptions.SecurityError):
+    with pytest.raises(LetterError, match="unsafe") as caught:
         render(
             letter(ActionKind.REMINDER),
             CUSTOMER,
@@ -167,6 +171,7 @@ def test_override_is_sandboxed(tmp_path: Path) -> None:
             creditor="K",
             override=tmp_path,
         )
+    assert isinstance(caught.value.__cause__, jinja2.exceptions.SecurityError)
 
 
 def test_language_choice() -> None:
