@@ -37,7 +37,12 @@ _HEADER_LINE = re.compile(
     rf"(?i)(?P<name>{_NAME})(?P<sep>\s*:\s*)(?P<value>(?:Bearer\s+|Basic\s+)?[^\s,;'\"]+)"
 )
 
-_known_values: set[str] = set()
+# Registered values, oldest first. A daemon registers every access token it is issued, so the
+# list is bounded: the oldest are long expired, and a secret still in use is registered again
+# on every read, which makes it the newest.
+MAX_KNOWN_VALUES = 4096
+_known_values: dict[str, None] = {}
+_longest_first: tuple[str, ...] = ()  # the same values, longest first (rebuilt on change)
 _lock = threading.Lock()
 
 
@@ -48,20 +53,33 @@ def is_secret_name(name: str) -> bool:
 
 def register_secret(value: str) -> None:
     """Remember a secret value so that any text mentioning it is scrubbed from now on."""
-    if len(value) >= _MIN_VALUE_LENGTH:
-        with _lock:
-            _known_values.add(value)
+    global _longest_first  # noqa: PLW0603  (the module keeps one registry for the process)
+    if len(value) < _MIN_VALUE_LENGTH:
+        return
+    with _lock:
+        known = value in _known_values
+        _known_values.pop(value, None)
+        _known_values[value] = None
+        if known:
+            return  # only its age changed
+        while len(_known_values) > MAX_KNOWN_VALUES:
+            del _known_values[next(iter(_known_values))]
+        _longest_first = tuple(sorted(_known_values, key=len, reverse=True))
 
 
 def redact_text(text: str) -> str:
     """Mask known secret values and ``secret=value`` / ``Secret: value`` fragments in text."""
     with _lock:
-        values = sorted(_known_values, key=len, reverse=True)
+        values = _longest_first
     for value in values:
         if value in text:
             text = text.replace(value, REDACTED)
-    text = _ASSIGNMENT.sub(lambda m: _masked_pair(m, "="), text)
-    return _HEADER_LINE.sub(lambda m: _masked_pair(m, m.group("sep")), text)
+    # Most values (amounts, ids, dates) have neither "=" nor ":": skip the patterns for them.
+    if "=" in text:
+        text = _ASSIGNMENT.sub(lambda m: _masked_pair(m, "="), text)
+    if ":" in text:
+        text = _HEADER_LINE.sub(lambda m: _masked_pair(m, m.group("sep")), text)
+    return text
 
 
 def _masked_pair(match: re.Match[str], sep: str) -> str:
@@ -133,8 +151,11 @@ def known_secret_count() -> int:
 
 def forget_secrets(values: Iterable[str] | None = None) -> None:
     """Forget registered values (all of them when ``values`` is None); for tests and rotation."""
+    global _longest_first  # noqa: PLW0603
     with _lock:
         if values is None:
             _known_values.clear()
         else:
-            _known_values.difference_update(values)
+            for value in values:
+                _known_values.pop(value, None)
+        _longest_first = tuple(sorted(_known_values, key=len, reverse=True))

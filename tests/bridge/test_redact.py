@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from bridge.errors import AuthError
 from bridge.http import build_client, raise_for_vendor
 from bridge.redact import (
+    MAX_KNOWN_VALUES,
     REDACTED,
     forget_secrets,
     is_secret_name,
+    known_secret_count,
     redact_headers,
     redact_mapping,
     redact_processor,
@@ -169,3 +171,19 @@ def test_any_registered_secret_disappears_from_text(secret: str) -> None:
         assert secret not in redact_text(f"before {secret} after")
     finally:
         forget_secrets([secret])
+
+
+def test_the_registry_is_bounded_and_keeps_the_secrets_in_use() -> None:
+    in_use = "app-secret-still-in-use"
+    register_secret(in_use)
+    expired = [f"access-token-{n:06d}" for n in range(MAX_KNOWN_VALUES)]
+    for number, token in enumerate(expired):
+        register_secret(token)
+        if number % 1000 == 0:
+            register_secret(in_use)  # read again by each new session: the newest again
+    assert known_secret_count() == MAX_KNOWN_VALUES
+    register_secret(in_use)
+    assert redact_text(f"x {in_use} y") == f"x {REDACTED} y"
+    # The oldest tokens (long expired) made room; the newest are still scrubbed.
+    assert redact_text(expired[0]) == expired[0]
+    assert redact_text(expired[-1]) == REDACTED
