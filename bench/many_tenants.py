@@ -119,8 +119,10 @@ def floor_s(requests: int, limits: Sequence[RateLimit]) -> float:
 def main(argv: list[str] | None = None) -> dict[str, object]:
     """Build the tenants, run one daemon round, print and save the numbers."""
     args = sys.argv[1:] if argv is None else argv
-    numbers = [a for a in args if a.isdigit()]
-    opts = {a: args[i + 1] for i, a in enumerate(args[:-1]) if a.startswith("--")}
+    opts = {a: args[i + 1] for i, a in enumerate(args[:-1]) if a in ("--parallel", "--scale")}
+    # Positional numbers only: an option's value ("--scale 5") is not a size.
+    values = {i + 1 for i, a in enumerate(args) if a in opts}
+    numbers = [a for i, a in enumerate(args) if a.isdigit() and i not in values]
     tenants, invoices = FULL if "--full" in args else DEFAULT
     if numbers:
         tenants = int(numbers[0])
