@@ -41,6 +41,7 @@ from connectors.fortnox import demo_company
 from connectors.fortnox.sandbox_routes import (
     ApiError,
     Call,
+    InvoiceIndex,
     bookkeep,
     dispatch,
     finans_record,
@@ -101,6 +102,7 @@ class FortnoxSandbox:
         ``rate_limit`` is (requests, seconds) over which the API answers 429; ``clock`` gives
         the time for token expiry, the rate limit's window and ``lastmodified`` stamps.
         """
+        self._index = InvoiceIndex()
         self.today = today
         self.requests: list[tuple[str, str]] = []
         self.faults: list[Fault] = []
@@ -206,6 +208,7 @@ class FortnoxSandbox:
             state=self._state,
             today=self.today,
             now=self._clock(),
+            index=self._index,
         )
         try:
             reply = dispatch(call)

@@ -12,6 +12,7 @@ Clients must classify by HTTP status, never by these codes.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -145,6 +146,38 @@ class Call:
     state: dict[str, Any]
     today: date
     now: datetime
+    index: InvoiceIndex | None = None
+
+
+class InvoiceIndex:
+    """Invoices by a field that never changes once set (customer, our reference).
+
+    A list filtered by customer (the bridge's re-check before each letter) would otherwise
+    weigh every invoice of the company; a 100,000-invoice company makes that quadratic. Invoices
+    are only ever added (the API has no update of these fields, nor a delete), in order, so the
+    index takes in the new ones as the count grows.
+    """
+
+    FIELDS = ("CustomerNumber", "ExternalInvoiceReference1")
+
+    def __init__(self) -> None:
+        self._seen = 0
+        self._source: int | None = None
+        self._by: dict[str, dict[str, list[dict[str, Any]]]] = {f: {} for f in self.FIELDS}
+
+    def lookup(self, invoices: dict[str, Any], field_: str, value: str) -> list[dict[str, Any]]:
+        """Return the invoices whose ``field_`` is ``value``, in the order they were added."""
+        if self._source != id(invoices) or len(invoices) < self._seen:
+            # Another state (one loaded or copied): start over.
+            self._seen = 0
+            self._source = id(invoices)
+            self._by = {f: {} for f in self.FIELDS}
+        if len(invoices) > self._seen:
+            for record in itertools.islice(invoices.values(), self._seen, None):
+                for name, table in self._by.items():
+                    table.setdefault(str(record.get(name) or ""), []).append(record)
+            self._seen = len(invoices)
+        return self._by[field_].get(value, [])
 
 
 @dataclass
@@ -265,9 +298,22 @@ _FILTERS: dict[str, Callable[[Mapping[str, Any], date], bool]] = {
 }
 
 
+def _candidates(call: Call) -> list[dict[str, Any]]:
+    """The invoices a list can contain: the customer's or our reference's, where asked for."""
+    invoices: dict[str, Any] = call.state["invoices"]
+    if call.index is not None:
+        for param, field_ in (
+            ("customernumber", "CustomerNumber"),
+            ("externalinvoicereference1", "ExternalInvoiceReference1"),
+        ):
+            if param in call.params:
+                return list(call.index.lookup(invoices, field_, call.params[param]))
+    return list(invoices.values())
+
+
 def _list_invoices(call: Call, parts: list[str]) -> Reply:
     params = call.params
-    records = list(call.state["invoices"].values())
+    records = _candidates(call)
     name = params.get("filter")
     test = _FILTERS.get(name) if name is not None else None
     if name is not None and test is None:
