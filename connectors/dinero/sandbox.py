@@ -75,6 +75,7 @@ class DineroSandbox:
         self.token_requests: list[str] = []  # grant types asked for, in order
         self.faults: list[Fault] = []
         self._state = SandboxState.from_dict(state) if state is not None else SandboxState()
+        self._listings: dict[tuple[Any, ...], list[str]] = {}
         self._rate_limit = rate_limit
         self._window: deque[datetime] = deque()
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -171,6 +172,7 @@ class DineroSandbox:
                 state=self._state,
                 today=self.today,
                 now=self._clock().astimezone(UTC).replace(tzinfo=None),
+                listings=self._listings,
             )
             answer = dispatch(call)
         except SandboxError as error:

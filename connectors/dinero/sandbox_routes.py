@@ -9,7 +9,7 @@ checks (error code 58 on an outdated one), notes, mailouts and the sales setting
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -44,6 +44,9 @@ class Call:
     state: SandboxState
     today: date
     now: datetime
+    # Invoice lists already filtered and sorted, by their query: the pages of one listing are
+    # served from one pass over the company (kept by the sandbox, see _listing).
+    listings: dict[tuple[Any, ...], list[str]] | None = None
 
 
 Handler = Callable[[Call, dict[str, str]], Any]
@@ -84,7 +87,13 @@ def dispatch(call: Call) -> Any:
 # Lists
 
 
-def _page(call: Call, items: list[dict[str, Any]], default_fields: str) -> dict[str, Any]:
+def _page(
+    call: Call,
+    items: Sequence[Any],
+    default_fields: str,
+    build: Callable[[Any], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One page of ``items``; ``build`` makes each item of the page only (not of every page)."""
     try:
         page = int(call.params.get("page", "0"))
         size = int(call.params.get("pageSize", str(DEFAULT_PAGE_SIZE)))
@@ -93,7 +102,9 @@ def _page(call: Call, items: list[dict[str, Any]], default_fields: str) -> dict[
     if page < 0 or size < 1:
         raise bad_request("page must be 0 or more and pageSize 1 or more.")
     size = min(size, MAX_PAGE_SIZE)
-    chunk = items[page * size : (page + 1) * size]
+    chunk = list(items[page * size : (page + 1) * size])
+    if build is not None:
+        chunk = [build(item) for item in chunk]
     wanted = [f.strip() for f in call.params.get("fields", default_fields).split(",") if f.strip()]
     return {
         "Collection": [_pick(item, wanted) for item in chunk],
@@ -193,15 +204,32 @@ def _invoices(call: Call, _: dict[str, str]) -> Any:
         raise bad_request(f"Unknown statusFilter value(s): {', '.join(sorted(unknown))}.")
     if ("startDate" in call.params) != ("endDate" in call.params):
         raise bad_request("If you define a start date, you also need to define an end date.")
-    since = _since(call)
-    items = [
-        _list_item(call, guid)
+    guids = _listing(call, statuses, _since(call))
+    return _page(call, guids, _INVOICE_DEFAULT_FIELDS, lambda guid: _list_item(call, guid))
+
+
+def _listing(call: Call, statuses: set[str], since: datetime | None) -> list[str]:
+    """The invoices a list shows, newest number first.
+
+    Filtering weighs every invoice of the company, and a 100,000-invoice company is read in a
+    hundred pages: the filtered list is kept while nothing changes (every change draws a fresh
+    number from the state's counter, which is part of the key).
+    """
+    key = (frozenset(statuses), since, call.today, call.state.counter)
+    cached = call.listings.get(key) if call.listings is not None else None
+    if cached is not None:
+        return cached
+    guids = [
+        guid
         for guid, item in sorted(call.state.invoices.items(), key=lambda kv: -kv[1]["Number"])
         if not item.get("DeletedAt")
         and (not statuses or call.state.status(guid, call.today) in statuses)
         and _changed(item, since)
     ]
-    return _page(call, items, _INVOICE_DEFAULT_FIELDS)
+    if call.listings is not None:
+        call.listings.clear()  # one listing at a time is all a fetch reads
+        call.listings[key] = guids
+    return guids
 
 
 @route("GET", "/v1/{org}/invoices/{guid}")
