@@ -247,7 +247,14 @@ def _modified_since(record: Mapping[str, Any], since: datetime) -> bool:
     return datetime.fromisoformat(str(record.get("_modified"))) >= since
 
 
-def _page(call: Call, key: str, records: list[dict[str, Any]], fields: Iterable[str]) -> Reply:
+def _page(
+    call: Call,
+    key: str,
+    records: list[dict[str, Any]],
+    fields: Iterable[str],
+    shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> Reply:
+    """One page of ``records``; ``shape`` is applied to the page's records only."""
     try:
         page = int(call.params.get("page", "1"))
         limit = int(call.params.get("limit", str(DEFAULT_LIMIT)))
@@ -257,6 +264,8 @@ def _page(call: Call, key: str, records: list[dict[str, Any]], fields: Iterable[
         raise ApiError(400, f"Ogiltig sidnumrering: limit 1..{MAX_LIMIT}.", CODE_BAD_PAGING)
     total_pages = math.ceil(len(records) / limit)
     chosen = records[(page - 1) * limit : page * limit]
+    if shape is not None:
+        chosen = [shape(r) for r in chosen]
     wanted = tuple(fields)
     return Reply(
         200,
@@ -354,8 +363,12 @@ def _list_invoices(call: Call, parts: list[str]) -> Reply:
                 if r.get(field_) and (r[field_] >= bound if lower else r[field_] <= bound)
             ]
     records.sort(key=lambda r: _number_key(r, "DocumentNumber"))
-    listed = [{**r, "CurrencyRate": str(r.get("CurrencyRate", 1))} for r in records]
-    return _page(call, "Invoices", listed, INVOICE_LIST_FIELDS)
+    return _page(call, "Invoices", records, INVOICE_LIST_FIELDS, _listed_invoice)
+
+
+def _listed_invoice(record: dict[str, Any]) -> dict[str, Any]:
+    """An invoice as the list shows it: the rate as text (recorded)."""
+    return {**record, "CurrencyRate": str(record.get("CurrencyRate", 1))}
 
 
 def find_invoice(state: Mapping[str, Any], number: str) -> dict[str, Any]:
