@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bridge.daemon import run_all
+from bridge.daemon import longest_first, run_all
 from bridge.settings import Settings, TenantSettings
 from bridge.store import open_store
 
@@ -141,3 +141,27 @@ def test_sigterm_mid_cycle_finishes_the_write_and_leaves_no_unknown_outcome(
     assert done.returncode == 0, done.stderr
     with open_store(tmp_path / "state.sqlite3") as store:
         assert len(store.letters("demo", states={"pending"})) > 2
+
+
+def test_the_slowest_tenants_start_first(tmp_path: Path) -> None:
+    settings = Settings(
+        database=tmp_path / "state.sqlite3",
+        tenants={
+            "a-economic": TenantSettings(system="economic"),
+            "b-dinero": TenantSettings(system="dinero"),
+            "c-fortnox": TenantSettings(system="fortnox", country="SE"),
+            "d-tripletex": TenantSettings(system="tripletex", country="NO"),
+        },
+    )
+    names = sorted(settings.tenants)
+    with open_store(settings.database) as store:
+        # Never run: the strictest vendor limit first (Dinero, 100 requests a minute).
+        assert longest_first(settings, store, names)[0] == "b-dinero"
+        # With history: the last cycle's requests at the vendor's limit.
+        at = datetime(2026, 3, 16, 7, tzinfo=UTC)
+        for name, requests in (("a-economic", 900_000), ("b-dinero", 50), ("c-fortnox", 60)):
+            run = store.start_run(name, dry_run=False, started_at=at)
+            store.finish_run(run, status="ok", finished_at=at, summary={"requests": requests})
+        order = longest_first(settings, store, names)
+    assert order[0] == "a-economic"
+    assert set(order) == set(names)
