@@ -159,9 +159,17 @@ def national_account(country: str, value: str) -> str:
 def _filters(env: SandboxedEnvironment, lang: str) -> None:
     locale = LOCALES[lang]
 
-    def money(value: Decimal, currency: str) -> str:
+    # Formatting an amount is the dearest part of a letter, and fees, totals and zeros repeat
+    # across thousands of letters: remember the last few thousand (per language). Keyed by
+    # the text, so 0.00 and -0.00 (equal as Decimals) keep their own forms.
+    @functools.lru_cache(maxsize=4096)
+    def formatted(text: str, currency: str) -> str:
         # babel writes "DKK10,000.00" in English; a no-break space reads better and never splits.
-        return _CODE_GLUED.sub("\\1\u00a0\\2", format_currency(value, currency, locale=locale))
+        amount = format_currency(Decimal(text), currency, locale=locale)
+        return _CODE_GLUED.sub("\\1\u00a0\\2", amount)
+
+    def money(value: Decimal, currency: str) -> str:
+        return formatted(str(value), currency)
 
     def day(value: date | None) -> str:
         return format_date(value, format="long", locale=locale) if value else ""
