@@ -64,6 +64,13 @@ _AMOUNT: Final[dict[str, Any]] = {
     ],
 }
 
+# An invoice and its days from..to (a dispute's, a hold's); to null: still open.
+_SPAN: Final[dict[str, Any]] = {
+    "invoice": {"$ref": "#/$defs/id"},
+    "from": {"$ref": "#/$defs/date"},
+    "to": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
+}
+
 SCENARIO_SCHEMA: Final[dict[str, Any]] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "dunning-bridge simulation scenario",
@@ -135,21 +142,12 @@ SCENARIO_SCHEMA: Final[dict[str, Any]] = {
         "dispute": {
             "type": "object",
             "required": ["invoice", "from"],
-            "properties": {
-                "invoice": {"$ref": "#/$defs/id"},
-                "from": {"$ref": "#/$defs/date"},
-                "to": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
-            },
+            "properties": dict(_SPAN),
         },
         "hold": {
             "type": "object",
             "required": ["invoice", "from"],
-            "properties": {
-                "invoice": {"$ref": "#/$defs/id"},
-                "from": {"$ref": "#/$defs/date"},
-                "to": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
-                "reason": {"type": "string"},
-            },
+            "properties": {**_SPAN, "reason": {"type": "string"}},
         },
         "promise": {
             "type": "object",
