@@ -156,18 +156,40 @@ def reminder_fee(
     barred = _count_and_spacing(rule, today, counted, last_letter)
     if barred is not None:
         return barred
-    fee = min(requested, rule.cap)
     why = f"{ordinal(len(counted) + 1)} fee-bearing reminder"
     if counted:
         gap = (today - counted[-1].date).days
         why += f", {text.days(gap)} after the previous one"
-    note = f"Fee {text.amount(fee, law.currency)}: {why} ({short(rule.citation)})."
-    if rule.derivation:
-        note += f" The cap is {rule.derivation}: {text.amount(rule.cap, law.currency)}."
-    if requested > rule.cap:
+    return _capped(
+        requested,
+        rule.cap,
+        currency=law.currency,
+        why=f"{why} ({short(rule.citation)})",
+        derivation=rule.derivation,
+        limit="the fee at {cap} per letter",
+        basis=basis,
+    )
+
+
+def _capped(
+    requested: Decimal,
+    cap: Decimal,
+    *,
+    currency: str,
+    why: str,
+    derivation: str,
+    limit: str,
+    basis: tuple[str, ...],
+) -> Amount:
+    """The fee asked for, capped by the law, with the sentence that says why and how."""
+    fee = min(requested, cap)
+    note = f"Fee {text.amount(fee, currency)}: {why}."
+    if derivation:
+        note += f" The cap is {derivation}: {text.amount(cap, currency)}."
+    if requested > cap:
         note += (
-            f" The policy asks for {text.amount(requested, law.currency)}; the law caps the fee "
-            f"at {text.amount(rule.cap, law.currency)} per letter."
+            f" The policy asks for {text.amount(requested, currency)}; the law caps "
+            f"{limit.format(cap=text.amount(cap, currency))}."
         )
     return Amount(fee, note, basis)
 
@@ -220,20 +242,18 @@ def _final_fee(
         )
         if missed is not None:
             return missed
-    fee = min(requested, rule.final_cap)
-    note = (
-        f"Fee {text.amount(fee, currency)}: the {rule.final_name} after "
-        f"{len(counted)} fee-bearing letters whose deadline passed unpaid "
-        f"({short(rule.final_citation)})."
+    return _capped(
+        requested,
+        rule.final_cap,
+        currency=currency,
+        why=(
+            f"the {rule.final_name} after {len(counted)} fee-bearing letters whose deadline "
+            f"passed unpaid ({short(rule.final_citation)})"
+        ),
+        derivation=rule.final_derivation,
+        limit="this fee at {cap}",
+        basis=basis,
     )
-    if rule.final_derivation:
-        note += f" The cap is {rule.final_derivation}: {text.amount(rule.final_cap, currency)}."
-    if requested > rule.final_cap:
-        note += (
-            f" The policy asks for {text.amount(requested, currency)}; the law caps this fee "
-            f"at {text.amount(rule.final_cap, currency)}."
-        )
-    return Amount(fee, note, basis)
 
 
 def _count_and_spacing(

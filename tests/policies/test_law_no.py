@@ -427,3 +427,30 @@ def test_betalingsoppfordring_needs_the_varsel_and_its_deadline() -> None:
     assert "runs until 2026-02-24" in early.explanation
     [late] = _purring(date(2026, 2, 25), due, varsel, **ladder)
     assert late.fee == D("113.00")
+
+
+def test_a_betalingsoppfordring_asking_more_than_the_cap_gets_the_cap() -> None:
+    due = date(2026, 1, 12)
+    history = [
+        record(
+            "1001", ActionKind.REMINDER, 1, date(2026, 1, 26), fee="38", deadline=date(2026, 2, 9)
+        ),
+        record(
+            "1001",
+            ActionKind.COLLECTION_WARNING,
+            2,
+            date(2026, 2, 10),
+            fee="38",
+            deadline=date(2026, 2, 24),
+        ),
+    ]
+    ladder = {
+        "steps": [
+            {"action": "reminder", "days": 14, "fee": "38", "deadline_days": 14},
+            {"action": "collection_warning", "days": 1, "fee": "38", "deadline_days": 14},
+            {"action": "collection_warning", "days": 1, "fee": "150", "deadline_days": 14},
+        ]
+    }
+    [demand] = _purring(date(2026, 2, 25), due, history, **ladder)
+    assert demand.fee == D("113.00")
+    assert "the law caps this fee at NOK 113.00" in demand.explanation
