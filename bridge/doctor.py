@@ -7,11 +7,15 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bridge import present, registry
 from bridge.errors import BridgeError
 from bridge.secrets import TenantSecrets
 from bridge.settings import Settings, TenantSettings
+
+if TYPE_CHECKING:
+    from policies.ladder import TenantPolicy
 from bridge.store import open_store
 
 console = present.console()
@@ -47,11 +51,11 @@ def checks(settings: Settings) -> list[Check]:
             from policies.law import for_country  # noqa: PLC0415
 
             for_country(tenant.country)
-            load_policy(tenant.policy_file, tenant.country)
+            policy = load_policy(tenant.policy_file, tenant.country)
         except (BridgeError, ValueError) as exc:
             out.append(Check(subject, False, str(exc)))
             continue
-        out.extend(delivery(name, tenant, settings))
+        out.extend(delivery(name, tenant, settings, policy))
         if tenant.sandbox_state is not None:
             out.append(
                 Check(subject, True, f"{descriptor.display_name} sandbox at {tenant.sandbox_state}")
@@ -66,8 +70,13 @@ def checks(settings: Settings) -> list[Check]:
     return out
 
 
-def delivery(name: str, tenant: TenantSettings, settings: Settings) -> list[Check]:
-    """Check the bridge's own channels: the SMTP login, where tasks and hand-overs go."""
+def delivery(
+    name: str, tenant: TenantSettings, settings: Settings, policy: TenantPolicy | None = None
+) -> list[Check]:
+    """Check the bridge's own channels: the SMTP login, where tasks and hand-overs go.
+
+    ``policy`` is the tenant's, already read (read here when not given).
+    """
     from bridge.domain import ActionKind  # noqa: PLC0415
     from bridge.mailer import MailFailed, SmtpSettings, verify  # noqa: PLC0415
     from policies.ladder import load_policy  # noqa: PLC0415
@@ -83,7 +92,8 @@ def delivery(name: str, tenant: TenantSettings, settings: Settings) -> list[Chec
             out.append(Check(subject, True, "e-mail via " + verify(smtp, TenantSecrets(name))))
         except MailFailed as exc:
             out.append(Check(subject, False, f"e-mail via {smtp.host}:{smtp.port}: {exc}"))
-    policy = load_policy(tenant.policy_file, tenant.country)
+    if policy is None:
+        policy = load_policy(tenant.policy_file, tenant.country)
     assignees = {s.assignee for s in policy.steps if s.action is ActionKind.TASK}
     if policy.credit_hold.enabled:
         assignees.add("tasks")
