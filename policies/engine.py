@@ -671,7 +671,8 @@ def _reminder_fee(run: _Run, invoice: Invoice, customer: Customer, step: LadderS
         fee_letters=[FeeLetter.of(r) for r in fee_records],
         last_letter=last_letter.date if last_letter else None,
         due_date=run.timely_until(invoice),
-        warned=_issued_warning(run, invoice),
+        # Only a law with a further fee after a warning (Norway) asks for the warning.
+        warned=_issued_warning(run, invoice) if run.law.has_final_fee else None,
     )
 
 

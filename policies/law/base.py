@@ -318,6 +318,11 @@ class LawPack:
         """Return ``day`` or, if banks are closed, the next banking day (never earlier)."""
         return self.calendar.next_banking_day(day)
 
+    @property
+    def has_final_fee(self) -> bool:
+        """Tell whether any fee rule allows a further fee after the ordinary ones (Norway)."""
+        return any(rule.final_cap is not None for rule in self.fee_rules)
+
     def banking_days_after(self, day: date, count: int) -> date:
         """Return the ``count``-th banking day after ``day`` (``day`` itself not counted)."""
         current = day
