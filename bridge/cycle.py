@@ -385,6 +385,8 @@ def _resolve_unknown(
         else:
             found = session.find(row.letter.key)
         if isinstance(found, WriteResult):
+            # Read back after a crash, a task note counts as told, as when written.
+            found = _task_told(row.letter, found)
             store.done(row.letter.key, found, at=opts.now)
             log.info(
                 "outbox.recovered", tenant=name, letter=row.letter.key, document=found.document
@@ -529,10 +531,13 @@ def _deliver(
         return channels.email(
             letter, channels.recipient(letter, customer), rendered, with_pdf=False
         )
-    result = session.apply(letter, rendered.text)
+    return _task_told(letter, session.apply(letter, rendered.text))
+
+
+def _task_told(letter: Letter, result: WriteResult) -> WriteResult:
+    """A task is done once its person has been told: the note waits in the accounting system
+    for them, but the ladder does not wait for anybody to delete it."""
     if letter.action is ActionKind.TASK and result.status is StepStatus.PENDING:
-        # A task is done once its person has been told: the note waits in the accounting system
-        # for them, but the ladder does not wait for anybody to delete it.
         return dataclasses.replace(
             result, status=StepStatus.ISSUED, detail=f"task note for review: {result.detail}"
         )

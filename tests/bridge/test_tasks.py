@@ -226,3 +226,39 @@ def test_every_system_e_mails_each_task_once_however_often_it_runs(
         assert len(inbox.messages) == len(sent)
         keys = [m["X-Dunning-Key"] for m in inbox.messages]
         assert len(keys) == len(set(keys))
+
+
+def test_a_task_note_read_back_after_a_crash_counts_as_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Crash(BaseException):
+        pass
+
+    tenant = _tenant(tmp_path, None)
+    with open_store(tmp_path / "db.sqlite3") as store:
+        _run(store, tenant, DAY)
+        _accept(tenant, DAY)
+        real = Store.done
+
+        def die_on_tasks(self: Store, key: str, result: object, **kwargs: object) -> None:
+            if any(
+                r.letter.key == key and r.letter.action is ActionKind.TASK
+                for r in self.unresolved("t")
+            ):
+                raise Crash
+            real(self, key, result, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Store, "done", die_on_tasks)
+        with pytest.raises(Crash):
+            _run(store, tenant, date(2026, 3, 18))
+        monkeypatch.undo()
+        (open_task,) = store.unresolved("t")
+        assert open_task.letter.action is ActionKind.TASK
+        _run(store, tenant, date(2026, 3, 18))
+        assert store.unresolved("t") == []
+        row = store.letter(open_task.letter.key)
+        assert row is not None
+        assert row.state == "issued"
+    assert tenant.sandbox_state is not None
+    documents = registry.connector("economic").sandbox(tenant.sandbox_state, DAY).documents_by_key()
+    assert documents[open_task.letter.key] == 1
