@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
@@ -77,6 +77,10 @@ from bridge.store import Store
 from bridge.store.outbox import REFUSED_PREFIX
 from bridge.validate import plausible
 
+if TYPE_CHECKING:
+    from policies.ladder import TenantPolicy
+    from policies.law import LawPack
+
 log = structlog.get_logger("bridge.cycle")
 
 CURSOR = "fetched_at"
@@ -100,10 +104,15 @@ class TenantOutcome:
     requests: int = 0
     error: str | None = None
     snapshot: Snapshot | None = None
+    # Steps that need interest for a day without a usable reference rate (they wait; the rest
+    # of the cycle goes on): (invoice, why, with the command that supplies the rate).
+    rate_waits: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """Numbers for the run ledger and `status`."""
         return {
+            "rate_waits": len(self.rate_waits),
+            "rate_wait": self.rate_waits[0][1] if self.rate_waits else None,
             "status": self.status,
             "decisions": len(self.plan),
             "letters": len(self.letters),
@@ -230,7 +239,7 @@ def _cycle(
     opts: CycleOptions,
     outcome: TenantOutcome,
 ) -> None:
-    from policies.engine import blocked, decide, letters  # noqa: PLC0415
+    from policies.engine import letters  # noqa: PLC0415
     from policies.ladder import load_policy  # noqa: PLC0415
     from policies.law import for_country  # noqa: PLC0415
 
@@ -281,19 +290,12 @@ def _cycle(
     outcome.pending = len(pending) - len(outcome.reconciled)
 
     history = [*store.history(name), *snapshot.steps]
-    outcome.plan = decide(opts.today, snapshot, history, law, policy)
-    outcome.plan, stale = freshness.guard(
-        outcome.plan, snapshot, opts.today, whole_number(tenant.options, freshness.OPTION)
-    )
-    if stale:
-        outcome.skipped.append(("stale payments", stale))
-        log.warning("cycle.stale_payments", tenant=name, reason=stale)
-    outcome.blocked = list(blocked(snapshot, opts.today, law=law, policy=policy))
+    _decide(outcome, snapshot, history, law=law, policy=policy, tenant=tenant, opts=opts)
     outcome.letters = letters(outcome.plan)
     if opts.dry_run:
         return
     channels.accrue = interest_accrual(
-        law, policy, snapshot.customers, snapshot.payments, opts.today
+        policy.law.apply(law), policy, snapshot.customers, snapshot.payments, opts.today
     )
 
     index = _LetterIndex.of(snapshot, history)
@@ -323,6 +325,35 @@ def _cycle(
     opts.report(name, "done", total, total)
     outcome.pending += sum(1 for _, r in outcome.written if r.status is StepStatus.PENDING)
     store.set_cursor(name, CURSOR, opts.now.isoformat())
+
+
+def _decide(
+    outcome: TenantOutcome,
+    snapshot: Snapshot,
+    history: list[StepRecord],
+    *,
+    law: LawPack,
+    policy: TenantPolicy,
+    tenant: TenantSettings,
+    opts: CycleOptions,
+) -> None:
+    """Decide the plan; steps waiting for a reference rate are set aside with their reason."""
+    from policies.engine import RateWait, blocked, decide  # noqa: PLC0415
+
+    name = outcome.tenant
+    waits: list[RateWait] = []
+    outcome.plan = decide(opts.today, snapshot, history, law, policy, waits=waits)
+    outcome.rate_waits = [(wait.invoice_id, wait.sentence) for wait in waits]
+    for wait in waits:
+        log.warning("cycle.rate_missing", tenant=name, invoice=wait.invoice_id, reason=wait.reason)
+    outcome.plan, stale = freshness.guard(
+        outcome.plan, snapshot, opts.today, whole_number(tenant.options, freshness.OPTION)
+    )
+    if stale:
+        outcome.skipped.append(("stale payments", stale))
+        log.warning("cycle.stale_payments", tenant=name, reason=stale)
+    outcome.blocked = list(blocked(snapshot, opts.today, law=law, policy=policy))
+    outcome.blocked.extend(outcome.rate_waits)
 
 
 def _plausible(snapshot: Snapshot, outcome: TenantOutcome) -> Snapshot:

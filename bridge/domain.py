@@ -227,6 +227,9 @@ class InterestPeriod:
     year_days: int
     principal: Decimal
     amount: Decimal  # unrounded contribution
+    # The reference rate is a placeholder (grade U), used only where the tenant's policy allows
+    # it; every explanation and letter that shows the period says so.
+    placeholder: bool = False
 
 
 @dataclass(frozen=True, slots=True)

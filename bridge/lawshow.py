@@ -8,12 +8,14 @@ U unconfirmed placeholder); weak figures (C, U) are listed again at the end so n
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, Final
 
 from bridge.domain import CustomerKind
 from policies.law import UnknownCountry, for_country
 from policies.law.base import CompensationRule, FeeRule, LawPack, RateUnavailable
+from policies.law.tables import SHIPPED
 
 __all__ = ["law_show", "law_show_command", "render"]
 
@@ -27,13 +29,19 @@ _RELATION_WORDS: Final[dict[str, str]] = {
 
 
 def law_show(country: str, day: date) -> dict[str, Any]:
-    """Return the parameters of ``country``'s law in force on ``day`` (raises UnknownCountry)."""
-    law = for_country(country)
+    """Return the parameters of ``country``'s law in force on ``day`` (raises UnknownCountry).
+
+    The operator's rows (BRIDGE_LAW_DATA) are shown where they take precedence, with their
+    file as origin; a placeholder rate is shown as one (it prices interest only where a
+    tenant's policy allows it).
+    """
+    law = replace(for_country(country), allow_placeholders=True)
     data: dict[str, Any] = {
         "country": law.country,
         "currency": law.currency,
         "date": day.isoformat(),
         "interest": _interest(law, day),
+        "rate_table": _rate_table(law, day),
         "reminder_fees": [
             _fee(rule) for rule in law.fee_rules if rule.covers(day) and _current_claims(rule, day)
         ],
@@ -112,10 +120,34 @@ def _interest(law: LawPack, day: date) -> dict[str, Any]:
         "period": [row.valid_from.isoformat(), row.valid_to.isoformat()],
         "source": row.source,
         "confidence": row.confidence,
+        "origin": row.origin,
+        "placeholder": row.placeholder,
+        "note": row.note or None,
         "statutory_rates": rates,
         "surcharge_kinds": kinds,
         "default_day_count": law.default_day_count,
         "citation": law.citations.interest_start,
+    }
+
+
+def _rate_table(law: LawPack, day: date) -> dict[str, Any]:
+    """The reference-rate table's span, its operator rows and how long it lasts from ``day``."""
+    first, last = law.rate_table_span
+    return {
+        "first_day": first.isoformat(),
+        "last_day": last.isoformat(),
+        "days_left": (last - day).days,
+        "operator_rows": [
+            {
+                "period": [row.valid_from.isoformat(), row.valid_to.isoformat()],
+                "reference_rate": str(row.reference_rate),
+                "source": row.source,
+                "confidence": row.confidence,
+                "origin": row.origin,
+            }
+            for row in law.reference_rates
+            if row.origin != SHIPPED
+        ],
     }
 
 
@@ -212,18 +244,46 @@ def _interest_lines(data: dict[str, Any]) -> list[str]:
     interest = data["interest"]
     lines = ["Late interest"]
     if "error" in interest:
-        return [*lines, f"  {interest['error']}"]
+        table = data["rate_table"]
+        return [
+            *lines,
+            f"  {interest['error']}",
+            f"  the table covers {table['first_day']}..{table['last_day']}",
+        ]
     lines.append(
         f"  {interest['reference_rate_name']}: {interest['reference_rate']} % for "
         f"{interest['period'][0]}..{interest['period'][1]} [{interest['confidence']}] "
         f"{interest['source']}"
     )
+    lines.append(f"    from: {_origin(interest['origin'])}")
+    if interest["placeholder"]:
+        lines.append(
+            "    a placeholder: it prices interest only where a tenant's policy allows it "
+            "([law] allow_placeholder_rates); elsewhere those steps wait for the published rate"
+        )
     lines.extend(
         f"  {rate['debtor']}: {rate['rate']} % (+{rate['points']} points) - {rate['citation']}"
         for rate in interest["statutory_rates"]
     )
     lines.append(f"  day count: {interest['default_day_count']}; start: {interest['citation']}")
+    table = data["rate_table"]
+    lines.append(
+        f"  the table covers {table['first_day']}..{table['last_day']} "
+        f"({table['days_left']} days left from {data['date']})"
+    )
+    for row in table["operator_rows"]:
+        lines.append(
+            f"  operator row {row['period'][0]}..{row['period'][1]}: {row['reference_rate']} % "
+            f"[{row['confidence']}] {row['source']} ({row['origin']})"
+        )
     return lines
+
+
+def _origin(origin: str) -> str:
+    """Say where a row comes from."""
+    return (
+        "the tables shipped with this version" if origin == SHIPPED else f"operator file {origin}"
+    )
 
 
 def _fee_lines(data: dict[str, Any]) -> list[str]:

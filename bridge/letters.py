@@ -228,6 +228,8 @@ def _items(letter: Letter, invoices: Mapping[str, Invoice]) -> list[dict[str, An
                 "interest_principal": charge.periods[-1].principal
                 if charge and charge.periods
                 else None,
+                # A placeholder reference rate (grade U) the tenant's policy allowed: say so.
+                "placeholder_rate": bool(charge and any(p.placeholder for p in charge.periods)),
                 "compensation": d.compensation,
                 "fee": d.fee,
             }

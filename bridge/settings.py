@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     # serves on 127.0.0.1 only, and a file rewritten after every cycle for node_exporter.
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     metrics_textfile: Path | None = None
+    # The operator's law data (docs/law.md): dated rows (reference rates, Norway's inkassosats
+    # and compensation) that take precedence over the tables shipped with the package; written
+    # by `dunning-bridge law rates set|update`, read again by every cycle.
+    law_data: Path | None = None
 
     @field_validator("database", mode="before")
     @classmethod

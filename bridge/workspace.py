@@ -59,19 +59,29 @@ def demo_settings(state: Path, system: str | None = None) -> Settings:
     """Settings for the embedded demo: one tenant on a sandbox, all state in ``state``."""
     system = demo_system(state, system)
     descriptor = registry.connector(system)
-    return Settings(
-        database=state / "state.sqlite3",
-        log_format="console",
-        tenants={
-            DEMO_TENANT: TenantSettings(
-                system=system,
-                country=descriptor.country,
-                mode=Mode.REVIEW,
-                sandbox_state=state / f"{system}-sandbox.json",
-                options={"company_name": demo_company(system), **DEMO_OPTIONS.get(system, {})},
-            )
-        },
+    return use_law_data(
+        Settings(
+            database=state / "state.sqlite3",
+            log_format="console",
+            tenants={
+                DEMO_TENANT: TenantSettings(
+                    system=system,
+                    country=descriptor.country,
+                    mode=Mode.REVIEW,
+                    sandbox_state=state / f"{system}-sandbox.json",
+                    options={"company_name": demo_company(system), **DEMO_OPTIONS.get(system, {})},
+                )
+            },
+        )
     )
+
+
+def use_law_data(settings: Settings) -> Settings:
+    """Let every law pack of this process read the operator's rows (BRIDGE_LAW_DATA)."""
+    from policies.law import use_data_dir  # noqa: PLC0415
+
+    use_data_dir(settings.law_data)
+    return settings
 
 
 def remember_system(state: Path, system: str) -> None:
@@ -84,4 +94,4 @@ def resolve(env_file: Path | None, demo: Path | None) -> Settings:
     """Return the demo's settings when ``demo`` is given, else the env file's."""
     if demo is not None:
         return demo_settings(demo)
-    return load_settings(env_file)
+    return use_law_data(load_settings(env_file))

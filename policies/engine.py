@@ -37,7 +37,7 @@ from policies import text
 from policies.history import StepHistory, day_after
 from policies.interest import accrue, first_interest_day, last_timely_day, principal_of
 from policies.ladder import TenantPolicy
-from policies.law.base import LawPack
+from policies.law.base import LawPack, PlaceholderRate, RateUnavailable
 from policies.letters import decision_order, letters
 from policies.promises import PromiseState, PromiseStatus, assess
 from policies.rules import (
@@ -52,7 +52,7 @@ from policies.rules import (
 )
 from policies.steps import LADDER_ACTIONS, LETTER_ACTIONS, LadderStep
 
-__all__ = ["blocked", "decide", "letters", "unapplied_credit", "why_not"]
+__all__ = ["RateWait", "blocked", "decide", "letters", "unapplied_credit", "why_not"]
 
 _ACTION_WORDS = {
     ActionKind.PRE_DUE_NOTICE: "pre-due notice",
@@ -63,6 +63,38 @@ _ACTION_WORDS = {
     ActionKind.CREDIT_HOLD: "credit hold",
     ActionKind.TASK: "task",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class RateWait:
+    """An invoice whose next step needs interest for a day without a usable reference rate.
+
+    Only that step waits: the other invoices, fee-only letters and reconciliation go on.
+    """
+
+    invoice_id: str
+    customer_id: str
+    country: str
+    day: date | None  # the first day without a rate
+    reason: str  # what is missing, with the command that supplies it
+    placeholder: bool  # a placeholder (grade U) row the policy does not allow
+
+    @classmethod
+    def of(cls, invoice: Invoice, error: RateUnavailable) -> RateWait:
+        """Describe the wait from the error the law pack raised."""
+        return cls(
+            invoice.id,
+            invoice.customer_id,
+            error.country,
+            error.day,
+            str(error),
+            isinstance(error, PlaceholderRate),
+        )
+
+    @property
+    def sentence(self) -> str:
+        """Say why the step waits, for the explanation and the run's summary."""
+        return f"waiting for a reference rate: {self.reason}"
 
 
 # An amount of nothing with no note: Amount is frozen, so every draft can share this one.
@@ -340,26 +372,39 @@ def decide(
     history: Sequence[StepRecord],
     law: LawPack,
     policy: TenantPolicy,
+    *,
+    waits: list[RateWait] | None = None,
 ) -> list[Decision]:
     """Return the next lawful step for every invoice that needs one, sorted by customer, invoice.
 
     ``history`` is our store's records; the vendor's own reminders in ``snapshot.steps`` are
     added here (exact duplicates are dropped, so passing them in ``history`` too is harmless).
+    A step that needs interest for a day without a usable reference rate is left out and, given
+    ``waits``, described there; every other invoice is decided as usual.
     """
     run = _Run.build(today, snapshot, history, law, policy)
     open_invoices, paid_invoices = _split(snapshot)
     drafts: list[_Draft] = []
+    waiting = waits if waits is not None else []
     for invoice in open_invoices:
         customer = _dunnable(run, invoice)
         if customer is None or _open_reason(run, invoice) is not None:
             continue
-        draft = _pre_due(run, invoice, customer) or _ladder(run, invoice, customer)
+        try:
+            draft = _pre_due(run, invoice, customer) or _ladder(run, invoice, customer)
+        except RateUnavailable as exc:
+            waiting.append(RateWait.of(invoice, exc))
+            continue
         if draft is not None:
             drafts.append(draft)
     for invoice in paid_invoices:
         customer = _dunnable(run, invoice)
         if customer is not None:
-            draft = _interest_invoice(run, invoice, customer)
+            try:
+                draft = _interest_invoice(run, invoice, customer)
+            except RateUnavailable as exc:
+                waiting.append(RateWait.of(invoice, exc))
+                continue
             if draft is not None:
                 drafts.append(draft)
     drafts.extend(_credit_holds(run, open_invoices, drafts))
@@ -1093,7 +1138,10 @@ def why_not(
     reason = _open_reason(run, invoice)
     if reason is not None:
         return [f"Not dunned: {reason[0].lower()}{reason[1:].rstrip('.')}."]
-    return _why_not_ladder(run, invoice)
+    try:
+        return _why_not_ladder(run, invoice)
+    except RateUnavailable as exc:
+        return [f"The next step waits: {RateWait.of(invoice, exc).sentence}."]
 
 
 def _why_not_ladder(run: _Run, invoice: Invoice) -> list[str]:
@@ -1161,7 +1209,11 @@ def _why_not_interest(run: _Run, invoice: Invoice) -> list[str]:
     if run.history.count(invoice.id, ActionKind.HANDOVER, (StepStatus.ISSUED,)):
         return ["Paid. No interest invoice: the claim was handed over; the agency claims it."]
     customer = run.snapshot.customers[invoice.customer_id]
-    if _interest_invoice(run, invoice, customer) is not None:
+    try:
+        proposed = _interest_invoice(run, invoice, customer)
+    except RateUnavailable as exc:
+        return [f"Paid late: the interest invoice waits: {RateWait.of(invoice, exc).sentence}."]
+    if proposed is not None:
         return ["Paid late: an interest invoice is proposed today."]
     return [
         "Paid. No interest invoice: paid on time, the interest is already charged, or the "

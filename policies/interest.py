@@ -100,9 +100,10 @@ def accrue(
 
     def key(day: date) -> _Key:
         # Days sharing principal, rate, half-year and year length form one period.
-        rate = law.annual_rate(day, due_date, kind).rate
+        rate = law.annual_rate(day, due_date, kind)
         half = 1 if day.month <= 6 else 2
-        return principal(day), rate, day.year, half, year_days(day_count, day)
+        basis = year_days(day_count, day)
+        return principal(day), rate.rate, day.year, half, basis, rate.placeholder
 
     # The key holds between the days it may change on, so only those days are asked; a run of
     # days ends where the key differs from the run's. Asked in order, a day the rate table does
@@ -122,7 +123,7 @@ def accrue(
     )
 
 
-_Key = tuple[Decimal, Decimal, int, int, int] | None
+_Key = tuple[Decimal, Decimal, int, int, int, bool] | None
 
 
 def _changes(law: LawPack, principal: Principal, start: date, end: date) -> list[date]:
@@ -145,7 +146,7 @@ def _changes(law: LawPack, principal: Principal, start: date, end: date) -> list
 def _period(start: date, end: date, key: _Key, day_count: DayCount) -> InterestPeriod:
     """Price one run of identical days; the amount stays unrounded until the charge sums it."""
     assert key is not None
-    principal, rate, _year, _half, basis = key
+    principal, rate, _year, _half, basis, placeholder = key
     days = counted_days(day_count, start, end)
     amount = principal * rate * days / (_HUNDRED * basis)
     return InterestPeriod(
@@ -156,4 +157,5 @@ def _period(start: date, end: date, key: _Key, day_count: DayCount) -> InterestP
         year_days=basis,
         principal=principal,
         amount=amount,
+        placeholder=placeholder,
     )

@@ -263,10 +263,9 @@ class _Reader:
         ):
             if key in raw:
                 values[key] = self.count(f"law.{key}", raw[key], minimum=0)
-        if "stack_fees_with_compensation" in raw:
-            values["stack_fees_with_compensation"] = self.flag(
-                "law.stack_fees_with_compensation", raw["stack_fees_with_compensation"]
-            )
+        for key in ("stack_fees_with_compensation", "allow_placeholder_rates"):
+            if key in raw:
+                values[key] = self.flag(f"law.{key}", raw[key])
         regimes = []
         for key in sorted(regime_keys & set(raw)):
             value = raw[key]

@@ -464,6 +464,11 @@ def deadline(
     return Deadline(day, f"Payment deadline {day.isoformat()} ({text.days(days)}{extra}).")
 
 
+# Said wherever a placeholder reference rate (grade U) priced interest: the tenant's policy
+# allowed it ([law] allow_placeholder_rates), and the reader must know the rate is not published.
+PLACEHOLDER_WORDS = ", a placeholder: not yet published, carried forward"
+
+
 def interest_note(
     law: LawPack, charge: InterestCharge, *, currency: str, due_date: date, kind: CustomerKind
 ) -> str:
@@ -474,8 +479,8 @@ def interest_note(
         parts.append(
             f"{text.amount(period.principal, currency)} for "
             f"{text.period(period.start, period.end)} ({text.days(period.days)}) at "
-            f"{text.percent(rate.rate)} (reference {text.percent(rate.reference)} + "
-            f"{text.points(rate.points)})"
+            f"{text.percent(rate.rate)} (reference {text.percent(rate.reference)}"
+            f"{PLACEHOLDER_WORDS if rate.placeholder else ''} + {text.points(rate.points)})"
         )
     head = f"Interest {text.amount(charge.amount, currency)}"
     citation = short(law.surcharge(due_date, kind).citation)

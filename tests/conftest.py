@@ -35,3 +35,13 @@ def fresh_logging() -> Iterator[None]:
     """Undo a test's logging set-up: a logger bound to a closed capture stream breaks the next."""
     yield
     structlog.reset_defaults()
+
+
+@pytest.fixture(autouse=True)
+def _no_operator_law_data() -> Iterator[None]:
+    """Each test starts with the shipped law tables only (a test may point at its own rows)."""
+    from policies.law import use_data_dir  # noqa: PLC0415
+
+    use_data_dir(None)
+    yield
+    use_data_dir(None)

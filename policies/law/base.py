@@ -26,7 +26,34 @@ FeeRelation = Literal["add", "offset", "replace"]
 
 
 class RateUnavailable(LookupError):
-    """The reference-rate table has no row for a day: we refuse to guess a rate."""
+    """The reference-rate table has no usable row for a day: we refuse to guess a rate.
+
+    ``country`` and ``day`` name what is missing; ``fix`` is the command that supplies it.
+    """
+
+    def __init__(self, message: str, *, country: str = "", day: date | None = None) -> None:
+        super().__init__(message)
+        self.country = country
+        self.day = day
+
+    @property
+    def fix(self) -> str:
+        """The commands an operator runs to supply the missing rate."""
+        if not self.country or self.day is None:
+            return "dunning-bridge law rates update"
+        return rate_fix(self.country, self.day)
+
+
+def rate_fix(country: str, day: date) -> str:
+    """Return the commands that supply ``country``'s reference rate for ``day``'s half-year."""
+    start = date(day.year, 1 if day.month <= 6 else 7, 1)
+    update = f"`dunning-bridge law rates update {country}`"
+    enter = f"`dunning-bridge law rates set {country} --from {start.isoformat()}"
+    return f"{update}, or {enter} --rate R --source TEXT`"
+
+
+class PlaceholderRate(RateUnavailable):
+    """The row for a day is a placeholder (grade U) and the tenant's policy does not allow one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +65,13 @@ class RateRow:
     reference_rate: Decimal  # percent per year, may be negative
     source: str
     confidence: Confidence
+    origin: str = "shipped"  # or the operator file's path (policies/law/tables.py)
+    note: str = ""
+
+    @property
+    def placeholder(self) -> bool:
+        """Tell whether the value is unconfirmed (grade U): carried forward, not published."""
+        return self.confidence == "U"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +228,7 @@ class AnnualRate:
     reference: Decimal
     points: Decimal
     citation: str
+    placeholder: bool = False  # the reference is an unconfirmed placeholder (grade U)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,11 +255,24 @@ class LawPack:
     regimes: tuple[RegimeSwitch, ...] = ()
     # Where each part of the pack comes from, for ``law show``: (what, source, confidence).
     sources: tuple[tuple[str, str, Confidence], ...] = ()
+    # Whether a placeholder rate (grade U) may price interest: only when the tenant's policy
+    # says so ([law] allow_placeholder_rates); otherwise such a day has no rate.
+    allow_placeholders: bool = False
     _starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
+    _gaps: tuple[date, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        _check_contiguous(self.country, self.reference_rates)
-        object.__setattr__(self, "_starts", tuple(r.valid_from for r in self.reference_rates))
+        _check_ordered(self.country, self.reference_rates)
+        rows = self.reference_rates
+        object.__setattr__(self, "_starts", tuple(r.valid_from for r in rows))
+        # The first day without a row after each row that no row follows at once.
+        gaps = [
+            earlier.valid_to + timedelta(days=1)
+            for earlier, later in pairwise(rows)
+            if (later.valid_from - earlier.valid_to).days > 1
+        ]
+        gaps.append(rows[-1].valid_to + timedelta(days=1))
+        object.__setattr__(self, "_gaps", tuple(gaps))
 
     @property
     def rate_table_span(self) -> tuple[date, date]:
@@ -232,30 +280,45 @@ class LawPack:
         return self.reference_rates[0].valid_from, self.reference_rates[-1].valid_to
 
     def reference_row(self, day: date) -> RateRow:
-        """Return the reference-rate row in force on ``day`` or raise RateUnavailable."""
+        """Return the reference-rate row in force on ``day`` or raise RateUnavailable.
+
+        A placeholder row (grade U) answers only when the pack allows placeholders; otherwise
+        it raises PlaceholderRate, so no claim is priced on a guess unless the tenant chose to.
+        """
         index = bisect_right(self._starts, day) - 1
         if index < 0 or day > self.reference_rates[index].valid_to:
             first, last = self.rate_table_span
             raise RateUnavailable(
-                f"{self.country}: no {self.reference_rate_name} for {day.isoformat()}; "
-                f"the table covers {first.isoformat()}..{last.isoformat()} "
-                f"(add the row to policies/law/{self.country.lower()}.py)"
+                f"{self.country}: no {self.reference_rate_name} for {day.isoformat()} "
+                f"(the table covers {first.isoformat()}..{last.isoformat()}); add it: "
+                f"{rate_fix(self.country, day)}",
+                country=self.country,
+                day=day,
             )
-        return self.reference_rates[index]
+        row = self.reference_rates[index]
+        if row.placeholder and not self.allow_placeholders:
+            raise PlaceholderRate(
+                f"{self.country}: the {self.reference_rate_name} for "
+                f"{row.valid_from.isoformat()}..{row.valid_to.isoformat()} is a placeholder "
+                f"({row.reference_rate} %, grade U: {row.source}); enter the published rate: "
+                f"{rate_fix(self.country, day)} (or allow placeholders in the tenant's policy: "
+                "[law] allow_placeholder_rates = true)",
+                country=self.country,
+                day=day,
+            )
+        return row
 
     def rate_changes(self, start: date, end: date) -> list[date]:
         """Return the days after ``start`` through ``end`` on which the reference rate changes.
 
-        Those are the first days of the table's rows, and the day after its last row (from
-        which there is no rate, so asking for it raises RateUnavailable).
+        Those are the first days of the table's rows, and the first day of each gap and after
+        the last row (from which there is no rate, so asking for it raises RateUnavailable).
         """
         days = list(
             self._starts[bisect_right(self._starts, start) : bisect_right(self._starts, end)]
         )
-        after = self.reference_rates[-1].valid_to + timedelta(days=1)
-        if start < after <= end:
-            days.append(after)
-        return days
+        days.extend(day for day in self._gaps if start < day <= end)
+        return sorted(days)
 
     def surcharge(self, due_date: date, kind: CustomerKind) -> SurchargeRow:
         """Return the surcharge that governs a claim for its whole life, chosen by due date."""
@@ -275,6 +338,7 @@ class LawPack:
             reference=row.reference_rate,
             points=surcharge.points,
             citation=surcharge.citation,
+            placeholder=row.placeholder,
         )
 
     def fee_rule(
@@ -331,15 +395,19 @@ class LawPack:
         return current
 
 
-def _check_contiguous(country: str, rows: Sequence[RateRow]) -> None:
-    """Refuse a rate table with gaps, overlaps or reversed rows: each would silently misprice."""
+def _check_ordered(country: str, rows: Sequence[RateRow]) -> None:
+    """Refuse a rate table with overlaps or reversed rows: each would silently misprice.
+
+    A gap is allowed (an operator may enter a later half-year first): its days have no rate,
+    and asking for one raises RateUnavailable.
+    """
     if not rows:
         raise ValueError(f"{country}: the reference-rate table is empty")
     for row in rows:
         if row.valid_to < row.valid_from:
             raise ValueError(f"{country}: rate row {row.valid_from} ends before it starts")
     for earlier, later in pairwise(rows):
-        if (later.valid_from - earlier.valid_to).days != 1:
+        if later.valid_from <= earlier.valid_to:
             raise ValueError(
-                f"{country}: rate rows {earlier.valid_to} and {later.valid_from} are not adjacent"
+                f"{country}: rate rows {earlier.valid_from} and {later.valid_from} overlap"
             )

@@ -8,68 +8,23 @@ U unconfirmed.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 from policies.law.base import (
     Citations,
     CompensationRule,
-    Confidence,
     FeeRule,
     LawPack,
     RateRow,
     SurchargeRow,
 )
 from policies.law.calendar import BankingCalendar
+from policies.law.tables import Tables, shipped
 
-_FORBRUG = "https://forbrug.dk/regler/opslagsvaerk-forbrugerleksikon/morarenten/"
-_MINEO = "github.com/BjornElling/Mineo src/data/interestRates.ts"
-_SELANDIA = "https://selandiaadvokater.dk/privat/retssager/renteoplysninger/"
-
-# forbrug.dk lists the morarente (reference + surcharge); the reference is that figure less the
-# surcharge of the period (7 points before 1 March 2013, 8 after).
-_FORBRUG_DERIVED = f"{_FORBRUG} (morarente less the surcharge); agrees with {_MINEO}"
-
-
-def _half(year: int, half: int, reference: str, source: str, confidence: Confidence) -> RateRow:
-    """Build the row for one half-year: H1 is January-June, H2 July-December."""
-    start = date(year, 1, 1) if half == 1 else date(year, 7, 1)
-    end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
-    return RateRow(start, end, Decimal(reference), source, confidence)
-
-
-REFERENCE_RATES: tuple[RateRow, ...] = (
-    _half(2013, 1, "0.20", _FORBRUG_DERIVED, "A"),
-    _half(2013, 2, "0.20", _FORBRUG_DERIVED, "A"),
-    _half(2014, 1, "0.20", _FORBRUG_DERIVED, "A"),
-    _half(2014, 2, "0.20", _FORBRUG_DERIVED, "A"),
-    # Nationalbanken cut to 0.05 on 2015-01-20, after the fixing date: H1 keeps 0.20.
-    _half(2015, 1, "0.20", _FORBRUG_DERIVED, "A"),
-    _half(2015, 2, "0.05", _FORBRUG_DERIVED, "A"),
-    _half(2016, 1, "0.05", _FORBRUG_DERIVED, "A"),
-    _half(2016, 2, "0.05", _FORBRUG_DERIVED, "A"),
-    _half(2017, 1, "0.05", _FORBRUG_DERIVED, "A"),
-    _half(2017, 2, "0.05", _FORBRUG_DERIVED, "A"),
-    _half(2018, 1, "0.05", _FORBRUG_DERIVED, "A"),
-    _half(2018, 2, "0.05", _FORBRUG_DERIVED, "A"),
-    _half(2019, 1, "0.05", _FORBRUG_DERIVED, "A"),
-    _half(2019, 2, "0.05", _FORBRUG_DERIVED, "A"),
-    _half(2020, 1, "0.05", _FORBRUG, "A"),
-    _half(2020, 2, "0.05", _FORBRUG, "A"),
-    _half(2021, 1, "0.05", _FORBRUG, "A"),
-    _half(2021, 2, "-0.35", _FORBRUG, "A"),
-    _half(2022, 1, "-0.45", _FORBRUG, "A"),
-    # Nationalbanken raised only on 2022-07-22, after the fixing date.
-    _half(2022, 2, "-0.45", _FORBRUG, "A"),
-    _half(2023, 1, "1.90", _FORBRUG, "A"),
-    _half(2023, 2, "3.25", _FORBRUG, "A"),
-    _half(2024, 1, "3.75", _SELANDIA, "B"),
-    _half(2024, 2, "3.50", _MINEO, "C"),
-    _half(2025, 1, "2.75", _MINEO, "C"),
-    _half(2025, 2, "1.75", _MINEO, "C"),
-    _half(2026, 1, "1.75", f"{_MINEO}; haij docs/adr/0010", "C"),
-    _half(2026, 2, "2.00", f"{_MINEO}; haij docs/adr/0010 (unconfirmed)", "C"),
-)
+# The half-year table lives in policies/law/data/dk.toml (operator rows may override it).
+REFERENCE_RATES: tuple[RateRow, ...] = shipped("DK").reference_rates
 
 CITATIONS = Citations(
     reminder="renteloven § 9 b (rykker efter forfald)",
@@ -144,3 +99,8 @@ LAW = LawPack(
     default_day_count="actual/365",
     citations=CITATIONS,
 )
+
+
+def build(tables: Tables) -> LawPack:
+    """Return the law pack with ``tables``' rates (shipped rows under the operator's)."""
+    return replace(LAW, reference_rates=tables.reference_rates)

@@ -11,6 +11,7 @@ A official page, B reputable secondary, C public repositories only, U unconfirme
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -18,13 +19,13 @@ from bridge.domain import CustomerKind
 from policies.law.base import (
     Citations,
     CompensationRule,
-    Confidence,
     FeeRule,
     LawPack,
     RateRow,
     SurchargeRow,
 )
 from policies.law.calendar import BankingCalendar
+from policies.law.tables import Tables, shipped
 
 _KKV = (
     "https://www.kkv.fi/en/facts-and-advice/payment-bills-debt-collection/"
@@ -32,47 +33,10 @@ _KKV = (
 )
 _OKPERINTA = "https://www.okperinta.fi/en/news/the-new-debt-collection-act-will-enter-into-force-on-1-may-2022/"
 _HE_57 = "https://finlex.fi/fi/esitykset/he/2012/20120057"
-_ECB_DERIVED = "derived from the ECB main refinancing rate, rounded up to half a point"
 
 
-def _half(year: int, half: int, reference: str, source: str, confidence: Confidence) -> RateRow:
-    """Build the row for one half-year: H1 is January-June, H2 July-December."""
-    start = date(year, 1, 1) if half == 1 else date(year, 7, 1)
-    end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
-    return RateRow(start, end, Decimal(reference), source, confidence)
-
-
-_ZERO_ERA = f"{_ECB_DERIVED} (MRO 0 % until 2022-07-27); https://aamuset.fi/artikkeli/5179850"
-
-REFERENCE_RATES: tuple[RateRow, ...] = (
-    _half(2020, 1, "0.0", _ZERO_ERA, "U"),
-    _half(2020, 2, "0.0", _ZERO_ERA, "U"),
-    _half(2021, 1, "0.0", _ZERO_ERA, "U"),
-    _half(2021, 2, "0.0", _ZERO_ERA, "U"),
-    _half(2022, 1, "0.0", _ZERO_ERA, "U"),
-    _half(2022, 2, "0.0", _ZERO_ERA, "U"),
-    _half(2023, 1, "2.5", "https://finlex.fi/en/legislation/2022/1276", "A"),
-    _half(2023, 2, "4.0", f"{_ECB_DERIVED} (MRO 4.00 from 2023-06-21)", "U"),
-    _half(
-        2024,
-        1,
-        "4.5",
-        "https://y-lehti.fi/korkolain-mukainen-viitekorko-ja-viivastyskorot-1-1-30-6-2024",
-        "B",
-    ),
-    _half(2024, 2, "4.5", "suomenpankki.fi press release 2024 (viitekorko 1.7-31.12.2024)", "A"),
-    _half(2025, 1, "3.5", "search result quoting Suomen Pankki", "B"),
-    _half(2025, 2, "2.5", f"{_ECB_DERIVED} (MRO 2.15 from 2025-06-11)", "U"),
-    _half(
-        2026,
-        1,
-        "2.5",
-        "https://www.sttinfo.fi/tiedote/71709487/korkolain-mukainen-viitekorko-ja-viivastyskorot-11-3062026",
-        "B",
-    ),
-    # Not found in any source: the 2026 H1 value carried forward as a placeholder.
-    _half(2026, 2, "2.5", "not found; 2026 H1 value carried forward (placeholder)", "U"),
-)
+# The half-year table lives in policies/law/data/fi.toml (operator rows may override it).
+REFERENCE_RATES: tuple[RateRow, ...] = shipped("FI").reference_rates
 
 CITATIONS = Citations(
     reminder="perintälaki 513/1999 (maksumuistutus eräpäivän jälkeen)",
@@ -199,3 +163,8 @@ LAW = LawPack(
         ("consumer: at most two fee-bearing reminders", _KKV, "U"),
     ),
 )
+
+
+def build(tables: Tables) -> LawPack:
+    """Return the law pack with ``tables``' rates (shipped rows under the operator's)."""
+    return replace(LAW, reference_rates=tables.reference_rates)

@@ -11,6 +11,8 @@ secondary, C public repositories only, U unconfirmed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,7 +20,6 @@ from bridge.domain import ActionKind
 from policies.law.base import (
     Citations,
     CompensationRule,
-    Confidence,
     FeeRule,
     LawPack,
     RateRow,
@@ -26,20 +27,10 @@ from policies.law.base import (
     SurchargeRow,
 )
 from policies.law.calendar import BankingCalendar
+from policies.law.tables import AmountRow, Tables, shipped
 
-_KRED_2025 = "https://www.kred.no/artikler/nyheter/nye-satser-fra-1-januar-2025"
-_KRED_2026 = (
-    "https://www.kred.no/uncategorized/"
-    "forsinkelsesrente-og-standardkompensasjon-for-inndrivelseskostnader-fra-1-januar-2026"
-)
 _VANTIGO = "github.com/vantigo-io/vantigo docs/superpowers/research (2026-10-06)"
-_SERGEL_2020 = "https://sergel.no/endringer-i-purregebyr-og-inkassosalaer-fra-1-oktober-2020/"
 _JURIDIKA = "https://juridika.no/no/forskrift/1989-07-14-562/kapittel_1"
-_REGJERINGEN_2024 = (
-    "https://www.regjeringen.no/no/aktuelt/"
-    "forsinkelsesrente-og-standardkompensasjon-fra-1.-januar-2024/id3019071/"
-)
-_RENTE_NET = "https://www.forsinkelsesrente.net/satsene-pa-forsinkelsesrente.html"
 
 # Claims falling due from this day use 1/20 of the sats (FOR-2020-06-19-1248), earlier ones 1/10.
 HALVED_FROM = date(2020, 10, 1)
@@ -48,88 +39,13 @@ ROUNDED_FROM = date(2026, 1, 1)
 _KRONE = Decimal(1)
 
 
-def _half(year: int, half: int) -> tuple[date, date]:
-    """Return the first and last day of a half-year."""
-    if half == 1:
-        return date(year, 1, 1), date(year, 6, 30)
-    return date(year, 7, 1), date(year, 12, 31)
-
-
-# (year, half, forsinkelsesrente, standardkompensasjon or None, source, confidence). The table
-# publishes the statutory rate; the reference (Norges Bank's policy rate) is that less 8 points.
-_HALF_YEARS: tuple[tuple[int, int, str, str | None, str, Confidence], ...] = (
-    (
-        2019,
-        2,
-        "9.25",
-        "390",
-        "https://hokas.no/blog/justert-rentesats-og-kompensjasjonsgebyr-fra-juli-2019",
-        "B",
-    ),
-    (2020, 1, "9.50", None, f"https://sergel.no/inkassosats-og-gebyrer-2020/; {_RENTE_NET}", "B"),
-    (
-        2020,
-        2,
-        "8.00",
-        "430",
-        "https://equity.no/forsinkelsesrente-og-standardkompensasjon-fra-1-juli-2020/",
-        "B",
-    ),
-    (2021, 1, "8.00", "400", "https://sergel.no/faq/salaer-gebyr-2020/", "B"),
-    (
-        2021,
-        2,
-        "8.00",
-        "400",
-        "https://totalkapital.no/forsinkelsesrente-og-standardkompensasjon-fra-1-juli-2021/",
-        "B",
-    ),
-    (
-        2022,
-        1,
-        "8.50",
-        "390",
-        "community.visma.com (Forsinkelsesrente og standardkompensasjon fra 1. januar 2022)",
-        "B",
-    ),
-    (
-        2022,
-        2,
-        "9.25",
-        "400",
-        "community.visma.com; revisjonskompaniet.no (FOR-2022-06-24-1178)",
-        "B",
-    ),
-    (
-        2023,
-        1,
-        "10.75",
-        "410",
-        "https://www.regnskapnorge.no/faget/artikler/forretningsjus/forsinkelsesrenten-oker-til-1075-prosent-fra-1.-januar-2023/",
-        "B",
-    ),
-    (
-        2023,
-        2,
-        "11.75",
-        "460",
-        f"{_RENTE_NET} (rate, B); {_VANTIGO} (460, FOR-2023-06-22-1075)",
-        "C",
-    ),
-    (2024, 1, "12.50", "470", _REGJERINGEN_2024, "A"),
-    (2024, 2, "12.50", "460", f"{_VANTIGO} (FOR-2024-06-26-1320)", "C"),
-    (2025, 1, "12.50", "470", f"Lovdata FOR-2024-12-19-3279; {_KRED_2025}", "A"),
-    (2025, 2, "12.25", "460", f"{_VANTIGO} (FOR-2025-06-23-1321)", "C"),
-    (2026, 1, "12.00", "460", f"{_KRED_2026}; {_VANTIGO} (FOR-2025-12-18-2658)", "B"),
-    (2026, 2, "12.25", "430", f"{_VANTIGO} (FOR-2026-06-25-1372, unconfirmed)", "C"),
-)
+_SHIPPED = shipped("NO")
 
 SURCHARGE = Decimal(8)
 
-REFERENCE_RATES: tuple[RateRow, ...] = tuple(
-    RateRow(*_half(year, half), Decimal(rate) - SURCHARGE, f"{source} (rate less 8 points)", conf)
-    for year, half, rate, _comp, source, conf in _HALF_YEARS
-)
+# The half-year tables live in policies/law/data/no.toml (operator rows may override them): the
+# reference is the published forsinkelsesrente less the 8 points.
+REFERENCE_RATES: tuple[RateRow, ...] = _SHIPPED.reference_rates
 
 CITATIONS = Citations(
     reminder="inkassoforskriften § 1-2 (purring etter forfall)",
@@ -162,41 +78,26 @@ SURCHARGES: tuple[SurchargeRow, ...] = (
     SurchargeRow(None, None, SURCHARGE, CITATIONS.interest_rate),
 )
 
-# (first day, last day or None, inkassosats in NOK, source, confidence) by the day a letter is sent.
-INKASSOSATS: tuple[tuple[date, date | None, Decimal, str, Confidence], ...] = (
-    (date(2015, 1, 1), date(2015, 12, 31), Decimal(650), "opas.no; faktura.no", "B"),
-    (date(2016, 1, 1), date(2016, 12, 31), Decimal(670), "sergel.no 2016; faktura.no", "B"),
-    (
-        date(2017, 1, 1),
-        date(2025, 12, 31),
-        Decimal(700),
-        f"https://lovdata.no/dokument/SF/forskrift/2002-12-13-1641; {_SERGEL_2020}; {_KRED_2025}",
-        "B",
-    ),
-    (
-        date(2026, 1, 1),
-        None,
-        Decimal(750),
-        f"{_KRED_2026} (sats, B); {_VANTIGO} (rounded fee, C; FOR-2025-12-19-2709)",
-        "C",
-    ),
-)
+# The inkassosats by the day a letter is sent (INKF § 1-1), from policies/law/data/no.toml.
+INKASSOSATS: tuple[AmountRow, ...] = _SHIPPED.inkassosats
 
 
-def inkassosats(day: date) -> Decimal | None:
-    """Return the inkassosats in force on ``day`` (None before the table starts)."""
-    for start, end, sats, _source, _conf in INKASSOSATS:
-        if start <= day and (end is None or day <= end):
-            return sats
+def inkassosats(day: date, table: Sequence[AmountRow] = INKASSOSATS) -> Decimal | None:
+    """Return the inkassosats in force on ``day`` (None outside the table)."""
+    for row in table:
+        if row.covers(day):
+            return row.amount
     return None
 
 
-def purregebyr(sent: date, due_date: date) -> Decimal | None:
+def purregebyr(
+    sent: date, due_date: date, table: Sequence[AmountRow] = INKASSOSATS
+) -> Decimal | None:
     """Return the maximum purregebyr for a letter sent on ``sent`` on a claim due on ``due_date``.
 
     1/20 of the sats for claims due from 2020-10-01, 1/10 before; whole kroner half up from 2026.
     """
-    sats = inkassosats(sent)
+    sats = inkassosats(sent, table)
     if sats is None:
         return None
     fee = sats / (20 if due_date >= HALVED_FROM else 10)
@@ -205,12 +106,14 @@ def purregebyr(sent: date, due_date: date) -> Decimal | None:
     return fee.quantize(Decimal("0.01"))
 
 
-def betalingsoppfordring_gebyr(sent: date, due_date: date) -> Decimal | None:
+def betalingsoppfordring_gebyr(
+    sent: date, due_date: date, table: Sequence[AmountRow] = INKASSOSATS
+) -> Decimal | None:
     """Return the maximum fee for the creditor's own betalingsoppfordring (inkassoloven § 10).
 
     3/20 of the sats for claims due from 2020-10-01, 3/10 before; whole kroner half up from 2026.
     """
-    sats = inkassosats(sent)
+    sats = inkassosats(sent, table)
     if sats is None:
         return None
     fee = sats * 3 / (20 if due_date >= HALVED_FROM else 10)
@@ -225,15 +128,21 @@ BETALINGSOPPFORDRING = (
 )
 
 
-def _fee_rules() -> tuple[FeeRule, ...]:
+# Any claim that fell due before HALVED_FROM: its fee is 1/10 (3/10) of the sats.
+_OLD_CLAIM = date(2000, 1, 1)
+
+
+def _fee_rules(table: Sequence[AmountRow]) -> tuple[FeeRule, ...]:
     """One rule per inkassosats period and fraction; the cap is computed, not typed in."""
     rules: list[FeeRule] = []
     fractions = ((None, HALVED_FROM - timedelta(days=1), 10), (HALVED_FROM, None, 20))
-    for start, end, sats, source, conf in INKASSOSATS:
+    for row in table:
+        start, end, sats = row.valid_from, row.valid_to, row.amount
+        source, conf = row.source, row.confidence
         for due_from, due_to, divisor in fractions:
             if end is not None and due_from is not None and end < due_from:
                 continue  # no letter sent in this sats period can concern such a claim
-            cap = purregebyr(start, due_from or date(2000, 1, 1))
+            cap = purregebyr(start, due_from or _OLD_CLAIM, table)
             assert cap is not None
             exact = sats / divisor
             derivation = f"1/{divisor} of the inkassosats NOK {sats}"
@@ -257,7 +166,7 @@ def _fee_rules() -> tuple[FeeRule, ...]:
                     claims_due_to=due_to,
                     missed_deadline_days=14,
                     derivation=derivation,
-                    final_cap=betalingsoppfordring_gebyr(start, due_from or date(2000, 1, 1)),
+                    final_cap=betalingsoppfordring_gebyr(start, due_from or _OLD_CLAIM, table),
                     final_name="betalingsoppfordring",
                     final_citation=BETALINGSOPPFORDRING,
                     final_derivation=f"3/{divisor} of the inkassosats NOK {sats}",
@@ -268,23 +177,31 @@ def _fee_rules() -> tuple[FeeRule, ...]:
     return tuple(rules)
 
 
-FEE_RULES = _fee_rules()
+FEE_RULES = _fee_rules(INKASSOSATS)
 
-COMPENSATIONS: tuple[CompensationRule, ...] = tuple(
-    CompensationRule(
-        claims_due_from=_half(year, half)[0],
-        claims_due_to=_half(year, half)[1],
-        amount=Decimal(comp).quantize(Decimal("0.01")),
-        stacks_with_fees=False,
-        citation=CITATIONS.compensation,
-        relation="offset",
-        may_stack=False,
-        source=f"{source}; offset: https://reknehuset.no (B), section numbers {_VANTIGO} (C)",
-        confidence=conf,
+
+_OFFSET_SOURCE = f"https://reknehuset.no (B), section numbers {_VANTIGO} (C)"
+
+
+def _compensations(table: Sequence[AmountRow]) -> tuple[CompensationRule, ...]:
+    """The standardkompensasjon per half-year of the claim's due date (FRL § 3 a)."""
+    return tuple(
+        CompensationRule(
+            claims_due_from=row.valid_from,
+            claims_due_to=row.valid_to,
+            amount=row.amount.quantize(Decimal("0.01")),
+            stacks_with_fees=False,
+            citation=CITATIONS.compensation,
+            relation="offset",
+            may_stack=False,
+            source=f"{row.source}; offset: {_OFFSET_SOURCE}",
+            confidence=row.confidence,
+        )
+        for row in table
     )
-    for year, half, _rate, comp, source, conf in _HALF_YEARS
-    if comp is not None
-)
+
+
+COMPENSATIONS = _compensations(_SHIPPED.compensation)
 
 NEW_INKASSOLOV = RegimeSwitch(
     name="ny inkassolov (LOV-2026-05-22-19)",
@@ -340,3 +257,13 @@ LAW = LawPack(
         ),
     ),
 )
+
+
+def build(tables: Tables) -> LawPack:
+    """Return the law pack with ``tables``' rates, sats and compensation amounts."""
+    return replace(
+        LAW,
+        reference_rates=tables.reference_rates,
+        fee_rules=_fee_rules(tables.inkassosats),
+        compensations=_compensations(tables.compensation),
+    )

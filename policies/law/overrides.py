@@ -36,6 +36,9 @@ class LawOverrides:
     first_fee_days_after_due: int | None = None
     collection_warning_min_days: int | None = None
     stack_fees_with_compensation: bool | None = None
+    # Price interest on a placeholder reference rate (grade U: carried forward, not published)
+    # instead of letting the step wait for the published rate; every letter says so.
+    allow_placeholder_rates: bool | None = None
     # Regime switches by their policy key (e.g. new_inkassolov_from), as (key, date) pairs.
     regimes: tuple[tuple[str, date], ...] = ()
 
@@ -108,6 +111,7 @@ OVERRIDE_KEYS: tuple[str, ...] = (
     "first_fee_days_after_due",
     "collection_warning_min_days",
     "stack_fees_with_compensation",
+    "allow_placeholder_rates",
 )
 
 
@@ -148,6 +152,7 @@ def _apply(law: LawPack, overrides: LawOverrides) -> LawPack:
         compensations=compensations,
         regimes=regimes,
         collection_warning_min_days=minimum,
+        allow_placeholders=bool(overrides.allow_placeholder_rates),
     )
 
 

@@ -11,6 +11,7 @@ U unconfirmed.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -18,13 +19,13 @@ from bridge.domain import ActionKind
 from policies.law.base import (
     Citations,
     CompensationRule,
-    Confidence,
     FeeRule,
     LawPack,
     RateRow,
     SurchargeRow,
 )
 from policies.law.calendar import BankingCalendar
+from policies.law.tables import Tables, shipped
 
 _RIKSBANK = "https://www.riksbank.se/sv/statistik/rantor-och-valutakurser/referensranta/"
 _MYSTEP = "https://www.mystep.se/referensranta"
@@ -39,31 +40,8 @@ _IMY_DEADLINE = (
 _SERGEL = "https://sergel.se/faq/forseningsersattning/"
 
 
-def _half(year: int, half: int, reference: str, source: str, confidence: Confidence) -> RateRow:
-    """Build the row for one half-year: H1 is January-June, H2 July-December."""
-    start = date(year, 1, 1) if half == 1 else date(year, 7, 1)
-    end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
-    return RateRow(start, end, Decimal(reference), source, confidence)
-
-
-REFERENCE_RATES: tuple[RateRow, ...] = (
-    _half(2020, 1, "0.00", _RIKSBANK, "A"),
-    _half(2020, 2, "0.00", _RIKSBANK, "A"),
-    _half(2021, 1, "0.00", _RIKSBANK, "A"),
-    _half(2021, 2, "0.00", _RIKSBANK, "A"),
-    _half(2022, 1, "0.00", _RIKSBANK, "A"),
-    _half(2022, 2, "0.50", _RIKSBANK, "A"),
-    _half(2023, 1, "2.50", _RIKSBANK, "A"),
-    _half(2023, 2, "3.50", f"{_RIKSBANK} (news 2023-07-03)", "A"),
-    _half(2024, 1, "4.00", _RIKSBANK, "A"),
-    _half(2024, 2, "4.00", _RIKSBANK, "A"),
-    _half(2025, 1, "3.00", _MYSTEP, "B"),
-    _half(2025, 2, "2.00", _MYSTEP, "B"),
-    _half(2026, 1, "2.00", _MYSTEP, "B"),
-    # Not found in any source: the 2026 H1 value carried forward as a placeholder, so a claim
-    # running into July can be priced; replace it once the Riksbank publishes the rate.
-    _half(2026, 2, "2.00", "not found; 2026 H1 value carried forward (placeholder)", "U"),
-)
+# The half-year table lives in policies/law/data/se.toml (operator rows may override it).
+REFERENCE_RATES: tuple[RateRow, ...] = shipped("SE").reference_rates
 
 CITATIONS = Citations(
     reminder="inkassokostnadslagen 2 § (skriftlig betalningspåminnelse efter förfallodagen)",
@@ -187,3 +165,8 @@ LAW = LawPack(
         ("number of påminnelseavgifter (one taken)", "none found", "U"),
     ),
 )
+
+
+def build(tables: Tables) -> LawPack:
+    """Return the law pack with ``tables``' rates (shipped rows under the operator's)."""
+    return replace(LAW, reference_rates=tables.reference_rates)

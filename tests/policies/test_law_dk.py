@@ -109,25 +109,48 @@ def test_collection_warning_needs_ten_days() -> None:
     assert LAW.collection_warning_min_days == 10
 
 
-def test_a_table_with_a_gap_is_refused() -> None:
+def _pack(rows: tuple[RateRow, ...]) -> LawPack:
+    return LawPack(
+        country="ZZ",
+        currency="ZZZ",
+        calendar=LAW.calendar,
+        reference_rate_name="rate",
+        reference_rates=rows,
+        surcharges=LAW.surcharges,
+        fee_rules=LAW.fee_rules,
+        compensations=LAW.compensations,
+        collection_warning_min_days=10,
+        default_day_count="actual/365",
+        citations=LAW.citations,
+    )
+
+
+def test_a_gap_in_the_table_has_no_rate_on_its_days_only() -> None:
+    # An operator may enter 2027 H2 before 2027 H1: the gap's days have no rate, both sides do.
     rows = (
         RateRow(date(2026, 1, 1), date(2026, 6, 30), D(1), "s", "A"),
-        RateRow(date(2026, 7, 2), date(2026, 12, 31), D(1), "s", "A"),
+        RateRow(date(2026, 7, 2), date(2026, 12, 31), D(2), "s", "A"),
     )
-    with pytest.raises(ValueError, match="not adjacent"):
-        LawPack(
-            country="ZZ",
-            currency="ZZZ",
-            calendar=LAW.calendar,
-            reference_rate_name="rate",
-            reference_rates=rows,
-            surcharges=LAW.surcharges,
-            fee_rules=LAW.fee_rules,
-            compensations=LAW.compensations,
-            collection_warning_min_days=10,
-            default_day_count="actual/365",
-            citations=LAW.citations,
-        )
+    pack = _pack(rows)
+    assert pack.reference_row(date(2026, 6, 30)).reference_rate == D(1)
+    with pytest.raises(RateUnavailable, match="2026-07-01"):
+        pack.reference_row(date(2026, 7, 1))
+    assert pack.reference_row(date(2026, 7, 2)).reference_rate == D(2)
+    # The gap's first day and the next row's start are both change days for interest.
+    assert pack.rate_changes(date(2026, 6, 1), date(2027, 1, 5)) == [
+        date(2026, 7, 1),
+        date(2026, 7, 2),
+        date(2027, 1, 1),
+    ]
+
+
+def test_overlapping_rows_are_refused() -> None:
+    rows = (
+        RateRow(date(2026, 1, 1), date(2026, 7, 1), D(1), "s", "A"),
+        RateRow(date(2026, 7, 1), date(2026, 12, 31), D(1), "s", "A"),
+    )
+    with pytest.raises(ValueError, match="overlap"):
+        _pack(rows)
 
 
 def test_rates_agree_with_law_md_section_1_4() -> None:

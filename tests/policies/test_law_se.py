@@ -4,6 +4,7 @@ dröjsmålsränta, the SEK 450 förseningsersättning that replaces fees, and ba
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from bridge.domain import ActionKind, CustomerKind, Decision, StepRecord
 from policies.interest import accrue, principal_of
 from policies.ladder import PolicyError
+from policies.law.base import PlaceholderRate
 from policies.law.se import LAW
 from tests.policies.factories import record, snapshot
 from tests.policies.nordic import customer, invoice, policy, run
@@ -208,8 +210,13 @@ def test_rate_table() -> None:
     assert LAW.annual_rate(date(2025, 3, 1), DUE, CONSUMER).rate == D("11.00")
     assert LAW.annual_rate(date(2025, 7, 1), DUE, BUSINESS).rate == D("10.00")
     assert LAW.annual_rate(date(2022, 7, 1), DUE, BUSINESS).rate == D("8.50")
-    placeholder = LAW.reference_row(date(2026, 8, 1))
+    # 2026 H2 was not found in any source: the carried-forward row is a placeholder, used only
+    # where the tenant's policy allows it ([law] allow_placeholder_rates).
+    with pytest.raises(PlaceholderRate, match="2026-07-01"):
+        LAW.reference_row(date(2026, 8, 1))
+    placeholder = replace(LAW, allow_placeholders=True).reference_row(date(2026, 8, 1))
     assert placeholder.confidence == "U"
+    assert placeholder.placeholder
 
 
 @pytest.mark.parametrize(
