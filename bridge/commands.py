@@ -75,9 +75,24 @@ def outcome_dict(o: TenantOutcome) -> dict[str, Any]:
         ],
         "skipped": [{"ref": ref, "reason": why} for ref, why in o.skipped],
         "blocked": [{"invoice": inv, "reason": why} for inv, why in o.blocked],
+        "rate_waits": [{"invoice": inv, "reason": why} for inv, why in o.rate_waits],
         "pending": o.pending,
         "requests": o.requests,
     }
+
+
+def print_rate_waits(o: TenantOutcome) -> None:
+    """Name the steps waiting for a reference rate, once per reason, with the fix."""
+    from rich.markup import escape  # noqa: PLC0415
+
+    by_reason: dict[str, list[str]] = {}
+    for invoice, why in o.rate_waits:
+        by_reason.setdefault(why, []).append(invoice)
+    for why, invoices in by_reason.items():
+        console.print(
+            f"[yellow]{len(invoices)} step(s) wait (invoices {escape(', '.join(invoices))}): "
+            f"{escape(why)}[/]"
+        )
 
 
 def print_outcome(o: TenantOutcome) -> None:
@@ -104,6 +119,7 @@ def print_outcome(o: TenantOutcome) -> None:
         )
     for ref, why in o.skipped:
         console.print(f"- skipped {ref}: {why}")
+    print_rate_waits(o)
     if o.blocked:
         console.print(
             f"[dim]{len(o.blocked)} invoice(s) not dunned on purpose; `explain` tells why.[/]"
