@@ -68,6 +68,7 @@ def law_show(country: str, day: date) -> dict[str, Any]:
             "library": "holidays",
             "categories": list(law.calendar.categories),
             "pinned_closed": [f"{m:02d}-{d:02d}" for m, d in law.calendar.extra_closed],
+            "closed_day_after": list(law.calendar.closed_day_after),
             "closed_weekdays": _closed_weekdays(law, day.year),
         },
         "sources": [
@@ -374,9 +375,11 @@ def _other_lines(data: dict[str, Any]) -> list[str]:
             lines.append(f"  {regime['name']}: {state} [{regime['confidence']}]")
             lines.append(f"    {regime['effect']}")
     banking = data["banking_days"]
+    after = "".join(f"; the day after {name}" for name in banking["closed_day_after"])
     lines.append(
         f"Banking days: weekdays except holidays ({banking['library']} categories "
-        f"{', '.join(banking['categories'])}; pinned closed {', '.join(banking['pinned_closed'])})"
+        f"{', '.join(banking['categories'])}; pinned closed {', '.join(banking['pinned_closed'])}"
+        f"{after})"
     )
     lines.append(f"  closed weekdays this year: {', '.join(banking['closed_weekdays'])}")
     return lines

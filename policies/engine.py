@@ -860,8 +860,9 @@ def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft
     paid_on = invoice.paid_date or (max(own) if own else None)
     if paid_on is None or paid_on > today:
         return None
-    # The payment day itself bears no interest on the amount paid that day.
-    end = paid_on - timedelta(days=1)
+    # Interest runs through the payment day: days late = payment date - due date
+    # (../shared/reference/law.md § 6, examples 2, 3, 4, 16).
+    end = paid_on
     draft = _Draft(
         invoice=invoice,
         customer=customer,

@@ -47,7 +47,7 @@ def first_interest_day(law: LawPack, due_date: date, *, lenient: bool) -> date:
 class PaidDown:
     """An invoice's interest-bearing principal per day (a ``Principal``), from its payments.
 
-    It changes only on the days payments arrive, which ``accrue`` reads to price whole
+    It changes only on the day after a payment arrives, which ``accrue`` reads to price whole
     stretches of days at once instead of asking day by day.
     """
 
@@ -56,22 +56,28 @@ class PaidDown:
     payments: tuple[Payment, ...]  # the invoice's own payments, oldest first
 
     def __call__(self, day: date) -> Decimal:
-        """Return the principal on ``day``: today's outstanding plus what was paid after it."""
-        later = sum((p.amount for p in self.payments if p.date > day), ZERO)
+        """Return the principal on ``day``: today's outstanding plus what was paid that day or
+        later (the payment day still bears interest on the amount paid that day)."""
+        later = sum((p.amount for p in self.payments if p.date >= day), ZERO)
         return max(ZERO, min(self.amount, self.outstanding + later))
 
     def changes(self) -> Iterator[date]:
-        """Yield the days the principal may change on: a payment counts from its own date."""
-        return (p.date for p in self.payments)
+        """Yield the days the principal may change on: the day after each payment."""
+        return (p.date + _DAY for p in self.payments)
 
 
 def principal_of(invoice: Invoice, payments: Iterable[Payment]) -> PaidDown:
     """Return the interest-bearing principal per day, rebuilt from today's outstanding amount.
 
-    Adding back the payments made after a day gives that day's principal; a payment reduces the
-    principal from its own date on. When the vendor reports only some payments, this can only
-    understate the principal, never overstate it; with no payment at all but a settling date,
-    the whole amount counts as paid on that date.
+    Adding back the payments made on or after a day gives that day's principal: interest runs
+    through the payment date, so a payment reduces the principal from the day after it. The
+    shared research counts days late as payment date minus due date (../shared/reference/law.md
+    § 6, examples 2, 3, 4, 7, 8, 9, 14, 16: SEK 20 000 at 8 % paid 30 days late is 131.51, 30
+    days of interest); see docs/law.md "Interest through the payment date".
+
+    When the vendor reports only some payments, this can only understate the principal, never
+    overstate it; with no payment at all but a settling date, the whole amount counts as paid
+    on that date.
     """
     own = sorted(
         (p for p in payments if p.invoice_id == invoice.id and p.amount > ZERO),
@@ -130,7 +136,7 @@ def _changes(law: LawPack, principal: Principal, start: date, end: date) -> list
     """Return the days after ``start`` through ``end`` on which the period key may change.
 
     Those are the half-years (which also start the years, and so the year lengths), the
-    reference-rate rows and the day after the table's last, and the principal's payment days.
+    reference-rate rows and the day after the table's last, and the day after each payment.
     A principal of unknown shape may change on any day, so then every day is one.
     """
     if not isinstance(principal, PaidDown):

@@ -168,8 +168,9 @@ def test_danish_business_timeline() -> None:
         ("2026-02-01", "1002", "reminder", 2, "0.00", "173.63", "310.00", "2026-02-11"),
         ("2026-02-11", "1001", "collection_warning", 3, "100.00", "26.71", "0.00", "2026-02-23"),
         ("2026-02-11", "1002", "collection_warning", 3, "0.00", "133.56", "0.00", "2026-02-23"),
-        # 1002 paid in full on 2026-02-20: interest for the days not yet charged.
-        ("2026-02-20", "1002", "interest_invoice", 1, "0.00", "106.85", "0.00", "2026-03-02"),
+        # 1002 paid in full on 2026-02-20: interest for the days not yet charged, through the
+        # payment day: 12 - 20 February, 9 days on 50 000 at 9.75 %.
+        ("2026-02-20", "1002", "interest_invoice", 1, "0.00", "120.21", "0.00", "2026-03-02"),
         ("2026-02-24", "1001", "handover", 4, "0.00", "0.00", "0.00", None),
     ]
     step2 = events[3]

@@ -77,13 +77,16 @@ COMPENSATIONS: tuple[CompensationRule, ...] = (
     ),
 )
 
-# Grundlovsdag, juleaftensdag and nytårsaftensdag: banks close though they are not public
-# holidays. The library files them (and 1 May) under "optional"; pinning them here keeps them
-# closed even if that category changes. An extra closed day only ever moves a deadline later.
+# Danmarks Nationalbank's closing days (banklukkedage; ../shared/reference/law.md § 5.2,
+# corrected): the public holidays, plus Grundlovsdag (5 June), juleaftensdag and
+# nytårsaftensdag, pinned here, and the Friday after Ascension Day (Kristi himmelfartsdag, from
+# the library's date). 1 May is a banking day: the library's "optional" category lists it with
+# the three pinned days, so that category is not used.
 CALENDAR = BankingCalendar(
     country="DK",
-    categories=("public", "optional"),
+    categories=("public",),
     extra_closed=((6, 5), (12, 24), (12, 31)),
+    closed_day_after=("Ascension Day",),
 )
 
 LAW = LawPack(

@@ -127,6 +127,19 @@ BETALINGSOPPFORDRING = (
     "betalingsoppfordring, 3/20 av inkassosatsen, etter oversittet frist på minst 14 dager)"
 )
 
+# Claims that fell due before 2020-10-01 keep the fractions in force before FOR-2020-06-19-1248
+# (../shared/reference/law.md § 2.2, example 11): their letters cite the fraction that sets the fee.
+FEE_BEFORE_OCTOBER_2020 = (
+    "inkassoforskriften §§ 1-2, 1-3 før FOR-2020-06-19-1248 (purregebyr 1/10 av "
+    "inkassosatsen for krav forfalt før 1. oktober 2020, tidligst 14 dager etter forfall, høyst "
+    "to gebyrer per krav)"
+)
+BETALINGSOPPFORDRING_BEFORE_OCTOBER_2020 = (
+    "inkassoloven § 10; inkassoforskriften §§ 1-2 tredje ledd, 1-3 før FOR-2020-06-19-1248 "
+    "(eget gebyr for betalingsoppfordring, 3/10 av inkassosatsen for krav forfalt før "
+    "1. oktober 2020, etter oversittet frist på minst 14 dager)"
+)
+
 
 # Any claim that fell due before HALVED_FROM: its fee is 1/10 (3/10) of the sats.
 _OLD_CLAIM = date(2000, 1, 1)
@@ -157,7 +170,7 @@ def _fee_rules(table: Sequence[AmountRow]) -> tuple[FeeRule, ...]:
                     min_spacing_days=14,
                     earliest_days_after_due=14,
                     requires_agreement=False,
-                    citation=CITATIONS.fee,
+                    citation=CITATIONS.fee if divisor == 20 else FEE_BEFORE_OCTOBER_2020,
                     spacing_citation=(
                         "inkassoforskriften § 1-3 (nytt gebyr bare etter oversittet frist på "
                         "minst 14 dager)"
@@ -168,7 +181,11 @@ def _fee_rules(table: Sequence[AmountRow]) -> tuple[FeeRule, ...]:
                     derivation=derivation,
                     final_cap=betalingsoppfordring_gebyr(start, due_from or _OLD_CLAIM, table),
                     final_name="betalingsoppfordring",
-                    final_citation=BETALINGSOPPFORDRING,
+                    final_citation=(
+                        BETALINGSOPPFORDRING
+                        if divisor == 20
+                        else BETALINGSOPPFORDRING_BEFORE_OCTOBER_2020
+                    ),
                     final_derivation=f"3/{divisor} of the inkassosats NOK {sats}",
                     source=f"{_JURIDIKA}; {source}",
                     confidence=conf if divisor == 20 else "B",

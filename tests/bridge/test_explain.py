@@ -54,7 +54,7 @@ def test_each_amount_comes_with_its_rule() -> None:
 def test_interest_is_shown_per_period_with_its_table_row() -> None:
     (decision,) = _case()["decisions"]
     rows = decision["interest_rows"]
-    assert [r["period"] for r in rows] == ["2026-01-20..2026-01-25", "2026-01-26..2026-02-01"]
+    assert [r["period"] for r in rows] == ["2026-01-20..2026-01-26", "2026-01-27..2026-02-01"]
     assert [r["principal"] for r in rows] == ["10000.00", "6000.00"]
     assert all("confidence" in r["reference_row"] for r in rows)
     assert all(r["surcharge"].startswith("+ 8") for r in rows)

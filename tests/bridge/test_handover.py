@@ -430,3 +430,48 @@ def test_fortnox_finans_takes_sek_hand_overs_when_chosen_and_the_agency_the_rest
     default = _fortnox_handovers(tmp_path / "agency")
     assert default
     assert all(detail.startswith("case ") for _, _, detail in default)
+
+
+def test_the_case_file_accrual_runs_through_a_part_payment_day() -> None:
+    # Interest runs through the payment day (../shared/reference/law.md § 6): DKK 10 000 due
+    # 2026-01-19, 6 000 paid on 2026-02-10, interest last charged through 2026-02-05. On
+    # 2026-02-20: 6 - 10 Feb (5 days) on 10 000 and 11 - 20 Feb (10 days) on 4 000 at 9.75 %,
+    # 13.356... + 10.684... = 24.04.
+    from bridge.domain import Customer, CustomerKind, Invoice, Payment  # noqa: PLC0415
+    from bridge.handover import interest_accrual  # noqa: PLC0415
+    from policies.ladder import TenantPolicy  # noqa: PLC0415
+    from policies.law import for_country  # noqa: PLC0415
+    from tests.policies.factories import record  # noqa: PLC0415
+
+    inv = Invoice(
+        "1001",
+        "1001",
+        "C1",
+        date(2026, 1, 5),
+        date(2026, 1, 19),
+        "DKK",
+        Decimal("10000.00"),
+        Decimal("4000.00"),
+    )
+    customers = {"C1": Customer(id="C1", name="C1", kind=CustomerKind.BUSINESS)}
+    payments = [Payment("1001", date(2026, 2, 10), Decimal("6000.00"))]
+    accrued = interest_accrual(
+        for_country("DK"), TenantPolicy.default("DK"), customers, payments, date(2026, 2, 20)
+    )
+    steps = [
+        record(
+            "1001",
+            ActionKind.COLLECTION_WARNING,
+            3,
+            date(2026, 2, 5),
+            interest="1.00",
+            interest_to=date(2026, 2, 5),
+        )
+    ]
+    charge = accrued(inv, steps)
+    assert charge is not None
+    assert [(p.start, p.end, p.principal) for p in charge.periods] == [
+        (date(2026, 2, 6), date(2026, 2, 10), Decimal("10000.00")),
+        (date(2026, 2, 11), date(2026, 2, 20), Decimal("4000.00")),
+    ]
+    assert charge.amount == Decimal("24.04")

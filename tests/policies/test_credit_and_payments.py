@@ -28,7 +28,8 @@ def _interest_by_hand(principals: list[tuple[date, date, Decimal]]) -> Decimal:
     return money(total)
 
 
-def test_a_partial_payment_lowers_the_principal_from_its_own_date() -> None:
+def test_a_partial_payment_lowers_the_principal_from_the_day_after_it() -> None:
+    # The payment day still bears interest on the amount paid that day (law.md § 6).
     paid_on = date(2026, 1, 26)
     snap = snapshot(
         [invoice(outstanding="6000.00")], payments=[Payment("1001", paid_on, D("4000.00"))]
@@ -37,17 +38,28 @@ def test_a_partial_payment_lowers_the_principal_from_its_own_date() -> None:
     assert decision.interest is not None
     periods = [(p.start, p.end, p.principal) for p in decision.interest.periods]
     assert periods == [
-        (date(2026, 1, 20), date(2026, 1, 25), D("10000.00")),
-        (paid_on, STEP_TWO, D("6000.00")),
+        (date(2026, 1, 20), paid_on, D("10000.00")),
+        (date(2026, 1, 27), STEP_TWO, D("6000.00")),
     ]
     assert decision.interest.amount == _interest_by_hand(periods)
     assert decision.outstanding == D("6000.00")
 
 
-def test_a_payment_on_the_first_interest_day_leaves_no_full_principal_day() -> None:
+def test_a_payment_on_the_first_interest_day_leaves_one_full_principal_day() -> None:
+    # Paid one day late: that day bears interest on the whole amount (law.md § 6).
     snap = snapshot(
         [invoice(outstanding="6000.00")], payments=[Payment("1001", DUE + timedelta(1), D(4000))]
     )
+    (decision,) = run(STEP_TWO, snap, STEP_ONE)
+    assert decision.interest is not None
+    assert [(p.days, p.principal) for p in decision.interest.periods] == [
+        (1, D("10000.00")),
+        (12, D("6000.00")),
+    ]
+
+
+def test_a_payment_on_the_due_date_leaves_no_full_principal_day() -> None:
+    snap = snapshot([invoice(outstanding="6000.00")], payments=[Payment("1001", DUE, D(4000))])
     (decision,) = run(STEP_TWO, snap, STEP_ONE)
     assert decision.interest is not None
     assert [p.principal for p in decision.interest.periods] == [D("6000.00")]
@@ -69,7 +81,7 @@ def test_an_allocated_credit_note_counts_like_a_payment() -> None:
     (decision,) = run(STEP_TWO, snap, STEP_ONE)
     assert decision.interest is not None
     assert [p.principal for p in decision.interest.periods] == [D("10000.00"), D("9000.00")]
-    assert decision.interest.periods[1].start == credited
+    assert decision.interest.periods[1].start == credited + timedelta(days=1)
 
 
 def test_unapplied_credit_stops_dunning_of_that_customer_only() -> None:

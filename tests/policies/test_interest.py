@@ -125,16 +125,17 @@ def test_rounded_once_half_up() -> None:
     assert sum(money(p.amount) for p in double.periods) == D("0.66")
 
 
-def test_payment_reduces_principal_from_its_own_date() -> None:
+def test_payment_reduces_principal_from_the_day_after_it() -> None:
+    # Interest runs through the payment day (../shared/reference/law.md § 6, example 2).
     inv = invoice(due=date(2026, 1, 19), amount="10000.00", outstanding="4000.00")
     payments = [Payment("1001", date(2026, 2, 10), D("6000.00"))]
     principal = principal_of(inv, payments)
-    assert principal(date(2026, 2, 9)) == D("10000.00")
-    assert principal(date(2026, 2, 10)) == D("4000.00")
+    assert principal(date(2026, 2, 10)) == D("10000.00")
+    assert principal(date(2026, 2, 11)) == D("4000.00")
     result = charge(date(2026, 2, 1), date(2026, 2, 20), principal, due=inv.due_date)
     assert [(p.start, p.end, p.principal) for p in result.periods] == [
-        (date(2026, 2, 1), date(2026, 2, 9), D("10000.00")),
-        (date(2026, 2, 10), date(2026, 2, 20), D("4000.00")),
+        (date(2026, 2, 1), date(2026, 2, 10), D("10000.00")),
+        (date(2026, 2, 11), date(2026, 2, 20), D("4000.00")),
     ]
 
 

@@ -13,7 +13,8 @@ DUE = date(2026, 1, 19)
 II = ActionKind.INTEREST_INVOICE
 
 
-def test_late_payment_gives_an_interest_invoice_up_to_the_day_before_payment() -> None:
+def test_late_payment_gives_an_interest_invoice_through_the_payment_day() -> None:
+    # Days late = payment date - due date (../shared/reference/law.md § 6, examples 2-4, 16).
     paid = date(2026, 2, 19)
     inv = invoice(amount="100000.00", outstanding="0.00", paid_date=paid)
     snap = snapshot([], settled=[inv], payments=[Payment("1001", paid, D("100000.00"))])
@@ -22,9 +23,9 @@ def test_late_payment_gives_an_interest_invoice_up_to_the_day_before_payment() -
     assert decision.interest is not None
     assert (decision.interest.start, decision.interest.end) == (
         date(2026, 1, 20),
-        date(2026, 2, 18),
+        date(2026, 2, 19),
     )
-    assert decision.interest.amount == D("801.37")  # 100 000 x 9.75 % x 30 / 365
+    assert decision.interest.amount == D("828.08")  # 100 000 x 9.75 % x 31 / 365
     assert decision.compensation == D(0)
     assert decision.deadline == date(2026, 3, 2)  # 1 March is a Sunday
     assert "paid in full on 2026-02-19, 31 days after the due date" in decision.explanation
@@ -57,13 +58,13 @@ def test_only_interest_not_yet_charged() -> None:
     (decision,) = run(paid, snapshot([], settled=[inv]), history)
     assert decision.interest is not None
     assert decision.interest.start == date(2026, 2, 2)
-    assert decision.interest.end == date(2026, 2, 28)
+    assert decision.interest.end == date(2026, 3, 1)  # the payment day bears interest
 
 
 def test_once_charged_nothing_more() -> None:
     paid = date(2026, 2, 19)
     inv = invoice(amount="100000.00", outstanding="0.00", paid_date=paid)
-    history = [record("1001", II, 1, paid, interest="801.37", interest_to=date(2026, 2, 18))]
+    history = [record("1001", II, 1, paid, interest="828.08", interest_to=paid)]
     assert run(paid + timedelta(days=1), snapshot([], settled=[inv]), history) == []
 
 

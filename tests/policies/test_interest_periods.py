@@ -118,7 +118,7 @@ def test_stretches_equal_a_walk_through_every_day(
     assert repr(fast) == repr(walked)  # same periods, same exponents, same error text
 
 
-def test_a_payment_splits_the_period_on_its_own_day() -> None:
+def test_a_payment_splits_the_period_after_its_day() -> None:
     inv = Invoice("1", "1", "C1", date(2026, 1, 5), date(2026, 1, 19), "DKK", D("1000"), D("400"))
     paid = principal_of(inv, [Payment("1", date(2026, 2, 10), D("600"))])
     charge = accrue(
@@ -132,8 +132,8 @@ def test_a_payment_splits_the_period_on_its_own_day() -> None:
     )
     assert charge is not None
     assert [(p.start, p.end, p.principal) for p in charge.periods] == [
-        (date(2026, 1, 20), date(2026, 2, 9), D("1000")),
-        (date(2026, 2, 10), date(2026, 3, 1), D("400")),
+        (date(2026, 1, 20), date(2026, 2, 10), D("1000")),
+        (date(2026, 2, 11), date(2026, 3, 1), D("400")),
     ]
 
 

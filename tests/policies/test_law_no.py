@@ -454,3 +454,92 @@ def test_a_betalingsoppfordring_asking_more_than_the_cap_gets_the_cap() -> None:
     [demand] = _purring(date(2026, 2, 25), due, history, **ladder)
     assert demand.fee == D("113.00")
     assert "the law caps this fee at NOK 113.00" in demand.explanation
+
+
+# law.md § 2.2 and example 11: claims falling due up to 2020-09-30 keep 1/10 of the sats (3/10
+# for the own betalingsoppfordring); from 2020-10-01 1/20 (3/20). The ladder asks more than
+# any cap, so the fee shown is the law's cap.
+_OLD_AND_NEW = {
+    "steps": [
+        {"action": "reminder", "days": 14, "fee": 250, "deadline_days": 14},
+        {
+            "action": "collection_warning",
+            "days": 15,
+            "fee": 250,
+            "deadline_days": 14,
+            "after_deadline": True,
+        },
+        {
+            "action": "collection_warning",
+            "name": "Betalingsoppfordring",
+            "days": 15,
+            "fee": 250,
+            "deadline_days": 14,
+            "after_deadline": True,
+        },
+    ]
+}
+
+
+def _first_letter(due: date, sent: date) -> Decision:
+    snap = snapshot([invoice(NO, due=due)], customers=[customer(NO, kind=CONSUMER)])
+    [purring] = run(NO, sent, snap, (), policy(NO, _OLD_AND_NEW))
+    assert purring.action == ActionKind.REMINDER
+    return purring
+
+
+@pytest.mark.parametrize(
+    ("due", "fee", "fraction"),
+    [
+        (date(2020, 9, 29), "70.00", "1/10"),
+        (date(2020, 9, 30), "70.00", "1/10"),  # the last day of the old rule
+        (date(2020, 10, 1), "35.00", "1/20"),  # the first day of the new rule
+        (date(2020, 10, 2), "35.00", "1/20"),
+    ],
+)
+def test_law_md_example_11_purring_in_november_2020(due: date, fee: str, fraction: str) -> None:
+    purring = _first_letter(due, date(2020, 11, 16))
+    assert purring.fee == D(fee)
+    assert f"{fraction} of the inkassosats NOK 700" in purring.explanation
+    # The statute cited says the fraction that set the fee.
+    assert any(f"{fraction} av inkassosatsen" in basis for basis in purring.legal_basis)
+
+
+@pytest.mark.parametrize(
+    ("due", "fee", "fraction"),
+    [
+        (date(2020, 9, 30), "75.00", "1/10"),  # 750 / 10, whole kroner already
+        (date(2020, 10, 1), "38.00", "1/20"),  # 750 / 20 = 37.50, rounded half up
+        (date(2020, 10, 2), "38.00", "1/20"),
+    ],
+)
+def test_an_old_claim_dunned_in_2026_keeps_its_fraction_of_the_new_sats(
+    due: date, fee: str, fraction: str
+) -> None:
+    purring = _first_letter(due, date(2026, 2, 2))
+    assert purring.fee == D(fee)
+    assert f"{fraction} of the inkassosats NOK 750" in purring.explanation
+    assert any(f"{fraction} av inkassosatsen" in basis for basis in purring.legal_basis)
+
+
+@pytest.mark.parametrize(
+    ("due", "start", "fees"),
+    [
+        # Old claim: 70 + 70 + 3/10 of 700 = 210; new claim: 35 + 35 + 3/20 = 105.
+        (date(2020, 9, 30), date(2020, 10, 1), ["70.00", "70.00", "210.00"]),
+        (date(2020, 10, 1), date(2020, 10, 1), ["35.00", "35.00", "105.00"]),
+        # The same claims dunned from 2026 (sats 750): 75 + 75 + 225; 38 + 38 + 113.
+        (date(2020, 9, 30), date(2026, 1, 5), ["75.00", "75.00", "225.00"]),
+        (date(2020, 10, 1), date(2026, 1, 5), ["38.00", "38.00", "113.00"]),
+    ],
+)
+def test_old_and_new_claims_through_the_whole_fee_path(
+    due: date, start: date, fees: list[str]
+) -> None:
+    snap = snapshot([invoice(NO, due=due)], customers=[customer(NO, kind=CONSUMER)])
+    decisions, _ = replay(
+        NO, start, start + timedelta(days=60), lambda _day: snap, policy(NO, _OLD_AND_NEW)
+    )
+    assert [d.fee for d in decisions] == [D(fee) for fee in fees]
+    fraction = "3/10" if due < date(2020, 10, 1) else "3/20"
+    assert any(f"{fraction} av inkassosatsen" in basis for basis in decisions[-1].legal_basis)

@@ -84,3 +84,12 @@ def test_cli_unknown_country_and_bad_date() -> None:
     assert "law packs exist for DK, FI, NO, SE" in result.output
     result = runner.invoke(app, ["law", "show", "NO", "--date", "1 May"])
     assert result.exit_code == 2
+
+
+def test_denmark_lists_nationalbankens_closing_days() -> None:
+    # law.md § 5.2: the Friday after Ascension Day closed, 1 May open.
+    banking = law_show("DK", date(2026, 3, 1))["banking_days"]
+    assert banking["closed_day_after"] == ["Ascension Day"]
+    assert "2026-05-15" in banking["closed_weekdays"]
+    assert "2026-05-01" not in banking["closed_weekdays"]
+    assert "2026-06-05" in banking["closed_weekdays"]

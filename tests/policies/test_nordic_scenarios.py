@@ -102,8 +102,9 @@ def test_norwegian_b2b_compensation_offsets_fees() -> None:
     interest_invoice = events["2002"][-1]
     assert interest_invoice["action"] == "interest_invoice"
     assert interest_invoice["interest_from"] == "2025-12-31"
-    assert interest_invoice["interest_to"] == "2026-01-04"
-    assert interest_invoice["interest"] == "132.05"
+    # Through the payment day: 1 day at 12.25 % and 5 at 12.00 % on NOK 80 000.
+    assert interest_invoice["interest_to"] == "2026-01-05"
+    assert interest_invoice["interest"] == "158.36"
     # 2003 is disputed from 2025-12-20, before any step was due: nothing happens.
     assert "2003" not in events
 
