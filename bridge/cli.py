@@ -478,13 +478,18 @@ def authorize(
 
 
 @app.command()
-def doctor(env_file: EnvFile = None, demo: Demo = None, as_json: AsJson = False) -> None:
-    """Check configuration, secrets, database and connectivity; exit 1 if anything is wrong."""
+def doctor(
+    env_file: EnvFile = None, demo: Demo = None, as_json: AsJson = False, today: Today = None
+) -> None:
+    """Check configuration, secrets, database and connectivity; exit 1 if anything is wrong.
+
+    Law tables that end within 30 days or weakly sourced rates in use are warnings (exit 0).
+    """
     from bridge.doctor import run_doctor  # noqa: PLC0415
 
     settings = _settings(env_file, demo)
     _logs(settings, interactive=True)
-    raise typer.Exit(run_doctor(settings, as_json=as_json))
+    raise typer.Exit(run_doctor(settings, as_json=as_json, today=_today(today)))
 
 
 @secrets_app.command("set")

@@ -183,7 +183,9 @@ def run_all(
         log.info("cycle.done", tenant=o.tenant, **o.summary())
     if settings.metrics_textfile is not None:
         try:
-            metrics.write_textfile(settings.metrics_textfile, metrics.registry_with(store, names))
+            metrics.write_textfile(
+                settings.metrics_textfile, metrics.registry_with(store, names, _countries(settings))
+            )
         except OSError as exc:  # monitoring must never stop dunning
             log.warning(
                 "metrics.textfile_failed", path=str(settings.metrics_textfile), error=str(exc)
@@ -293,7 +295,8 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
         with store.exclusive("daemon", shared=True):
             if settings.metrics_port is not None:
                 server = metrics.serve(
-                    settings.metrics_port, metrics.registry_with(store, sorted(settings.tenants))
+                    settings.metrics_port,
+                    metrics.registry_with(store, sorted(settings.tenants), _countries(settings)),
                 )
             scheduler = BlockingScheduler(timezone=ZoneInfo(settings.timezone))
             scheduler.add_job(
@@ -336,3 +339,8 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
             server.stop()
         store.close()
     return 0
+
+
+def _countries(settings: Settings) -> list[str]:
+    """The countries whose law the enabled tenants use (their rate tables are watched)."""
+    return sorted({t.country.upper() for t in settings.tenants.values() if t.enabled})

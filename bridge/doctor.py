@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,11 +28,13 @@ class Check:
     subject: str
     ok: bool
     detail: str
+    warning: bool = False  # ok, but an operator should act before it stops being so
 
 
-def checks(settings: Settings) -> list[Check]:
+def checks(settings: Settings, today: date | None = None) -> list[Check]:
     """Run every check; none raises."""
     out: list[Check] = []
+    day = today or datetime.now(UTC).date()
     try:
         store = open_store(settings.database)
         store.close()
@@ -67,6 +69,24 @@ def checks(settings: Settings) -> list[Check]:
             out.append(Check(subject, False, f"missing secrets: {', '.join(missing)}"))
             continue
         out.append(_connectivity(name, tenant, descriptor, secrets))
+    out.extend(law_checks(settings, day))
+    return out
+
+
+def law_checks(settings: Settings, today: date) -> list[Check]:
+    """Warn, per country in use, of a rate table ending within 30 days or a weak rate in use."""
+    from bridge.lawwatch import law_warnings  # noqa: PLC0415
+    from policies.law import UnknownCountry  # noqa: PLC0415
+
+    out: list[Check] = []
+    for country in sorted({t.country.upper() for t in settings.tenants.values() if t.enabled}):
+        try:
+            found = law_warnings(country, today)
+        except UnknownCountry:
+            continue  # reported with the tenant
+        out.extend(Check(f"law {country}", True, w.message, warning=True) for w in found)
+        if not found:
+            out.append(Check(f"law {country}", True, "rate tables current"))
     return out
 
 
@@ -155,13 +175,17 @@ def _connectivity(name: str, tenant: object, descriptor: object, secrets: Tenant
     )
 
 
-def run_doctor(settings: Settings, *, as_json: bool) -> int:
-    """Print the report; exit 1 when any check failed."""
-    results = checks(settings)
+def run_doctor(settings: Settings, *, as_json: bool, today: date | None = None) -> int:
+    """Print the report; exit 1 when any check failed (warnings do not fail it)."""
+    from rich.markup import escape  # noqa: PLC0415
+
+    results = checks(settings, today)
     if as_json:
         print(json.dumps([c.__dict__ for c in results], indent=2))
     else:
         for c in results:
             mark = "[green]ok[/]" if c.ok else "[bold red]FAIL[/]"
-            console.print(f"{mark} {c.subject}: {c.detail}")
+            if c.ok and c.warning:
+                mark = "[yellow]WARN[/]"
+            console.print(f"{mark} {c.subject}: {escape(c.detail)}")
     return 0 if all(c.ok for c in results) else 1

@@ -100,8 +100,9 @@ def write_rows(directory: Path, country: str, rows: Sequence[NewRow]) -> Path:
         kept.append(row.as_toml())
         kept.sort(key=lambda item: item[first])
         current[row.table] = kept
-    current["country"] = code
-    text = _HEADER + tomli_w.dumps(current)
+    # The country first: a plain key after a table would turn the tables inline.
+    ordered = {"country": code, **{k: v for k, v in current.items() if k != "country"}}
+    text = _HEADER + tomli_w.dumps(ordered)
     where = f"{path} (as it would be written)"
     tables = parse_tables(text, country=code, origin=str(path), where=where)
     try:

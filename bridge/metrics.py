@@ -189,29 +189,77 @@ class StoreCollector(Collector):
             "Writes whose outcome is unknown until the next cycle reads them back.",
             labels=["tenant"],
         )
+        waits = GaugeMetricFamily(
+            f"{PREFIX}_rate_waits",
+            "Steps the last real cycle held back: they need interest for a day with no rate.",
+            labels=["tenant"],
+        )
         try:
             for tenant in self._tenants:
                 runs = [r for r in self._store.runs(tenant, limit=_RUN_LOOKBACK) if not r.dry_run]
                 if runs:
                     last_run.add_metric([tenant], runs[0].started_at.timestamp())
                     last_ok.add_metric([tenant], 1.0 if runs[0].status in OK_STATUSES else 0.0)
+                    waits.add_metric([tenant], float(runs[0].summary.get("rate_waits") or 0))
                 pending.add_metric([tenant], float(len(self._store.pending(tenant))))
                 unresolved.add_metric([tenant], float(len(self._store.unresolved(tenant))))
         except StoreError:
             return
-        yield from (last_run, last_ok, pending, unresolved)
+        yield from (last_run, last_ok, pending, unresolved, waits)
+
+
+class LawCollector(Collector):
+    """Per country in use: days left in the reference-rate table, and a weak rate in use."""
+
+    def __init__(self, countries: Iterable[str]) -> None:
+        self._countries = tuple(sorted(set(countries)))
+
+    def collect(self) -> Iterator[Metric]:
+        """Yield the gauges, read from the law tables (operator rows included) when scraped."""
+        from datetime import UTC, datetime  # noqa: PLC0415
+
+        from bridge.lawwatch import table_days_left  # noqa: PLC0415
+        from policies.law import LawDataError, UnknownCountry, for_country  # noqa: PLC0415
+
+        days_left = GaugeMetricFamily(
+            f"{PREFIX}_law_rate_table_days_left",
+            "Days until the reference-rate table ends (negative: ended; interest steps wait).",
+            labels=["country"],
+        )
+        weak = GaugeMetricFamily(
+            f"{PREFIX}_law_rate_weak",
+            "1 when today's reference rate is graded C or U (unconfirmed or a placeholder).",
+            labels=["country"],
+        )
+        today = datetime.now(UTC).date()
+        for country in self._countries:
+            try:
+                law = for_country(country)
+                days_left.add_metric([country], float(table_days_left(country, today)))
+                row = next(
+                    (r for r in law.reference_rates if r.valid_from <= today <= r.valid_to), None
+                )
+            except (UnknownCountry, LawDataError):
+                continue
+            weak.add_metric([country], 1.0 if row is None or row.confidence in "CU" else 0.0)
+        yield from (days_left, weak)
 
 
 OK_STATUSES = frozenset({"ok", "partial"})
 
 
-def registry_with(store: Store | None = None, tenants: Iterable[str] = ()) -> CollectorRegistry:
-    """The process's counters, plus the store's gauges when a store is given."""
+def registry_with(
+    store: Store | None = None, tenants: Iterable[str] = (), countries: Iterable[str] = ()
+) -> CollectorRegistry:
+    """The process's counters, plus the store's gauges when a store is given, and the law
+    tables' gauges for ``countries``."""
     if store is None:
         return REGISTRY
     combined = CollectorRegistry(auto_describe=True)
     combined.register(_Forward(REGISTRY))
     combined.register(StoreCollector(store, tenants))
+    if countries:
+        combined.register(LawCollector(countries))
     return combined
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -155,6 +155,9 @@ def state_dict(s: TenantState, next_fire: datetime | None, schedule: str) -> dic
         "last_decisions": summary.get("decisions"),
         "last_written": summary.get("written"),
         "last_requests": summary.get("requests"),
+        # Steps of the last cycle waiting for a reference rate (health fails while any do).
+        "rate_waits": summary.get("rate_waits") or 0,
+        "rate_wait": summary.get("rate_wait"),
         "last_success": _iso(s.last_success.started_at) if s.last_success else None,
         "last_dry_run": _iso(s.last_dry_run.started_at) if s.last_dry_run else None,
         "recent_failures": s.recent_failures,
@@ -215,6 +218,8 @@ def status_table(
             errors.append(f"{s.recent_failures} of the last 10 failed", style="yellow")
         if s.unresolved_writes:
             errors.append(f" {s.unresolved_writes} write(s) to read back", style="yellow")
+        if row["rate_waits"]:
+            errors.append(f" {row['rate_waits']} step(s) wait for a reference rate", style="yellow")
         table.add_row(
             f"{s.tenant}{'' if s.enabled else ' (off)'}",
             f"{s.system} {s.country} {s.mode}",
@@ -242,6 +247,9 @@ def status_command(settings: Settings, *, as_json: bool) -> int:
     finally:
         store.close()
     rows = [state_dict(s, upcoming, settings.schedule) for s in states]
+    warnings = law_warning_lines(settings, now.date())
+    for row in rows:
+        row["law_warnings"] = warnings.get(row["country"].upper(), [])
     if as_json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -249,7 +257,27 @@ def status_command(settings: Settings, *, as_json: bool) -> int:
         console.print("No tenants configured (see docs/configuration.md).")
         return 0
     console.print(status_table(rows, states, settings))
+    for country, lines in sorted(warnings.items()):
+        for line in lines:
+            console.print(Text(f"law {country}: {line}", style="yellow"))
+    for row in rows:
+        if row["rate_wait"]:
+            console.print(Text(f"{row['tenant']}: {row['rate_wait']}", style="yellow"))
     return 0
+
+
+def law_warning_lines(settings: Settings, today: date) -> dict[str, list[str]]:
+    """The law tables' warnings per country the enabled tenants use (docs/law.md)."""
+    from bridge.lawwatch import law_warnings  # noqa: PLC0415
+    from policies.law import UnknownCountry  # noqa: PLC0415
+
+    found: dict[str, list[str]] = {}
+    for country in sorted({t.country.upper() for t in settings.tenants.values() if t.enabled}):
+        try:
+            found[country] = [w.message for w in law_warnings(country, today)]
+        except UnknownCountry:
+            continue
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,6 +305,13 @@ def verdict(
         pass
     elif last.status not in OK_STATUSES:
         return Verdict(s.tenant, False, f"last cycle {last.status}: {last.error or 'no detail'}")
+    waits = last.summary.get("rate_waits") or 0
+    if waits:
+        return Verdict(
+            s.tenant,
+            False,
+            f"{waits} step(s) wait for a reference rate: {last.summary.get('rate_wait') or ''}",
+        )
     age = now - last.started_at
     if max_age is not None:
         if age > max_age:

@@ -1187,6 +1187,11 @@ def _why_not_ladder(run: _Run, invoice: Invoice) -> list[str]:
                 f"{expiry.isoformat()} has passed."
             )
             return notes
+    try:
+        _ladder(run, invoice, run.snapshot.customers[invoice.customer_id])
+    except RateUnavailable as exc:
+        notes.append(f"Step {rung.number} is due but waits: {RateWait.of(invoice, exc).sentence}.")
+        return notes
     following = rung.number + 1
     if following <= len(run.policy.steps):
         later = run.policy.steps[following - 1]
