@@ -673,6 +673,8 @@ def _reminder_fee(run: _Run, invoice: Invoice, customer: Customer, step: LadderS
         due_date=run.timely_until(invoice),
         # Only a law with a further fee after a warning (Norway) asks for the warning.
         warned=_issued_warning(run, invoice) if run.law.has_final_fee else None,
+        disputes=run.marks.disputes.get(invoice.id, ()),
+        latest=FeeLetter.of(last_letter) if last_letter else None,
     )
 
 

@@ -12,6 +12,7 @@ from bridge.domain import (
     ActionKind,
     Customer,
     CustomerKind,
+    Dispute,
     InterestCharge,
     Invoice,
     StepRecord,
@@ -87,13 +88,18 @@ def reminder_fee(
     last_letter: date | None = None,
     due_date: date | None = None,
     warned: FeeLetter | None = None,
+    disputes: Sequence[Dispute] = (),
+    latest: FeeLetter | None = None,
 ) -> Amount:
     """Cap the requested reminder fee by the statute: amount, count, spacing, conditions.
 
     ``fee_letters`` (default: ``fee_dates`` under every rule) are the earlier fee-bearing
     letters; ``last_letter`` the latest letter of any kind; ``due_date`` the day payment was
     due at the latest (the next banking day under the lenient reading), default the invoice's;
-    ``warned`` the latest issued collection warning (Norway's betalingsoppfordring needs one).
+    ``warned`` the latest issued collection warning (Norway's betalingsoppfordring needs one);
+    ``disputes`` every dispute on the claim, ended or not (``disputed``: one covers today);
+    ``latest`` the latest letter of any kind with its deadline: after a dispute spoiled a fee
+    letter's deadline, the fresh deadline of a later letter may be the one missed.
     """
     if requested <= ZERO:
         return NO_FEE_ASKED
@@ -122,6 +128,17 @@ def reminder_fee(
             ZERO,
             "No fee: the customer disputes the claim.",
             (*basis, law.citations.fee_dispute),
+        )
+    after = law.citations.fee_after_dispute
+    past = [d for d in disputes if d.start < today] if after else []
+    if past:
+        # law.md § 1.2: once the claim has been disputed, Forbrugerombudsmanden allows no fee on
+        # the later reminders (renteloven § 9 b stk. 1, "rimelig grund").
+        return Amount(
+            ZERO,
+            f"No fee: the customer disputed the claim {dispute_span(past[-1])}; once a claim "
+            f"has been disputed, later reminders carry no fee ({after}).",
+            (*basis, after),
         )
     notice = (invoice.due_date - invoice.issue_date).days
     if notice < rule.invoice_notice_days:
@@ -152,8 +169,10 @@ def reminder_fee(
             counted=counted,
             warned=warned,
             currency=law.currency,
+            disputes=disputes,
+            latest=latest,
         )
-    barred = _count_and_spacing(rule, today, counted, last_letter)
+    barred = _count_and_spacing(rule, today, counted, last_letter, disputes=disputes, latest=latest)
     if barred is not None:
         return barred
     why = f"{ordinal(len(counted) + 1)} fee-bearing reminder"
@@ -202,12 +221,15 @@ def _final_fee(
     counted: Sequence[FeeLetter],
     warned: FeeLetter | None,
     currency: str,
+    disputes: Sequence[Dispute] = (),
+    latest: FeeLetter | None = None,
 ) -> Amount:
     """The one further fee after the ordinary ones (Norway's betalingsoppfordring).
 
     It follows an issued collection warning (inkassoloven § 10: once the varsel's deadline is
     out) and, like every further fee, needs the last fee-bearing letter's deadline of at least
-    ``missed_deadline_days`` to have passed unpaid.
+    ``missed_deadline_days`` to have passed unpaid. A deadline that ran during a dispute was
+    not missed (law.md § 2.2, § 2.5 "Disputed claims").
     """
     assert rule.final_cap is not None
     basis = (rule.final_citation or rule.citation,)
@@ -231,6 +253,16 @@ def _final_fee(
             f"{until}, and a {rule.final_name} comes after it ({short(rule.final_citation)}).",
             basis,
         )
+    ran = disputed_between(warned.date, warned.deadline, disputes)
+    if ran is not None:
+        return Amount(
+            ZERO,
+            f"No fee: the collection warning of {warned.date.isoformat()} set a deadline of "
+            f"{warned.deadline.isoformat()}, which ran while the claim was disputed "
+            f"({dispute_span(ran, bare=True)}), so it was not missed; a {rule.final_name} "
+            f"follows a missed one ({short(rule.final_citation)}).",
+            basis,
+        )
     if needed:
         missed = _deadline_not_missed(
             today,
@@ -239,6 +271,8 @@ def _final_fee(
             earns=f"no {rule.final_name} fee",
             citation=rule.final_citation,
             basis=basis,
+            disputes=disputes,
+            latest=latest,
         )
         if missed is not None:
             return missed
@@ -257,7 +291,13 @@ def _final_fee(
 
 
 def _count_and_spacing(
-    rule: FeeRule, today: date, counted: Sequence[FeeLetter], last_letter: date | None
+    rule: FeeRule,
+    today: date,
+    counted: Sequence[FeeLetter],
+    last_letter: date | None,
+    *,
+    disputes: Sequence[Dispute] = (),
+    latest: FeeLetter | None = None,
 ) -> Amount | None:
     """Return the no-fee answer when the count, spacing or a missed deadline bars a fee."""
     basis = (rule.citation,)
@@ -297,6 +337,8 @@ def _count_and_spacing(
             earns="no further fee",
             citation=rule.spacing_citation or rule.citation,
             basis=spacing_basis,
+            disputes=disputes,
+            latest=latest,
         )
     return None
 
@@ -309,9 +351,18 @@ def _deadline_not_missed(
     earns: str,
     citation: str,
     basis: tuple[str, ...],
+    disputes: Sequence[Dispute] = (),
+    latest: FeeLetter | None = None,
 ) -> Amount | None:
     """Return the no-fee answer unless the previous fee letter gave ``needed`` days to pay and
-    that deadline has passed (Norway: a further fee only after a missed 14-day deadline)."""
+    that deadline has passed (Norway: a further fee only after a missed 14-day deadline).
+
+    A deadline that ran during a dispute was not missed (law.md § 2.2: the debtor must have
+    missed a deadline of at least 14 days; § 2.5: no fees on reasonable objections): any day
+    from the letter's date through its deadline under a dispute keeps it from counting. The
+    letter after the dispute gives a new deadline (docs/holds.md): once ``latest``, sent after
+    ``previous``, gave ``needed`` days and that deadline passed undisputed, it was missed.
+    """
     if previous.deadline is None or (previous.deadline - previous.date).days < needed:
         return Amount(
             ZERO,
@@ -326,7 +377,43 @@ def _deadline_not_missed(
             f"of {previous.date.isoformat()} has not yet passed ({short(citation)}).",
             basis,
         )
+    ran = disputed_between(previous.date, previous.deadline, disputes)
+    if ran is not None and latest is not None and latest.date > previous.date:
+        renewed = _deadline_not_missed(
+            today, latest, needed, earns=earns, citation=citation, basis=basis, disputes=disputes
+        )
+        if renewed is None:
+            return None  # the fresh deadline after the dispute was missed
+    if ran is not None:
+        return Amount(
+            ZERO,
+            f"No fee: the deadline {previous.deadline.isoformat()} of the fee-bearing letter of "
+            f"{previous.date.isoformat()} ran while the claim was disputed "
+            f"({dispute_span(ran, bare=True)}), so it was not missed and earns {earns} "
+            f"({short(citation)}).",
+            basis,
+        )
     return None
+
+
+def disputed_between(first: date, last: date, disputes: Sequence[Dispute]) -> Dispute | None:
+    """Return the first dispute open on any day from ``first`` through ``last``, if any.
+
+    A letter's deadline "ran during a dispute" when any day from the letter through its
+    deadline was disputed: the debtor then did not have the whole period to pay undisturbed.
+    """
+    for dispute in disputes:
+        if dispute.start <= last and (dispute.end is None or dispute.end >= first):
+            return dispute
+    return None
+
+
+def dispute_span(dispute: Dispute, *, bare: bool = False) -> str:
+    """Say when a dispute ran: "from A to B" ("A to B" when ``bare``), or "from A" if open."""
+    if dispute.end is None:
+        return f"from {dispute.start.isoformat()}, still open"
+    span = f"{dispute.start.isoformat()} to {dispute.end.isoformat()}"
+    return span if bare else f"from {span}"
 
 
 def _iso(day: date | None) -> str:
