@@ -1,14 +1,17 @@
-"""Disputes after they end: no fee in Denmark, no missed deadline in Norway
-(law.md §§ 1.2, 2.2, 2.5; example 12)."""
+"""Disputes after they end: no fee in Denmark, no missed deadline in Norway, no hand-over on a
+deadline that ran during the dispute (law.md §§ 1.2, 2.2, 2.5; examples 12 and 13)."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from bridge.domain import ActionKind, CustomerKind, Decision, Dispute, Hold
+from policies.engine import why_not
+from policies.law import for_country
 from tests.policies import factories as dk
 from tests.policies.factories import record, snapshot
 from tests.policies.nordic import customer, invoice, policy, run
@@ -18,6 +21,7 @@ NO = "NO"
 CONSUMER = CustomerKind.CONSUMER
 R = ActionKind.REMINDER
 W = ActionKind.COLLECTION_WARNING
+H = ActionKind.HANDOVER
 
 
 # --- Denmark: once disputed, no fee on the letters after the dispute (law.md § 1.2) -----------
@@ -213,3 +217,76 @@ def test_no_betalingsoppfordring_fee_needs_an_undisputed_varsel_deadline(
     assert third.fee == D(fee)
     if fee == "0.00":
         assert "ran while the claim was disputed" in third.explanation
+
+
+# --- Resuming: no hand-over on a warning deadline that ran during the dispute -------------------
+
+# The default Danish ladder up to its collection warning (step 3), whose deadline is 2026-02-23.
+DK_HISTORY = [
+    record("1001", R, 1, date(2026, 1, 22), deadline=date(2026, 2, 2)),
+    record("1001", R, 2, date(2026, 2, 1), fee="100", deadline=date(2026, 2, 11)),
+    record("1001", W, 3, date(2026, 2, 11), fee="100", deadline=date(2026, 2, 23)),
+]
+
+
+def _dk_resume(start: date, today: date = date(2026, 3, 9), extra: Any = ()) -> list[Decision]:
+    snap = snapshot([dk.invoice()], disputes=[Dispute("1001", start, date(2026, 3, 6))])
+    return dk.run(today, snap, [*DK_HISTORY, *extra])
+
+
+@pytest.mark.parametrize("start", [date(2026, 2, 22), date(2026, 2, 23)])
+def test_a_warning_deadline_that_ran_during_a_dispute_is_renewed_before_any_hand_over(
+    start: date,
+) -> None:
+    [renewed] = _dk_resume(start)
+    assert (renewed.action, renewed.step) == (W, 4)
+    assert renewed.fee == D("0.00")
+    # A fresh deadline: 10 days from Mon 2026-03-09 is Thu 2026-03-19.
+    assert renewed.deadline == date(2026, 3, 19)
+    assert (
+        "the collection warning of 2026-02-11 set a deadline of 2026-02-23, which ran while "
+        f"the claim was disputed ({start.isoformat()} to 2026-03-06)" in renewed.explanation
+    )
+    assert "a new deadline first" in renewed.explanation
+    assert any("inkassoloven § 10" in basis for basis in renewed.legal_basis)
+
+
+def test_a_dispute_after_the_warning_deadline_does_not_stop_the_hand_over() -> None:
+    [handover] = _dk_resume(date(2026, 2, 24))
+    assert (handover.action, handover.step) == (H, 4)
+
+
+def test_the_hand_over_follows_once_the_renewed_deadline_has_passed() -> None:
+    renewal = record("1001", W, 4, date(2026, 3, 9), deadline=date(2026, 3, 19))
+    assert _dk_resume(date(2026, 2, 22), date(2026, 3, 19), [renewal]) == []
+    [handover] = _dk_resume(date(2026, 2, 22), date(2026, 3, 20), [renewal])
+    assert (handover.action, handover.step) == (H, 4)
+    assert "the collection warning of 2026-03-09 set a deadline of 2026-03-19" in (
+        handover.explanation
+    )
+    # After the hand-over the ladder is complete.
+    done = record("1001", H, 4, date(2026, 3, 20))
+    assert _dk_resume(date(2026, 2, 22), date(2026, 4, 20), [renewal, done]) == []
+
+
+def test_a_renewed_warning_whose_deadline_ran_during_a_second_dispute_waits_for_a_person() -> None:
+    renewal = record("1001", W, 4, date(2026, 3, 9), deadline=date(2026, 3, 19))
+    disputes = [
+        Dispute("1001", date(2026, 2, 22), date(2026, 3, 6)),
+        Dispute("1001", date(2026, 3, 18), date(2026, 3, 25)),
+    ]
+    snap = snapshot([dk.invoice()], disputes=disputes)
+    history = [*DK_HISTORY, renewal]
+    assert dk.run(date(2026, 3, 30), snap, history) == []
+    notes = why_not(
+        date(2026, 3, 30), snap, history, for_country("DK"), dk.policy(), invoice_id="1001"
+    )
+    assert any("ran while the claim was disputed" in note for note in notes)
+
+
+def test_why_not_names_the_renewal_while_the_hand_over_waits() -> None:
+    snap = snapshot([dk.invoice()], disputes=[Dispute("1001", date(2026, 2, 22), date(2026, 3, 6))])
+    notes = why_not(
+        date(2026, 3, 9), snap, DK_HISTORY, for_country("DK"), dk.policy(), invoice_id="1001"
+    )
+    assert any("a renewed collection warning with a new deadline goes first" in n for n in notes)
