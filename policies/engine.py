@@ -651,6 +651,7 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
             charged_on=charged.date if charged else None,
             fees_charged=run.history.charged(invoice.id).fees,
             due_date=run.timely_until(invoice),
+            foreign=run.policy.compensation,
         )
         if draft.compensation.value > ZERO and rule and not rule.stacks_with_fees:
             how = "covers" if rule.relation == "offset" else "replaces"
@@ -906,6 +907,7 @@ def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft
             charged_on=charged.date if charged else None,
             fees_charged=run.history.charged(invoice.id).fees,
             due_date=run.timely_until(invoice),
+            foreign=run.policy.compensation,
         )
     total = draft.interest.amount + draft.compensation.value
     if total < settings.minimum:
