@@ -42,6 +42,7 @@ from bridge.domain import (
 from bridge.errors import BridgeError
 from bridge.letter_pdf import table_pdf
 from bridge.letters import Creditor
+from policies.rules import dispute_span, disputed_between
 
 if TYPE_CHECKING:
     from policies.ladder import TenantPolicy
@@ -80,7 +81,8 @@ def preconditions(
     today: date,
     handed_over: Iterable[str] = (),
 ) -> list[str]:
-    """Say what stops the hand-over: no warning sent, deadline not passed, a dispute open."""
+    """Say what stops the hand-over: no warning sent, deadline not passed, a dispute open, or
+    the warning's deadline ran during a dispute."""
     steps = list(history)
     open_disputes = list(disputes)
     done = set(handed_over)
@@ -105,6 +107,16 @@ def preconditions(
         if today <= deadline:
             problems.append(
                 f"invoice {invoice}: the warning's deadline {deadline.isoformat()} has not passed"
+            )
+        # No hand-over on a deadline the debtor spent disputing the claim (docs/holds.md): the
+        # engine renews the warning first; this guards a hand-over decided otherwise.
+        mine = [x for x in open_disputes if x.invoice_id == d.invoice_id]
+        ran = disputed_between(last.date, deadline, mine)
+        if ran is not None and not ran.covers(today):
+            problems.append(
+                f"invoice {invoice}: the warning's deadline {deadline.isoformat()} ran while the "
+                f"claim was disputed ({dispute_span(ran, bare=True)}); a renewed warning with a "
+                "new deadline goes first"
             )
         if any(x.invoice_id == d.invoice_id and x.covers(today) for x in open_disputes):
             problems.append(f"invoice {invoice} is disputed")

@@ -47,6 +47,8 @@ from policies.rules import (
     FeeLetter,
     compensation,
     deadline,
+    dispute_span,
+    disputed_between,
     interest_note,
     reminder_fee,
 )
@@ -579,6 +581,8 @@ def _next_rung(run: _Run, invoice: Invoice) -> _Rung | None:
     """Return the ladder step an invoice reaches next and the day it falls due (None: done)."""
     last = run.history.last_ladder_step(invoice.id)
     number = last.step + 1 if last is not None else 1
+    if last is not None and _is_renewal(run, last):
+        number = last.step  # a renewed warning stands in for the hand-over: that still follows
     if not 1 <= number <= len(run.policy.steps):
         return None
     step = run.policy.steps[number - 1]
@@ -588,6 +592,21 @@ def _next_rung(run: _Run, invoice: Invoice) -> _Rung | None:
     if step.after_deadline and prior is not None and prior.deadline is not None:
         due_on = max(due_on, prior.deadline + timedelta(days=1))
     return _Rung(number, step, last, due_on, prior)
+
+
+def _is_renewal(run: _Run, record: StepRecord) -> bool:
+    """Tell whether a record is a collection warning renewed in the hand-over's place.
+
+    After a dispute, a warning whose deadline ran during it is sent again with a new deadline
+    before any hand-over (docs/holds.md); it takes the hand-over's step number, and the
+    hand-over follows under the same number.
+    """
+    steps = run.policy.steps
+    return (
+        record.action == ActionKind.COLLECTION_WARNING
+        and 1 <= record.step <= len(steps)
+        and steps[record.step - 1].action == ActionKind.HANDOVER
+    )
 
 
 @lru_cache(maxsize=256)
@@ -677,6 +696,7 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
             charged_on=charged.date if charged else None,
             fees_charged=run.history.charged(invoice.id).fees,
             due_date=run.timely_until(invoice),
+            foreign=run.policy.compensation,
         )
         if draft.compensation.value > ZERO and rule and not rule.stacks_with_fees:
             how = "covers" if rule.relation == "offset" else "replaces"
@@ -718,6 +738,8 @@ def _reminder_fee(run: _Run, invoice: Invoice, customer: Customer, step: LadderS
         due_date=run.timely_until(invoice),
         # Only a law with a further fee after a warning (Norway) asks for the warning.
         warned=_issued_warning(run, invoice) if run.law.has_final_fee else None,
+        disputes=run.marks.disputes.get(invoice.id, ()),
+        latest=FeeLetter.of(last_letter) if last_letter else None,
     )
 
 
@@ -811,6 +833,16 @@ def _handover(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> _
     )
     if today <= expiry:
         return None
+    ran = disputed_between(warning.date, expiry, run.marks.disputes.get(invoice.id, ()))
+    if ran is not None:
+        # No hand-over on the strength of a deadline that ran during a dispute (law.md § 1.5,
+        # § 2.5): the debtor gets a new deadline first. Once renewed, a second spoiled deadline
+        # is left to a person (why_not says so).
+        if _is_renewal(run, warning) or (rung.last is not None and _is_renewal(run, rung.last)):
+            return None
+        return _renewed_warning(
+            run, invoice, customer, rung, warning=warning, expiry=expiry, ran=ran
+        )
     draft = _Draft(
         invoice=invoice,
         customer=customer,
@@ -844,6 +876,43 @@ def _handover(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> _
             f"{text.period(accrued.start, accrued.end)} at {text.percent(accrued.rate)}; "
             f"it keeps running until payment.",
         )
+    return draft
+
+
+def _renewed_warning(
+    run: _Run,
+    invoice: Invoice,
+    customer: Customer,
+    rung: _Rung,
+    *,
+    warning: StepRecord,
+    expiry: date,
+    ran: Dispute,
+) -> _Draft:
+    """Send the collection warning again with a new deadline, in the hand-over's place.
+
+    The warning's own ladder step sets its wording, interest and deadline; it carries no fee
+    (it renews a letter already sent, it is no new step of the ladder).
+    """
+    steps = run.policy.steps
+    own = steps[warning.step - 1] if 1 <= warning.step <= len(steps) else None
+    if own is None or own.action != ActionKind.COLLECTION_WARNING:
+        own = next(s for s in reversed(steps) if s.action == ActionKind.COLLECTION_WARNING)
+    draft = _letter_step(run, invoice, customer, rung._replace(step=own))
+    overdue = (run.today - invoice.due_date).days
+    draft.headline = (
+        f"Step {rung.number} '{own.name}' (collection warning, renewed) for {_describe(invoice)}, "
+        f"{text.days(overdue)} overdue: the collection warning of {warning.date.isoformat()} "
+        f"set a deadline of {expiry.isoformat()}, which ran while the claim was disputed "
+        f"({dispute_span(ran, bare=True)}); a hand-over needs a deadline that passed "
+        "undisputed, so the debtor gets a new deadline first."
+    )
+    draft.fee = Amount(
+        ZERO,
+        f"No fee: this renews the collection warning of {warning.date.isoformat()} with a new "
+        "deadline; it is not a new step of the ladder.",
+    )
+    draft.basis += (run.law.citations.handover,)
     return draft
 
 
@@ -884,6 +953,7 @@ def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft
             charged_on=charged.date if charged else None,
             fees_charged=run.history.charged(invoice.id).fees,
             due_date=run.timely_until(invoice),
+            foreign=run.policy.compensation,
         )
     total = draft.interest.amount + draft.compensation.value
     if total < settings.minimum:
@@ -1186,6 +1256,27 @@ def _why_not_ladder(run: _Run, invoice: Invoice) -> list[str]:
                 f"Step {rung.number} (hand-over) waits until the collection warning's deadline "
                 f"{expiry.isoformat()} has passed."
             )
+            return notes
+        ran = disputed_between(warning.date, expiry, run.marks.disputes.get(invoice.id, ()))
+        if ran is not None:
+            spoiled = (
+                f"the collection warning of {warning.date.isoformat()} set a deadline of "
+                f"{expiry.isoformat()}, which ran while the claim was disputed "
+                f"({dispute_span(ran, bare=True)})"
+            )
+            renewed = _is_renewal(run, warning) or (
+                rung.last is not None and _is_renewal(run, rung.last)
+            )
+            if renewed:
+                notes.append(
+                    f"Step {rung.number} (hand-over) waits for a person: {spoiled}, and the "
+                    "warning was already renewed once; decide by hand whether to hand over."
+                )
+            else:
+                notes.append(
+                    f"Step {rung.number} (hand-over) waits: {spoiled}; a renewed collection "
+                    "warning with a new deadline goes first."
+                )
             return notes
     try:
         _ladder(run, invoice, run.snapshot.customers[invoice.customer_id])

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import Any, Final, Literal, cast
 
 from bridge.domain import ActionKind
 from policies.daycount import DAY_COUNTS, DayCount
@@ -87,6 +87,33 @@ class Promises:
     grace_days: int = 3
 
 
+# How the B2B compensation meets a EUR invoice under a law pack in another currency:
+# "directive" charges the Late Payment Directive's own EUR 40 (2011/7/EU art. 6, which the
+# national amounts implement: law.md §§ 1.3, 2.3, 3.3, 4.2), "convert" the national amount at
+# the policy's EUR rate.
+EurInvoices = Literal["directive", "convert"]
+EUR_INVOICES: Final[tuple[EurInvoices, ...]] = ("directive", "convert")
+_RATE_DECIMALS: Final = 6
+
+
+@dataclass(frozen=True, slots=True)
+class CompensationPolicy:
+    """How the flat B2B compensation is charged on an invoice in a foreign currency.
+
+    ``rates``: (currency, value of one unit in the law pack's currency), e.g. ("EUR",
+    Decimal("7.4600")) for 1 EUR = DKK 7.46, set by the operator with ``rates_source`` (where
+    and on which day it was read). A foreign currency without a rate gets no compensation.
+    """
+
+    eur_invoices: EurInvoices = "directive"
+    rates: tuple[tuple[str, Decimal], ...] = ()
+    rates_source: str = ""
+
+    def rate(self, currency: str) -> Decimal | None:
+        """Return the value of one unit of ``currency`` in the law's currency, if set."""
+        return dict(self.rates).get(currency.upper())
+
+
 @dataclass(frozen=True, slots=True)
 class TenantPolicy:
     """Everything a tenant chooses about dunning; the law pack caps what it may charge."""
@@ -97,6 +124,7 @@ class TenantPolicy:
     interest_invoice: InterestInvoice = field(default_factory=InterestInvoice)
     credit_hold: CreditHold = field(default_factory=CreditHold)
     promises: Promises = field(default_factory=Promises)
+    compensation: CompensationPolicy = field(default_factory=CompensationPolicy)
     # Below this outstanding amount an invoice is not worth chasing; per currency where
     # ``minimum_by_currency`` names one, else this amount.
     minimum_outstanding: Decimal = Decimal("50.00")
@@ -157,6 +185,7 @@ _TOP_KEYS: Final[frozenset[str]] = frozenset(
         "interest_invoice",
         "credit_hold",
         "promises",
+        "compensation",
         "minimum_outstanding",
         "day_count",
         "combine_invoices",
@@ -186,6 +215,7 @@ _INTEREST_INVOICE_KEYS: Final[frozenset[str]] = frozenset(
 )
 _CREDIT_HOLD_KEYS: Final[frozenset[str]] = frozenset({"enabled", "after_step"})
 _PROMISE_KEYS: Final[frozenset[str]] = frozenset({"grace_days"})
+_COMPENSATION_KEYS: Final[frozenset[str]] = frozenset({"eur_invoices", "rates", "rates_source"})
 _CURRENCY_DEFAULT: Final[str] = "default"
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -226,6 +256,10 @@ class _Reader:
             result = replace(result, credit_hold=hold)
         if "promises" in data:
             result = replace(result, promises=self.promises(data["promises"]))
+        if "compensation" in data:
+            result = replace(
+                result, compensation=self.compensation(data["compensation"], base.country)
+            )
         if "minimum_outstanding" in data:
             result = self.minimum(result, data["minimum_outstanding"])
         if "day_count" in data:
@@ -409,6 +443,60 @@ class _Reader:
         return Promises(
             grace_days=self.count("promises.grace_days", raw.get("grace_days", 3), minimum=0)
         )
+
+    def compensation(self, raw: Any, country: str) -> CompensationPolicy:
+        """Read ``[compensation]``: the B2B compensation on invoices in a foreign currency."""
+        if not isinstance(raw, Mapping):
+            raise PolicyError("compensation", "must be a table/object")
+        self.known("compensation", raw, _COMPENSATION_KEYS)
+        eur = raw.get("eur_invoices", "directive")
+        if eur not in EUR_INVOICES:
+            raise PolicyError(
+                "compensation.eur_invoices",
+                f"must be one of {', '.join(EUR_INVOICES)}, not {eur!r}",
+            )
+        source = ""
+        if "rates_source" in raw:
+            source = self.text("compensation.rates_source", raw["rates_source"])
+        own = for_country(country).currency
+        table = raw.get("rates", {})
+        if not isinstance(table, Mapping):
+            raise PolicyError(
+                "compensation.rates", 'must be a table of currency = "rate", e.g. { EUR = "7.46" }'
+            )
+        rates: dict[str, Decimal] = {}
+        for name, value in table.items():
+            key = f"compensation.rates.{name}"
+            if not isinstance(name, str) or len(name) != 3 or not name.isalpha():
+                raise PolicyError(key, "must be a three-letter currency code")
+            if name.upper() == own:
+                raise PolicyError(key, f"{own} is the law's own currency and needs no rate")
+            rates[name.upper()] = self.rate(key, value, own)
+        return CompensationPolicy(
+            eur_invoices=cast(EurInvoices, eur),
+            rates=tuple(sorted(rates.items())),
+            rates_source=source,
+        )
+
+    @staticmethod
+    def rate(key: str, raw: Any, own: str) -> Decimal:
+        """Read an exchange rate: the value of one foreign unit in ``own``, never via float."""
+        if isinstance(raw, bool | float):
+            raise PolicyError(key, f'write rates as strings (e.g. "7.4600"), not {raw!r}')
+        if not isinstance(raw, str | int | Decimal):
+            raise PolicyError(key, f"must be a rate, not {raw!r}")
+        try:
+            value = Decimal(raw.strip() if isinstance(raw, str) else raw)
+            if not value.is_finite():
+                raise InvalidOperation
+            exact = value.quantize(Decimal(1).scaleb(-_RATE_DECIMALS))
+        except InvalidOperation:
+            raise PolicyError(key, f"not a rate: {raw!r}") from None
+        if value <= 0:
+            raise PolicyError(key, f"must be above 0 ({own} for one unit), not {raw!r}")
+        if value != exact:
+            raise PolicyError(key, f"at most six decimals, not {raw!r}")
+        return value
 
     def minimum(self, base: TenantPolicy, raw: Any) -> TenantPolicy:
         """Read ``minimum_outstanding``: one amount, or a table of amounts per currency."""

@@ -5,19 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from bridge.domain import (
     ZERO,
     ActionKind,
     Customer,
     CustomerKind,
+    Dispute,
     InterestCharge,
     Invoice,
     StepRecord,
 )
 from policies import text
-from policies.law.base import FeeRule, LawPack
+from policies.law.base import CompensationRule, FeeRule, LawPack
+
+if TYPE_CHECKING:
+    from policies.ladder import CompensationPolicy
 
 # A class with a field named ``date`` shadows the type in its own body; annotate with this.
 _Date = date
@@ -87,13 +92,18 @@ def reminder_fee(
     last_letter: date | None = None,
     due_date: date | None = None,
     warned: FeeLetter | None = None,
+    disputes: Sequence[Dispute] = (),
+    latest: FeeLetter | None = None,
 ) -> Amount:
     """Cap the requested reminder fee by the statute: amount, count, spacing, conditions.
 
     ``fee_letters`` (default: ``fee_dates`` under every rule) are the earlier fee-bearing
     letters; ``last_letter`` the latest letter of any kind; ``due_date`` the day payment was
     due at the latest (the next banking day under the lenient reading), default the invoice's;
-    ``warned`` the latest issued collection warning (Norway's betalingsoppfordring needs one).
+    ``warned`` the latest issued collection warning (Norway's betalingsoppfordring needs one);
+    ``disputes`` every dispute on the claim, ended or not (``disputed``: one covers today);
+    ``latest`` the latest letter of any kind with its deadline: after a dispute spoiled a fee
+    letter's deadline, the fresh deadline of a later letter may be the one missed.
     """
     if requested <= ZERO:
         return NO_FEE_ASKED
@@ -122,6 +132,17 @@ def reminder_fee(
             ZERO,
             "No fee: the customer disputes the claim.",
             (*basis, law.citations.fee_dispute),
+        )
+    after = law.citations.fee_after_dispute
+    past = [d for d in disputes if d.start < today] if after else []
+    if past:
+        # law.md § 1.2: once the claim has been disputed, Forbrugerombudsmanden allows no fee on
+        # the later reminders (renteloven § 9 b stk. 1, "rimelig grund").
+        return Amount(
+            ZERO,
+            f"No fee: the customer disputed the claim {dispute_span(past[-1])}; once a claim "
+            f"has been disputed, later reminders carry no fee ({after}).",
+            (*basis, after),
         )
     notice = (invoice.due_date - invoice.issue_date).days
     if notice < rule.invoice_notice_days:
@@ -152,8 +173,10 @@ def reminder_fee(
             counted=counted,
             warned=warned,
             currency=law.currency,
+            disputes=disputes,
+            latest=latest,
         )
-    barred = _count_and_spacing(rule, today, counted, last_letter)
+    barred = _count_and_spacing(rule, today, counted, last_letter, disputes=disputes, latest=latest)
     if barred is not None:
         return barred
     why = f"{ordinal(len(counted) + 1)} fee-bearing reminder"
@@ -202,12 +225,15 @@ def _final_fee(
     counted: Sequence[FeeLetter],
     warned: FeeLetter | None,
     currency: str,
+    disputes: Sequence[Dispute] = (),
+    latest: FeeLetter | None = None,
 ) -> Amount:
     """The one further fee after the ordinary ones (Norway's betalingsoppfordring).
 
     It follows an issued collection warning (inkassoloven § 10: once the varsel's deadline is
     out) and, like every further fee, needs the last fee-bearing letter's deadline of at least
-    ``missed_deadline_days`` to have passed unpaid.
+    ``missed_deadline_days`` to have passed unpaid. A deadline that ran during a dispute was
+    not missed (law.md § 2.2, § 2.5 "Disputed claims").
     """
     assert rule.final_cap is not None
     basis = (rule.final_citation or rule.citation,)
@@ -231,6 +257,16 @@ def _final_fee(
             f"{until}, and a {rule.final_name} comes after it ({short(rule.final_citation)}).",
             basis,
         )
+    ran = disputed_between(warned.date, warned.deadline, disputes)
+    if ran is not None:
+        return Amount(
+            ZERO,
+            f"No fee: the collection warning of {warned.date.isoformat()} set a deadline of "
+            f"{warned.deadline.isoformat()}, which ran while the claim was disputed "
+            f"({dispute_span(ran, bare=True)}), so it was not missed; a {rule.final_name} "
+            f"follows a missed one ({short(rule.final_citation)}).",
+            basis,
+        )
     if needed:
         missed = _deadline_not_missed(
             today,
@@ -239,6 +275,8 @@ def _final_fee(
             earns=f"no {rule.final_name} fee",
             citation=rule.final_citation,
             basis=basis,
+            disputes=disputes,
+            latest=latest,
         )
         if missed is not None:
             return missed
@@ -257,7 +295,13 @@ def _final_fee(
 
 
 def _count_and_spacing(
-    rule: FeeRule, today: date, counted: Sequence[FeeLetter], last_letter: date | None
+    rule: FeeRule,
+    today: date,
+    counted: Sequence[FeeLetter],
+    last_letter: date | None,
+    *,
+    disputes: Sequence[Dispute] = (),
+    latest: FeeLetter | None = None,
 ) -> Amount | None:
     """Return the no-fee answer when the count, spacing or a missed deadline bars a fee."""
     basis = (rule.citation,)
@@ -297,6 +341,8 @@ def _count_and_spacing(
             earns="no further fee",
             citation=rule.spacing_citation or rule.citation,
             basis=spacing_basis,
+            disputes=disputes,
+            latest=latest,
         )
     return None
 
@@ -309,9 +355,18 @@ def _deadline_not_missed(
     earns: str,
     citation: str,
     basis: tuple[str, ...],
+    disputes: Sequence[Dispute] = (),
+    latest: FeeLetter | None = None,
 ) -> Amount | None:
     """Return the no-fee answer unless the previous fee letter gave ``needed`` days to pay and
-    that deadline has passed (Norway: a further fee only after a missed 14-day deadline)."""
+    that deadline has passed (Norway: a further fee only after a missed 14-day deadline).
+
+    A deadline that ran during a dispute was not missed (law.md § 2.2: the debtor must have
+    missed a deadline of at least 14 days; § 2.5: no fees on reasonable objections): any day
+    from the letter's date through its deadline under a dispute keeps it from counting. The
+    letter after the dispute gives a new deadline (docs/holds.md): once ``latest``, sent after
+    ``previous``, gave ``needed`` days and that deadline passed undisputed, it was missed.
+    """
     if previous.deadline is None or (previous.deadline - previous.date).days < needed:
         return Amount(
             ZERO,
@@ -326,7 +381,43 @@ def _deadline_not_missed(
             f"of {previous.date.isoformat()} has not yet passed ({short(citation)}).",
             basis,
         )
+    ran = disputed_between(previous.date, previous.deadline, disputes)
+    if ran is not None and latest is not None and latest.date > previous.date:
+        renewed = _deadline_not_missed(
+            today, latest, needed, earns=earns, citation=citation, basis=basis, disputes=disputes
+        )
+        if renewed is None:
+            return None  # the fresh deadline after the dispute was missed
+    if ran is not None:
+        return Amount(
+            ZERO,
+            f"No fee: the deadline {previous.deadline.isoformat()} of the fee-bearing letter of "
+            f"{previous.date.isoformat()} ran while the claim was disputed "
+            f"({dispute_span(ran, bare=True)}), so it was not missed and earns {earns} "
+            f"({short(citation)}).",
+            basis,
+        )
     return None
+
+
+def disputed_between(first: date, last: date, disputes: Sequence[Dispute]) -> Dispute | None:
+    """Return the first dispute open on any day from ``first`` through ``last``, if any.
+
+    A letter's deadline "ran during a dispute" when any day from the letter through its
+    deadline was disputed: the debtor then did not have the whole period to pay undisturbed.
+    """
+    for dispute in disputes:
+        if dispute.start <= last and (dispute.end is None or dispute.end >= first):
+            return dispute
+    return None
+
+
+def dispute_span(dispute: Dispute, *, bare: bool = False) -> str:
+    """Say when a dispute ran: "from A to B" ("A to B" when ``bare``), or "from A" if open."""
+    if dispute.end is None:
+        return f"from {dispute.start.isoformat()}, still open"
+    span = f"{dispute.start.isoformat()} to {dispute.end.isoformat()}"
+    return span if bare else f"from {span}"
 
 
 def _iso(day: date | None) -> str:
@@ -343,12 +434,15 @@ def compensation(
     charged_on: date | None,
     fees_charged: Decimal = ZERO,
     due_date: date | None = None,
+    foreign: CompensationPolicy | None = None,
 ) -> Amount:
     """Decide the flat B2B compensation: businesses only, once per invoice, from its due date.
 
     Where it does not stack with fees, the fees already charged on the claim are deducted, so
     fees and compensation together never exceed the larger of the two. ``due_date`` is the
-    last day of timely payment (default the invoice's due date).
+    last day of timely payment (default the invoice's due date). ``foreign`` is the tenant's
+    choice for invoices in another currency than the law's (None: the default, EUR 40 on a EUR
+    invoice and nothing on any other foreign currency).
     """
     citation = law.citations.compensation
     if customer.kind != CustomerKind.BUSINESS:
@@ -375,13 +469,14 @@ def compensation(
             f"flat compensation applies{since}.",
             (citation,),
         )
+    statutory, currency, conversion = rule.amount, law.currency, ""
+    basis: tuple[str, ...] = (rule.citation,)
     if invoice.currency != law.currency:
-        return Amount(
-            ZERO,
-            f"No compensation: the invoice is in {invoice.currency} and the statutory amount is "
-            f"set in {law.currency}.",
-            (rule.citation,),
-        )
+        converted = _foreign_amount(law, rule, invoice.currency, foreign)
+        if converted.value <= ZERO:
+            return converted
+        statutory, currency, conversion = converted.value, invoice.currency, converted.note
+        basis += converted.basis
     if charged_on is not None:
         return Amount(
             ZERO,
@@ -395,29 +490,77 @@ def compensation(
         stacking = "offset against reminder fees, which it covers"
     else:
         stacking = "instead of fees"
-    amount = rule.amount
+    amount = statutory
     note = (
-        f"Compensation {text.amount(amount, law.currency)}: flat compensation for a late "
+        f"Compensation {text.amount(amount, currency)}: flat compensation for a late "
         f"payment between businesses, once per invoice, {stacking} ({short(rule.citation)})."
     )
     if not rule.stacks_with_fees and fees_charged > ZERO:
-        amount = max(ZERO, rule.amount - fees_charged)
+        amount = max(ZERO, statutory - fees_charged)
         if amount <= ZERO:
             return Amount(
                 ZERO,
                 f"No compensation: the fees already charged on this claim "
-                f"({text.amount(fees_charged, law.currency)}) reach the flat compensation of "
-                f"{text.amount(rule.amount, law.currency)}, which they count against "
-                f"({short(rule.citation)}).",
-                (rule.citation,),
+                f"({text.amount(fees_charged, currency)}) reach the flat compensation of "
+                f"{text.amount(statutory, currency)}, which they count against "
+                f"({short(rule.citation)}). {conversion}".rstrip(),
+                basis,
             )
         note = (
-            f"Compensation {text.amount(amount, law.currency)}: the flat compensation of "
-            f"{text.amount(rule.amount, law.currency)} for a late payment between businesses, "
-            f"less the fees of {text.amount(fees_charged, law.currency)} already charged on "
+            f"Compensation {text.amount(amount, currency)}: the flat compensation of "
+            f"{text.amount(statutory, currency)} for a late payment between businesses, "
+            f"less the fees of {text.amount(fees_charged, currency)} already charged on "
             f"this claim, since it is {stacking} ({short(rule.citation)})."
         )
-    return Amount(amount, note, (rule.citation,))
+    if conversion:
+        note += f" {conversion}"
+    return Amount(amount, note, basis)
+
+
+# The Late Payment Directive's fixed sum, which every national amount implements (law.md scope
+# line and § 2.3 "EUR 40 converted to NOK"; § 4.2 FI EUR 40; DK 310 and SE 450 in §§ 1.3, 3.3).
+DIRECTIVE_EUR = Decimal("40.00")
+DIRECTIVE_CITATION = "Directive 2011/7/EU art. 6(1) (fixed sum of EUR 40 for recovery costs)"
+_CENT = Decimal("0.01")
+
+
+def _foreign_amount(
+    law: LawPack, rule: CompensationRule, currency: str, foreign: CompensationPolicy | None
+) -> Amount:
+    """The compensation on an invoice in a foreign ``currency``, in that currency.
+
+    A EUR invoice gets the directive's own EUR 40 unless the tenant chose to convert; any other
+    currency the national amount divided by the tenant's rate (one unit in the law's currency),
+    rounded half up to 0.01; without a rate, nothing (value zero, the note says what to set).
+    """
+    national = text.amount(rule.amount, law.currency)
+    if currency == "EUR" and (foreign is None or foreign.eur_invoices == "directive"):
+        return Amount(
+            DIRECTIVE_EUR,
+            f"The invoice is in EUR: the Late Payment Directive's fixed "
+            f"{text.amount(DIRECTIVE_EUR, 'EUR')}, which the national amount {national} "
+            'implements, needs no conversion (policy compensation.eur_invoices = "directive").',
+            (DIRECTIVE_CITATION,),
+        )
+    rate = foreign.rate(currency) if foreign is not None else None
+    if rate is None:
+        return Amount(
+            ZERO,
+            f"No compensation: the invoice is in {currency} and the statutory amount is set in "
+            f"{law.currency}; no exchange rate set for {currency}: set "
+            f"compensation.rates.{currency} in the tenant policy (1 {currency} in "
+            f"{law.currency}).",
+            (rule.citation,),
+        )
+    assert foreign is not None
+    value = (rule.amount / rate).quantize(_CENT, rounding=ROUND_HALF_UP)
+    source = f" ({foreign.rates_source})" if foreign.rates_source else ""
+    return Amount(
+        value,
+        f"The invoice is in {currency}: the national amount {national} converted at 1 {currency} = "
+        f"{law.currency} {rate}{source}: {rule.amount} / {rate} = "
+        f"{text.amount(value, currency)}, rounded to 0.01.",
+    )
 
 
 def deadline(

@@ -196,9 +196,10 @@ def test_danish_consumer_timeline() -> None:
         ("2026-03-05", "2001", "reminder", 1, "0.00", "0.00", "0.00", "2026-03-16"),
         ("2026-03-05", "2002", "reminder", 1, "0.00", "0.00", "0.00", "2026-03-16"),
         ("2026-03-15", "2002", "reminder", 2, "100.00", "5.21", "0.00", "2026-03-25"),
-        # 2001 is disputed 2026-03-10..03-31: its step 2 waits for the dispute to end.
-        ("2026-04-01", "2001", "reminder", 2, "100.00", "16.03", "0.00", "2026-04-13"),
-        ("2026-04-11", "2001", "collection_warning", 3, "100.00", "5.34", "0.00", "2026-04-21"),
+        # 2001 is disputed 2026-03-10..03-31: its step 2 waits for the dispute to end, and once
+        # disputed the claim's later letters carry no fee (law.md § 1.2, Forbrugerombudsmanden).
+        ("2026-04-01", "2001", "reminder", 2, "0.00", "16.03", "0.00", "2026-04-13"),
+        ("2026-04-11", "2001", "collection_warning", 3, "0.00", "5.34", "0.00", "2026-04-21"),
         ("2026-04-22", "2001", "handover", 4, "0.00", "0.00", "0.00", None),
     ]
     assert "the customer is a consumer" in events[4]["explanation"]

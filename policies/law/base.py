@@ -197,6 +197,10 @@ class Citations:
     pre_due_notice: str
     credit_hold: str
     task: str = "no statutory rule: a task for the creditor's own people"
+    # Letters after a dispute carry no fee even once it has ended (Denmark: renteloven § 9 b
+    # stk. 1 "rimelig grund" as Forbrugerombudsmanden reads it; law.md § 1.2). Empty: no such
+    # rule, the fee rules apply again once the dispute is over.
+    fee_after_dispute: str = ""
     interest_rate_old: str = ""  # the rule for claims under an earlier surcharge
 
 

@@ -30,6 +30,11 @@ CITATIONS = Citations(
     reminder="renteloven § 9 b (rykker efter forfald)",
     fee="renteloven § 9 b stk. 1-2 (rykkergebyr højst DKK 100, højst 3, mindst 10 dage imellem)",
     fee_dispute="renteloven § 9 b stk. 1 (intet gebyr ved rimelig indsigelse)",
+    # law.md § 1.2 "rimelig grund": Forbrugerombudsmanden (forbrug.dk "Rykkergebyrer", A/B).
+    fee_after_dispute=(
+        "renteloven § 9 b stk. 1 (rimelig grund); Forbrugerombudsmanden (intet gebyr på 2. og "
+        "3. rykker, når kravet er bestridt)"
+    ),
     interest_rate="renteloven § 5 stk. 1 (udlånsrente pr. 1/1 og 1/7 + 8 procentpoint)",
     interest_rate_old=(
         "renteloven § 5 stk. 1 før 1. marts 2013 (+ 7 procentpoint for krav forfaldet før)"

@@ -82,6 +82,29 @@ def test_an_open_dispute_blocks_and_a_settled_one_does_not() -> None:
     assert preconditions(HANDOVER, history(), ends_today, day) == ["invoice 1002 is disputed"]
 
 
+@pytest.mark.parametrize(
+    ("start", "blocks"),
+    [
+        (date(2026, 2, 20), True),  # the day before the deadline 2026-02-21
+        (date(2026, 2, 21), True),  # the deadline day
+        (date(2026, 2, 22), False),  # the day after: the deadline was missed before it
+    ],
+)
+def test_no_hand_over_on_a_warning_deadline_that_ran_during_a_dispute(
+    start: date, blocks: bool
+) -> None:
+    ended = [Dispute("1002", start, date(2026, 3, 6))]
+    problems = preconditions(HANDOVER, history(), ended, date(2026, 3, 30))
+    if blocks:
+        assert problems == [
+            "invoice 1002: the warning's deadline 2026-02-21 ran while the claim was disputed "
+            f"({start.isoformat()} to 2026-03-06); a renewed warning with a new deadline goes "
+            "first"
+        ]
+    else:
+        assert problems == []
+
+
 def test_an_invoice_is_handed_over_only_once() -> None:
     blocked = preconditions(HANDOVER, history(), (), date(2026, 3, 30), handed_over=["1001"])
     assert blocked == ["invoice 1001 was already handed over"]

@@ -83,15 +83,16 @@ def test_vendor_reminders_count_as_fee_bearing_steps() -> None:
 
 
 def test_a_foreign_currency_invoice_is_reminded_with_interest_but_no_fee_or_compensation() -> None:
-    inv = invoice(currency="EUR", amount="1000.00")
+    # Without an exchange rate in the policy (test_foreign_compensation.py has the rest).
+    inv = invoice(currency="USD", amount="1000.00")
     history = [record("1001", R, 1, DUE + timedelta(days=3))]
     (decision,) = run(DUE + timedelta(days=13), snapshot([inv]), history)
-    assert decision.currency == "EUR"
+    assert decision.currency == "USD"
     assert (decision.fee, decision.compensation) == (D(0), D(0))
     assert decision.interest is not None
     assert decision.interest.amount > 0
-    assert "No fee: the invoice is in EUR" in decision.explanation
-    assert "No compensation: the invoice is in EUR" in decision.explanation
+    assert "No fee: the invoice is in USD" in decision.explanation
+    assert "No compensation: the invoice is in USD" in decision.explanation
 
 
 def _step_two(kind: CustomerKind, due: date = DUE) -> Decision:
