@@ -296,7 +296,12 @@ def _snapshot(model: _Scenario, day: date) -> Snapshot:
             continue
         own = [p for p in payments if p.invoice_id == invoice.id]
         outstanding = invoice.amount - sum((p.amount for p in own), ZERO)
-        if outstanding <= ZERO:
+        if outstanding < ZERO:
+            # Overpaid: the accounting system still lists it, with a negative remainder that is
+            # the customer's unapplied credit (policies.engine.unapplied_credit).
+            paid = max(p.date for p in own)
+            open_.append(_with(invoice, outstanding=outstanding, paid_date=paid))
+        elif outstanding == ZERO:
             paid = max(p.date for p in own)
             settled.append(_with(invoice, outstanding=outstanding, paid_date=paid))
         else:

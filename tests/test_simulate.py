@@ -14,7 +14,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bridge.simulate import SCENARIO_SCHEMA, ScenarioError, load_scenario, simulate
+from bridge.simulate import (
+    SCENARIO_SCHEMA,
+    ScenarioError,
+    _parse,
+    _snapshot,
+    load_scenario,
+    simulate,
+)
+from policies.engine import why_not
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[1]
@@ -423,3 +431,42 @@ def test_bad_holds_and_promises_name_the_field(patch: dict[str, Any], field: str
     with pytest.raises(ScenarioError) as caught:
         simulate(scenario)
     assert caught.value.field == field
+
+
+def test_an_overpayment_is_credit_that_stops_dunning_the_customer() -> None:
+    scenario: dict[str, Any] = {
+        "country": "DK",
+        "start": "2026-01-01",
+        "end": "2026-04-30",
+        "customers": [{"id": "C1", "name": "Kontor ApS", "type": "business"}],
+        "invoices": [
+            {
+                "id": "1001",
+                "customer": "C1",
+                "issue_date": "2026-01-05",
+                "due_date": "2026-01-19",
+                "amount": "1000.00",
+            },
+            {
+                "id": "1002",
+                "customer": "C1",
+                "issue_date": "2026-01-05",
+                "due_date": "2026-01-19",
+                "amount": "3000.00",
+            },
+        ],
+        # 1001 overpaid by 125.00 on 26 January: credit the customer holds.
+        "payments": [{"invoice": "1001", "date": "2026-01-26", "amount": "1125.00"}],
+    }
+    events = simulate(scenario)["events"]
+    # The first reminders go out before the overpayment; nothing at all follows it.
+    assert [(e["date"], e["invoice"], e["action"], e["step"]) for e in events] == [
+        ("2026-01-22", "1001", "reminder", 1),
+        ("2026-01-22", "1002", "reminder", 1),
+    ]
+    model = _parse(scenario)
+    day = date(2026, 2, 10)
+    assert why_not(day, _snapshot(model, day), [], model.law, model.policy, invoice_id="1002") == [
+        "Not dunned: customer has unapplied credit of DKK 125.00 (a credit note, overpayment or "
+        "prepayment not yet allocated): allocate it before dunning."
+    ]
