@@ -601,6 +601,16 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
     law, today, step = run.law, run.today, rung.step
     overdue = (today - invoice.due_date).days
     is_warning = step.action == ActionKind.COLLECTION_WARNING
+    # A warning after an issued warning (Norway's betalingsoppfordring) has its own rule.
+    final = (
+        is_warning
+        and bool(law.citations.final_warning)
+        and _issued_warning(run, invoice) is not None
+    )
+    if final:
+        basis = law.citations.final_warning
+    else:
+        basis = law.citations.collection_warning if is_warning else law.citations.reminder
     draft = _Draft(
         invoice=invoice,
         customer=customer,
@@ -612,7 +622,7 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
         ),
         timing=_timing(run, rung),
         summary=is_warning,
-        basis=(law.citations.collection_warning if is_warning else law.citations.reminder,),
+        basis=(basis,),
     )
     draft.fee = _reminder_fee(run, invoice, customer, step)
     if step.interest:
@@ -646,8 +656,9 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
         )
     assert step.deadline_days is not None  # the policy sets one on every letter
     draft.deadline = run.deadline(step.deadline_days, warning=is_warning)
-    if is_warning and law.collection_warning_notice:
-        draft.tail += (law.collection_warning_notice,)
+    notice = law.final_warning_notice if final else law.collection_warning_notice
+    if is_warning and notice:
+        draft.tail += (notice,)
     return draft
 
 

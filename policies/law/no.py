@@ -155,6 +155,10 @@ CITATIONS = Citations(
     pre_due_notice="inkassoforskriften § 1-2 (ikke gebyr før forfall)",
     credit_hold="ingen lovregel: kredittstopp er kreditors forretningsbeslutning",
     task="ingen lovregel: en oppgave for kreditors egne folk",
+    final_warning=(
+        "inkassoloven § 10 (betalingsoppfordring etter at inkassovarselets frist er ute, "
+        "betalingsfrist minst 14 dager)"
+    ),
 )
 
 SURCHARGES: tuple[SurchargeRow, ...] = (
@@ -225,6 +229,16 @@ BETALINGSOPPFORDRING = (
 )
 
 
+def _final_derivation(start: date, sats: Decimal, divisor: int) -> str:
+    """How the betalingsoppfordring's cap follows from the sats, with the rounding from 2026."""
+    derivation = f"3/{divisor} of the inkassosats NOK {sats}"
+    exact = sats * 3 / divisor
+    capped = betalingsoppfordring_gebyr(start, HALVED_FROM if divisor == 20 else date(2000, 1, 1))
+    if start >= ROUNDED_FROM and exact != capped:
+        derivation += f" = NOK {exact:.2f}, rounded half up to whole kroner"
+    return derivation
+
+
 def _fee_rules() -> tuple[FeeRule, ...]:
     """One rule per inkassosats period and fraction; the cap is computed, not typed in."""
     rules: list[FeeRule] = []
@@ -260,7 +274,7 @@ def _fee_rules() -> tuple[FeeRule, ...]:
                     final_cap=betalingsoppfordring_gebyr(start, due_from or date(2000, 1, 1)),
                     final_name="betalingsoppfordring",
                     final_citation=BETALINGSOPPFORDRING,
-                    final_derivation=f"3/{divisor} of the inkassosats NOK {sats}",
+                    final_derivation=_final_derivation(start, sats, divisor),
                     source=f"{_JURIDIKA}; {source}",
                     confidence=conf if divisor == 20 else "B",
                 )
@@ -325,6 +339,10 @@ LAW = LawPack(
     collection_warning_notice=(
         "The letter is headed 'Inkassovarsel' and states clearly that the claim goes to "
         "collection (inkasso) unless it is paid by the deadline (inkassoloven § 9)."
+    ),
+    final_warning_notice=(
+        "The letter is headed 'Betalingsoppfordring', gives at least 14 days to pay or object "
+        "and splits the claim into principal, interest and costs (inkassoloven § 10)."
     ),
     regimes=(NEW_INKASSOLOV,),
     sources=(
