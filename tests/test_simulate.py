@@ -470,3 +470,24 @@ def test_an_overpayment_is_credit_that_stops_dunning_the_customer() -> None:
         "Not dunned: customer has unapplied credit of DKK 125.00 (a credit note, overpayment or "
         "prepayment not yet allocated): allocate it before dunning."
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "statute"),
+    [
+        ("dk_consumer.json", "renteloven § 9 a stk. 3"),
+        ("no_consumer.json", "forsinkelsesrenteloven § 3 a"),
+        ("se_consumer.json", "inkassokostnadslagen 4 a §"),
+        ("fi_consumer.json", "perintälaki 513/1999 § 10 e"),
+    ],
+)
+def test_consumer_decisions_do_not_cite_the_business_compensation_statute(
+    name: str, statute: str
+) -> None:
+    _scenario, events = _events(name)
+    explained = [
+        e for e in events if "No compensation: the customer is a consumer" in e["explanation"]
+    ]
+    assert explained  # the explanation still says why there is none
+    for event in events:
+        assert not [b for b in event["legal_basis"] if statute in b], event
