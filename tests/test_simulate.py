@@ -491,3 +491,16 @@ def test_consumer_decisions_do_not_cite_the_business_compensation_statute(
     assert explained  # the explanation still says why there is none
     for event in events:
         assert not [b for b in event["legal_basis"] if statute in b], event
+
+
+@pytest.mark.parametrize("name", ["fi_b2b.json", "fi_consumer.json"])
+def test_finnish_interest_start_cites_korkolaki_section_7(name: str) -> None:
+    _scenario, events = _events(name)
+    charged = [e for e in events if e["interest"] != "0.00"]
+    assert charged
+    for event in charged:
+        assert (
+            "korkolaki 633/1982 § 7 1 mom. (viivästyskorko eräpäivästä, kun maksuaika on "
+            "etukäteen määrätty)" in event["legal_basis"]
+        )
+        assert "korkolaki 633/1982 § 4 (viivästyskorko eräpäivästä)" not in event["legal_basis"]
