@@ -805,12 +805,23 @@ def _handover(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> _
     )
     if accrued is not None:
         draft.tail += (
-            f"Interest accrued and not yet charged: "
-            f"{text.amount(accrued.amount, invoice.currency)} for "
-            f"{text.period(accrued.start, accrued.end)} at {text.percent(accrued.rate)}; "
+            f"Interest accrued and not yet charged: {_accrued_periods(accrued, invoice.currency)}; "
             f"it keeps running until payment.",
         )
     return draft
+
+
+def _accrued_periods(accrued: InterestCharge, currency: str) -> str:
+    """Name the interest not yet charged period by period: principal, days and rate of each."""
+    parts = [
+        f"{text.amount(p.principal, currency)} for {text.period(p.start, p.end)} "
+        f"({text.days(p.days)}) at {text.percent(p.rate)}"
+        for p in accrued.periods
+    ]
+    total = text.amount(accrued.amount, currency)
+    if len(parts) == 1:
+        return f"{total} on {parts[0]}"
+    return f"{total} for {text.period(accrued.start, accrued.end)}, by period: {'; '.join(parts)}"
 
 
 def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:

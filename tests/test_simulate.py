@@ -504,3 +504,45 @@ def test_finnish_interest_start_cites_korkolaki_section_7(name: str) -> None:
             "etukäteen määrätty)" in event["legal_basis"]
         )
         assert "korkolaki 633/1982 § 4 (viivästyskorko eräpäivästä)" not in event["legal_basis"]
+
+
+def test_the_hand_over_names_each_interest_period() -> None:
+    _scenario, events = _events("no_consumer.json")
+    # One period: its principal, days and rate.
+    [handover] = [e for e in events if e["action"] == "handover"]
+    assert (
+        "Interest accrued and not yet charged: NOK 49.32 on NOK 10,000.00 for "
+        "2026-01-09..2026-01-23 (15 days) at 12.00 %; it keeps running until payment."
+        in handover["explanation"]
+    )
+    # Two periods (a part payment lowers the principal): each with its own days and principal.
+    scenario: dict[str, Any] = {
+        "country": "DK",
+        "start": "2026-06-01",
+        "end": "2026-07-31",
+        "customers": [{"id": "C1", "type": "consumer"}],
+        "invoices": [
+            {
+                "id": "7001",
+                "customer": "C1",
+                "issue_date": "2026-05-01",
+                "due_date": "2026-06-01",
+                "amount": "1000.00",
+            }
+        ],
+        "payments": [{"invoice": "7001", "date": "2026-06-10", "amount": "400.00"}],
+        "policy": {
+            "steps": [
+                {"action": "reminder", "days": 3, "fee": "0", "deadline_days": 10},
+                {"action": "collection_warning", "days": 10, "fee": "0", "deadline_days": 10},
+                {"action": "handover", "days": 11},
+            ]
+        },
+    }
+    [handover] = [e for e in simulate(scenario)["events"] if e["action"] == "handover"]
+    assert (
+        "Interest accrued and not yet charged: DKK 4.70 for 2026-06-02..2026-06-25, by period: "
+        "DKK 1,000.00 for 2026-06-02..2026-06-09 (8 days) at 9.75 %; DKK 600.00 for "
+        "2026-06-10..2026-06-25 (16 days) at 9.75 %; it keeps running until payment."
+        in handover["explanation"]
+    )
