@@ -35,6 +35,7 @@ from bridge.domain import (
     StepRecord,
     StepStatus,
 )
+from policies import text
 from policies.engine import decide
 from policies.ladder import PolicyError, TenantPolicy
 from policies.law import LawPack, RateUnavailable, UnknownCountry, for_country
@@ -694,21 +695,9 @@ def _message(error: Any) -> str:
     return str(error.message)
 
 
-def _shown(value: Any, room: int = 60) -> str:
-    """Show a value as it is written in JSON ("12.50", 12.50, true, null), cut to ``room``."""
-    if isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
-    elif value is None or isinstance(value, bool):
-        text = json.dumps(value)
-    elif isinstance(value, Decimal | int | float):
-        text = str(value)
-    elif isinstance(value, Mapping):
-        text = "{" + ", ".join(f"{_shown(str(k))}: {_shown(v)}" for k, v in value.items()) + "}"
-    elif isinstance(value, list | tuple):
-        text = "[" + ", ".join(_shown(v) for v in value) + "]"
-    else:
-        text = str(value)
-    return text if len(text) <= room else text[: room - 3] + "..."
+def _shown(value: Any) -> str:
+    """Show a value as it is written in JSON ("12.50", 12.50, true, null), never a repr."""
+    return text.written(value)
 
 
 def _path(parts: Sequence[Any]) -> str:

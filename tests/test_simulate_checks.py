@@ -318,3 +318,37 @@ def test_the_command_prints_values_that_look_like_markup_as_they_are(tmp_path: P
         result = runner.invoke(app, args)
         assert result.exit_code == 2, result.output
         assert 'error: invoices[0].customer: unknown customer "[/b]"' in result.output
+
+
+@pytest.mark.parametrize(
+    ("policy", "message"),
+    [
+        (
+            {"steps": [{"action": "reminder", "days": 1, "fee": Decimal("1.234")}]},
+            "policy.steps[0].fee: at most two decimals, not 1.234",
+        ),
+        (
+            {"steps": [{"action": "reminder", "days": Decimal("1.5"), "fee": "1"}]},
+            "policy.steps[0].days: must be a whole number, not 1.5",
+        ),
+        (
+            {"day_count": "daily"},
+            'policy.day_count: must be one of actual/365, 30/360, not "daily"',
+        ),
+        (
+            {"combine_invoices": Decimal("1")},
+            "policy.combine_invoices: must be true or false, not 1",
+        ),
+        (
+            {"minimum_outstanding": {"DKK": Decimal("-1")}},
+            "policy.minimum_outstanding.DKK: must be a non-negative amount, not -1",
+        ),
+        (
+            {"steps": [{"action": "reminder", "days": 1, "fee": "x"}]},
+            'policy.steps[0].fee: not an amount: "x"',
+        ),
+    ],
+)
+def test_policy_errors_show_the_value_as_written(policy: dict[str, Any], message: str) -> None:
+    error = _refused(_scenario(policy=policy))
+    assert str(error) == message
