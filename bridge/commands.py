@@ -251,7 +251,7 @@ def simulate_command(path: Path, *, as_json: bool) -> int:
         with steps_progress("simulating", _days(scenario), enabled=not as_json) as advance:
             result = simulate(scenario, advance)
     except (ScenarioError, BridgeError) as exc:
-        err.print(f"error: {exc}")
+        err.print(f"error: {exc}", markup=False)
         return 2
     if as_json:
         _emit(result)

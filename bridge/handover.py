@@ -178,6 +178,17 @@ def _invoice_row(
         "interest_accrued_from": _day(accrued.start) if accrued else None,
         "interest_accrued_to": _day(accrued.end) if accrued else None,
         "interest_rate": str(accrued.rate) if accrued else None,
+        # The accrued interest period by period: a rate change or a part payment starts a new one.
+        "interest_periods": [
+            {
+                "from": p.start.isoformat(),
+                "to": p.end.isoformat(),
+                "rate": str(p.rate),
+                "days": p.days,
+                "principal": _amount(p.principal),
+            }
+            for p in (accrued.periods if accrued else ())
+        ],
         "total": _amount(invoice.outstanding + fees + compensation + charged + running),
     }
 
@@ -348,6 +359,15 @@ def _files(data: Mapping[str, Any]) -> dict[str, bytes]:
                     r["total"],
                 ]
                 for r in data["invoices"]
+            ],
+        ),
+        (
+            "Interest not yet charged, by period",
+            ["Invoice", "From", "To", "Rate %", "Days", "Principal"],
+            [
+                [r["number"], p["from"], p["to"], p["rate"], str(p["days"]), p["principal"]]
+                for r in data["invoices"]
+                for p in r.get("interest_periods", ())
             ],
         ),
         (

@@ -247,8 +247,8 @@ def letter_series(
     options: Mapping[str, str] | None = None,
 ) -> list[SeriesItem]:
     """Replay a scenario and write each letter (and the hand-over case file) into ``out``."""
-    from bridge.simulate import _parse, _record, _snapshot  # noqa: PLC0415
-    from policies.engine import decide, letters  # noqa: PLC0415
+    from bridge.simulate import _decide, _parse, _record, _snapshot  # noqa: PLC0415
+    from policies.engine import letters  # noqa: PLC0415
 
     model = _parse(scenario)
     country = model.law.country
@@ -259,7 +259,7 @@ def letter_series(
     day = model.start
     while day <= model.end:
         snapshot = _snapshot(model, day)
-        decisions = decide(day, snapshot, history, model.law, model.policy)
+        decisions = _decide(model, day, snapshot, history)
         for letter in letters(decisions):
             if only and all(only != d.invoice_id for d in letter.decisions):
                 continue
@@ -318,7 +318,7 @@ def series_command(
         extra = dict(_option(o) for o in options)
         items = letter_series(load_scenario(scenario), out, fmt=fmt, only=only, options=extra)
     except (ScenarioError, BridgeError) as exc:
-        err.print(f"error: {exc}")
+        err.print(f"error: {exc}", markup=False)
         return 2
     console.print(
         present.rows_table(

@@ -293,6 +293,15 @@ def context(
     history = tuple(history)
     claims = {d.invoice_id for d in letter.decisions}
     steps = _steps(history, claims)
+    # A warning after an issued warning on the same claim: in Norway the betalingsoppfordring
+    # (inkassoloven § 10) that follows the inkassovarsel.
+    follows_warning = letter.action is ActionKind.COLLECTION_WARNING and any(
+        s.action is ActionKind.COLLECTION_WARNING
+        and s.status is StepStatus.ISSUED
+        and s.invoice_id in claims
+        and s.date < letter.date
+        for s in history
+    )
     return {
         "customer": customer,
         "creditor": creditor,
@@ -317,17 +326,25 @@ def context(
         "steps": steps,
         # A task step: "call", "tell_salesperson" or the tenant's own instruction.
         "task": next((d.task for d in letter.decisions if d.task), ""),
-        # A warning after an issued warning on the same claim: in Norway the betalingsoppfordring
-        # (inkassoloven § 10) that follows the inkassovarsel.
-        "follows_warning": letter.action is ActionKind.COLLECTION_WARNING
-        and any(
-            s.action is ActionKind.COLLECTION_WARNING
-            and s.status is StepStatus.ISSUED
-            and s.invoice_id in claims
-            and s.date < letter.date
-            for s in history
-        ),
+        "follows_warning": follows_warning,
+        # What the letter's fee is, for its name in every language (templates' _claim).
+        "fee_kind": _fee_kind(letter.action, country.upper(), follows_warning=follows_warning),
     }
+
+
+def _fee_kind(action: ActionKind, country: str, *, follows_warning: bool) -> str:
+    """Name the kind of fee a letter carries: the templates word each kind in every language.
+
+    ``reminder`` (rykkergebyr, purregebyr, påminnelseavgift, muistutusmaksu), or for a collection
+    warning ``inkassovarsel`` and ``betalingsoppfordring`` (Norway), ``inkassokrav`` (Sweden's
+    inkassoavgift), ``maksuvaatimus`` (Finland). Denmark's warning is the third rykker under
+    renteloven § 9 b: its fee is a rykkergebyr.
+    """
+    if action is not ActionKind.COLLECTION_WARNING:
+        return "reminder"
+    if country == "NO":
+        return "betalingsoppfordring" if follows_warning else "inkassovarsel"
+    return {"SE": "inkassokrav", "FI": "maksuvaatimus"}.get(country, "reminder")
 
 
 def _blocks(body: str) -> tuple[tuple[str, tuple[str, ...]], ...]:

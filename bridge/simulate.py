@@ -8,6 +8,7 @@ docs/scenario.md describes the format; docs/scenario.schema.json is ``SCENARIO_S
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any, Final
 
 import jsonschema  # type: ignore[import-untyped]  # no stubs are installed
+from babel import Locale
+from babel.numbers import is_currency
 
 from bridge.domain import (
     ZERO,
@@ -32,14 +35,21 @@ from bridge.domain import (
     StepRecord,
     StepStatus,
 )
-from policies.engine import decide
+from policies import text
+from policies.engine import RateWait, decide
 from policies.ladder import PolicyError, TenantPolicy
-from policies.law import LawPack, UnknownCountry, for_country
+from policies.law import LawPack, RateUnavailable, UnknownCountry, for_country
 
 __all__ = ["SCENARIO_SCHEMA", "ScenarioError", "load_scenario", "simulate"]
 
 # Long enough for any dunning story, short enough that a typo in a year cannot run for minutes.
 MAX_DAYS: Final[int] = 366 * 20
+# A scenario nests at most 6 levels (a promise's instalment, a policy step); far deeper input is
+# refused before it is read, so no reader recurses until Python gives up.
+MAX_DEPTH: Final[int] = 50
+# Payments on one invoice may exceed its amount by the amount again (paid twice) or by this much
+# (a small invoice paid with the fees on top), whichever is more; beyond that it is a typing error.
+OVERPAYMENT_FLOOR: Final[Decimal] = Decimal("1000.00")
 
 _DATE_PATTERN: Final[str] = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _AMOUNT_PATTERN: Final[str] = "^[0-9]+(\\.[0-9]{1,2})?$"
@@ -54,6 +64,11 @@ _PATTERN_WORDS: Final[dict[str, str]] = {
 }
 
 _DATE: Final[dict[str, Any]] = {"type": "string", "pattern": _DATE_PATTERN}
+_CURRENCY: Final[dict[str, Any]] = {
+    "type": "string",
+    "pattern": _CURRENCY_PATTERN,
+    "description": "An ISO 4217 code (checked against babel's list of currencies).",
+}
 _ID: Final[dict[str, Any]] = {
     "anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}],
 }
@@ -125,13 +140,18 @@ SCENARIO_SCHEMA: Final[dict[str, Any]] = {
                 "customer": {"$ref": "#/$defs/id"},
                 "issue_date": {"$ref": "#/$defs/date"},
                 "due_date": {"$ref": "#/$defs/date"},
-                "currency": {"type": "string", "pattern": _CURRENCY_PATTERN},
+                "currency": _CURRENCY,
                 "amount": {"$ref": "#/$defs/amount"},
                 "paused_until": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
             },
         },
         "payment": {
             "type": "object",
+            "description": (
+                "Dated on or after its invoice's issue date. All payments on an invoice come to "
+                "at most its amount plus the larger of the amount and 1000.00 (an overpayment "
+                "within that is the customer's unapplied credit)."
+            ),
             "required": ["invoice", "date", "amount"],
             "properties": {
                 "invoice": {"$ref": "#/$defs/id"},
@@ -158,7 +178,7 @@ SCENARIO_SCHEMA: Final[dict[str, Any]] = {
                 "invoice": {"$ref": "#/$defs/id"},
                 "customer": {"$ref": "#/$defs/id"},
                 "made_on": {"$ref": "#/$defs/date"},
-                "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                "currency": _CURRENCY,
                 "instalments": {
                     "type": "array",
                     "minItems": 1,
@@ -213,6 +233,8 @@ def load_scenario(path: Path | str) -> dict[str, Any]:
         raw = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(where, f"cannot read the file ({exc.strerror})") from exc
+    if _nesting(raw) > MAX_DEPTH:
+        raise ScenarioError(where, _TOO_DEEP)
     try:
         # Decimal keeps 10000.10 exact: money never passes through float.
         data = json.loads(raw, parse_float=Decimal)
@@ -220,6 +242,8 @@ def load_scenario(path: Path | str) -> dict[str, Any]:
         raise ScenarioError(
             where, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from exc
+    except RecursionError:  # not reached after the check above; kept as a last guard
+        raise ScenarioError(where, _TOO_DEEP) from None
     if not isinstance(data, dict):
         raise ScenarioError(where, "a scenario is a JSON object")
     _parse(data)
@@ -238,7 +262,7 @@ def simulate(
     events: list[dict[str, Any]] = []
     day = model.start
     while day <= model.end:
-        decisions = decide(day, _snapshot(model, day), history, model.law, model.policy)
+        decisions = _decide(model, day, _snapshot(model, day), history)
         for decision in decisions:
             history.append(_record(decision))
             events.append(_event(decision))
@@ -246,6 +270,32 @@ def simulate(
             progress(day.isoformat())
         day += timedelta(days=1)
     return {"events": events}
+
+
+def _decide(
+    model: _Scenario, day: date, snapshot: Snapshot, history: Sequence[StepRecord]
+) -> list[Decision]:
+    """Decide one day; a day the law pack's rate tables do not cover is named, not a traceback."""
+    waits: list[RateWait] = []
+    try:
+        decisions = decide(day, snapshot, history, model.law, model.policy, waits=waits)
+    except RateUnavailable as exc:  # raised outside a step (a promise, a forecast)
+        raise _no_rate(model, day, str(exc)) from exc
+    if waits:
+        # A scenario states what happens each day: a step that would wait for a rate the
+        # tables lack makes the answer unknowable, so say which country and day.
+        raise _no_rate(model, day, waits[0].reason)
+    return decisions
+
+
+def _no_rate(model: _Scenario, day: date, message: str) -> ScenarioError:
+    """The error for a day the law pack's rate tables do not price."""
+    country = model.law.country
+    name = Locale("en").territories.get(country, country)
+    reason = message.removeprefix(f"{country}: ")
+    return ScenarioError(
+        "country", f"cannot decide {day.isoformat()} under {name}'s law ({country}): {reason}"
+    )
 
 
 def _snapshot(model: _Scenario, day: date) -> Snapshot:
@@ -258,7 +308,12 @@ def _snapshot(model: _Scenario, day: date) -> Snapshot:
             continue
         own = [p for p in payments if p.invoice_id == invoice.id]
         outstanding = invoice.amount - sum((p.amount for p in own), ZERO)
-        if outstanding <= ZERO:
+        if outstanding < ZERO:
+            # Overpaid: the accounting system still lists it, with a negative remainder that is
+            # the customer's unapplied credit (policies.engine.unapplied_credit).
+            paid = max(p.date for p in own)
+            open_.append(_with(invoice, outstanding=outstanding, paid_date=paid))
+        elif outstanding == ZERO:
             paid = max(p.date for p in own)
             settled.append(_with(invoice, outstanding=outstanding, paid_date=paid))
         else:
@@ -346,6 +401,7 @@ def _parse(data: Mapping[str, Any]) -> _Scenario:
     """Check a scenario against the schema, then against the rules a schema cannot express."""
     if not isinstance(data, Mapping):
         raise ScenarioError("", "a scenario is a JSON object")
+    _check_depth(data)
     error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(data))
     if error is not None:
         raise ScenarioError(_path(error.absolute_path) or "(root)", _message(error))
@@ -388,7 +444,7 @@ def _customers(items: Sequence[Mapping[str, Any]], law: LawPack) -> dict[str, Cu
         where = f"customers[{index}]"
         cid = str(item["id"])
         if cid in customers:
-            raise ScenarioError(f"{where}.id", f"duplicate customer id {cid!r}")
+            raise ScenarioError(f"{where}.id", f"duplicate customer id {_shown(cid)}")
         paused = item.get("paused_until")
         customers[cid] = Customer(
             id=cid,
@@ -419,10 +475,10 @@ def _invoices(
         where = f"invoices[{index}]"
         iid = str(item["id"])
         if iid in invoices:
-            raise ScenarioError(f"{where}.id", f"duplicate invoice id {iid!r}")
+            raise ScenarioError(f"{where}.id", f"duplicate invoice id {_shown(iid)}")
         customer = str(item["customer"])
         if customer not in customers:
-            raise ScenarioError(f"{where}.customer", f"unknown customer {customer!r}")
+            raise ScenarioError(f"{where}.customer", f"unknown customer {_shown(customer)}")
         issued = _date(f"{where}.issue_date", item["issue_date"])
         due = _date(f"{where}.due_date", item["due_date"])
         if due < issued:
@@ -435,7 +491,7 @@ def _invoices(
             customer_id=customer,
             issue_date=issued,
             due_date=due,
-            currency=str(item.get("currency", law.currency)),
+            currency=_currency(f"{where}.currency", item.get("currency", law.currency)),
             amount=amount,
             outstanding=amount,
             paused_until=_date(f"{where}.paused_until", paused) if paused else None,
@@ -446,20 +502,37 @@ def _invoices(
 def _payments(
     items: Sequence[Mapping[str, Any]], invoices: Mapping[str, Invoice]
 ) -> tuple[Payment, ...]:
-    """Read the payments; each names a known invoice and a positive amount."""
+    """Read the payments: each a known invoice, not before its date, a positive amount.
+
+    Together they may exceed the invoice by the amount again or OVERPAYMENT_FLOOR, whichever
+    is more (the overpayment is the customer's unapplied credit); more is taken for a typo.
+    """
     payments: list[Payment] = []
+    paid: dict[str, Decimal] = {}
     for index, item in enumerate(items):
         where = f"payments[{index}]"
         iid = str(item["invoice"])
         if iid not in invoices:
-            raise ScenarioError(f"{where}.invoice", f"unknown invoice {iid!r}")
-        payments.append(
-            Payment(
-                invoice_id=iid,
-                date=_date(f"{where}.date", item["date"]),
-                amount=_money(f"{where}.amount", item["amount"], positive=True),
+            raise ScenarioError(f"{where}.invoice", f"unknown invoice {_shown(iid)}")
+        invoice = invoices[iid]
+        day = _date(f"{where}.date", item["date"])
+        if day < invoice.issue_date:
+            raise ScenarioError(
+                f"{where}.date",
+                f"{day.isoformat()} is before the invoice date "
+                f"{invoice.issue_date.isoformat()} (invoice {iid})",
             )
-        )
+        amount = _money(f"{where}.amount", item["amount"], positive=True)
+        paid[iid] = paid.get(iid, ZERO) + amount
+        allowed = max(invoice.amount, OVERPAYMENT_FLOOR)
+        if paid[iid] > invoice.amount + allowed:
+            raise ScenarioError(
+                f"{where}.amount",
+                f"{amount} brings the payments on invoice {iid} to {paid[iid]}, more than its "
+                f"amount {invoice.amount} plus the largest overpayment accepted ({allowed}: the "
+                f"amount again or {OVERPAYMENT_FLOOR}, whichever is more)",
+            )
+        payments.append(Payment(invoice_id=iid, date=day, amount=amount))
     return tuple(sorted(payments, key=lambda p: (p.date, p.invoice_id)))
 
 
@@ -480,7 +553,7 @@ def _span(
     """Read an invoice and its days ``from``..``to`` (a dispute's, a hold's); null: still open."""
     iid = str(item["invoice"])
     if iid not in invoices:
-        raise ScenarioError(f"{where}.invoice", f"unknown invoice {iid!r}")
+        raise ScenarioError(f"{where}.invoice", f"unknown invoice {_shown(iid)}")
     start = _date(f"{where}.from", item["from"])
     end = _date(f"{where}.to", item["to"]) if item.get("to") else None
     if end is not None and end < start:
@@ -511,15 +584,15 @@ def _promises(
         if "invoice" in item:
             invoice = str(item["invoice"])
             if invoice not in invoices:
-                raise ScenarioError(f"{where}.invoice", f"unknown invoice {invoice!r}")
+                raise ScenarioError(f"{where}.invoice", f"unknown invoice {_shown(invoice)}")
             currency = invoices[invoice].currency
             customer = invoices[invoice].customer_id
         else:
             customer = str(item["customer"])
             if customer not in customers:
-                raise ScenarioError(f"{where}.customer", f"unknown customer {customer!r}")
+                raise ScenarioError(f"{where}.customer", f"unknown customer {_shown(customer)}")
             currency = law.currency
-        currency = str(item.get("currency", currency))
+        currency = _currency(f"{where}.currency", item.get("currency", currency))
         made_on = _date(f"{where}.made_on", item["made_on"])
         instalments = []
         for number, part in enumerate(item["instalments"]):
@@ -546,39 +619,96 @@ def _promises(
     return tuple(promises)
 
 
+def _currency(where: str, raw: Any) -> str:
+    """Check an ISO 4217 currency code against babel's (CLDR's) list."""
+    code = str(raw)
+    if not is_currency(code):
+        raise ScenarioError(where, f"{_shown(raw)} is not an ISO 4217 currency code")
+    return code
+
+
 def _date(where: str, raw: Any) -> date:
     """Parse an ISO date (YYYY-MM-DD) or name the field."""
     if not isinstance(raw, str):
-        raise ScenarioError(where, f"not a date: {raw!r}")
+        raise ScenarioError(where, f"not a date: {_shown(raw)}")
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise ScenarioError(where, f"not a valid date: {raw!r}") from None
+        raise ScenarioError(where, f"not a valid date: {_shown(raw)}") from None
 
 
 def _money(where: str, raw: Any, *, positive: bool) -> Decimal:
     """Parse an amount exactly (strings, integers or JSON decimals), never through float."""
     if isinstance(raw, bool | float):
-        raise ScenarioError(where, f'write amounts as strings, e.g. "100.00", not {raw!r}')
+        raise ScenarioError(where, f'write amounts as strings, e.g. "100.00", not {_shown(raw)}')
     try:
         value = Decimal(raw)
         exact = value.quantize(Decimal("0.01"))
     except (InvalidOperation, TypeError, ValueError):
-        raise ScenarioError(where, f"not an amount: {raw!r}") from None
+        raise ScenarioError(where, f"not an amount: {_shown(raw)}") from None
     if value < 0 or (positive and value == 0):
-        raise ScenarioError(where, f"must be a positive amount, not {raw!r}")
+        raise ScenarioError(where, f"must be a positive amount, not {_shown(raw)}")
     if value != exact:
-        raise ScenarioError(where, f"at most two decimals, not {raw!r}")
+        raise ScenarioError(where, f"at most two decimals, not {_shown(raw)}")
     return exact
 
 
+_TOO_DEEP: Final[str] = f"nested more than {MAX_DEPTH} levels deep (a scenario needs at most 6)"
+# A JSON string (skipped whole, brackets inside it do not nest) or a bracket.
+_STRUCTURE: Final[re.Pattern[str]] = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def _nesting(raw: str) -> int:
+    """Return how deep JSON text nests its arrays and objects, without parsing it."""
+    depth = deepest = 0
+    for match in _STRUCTURE.finditer(raw):
+        bracket = match.group()
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break
+        elif bracket in "]}":
+            depth -= 1
+    return deepest
+
+
+def _check_depth(data: Mapping[str, Any]) -> None:
+    """Refuse a scenario nested deeper than MAX_DEPTH, naming its top-level key; no recursion."""
+    for key, value in data.items():
+        stack: list[tuple[Any, int]] = [(value, 2)]
+        while stack:
+            item, depth = stack.pop()
+            if isinstance(item, Mapping | list | tuple):
+                if depth > MAX_DEPTH:
+                    raise ScenarioError(str(key), _TOO_DEEP)
+                children = item.values() if isinstance(item, Mapping) else item
+                stack.extend((child, depth + 1) for child in children)
+
+
 def _message(error: Any) -> str:
-    """Say what a schema error means; a failed pattern is named in words."""
-    if error.validator == "pattern" and error.validator_value in _PATTERN_WORDS:
-        return f"{error.instance!r} is not {_PATTERN_WORDS[error.validator_value]}"
+    """Say what a schema error means, showing the value as written in JSON (never a repr)."""
+    shown = _shown(error.instance)
+    words = _PATTERN_WORDS.get(error.schema.get("pattern")) if error.schema else None
+    if error.validator in {"pattern", "type"} and words is not None:
+        return f"{shown} is not {words}"
     if error.validator == "minimum" and error.schema.get("minimum") == 0:
-        return f"{error.instance!r} is negative: amounts are never negative"
+        return f"{shown} is negative: amounts are never negative"
+    if error.validator == "enum":
+        return f"{shown} is not one of {', '.join(_shown(v) for v in error.validator_value)}"
+    if error.validator == "anyOf" and error.schema == _AMOUNT:
+        return f"{shown} is not {_PATTERN_WORDS[_AMOUNT_PATTERN]}"
+    if error.validator == "anyOf" and error.schema == _ID:
+        return f"{shown} is not an id (a string or an integer)"
+    if error.validator in {"type", "minLength", "minItems", "oneOf", "anyOf"}:
+        # jsonschema starts these messages with the instance's repr; show it as JSON instead.
+        return str(error.message).replace(repr(error.instance), shown, 1)
     return str(error.message)
+
+
+def _shown(value: Any) -> str:
+    """Show a value as it is written in JSON ("12.50", 12.50, true, null), never a repr."""
+    return text.written(value)
 
 
 def _path(parts: Sequence[Any]) -> str:

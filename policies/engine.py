@@ -665,6 +665,16 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
     law, today, step = run.law, run.today, rung.step
     overdue = (today - invoice.due_date).days
     is_warning = step.action == ActionKind.COLLECTION_WARNING
+    # A warning after an issued warning (Norway's betalingsoppfordring) has its own rule.
+    final = (
+        is_warning
+        and bool(law.citations.final_warning)
+        and _issued_warning(run, invoice) is not None
+    )
+    if final:
+        basis = law.citations.final_warning
+    else:
+        basis = law.citations.collection_warning if is_warning else law.citations.reminder
     draft = _Draft(
         invoice=invoice,
         customer=customer,
@@ -676,7 +686,7 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
         ),
         timing=_timing(run, rung),
         summary=is_warning,
-        basis=(law.citations.collection_warning if is_warning else law.citations.reminder,),
+        basis=(basis,),
     )
     draft.fee = _reminder_fee(run, invoice, customer, step)
     if step.interest:
@@ -711,8 +721,9 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
         )
     assert step.deadline_days is not None  # the policy sets one on every letter
     draft.deadline = run.deadline(step.deadline_days, warning=is_warning)
-    if is_warning and law.collection_warning_notice:
-        draft.tail += (law.collection_warning_notice,)
+    notice = law.final_warning_notice if final else law.collection_warning_notice
+    if is_warning and notice:
+        draft.tail += (notice,)
     return draft
 
 
@@ -871,9 +882,7 @@ def _handover(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> _
     )
     if accrued is not None:
         draft.tail += (
-            f"Interest accrued and not yet charged: "
-            f"{text.amount(accrued.amount, invoice.currency)} for "
-            f"{text.period(accrued.start, accrued.end)} at {text.percent(accrued.rate)}; "
+            f"Interest accrued and not yet charged: {_accrued_periods(accrued, invoice.currency)}; "
             f"it keeps running until payment.",
         )
     return draft
@@ -914,6 +923,19 @@ def _renewed_warning(
     )
     draft.basis += (run.law.citations.handover,)
     return draft
+
+
+def _accrued_periods(accrued: InterestCharge, currency: str) -> str:
+    """Name the interest not yet charged period by period: principal, days and rate of each."""
+    parts = [
+        f"{text.amount(p.principal, currency)} for {text.period(p.start, p.end)} "
+        f"({text.days(p.days)}) at {text.percent(p.rate)}"
+        for p in accrued.periods
+    ]
+    total = text.amount(accrued.amount, currency)
+    if len(parts) == 1:
+        return f"{total} on {parts[0]}"
+    return f"{total} for {text.period(accrued.start, accrued.end)}, by period: {'; '.join(parts)}"
 
 
 def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:

@@ -27,6 +27,7 @@ from policies.steps import (
     default_task_name,
     default_tone,
 )
+from policies.text import written
 
 
 class PolicyError(ValueError):
@@ -540,14 +541,14 @@ class _Reader:
     def flag(key: str, raw: Any) -> bool:
         """Read a boolean."""
         if not isinstance(raw, bool):
-            raise PolicyError(key, f"must be true or false, not {raw!r}")
+            raise PolicyError(key, f"must be true or false, not {written(raw)}")
         return raw
 
     @staticmethod
     def count(key: str, raw: Any, *, minimum: int) -> int:
         """Read a whole number of days."""
         if isinstance(raw, bool) or not isinstance(raw, int):
-            raise PolicyError(key, f"must be a whole number, not {raw!r}")
+            raise PolicyError(key, f"must be a whole number, not {written(raw)}")
         if raw < minimum:
             raise PolicyError(key, f"must be at least {minimum}, not {raw}")
         return raw
@@ -562,13 +563,13 @@ class _Reader:
                 return date.fromisoformat(raw.strip())
             except ValueError:
                 pass
-        raise PolicyError(key, f"must be a date written YYYY-MM-DD, not {raw!r}")
+        raise PolicyError(key, f"must be a date written YYYY-MM-DD, not {written(raw)}")
 
     @staticmethod
     def text(key: str, raw: Any) -> str:
         """Read a non-empty string."""
         if not isinstance(raw, str) or not raw.strip():
-            raise PolicyError(key, f"must be a non-empty string, not {raw!r}")
+            raise PolicyError(key, f"must be a non-empty string, not {written(raw)}")
         return raw.strip()
 
     @staticmethod
@@ -576,19 +577,19 @@ class _Reader:
         """Read a non-negative amount with at most two decimals, never through float."""
         if isinstance(raw, bool | float):
             raise PolicyError(
-                key, f'write amounts as strings or integers (e.g. "100.00"), not {raw!r}'
+                key, f'write amounts as strings or integers (e.g. "100.00"), not {written(raw)}'
             )
         if not isinstance(raw, str | int | Decimal):
-            raise PolicyError(key, f"must be an amount, not {raw!r}")
+            raise PolicyError(key, f"must be an amount, not {written(raw)}")
         try:
             value = Decimal(raw.strip() if isinstance(raw, str) else raw)
             exact = value.quantize(Decimal("0.01"))
         except InvalidOperation:
-            raise PolicyError(key, f"not an amount: {raw!r}") from None
+            raise PolicyError(key, f"not an amount: {written(raw)}") from None
         if value < 0:
-            raise PolicyError(key, f"must be a non-negative amount, not {raw!r}")
+            raise PolicyError(key, f"must be a non-negative amount, not {written(raw)}")
         if value != exact:
-            raise PolicyError(key, f"at most two decimals, not {raw!r}")
+            raise PolicyError(key, f"at most two decimals, not {written(raw)}")
         return exact
 
     @staticmethod
@@ -596,19 +597,20 @@ class _Reader:
         """Read a ladder action."""
         allowed = sorted(a.value for a in LADDER_ACTIONS)
         if not isinstance(raw, str) or raw not in allowed:
-            raise PolicyError(key, f"must be one of {', '.join(allowed)}, not {raw!r}")
+            raise PolicyError(key, f"must be one of {', '.join(allowed)}, not {written(raw)}")
         return ActionKind(raw)
 
     @staticmethod
     def tone(key: str, raw: Any) -> Tone:
         """Read a tone."""
         if raw not in TONES:
-            raise PolicyError(key, f"must be one of {', '.join(TONES)}, not {raw!r}")
+            raise PolicyError(key, f"must be one of {', '.join(TONES)}, not {written(raw)}")
         return cast(Tone, raw)
 
     @staticmethod
     def day_count(raw: Any) -> DayCount:
         """Read the day-count convention."""
         if raw not in DAY_COUNTS:
-            raise PolicyError("day_count", f"must be one of {', '.join(DAY_COUNTS)}, not {raw!r}")
+            allowed = ", ".join(DAY_COUNTS)
+            raise PolicyError("day_count", f"must be one of {allowed}, not {written(raw)}")
         return cast(DayCount, raw)

@@ -446,11 +446,11 @@ def compensation(
     """
     citation = law.citations.compensation
     if customer.kind != CustomerKind.BUSINESS:
+        # No citation: a consumer's decision does not rest on the business-only statute.
         return Amount(
             ZERO,
             "No compensation: the customer is a consumer; the flat compensation applies only "
             "between businesses.",
-            (citation,),
         )
     rule = law.compensation_rule(invoice.due_date)
     if rule is None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
@@ -63,3 +66,23 @@ def days(count: int) -> str:
 def weekday(day: date) -> str:
     """Name the day of the week in English (``Saturday``)."""
     return format_date(day, format="EEEE", locale=_LOCALE)
+
+
+def written(value: Any, room: int = 60) -> str:
+    """Show a value from a file as it is written there ("12.50", 12.50, true), cut to ``room``.
+
+    Error messages name what the user wrote, never a Python repr such as ``Decimal('12.50')``.
+    """
+    if isinstance(value, str):
+        shown = json.dumps(value, ensure_ascii=False)
+    elif value is None or isinstance(value, bool):
+        shown = json.dumps(value)
+    elif isinstance(value, Decimal | int | float):
+        shown = str(value)
+    elif isinstance(value, Mapping):
+        shown = "{" + ", ".join(f"{written(str(k))}: {written(v)}" for k, v in value.items()) + "}"
+    elif isinstance(value, list | tuple):
+        shown = "[" + ", ".join(written(v) for v in value) + "]"
+    else:
+        shown = str(value)
+    return shown if len(shown) <= room else shown[: room - 3] + "..."

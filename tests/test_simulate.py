@@ -14,7 +14,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bridge.simulate import SCENARIO_SCHEMA, ScenarioError, load_scenario, simulate
+from bridge.simulate import (
+    SCENARIO_SCHEMA,
+    ScenarioError,
+    _parse,
+    _snapshot,
+    load_scenario,
+    simulate,
+)
+from policies.engine import why_not
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[1]
@@ -265,13 +273,13 @@ def _broken(path: str, value: Any) -> dict[str, Any]:
         (_broken("invoices.0.amount", -5), "invoices[0].amount", "never negative"),
         (_broken("invoices.0.amount", "0"), "invoices[0].amount", "positive amount"),
         (_broken("invoices.0.amount", 10.5), "invoices[0].amount", "write amounts as strings"),
-        (_broken("payments.0.invoice", "9999"), "payments[0].invoice", "unknown invoice '9999'"),
+        (_broken("payments.0.invoice", "9999"), "payments[0].invoice", 'unknown invoice "9999"'),
         (_broken("disputes.0.invoice", "9999"), "disputes[0].invoice", "unknown invoice"),
-        (_broken("invoices.0.customer", "C9"), "invoices[0].customer", "unknown customer 'C9'"),
+        (_broken("invoices.0.customer", "C9"), "invoices[0].customer", 'unknown customer "C9"'),
         (_broken("invoices.1.id", "1001"), "invoices[1].id", "duplicate invoice id"),
         (_broken("invoices.0.due_date", "2026-01-01"), "invoices[0].due_date", "before the issue"),
         (_broken("customers.0.type", "company"), "customers[0].type", "is not one of"),
-        (_broken("payments.0.date", None), "payments[0].date", "is not of type 'string'"),
+        (_broken("payments.0.date", None), "payments[0].date", "null is not a date written"),
         (_broken("policy", {"day_count": "daily"}), "policy.day_count", "must be one of"),
         (
             _broken("policy", {"steps": [{"action": "reminder", "days": 1, "fee": "x"}]}),
@@ -425,3 +433,120 @@ def test_bad_holds_and_promises_name_the_field(patch: dict[str, Any], field: str
     with pytest.raises(ScenarioError) as caught:
         simulate(scenario)
     assert caught.value.field == field
+
+
+def test_an_overpayment_is_credit_that_stops_dunning_the_customer() -> None:
+    scenario: dict[str, Any] = {
+        "country": "DK",
+        "start": "2026-01-01",
+        "end": "2026-04-30",
+        "customers": [{"id": "C1", "name": "Kontor ApS", "type": "business"}],
+        "invoices": [
+            {
+                "id": "1001",
+                "customer": "C1",
+                "issue_date": "2026-01-05",
+                "due_date": "2026-01-19",
+                "amount": "1000.00",
+            },
+            {
+                "id": "1002",
+                "customer": "C1",
+                "issue_date": "2026-01-05",
+                "due_date": "2026-01-19",
+                "amount": "3000.00",
+            },
+        ],
+        # 1001 overpaid by 125.00 on 26 January: credit the customer holds.
+        "payments": [{"invoice": "1001", "date": "2026-01-26", "amount": "1125.00"}],
+    }
+    events = simulate(scenario)["events"]
+    # The first reminders go out before the overpayment; nothing at all follows it.
+    assert [(e["date"], e["invoice"], e["action"], e["step"]) for e in events] == [
+        ("2026-01-22", "1001", "reminder", 1),
+        ("2026-01-22", "1002", "reminder", 1),
+    ]
+    model = _parse(scenario)
+    day = date(2026, 2, 10)
+    assert why_not(day, _snapshot(model, day), [], model.law, model.policy, invoice_id="1002") == [
+        "Not dunned: customer has unapplied credit of DKK 125.00 (a credit note, overpayment or "
+        "prepayment not yet allocated): allocate it before dunning."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "statute"),
+    [
+        ("dk_consumer.json", "renteloven § 9 a stk. 3"),
+        ("no_consumer.json", "forsinkelsesrenteloven § 3 a"),
+        ("se_consumer.json", "inkassokostnadslagen 4 a §"),
+        ("fi_consumer.json", "perintälaki 513/1999 § 10 e"),
+    ],
+)
+def test_consumer_decisions_do_not_cite_the_business_compensation_statute(
+    name: str, statute: str
+) -> None:
+    _scenario, events = _events(name)
+    explained = [
+        e for e in events if "No compensation: the customer is a consumer" in e["explanation"]
+    ]
+    assert explained  # the explanation still says why there is none
+    for event in events:
+        assert not [b for b in event["legal_basis"] if statute in b], event
+
+
+@pytest.mark.parametrize("name", ["fi_b2b.json", "fi_consumer.json"])
+def test_finnish_interest_start_cites_korkolaki_section_7(name: str) -> None:
+    _scenario, events = _events(name)
+    charged = [e for e in events if e["interest"] != "0.00"]
+    assert charged
+    for event in charged:
+        assert (
+            "korkolaki 633/1982 § 7 1 mom. (viivästyskorko eräpäivästä, kun maksuaika on "
+            "etukäteen määrätty)" in event["legal_basis"]
+        )
+        assert "korkolaki 633/1982 § 4 (viivästyskorko eräpäivästä)" not in event["legal_basis"]
+
+
+def test_the_hand_over_names_each_interest_period() -> None:
+    _scenario, events = _events("no_consumer.json")
+    # One period: its principal, days and rate.
+    [handover] = [e for e in events if e["action"] == "handover"]
+    assert (
+        "Interest accrued and not yet charged: NOK 49.32 on NOK 10,000.00 for "
+        "2026-01-09..2026-01-23 (15 days) at 12.00 %; it keeps running until payment."
+        in handover["explanation"]
+    )
+    # Two periods (a part payment lowers the principal): each with its own days and principal.
+    scenario: dict[str, Any] = {
+        "country": "DK",
+        "start": "2026-06-01",
+        "end": "2026-07-31",
+        "customers": [{"id": "C1", "type": "consumer"}],
+        "invoices": [
+            {
+                "id": "7001",
+                "customer": "C1",
+                "issue_date": "2026-05-01",
+                "due_date": "2026-06-01",
+                "amount": "1000.00",
+            }
+        ],
+        "payments": [{"invoice": "7001", "date": "2026-06-10", "amount": "400.00"}],
+        "policy": {
+            "steps": [
+                {"action": "reminder", "days": 3, "fee": "0", "deadline_days": 10},
+                {"action": "collection_warning", "days": 10, "fee": "0", "deadline_days": 10},
+                {"action": "handover", "days": 11},
+            ]
+        },
+    }
+    [handover] = [e for e in simulate(scenario)["events"] if e["action"] == "handover"]
+    assert (
+        # The payment day bears interest on what was paid that day (law.md § 6 examples 2-4):
+        # 1,000 x 9.75 % x 9/365 = 2.4041 + 600 x 9.75 % x 15/365 = 2.4041 -> 4.81.
+        "Interest accrued and not yet charged: DKK 4.81 for 2026-06-02..2026-06-25, by period: "
+        "DKK 1,000.00 for 2026-06-02..2026-06-10 (9 days) at 9.75 %; DKK 600.00 for "
+        "2026-06-11..2026-06-25 (15 days) at 9.75 %; it keeps running until payment."
+        in handover["explanation"]
+    )

@@ -202,6 +202,9 @@ class Citations:
     # rule, the fee rules apply again once the dispute is over.
     fee_after_dispute: str = ""
     interest_rate_old: str = ""  # the rule for claims under an earlier surcharge
+    # A collection warning after an issued one on the claim (Norway's betalingsoppfordring,
+    # inkassoloven § 10); empty: the law knows no such letter and the warning's rule applies.
+    final_warning: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +255,8 @@ class LawPack:
     citations: Citations
     # A sentence the collection warning must carry (Norway: it must clearly announce inkasso).
     collection_warning_notice: str = ""
+    # The same for a warning after an issued warning (Norway's betalingsoppfordring).
+    final_warning_notice: str = ""
     # Banking days the warning's deadline must leave after the letter's presumed receipt (the
     # first banking day after sending); 0: none (Sweden: 4, IMY's reading of inkassolagen 5 §).
     collection_warning_min_banking_days: int = 0

@@ -1,4 +1,4 @@
-"""Finland: korkolaki §§ 4, 4 a, 12 and perintälaki (saatavien perinnästä 513/1999).
+"""Finland: korkolaki §§ 4, 4 a, 7, 12 and perintälaki (saatavien perinnästä 513/1999).
 
 Consumers: at most EUR 5 per written reminder, the first no earlier than 14 days after the due
 date and each next one at least 14 days after the previous reminder. Businesses: at most EUR 12
@@ -46,7 +46,12 @@ CITATIONS = Citations(
     ),
     fee_dispute="perintälaki 513/1999 § 4 (hyvä perintätapa: ei kuluja riitautetusta saatavasta)",
     interest_rate="korkolaki 633/1982 § 4, § 12 (viitekorko + 7 prosenttiyksikköä)",
-    interest_start="korkolaki 633/1982 § 4 (viivästyskorko eräpäivästä)",
+    # § 4 sets the rate; the start for a due date fixed in advance is § 7 (1 mom.). § 7 (2 mom.)
+    # (30 days after the invoice when no due date was fixed) does not arise: invoices carry one.
+    interest_start=(
+        "korkolaki 633/1982 § 7 1 mom. (viivästyskorko eräpäivästä, kun maksuaika on "
+        "etukäteen määrätty)"
+    ),
     compensation=(
         "perintälaki 513/1999 § 10 e "
         "(vakiokorvaus EUR 40 laskua kohden, vain elinkeinonharjoittajat)"

@@ -71,6 +71,10 @@ CITATIONS = Citations(
     pre_due_notice="inkassoforskriften § 1-2 (ikke gebyr før forfall)",
     credit_hold="ingen lovregel: kredittstopp er kreditors forretningsbeslutning",
     task="ingen lovregel: en oppgave for kreditors egne folk",
+    final_warning=(
+        "inkassoloven § 10 (betalingsoppfordring etter at inkassovarselets frist er ute, "
+        "betalingsfrist minst 14 dager)"
+    ),
 )
 
 SURCHARGES: tuple[SurchargeRow, ...] = (
@@ -140,9 +144,19 @@ BETALINGSOPPFORDRING_BEFORE_OCTOBER_2020 = (
     "1. oktober 2020, etter oversittet frist på minst 14 dager)"
 )
 
-
 # Any claim that fell due before HALVED_FROM: its fee is 1/10 (3/10) of the sats.
 _OLD_CLAIM = date(2000, 1, 1)
+
+
+def _final_derivation(start: date, sats: Decimal, divisor: int, table: Sequence[AmountRow]) -> str:
+    """How the betalingsoppfordring's cap follows from the sats, with the rounding from 2026."""
+    derivation = f"3/{divisor} of the inkassosats NOK {sats}"
+    exact = sats * 3 / divisor
+    claim = HALVED_FROM if divisor == 20 else _OLD_CLAIM
+    capped = betalingsoppfordring_gebyr(start, claim, table)
+    if start >= ROUNDED_FROM and exact != capped:
+        derivation += f" = NOK {exact:.2f}, rounded half up to whole kroner"
+    return derivation
 
 
 def _fee_rules(table: Sequence[AmountRow]) -> tuple[FeeRule, ...]:
@@ -186,7 +200,7 @@ def _fee_rules(table: Sequence[AmountRow]) -> tuple[FeeRule, ...]:
                         if divisor == 20
                         else BETALINGSOPPFORDRING_BEFORE_OCTOBER_2020
                     ),
-                    final_derivation=f"3/{divisor} of the inkassosats NOK {sats}",
+                    final_derivation=_final_derivation(start, sats, divisor, table),
                     source=f"{_JURIDIKA}; {source}",
                     confidence=conf if divisor == 20 else "B",
                 )
@@ -259,6 +273,10 @@ LAW = LawPack(
     collection_warning_notice=(
         "The letter is headed 'Inkassovarsel' and states clearly that the claim goes to "
         "collection (inkasso) unless it is paid by the deadline (inkassoloven § 9)."
+    ),
+    final_warning_notice=(
+        "The letter is headed 'Betalingsoppfordring', gives at least 14 days to pay or object "
+        "and splits the claim into principal, interest and costs (inkassoloven § 10)."
     ),
     regimes=(NEW_INKASSOLOV,),
     sources=(

@@ -168,6 +168,69 @@ def test_interest_to_date_comes_from_the_accrual() -> None:
     assert data["totals"]["interest_accrued"] == "24.68"
 
 
+def test_the_case_names_each_interest_period(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bridge import handover  # noqa: PLC0415
+    from bridge.domain import InterestCharge, InterestPeriod  # noqa: PLC0415
+
+    def accrue(invoice: object, steps: object) -> InterestCharge:
+        periods = (
+            InterestPeriod(
+                date(2026, 6, 20),
+                date(2026, 6, 30),
+                Decimal("9.75"),
+                11,
+                365,
+                Decimal("10000.00"),
+                Decimal("29.38"),
+            ),
+            InterestPeriod(
+                date(2026, 7, 1),
+                date(2026, 7, 10),
+                Decimal("10.25"),
+                10,
+                365,
+                Decimal("10000.00"),
+                Decimal("28.08"),
+            ),
+        )
+        return InterestCharge(
+            date(2026, 6, 20), date(2026, 7, 10), Decimal("57.46"), periods, "actual/365"
+        )
+
+    shown: list[object] = []
+    real = handover.table_pdf
+
+    def capture(title: str, sections: object, tables: object, *, when: date) -> bytes:
+        shown.append(tables)
+        return real(title, sections, tables, when=when)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(handover, "table_pdf", capture)
+    data = _case(accrue=accrue).data  # type: ignore[attr-defined]
+    assert data["invoices"][0]["interest_periods"] == [
+        {
+            "from": "2026-06-20",
+            "to": "2026-06-30",
+            "rate": "9.75",
+            "days": 11,
+            "principal": "10000.00",
+        },
+        {
+            "from": "2026-07-01",
+            "to": "2026-07-10",
+            "rate": "10.25",
+            "days": 10,
+            "principal": "10000.00",
+        },
+    ]
+    [tables] = shown
+    periods = next(t for t in tables if t[0] == "Interest not yet charged, by period")  # type: ignore[attr-defined]
+    assert periods[1] == ["Invoice", "From", "To", "Rate %", "Days", "Principal"]
+    assert periods[2][:2] == [
+        ["1001", "2026-06-20", "2026-06-30", "9.75", "11", "10000.00"],
+        ["1001", "2026-07-01", "2026-07-10", "10.25", "10", "10000.00"],
+    ]
+
+
 def test_the_files_are_json_csv_and_pdf() -> None:
     files = _case().files  # type: ignore[attr-defined]
     assert tuple(files) == CASE_FILES

@@ -389,6 +389,32 @@ def test_fastest_lawful_fee_path_is_189_example_12() -> None:
     assert fees[3][2] == D("0.00")
 
 
+def test_betalingsoppfordring_explanation_cites_section_10_first_and_shows_the_rounding() -> None:
+    due = date(2026, 1, 12)
+    snap = snapshot([invoice(NO, due=due)], customers=[customer(NO, kind=CONSUMER)])
+    events, _ = replay(
+        NO, due, date(2026, 3, 31), lambda _day: snap, policy(NO, BETALINGSOPPFORDRING_LADDER)
+    )
+    third = next(d for d in events if d.step == 3)
+    assert third.legal_basis[0] == (
+        "inkassoloven § 10 (betalingsoppfordring etter at inkassovarselets frist er ute, "
+        "betalingsfrist minst 14 dager)"
+    )
+    assert third.legal_basis[1].startswith("inkassoloven § 10; inkassoforskriften §§ 1-2 tredje")
+    assert not any(basis.startswith("inkassoloven § 9") for basis in third.legal_basis)
+    assert (
+        "The cap is 3/20 of the inkassosats NOK 750 = NOK 112.50, rounded half up to whole "
+        "kroner: NOK 113.00." in third.explanation
+    )
+    assert "headed 'Betalingsoppfordring'" in third.explanation
+    assert "(inkassoloven § 10)." in third.explanation
+    assert "headed 'Inkassovarsel'" not in third.explanation
+    # The varsel before it keeps § 9 and its own heading.
+    second = next(d for d in events if d.step == 2)
+    assert second.legal_basis[0].startswith("inkassoloven § 9")
+    assert "headed 'Inkassovarsel'" in second.explanation
+
+
 def test_betalingsoppfordring_needs_the_varsel_and_its_deadline() -> None:
     due = date(2026, 1, 12)
     purringer = [
