@@ -90,7 +90,7 @@ class TripletexSession:
             ctx.tenant,
             ctx.secrets,
             company_id=options.get("company_id", OWN_COMPANY).strip() or OWN_COMPANY,
-            today=today,
+            today=self._session_day,
         )
         self.paced = HeaderPacedTransport(ctx.transport or httpx.HTTPTransport())
         self.http = build_client(
@@ -121,6 +121,15 @@ class TripletexSession:
     def _today(self) -> date:
         """The cycle's date once a fetch ran (a replayed day), else today in Oslo."""
         return self._day or self.today()
+
+    def _session_day(self) -> date:
+        """The day a session token's life counts from: today in Oslo, or a later cycle date.
+
+        A session dies at midnight of its expiration date on the vendor's own clock, so a cycle
+        replaying a past day still asks for a date after today; a cycle run for a later day (a
+        demo or trial in the future) asks for one after that day.
+        """
+        return max(self.today(), self._day) if self._day is not None else self.today()
 
     @property
     def request_count(self) -> int:

@@ -183,3 +183,19 @@ def test_the_demo_with_an_operator_rate_charges_interest(
     data = json.loads(result.stdout)
     assert data["rate_waits"] == []
     assert any(d["interest"] != "0.00" for d in data["decisions"])
+
+
+@pytest.mark.parametrize(
+    ("system", "day"),
+    [("tripletex", "2030-06-01"), ("fortnox", "2013-02-01"), ("dinero", "2035-12-31")],
+)
+def test_the_demo_runs_on_any_day_from_2013_to_2035(tmp_path: Path, system: str, day: str) -> None:
+    # Outside the rate tables the interest steps wait (said, not a traceback); a Tripletex
+    # session asked for on a later demo day still lives past that day.
+    result = runner.invoke(
+        app, ["demo", "--system", system, "--state", str(tmp_path / "d"), "--today", day]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    plan = runner.invoke(app, ["plan", "--demo", str(tmp_path / "d"), "--today", day, "--json"])
+    assert plan.exit_code == 0, plan.output
