@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -523,3 +524,38 @@ def test_a_norwegian_warning_after_the_varsel_is_the_betalingsoppfordring(
     )
     assert title in demand.text
     assert any(mark in demand.text for mark in ("§ 10", "10 §", "section 10"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("da", "foreløbig referencesats"),
+        ("nb", "foreløpig referanserente"),
+        ("sv", "preliminär referensränta"),
+        ("fi", "alustavalla viitekorolla"),
+        ("en", "provisional reference rate"),
+    ],
+)
+def test_a_placeholder_rate_is_said_in_the_letter(lang: str, says: str) -> None:
+    """A placeholder (grade U) reference rate priced the interest only because the tenant's
+    policy allowed it: the debtor is told the rate is provisional (docs/law.md)."""
+    country = COUNTRY_OF[lang]
+    plain = series_letter(ActionKind.REMINDER, 2, country)
+    decisions = []
+    for decision in plain.decisions:
+        charge = decision.interest
+        assert charge is not None
+        marked = tuple(dataclasses.replace(p, placeholder=True) for p in charge.periods)
+        decisions.append(
+            dataclasses.replace(decision, interest=dataclasses.replace(charge, periods=marked))
+        )
+    marked_letter = dataclasses.replace(plain, decisions=tuple(decisions))
+    render = {
+        "creditor": creditor(country),
+        "lang": lang,
+        "country": country,
+        "open_invoices": INVOICES.values(),
+    }
+    text = compose(marked_letter, FULL_CUSTOMER, INVOICES, **render).text
+    assert says in text
+    assert says not in compose(plain, FULL_CUSTOMER, INVOICES, **render).text
