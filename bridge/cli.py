@@ -616,6 +616,29 @@ def law_rates_set(
     )
 
 
+@rates_app.command("update")
+def law_rates_update(
+    country: Annotated[
+        str | None, typer.Argument(help="DK, NO, SE or FI (default: all four)")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="fetch and check, but write nothing")
+    ] = False,
+    as_json: AsJson = False,
+    today: Today = None,
+    law_data: LawData = None,
+    env_file: EnvFile = None,
+) -> None:
+    """Read each country's official publication and add the reference rates it lacks."""
+    from bridge.lawupdate import update_command  # noqa: PLC0415
+
+    folder = _law_data(law_data, env_file, required=True)
+    assert folder is not None
+    raise typer.Exit(
+        update_command(folder, country, today=_today(today), dry_run=dry_run, as_json=as_json)
+    )
+
+
 @app.command()
 def version() -> None:
     """Print the version."""

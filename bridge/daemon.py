@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from types import FrameType
 from zoneinfo import ZoneInfo
@@ -281,6 +281,67 @@ def _run_leased(
     return outcomes
 
 
+def build_scheduler(
+    settings: Settings, store: Store, stopping: threading.Event, *, now: bool = False
+) -> BlockingScheduler:
+    """The daemon's scheduler with its jobs, not started.
+
+    ``cycle`` runs every tenant on ``schedule``; ``now`` adds one run at once; ``law-update``
+    reads the official reference rates on ``law_update_schedule`` when that is set.
+    """
+    zone = ZoneInfo(settings.timezone)
+    scheduler = BlockingScheduler(timezone=zone)
+    scheduler.add_job(
+        run_all,
+        CronTrigger.from_crontab(settings.schedule, timezone=zone),
+        args=(settings, store, None, stopping),
+        id="cycle",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=3600,  # a daemon restarted within the hour still runs the cycle
+    )
+    if now:
+        scheduler.add_job(run_all, args=(settings, store, None, stopping), id="now")
+    if settings.law_update_schedule is not None:
+        scheduler.add_job(
+            update_law_rates,
+            CronTrigger.from_crontab(settings.law_update_schedule, timezone=zone),
+            args=(settings,),
+            id="law-update",
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=3600,
+        )
+    return scheduler
+
+
+def update_law_rates(settings: Settings, today: date | None = None) -> None:
+    """The scheduled ``law rates update`` for the enabled tenants' countries; never raises.
+
+    A failure (a publisher down, a refused value) is logged and left for the next run or the
+    operator; the cycles go on with the rows in force.
+    """
+    if settings.law_data is None:
+        return
+    countries = sorted({t.country for t in settings.tenants.values() if t.enabled})
+    day = today or datetime.now(ZoneInfo(settings.timezone)).date()
+    try:
+        from bridge.lawupdate import run_law_update  # noqa: PLC0415
+
+        outcomes = run_law_update(settings.law_data, countries, today=day)
+    except Exception as exc:  # the update must never stop the daemon or its cycles
+        log.error("law.update_failed", error=f"{type(exc).__name__}: {exc}")
+        return
+    log.info(
+        "law.update_done",
+        countries=countries,
+        written=sum(o.written for o in outcomes),
+        problems=sum(o.problem for o in outcomes),
+    )
+
+
 def run_daemon(settings: Settings, *, now: bool = False) -> int:
     """Run until told to stop; return the process exit code.
 
@@ -298,19 +359,7 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
                     settings.metrics_port,
                     metrics.registry_with(store, sorted(settings.tenants), _countries(settings)),
                 )
-            scheduler = BlockingScheduler(timezone=ZoneInfo(settings.timezone))
-            scheduler.add_job(
-                run_all,
-                CronTrigger.from_crontab(settings.schedule, timezone=ZoneInfo(settings.timezone)),
-                args=(settings, store, None, stopping),
-                id="cycle",
-                replace_existing=True,
-                max_instances=1,
-                coalesce=True,
-                misfire_grace_time=3600,  # a daemon restarted within the hour still runs the cycle
-            )
-            if now:
-                scheduler.add_job(run_all, args=(settings, store, None, stopping), id="now")
+            scheduler = build_scheduler(settings, store, stopping, now=now)
 
             def stop(signum: int, _frame: FrameType | None) -> None:
                 log.info("daemon.stopping", signal=signal.Signals(signum).name)
@@ -322,6 +371,7 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
             log.info(
                 "daemon.started",
                 schedule=settings.schedule,
+                law_update_schedule=settings.law_update_schedule,
                 tenants=sorted(settings.tenants),
                 database=store.backend,
                 holder=default_holder() if store.shared else None,

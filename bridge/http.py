@@ -152,6 +152,73 @@ def build_client(
 
 
 # ---------------------------------------------------------------------------------------------
+# Public data (the law's reference rates): one small answer within a hard deadline.
+
+
+_BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def get_capped(
+    client: httpx.Client,
+    url: str,
+    *,
+    deadline: float,
+    max_bytes: int,
+    accept: str = "application/json",
+) -> httpx.Response:
+    """GET ``url`` and read its whole body within ``deadline`` seconds and ``max_bytes`` bytes.
+
+    httpx's timeouts bound each phase (connect, each read), not the whole answer: a server that
+    trickles bytes would hold a plain GET for ever. Here the body is read in chunks and the
+    clock and the size are checked after each one. A timeout, a broken connection or a crossed
+    deadline raises Transient; a body over the cap raises MalformedResponse. The answer's
+    status is not judged here (see :func:`raise_for_vendor`).
+    """
+    started = time.monotonic()
+    shown = redact_url(httpx.URL(url))
+    try:
+        with client.stream(
+            "GET", url, headers={"Accept": accept}, timeout=httpx.Timeout(deadline)
+        ) as response:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise MalformedResponse(
+                    f"the answer is {declared} bytes, more than the {max_bytes} we read",
+                    status=response.status_code,
+                    url=shown,
+                )
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise MalformedResponse(
+                        f"the answer is larger than the {max_bytes} bytes we read",
+                        status=response.status_code,
+                        url=shown,
+                    )
+                if time.monotonic() - started > deadline:
+                    raise Transient(f"no complete answer within {deadline:g} s", url=shown)
+                chunks.append(chunk)
+            # The body is decoded already: the copy must not claim an encoding or a length.
+            kept = [
+                (name, value)
+                for name, value in response.headers.multi_items()
+                if name.lower() not in _BODY_HEADERS
+            ]
+            return httpx.Response(
+                response.status_code,
+                headers=kept,
+                content=b"".join(chunks),
+                request=response.request,
+            )
+    except httpx.TimeoutException:
+        raise Transient(f"no answer within {deadline:g} s (timed out)", url=shown) from None
+    except httpx.TransportError as exc:
+        raise Transient(f"cannot reach the server: {type(exc).__name__}", url=shown) from None
+
+
+# ---------------------------------------------------------------------------------------------
 # Classification: one table from status to error class.
 
 

@@ -18,7 +18,14 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bridge.domain import Mode
@@ -100,6 +107,9 @@ class Settings(BaseSettings):
     # and compensation) that take precedence over the tables shipped with the package; written
     # by `dunning-bridge law rates set|update`, read again by every cycle.
     law_data: Path | None = None
+    # When the daemon runs `law rates update` for the countries of the enabled tenants: a cron
+    # expression (5 fields, in ``timezone``). Unset or empty: never (run it by hand).
+    law_update_schedule: str | None = None
 
     @field_validator("database", mode="before")
     @classmethod
@@ -115,6 +125,35 @@ class Settings(BaseSettings):
         if len(value.split()) != 5:
             raise ValueError(f"schedule {value!r} must be a cron expression with 5 fields")
         return value
+
+    @field_validator("law_update_schedule")
+    @classmethod
+    def _optional_cron(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        text = value.strip()
+        if len(text.split()) != 5:
+            raise ValueError(
+                f"law_update_schedule {text!r} must be a cron expression with 5 fields"
+            )
+        from datetime import UTC  # noqa: PLC0415
+
+        from apscheduler.triggers.cron import CronTrigger  # noqa: PLC0415
+
+        try:
+            CronTrigger.from_crontab(text, timezone=UTC)
+        except ValueError as exc:
+            raise ValueError(f"law_update_schedule {text!r}: {exc}") from None
+        return text
+
+    @model_validator(mode="after")
+    def _update_needs_a_folder(self) -> Settings:
+        if self.law_update_schedule is not None and self.law_data is None:
+            raise ValueError(
+                "law_update_schedule needs law_data: set BRIDGE_LAW_DATA to the folder the "
+                "update writes to (e.g. /var/lib/dunning-bridge/law)"
+            )
+        return self
 
     @field_validator("timezone")
     @classmethod

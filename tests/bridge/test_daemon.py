@@ -6,11 +6,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from bridge.daemon import longest_first, run_all
+import pytest
+
+from bridge.daemon import build_scheduler, longest_first, run_all, update_law_rates
 from bridge.settings import Settings, TenantSettings
 from bridge.store import open_store
 
@@ -165,3 +169,60 @@ def test_the_slowest_tenants_start_first(tmp_path: Path) -> None:
         order = longest_first(settings, store, names)
     assert order[0] == "a-economic"
     assert set(order) == set(names)
+
+
+def _scheduled(settings: Settings, tmp_path: Path) -> list[str]:
+    store = open_store(tmp_path / "state.sqlite3")
+    try:
+        scheduler = build_scheduler(settings, store, threading.Event())
+        return sorted(job.id for job in scheduler.get_jobs())
+    finally:
+        store.close()
+
+
+def test_the_law_update_is_scheduled_only_when_set(tmp_path: Path) -> None:
+    off = Settings(database=tmp_path / "state.sqlite3", law_data=tmp_path / "law")
+    assert _scheduled(off, tmp_path) == ["cycle"]
+    on = Settings(
+        database=tmp_path / "state.sqlite3",
+        law_data=tmp_path / "law",
+        law_update_schedule="15 6 * * *",
+        timezone="Europe/Oslo",
+    )
+    store = open_store(on.database)
+    try:
+        job = build_scheduler(on, store, threading.Event()).get_job("law-update")
+    finally:
+        store.close()
+    assert job is not None
+    assert job.func is update_law_rates
+    moment = datetime(2027, 1, 5, 12, 0, tzinfo=ZoneInfo("Europe/Oslo"))
+    fire = job.trigger.get_next_fire_time(None, moment)
+    assert fire == datetime(2027, 1, 6, 6, 15, tzinfo=ZoneInfo("Europe/Oslo"))
+
+
+def test_the_scheduled_law_update_never_raises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failing update is logged; the job returns, so the daemon and its cycles go on."""
+    import bridge.lawupdate  # noqa: PLC0415
+
+    seen: list[tuple[Path, list[str]]] = []
+
+    def broken(directory: Path, countries: list[str], **_kwargs: object) -> list[object]:
+        seen.append((directory, countries))
+        raise RuntimeError("publisher exploded")
+
+    monkeypatch.setattr(bridge.lawupdate, "run_law_update", broken)
+    settings = Settings(
+        database=tmp_path / "state.sqlite3",
+        law_data=tmp_path / "law",
+        law_update_schedule="15 6 * * *",
+        tenants={
+            "a": TenantSettings(system="economic", country="SE"),
+            "b": TenantSettings(system="economic", country="DK"),
+            "c": TenantSettings(system="economic", country="FI", enabled=False),
+        },
+    )
+    update_law_rates(settings)  # must not raise
+    assert seen == [(tmp_path / "law", ["DK", "SE"])]

@@ -96,3 +96,29 @@ def test_unknown_tenant_names_the_known_ones(tmp_path: Path) -> None:
     s = load_settings(write(tmp_path, "BRIDGE_TENANTS__KONTOR__SYSTEM=economic\n"))
     with pytest.raises(ConfigError, match="known: kontor"):
         s.tenant("other")
+
+
+def test_the_law_update_schedule_is_off_unless_set(tmp_path: Path) -> None:
+    assert load_settings(write(tmp_path, "")).law_update_schedule is None
+    empty = load_settings(
+        write(tmp_path, f"BRIDGE_LAW_DATA={tmp_path}\nBRIDGE_LAW_UPDATE_SCHEDULE=\n")
+    )
+    assert empty.law_update_schedule is None
+    text = f"BRIDGE_LAW_DATA={tmp_path}\nBRIDGE_LAW_UPDATE_SCHEDULE=15 6 1-5 1,7 *\n"
+    assert load_settings(write(tmp_path, text)).law_update_schedule == "15 6 1-5 1,7 *"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("BRIDGE_LAW_DATA=/tmp/law\nBRIDGE_LAW_UPDATE_SCHEDULE=daily\n", "5 fields"),
+        (
+            "BRIDGE_LAW_DATA=/tmp/law\nBRIDGE_LAW_UPDATE_SCHEDULE=0 25 * * *\n",
+            "law_update_schedule",
+        ),
+        ("BRIDGE_LAW_UPDATE_SCHEDULE=0 6 * * *\n", "needs law_data"),
+    ],
+)
+def test_a_bad_law_update_schedule_is_refused(tmp_path: Path, text: str, fragment: str) -> None:
+    with pytest.raises(ConfigError, match=fragment):
+        load_settings(write(tmp_path, text))
