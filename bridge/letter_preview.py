@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Final
 from bridge import present
 from bridge.cycle import (
     CycleOptions,
-    TenantOutcome,
     decide_day,
     letter_language,
     render_letter,
@@ -103,13 +102,6 @@ def preview_letter(
     return rendered, creditor
 
 
-def _find(outcome: TenantOutcome, invoice: str) -> Invoice | None:
-    if outcome.snapshot is None:
-        return None
-    known = [*outcome.snapshot.invoices, *outcome.snapshot.settled]
-    return next((i for i in known if invoice in {i.id, i.number}), None)
-
-
 # How far ahead a future step is looked for: beyond a year a ladder has ended or waits on a
 # person (a hold, a dispute, a promise), and ``why_not`` says which.
 HORIZON_DAYS: Final = 366
@@ -136,8 +128,8 @@ class NoPreview:
 
 
 @dataclasses.dataclass(frozen=True)
-class _Tenant:
-    """One tenant's inputs for a preview: read once, by the cycle's own dry run."""
+class TenantView:
+    """One tenant as a cycle today sees it: read once, by the cycle's own dry run."""
 
     settings: Settings
     name: str
@@ -164,7 +156,7 @@ def _holding(letters: Iterable[Letter], invoice_id: str) -> Letter | None:
     return min(mine, key=lambda x: x.action in INTERNAL_ACTIONS, default=None)
 
 
-def _written(t: _Tenant, invoice_id: str, step: int | None) -> OutboxLetter | None:
+def _written(t: TenantView, invoice_id: str, step: int | None) -> OutboxLetter | None:
     """The newest letter the cycle wrote for the invoice: without ``step`` one still waiting
     (a pending draft, or a write whose outcome is not read back yet), else ladder step ``step``
     in any state but cancelled or rejected."""
@@ -180,7 +172,7 @@ def _written(t: _Tenant, invoice_id: str, step: int | None) -> OutboxLetter | No
     return min(rows, key=lambda r: r.letter.action in INTERNAL_ACTIONS, default=None)
 
 
-def _as_written(t: _Tenant, row: OutboxLetter, lang: str | None) -> Preview:
+def _as_written(t: TenantView, row: OutboxLetter, lang: str | None) -> Preview:
     """The letter as the cycle wrote it: the outbox's text, the very text sent to the system.
 
     The stored text, not a new rendering, is the truth: a re-rendering would show today's
@@ -217,7 +209,7 @@ def _booked(record: StepRecord) -> StepRecord:
     return record
 
 
-def _cycle_days(t: _Tenant, today: date, last: date) -> list[date]:
+def _cycle_days(t: TenantView, today: date, last: date) -> list[date]:
     """Today (a cycle run now), then the days the schedule runs a cycle, through ``last``."""
     from bridge.report.gather import schedule_days  # noqa: PLC0415
 
@@ -226,7 +218,7 @@ def _cycle_days(t: _Tenant, today: date, last: date) -> list[date]:
 
 
 def _future(
-    t: _Tenant,
+    t: TenantView,
     match: Invoice,
     *,
     today: date,
@@ -293,10 +285,12 @@ def _future(
         return NoPreview(f"no {what} for invoice {match.number} on {on.isoformat()}: {why}")
     if step is not None:
         return NoPreview(
-            f"step {step} will not be reached for invoice {match.number} by "
-            f"{day.isoformat()}: {why}"
+            f"step {step} will not be reached for invoice {match.number} "
+            f"(looked ahead to {day.isoformat()}): {why}"
         )
-    return NoPreview(f"no further letter for invoice {match.number} by {day.isoformat()}: {why}")
+    return NoPreview(
+        f"no further letter for invoice {match.number} (looked ahead to {day.isoformat()}): {why}"
+    )
 
 
 def _assumptions(day: date, today: date, waiting: Sequence[str]) -> str:
@@ -312,7 +306,7 @@ def _assumptions(day: date, today: date, waiting: Sequence[str]) -> str:
 
 
 def find_preview(
-    t: _Tenant,
+    t: TenantView,
     match: Invoice,
     *,
     today: date,
@@ -356,6 +350,35 @@ def find_preview(
     return _future(t, match, today=today, step=step, on=on, lang=lang)
 
 
+def read_tenant(settings: Settings, name: str, today: date) -> TenantView | None:
+    """Read a tenant with the cycle's own dry run for ``today``; None when the read failed."""
+    from policies.ladder import load_policy  # noqa: PLC0415
+    from policies.law import for_country  # noqa: PLC0415
+
+    config = settings.tenant(name)
+    opts = CycleOptions(today=today, now=datetime.now(UTC), dry_run=True)
+    with open_store(settings.database) as store:
+        outcome = run_tenant(store, name, config, opts)
+        if outcome.snapshot is None:
+            return None
+        history = [*store.history(name), *outcome.snapshot.steps]
+    return TenantView(
+        settings=settings,
+        name=name,
+        config=config,
+        snapshot=outcome.snapshot,
+        history=history,
+        law=for_country(config.country),
+        policy=load_policy(config.policy_file, config.country),
+    )
+
+
+def find_invoice(view: TenantView, invoice: str) -> Invoice | None:
+    """The open or recently paid invoice with this id or number."""
+    known = (*view.snapshot.invoices, *view.snapshot.settled)
+    return next((i for i in known if invoice in {i.id, i.number}), None)
+
+
 def preview_command(
     settings: Settings,
     invoice: str,
@@ -368,10 +391,11 @@ def preview_command(
     lang: str | None,
     on: date | None = None,
 ) -> int:
-    """Print (or write) an invoice's letter: as written, or as the cycle would write it."""
-    from policies.ladder import load_policy  # noqa: PLC0415
-    from policies.law import for_country  # noqa: PLC0415
+    """Print (or write) an invoice's letter: as written, or as the cycle would write it.
 
+    What it is goes to stderr ("pending draft 36 written 2026-03-16: ..."), the letter to
+    stdout, so the text can be compared with the draft as it stands.
+    """
     if fmt not in FORMATS:
         err.print(f"error: --format must be one of {', '.join(FORMATS)}")
         return 2
@@ -379,27 +403,13 @@ def preview_command(
         err.print(f"error: --lang must be one of {', '.join(AVAILABLE)}")
         return 2
     names = [tenant] if tenant else sorted(n for n, t in settings.tenants.items() if t.enabled)
-    opts = CycleOptions(today=today, now=datetime.now(UTC), dry_run=True)
     try:
         for name in names:
-            config = settings.tenant(name)
-            with open_store(settings.database) as store:
-                # The cycle's own dry run reads the system exactly as a cycle today would.
-                outcome = run_tenant(store, name, config, opts)
-                match = _find(outcome, invoice)
-                if match is None or outcome.snapshot is None:
-                    continue
-                history = [*store.history(name), *outcome.snapshot.steps]
-            inputs = _Tenant(
-                settings=settings,
-                name=name,
-                config=config,
-                snapshot=outcome.snapshot,
-                history=history,
-                law=for_country(config.country),
-                policy=load_policy(config.policy_file, config.country),
-            )
-            found = find_preview(inputs, match, today=today, step=step, on=on, lang=lang)
+            view = read_tenant(settings, name, today)
+            match = find_invoice(view, invoice) if view is not None else None
+            if view is None or match is None:
+                continue
+            found = find_preview(view, match, today=today, step=step, on=on, lang=lang)
             if isinstance(found, NoPreview):
                 err.print(f"error: {found.reason}", markup=False, soft_wrap=True)
                 return found.code
@@ -415,7 +425,11 @@ def preview_command(
     except (BridgeError, ValueError) as exc:
         err.print(f"error: {exc}", markup=False)
         return 2
-    err.print(f"error: invoice {invoice!r} not found among open or recently paid invoices")
+    err.print(
+        f"error: invoice {invoice!r} not found among the open or recently paid invoices the "
+        "system shows today (one due further ahead is read nearer its due date)",
+        soft_wrap=True,
+    )
     return 2
 
 
