@@ -1,13 +1,15 @@
-"""`dunning-bridge letter`: preview one letter, or write a scenario's whole series of letters.
+"""`dunning-bridge letter`: an invoice's letter as the cycle writes it, or a scenario's series.
 
-``letter INVOICE`` reads the tenant's accounting system (a dry run: nothing is written), finds
-the letter the bridge would send today for the invoice, and prints it as text or HTML, or
-writes it as PDF. ``--step N`` previews ladder step N even when it is not due today (amounts
-are then the ladder's, without interest: a layout preview, not a decision).
+``letter INVOICE`` shows the letter the cycle wrote and that still waits (a pending draft):
+the outbox's text, the very text the accounting system's draft carries. Otherwise, or with
+``--step N`` for a step not written yet, or ``--on DATE``, it replays the coming cycle days
+with the cycle's own decision and rendering (``bridge.cycle.decide_day``, ``render_letter``)
+and shows the letter as it would be written on its day. It says which on stderr; nothing is
+written. docs/letters.md has the assumptions.
 
 ``letter all --scenario FILE --out DIR`` replays a simulation scenario (docs/scenario.md) and
-writes every letter of the series in the customer's language, plus the hand-over case file, to
-DIR: the letters a stubborn customer would receive, in order.
+writes every letter of the series in the customer's language (or ``--lang``), plus the
+hand-over case file, to DIR: the letters a stubborn customer would receive, in order.
 """
 
 from __future__ import annotations
