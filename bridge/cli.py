@@ -377,7 +377,14 @@ def simulate(
 @app.command()
 def letter(
     invoice: Annotated[str, typer.Argument(help="invoice id/number, or 'all' with --scenario")],
-    step: Annotated[int | None, typer.Option(help="preview this ladder step")] = None,
+    step: Annotated[
+        int | None,
+        typer.Option(help="this ladder step: as written, else as decided the day it is reached"),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="the letter as the cycle would decide it on this date"),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text, html or pdf")] = "text",
     lang: Annotated[str | None, typer.Option(help="da, nb, sv, fi or en")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="write here")] = None,
@@ -393,13 +400,21 @@ def letter(
     tenant: Tenant = None,
     today: Today = None,
 ) -> None:
-    """Preview the letter for an invoice (text, HTML or PDF), or a scenario's letter series."""
+    """Show an invoice's letter as written, or as the cycle would write it (text, HTML, PDF).
+
+    A draft waiting for review is shown as written; otherwise the next letter the cycle
+    would write, on the day it would. With --scenario: a scenario's whole letter series.
+    """
     from bridge import letter_preview  # noqa: PLC0415
 
     if scenario is not None:
+        if step is not None or on is not None:
+            raise _fail("--step and --on preview one invoice's letter; not with --scenario")
         only = None if invoice == "all" else invoice
         raise typer.Exit(
-            letter_preview.series_command(scenario, out, fmt=fmt, only=only, options=option or [])
+            letter_preview.series_command(
+                scenario, out, fmt=fmt, only=only, options=option or [], lang=lang
+            )
         )
     settings = _settings(env_file, demo)
     _logs(settings, interactive=True)
@@ -413,6 +428,7 @@ def letter(
             fmt=fmt,
             output=output,
             lang=lang,
+            on=_day_option("--on", on),
         )
     )
 

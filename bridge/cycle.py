@@ -402,6 +402,66 @@ class _LetterIndex:
         return [s for i in ids for s in self.steps_by_invoice.get(i, ())]
 
 
+def letter_language(letter: Letter, customer: Customer, tenant: TenantSettings) -> str:
+    """The language the cycle writes a letter in: the customer's, or the tenant's own for
+    hand-overs and tasks (read by the tenant's people and its agency)."""
+    default = tenant_language(tenant.country, tenant.options)
+    return default if letter.action in INTERNAL_ACTIONS else language_for(customer, default)
+
+
+def render_letter(
+    letter: Letter,
+    snapshot: Snapshot,
+    history: list[StepRecord],
+    *,
+    tenant: TenantSettings,
+    creditor: Creditor,
+    lang: str | None = None,
+    index: _LetterIndex | None = None,
+) -> Rendered:
+    """Render a letter exactly as the cycle writes it (``letter`` previews through this too).
+
+    ``history`` is the history the letter was decided on; ``lang`` overrides the language.
+    """
+    index = index or _LetterIndex.of(snapshot, history)
+    customer = snapshot.customers[letter.customer_id]
+    return compose(
+        letter,
+        customer,
+        index.invoices,
+        creditor=creditor,
+        lang=lang or letter_language(letter, customer, tenant),
+        country=tenant.country,
+        override=template_override(tenant.options),
+        open_invoices=index.open_by_customer.get(letter.customer_id, ()),
+        history=index.history_of(letter),
+    )
+
+
+def decide_day(
+    name: str,
+    tenant: TenantSettings,
+    snapshot: Snapshot,
+    history: list[StepRecord],
+    day: date,
+    *,
+    law: LawPack,
+    policy: TenantPolicy,
+) -> TenantOutcome:
+    """Decide one day for a snapshot and history as the cycle does, writing nothing.
+
+    The plan, its letters, the rate waits and the blocked invoices, as ``_cycle`` would have
+    them on ``day``; the ``letter`` preview replays the coming days with it.
+    """
+    from policies.engine import letters  # noqa: PLC0415
+
+    outcome = TenantOutcome(tenant=name, system=tenant.system, dry_run=True, snapshot=snapshot)
+    opts = CycleOptions(today=day, now=snapshot.fetched_at, dry_run=True)
+    _decide(outcome, snapshot, history, law=law, policy=policy, tenant=tenant, opts=opts)
+    outcome.letters = letters(outcome.plan)
+    return outcome
+
+
 def _resolve_unknown(
     store: Store, name: str, session: Session, opts: CycleOptions, channels: Channels
 ) -> None:
@@ -448,20 +508,9 @@ def _write(
     index = index or _LetterIndex.of(snapshot, history)
     customer = snapshot.customers[letter.customer_id]
     route = _route(channels, session, letter, customer)
-    default = tenant_language(tenant.country, tenant.options)
-    # Hand-overs and tasks are read by the tenant's people and its agency: their language.
-    lang = default if letter.action in INTERNAL_ACTIONS else language_for(customer, default)
     try:
-        rendered = compose(
-            letter,
-            customer,
-            index.invoices,
-            creditor=channels.creditor,
-            lang=lang,
-            country=tenant.country,
-            override=template_override(tenant.options),
-            open_invoices=index.open_by_customer.get(letter.customer_id, ()),
-            history=index.history_of(letter),
+        rendered = render_letter(
+            letter, snapshot, history, tenant=tenant, creditor=channels.creditor, index=index
         )
     except LetterError as exc:
         outcome.skipped.append((letter.key, f"not written: {exc}"))

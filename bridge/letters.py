@@ -125,6 +125,18 @@ class Rendered:
     text: str
     blocks: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
 
+    @classmethod
+    def of_text(cls, lang: str, full: str) -> Rendered:
+        """Split a letter's full text into subject, body and layout blocks (as written)."""
+        subject, _, body = full.partition("\n")
+        return cls(
+            lang=lang,
+            subject=subject.strip(),
+            body=body.lstrip("\n"),
+            text=full,
+            blocks=_blocks(body),
+        )
+
     def html(self, env: SandboxedEnvironment | None = None, **extra: Any) -> str:
         """Lay the letter out as HTML (escaped: the text may hold customer names)."""
         environment = env or _html_environment(None)
@@ -408,14 +420,7 @@ def compose(
         # exist: that letter cannot be written, the others can.
         where = f" (overrides in {override})" if override is not None else ""
         raise LetterError(f"template {name}{where} cannot be rendered: {exc}") from exc
-    subject, _, body = full.partition("\n")
-    return Rendered(
-        lang=lang,
-        subject=subject.strip(),
-        body=body.lstrip("\n"),
-        text=full,
-        blocks=_blocks(body),
-    )
+    return Rendered.of_text(lang, full)
 
 
 def render(
