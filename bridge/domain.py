@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from policies.claim import Claim
 
 # Classes with a field named ``date`` shadow the type in their own body; annotate with this.
 _Date = date
@@ -196,6 +200,10 @@ class StepRecord:
     deadline: _Date | None = None
     source: str = "bridge"  # "bridge" or the vendor's name when the system sent it itself
     document: str | None = None
+    # What of the step's charges is still unpaid, where the source system reports the remainder
+    # of the document they were booked on; None where it does not (no connector does yet): the
+    # claim then counts the charges as unpaid in full (policies/claim.py).
+    unpaid: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +284,9 @@ class Decision:
     # Each amount with the sentence that set it, e.g. ("fee", "Fee DKK 100.00: ..."), for
     # `explain`. Derived from the same inputs, so it takes no part in equality.
     rules: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # The whole claim on the invoice (principal, earlier charges still unpaid, today's charges,
+    # interest accrued): every letter, the explanation and the case file state it.
+    claim: Claim | None = field(default=None, compare=False)
 
     @property
     def key(self) -> str:

@@ -42,6 +42,8 @@ from bridge.domain import (
 from bridge.errors import BridgeError
 from bridge.letter_pdf import table_pdf
 from bridge.letters import Creditor
+from policies.claim import Claim
+from policies.claim import build as build_claim
 from policies.rules import dispute_span, disputed_between
 
 if TYPE_CHECKING:
@@ -156,28 +158,25 @@ def _creditor(creditor: Creditor) -> dict[str, Any]:
     }
 
 
-def _invoice_row(
-    invoice: Invoice, steps: Sequence[StepRecord], accrued: InterestCharge | None
-) -> dict[str, Any]:
-    live = [s for s in steps if s.status is not StepStatus.REJECTED]
-    fees = sum((s.fee for s in live), ZERO)
-    compensation = sum((s.compensation for s in live), ZERO)
-    charged = sum((s.interest for s in live), ZERO)
-    running = accrued.amount if accrued else ZERO
+def _invoice_row(invoice: Invoice, claim: Claim) -> dict[str, Any]:
+    """One invoice of the case, every amount read off its claim (policies/claim.py)."""
+    accrued = claim.accrued
+    running = accrued.interest if accrued else None
     return {
         "id": invoice.id,
         "number": invoice.number,
         "issue_date": invoice.issue_date.isoformat(),
         "due_date": invoice.due_date.isoformat(),
         "amount": _amount(invoice.amount),
-        "principal": _amount(invoice.outstanding),
-        "fees": _amount(fees),
-        "compensation": _amount(compensation),
-        "interest_charged": _amount(charged),
-        "interest_accrued": _amount(running),
+        "principal": _amount(claim.principal),
+        # Charges still unpaid: what the creditor's letters charged less what was paid of it.
+        "fees": _amount(claim.fees),
+        "compensation": _amount(claim.compensation),
+        "interest_charged": _amount(claim.interest_charged),
+        "interest_accrued": _amount(claim.interest_accrued),
         "interest_accrued_from": _day(accrued.start) if accrued else None,
         "interest_accrued_to": _day(accrued.end) if accrued else None,
-        "interest_rate": str(accrued.rate) if accrued else None,
+        "interest_rate": str(running.rate) if running else None,
         # The accrued interest period by period: a rate change or a part payment starts a new one.
         "interest_periods": [
             {
@@ -187,9 +186,24 @@ def _invoice_row(
                 "days": p.days,
                 "principal": _amount(p.principal),
             }
-            for p in (accrued.periods if accrued else ())
+            for p in (running.periods if running else ())
         ],
-        "total": _amount(invoice.outstanding + fees + compensation + charged + running),
+        # Every item of the claim: what was charged, when, what of it was paid and is owed.
+        "items": [
+            {
+                "kind": item.kind.value,
+                "charged_on": _day(item.day),
+                "step": item.step,
+                "from": _day(item.start),
+                "to": _day(item.end),
+                "rate": str(item.rate) if item.rate is not None else None,
+                "charged": _amount(item.charged),
+                "paid": _amount(item.paid),
+                "unpaid": _amount(item.unpaid),
+            }
+            for item in claim.items
+        ],
+        "total": _amount(claim.total),
     }
 
 
@@ -231,10 +245,15 @@ def build_case(
         key=lambda s: (s.date, s.invoice_id, s.step),
     )
     rows = []
-    for invoice_id in ids:
-        invoice = invoices[invoice_id]
-        own = [s for s in all_steps if s.invoice_id == invoice_id]
-        rows.append(_invoice_row(invoice, own, accrue(invoice, own) if accrue else None))
+    for decision in letter.decisions:
+        invoice = invoices[decision.invoice_id]
+        own = [s for s in all_steps if s.invoice_id == decision.invoice_id]
+        # The engine's claim, which the cover letter and the explanation state too; a decision
+        # read back from the store has none, and the history and the accrual make it again.
+        claim = decision.claim or build_claim(
+            invoice, own, accrued=accrue(invoice, own) if accrue else None
+        )
+        rows.append(_invoice_row(invoice, claim))
     numbers = {i: invoices[i].number for i in ids}
     totals = {
         key: _amount(sum((Decimal(r[key]) for r in rows), ZERO))
@@ -425,7 +444,8 @@ def interest_accrual(
     today: date,
 ) -> Accrual:
     """Interest accrued and not yet charged, from the day after the last charge through today."""
-    from policies.interest import accrue, first_interest_day, principal_of  # noqa: PLC0415
+    from policies.claim import interest_principal  # noqa: PLC0415
+    from policies.interest import accrue, first_interest_day  # noqa: PLC0415
 
     paid = list(payments)
 
@@ -441,7 +461,7 @@ def interest_accrual(
             kind=customers[invoice.customer_id].kind,
             start=start,
             end=today,
-            principal=principal_of(invoice, paid),
+            principal=interest_principal(invoice, steps, paid, law.payment_allocation.order),
             day_count=policy.day_count,
         )
 

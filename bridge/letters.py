@@ -30,8 +30,18 @@ from babel.numbers import format_currency, format_decimal
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from bridge.domain import ZERO, ActionKind, Customer, Invoice, Letter, StepRecord, StepStatus
+from bridge.domain import (
+    ZERO,
+    ActionKind,
+    Customer,
+    Decision,
+    Invoice,
+    Letter,
+    StepRecord,
+    StepStatus,
+)
 from bridge.errors import BridgeError
+from policies import claim as claims
 
 LOCALES: Final[dict[str, str]] = {
     "da": "da_DK",
@@ -279,6 +289,89 @@ def _steps(history: Iterable[StepRecord], invoice_ids: set[str]) -> list[dict[st
     ]
 
 
+def claim_of(
+    decision: Decision, invoices: Mapping[str, Invoice], history: Iterable[StepRecord]
+) -> claims.Claim:
+    """The claim a decision states: the engine's, else rebuilt from the step history.
+
+    A decision read back from the store carries no claim; the history's issued charges (taken
+    as unpaid, principal first) and the decision's own charges make it again.
+    """
+    if decision.claim is not None:
+        return decision.claim
+    invoice = invoices.get(decision.invoice_id) or Invoice(
+        id=decision.invoice_id,
+        number=decision.invoice_number,
+        customer_id=decision.customer_id,
+        issue_date=decision.date,
+        due_date=decision.date,
+        currency=decision.currency,
+        amount=decision.outstanding,
+        outstanding=decision.outstanding,
+    )
+    # Only what was charged before the letter: a letter read back after it went out finds its
+    # own record in the history.
+    before = [s for s in history if s.date < decision.date]
+    return claims.build(invoice, before, current=claims.Charges.of(decision))
+
+
+def _claim_items(
+    letter: Letter,
+    invoices: Mapping[str, Invoice],
+    history: Sequence[StepRecord],
+    country: str,
+    fee_kind: str,
+) -> list[dict[str, Any]]:
+    """Each invoice's claim, item by item, for the templates' ``_claim`` partial."""
+    out: list[dict[str, Any]] = []
+    for d in letter.decisions:
+        claim = claim_of(d, invoices, history)
+        invoice = invoices.get(d.invoice_id)
+        warned = sorted(
+            s.date
+            for s in history
+            if s.invoice_id == d.invoice_id
+            and s.action is ActionKind.COLLECTION_WARNING
+            and s.status is StepStatus.ISSUED
+        )
+        items = []
+        for item in claim.items:
+            if item.kind is claims.ItemKind.PRINCIPAL or not item.unpaid:
+                continue
+            kind = fee_kind
+            if item.kind is claims.ItemKind.FEE and not item.new and item.action is not None:
+                follows = any(day < item.day for day in warned) if item.day else False
+                kind = _fee_kind(item.action, country, follows_warning=follows)
+            items.append(
+                {
+                    "kind": item.kind.value,
+                    "amount": item.unpaid,
+                    "charged": item.charged,
+                    "paid": item.paid,
+                    "date": item.day,
+                    "step": item.step,
+                    "new": item.new,
+                    "start": item.start,
+                    "end": item.end,
+                    "rate": item.rate,
+                    "principal": item.base,
+                    "placeholder_rate": item.placeholder,
+                    "fee_kind": kind,
+                }
+            )
+        out.append(
+            {
+                "number": d.invoice_number,
+                "due_date": invoice.due_date if invoice else None,
+                "amount": invoice.amount if invoice else d.outstanding,
+                "principal": claim.principal,
+                "items": items,
+                "total": claim.total,
+            }
+        )
+    return out
+
+
 def context(
     letter: Letter,
     customer: Customer,
@@ -294,26 +387,26 @@ def context(
     fee = sum((d.fee for d in letter.decisions), ZERO)
     interest = sum((d.interest_amount for d in letter.decisions), ZERO)
     compensation = sum((d.compensation for d in letter.decisions), ZERO)
-    # An interest invoice asks only for the charges; other letters for the claim in full.
-    capital = (
-        ZERO
-        if letter.action is ActionKind.INTEREST_INVOICE
-        else sum((d.outstanding for d in letter.decisions), ZERO)
-    )
+    history = tuple(history)
+    follows_warning = _follows_warning(letter, history)
+    fee_kind = _fee_kind(letter.action, country.upper(), follows_warning=follows_warning)
+    if letter.action is ActionKind.INTEREST_INVOICE:
+        # An interest invoice asks only for its own charges.
+        claim_list: list[dict[str, Any]] = []
+        capital, costs, total = ZERO, fee + compensation, fee + interest + compensation
+    else:
+        # Every other letter states the whole claim: principal, earlier charges still unpaid,
+        # today's charges and interest (policies/claim.py), the same totals as the
+        # explanation and the case file.
+        stated = [claim_of(d, invoices, history) for d in letter.decisions]
+        claim_list = _claim_items(letter, invoices, history, country.upper(), fee_kind)
+        capital = sum((c.principal for c in stated), ZERO)
+        interest = sum((c.interest for c in stated), ZERO)
+        costs = sum((c.costs for c in stated), ZERO)
+        total = sum((c.total for c in stated), ZERO)
     deadline = letter.deadline
     opened = _open_items(customer.id, open_invoices, letter.date)
-    history = tuple(history)
-    claims = {d.invoice_id for d in letter.decisions}
-    steps = _steps(history, claims)
-    # A warning after an issued warning on the same claim: in Norway the betalingsoppfordring
-    # (inkassoloven § 10) that follows the inkassovarsel.
-    follows_warning = letter.action is ActionKind.COLLECTION_WARNING and any(
-        s.action is ActionKind.COLLECTION_WARNING
-        and s.status is StepStatus.ISSUED
-        and s.invoice_id in claims
-        and s.date < letter.date
-        for s in history
-    )
+    steps = _steps(history, {d.invoice_id for d in letter.decisions})
     return {
         "customer": customer,
         "creditor": creditor,
@@ -329,8 +422,10 @@ def context(
         "interest": interest,
         "compensation": compensation,
         "capital": capital,
-        "costs": fee + compensation,
-        "total": capital + fee + interest + compensation,
+        "costs": costs,
+        "total": total,
+        # Each invoice's claim item by item: earlier charges still unpaid, today's, accrued.
+        "claims": claim_list,
         "currency": letter.currency,
         "account": national_account(country.upper(), creditor.bank_account),
         "open_items": opened,
@@ -340,8 +435,21 @@ def context(
         "task": next((d.task for d in letter.decisions if d.task), ""),
         "follows_warning": follows_warning,
         # What the letter's fee is, for its name in every language (templates' _claim).
-        "fee_kind": _fee_kind(letter.action, country.upper(), follows_warning=follows_warning),
+        "fee_kind": fee_kind,
     }
+
+
+def _follows_warning(letter: Letter, history: Sequence[StepRecord]) -> bool:
+    """Tell whether the letter is a warning after an issued warning on the same claim: in
+    Norway the betalingsoppfordring (inkassoloven § 10) that follows the inkassovarsel."""
+    ids = {d.invoice_id for d in letter.decisions}
+    return letter.action is ActionKind.COLLECTION_WARNING and any(
+        s.action is ActionKind.COLLECTION_WARNING
+        and s.status is StepStatus.ISSUED
+        and s.invoice_id in ids
+        and s.date < letter.date
+        for s in history
+    )
 
 
 def _fee_kind(action: ActionKind, country: str, *, follows_warning: bool) -> str:

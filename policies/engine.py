@@ -33,9 +33,10 @@ from bridge.domain import (
     idempotency_key,
     letter_key,
 )
+from policies import claim as claims
 from policies import text
 from policies.history import StepHistory, day_after
-from policies.interest import accrue, first_interest_day, last_timely_day, principal_of
+from policies.interest import PaidDown, accrue, first_interest_day, last_timely_day
 from policies.ladder import TenantPolicy
 from policies.law.base import LawPack, PlaceholderRate, RateUnavailable
 from policies.letters import decision_order, letters
@@ -125,6 +126,7 @@ class _Draft:
     tail: tuple[str, ...] = ()  # closing remarks after the amounts
     basis: tuple[str, ...] = ()
     summary: bool = False  # list the whole claim (a § 10 warning and a hand-over must)
+    accrued: InterestCharge | None = None  # interest accrued and not charged (a hand-over's)
     task: str = ""  # a task step: what to do, and for whom
     assignee: str = ""
 
@@ -808,7 +810,7 @@ def _charge_interest(run: _Run, draft: _Draft, *, end: date) -> None:
         kind=draft.customer.kind,
         start=start,
         end=end,
-        principal=principal_of(invoice, run.payments.get(invoice.id, ())),
+        principal=_principal(run, invoice),
         day_count=run.policy.day_count,
     )
     if charge is None or charge.amount <= ZERO:
@@ -877,9 +879,10 @@ def _handover(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> _
         kind=customer.kind,
         start=start,
         end=today,
-        principal=principal_of(invoice, run.payments.get(invoice.id, ())),
+        principal=_principal(run, invoice),
         day_count=run.policy.day_count,
     )
+    draft.accrued = accrued
     if accrued is not None:
         draft.tail += (
             f"Interest accrued and not yet charged: {_accrued_periods(accrued, invoice.currency)}; "
@@ -1146,8 +1149,9 @@ def _decision(run: _Run, draft: _Draft, fee: Amount, letter: str) -> Decision:
     sentences = [draft.headline, draft.timing, fee.note, draft.interest_note, owed.note]
     if due is not None:
         sentences.append(due.note)
-    if draft.summary:
-        sentences.append(_claim_summary(run, draft, fee.value))
+    claim = _claim(run, draft, fee.value) if draft.action in _CLAIM_ACTIONS else None
+    if draft.summary and claim is not None:
+        sentences.append(_claim_summary(claim))
     sentences += draft.tail
     rules = [("fee", fee.note), ("interest", draft.interest_note), ("compensation", owed.note)]
     if due is not None:
@@ -1175,26 +1179,94 @@ def _decision(run: _Run, draft: _Draft, fee: Amount, letter: str) -> Decision:
         rules=tuple([rule for rule in rules if rule[1]]),
         task=draft.task,
         assignee=draft.assignee,
+        claim=claim,
     )
 
 
-def _claim_summary(run: _Run, draft: _Draft, fee: Decimal) -> str:
-    """List the whole claim: principal, interest, fees and compensation (inkassoloven § 10)."""
-    invoice = draft.invoice
-    charged = run.history.charged(invoice.id)
-    interest = charged.interest + (draft.interest.amount if draft.interest else ZERO)
-    fees = charged.fees + fee
-    compensation_total = charged.compensation + draft.compensation.value
-    total = invoice.outstanding + interest + fees + compensation_total
+# The letters to the debtor that state the claim, and the hand-over that passes it on.
+_CLAIM_ACTIONS = frozenset(
+    {
+        ActionKind.PRE_DUE_NOTICE,
+        ActionKind.REMINDER,
+        ActionKind.COLLECTION_WARNING,
+        ActionKind.HANDOVER,
+    }
+)
+
+
+def _principal(run: _Run, invoice: Invoice) -> PaidDown:
+    """The interest-bearing principal per day, payments applied in the country's order."""
+    return claims.interest_principal(
+        invoice,
+        run.history.of(invoice.id),
+        run.payments.get(invoice.id, ()),
+        run.law.payment_allocation.order,
+    )
+
+
+def _claim(run: _Run, draft: _Draft, fee: Decimal) -> claims.Claim:
+    """Build the whole claim on the draft's invoice: principal, earlier charges still unpaid,
+    today's charges and interest accrued, payments applied in the country's order."""
+    invoice, law = draft.invoice, run.law
+    principal = _principal(run, invoice)
+
+    def priced(start: date, end: date) -> InterestCharge | None:
+        # An earlier interest charge's period priced again, only for its rates.
+        try:
+            return accrue(
+                law,
+                due_date=invoice.due_date,
+                kind=draft.customer.kind,
+                start=start,
+                end=end,
+                principal=principal,
+                day_count=run.policy.day_count,
+            )
+        except RateUnavailable:
+            return None
+
+    return claims.build(
+        invoice,
+        run.history.of(invoice.id),
+        run.payments.get(invoice.id, ()),
+        allocation=law.payment_allocation,
+        current=claims.Charges(
+            run.today,
+            draft.action,
+            draft.step,
+            fee,
+            draft.interest,
+            draft.compensation.value,
+        ),
+        accrued=draft.accrued,
+        first_interest=first_interest_day(
+            law, invoice.due_date, lenient=run.policy.lenient_due_date
+        ),
+        periods=priced,
+    )
+
+
+def _claim_summary(claim: claims.Claim) -> str:
+    """List the whole claim: principal, interest, fees and compensation (inkassoloven § 10).
+
+    Charges from earlier letters still unpaid are part of it, and so is interest accrued since
+    the last charge; the letters and the case file state the same claim.
+    """
 
     def money_(value: Decimal) -> str:
-        return text.amount(value, invoice.currency)
+        return text.amount(value, claim.currency)
 
-    return (
-        f"Claim: principal {money_(invoice.outstanding)}, interest {money_(interest)}, "
-        f"fees {money_(fees)}, compensation {money_(compensation_total)}; "
-        f"total {money_(total)}."
-    )
+    earlier = sum((i.unpaid for i in claim.earlier), ZERO)
+    parts = [
+        f"Claim: principal {money_(claim.principal)}, interest {money_(claim.interest)}, "
+        f"fees {money_(claim.fees)}, compensation {money_(claim.compensation)}; "
+        f"total {money_(claim.total)}."
+    ]
+    if earlier:
+        parts.append(f"Of it, {money_(earlier)} was charged in earlier letters and is unpaid.")
+    if claim.paid and claim.rule:
+        parts.append(f"Payments applied: {claim.rule}.")
+    return " ".join(parts)
 
 
 def why_not(

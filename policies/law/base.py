@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from itertools import pairwise
 from typing import Literal
 
@@ -238,6 +239,25 @@ class AnnualRate:
     placeholder: bool = False  # the reference is an unconfirmed placeholder (grade U)
 
 
+class PaymentOrder(StrEnum):
+    """The order a payment on the invoice reduces the claim in."""
+
+    # The payment pays the invoice it was made against: the principal. Charges booked on their
+    # own documents stay open until those are paid. Interest stops on what was paid.
+    PRINCIPAL_FIRST = "principal_first"
+    # Costs (fees, compensation) issued by the payment day first, then interest charged by
+    # then, and the principal last.
+    COSTS_FIRST = "costs_first"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentAllocation:
+    """A country's allocation order with the rule and its source, for the explanation."""
+
+    order: PaymentOrder = PaymentOrder.PRINCIPAL_FIRST
+    citation: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class LawPack:
     """One country's dunning law: tables with sources and the small rules that read them."""
@@ -267,6 +287,8 @@ class LawPack:
     # Whether a placeholder rate (grade U) may price interest: only when the tenant's policy
     # says so ([law] allow_placeholder_rates); otherwise such a day has no rate.
     allow_placeholders: bool = False
+    # The order a payment on the invoice reduces the claim in, with its source (docs/law.md).
+    payment_allocation: PaymentAllocation = PaymentAllocation()
     _starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
     _gaps: tuple[date, ...] = field(init=False, repr=False, compare=False)
 

@@ -17,6 +17,8 @@ from policies.law.base import (
     CompensationRule,
     FeeRule,
     LawPack,
+    PaymentAllocation,
+    PaymentOrder,
     RateRow,
     SurchargeRow,
 )
@@ -106,6 +108,16 @@ LAW = LawPack(
     collection_warning_min_days=10,
     default_day_count="actual/365",
     citations=CITATIONS,
+    payment_allocation=PaymentAllocation(
+        PaymentOrder.PRINCIPAL_FIRST,
+        (
+            "Principal first: no statute orders a part payment on a private claim; the debtor "
+            "may designate the debt paid (the general principle Den Juridiske Vejledning "
+            "G.A.2.3 names) and a payment against the invoice pays the invoice. The fixed "
+            "order 'interest before principal' of gældsinddrivelsesloven § 4 governs public "
+            "collection only (docs/law.md)"
+        ),
+    ),
 )
 
 

@@ -21,6 +21,8 @@ from policies.law.base import (
     CompensationRule,
     FeeRule,
     LawPack,
+    PaymentAllocation,
+    PaymentOrder,
     RateRow,
     SurchargeRow,
 )
@@ -166,6 +168,14 @@ LAW = LawPack(
         ("reference rates", "finlex.fi; suomenpankki.fi; sttinfo.fi; derived rows U", "B"),
         ("day count actual/365", "not found; assumed", "U"),
         ("consumer: at most two fee-bearing reminders", _KKV, "U"),
+    ),
+    payment_allocation=PaymentAllocation(
+        PaymentOrder.PRINCIPAL_FIRST,
+        (
+            "Principal first: no rule on the order of a part payment was read for Finland "
+            "(perintälaki, korkolaki; KKV guideline 10/2023 § 6 not read), so the debtor's "
+            "reading applies (docs/law.md)"
+        ),
     ),
 )
 

@@ -22,6 +22,8 @@ from policies.law.base import (
     CompensationRule,
     FeeRule,
     LawPack,
+    PaymentAllocation,
+    PaymentOrder,
     RateRow,
     RegimeSwitch,
     SurchargeRow,
@@ -289,6 +291,14 @@ LAW = LawPack(
             "inkassovarsel",
             "https://jusinfo.no/pengekravsrett/inndrivelsesprosessen/inkassovarsel/",
             "A",
+        ),
+    ),
+    payment_allocation=PaymentAllocation(
+        PaymentOrder.PRINCIPAL_FIRST,
+        (
+            "Principal first: the debtor may choose what a part payment covers (Lovavdelingen "
+            "1999-08-19, sak 1998/11444, citing Krüger, Pengekrav p. 221); a payment against "
+            "the invoice chooses it (docs/law.md)"
         ),
     ),
 )

@@ -21,6 +21,8 @@ from policies.law.base import (
     CompensationRule,
     FeeRule,
     LawPack,
+    PaymentAllocation,
+    PaymentOrder,
     RateRow,
     SurchargeRow,
 )
@@ -163,6 +165,14 @@ LAW = LawPack(
         ("inkassokrav deadline of at least 8 days", _IMY_DEADLINE, "A"),
         ("day count actual/365", "https://lawline.se; https://kredity.se", "B"),
         ("number of påminnelseavgifter (one taken)", "none found", "U"),
+    ),
+    payment_allocation=PaymentAllocation(
+        PaymentOrder.PRINCIPAL_FIRST,
+        (
+            "Principal first: the debtor's designation of the debt paid (avräkningsordningen, "
+            "NJA 1989 s. 177, NJA 2013 s. 1190); a payment against the invoice designates it. "
+            "No source read says interest and costs must go first (docs/law.md)"
+        ),
     ),
 )
 
