@@ -32,6 +32,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from bridge.domain import ZERO, ActionKind, Customer, Invoice, Letter, StepRecord, StepStatus
 from bridge.errors import BridgeError
+from bridge.payref import Reference, ReferenceOptions
 
 LOCALES: Final[dict[str, str]] = {
     "da": "da_DK",
@@ -94,6 +95,32 @@ class Creditor:
     bankgiro: str = ""  # SE
     plusgiro: str = ""  # SE
     agency: str = ""  # the collection agency, named in warnings and hand-overs
+    # Structured payment references (bridge/payref.py, docs/letters.md).
+    fik_creditor: str = ""  # DK: the FI creditor number of the +71 payment slip
+    kid: str = ""  # NO: "mod10" for KIDs the bridge generates
+    kid_length: str = ""  # NO: the fixed KID length of the agreement, if any
+    ocr: str = ""  # SE: "mod10" or "mod10_length" for OCR references the bridge generates
+    fi_reference: str = ""  # FI: "national" (the default), "rf" or "none"
+
+    def references(self, country: str) -> ReferenceOptions:
+        """The creditor's structured-reference settings for a letter under ``country``'s law."""
+        return ReferenceOptions.from_options(
+            country,
+            {
+                "fik_creditor": self.fik_creditor,
+                "kid": self.kid,
+                "kid_length": self.kid_length,
+                "ocr": self.ocr,
+                "fi_reference": self.fi_reference,
+            },
+        )
+
+    @property
+    def payable(self) -> bool:
+        """Tell whether a letter can say where to pay (an account, IBAN, giro or FIK)."""
+        return bool(
+            self.bank_account or self.iban or self.bankgiro or self.plusgiro or self.fik_creditor
+        )
 
     @classmethod
     def from_options(cls, name: str, options: Mapping[str, str] | None) -> Creditor:
@@ -107,11 +134,16 @@ class Creditor:
             phone=o.get("company_phone", ""),
             bank_reg=o.get("bank_reg", ""),
             bank_account=o.get("bank_account", ""),
-            iban=o.get("iban", ""),
-            bic=o.get("bic", ""),
+            iban=o.get("iban", "").strip(),
+            bic="".join(o.get("bic", "").split()).upper(),
             bankgiro=o.get("bankgiro", ""),
             plusgiro=o.get("plusgiro", ""),
             agency=o.get("collection_agency", ""),
+            fik_creditor=o.get("fik_creditor", "").strip(),
+            kid=o.get("kid", "").strip().lower(),
+            kid_length=o.get("kid_length", "").strip(),
+            ocr=o.get("ocr", "").strip().lower(),
+            fi_reference=o.get("fi_reference", "").strip().lower(),
         )
 
 
@@ -267,6 +299,39 @@ def _steps(history: Iterable[StepRecord], invoice_ids: set[str]) -> list[dict[st
     ]
 
 
+def address_lines(text: str | None) -> list[str]:
+    """A one-line address ("Street 1, 8600 Silkeborg") as the lines of a postal block."""
+    return [
+        part.strip()
+        for line in (text or "").splitlines()
+        for part in line.split(",")
+        if part.strip()
+    ]
+
+
+def _references(
+    letter: Letter, invoices: Mapping[str, Invoice], options: ReferenceOptions
+) -> list[dict[str, str]]:
+    """Each invoice's structured payment reference, where it has one (bridge/payref.py)."""
+    out: list[dict[str, str]] = []
+    for d in letter.decisions:
+        invoice = invoices.get(d.invoice_id)
+        found: Reference | None = options.reference(
+            d.invoice_number, invoice.payment_reference if invoice else None
+        )
+        if found is not None:
+            out.append(
+                {
+                    "number": d.invoice_number,
+                    "scheme": found.scheme,
+                    "value": found.value,
+                    "display": found.display,
+                    "source": found.source,
+                }
+            )
+    return out
+
+
 def context(
     letter: Letter,
     customer: Customer,
@@ -293,6 +358,7 @@ def context(
     history = tuple(history)
     claims = {d.invoice_id for d in letter.decisions}
     steps = _steps(history, claims)
+    references = _references(letter, invoices, creditor.references(country))
     # A warning after an issued warning on the same claim: in Norway the betalingsoppfordring
     # (inkassoloven § 10) that follows the inkassovarsel.
     follows_warning = letter.action is ActionKind.COLLECTION_WARNING and any(
@@ -329,6 +395,13 @@ def context(
         "follows_warning": follows_warning,
         # What the letter's fee is, for its name in every language (templates' _claim).
         "fee_kind": _fee_kind(letter.action, country.upper(), follows_warning=follows_warning),
+        # The letter's head and the payment lines (docs/letters.md): the debtor's postal
+        # block, the creditor's, and each invoice's structured payment reference.
+        "debtor_address": address_lines(customer.address),
+        "creditor_address": address_lines(creditor.address),
+        "references": references,
+        # Every invoice has its reference: the letter need not ask for invoice numbers.
+        "all_referenced": bool(references) and len(references) == len(letter.decisions),
     }
 
 
