@@ -312,7 +312,13 @@ def address_lines(text: str | None) -> list[str]:
 def _references(
     letter: Letter, invoices: Mapping[str, Invoice], options: ReferenceOptions
 ) -> list[dict[str, str]]:
-    """Each invoice's structured payment reference, where it has one (bridge/payref.py)."""
+    """Each invoice's structured payment reference, where it has one (bridge/payref.py).
+
+    None for an interest invoice: its invoices are paid, and a payment with their reference
+    would be matched to them as an overpayment; the debtor names the invoice numbers instead.
+    """
+    if letter.action is ActionKind.INTEREST_INVOICE:
+        return []
     out: list[dict[str, str]] = []
     for d in letter.decisions:
         invoice = invoices.get(d.invoice_id)

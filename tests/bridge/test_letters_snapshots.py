@@ -131,3 +131,14 @@ def test_a_letter_is_complete(lang: str, action: ActionKind) -> None:
         assert found["display"] in text
     # Every invoice has its reference: the letter does not also ask for the invoice number.
     assert data["all_referenced"]
+
+
+def test_an_interest_invoice_carries_no_reference_of_the_paid_invoices() -> None:
+    data = context(
+        letter(ActionKind.INTEREST_INVOICE, 1, "DK"),
+        CUSTOMER,
+        INVOICES,
+        creditor=creditor("DK"),
+        country="DK",
+    )
+    assert (data["references"], data["all_referenced"]) == ([], False)
