@@ -215,6 +215,7 @@ class Channels:
             today=self.today,
             accrue=self.accrue,
             cover=cover.text,
+            lang=cover.lang,
         )
 
     def handover(self, letter: Letter, case: CaseFile, cover: Rendered) -> WriteResult:

@@ -177,6 +177,9 @@ class Invoice:
     paused_until: date | None = None
     # When the last payment arrived, where the system tells (for interest after a late payment).
     paid_date: date | None = None
+    # The structured payment reference the source system gave the invoice (Fortnox's OCR,
+    # Tripletex's KID), printed on letters instead of one the bridge would generate.
+    payment_reference: str | None = None
 
     @property
     def is_paid(self) -> bool:

@@ -40,6 +40,7 @@ from bridge.domain import (
     StepStatus,
 )
 from bridge.errors import BridgeError
+from bridge.handover_summary import sections_and_tables
 from bridge.letter_pdf import table_pdf
 from bridge.letters import Creditor
 from policies.claim import Claim
@@ -234,8 +235,12 @@ def build_case(
     today: date,
     accrue: Accrual | None = None,
     cover: str = "",
+    lang: str = "en",
 ) -> CaseFile:
-    """Assemble the case: the data once, and JSON, CSV and PDF rendered from it."""
+    """Assemble the case: the data once, and JSON, CSV and PDF rendered from it.
+
+    ``lang`` is the tenant's language, the hand-over letter's: the PDF summary is worded in it.
+    """
     ids = [d.invoice_id for d in letter.decisions]
     missing = [i for i in ids if i not in invoices]
     if missing:
@@ -282,8 +287,9 @@ def build_case(
         # agency's import sees the field from the first case on.
         "promises": [],
         "cover_letter": cover,
+        "language": lang,
     }
-    return CaseFile(cid, data, _files(data))
+    return CaseFile(cid, data, _files(data, lang))
 
 
 def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> bytes:
@@ -324,88 +330,8 @@ _LETTER_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 
-def _files(data: Mapping[str, Any]) -> dict[str, bytes]:
-    debtor = data["debtor"]
-    currency = data["currency"]
-    identity = [
-        f"{debtor['name']} (customer {debtor['id']}, {debtor['kind']})",
-        *(
-            f"{label}: {debtor[key]}"
-            for label, key in (
-                ("Registration no.", "org_number"),
-                ("Address", "address"),
-                ("E-mail", "email"),
-                ("Phone", "phone"),
-            )
-            if debtor.get(key)
-        ),
-    ]
-    totals = data["totals"]
-    sections = [
-        ("Debtor", identity),
-        ("Creditor", [data["creditor"]["name"]]),
-        (
-            f"Claim ({currency}) as of {data['prepared_on']}",
-            [
-                f"Principal {totals['principal']}, fees {totals['fees']}, "
-                f"compensation {totals['compensation']}",
-                f"Interest charged {totals['interest_charged']}, "
-                f"accrued since {totals['interest_accrued']}",
-                f"Total {totals['total']}",
-            ],
-        ),
-        (
-            "Disputes and promises",
-            [
-                f"Invoice {x['invoice']}: disputed {x['from']} - {x['to'] or 'open'}"
-                for x in data["disputes"]
-            ]
-            or ["None recorded"],
-        ),
-    ]
-    tables = [
-        (
-            "Invoices",
-            ["Invoice", "Due", "Principal", "Fees", "Comp.", "Interest", "Total"],
-            [
-                [
-                    r["number"],
-                    r["due_date"],
-                    r["principal"],
-                    r["fees"],
-                    r["compensation"],
-                    _amount(Decimal(r["interest_charged"]) + Decimal(r["interest_accrued"])),
-                    r["total"],
-                ]
-                for r in data["invoices"]
-            ],
-        ),
-        (
-            "Interest not yet charged, by period",
-            ["Invoice", "From", "To", "Rate %", "Days", "Principal"],
-            [
-                [r["number"], p["from"], p["to"], p["rate"], str(p["days"]), p["principal"]]
-                for r in data["invoices"]
-                for p in r.get("interest_periods", ())
-            ],
-        ),
-        (
-            "Letters sent",
-            ["Date", "Invoice", "Letter", "Deadline", "Fee", "Status"],
-            [
-                [
-                    s["date"],
-                    s["invoice"],
-                    f"{s['action']} {s['step']}",
-                    s["deadline"] or "",
-                    s["fee"],
-                    s["status"],
-                ]
-                for s in data["letters"]
-            ],
-        ),
-    ]
-    title = f"Hand-over to collection: {debtor['name']} ({data['case_id']})"
+def _files(data: Mapping[str, Any], lang: str = "en") -> dict[str, bytes]:
+    title, sections, tables = sections_and_tables(data, lang)
     return {
         "case.json": (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
         "invoices.csv": _csv(data["invoices"], _INVOICE_COLUMNS),

@@ -527,6 +527,7 @@ def letter_series(
                         model.law, model.policy, snapshot.customers, snapshot.payments, day
                     ),
                     cover=rendered.text,
+                    lang=rendered.lang,
                 )
                 folder, _ = deliver_to_folder(case, out / "handovers")
                 written.append(

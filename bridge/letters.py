@@ -41,6 +41,7 @@ from bridge.domain import (
     StepStatus,
 )
 from bridge.errors import BridgeError
+from bridge.payref import Reference, ReferenceOptions
 from policies import claim as claims
 
 LOCALES: Final[dict[str, str]] = {
@@ -104,6 +105,32 @@ class Creditor:
     bankgiro: str = ""  # SE
     plusgiro: str = ""  # SE
     agency: str = ""  # the collection agency, named in warnings and hand-overs
+    # Structured payment references (bridge/payref.py, docs/letters.md).
+    fik_creditor: str = ""  # DK: the FI creditor number of the +71 payment slip
+    kid: str = ""  # NO: "mod10" for KIDs the bridge generates
+    kid_length: str = ""  # NO: the fixed KID length of the agreement, if any
+    ocr: str = ""  # SE: "mod10" or "mod10_length" for OCR references the bridge generates
+    fi_reference: str = ""  # FI: "national" (the default), "rf" or "none"
+
+    def references(self, country: str) -> ReferenceOptions:
+        """The creditor's structured-reference settings for a letter under ``country``'s law."""
+        return ReferenceOptions.from_options(
+            country,
+            {
+                "fik_creditor": self.fik_creditor,
+                "kid": self.kid,
+                "kid_length": self.kid_length,
+                "ocr": self.ocr,
+                "fi_reference": self.fi_reference,
+            },
+        )
+
+    @property
+    def payable(self) -> bool:
+        """Tell whether a letter can say where to pay (an account, IBAN, giro or FIK)."""
+        return bool(
+            self.bank_account or self.iban or self.bankgiro or self.plusgiro or self.fik_creditor
+        )
 
     @classmethod
     def from_options(cls, name: str, options: Mapping[str, str] | None) -> Creditor:
@@ -117,11 +144,16 @@ class Creditor:
             phone=o.get("company_phone", ""),
             bank_reg=o.get("bank_reg", ""),
             bank_account=o.get("bank_account", ""),
-            iban=o.get("iban", ""),
-            bic=o.get("bic", ""),
+            iban=o.get("iban", "").strip(),
+            bic="".join(o.get("bic", "").split()).upper(),
             bankgiro=o.get("bankgiro", ""),
             plusgiro=o.get("plusgiro", ""),
             agency=o.get("collection_agency", ""),
+            fik_creditor=o.get("fik_creditor", "").strip(),
+            kid=o.get("kid", "").strip().lower(),
+            kid_length=o.get("kid_length", "").strip(),
+            ocr=o.get("ocr", "").strip().lower(),
+            fi_reference=o.get("fi_reference", "").strip().lower(),
         )
 
 
@@ -372,6 +404,45 @@ def _claim_items(
     return out
 
 
+def address_lines(text: str | None) -> list[str]:
+    """A one-line address ("Street 1, 8600 Silkeborg") as the lines of a postal block."""
+    return [
+        part.strip()
+        for line in (text or "").splitlines()
+        for part in line.split(",")
+        if part.strip()
+    ]
+
+
+def _references(
+    letter: Letter, invoices: Mapping[str, Invoice], options: ReferenceOptions
+) -> list[dict[str, str]]:
+    """Each invoice's structured payment reference, where it has one (bridge/payref.py).
+
+    None for an interest invoice: its invoices are paid, and a payment with their reference
+    would be matched to them as an overpayment; the debtor names the invoice numbers instead.
+    """
+    if letter.action is ActionKind.INTEREST_INVOICE:
+        return []
+    out: list[dict[str, str]] = []
+    for d in letter.decisions:
+        invoice = invoices.get(d.invoice_id)
+        found: Reference | None = options.reference(
+            d.invoice_number, invoice.payment_reference if invoice else None
+        )
+        if found is not None:
+            out.append(
+                {
+                    "number": d.invoice_number,
+                    "scheme": found.scheme,
+                    "value": found.value,
+                    "display": found.display,
+                    "source": found.source,
+                }
+            )
+    return out
+
+
 def context(
     letter: Letter,
     customer: Customer,
@@ -407,6 +478,7 @@ def context(
     deadline = letter.deadline
     opened = _open_items(customer.id, open_invoices, letter.date)
     steps = _steps(history, {d.invoice_id for d in letter.decisions})
+    references = _references(letter, invoices, creditor.references(country))
     return {
         "customer": customer,
         "creditor": creditor,
@@ -436,6 +508,13 @@ def context(
         "follows_warning": follows_warning,
         # What the letter's fee is, for its name in every language (templates' _claim).
         "fee_kind": fee_kind,
+        # The letter's head and the payment lines (docs/letters.md): the debtor's postal
+        # block, the creditor's, and each invoice's structured payment reference.
+        "debtor_address": address_lines(customer.address),
+        "creditor_address": address_lines(creditor.address),
+        "references": references,
+        # Every invoice has its reference: the letter need not ask for invoice numbers.
+        "all_referenced": bool(references) and len(references) == len(letter.decisions),
     }
 
 

@@ -62,6 +62,16 @@ class TenantSettings(BaseModel):
             )
         return code
 
+    @field_validator("options")
+    @classmethod
+    def _payment_options(cls, value: dict[str, str]) -> dict[str, str]:
+        # IBAN, BIC and the reference options print on every letter: a typo must stop the
+        # start-up, not a letter the debtor cannot pay with (bridge/payref.py).
+        from bridge.payref import check_options  # noqa: PLC0415  (schwifty loads when asked)
+
+        check_options(value)
+        return value
+
     @field_validator("system")
     @classmethod
     def _lower_system(cls, value: str) -> str:

@@ -27,11 +27,45 @@ DEMO_COMPANIES = {
     "fortnox": "Nordkontor AB",
     "tripletex": "Bryggen Kontormøbler AS",
 }
+# The demo creditor's identity and payment details, printed on its letters (docs/letters.md).
+# Fictional numbers; the IBANs are the banks' published examples.
+_DEMO_CREDITORS: dict[str, dict[str, str]] = {
+    "economic": {
+        "company_address": "Nørregade 1, 1165 København K",
+        "company_org_number": "87654321",
+        "bank_reg": "1234",
+        "bank_account": "0012345678",
+        "iban": "DK5000400440116243",
+        "bic": "NDEADKKK",
+        "fik_creditor": "85123456",
+    },
+    "dinero": {
+        "company_address": "Havnegade 5, 5000 Odense C",
+        "company_org_number": "12345678",
+        "bank_reg": "5678",
+        "bank_account": "0087654321",
+        "fik_creditor": "81234567",
+    },
+    # Fortnox gives every invoice its OCR reference; Tripletex a KID.
+    "fortnox": {
+        "company_address": "Storgatan 1, 111 22 Stockholm",
+        "company_org_number": "556000-0000",
+        "bankgiro": "123-4567",
+    },
+    "tripletex": {
+        "company_address": "Bryggen 1, 5003 Bergen",
+        "company_org_number": "987 654 321",
+        "bank_account": "86011117947",
+        "iban": "NO9386011117947",
+    },
+}
 DEMO_OPTIONS = {
     # The sandbox's customer groups: 1 "Erhverv" (business), 2 "Private" (consumers).
-    "economic": {"business_groups": "1", "consumer_groups": "2"},
+    "economic": {"business_groups": "1", "consumer_groups": "2", **_DEMO_CREDITORS["economic"]},
+    "dinero": _DEMO_CREDITORS["dinero"],
     # The demo's Swedish customers agreed to the reminder fee in their terms (law: only then).
-    "fortnox": {"reminder_fee_agreed": "all"},
+    "fortnox": {"reminder_fee_agreed": "all", **_DEMO_CREDITORS["fortnox"]},
+    "tripletex": _DEMO_CREDITORS["tripletex"],
 }
 
 

@@ -191,6 +191,8 @@ def invoice(obj: Any) -> Invoice:
         amount=_amount(item, "Total", what),
         outstanding=outstanding,
         paid_date=final if outstanding <= 0 else None,
+        # The OCR reference Fortnox printed on the invoice: letters print the same one.
+        payment_reference=_text(item, "OCR"),
     )
 
 

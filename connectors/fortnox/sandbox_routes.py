@@ -21,6 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from stdnum import luhn
+
 CODE_NO_CUSTOMER = 2000433
 CODE_NO_INVOICE = 2000434
 CODE_BAD_FILTER = 2000587
@@ -534,7 +536,8 @@ def new_invoice(
         "Credit": "false",
         "CreditInvoiceReference": "0",
         "InvoiceType": "INVOICE",
-        "OCR": f"{number}{sum(int(d) for d in number) % 10}",
+        # Fortnox's OCR: the invoice number and a mod-10 (Luhn) check digit (invoice 13: "133").
+        "OCR": number + luhn.calc_check_digit(number),
         "Reminders": 0,
         "LastRemindDate": None,
         "FinalPayDate": None,

@@ -208,6 +208,8 @@ def invoice(obj: Any) -> Invoice:
         amount=amount,
         outstanding=outstanding,
         paused_until=paused,
+        # The KID Tripletex gave the invoice (blank without a KID agreement): letters print it.
+        payment_reference=_text(item, "kid"),
     )
 
 

@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import httpx
+from stdnum import luhn
 
 from bridge.domain import money
 from bridge.faults import Fault, FaultKind, take
@@ -744,7 +745,8 @@ class TripletexSandbox:
                 "invoiceDueDate": due.isoformat(),
                 "customer": customer,
                 "currency": currency,
-                "kid": f"{number:08d}",
+                # An 8-digit KID with its mod-10 (Luhn) check digit, as a KID agreement gives.
+                "kid": f"{number:07d}" + luhn.calc_check_digit(f"{number:07d}"),
                 "amount": gross,
                 "amountCurrency": gross,
                 "amountExcludingVat": money(gross / Decimal("1.25")),

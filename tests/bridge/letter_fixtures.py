@@ -79,10 +79,11 @@ INVOICES = {
 def creditor(country: str) -> Creditor:
     """A creditor with the account details a letter in ``country`` prints."""
     details: dict[str, dict[str, str]] = {
-        "DK": {"bank_reg": "1234", "bank_account": "0012345678"},
-        "NO": {"bank_account": "12345678903"},
-        "SE": {"bankgiro": "123-4567"},
-        "FI": {"iban": "FI2112345600000785", "bic": "NDEAFIHH"},
+        "DK": {"bank_reg": "1234", "bank_account": "0012345678", "fik_creditor": "85123456"},
+        "NO": {"bank_account": "12345678903", "kid": "mod10"},
+        "SE": {"bankgiro": "123-4567", "ocr": "mod10_length"},
+        # RF in Finland, so that every country's reference has a python-stdnum check.
+        "FI": {"iban": "FI2112345600000785", "bic": "NDEAFIHH", "fi_reference": "rf"},
     }
     return Creditor(
         name="Kontorhjørnet ApS",
@@ -90,11 +91,15 @@ def creditor(country: str) -> Creditor:
         org_number="87654321",
         email="bogholderi@kontorhjornet.example",
         iban="DK5000400440116243" if country == "DK" else details[country].get("iban", ""),
-        bic="DABADKKK" if country == "DK" else details[country].get("bic", ""),
+        bic="NDEADKKK" if country == "DK" else details[country].get("bic", ""),
         bank_reg=details[country].get("bank_reg", ""),
         bank_account=details[country].get("bank_account", ""),
         bankgiro=details[country].get("bankgiro", ""),
         agency="Dansk Kreditor Service",
+        fik_creditor=details[country].get("fik_creditor", ""),
+        kid=details[country].get("kid", ""),
+        ocr=details[country].get("ocr", ""),
+        fi_reference=details[country].get("fi_reference", ""),
     )
 
 

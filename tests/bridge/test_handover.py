@@ -225,9 +225,10 @@ def test_the_case_names_each_interest_period(monkeypatch: pytest.MonkeyPatch) ->
     [tables] = shown
     periods = next(t for t in tables if t[0] == "Interest not yet charged, by period")  # type: ignore[attr-defined]
     assert periods[1] == ["Invoice", "From", "To", "Rate %", "Days", "Principal"]
+    # The summary is for people: dates and amounts in the language's own form (en_GB here).
     assert periods[2][:2] == [
-        ["1001", "2026-06-20", "2026-06-30", "9.75", "11", "10000.00"],
-        ["1001", "2026-07-01", "2026-07-10", "10.25", "10", "10000.00"],
+        ["1001", "20/06/2026", "30/06/2026", "9.75", "11", "10,000.00"],
+        ["1001", "01/07/2026", "10/07/2026", "10.25", "10", "10,000.00"],
     ]
 
 
@@ -561,3 +562,40 @@ def test_the_case_file_accrual_runs_through_a_part_payment_day() -> None:
         (date(2026, 2, 11), date(2026, 2, 20), Decimal("4000.00")),
     ]
     assert charge.amount == Decimal("24.04")
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "principal", "day"),
+    [
+        ("da", "Skyldner", "10.000,00", "19.01.2026"),
+        ("nb", "Skyldner", "10\u00a0000,00", "19.01.2026"),
+        ("sv", "Gäldenär", "10\u00a0000,00", "2026-01-19"),
+        ("fi", "Velallinen", "10\u00a0000,00", "19.1.2026"),
+        ("en", "Debtor", "10,000.00", "19/01/2026"),
+    ],
+)
+def test_the_summary_is_in_the_tenants_language(
+    monkeypatch: pytest.MonkeyPatch, lang: str, heading: str, principal: str, day: str
+) -> None:
+    from bridge import handover  # noqa: PLC0415
+
+    shown: list[tuple[str, object, object]] = []
+    real = handover.table_pdf
+
+    def capture(title: str, sections: object, tables: object, *, when: date) -> bytes:
+        shown.append((title, sections, tables))
+        return real(title, sections, tables, when=when)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(handover, "table_pdf", capture)
+    case = _case(lang=lang)
+    [(title, sections, tables)] = shown
+    assert title.endswith(f"({case.case_id})")  # type: ignore[attr-defined]
+    assert sections[0][0] == heading  # type: ignore[index]
+    creditor_lines = sections[1][1]  # type: ignore[index]
+    assert creditor_lines[0] == "Kontorhjørnet ApS"
+    assert any("87654321" in line for line in creditor_lines)
+    invoices = tables[0]  # type: ignore[index]
+    assert invoices[2][0][1:3] == [day, principal]
+    assert case.data["language"] == lang  # type: ignore[attr-defined]
+    # The machine-readable files stay as they were: ISO dates, amounts with a dot.
+    assert case.data["invoices"][0]["principal"] == "10000.00"  # type: ignore[attr-defined]

@@ -14,13 +14,16 @@ import os
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
+from stdnum import iso11649, luhn
 
 from bridge.domain import ActionKind, StepRecord
-from bridge.letters import compose, to_html
+from bridge.letters import LOCALES, compose, context, to_html
 from tests.bridge.letter_fixtures import (
     COUNTRY_OF,
     CUSTOMER,
     INVOICES,
+    LETTER_DAY,
     SERIES,
     creditor,
     history,
@@ -95,3 +98,47 @@ def test_no_snapshot_is_orphaned() -> None:
             expected.add(f"{stem}.html")
     found = {str(p.relative_to(SNAPSHOTS)) for p in SNAPSHOTS.rglob("*") if p.is_file()}
     assert found == expected
+
+
+_CHECKS = {"DK": luhn.is_valid, "NO": luhn.is_valid, "SE": luhn.is_valid, "FI": iso11649.is_valid}
+
+
+@pytest.mark.parametrize("lang", ["da", "nb", "sv", "fi", "en"])
+@pytest.mark.parametrize("action", [ActionKind.REMINDER, ActionKind.COLLECTION_WARNING])
+def test_a_letter_is_complete(lang: str, action: ActionKind) -> None:
+    """Date, both addresses, the creditor's identity and a checked reference per invoice."""
+    country = COUNTRY_OF[lang] if lang != "en" else "FI"
+    step = 3
+    who = creditor(country)
+    data = context(letter(action, step, country), CUSTOMER, INVOICES, creditor=who, country=country)
+    text = compose(
+        letter(action, step, country),
+        CUSTOMER,
+        INVOICES,
+        creditor=who,
+        lang=lang,
+        country=country,
+    ).text
+    assert format_date(LETTER_DAY, format="long", locale=LOCALES[lang]) in text
+    for line in ("Tømrer Hansen ApS", "Savværksvej 3", "8600 Silkeborg"):
+        assert line in text
+    assert "Nørregade 1, 1165 København K" in text
+    assert who.org_number in text
+    references = data["references"]
+    assert [r["number"] for r in references] == ["1001", "1002"]
+    for found in references:
+        assert _CHECKS[country](found["value"]), found
+        assert found["display"] in text
+    # Every invoice has its reference: the letter does not also ask for the invoice number.
+    assert data["all_referenced"]
+
+
+def test_an_interest_invoice_carries_no_reference_of_the_paid_invoices() -> None:
+    data = context(
+        letter(ActionKind.INTEREST_INVOICE, 1, "DK"),
+        CUSTOMER,
+        INVOICES,
+        creditor=creditor("DK"),
+        country="DK",
+    )
+    assert (data["references"], data["all_referenced"]) == ([], False)

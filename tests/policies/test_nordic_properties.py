@@ -265,5 +265,10 @@ def test_no_step_on_blocked_invoices_deadlines_and_order(
             assert decision.deadline is not None
             assert decision.deadline > day
     for invoice_id in invoices:
-        steps = [d.step for d in decisions if d.invoice_id == invoice_id and d.action in LADDER]
-        assert all(b == a + 1 for a, b in pairwise(steps))
+        taken = [(d.step, d.action) for d in decisions if d.invoice_id == invoice_id]
+        taken = [(step, action) for step, action in taken if action in LADDER]
+        # One step number twice only where a collection warning whose deadline ran during a
+        # dispute is renewed in the hand-over's place and the hand-over follows it (holds.md).
+        for (a, first), (b, then) in pairwise(taken):
+            renewal = (first, then) == (ActionKind.COLLECTION_WARNING, ActionKind.HANDOVER)
+            assert b == a + 1 or (b == a and renewal)

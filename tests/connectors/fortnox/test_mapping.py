@@ -390,3 +390,10 @@ def test_recorded_customers_map_their_identity() -> None:
                 mapped = mapping.customer(obj)
                 assert mapped.salesperson is None, item.cassette
                 assert mapped.salesperson_email is None, item.cassette
+
+
+def test_the_invoices_ocr_is_its_payment_reference() -> None:
+    # A recorded Fortnox invoice 13 carries "OCR": "133"; letters print the same reference.
+    assert mapping.invoice(_item(OCR="133")).payment_reference == "133"
+    assert mapping.invoice(_item(OCR="")).payment_reference is None
+    assert mapping.invoice(ITEM).payment_reference is None
