@@ -20,8 +20,10 @@ from bridge.workspace import DEMO_TENANT, demo_company, demo_settings, remember_
 
 console = present.console()
 
-# Earlier cycles the first demo replays: about ten days apart, as the default Danish ladder.
-WARM_UP_DAYS = (33, 22, 11)
+# Earlier cycles the first demo replays, two weeks apart: a step waits until the day after the
+# previous letter's deadline (10 days in the default Danish ladder, moved off a weekend to as
+# late as day 12), so each replay finds the next step due.
+WARM_UP_DAYS = (42, 28, 14)
 
 
 def _warm_up(store: Store, tenant: TenantSettings, sandbox_file: Path, today: date) -> None:

@@ -141,7 +141,7 @@ class _Rung(NamedTuple):
     step: LadderStep
     last: StepRecord | None  # the step before it, if any
     due_on: date
-    prior: StepRecord | None = None  # the step whose deadline after_deadline waits for
+    prior: StepRecord | None = None  # the letter whose deadline the step waits for
 
 
 @dataclass(frozen=True, slots=True)
@@ -591,9 +591,20 @@ def _next_rung(run: _Run, invoice: Invoice) -> _Rung | None:
     base = last.date if last is not None else invoice.due_date
     due_on = base + _days(step.days)
     prior = _deadline_setter(run, invoice, last)
-    if step.after_deadline and prior is not None and prior.deadline is not None:
+    if _waits_for_deadline(step) and prior is not None and prior.deadline is not None:
         due_on = max(due_on, prior.deadline + timedelta(days=1))
     return _Rung(number, step, last, due_on, prior)
+
+
+def _waits_for_deadline(step: LadderStep) -> bool:
+    """Tell whether a step waits until the day after the previous letter's deadline.
+
+    Every letter and hand-over does: a letter that says "pay by 10 February" is not followed by
+    a new fee, warning or agency before that day has passed. A task is exempt unless the policy
+    asks (``after_deadline``): it goes to the creditor's own people and asks nothing of the
+    debtor, so a call while the deadline runs is no new demand.
+    """
+    return step.action != ActionKind.TASK or step.after_deadline
 
 
 def _is_renewal(run: _Run, record: StepRecord) -> bool:
@@ -618,7 +629,7 @@ def _days(count: int) -> timedelta:
 
 
 def _deadline_setter(run: _Run, invoice: Invoice, last: StepRecord | None) -> StepRecord | None:
-    """Return the step whose deadline ``after_deadline`` waits for: the last step, or the last
+    """Return the step whose deadline the next step waits for: the last step, or the last
     letter before it when the last step was a task (a task sets no payment deadline)."""
     if last is None or last.action != ActionKind.TASK:
         return last
@@ -653,7 +664,7 @@ def _timing(run: _Run, rung: _Rung) -> str:
         rejected = ", which the accountant rejected" if last.status == StepStatus.REJECTED else ""
         since = f"{text.days(days)} after step {last.step} on {last.date.isoformat()}{rejected}"
         prior = rung.prior
-        if rung.step.after_deadline and prior is not None and prior.deadline is not None:
+        if _waits_for_deadline(rung.step) and prior is not None and prior.deadline is not None:
             named = "its" if prior is last else f"step {prior.step}'s"
             since += f", and after {named} deadline {prior.deadline.isoformat()}"
     sentence = f"Step {rung.number} is due from {rung.due_on.isoformat()} ({since})."
@@ -1380,14 +1391,30 @@ def _why_not_ladder(run: _Run, invoice: Invoice) -> list[str]:
     following = rung.number + 1
     if following <= len(run.policy.steps):
         later = run.policy.steps[following - 1]
+        earliest = today + timedelta(days=later.days)
+        ends = _deadline_today(run, rung)
+        if _waits_for_deadline(later) and ends is not None:
+            earliest = max(earliest, ends + timedelta(days=1))
         notes.append(
             f"Step {rung.number} is proposed today; the ladder moves one step at a time, so "
-            f"step {following} '{later.name}' comes no earlier than "
-            f"{(today + timedelta(days=later.days)).isoformat()}."
+            f"step {following} '{later.name}' comes no earlier than {earliest.isoformat()}"
+            + (f" (after the deadline {ends.isoformat()})." if ends is not None else ".")
         )
     else:
         notes.append(f"Step {rung.number} is proposed today and is the ladder's last.")
     return notes
+
+
+def _deadline_today(run: _Run, rung: _Rung) -> date | None:
+    """The deadline the step proposed today leaves for the next one to wait for: its own, or
+    after a task (which sets none) the previous letter's."""
+    step = rung.step
+    if step.deadline_days is not None:
+        warning = step.action == ActionKind.COLLECTION_WARNING
+        return run.deadline(step.deadline_days, warning=warning).day
+    if step.action == ActionKind.TASK and rung.prior is not None:
+        return rung.prior.deadline
+    return None
 
 
 def _why_not_interest(run: _Run, invoice: Invoice) -> list[str]:

@@ -42,8 +42,9 @@ class LadderStep:
     compensation: bool = False
     deadline_days: int | None = 10  # None only for a hand-over, which sets no payment deadline
     tone: Tone = "firm"
-    # Wait also until the previous step's payment deadline has passed (Norway's second fee needs
-    # a missed deadline; Sweden's and Finland's warnings follow an unanswered reminder).
+    # Wait also until the previous letter's payment deadline has passed. Every letter and
+    # hand-over waits for it anyway (the engine's _waits_for_deadline); on a task it makes the
+    # task wait too. The Norwegian, Swedish and Finnish defaults keep it to say why they wait.
     after_deadline: bool = False
     # A task step (action "task"): what to do and for whom; see TASKS and ASSIGNEES.
     task: str = ""

@@ -171,26 +171,27 @@ def test_danish_business_timeline() -> None:
         ("2026-01-22", "1001", "reminder", 1, "0.00", "0.00", "0.00", "2026-02-02"),
         ("2026-01-22", "1002", "reminder", 1, "0.00", "0.00", "0.00", "2026-02-02"),
         ("2026-01-22", "1003", "reminder", 1, "0.00", "0.00", "0.00", "2026-02-02"),
-        # One letter for 1001 and 1002: one fee, each invoice its own compensation.
-        ("2026-02-01", "1001", "reminder", 2, "100.00", "34.73", "310.00", "2026-02-11"),
-        ("2026-02-01", "1002", "reminder", 2, "0.00", "173.63", "310.00", "2026-02-11"),
-        ("2026-02-11", "1001", "collection_warning", 3, "100.00", "26.71", "0.00", "2026-02-23"),
-        ("2026-02-11", "1002", "collection_warning", 3, "0.00", "133.56", "0.00", "2026-02-23"),
-        # 1002 paid in full on 2026-02-20: interest for the days not yet charged, through the
-        # payment day: 12 - 20 February, 9 days on 50 000 at 9.75 %.
-        ("2026-02-20", "1002", "interest_invoice", 1, "0.00", "120.21", "0.00", "2026-03-02"),
-        ("2026-02-24", "1001", "handover", 4, "0.00", "0.00", "0.00", None),
+        # One letter for 1001 and 1002: one fee, each invoice its own compensation. Each step
+        # waits until the day after the previous letter's deadline (2026-02-02, then 02-13).
+        ("2026-02-03", "1001", "reminder", 2, "100.00", "40.07", "310.00", "2026-02-13"),
+        ("2026-02-03", "1002", "reminder", 2, "0.00", "200.34", "310.00", "2026-02-13"),
+        ("2026-02-14", "1001", "collection_warning", 3, "100.00", "29.38", "0.00", "2026-02-24"),
+        ("2026-02-14", "1002", "collection_warning", 3, "0.00", "146.92", "0.00", "2026-02-24"),
+        # 1002 paid in full on 2026-02-24: interest for the days not yet charged, through the
+        # payment day: 15 - 24 February, 10 days on 50 000 at 9.75 %.
+        ("2026-02-24", "1002", "interest_invoice", 1, "0.00", "133.56", "0.00", "2026-03-06"),
+        ("2026-02-25", "1001", "handover", 4, "0.00", "0.00", "0.00", None),
     ]
     step2 = events[3]
     assert (step2["interest_from"], step2["interest_to"], step2["interest_rate"]) == (
         "2026-01-20",
-        "2026-02-01",
+        "2026-02-03",
         "9.75",
     )
     assert any("§ 9 b" in b for b in step2["legal_basis"])
     assert any("§ 9 a stk. 3" in b for b in step2["legal_basis"])
     assert (
-        "Interest DKK 34.73 on DKK 10,000.00 for 2026-01-20..2026-02-01" in (step2["explanation"])
+        "Interest DKK 40.07 on DKK 10,000.00 for 2026-01-20..2026-02-03" in (step2["explanation"])
     )
 
 
@@ -203,12 +204,13 @@ def test_danish_consumer_timeline() -> None:
         ("2026-02-27", "2002", "pre_due_notice", 0, "0.00", "0.00", "0.00", "2026-03-02"),
         ("2026-03-05", "2001", "reminder", 1, "0.00", "0.00", "0.00", "2026-03-16"),
         ("2026-03-05", "2002", "reminder", 1, "0.00", "0.00", "0.00", "2026-03-16"),
-        ("2026-03-15", "2002", "reminder", 2, "100.00", "5.21", "0.00", "2026-03-25"),
+        # The day after step 1's deadline (10 days from 2026-03-05 is a Sunday: Monday 03-16).
+        ("2026-03-17", "2002", "reminder", 2, "100.00", "6.01", "0.00", "2026-03-27"),
         # 2001 is disputed 2026-03-10..03-31: its step 2 waits for the dispute to end, and once
         # disputed the claim's later letters carry no fee (law.md § 1.2, Forbrugerombudsmanden).
         ("2026-04-01", "2001", "reminder", 2, "0.00", "16.03", "0.00", "2026-04-13"),
-        ("2026-04-11", "2001", "collection_warning", 3, "0.00", "5.34", "0.00", "2026-04-21"),
-        ("2026-04-22", "2001", "handover", 4, "0.00", "0.00", "0.00", None),
+        ("2026-04-14", "2001", "collection_warning", 3, "0.00", "6.95", "0.00", "2026-04-24"),
+        ("2026-04-25", "2001", "handover", 4, "0.00", "0.00", "0.00", None),
     ]
     assert "the customer is a consumer" in events[4]["explanation"]
 
@@ -544,9 +546,10 @@ def test_the_hand_over_names_each_interest_period() -> None:
     [handover] = [e for e in simulate(scenario)["events"] if e["action"] == "handover"]
     assert (
         # The payment day bears interest on what was paid that day (law.md § 6 examples 2-4):
-        # 1,000 x 9.75 % x 9/365 = 2.4041 + 600 x 9.75 % x 15/365 = 2.4041 -> 4.81.
-        "Interest accrued and not yet charged: DKK 4.81 for 2026-06-02..2026-06-25, by period: "
+        # 1,000 x 9.75 % x 9/365 = 2.4041 + 600 x 9.75 % x 17/365 = 2.7247 -> 5.13 (the
+        # warning of 2026-06-16 waited for the reminder's deadline, Monday 2026-06-15).
+        "Interest accrued and not yet charged: DKK 5.13 for 2026-06-02..2026-06-27, by period: "
         "DKK 1,000.00 for 2026-06-02..2026-06-10 (9 days) at 9.75 %; DKK 600.00 for "
-        "2026-06-11..2026-06-25 (15 days) at 9.75 %; it keeps running until payment."
+        "2026-06-11..2026-06-27 (17 days) at 9.75 %; it keeps running until payment."
         in handover["explanation"]
     )

@@ -210,8 +210,13 @@ class SandboxState:
                 total + accumulated + fee + interest + compensation - paid
             ),
             "ReminderTotalInclVatAmountText": "Total",
+            # The spec's example of the text (ReminderViewModel): a period from the reminder's
+            # date, not a date; the bridge's letter text names the date itself.
             "DebtCollectionNoticeText": (
-                "Denne rykker er samtidig et påkrav og varsel i henhold til inkassolovens § 10."
+                "Denne rykker er samtidig et påkrav og varsel i henhold til inkassolovens § 10. "
+                "Sker betaling ikke senest 10 dage fra dato, vil dette kunne medføre, at der "
+                "pålægges yderligere omkostninger idet sagen herefter vil blive sendt til "
+                "inkasso, hvis ikke vi har hørt fra dig."
                 if flags["WithDebtCollectionWarning"]
                 else None
             ),

@@ -120,9 +120,10 @@ def validate_draft(body: Mapping[str, Any], state: SandboxState) -> list[Problem
             )
         )
     problems += _reference(body, "layout", "layoutNumber", catalog.LAYOUTS, "Layout")
-    problems += _reference(
+    terms = _reference(
         body, "paymentTerms", "paymentTermsNumber", catalog.PAYMENT_TERMS, "Payment terms"
     )
+    problems += terms or _due_date_terms(body)
     problems += _reference(
         body, "recipient.vatZone", "vatZoneNumber", catalog.VAT_ZONES, "VAT zone"
     )
@@ -154,6 +155,21 @@ def _attention(body: Mapping[str, Any], state: SandboxState) -> list[Problem]:
     ):
         return [
             Problem(path, f"Customer contact '{number}' not found.", CODE_UNKNOWN_REFERENCE, number)
+        ]
+    return []
+
+
+def _due_date_terms(body: Mapping[str, Any]) -> list[Problem]:
+    """Terms of type dueDate need the date itself (invoices.drafts.post, ``dueDate``: "Only
+    used if the terms of payment is of type 'duedate', in which case it is mandatory")."""
+    terms = catalog.PAYMENT_TERMS[body["paymentTerms"]["paymentTermsNumber"]]
+    if terms["paymentTermsType"] == "dueDate" and "dueDate" not in body:
+        return [
+            Problem(
+                "dueDate",
+                "Property 'dueDate' is required when the payment terms are of type 'dueDate'.",
+                CODE_REQUIRED,
+            )
         ]
     return []
 

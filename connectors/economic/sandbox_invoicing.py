@@ -42,7 +42,12 @@ def in_base(amount: Decimal, exchange_rate: Decimal) -> Decimal:
 
 
 def due_date(terms: dict[str, Any], invoice_date: date, explicit: date | None = None) -> date:
-    """The due date the payment terms give an invoice dated ``invoice_date``."""
+    """The due date the payment terms give an invoice dated ``invoice_date``.
+
+    ``explicit`` (the posted ``dueDate``) counts only for terms of type dueDate; e-conomic
+    ignores it under any other terms (invoices.drafts.post schema, ``dueDate``), so a draft that
+    leaves the date to net terms is due ``daysOfCredit`` after its date.
+    """
     kind = terms["paymentTermsType"]
     days = int(terms.get("daysOfCredit", 0))
     if kind == "net":

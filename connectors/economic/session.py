@@ -425,14 +425,38 @@ def _current_and_previous(
     return begun[-2:]
 
 
+# Terms whose due date is the one the draft gives: e-conomic uses a draft's dueDate only with
+# them (invoices.drafts.post schema), every other type computes it from the terms.
+DUE_DATE_TERMS = "dueDate"
+_NO_DUE_DATE_TERMS = (
+    "create payment terms of type 'Forfaldsdato' (dueDate) in e-conomic (Indstillinger -> "
+    "Betalingsbetingelser), or name such terms in the tenant option 'payment_terms'"
+)
+
+
 def _choose_terms(
     terms: list[tuple[int, str | None]], wanted: int | None
 ) -> tuple[int, str | None]:
+    """The payment terms of the drafts: of type dueDate, so the draft is due on the letter's
+    deadline and not on a day the terms compute."""
     if wanted is not None:
-        return next((t for t in terms if t[0] == wanted), (wanted, None))
-    if not terms:
-        raise ConfigError("e-conomic has no payment terms; set the tenant option 'payment_terms'")
-    return next((t for t in terms if t[1] == "net"), terms[0])
+        found = next((t for t in terms if t[0] == wanted), None)
+        if found is None:
+            raise ConfigError(f"e-conomic has no payment terms {wanted} (option 'payment_terms')")
+        if found[1] != DUE_DATE_TERMS:
+            raise ConfigError(
+                f"payment terms {wanted} (option 'payment_terms') are of type {found[1]!r}: "
+                "e-conomic would compute the draft's due date from them instead of the letter's "
+                f"deadline; {_NO_DUE_DATE_TERMS}"
+            )
+        return found
+    chosen = next((t for t in terms if t[1] == DUE_DATE_TERMS), None)
+    if chosen is None:
+        raise ConfigError(
+            "e-conomic has no payment terms of type 'dueDate', which a draft needs to be due on "
+            f"the letter's deadline; {_NO_DUE_DATE_TERMS}"
+        )
+    return chosen
 
 
 def open_session(ctx: TenantContext) -> EconomicSession:

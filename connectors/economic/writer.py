@@ -89,7 +89,7 @@ class DraftSettings:
     """Where a draft goes and which products its lines use (from the tenant's options)."""
 
     layout: int
-    payment_terms: int
+    payment_terms: int  # terms of type "dueDate", so that e-conomic keeps the draft's dueDate
     payment_terms_type: str | None = None
     fee_product: str = "RYK"
     info_product: str = "RYK"
@@ -282,10 +282,18 @@ def draft_body(
         "references": {"other": letter.key[:REFERENCE_MAX]},
         "lines": lines,
     }
-    # Terms of type "dueDate" have no days of credit: e-conomic needs the date itself.
-    if settings.payment_terms_type == "dueDate":
-        body["dueDate"] = (letter.deadline or letter.date).isoformat()
+    # The draft is due on the letter's deadline, never on a date the payment terms compute.
+    # e-conomic uses dueDate only with terms of type "dueDate" (invoices.drafts.post schema:
+    # "Only used if the terms of payment is of type 'duedate', in which case it is mandatory"),
+    # so the session picks such terms; a letter without a deadline (a task, a credit hold, never
+    # sent) is due on its own date.
+    body["dueDate"] = due_date(letter).isoformat()
     return body
+
+
+def due_date(letter: Letter) -> date:
+    """The draft's due date: the day the letter asks payment by, else the letter's date."""
+    return letter.deadline or letter.date
 
 
 def send_by(customer: Mapping[str, Any]) -> tuple[str, str]:

@@ -19,6 +19,7 @@ accountant may invoice, close or delete.
 from __future__ import annotations
 
 import base64
+import calendar
 import json
 import threading
 import uuid
@@ -46,6 +47,9 @@ FORMAT = 1
 REMINDER_TYPES = ("SOFT_REMINDER", "REMINDER", "NOTICE_OF_DEBT_COLLECTION", "DEBT_COLLECTION")
 SUPPORTED_TYPES = REMINDER_TYPES[:3]
 DISPATCH_TYPES = ("NETS_PRINT", "EMAIL", "OWN_PRINTER", "SFTP", "API", "SMS")
+# Days of credit where neither the order nor the customer names any, and the days a reminder
+# gives (its termOfPayment). Tripletex takes both from the company's settings, which the API
+# does not show; 14 is the sandbox company's (an assumption, docs/connectors/tripletex.md).
 TERM_DAYS = 14
 HOST = "tripletex.no/v2"  # how Tripletex writes the ``url`` of a linked object
 # Countries by Tripletex id: (ISO alpha-2, alpha-3, name). Norway's id is Tripletex's own (161);
@@ -831,12 +835,13 @@ class TripletexSandbox:
                     Decimal("0"),
                 )
             )
+            customer = self.state["customers"].get(str(rec["customer"]["id"]), {})
             # The invoice keeps the order's comment, as Tripletex prints it on the invoice.
             ident = self.add_invoice(
                 rec["customer"]["id"],
                 total,
                 issued=day,
-                due=day + timedelta(days=TERM_DAYS),
+                due=_due_date(day, rec, customer),
                 comment=str(rec.get("invoiceComment") or ""),
             )
             rec["isClosed"] = True
@@ -999,6 +1004,28 @@ def _dig(obj: Any, *path: str) -> Any:
             return None
         obj = obj.get(part)
     return obj
+
+
+def _due_date(day: date, order: Record, customer: Record) -> date:
+    """The due date of an invoice made from ``order`` on ``day``.
+
+    The order's ``invoicesDueIn`` with ``invoicesDueInType`` ("Number of days/months in which
+    invoices created from this order is due", Order in openapi-2.74.00.json), else the
+    customer's (the same fields on Customer), else the company's default (TERM_DAYS).
+    RECURRING_DAY_OF_MONTH is not modelled and falls through to the next source.
+    """
+    for source in (order, customer):
+        count, unit = source.get("invoicesDueIn"), source.get("invoicesDueInType")
+        if not isinstance(count, int) or isinstance(count, bool):
+            continue
+        if unit == "DAYS":
+            return day + timedelta(days=count)
+        if unit == "MONTHS":
+            month = day.month - 1 + count
+            year, month = day.year + month // 12, month % 12 + 1
+            last = calendar.monthrange(year, month)[1]
+            return day.replace(year=year, month=month, day=min(day.day, last))
+    return day + timedelta(days=TERM_DAYS)
 
 
 def _public_reminder(rec: Record) -> Record:

@@ -418,7 +418,7 @@ class TripletexSession:
             if order.closed:
                 return self._progress(order)
             if order.action is ActionKind.INTEREST_INVOICE and order.priced:
-                invoiced = self.client.invoice_order(order.id, on=today, send=True)
+                invoiced = self.client.invoice_order(order.id, on=order.order_date, send=True)
                 number = _get_number(invoiced)
                 return WriteResult(
                     order.key, str(number), StepStatus.ISSUED, f"sent as invoice {number}"
@@ -464,8 +464,10 @@ class TripletexSession:
             )
         if not order.closed:
             if order.priced:
-                # The charges the reminder could not carry go out as an invoice of their own.
-                invoiced = self.client.invoice_order(order.id, on=today, send=True)
+                # The charges the reminder could not carry go out as an invoice of their own,
+                # dated the letter's day: the order's invoicesDueIn then makes it due on the
+                # letter's deadline, whatever day the accountant approved it.
+                invoiced = self.client.invoice_order(order.id, on=order.order_date, send=True)
                 notes.append(f"charges sent as invoice {_get_number(invoiced)}")
             else:
                 self.client.close_order(order.id, order.version)

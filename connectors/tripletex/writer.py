@@ -181,6 +181,23 @@ def invoice_comment(key: str, text: str) -> str:
     return text.strip()[: COMMENT_MAX - len(tail)] + tail
 
 
+def due_in(letter: Letter) -> dict[str, Any]:
+    """The order's due-date fields: an invoice made from it on the letter's date is due on the
+    letter's deadline, not on the customer's or the company's terms.
+
+    Tripletex has no due date on an order, only ``invoicesDueIn`` with ``invoicesDueInType``
+    ("Number of days/months in which invoices created from this order is due"); the invoice
+    gets ``invoiceDueDate`` from them. A letter without a deadline (a proposal) is never
+    invoiced and sets none.
+    """
+    if letter.deadline is None:
+        return {}
+    return {
+        "invoicesDueIn": max(0, (letter.deadline - letter.date).days),
+        "invoicesDueInType": "DAYS",
+    }
+
+
 def order_body(
     letter: Letter,
     text: str,
@@ -191,6 +208,7 @@ def order_body(
     """Return the POST /order body for ``letter`` with its rendered ``text``."""
     day = letter.date.isoformat()
     return {
+        **due_in(letter),
         "customer": {"id": int(letter.customer_id)},
         "orderDate": day,
         "deliveryDate": day,

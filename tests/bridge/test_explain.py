@@ -35,7 +35,7 @@ def _case() -> dict[str, Any]:
         ],
     )
     history = [record("1001", ActionKind.REMINDER, 1, date(2026, 1, 22), deadline=date(2026, 2, 2))]
-    today = date(2026, 2, 1)
+    today = date(2026, 2, 3)  # the day after step 1's deadline: step 2 is due
     plan = decide(today, snap, history, DK, policy())
     return explanation(today, snap, history, DK, policy(), invoice=snap.invoices[0], plan=plan)
 
@@ -54,7 +54,7 @@ def test_each_amount_comes_with_its_rule() -> None:
 def test_interest_is_shown_per_period_with_its_table_row() -> None:
     (decision,) = _case()["decisions"]
     rows = decision["interest_rows"]
-    assert [r["period"] for r in rows] == ["2026-01-20..2026-01-26", "2026-01-27..2026-02-01"]
+    assert [r["period"] for r in rows] == ["2026-01-20..2026-01-26", "2026-01-27..2026-02-03"]
     assert [r["principal"] for r in rows] == ["10000.00", "6000.00"]
     assert all("confidence" in r["reference_row"] for r in rows)
     assert all(r["surcharge"].startswith("+ 8") for r in rows)
@@ -78,7 +78,7 @@ def test_why_not_and_the_customer_record_are_included() -> None:
     data = _case()
     assert data["why_not"] == [
         "Step 2 is proposed today; the ladder moves one step at a time, so step 3 "
-        "'Inkassovarsel' comes no earlier than 2026-02-11."
+        "'Inkassovarsel' comes no earlier than 2026-02-14 (after the deadline 2026-02-13)."
     ]
     assert data["customer_record"] == "1 of 1 invoice(s) went late; 1 overdue now; 1 letter(s)."
 

@@ -174,7 +174,10 @@ def test_a_call_task_is_e_mailed_once_and_the_ladder_goes_on(inbox: Inbox, tmp_p
         # Again the same day, and again later: never a second e-mail for the same task.
         sent = len(inbox.messages)
         assert _tasks(_run(store, tenant, date(2026, 3, 18))) == []
-        warnings = _run(store, tenant, date(2026, 3, 23))
+        # The warning waits until the day after the reminder's deadline (2026-03-26).
+        early = _run(store, tenant, date(2026, 3, 26))
+        assert not [lt for lt, _ in early.written if lt.action is ActionKind.COLLECTION_WARNING]
+        warnings = _run(store, tenant, date(2026, 3, 27))
         assert _tasks(warnings) == []
         assert any(lt.action is ActionKind.COLLECTION_WARNING for lt, _ in warnings.written)
         assert len([m for m in inbox.messages if m["Subject"].startswith("Opgave")]) == len(tasks)
@@ -194,8 +197,9 @@ def test_without_smtp_a_task_is_a_note_in_the_system_that_holds_nothing_up(
         assert all(
             s is StepStatus.ISSUED and d.startswith("task note for review: ") for _, s, d in tasks
         )
-        # Nobody deletes or books the notes; the warning still comes on time.
-        warnings = _run(store, tenant, date(2026, 3, 23))
+        # Nobody deletes or books the notes; the warning still comes on time, the day after
+        # the reminder's deadline.
+        warnings = _run(store, tenant, date(2026, 3, 27))
         assert any(lt.action is ActionKind.COLLECTION_WARNING for lt, _ in warnings.written)
 
 

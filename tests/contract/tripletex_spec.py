@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -11,7 +12,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "vendor-specs" / "tripletex"
+_ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("DUNNING_BRIDGE_SHARED", _ROOT.parent / "shared"))
+SPECS = SHARED / "vendor-specs" / "tripletex"
 OPENAPI = SPECS / "openapi-2.74.00.json"
 FIXTURES = SPECS / "fixtures"
 

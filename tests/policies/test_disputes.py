@@ -71,7 +71,9 @@ def test_dk_every_later_letter_stays_fee_free_after_a_dispute() -> None:
         record("1001", R, 2, date(2026, 2, 21), deadline=date(2026, 3, 3)),
     ]
     snap = snapshot([dk.invoice()], disputes=[dispute])
-    [warning] = dk.run(date(2026, 3, 3), snap, history)
+    # Not on the reminder's deadline day: the warning waits until the day after it.
+    assert dk.run(date(2026, 3, 3), snap, history) == []
+    [warning] = dk.run(date(2026, 3, 4), snap, history)
     assert (warning.action, warning.step, warning.fee) == (W, 3, D("0.00"))
     assert "once a claim has been disputed" in warning.explanation
 

@@ -165,14 +165,22 @@ def test_no_handover_when_the_warning_was_rejected() -> None:
 def test_default_ladder_timeline() -> None:
     snap = snapshot([invoice()])
     decisions, _ = replay(DUE, DUE + timedelta(days=90), lambda _d: snap, policy())
+    # Each step waits until the day after the previous letter's deadline (docs/policy.md), so
+    # the 10 days of the default ladder end up as 11 or more.
     assert [(d.date, d.action, d.step, d.fee, d.compensation) for d in decisions] == [
-        (date(2026, 1, 22), R, 1, D(0), D(0)),
-        (date(2026, 2, 1), R, 2, D(100), D(310)),
-        (date(2026, 2, 11), W, 3, D(100), D(0)),
-        (date(2026, 2, 24), H, 4, D(0), D(0)),  # deadline 2026-02-23 (moved off a Saturday)
+        (date(2026, 1, 22), R, 1, D(0), D(0)),  # deadline Mon 2026-02-02 (moved off a Sunday)
+        (date(2026, 2, 3), R, 2, D(100), D(310)),  # deadline 2026-02-13
+        (date(2026, 2, 14), W, 3, D(100), D(0)),  # deadline 2026-02-24
+        (date(2026, 2, 25), H, 4, D(0), D(0)),
+    ]
+    assert [d.deadline for d in decisions] == [
+        date(2026, 2, 2),
+        date(2026, 2, 13),
+        date(2026, 2, 24),
+        None,
     ]
     warning = decisions[2]
-    assert "Claim: principal DKK 10,000.00, interest DKK 61.44, fees DKK 200.00, " in (
+    assert "Claim: principal DKK 10,000.00, interest DKK 69.45, fees DKK 200.00, " in (
         warning.explanation
     )
 
@@ -182,10 +190,10 @@ def test_interest_charges_are_consecutive() -> None:
     decisions, _ = replay(DUE, DUE + timedelta(days=90), lambda _d: snap, policy())
     charges = [d.interest for d in decisions if d.interest is not None]
     assert [(c.start, c.end) for c in charges] == [
-        (date(2026, 1, 20), date(2026, 2, 1)),
-        (date(2026, 2, 2), date(2026, 2, 11)),
+        (date(2026, 1, 20), date(2026, 2, 3)),
+        (date(2026, 2, 4), date(2026, 2, 14)),
     ]
-    assert charges[0].amount == D("34.73")  # 10 000 x 9.75 % x 13 / 365
+    assert charges[0].amount == D("40.07")  # 10 000 x 9.75 % x 15 / 365
 
 
 def test_lenient_due_date_on_a_saturday() -> None:
@@ -242,5 +250,5 @@ def test_credit_hold_proposal_once_per_customer() -> None:
     decisions, _ = replay(DUE, DUE + timedelta(days=60), lambda _d: snap, ladder)
     holds = [d for d in decisions if d.action == ActionKind.CREDIT_HOLD]
     assert [(h.date, h.invoice_id, h.step, h.total_charges) for h in holds] == [
-        (date(2026, 2, 11), "1001", 1, D(0))
+        (date(2026, 2, 14), "1001", 1, D(0))  # with the collection warning
     ]

@@ -20,6 +20,7 @@ from policies.law.no import (
     inkassosats,
     purregebyr,
 )
+from policies.rules import FeeLetter, reminder_fee
 from tests.policies.factories import record, snapshot
 from tests.policies.nordic import customer, invoice, policy, replay, run
 
@@ -448,9 +449,25 @@ def test_betalingsoppfordring_needs_the_varsel_and_its_deadline() -> None:
             deadline=date(2026, 2, 24),
         ),
     ]
-    [early] = _purring(date(2026, 2, 24), due, varsel, **ladder)
-    assert early.fee == D("0.00")
-    assert "runs until 2026-02-24" in early.explanation
+    # No letter at all on the varsel's deadline day: every step waits until the day after.
+    assert _purring(date(2026, 2, 24), due, varsel, **ladder) == []
+    # The fee rule refuses the fee on that day by itself too.
+    early = reminder_fee(
+        for_country(NO),
+        today=date(2026, 2, 24),
+        invoice=invoice(NO, due=due),
+        customer=customer(NO, kind=CONSUMER),
+        requested=D("113"),
+        fee_dates=[r.date for r in varsel],
+        disputed=False,
+        action=ActionKind.REMINDER,
+        fee_letters=[FeeLetter.of(r) for r in varsel],
+        last_letter=date(2026, 2, 10),
+        warned=FeeLetter.of(varsel[1]),
+        latest=FeeLetter.of(varsel[1]),
+    )
+    assert early.value == D("0.00")
+    assert "runs until 2026-02-24" in early.note
     [late] = _purring(date(2026, 2, 25), due, varsel, **ladder)
     assert late.fee == D("113.00")
 

@@ -40,12 +40,13 @@ def test_a_task_is_a_rung_with_no_amounts_and_no_deadline() -> None:
         DUE, DUE + timedelta(days=60), lambda _d: snapshot([invoice()]), policy(LADDER)
     )
     assert [(d.action, d.step, d.date) for d in decisions] == [
-        (R, 1, date(2026, 1, 22)),
+        (R, 1, date(2026, 1, 22)),  # deadline Mon 2026-02-02 (moved off a Sunday)
+        # The call asks nothing of the customer: it need not wait for the reminder's deadline.
         (T, 2, date(2026, 1, 26)),
-        (R, 3, date(2026, 2, 1)),
-        (W, 4, date(2026, 2, 11)),
-        # Feb 21 is a Saturday: the deadline moves to Monday Feb 23, the agency gets it after.
-        (H, 5, date(2026, 2, 24)),
+        # The next letter does: the day after step 1's deadline, not 6 days after the task.
+        (R, 3, date(2026, 2, 3)),
+        (W, 4, date(2026, 2, 14)),  # the day after step 3's deadline 2026-02-13
+        (H, 5, date(2026, 2, 25)),  # the day after the warning's deadline 2026-02-24
     ]
     task = decisions[1]
     assert (task.fee, task.interest, task.compensation, task.deadline) == (D(0), None, D(0), None)

@@ -44,7 +44,7 @@ def test_on_a_step_day_it_says_the_ladder_moves_one_step_at_a_time() -> None:
     (note,) = notes(date(2026, 1, 22))
     assert note == (
         "Step 1 is proposed today; the ladder moves one step at a time, so step 2 'Rykker' "
-        "comes no earlier than 2026-02-01."
+        "comes no earlier than 2026-02-03 (after the deadline 2026-02-02)."
     )
     assert [d.step for d in run(date(2026, 1, 22), snapshot([invoice()]))] == [1]
 
@@ -62,6 +62,15 @@ def test_the_hand_over_waits_for_the_warning_deadline() -> None:
         record("1001", W, 3, date(2026, 2, 11), deadline=date(2026, 2, 23)),
     ]
     (note,) = notes(date(2026, 2, 23), history)
+    # The hand-over waits for the warning's deadline like every step after a letter.
+    assert note == (
+        "Step 4 is due from 2026-02-24 (11 days after step 3 on 2026-02-11, and after its "
+        "deadline 2026-02-23)."
+    )
+    # A warning recorded without its deadline (an old record): the statutory 10 days, moved
+    # off the weekend, still hold the hand-over back.
+    undated = [*history[:2], record("1001", W, 3, date(2026, 2, 11))]
+    (note,) = notes(date(2026, 2, 23), undated)
     assert note == (
         "Step 4 (hand-over) waits until the collection warning's deadline 2026-02-23 has passed."
     )

@@ -448,6 +448,37 @@ def validation_errors(response: httpx.Response) -> dict[str, Any]:
     return errors
 
 
+# --- the draft's due date (invoices.drafts.post, dueDate: "Only used if the terms of payment is
+# of type 'duedate', in which case it is mandatory") ---------------------------------------
+
+
+def test_a_draft_without_a_due_date_is_due_when_its_net_terms_say(client: httpx.Client) -> None:
+    # Terms 1 are "Netto 8 dage": 2026-03-10 + 8 days; a posted dueDate does not count with them.
+    for body in (draft_body(), draft_body(dueDate="2026-03-20")):
+        assert parsed(client.post("/invoices/drafts", json=body))["dueDate"] == "2026-03-18"
+
+
+def test_due_date_terms_keep_the_posted_due_date(client: httpx.Client) -> None:
+    body = draft_body(paymentTerms={"paymentTermsNumber": 5}, dueDate="2026-03-23")
+    draft = parsed(client.post("/invoices/drafts", json=body))
+    assert draft["dueDate"] == "2026-03-23"
+    assert draft["paymentTerms"]["paymentTermsType"] == "dueDate"
+    booked = parsed(
+        client.post(
+            "/invoices/booked",
+            json={"draftInvoice": {"draftInvoiceNumber": draft["draftInvoiceNumber"]}},
+        )
+    )
+    assert booked["dueDate"] == "2026-03-23"
+
+
+def test_due_date_terms_without_a_due_date_are_refused(client: httpx.Client) -> None:
+    response = client.post(
+        "/invoices/drafts", json=draft_body(paymentTerms={"paymentTermsNumber": 5})
+    )
+    assert "dueDate" in validation_errors(response)
+
+
 def test_missing_required_fields_are_listed_together(client: httpx.Client) -> None:
     response = client.post("/invoices/drafts", json={"currency": "DKK"})
     errors = validation_errors(response)

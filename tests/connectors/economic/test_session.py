@@ -16,14 +16,21 @@ import pytest
 from bridge import retry
 from bridge.connector import CAP_DRAFT, CAP_INCREMENTAL, CAP_SEND, Pending, TenantContext
 from bridge.domain import ActionKind, Decision, Letter, Mode, Snapshot, StepStatus
-from bridge.errors import AuthError, MalformedResponse, RejectedRequest, SecretMissing, Transient
+from bridge.errors import (
+    AuthError,
+    ConfigError,
+    MalformedResponse,
+    RejectedRequest,
+    SecretMissing,
+    Transient,
+)
 from bridge.http import dump_json
 from bridge.ratelimit import RateLimitedTransport
 from bridge.registry import connector
 from bridge.secrets import StaticSecrets, TenantSecrets
 from connectors.economic import CONNECTOR
 from connectors.economic.sandbox import EconomicSandbox, Fault
-from connectors.economic.session import EconomicSession
+from connectors.economic.session import EconomicSession, _choose_terms
 
 TODAY = date(2026, 3, 2)
 
@@ -443,8 +450,44 @@ def test_reconcile_follows_what_the_accountant_did(sandbox: EconomicSandbox) -> 
 def test_apply_without_a_fetch_reads_the_customer(sandbox: EconomicSandbox) -> None:
     snapshot = _open(sandbox).fetch(TODAY, None)
     letter = _letter(snapshot, *_overdue_of_one_customer(snapshot))
-    fresh = _open(sandbox, layout="21", payment_terms="2")
+    fresh = _open(sandbox, layout="21", payment_terms="5")
     result = fresh.apply(letter, "Tekst")
     draft = _draft(sandbox, int(result.document))
     assert draft["layout"]["layoutNumber"] == 21
-    assert draft["paymentTerms"]["paymentTermsNumber"] == 2
+    assert draft["paymentTerms"]["paymentTermsNumber"] == 5
+
+
+def test_the_draft_is_due_on_the_letters_deadline_not_the_customers_terms(
+    sandbox: EconomicSandbox,
+) -> None:
+    session = _open(sandbox)
+    snapshot = session.fetch(TODAY, None)
+    letter = _letter(snapshot, *_overdue_of_one_customer(snapshot))
+    # A deadline moved off a weekend: the customer's own terms would give another day.
+    monday = date(2026, 3, 16)
+    letter = replace(letter, decisions=tuple(replace(d, deadline=monday) for d in letter.decisions))
+    draft = _draft(sandbox, int(session.apply(letter, "Tekst").document))
+    assert draft["dueDate"] == monday.isoformat() == letter.deadline.isoformat()
+    # The agreement's terms of type dueDate ("Forfaldsdato"), the only ones that keep the date.
+    assert draft["paymentTerms"]["paymentTermsNumber"] == 5
+    assert draft["paymentTerms"]["paymentTermsType"] == "dueDate"
+    booked = sandbox.book_draft(draft["draftInvoiceNumber"])
+    assert session.client.booked_invoice(booked)["dueDate"] == monday.isoformat()
+
+
+def test_payment_terms_that_compute_the_due_date_are_refused(sandbox: EconomicSandbox) -> None:
+    snapshot = _open(sandbox).fetch(TODAY, None)
+    letter = _letter(snapshot, *_overdue_of_one_customer(snapshot))
+    with pytest.raises(ConfigError, match=r"payment terms 2 .* of type 'net'.*Forfaldsdato"):
+        _open(sandbox, payment_terms="2").apply(letter, "Tekst")
+    with pytest.raises(ConfigError, match="no payment terms 99"):
+        _open(sandbox, payment_terms="99").apply(letter, "Tekst")
+
+
+def test_the_drafts_terms_are_the_agreements_due_date_terms() -> None:
+    # The demo agreement's terms as recorded (payment_terms.json): 7 is its dueDate terms.
+    recorded = [(1, "net"), (4, "invoiceMonth"), (7, "dueDate"), (8, "prepaid")]
+    assert _choose_terms(recorded, None) == (7, "dueDate")
+    assert _choose_terms(recorded, 7) == (7, "dueDate")
+    with pytest.raises(ConfigError, match="no payment terms of type 'dueDate'"):
+        _choose_terms([(1, "net"), (4, "invoiceMonth")], None)

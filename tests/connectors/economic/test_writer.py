@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,7 +22,7 @@ from bridge.domain import (
 from connectors.economic import writer
 from connectors.economic.writer import DraftSettings, LetterTooLong
 
-SETTINGS = DraftSettings(layout=19, payment_terms=1, payment_terms_type="net")
+SETTINGS = DraftSettings(layout=19, payment_terms=5, payment_terms_type="dueDate")
 CUSTOMER: dict[str, Any] = {
     "customerNumber": 1001,
     "name": "Kontorartikler ApS",
@@ -111,12 +112,12 @@ def test_body_carries_customer_settings_notes_and_key() -> None:
     assert body["recipient"]["vatZone"] == {"vatZoneNumber": 1}
     assert body["recipient"]["city"] == "Fredericia"
     assert body["layout"] == {"layoutNumber": 19}
-    assert body["paymentTerms"] == {"paymentTermsNumber": 1}
+    assert body["paymentTerms"] == {"paymentTermsNumber": 5}
     assert body["date"] == "2026-03-02"
     assert body["currency"] == "DKK"
     assert body["notes"] == {"heading": "Rykker 2 - faktura 1001, 1002", "textLine1": "Kære kunde"}
     assert body["references"] == {"other": letter.key}
-    assert "dueDate" not in body
+    assert body["dueDate"] == "2026-03-12"  # the letter's deadline
 
 
 def test_lines_per_decision() -> None:
@@ -151,11 +152,16 @@ def test_products_come_from_settings() -> None:
     assert [line["product"]["productNumber"] for line in body["lines"]] == ["GEBYR", "R"]
 
 
-def test_due_date_only_for_due_date_terms() -> None:
+def test_the_draft_is_due_on_the_letters_deadline_always() -> None:
     settings = DraftSettings(layout=1, payment_terms=7, payment_terms_type="dueDate")
     letter = _letter(_decision("1001", fee=Decimal("100.00")))
     body = writer.draft_body(letter, "x", customer=CUSTOMER, settings=settings, invoices={})
+    assert letter.deadline == date(2026, 3, 12)
     assert body["dueDate"] == "2026-03-12"
+    # A letter without a deadline (a task, a credit hold: never sent) is due on its own date.
+    task = replace(letter, decisions=tuple(replace(d, deadline=None) for d in letter.decisions))
+    body = writer.draft_body(task, "x", customer=CUSTOMER, settings=settings, invoices={})
+    assert body["dueDate"] == "2026-03-02"
 
 
 def test_english_lines() -> None:

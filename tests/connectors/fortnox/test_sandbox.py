@@ -101,6 +101,27 @@ def test_creating_validates_like_fortnox(sandbox: FortnoxSandbox) -> None:
     assert made.json()["Invoice"]["Total"] == 125
 
 
+def test_an_invoice_without_a_due_date_is_due_by_the_customers_terms(
+    sandbox: FortnoxSandbox,
+) -> None:
+    # Recorded (invoices/save_new.yml): no InvoiceDate, no DueDate, customer terms "30" ->
+    # dated the day, due 30 days later. A posted DueDate is kept (save_new_with_unsaved_parent).
+    client = _client(sandbox)
+    made = client.post("/3/invoices", json={"Invoice": {"CustomerNumber": "7"}}).json()["Invoice"]
+    assert (made["InvoiceDate"], made["TermsOfPayment"]) == (TODAY.isoformat(), "30")
+    assert made["DueDate"] == (TODAY + timedelta(days=30)).isoformat()
+    sandbox.set_customer("7", TermsOfPayment="10")
+    dated = {"CustomerNumber": "7", "InvoiceDate": "2026-03-02"}
+    made = client.post("/3/invoices", json={"Invoice": dated}).json()["Invoice"]
+    assert made["DueDate"] == "2026-03-12"
+    sandbox.set_customer("7", TermsOfPayment="K")  # kontant: no credit (our assumption)
+    made = client.post("/3/invoices", json={"Invoice": dated}).json()["Invoice"]
+    assert made["DueDate"] == "2026-03-02"
+    given = {**dated, "DueDate": "2026-03-23"}
+    made = client.post("/3/invoices", json={"Invoice": given}).json()["Invoice"]
+    assert made["DueDate"] == "2026-03-23"
+
+
 def test_booking_and_sending_follow_the_rules(sandbox: FortnoxSandbox) -> None:
     client = _client(sandbox)
     made = client.post("/3/invoices", json={"Invoice": {"CustomerNumber": "7"}}).json()["Invoice"]
