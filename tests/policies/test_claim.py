@@ -53,7 +53,9 @@ def _history(country: str, *, step2_fee: str, interest: str, compensation: str) 
             interest=interest,
             interest_to=STEP2,
             compensation=compensation,
-            deadline=date(2026, 2, 5),
+            # Step 2 gave until 4 February: every warning below comes after that deadline (the
+            # next step never comes before the previous letter's deadline).
+            deadline=date(2026, 2, 4),
         ),
     ]
 
