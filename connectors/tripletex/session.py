@@ -547,8 +547,9 @@ class TripletexSession:
     def withdraw(self, item: Pending, reason: str) -> WriteResult:
         """Delete the letter's draft order (``DELETE /order/{id}``) before anyone approves it.
 
-        An order carried out (closed or invoiced, its reminders sent) went out: issued. One
-        already deleted: rejected.
+        An order carried out (its reminders sent, or closed or invoiced for a proposal) went
+        out: issued. One approved in Tripletex but not yet carried out is deleted all the same.
+        One already deleted: rejected.
         """
         order = self._order_of(item)
         if order is None:
@@ -559,7 +560,11 @@ class TripletexSession:
                 f"draft order {item.document} was already deleted",
             )
         if order.closed:
-            return self._progress(order)
+            done = self._progress(order)
+            if done.status is StepStatus.ISSUED:
+                return done
+            # Closed (approved) in Tripletex, but the bridge has sent nothing yet: the next
+            # reconcile would carry it out, so it goes too.
         with contextlib.suppress(NotFound):  # deleted meanwhile: gone all the same
             self.client.delete_order(order.id)
         self._orders.pop(item.letter_key, None)
