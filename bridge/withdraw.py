@@ -20,7 +20,7 @@ database is held by a running daemon or the system cannot be reached.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from bridge.connector import Pending, Session, Withdrawer
-from bridge.domain import ZERO, ActionKind, Letter, Snapshot, StepStatus, WriteResult
+from bridge.domain import ZERO, ActionKind, Invoice, Letter, Snapshot, StepStatus, WriteResult
 from bridge.errors import AuthError, BridgeError, ConnectorError, RejectedRequest, StoreLocked
 from bridge.store import Store
 from bridge.store.outbox import OutboxLetter
@@ -130,15 +130,18 @@ def grounds(
     *,
     law: LawPack | None = None,
     policy: TenantPolicy | None = None,
+    current: Mapping[str, Invoice] | None = None,
 ) -> str | None:
     """Say why the pending ``letter`` must not be booked any more, None when it still may.
 
     A dispute or hold covering today, a promise to pay kept today (given the law and policy),
     or a payment since the letter was decided (its invoice paid, gone, or owing less).
+    ``current`` is the snapshot's open invoices by id, when the caller has built it once.
     """
     if letter.action not in WITHDRAWABLE:
         return None
-    current = {i.id: i for i in snapshot.invoices}
+    if current is None:
+        current = {i.id: i for i in snapshot.invoices}
     for decision in letter.decisions:
         name = f"invoice {decision.invoice_number}"
         for dispute in snapshot.disputes:
@@ -166,7 +169,7 @@ def grounds(
 
 
 def _kept_promise(
-    invoice: Any,
+    invoice: Invoice,
     snapshot: Snapshot,
     today: date,
     law: LawPack | None,
@@ -253,6 +256,7 @@ def withdraw_pending(
     """
     rows = {r.letter.key: r for r in store.letters(tenant, states={"pending"})}
     asked = {w.letter_key: w for w in store.withdrawals(tenant, states=OPEN)}
+    current = {i.id: i for i in snapshot.invoices}
     done: list[Withdrawn] = []
     left: list[Pending] = []
     for item in pending:
@@ -260,7 +264,7 @@ def withdraw_pending(
         if row is None:
             left.append(item)
             continue
-        reason = grounds(row.letter, snapshot, today, law=law, policy=policy)
+        reason = grounds(row.letter, snapshot, today, law=law, policy=policy, current=current)
         if reason is None and item.letter_key in asked:
             reason = asked[item.letter_key].reason
         if reason is None:

@@ -313,18 +313,47 @@ def task_done(conn: Connection, tenant: str, letter_key: str, note: str, at: dat
 # -- known invoices -------------------------------------------------------------------------------
 
 
+Known = tuple[str, str, str, str]  # invoice id, number, customer, currency
+
+
 def remember_invoices(
-    conn: Connection, tenant: str, invoices: Iterable[Invoice], at: datetime
-) -> None:
-    """Record the invoices a cycle read (new ones added, known ones refreshed)."""
-    when = instant_text(at)
-    conn.executemany(
-        "INSERT INTO known_invoices (tenant, invoice_id, number, customer_id, currency, seen_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, invoice_id) DO UPDATE SET"
-        " number = excluded.number, customer_id = excluded.customer_id,"
-        " currency = excluded.currency, seen_at = excluded.seen_at",
-        [(tenant, i.id, i.number, i.customer_id, i.currency, when) for i in invoices],
-    )
+    conn: Connection,
+    tenant: str,
+    invoices: Iterable[Invoice],
+    at: datetime,
+    known: set[Known] | None = None,
+) -> set[Known]:
+    """Record the invoices a cycle read: new ones added, changed ones updated, the rest left.
+
+    Only the difference is written; ``known`` is what the caller remembers of the table (read
+    from it when None). Returns the table's rows as they are now, for the next call.
+    """
+    if known is None:
+        known = {
+            (str(r[0]), str(r[1]), str(r[2]), str(r[3]))
+            for r in conn.execute(
+                "SELECT invoice_id, number, customer_id, currency FROM known_invoices"
+                " WHERE tenant = ?",
+                (tenant,),
+            ).fetchall()
+        }
+    fresh = {
+        row[0]: row
+        for row in ((i.id, i.number, i.customer_id, i.currency) for i in invoices)
+        if row not in known
+    }
+    if fresh:
+        when = instant_text(at)
+        conn.executemany(
+            "INSERT INTO known_invoices (tenant, invoice_id, number, customer_id, currency,"
+            " seen_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, invoice_id) DO UPDATE SET"
+            " number = excluded.number, customer_id = excluded.customer_id,"
+            " currency = excluded.currency, seen_at = excluded.seen_at",
+            [(tenant, *row, when) for row in fresh.values()],
+        )
+        stale = {k for k in known if k[0] in fresh}
+        known = (known - stale) | set(fresh.values())
+    return known
 
 
 def known_invoices(conn: Connection, tenant: str, ref: str) -> list[KnownInvoice]:

@@ -62,6 +62,8 @@ class Store:
         self._conn: sqlite3.Connection | pg.PgConnection | None = conn
         self._path = path
         self._lock = threading.RLock()
+        # What known_invoices holds per tenant, so a cycle writes only what changed.
+        self._known: dict[str, set[review.Known]] = {}
 
     @property
     def path(self) -> str:
@@ -392,7 +394,9 @@ class Store:
     def remember_invoices(self, tenant: str, invoices: Sequence[Invoice], *, at: datetime) -> None:
         """Record the invoices a cycle read, so commands can tell a known invoice."""
         with self._write() as conn:
-            review.remember_invoices(conn, tenant, invoices, at)
+            self._known[tenant] = review.remember_invoices(
+                conn, tenant, invoices, at, self._known.get(tenant)
+            )
 
     def known_invoices(self, tenant: str, ref: str) -> list[KnownInvoice]:
         """The known invoices an id or number names (empty: none)."""
