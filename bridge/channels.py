@@ -7,8 +7,10 @@
 - A credit hold and a task step (call the customer, tell the salesperson) are tasks for a
   person: e-mailed with the customer's open items to the account's salesperson (from the source
   system, or the option ``salespeople``), the tenant's named person (option ``task_email``), or
-  the address the ladder step names. Without SMTP or a recipient the task is written into the
-  accounting system as a note for review instead.
+  the address the ladder step names. Without SMTP or a recipient the task goes into the
+  accounting system only where it has an internal note a debtor never receives (Dinero's
+  contact notes, the ``internal_note`` capability); elsewhere it waits in the bridge's own task
+  list (`pending`, the report, `dunning-bridge tasks`). A task is never an invoice draft.
 - A pre-due notice is e-mailed to the customer when the system cannot send one itself (its
   connector lacks the ``send_notice`` capability) and the tenant has SMTP configured; otherwise
   the connector writes it as usual.
@@ -25,7 +27,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+import structlog
 
 from bridge.connector import SecretStore
 from bridge.domain import (
@@ -46,9 +50,14 @@ from bridge.handover import (
     preconditions,
 )
 from bridge.letters import Creditor, Rendered, to_html, to_pdf
-from bridge.mailer import Attachment, Mailer, Outgoing, SmtpSettings
+from bridge.mailer import Attachment, Mailer, MailFailed, MailUnknown, Outgoing, SmtpSettings
 from bridge.store import Store
 from bridge.store.mail import FAILED, SENDING, HandoverRow
+
+if TYPE_CHECKING:
+    from bridge.withdraw import Withdrawn
+
+log = structlog.get_logger("bridge.channels")
 
 
 class Route(enum.Enum):
@@ -58,6 +67,7 @@ class Route(enum.Enum):
     EMAIL = "email"  # the bridge e-mails it to the customer
     TASK = "task"  # the bridge e-mails a task to a named person
     HANDOVER = "handover"  # the bridge delivers a case file to the agency
+    LIST = "list"  # the task waits in the bridge's own task list (nowhere else to go)
 
 
 class Unknown(enum.Enum):
@@ -69,6 +79,17 @@ class Unknown(enum.Enum):
 UNKNOWN: Final = Unknown.OUTCOME
 # Letters for the tenant's own people rather than the debtor.
 _TASKS: Final = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
+
+
+def _listed(letter: Letter) -> WriteResult:
+    """A task in the bridge's list: told (the ladder goes on), done when a person says so."""
+    return WriteResult(
+        letter.key,
+        f"task:{letter.key}",
+        StepStatus.ISSUED,
+        f"in the bridge's task list (no e-mail): `dunning-bridge tasks done {letter.tenant} "
+        f"{letter.key[:12]}` once done",
+    )
 
 
 def salespeople(options: Mapping[str, str]) -> dict[str, str]:
@@ -112,6 +133,8 @@ class Channels:
     accrue: Accrual | None = None
     # The connector can hand a claim to a collection service itself (Fortnox Finans).
     system_hands_over: bool = False
+    # The system has an internal note a debtor never receives (CAP_INTERNAL_NOTE).
+    system_keeps_notes: bool = False
 
     def __post_init__(self) -> None:
         settings = SmtpSettings.from_options(self.options)
@@ -125,8 +148,11 @@ class Channels:
         """Choose the channel of a letter."""
         if letter.action is ActionKind.HANDOVER:
             return Route.SYSTEM if self.handover_by_system else Route.HANDOVER
-        if letter.action in _TASKS and self.mailer and self.recipient(letter, customer):
-            return Route.TASK
+        if letter.action in _TASKS:
+            if self.mailer and self.recipient(letter, customer):
+                return Route.TASK
+            # Never an invoice draft a debtor could receive by a wrong click.
+            return Route.SYSTEM if self.system_keeps_notes else Route.LIST
         if (
             letter.action is ActionKind.PRE_DUE_NOTICE
             and self.mailer is not None
@@ -289,18 +315,60 @@ class Channels:
             letter.key, sent.message_id, StepStatus.ISSUED, f"e-mailed to {sent.recipient}"
         )
 
+    # -- the bridge's task list ---------------------------------------------------------------
+
+    def task_list(self, letter: Letter, rendered: Rendered) -> WriteResult:
+        """Put a task in the bridge's own list (once): it has nowhere else to go."""
+        self.store.add_task(letter, rendered.subject, rendered.body, at=self.now)
+        return _listed(letter)
+
+    # -- telling the accountant ----------------------------------------------------------------
+
+    def tell_withdrawals(self, withdrawn: Sequence[Withdrawn]) -> None:
+        """E-mail ``task_email`` once per withdrawn (or "do not book") draft, when configured.
+
+        The pending list and the report show them anyway; a mail that fails is only logged.
+        """
+        if self.mailer is None or not self.task_recipient:
+            return
+        for item in withdrawn:
+            if item.state not in ("withdrawn", "marked", "booked"):
+                continue
+            subject = {
+                "withdrawn": "Draft withdrawn",
+                "marked": "DO NOT BOOK",
+                "booked": "Booked before it could be withdrawn",
+            }[item.state]
+            try:
+                self.mailer.send(
+                    Outgoing(
+                        key=f"{item.letter_key}-{item.state}",
+                        to=self.task_recipient,
+                        subject=f"{subject}: {item.action} {item.step}, invoice "
+                        f"{', '.join(item.invoices)}",
+                        text=item.sentence() + "\n\n- dunning-bridge\n",
+                    ),
+                    at=self.now,
+                )
+            except (MailFailed, MailUnknown) as exc:
+                log.warning("withdraw.mail_failed", tenant=self.tenant, error=str(exc))
+
     # -- read-back -----------------------------------------------------------------------------
 
     def owns(self, letter: Letter) -> bool:
         """Tell whether a letter went (or was going) by a bridge channel."""
         return (
-            letter.action is ActionKind.HANDOVER and not self.handover_by_system
-        ) or self.store.mail(self.tenant, letter.key) is not None
+            (letter.action is ActionKind.HANDOVER and not self.handover_by_system)
+            or self.store.mail(self.tenant, letter.key) is not None
+            or (letter.action in _TASKS and self.store.task(self.tenant, letter.key) is not None)
+        )
 
     def find(self, letter: Letter) -> WriteResult | Unknown | None:
         """Read back a bridge-side write: done, unknown (leave it), or never happened."""
         if letter.action is ActionKind.HANDOVER:
             return self._find_handover(letter)
+        if letter.action in _TASKS and self.store.task(self.tenant, letter.key) is not None:
+            return _listed(letter)
         row = self.store.mail(self.tenant, letter.key)
         if row is None or row.state == FAILED:
             return None

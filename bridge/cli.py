@@ -22,6 +22,10 @@ app = typer.Typer(
 )
 secrets_app = typer.Typer(help="Store and check the credentials of each tenant (keyring).")
 app.add_typer(secrets_app, name="secrets")
+tasks_app = typer.Typer(
+    help="Tasks for your people that wait in the bridge (no e-mail, no internal note)."
+)
+app.add_typer(tasks_app, name="tasks")
 law_app = typer.Typer(help="The dunning law per country: parameters, sources, confidence.")
 app.add_typer(law_app, name="law")
 rates_app = typer.Typer(
@@ -260,11 +264,17 @@ def dispute(
     end: Annotated[bool, typer.Option("--end", help="the dispute is settled: dun again")] = False,
     env_file: EnvFile = None,
     demo: Demo = None,
+    today: Today = None,
 ) -> None:
-    """Mark an invoice as disputed (no dunning at all until --end)."""
+    """Mark an invoice as disputed (no dunning at all until --end).
+
+    Drafts already waiting for review on the invoice are withdrawn.
+    """
     from bridge.commands import dispute_command  # noqa: PLC0415
 
-    raise typer.Exit(dispute_command(_settings(env_file, demo), tenant, invoice, note, end=end))
+    settings = _settings(env_file, demo)
+    day = _today(today) if today is not None else None
+    raise typer.Exit(dispute_command(settings, tenant, invoice, note, end=end, today=day))
 
 
 @app.command()
@@ -279,7 +289,10 @@ def hold(
     today: Today = None,
     as_json: AsJson = False,
 ) -> None:
-    """Put an invoice on hold (no step, no fee) until a date or until lifted with --end."""
+    """Put an invoice on hold (no step, no fee) until a date or until lifted with --end.
+
+    Drafts already waiting for review on the invoice are withdrawn.
+    """
     from bridge.holds import hold_command  # noqa: PLC0415
 
     settings, last = _settings(env_file, demo), _day_option("--until", until)
@@ -315,7 +328,10 @@ def promise(
     today: Today = None,
     as_json: AsJson = False,
 ) -> None:
-    """Record a promise to pay or a payment plan: dunning pauses while it is kept."""
+    """Record a promise to pay or a payment plan: dunning pauses while it is kept.
+
+    Reminder drafts already waiting for review on what it covers are withdrawn.
+    """
     from bridge.promises import promise_command  # noqa: PLC0415
 
     dates = [_day_option("--by", d) or date.min for d in by or []]
@@ -452,11 +468,40 @@ def run(
 def pending(
     env_file: EnvFile = None, demo: Demo = None, tenant: Tenant = None, as_json: AsJson = False
 ) -> None:
-    """List the letters waiting for review (drafts and proposals)."""
+    """List the letters waiting for review, those not to book, and tasks waiting in the bridge."""
     from bridge.review import pending_command  # noqa: PLC0415
 
     settings = _settings(env_file, demo)
     raise typer.Exit(pending_command(settings, tenant, as_json=as_json))
+
+
+@tasks_app.command("list")
+def tasks_list(
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    tenant: Tenant = None,
+    show_all: Annotated[bool, typer.Option("--all", help="those done too")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """List the tasks waiting in the bridge, with their text."""
+    from bridge.review import tasks_command  # noqa: PLC0415
+
+    settings = _settings(env_file, demo)
+    raise typer.Exit(tasks_command(settings, tenant, show_all=show_all, as_json=as_json))
+
+
+@tasks_app.command("done")
+def tasks_done(
+    tenant: Annotated[str, typer.Argument(help="tenant name from the env file")],
+    keys: Annotated[list[str], typer.Argument(help="task keys (a unique prefix will do)")],
+    note: Annotated[str, typer.Option(help="what was done")] = "",
+    env_file: EnvFile = None,
+    demo: Demo = None,
+) -> None:
+    """Mark tasks done: they leave `pending` and the report."""
+    from bridge.review import task_done_command  # noqa: PLC0415
+
+    raise typer.Exit(task_done_command(_settings(env_file, demo), tenant, keys, note))
 
 
 @app.command()

@@ -73,6 +73,7 @@ def outcome_dict(o: TenantOutcome) -> dict[str, Any]:
             {"letter": r.letter_key, "document": r.document, "status": r.status.value}
             for r in o.reconciled
         ],
+        "withdrawn": [w.as_dict() for w in o.withdrawn],
         "skipped": [{"ref": ref, "reason": why} for ref, why in o.skipped],
         "blocked": [{"invoice": inv, "reason": why} for inv, why in o.blocked],
         "rate_waits": [{"invoice": inv, "reason": why} for inv, why in o.rate_waits],
@@ -109,6 +110,8 @@ def print_outcome(o: TenantOutcome) -> None:
             console.print(f"- {d.invoice_number} ({d.action.value} {d.step}): {d.explanation}")
     else:
         console.print(f"{o.tenant}: nothing new to do today.")
+    for w in o.withdrawn:
+        console.print(f"- {w.letter_key[:12]} {w.sentence()}", markup=False)
     for r in o.reconciled:
         console.print(f"- reconciled {r.letter_key}: {r.status.value} ({r.document})")
     for letter, r in o.written:
@@ -223,22 +226,50 @@ def status_command(settings: Settings, *, as_json: bool) -> int:
     return show(settings, as_json=as_json)
 
 
-def dispute_command(settings: Settings, tenant: str, invoice: str, note: str, *, end: bool) -> int:
-    """Record that a customer disputes an invoice, or that the dispute ended."""
+def dispute_command(
+    settings: Settings,
+    tenant: str,
+    invoice: str,
+    note: str,
+    *,
+    end: bool,
+    today: date | None = None,
+) -> int:
+    """Record that a customer disputes an invoice, or that the dispute ended.
+
+    The invoice must be one the tenant has (exit 2 if not); drafts already waiting on it are
+    withdrawn (bridge/withdraw.py).
+    """
+    from bridge.marks import known_invoice, withdraw_after_mark  # noqa: PLC0415
+    from bridge.withdraw import affected  # noqa: PLC0415
+
     settings.tenant(tenant)
-    today = datetime.now(UTC).date()
-    with _store(settings) as store:
-        open_ = [d for d in store.disputes(tenant) if d.invoice_id == invoice and d.end is None]
-        start = open_[0].start if open_ else today
-        store.set_dispute(
-            tenant,
-            invoice,
-            start=start,
-            end=today if end else None,
-            note=note,
-            at=datetime.now(UTC),
-        )
-    console.print(f"invoice {invoice}: dispute {'ended' if end else 'recorded'}")
+    now = datetime.now(UTC)
+    day = today or now.date()
+    try:
+        with _store(settings) as store:
+            known = known_invoice(settings, store, tenant, invoice, today=day, at=now)
+            ident = known.invoice_id
+            open_ = [d for d in store.disputes(tenant) if d.invoice_id == ident and d.end is None]
+            start = open_[0].start if open_ else day
+            store.set_dispute(
+                tenant, ident, start=start, end=day if end else None, note=note, at=now
+            )
+            console.print(f"invoice {known.number}: dispute {'ended' if end else 'recorded'}")
+            if not end:
+                withdraw_after_mark(
+                    settings,
+                    store,
+                    tenant,
+                    affected(store, tenant, invoice_ids=[ident]),
+                    f"invoice {known.number} is disputed since {start.isoformat()}",
+                    today=day,
+                    at=now,
+                    say=console.print,
+                )
+    except BridgeError as exc:
+        err.print(f"error: {exc}")
+        return 2
     return 0
 
 

@@ -171,6 +171,24 @@ class CollectionService(Protocol):
         ...
 
 
+@runtime_checkable
+class Withdrawer(Protocol):
+    """A session that can take back a draft it wrote, before the accountant books it.
+
+    Used when a dispute, hold, promise or payment comes after the draft was written: booking
+    it then would send a letter on an invoice that must not be dunned (bridge/withdraw.py).
+    """
+
+    def withdraw(self, item: Pending, reason: str) -> WriteResult:
+        """Remove the letter's draft from the system where it allows, and say what became of it.
+
+        REJECTED: the draft is gone (deleted or cancelled, now or earlier); PENDING: it is
+        still there (the system would not remove it; ``detail`` says why); ISSUED: it was
+        booked before we got to it. The answer is safe to ask for twice.
+        """
+        ...
+
+
 # The capability vocabulary, shared by all connectors.
 CAP_DRAFT = "write_draft"  # can write a reviewable draft
 CAP_SEND = "book_and_send"  # can book and send itself (autonomous mode)
@@ -179,3 +197,6 @@ CAP_VENDOR_REMINDERS = "vendor_reminders"  # reports reminders the system sent i
 CAP_COMBINE = "combine_invoices"  # one document may cover several invoices of a customer
 CAP_SEND_NOTICE = "send_notice"  # can send a fee-less notice (pre-due) to the customer itself
 CAP_HANDOVER = "hand_over"  # can hand a claim to a collection service itself (Fortnox Finans)
+# Has an internal note for the accountant that a debtor never receives (Dinero's contact
+# notes): tasks for people may go there. Without it they go by e-mail or wait in the bridge.
+CAP_INTERNAL_NOTE = "internal_note"

@@ -31,6 +31,7 @@ from bridge import failpoints, freshness, metrics, registry
 from bridge.channels import UNKNOWN, Channels, Route
 from bridge.connector import (
     CAP_HANDOVER,
+    CAP_INTERNAL_NOTE,
     CAP_SEND_NOTICE,
     CollectionService,
     ConnectorDescriptor,
@@ -76,6 +77,7 @@ from bridge.settings import TenantSettings
 from bridge.store import Store
 from bridge.store.outbox import REFUSED_PREFIX
 from bridge.validate import plausible
+from bridge.withdraw import Withdrawn, withdraw_pending
 
 if TYPE_CHECKING:
     from policies.ladder import TenantPolicy
@@ -107,6 +109,9 @@ class TenantOutcome:
     # Steps that need interest for a day without a usable reference rate (they wait; the rest
     # of the cycle goes on): (invoice, why, with the command that supplies the rate).
     rate_waits: list[tuple[str, str]] = field(default_factory=list)
+    # Drafts taken back (or marked "do not book") because a dispute, hold, promise or payment
+    # came after they were written (bridge/withdraw.py); in a dry run, those that would be.
+    withdrawn: list[Withdrawn] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """Numbers for the run ledger and `status`."""
@@ -118,6 +123,7 @@ class TenantOutcome:
             "letters": len(self.letters),
             "written": len(self.written),
             "reconciled": len(self.reconciled),
+            "withdrawn": sum(1 for w in self.withdrawn if w.state == "withdrawn"),
             "skipped": len(self.skipped),
             "pending": self.pending,
             "requests": self.requests,
@@ -257,6 +263,7 @@ def _cycle(
         today=opts.today,
         now=opts.now,
         system_hands_over=descriptor.can(CAP_HANDOVER),
+        system_keeps_notes=descriptor.can(CAP_INTERNAL_NOTE),
     )
 
     if not opts.dry_run:
@@ -277,8 +284,26 @@ def _cycle(
         promises=snapshot.promises + tuple(store.promises(name)),
     )
     outcome.snapshot = snapshot
+    store.remember_invoices(name, (*snapshot.invoices, *snapshot.settled), at=opts.now)
 
     pending = store.pending(name)
+    if pending:
+        # Before anything is reconciled (Tripletex carries out an approved order then): take
+        # back the drafts a dispute, hold, promise or payment has made wrong to book.
+        outcome.withdrawn, pending = withdraw_pending(
+            store,
+            session,
+            name,
+            pending,
+            snapshot=snapshot,
+            today=opts.today,
+            at=opts.now,
+            law=law,
+            policy=policy,
+            dry_run=opts.dry_run,
+        )
+        if outcome.withdrawn and not opts.dry_run:
+            channels.tell_withdrawals(outcome.withdrawn)
     if pending:
         for result in session.reconcile(pending):
             if result.status is not StepStatus.PENDING:
@@ -607,6 +632,8 @@ def _deliver(
         customer = snapshot.customers[letter.customer_id]
         return channels.email(letter, customer.email or "", rendered, with_pdf=True)
     customer = snapshot.customers[letter.customer_id]
+    if route is Route.LIST:
+        return channels.task_list(letter, rendered)
     if route is Route.TASK:
         return channels.email(
             letter, channels.recipient(letter, customer), rendered, with_pdf=False

@@ -7,11 +7,13 @@ after the hold ends picks the ladder up at the step where it stopped.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from bridge import present
 from bridge.commands import _emit, _store
 from bridge.errors import BridgeError
 from bridge.settings import Settings
+from bridge.withdraw import Withdrawn
 
 console = present.console()
 err = present.console(stderr=True)
@@ -29,13 +31,20 @@ def hold_command(
     as_json: bool,
 ) -> int:
     """Record or lift a hold; exit 2 on bad input."""
+    from bridge.marks import known_invoice, withdraw_after_mark  # noqa: PLC0415
+    from bridge.withdraw import affected  # noqa: PLC0415
+
     now = datetime.now(UTC)
+    withdrawn: list[Withdrawn] = []
+    say = _quiet if as_json else _say
     try:
         settings.tenant(tenant)
         with _store(settings) as store:
+            known = known_invoice(settings, store, tenant, invoice, today=today, at=now)
+            invoice = known.invoice_id
             if end:
                 lifted = store.lift_hold(tenant, invoice, today=today, at=now)
-                data = {"tenant": tenant, "invoice": invoice, "lifted": lifted}
+                data: dict[str, Any] = {"tenant": tenant, "invoice": invoice, "lifted": lifted}
                 message = (
                     f"invoice {invoice}: hold lifted from {today.isoformat()}"
                     if lifted
@@ -53,12 +62,33 @@ def hold_command(
                     "reason": hold.reason,
                 }
                 last = f"through {hold.until.isoformat()}" if hold.until else "until lifted"
-                message = f"invoice {invoice}: on hold from {hold.start.isoformat()} {last}"
+                message = f"invoice {known.number}: on hold from {hold.start.isoformat()} {last}"
+                say(message)
+                why = f": {hold.reason}" if hold.reason else ""
+                withdrawn = withdraw_after_mark(
+                    settings,
+                    store,
+                    tenant,
+                    affected(store, tenant, invoice_ids=[invoice]),
+                    f"invoice {known.number} is on hold from {hold.start.isoformat()} {last}{why}",
+                    today=today,
+                    at=now,
+                    say=say,
+                )
+                data["withdrawn"] = [w.as_dict() for w in withdrawn]
     except BridgeError as exc:
         err.print(f"error: {exc}")
         return 2
     if as_json:
         _emit(data)
-    else:
+    elif end:
         console.print(message)
     return 0
+
+
+def _say(message: str) -> None:
+    console.print(message)
+
+
+def _quiet(message: str) -> None:
+    """Say nothing: --json prints the result as data instead."""

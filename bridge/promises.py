@@ -86,9 +86,12 @@ def promise_command(
     as_json: bool,
 ) -> int:
     """Record, withdraw (``end``) or list (``show``) promises; exit 2 on bad input."""
+    from bridge.marks import known_customer, known_invoice, withdraw_after_mark  # noqa: PLC0415
+    from bridge.withdraw import affected  # noqa: PLC0415
     from policies.law import for_country  # noqa: PLC0415
 
     now = datetime.now(UTC)
+    say = _quiet if as_json else _say
     try:
         name = _tenant(settings, tenant)
         with _store(settings) as store:
@@ -109,6 +112,12 @@ def promise_command(
                     raise PromiseInputError("name either an INVOICE or --customer, not both")
                 plan = instalments(amounts, dates)
                 code = (currency or for_country(settings.tenants[name].country).currency).upper()
+                shown = invoice
+                if invoice is not None:
+                    known = known_invoice(settings, store, name, invoice, today=today, at=now)
+                    invoice, shown = known.invoice_id, known.number
+                elif customer is not None:
+                    known_customer(settings, store, name, customer, today=today, at=now)
                 promise = store.add_promise(
                     name,
                     customer_id=customer,
@@ -121,15 +130,36 @@ def promise_command(
                 )
                 data = {"tenant": name, **promise_dict(promise)}
                 what = "payment plan" if len(plan) > 1 else "promise to pay"
-                scope = f"invoice {invoice}" if invoice else f"customer {customer}"
+                scope = f"invoice {shown}" if invoice else f"customer {customer}"
                 parts = ", ".join(f"{i.amount:.2f} {code} by {i.due.isoformat()}" for i in plan)
                 message = f"{what} #{promise.id} recorded for {scope}: {parts}"
+                say(message)
+                waiting = affected(
+                    store,
+                    name,
+                    invoice_ids=[invoice] if invoice else [],
+                    customer=customer,
+                    currency=code,
+                    ladder_only=True,
+                )
+                withdrawn = withdraw_after_mark(
+                    settings,
+                    store,
+                    name,
+                    waiting,
+                    f"{what} #{promise.id} was recorded for {scope}",
+                    today=today,
+                    at=now,
+                    say=say,
+                )
+                data["withdrawn"] = [w.as_dict() for w in withdrawn]
+                message = ""
     except (BridgeError, PromiseInputError) as exc:
         err.print(f"error: {exc}")
         return 2
     if as_json:
         _emit(data)
-    else:
+    elif message:
         console.print(message)
     return 0
 
@@ -155,3 +185,11 @@ def _print(rows: Sequence[Promise]) -> None:
             ],
         )
     )
+
+
+def _say(message: str) -> None:
+    console.print(message)
+
+
+def _quiet(message: str) -> None:
+    """Say nothing: --json prints the result as data instead."""

@@ -25,6 +25,7 @@ from bridge.domain import StepStatus, WriteResult
 from bridge.errors import BridgeError
 from bridge.store import Store
 from bridge.store.outbox import OutboxLetter
+from bridge.store.review import MARKED, OPEN, WithdrawalRow
 
 
 class ProposalError(BridgeError):
@@ -55,6 +56,9 @@ class Proposal:
     charges: Decimal
     document: str
     text: str
+    # Set when a dispute, hold, promise or payment came after the draft was written and the
+    # system would not take it back (or the answer is not in yet): do not book it.
+    do_not_book: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (amounts as strings with two decimals)."""
@@ -70,10 +74,11 @@ class Proposal:
             "charges": f"{self.charges:.2f}",
             "document": self.document,
             "text": self.text,
+            "do_not_book": self.do_not_book,
         }
 
 
-def _proposal(row: OutboxLetter) -> Proposal:
+def _proposal(row: OutboxLetter, warning: str = "") -> Proposal:
     letter = row.letter
     return Proposal(
         tenant=letter.tenant,
@@ -87,13 +92,24 @@ def _proposal(row: OutboxLetter) -> Proposal:
         charges=letter.total,
         document=row.document or "",
         text=row.text,
+        do_not_book=warning,
     )
 
 
 def pending(store: Store, tenant: str | None = None) -> list[Proposal]:
     """Every letter waiting for the accountant, oldest first."""
     rows = store.letters(tenant, states={"pending"})
-    return [_proposal(r) for r in sorted(rows, key=lambda r: (r.created_at, r.letter.key))]
+    warnings = {w.letter_key: _warning(w) for w in store.withdrawals(tenant, states=OPEN)}
+    return [
+        _proposal(r, warnings.get(r.letter.key, ""))
+        for r in sorted(rows, key=lambda r: (r.created_at, r.letter.key))
+    ]
+
+
+def _warning(w: WithdrawalRow) -> str:
+    if w.state == MARKED:
+        return f"{w.reason}; the system did not take the draft back ({w.detail})"
+    return f"{w.reason}; being withdrawn"
 
 
 def resolve(store: Store, tenant: str, keys: Sequence[str]) -> list[OutboxLetter]:
@@ -133,6 +149,10 @@ def approve(
     results: list[WriteResult] = []
     failures: list[str] = []
     for row in rows:
+        asked = store.withdrawal(row.letter.key)
+        if asked is not None and asked.state in OPEN:
+            failures.append(f"{row.letter.key}: do not send it, {asked.reason}")
+            continue
         item = Pending(row.letter.key, row.document or "", row.letter.date)
         store.audit(tenant, "letter.approved", at=at, letter=row.letter.key, by=by)
         try:

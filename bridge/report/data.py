@@ -142,6 +142,9 @@ class TenantInputs:
     upcoming: Sequence[Decision] = ()
     forecast_days: int = 14
     error: str | None = None
+    # What the accountant must know before booking anything: drafts withdrawn or not to book
+    # (bridge/withdraw.py), and tasks waiting in the bridge, one sentence each.
+    attention: Sequence[str] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,6 +282,7 @@ class TenantReport:
     upcoming: list[ActionRow] = field(default_factory=list)
     late_customers: list[LateCustomer] = field(default_factory=list)
     actions: list[ActionRow] = field(default_factory=list)
+    attention: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -633,6 +637,7 @@ def tenant_report(inputs: TenantInputs) -> TenantReport:
     report.upcoming = [forecast_row(d, names) for d in inputs.upcoming]
     report.late_customers = late_customers(snap, steps, inputs.today, names)
     report.actions = [action_row(s, names) for s in steps if s.date in inputs.period]
+    report.attention = list(inputs.attention)
     return report
 
 
@@ -748,6 +753,7 @@ def tenant_json(t: TenantReport) -> dict[str, Any]:
             for c in t.late_customers
         ],
         "actions": [_row_json(r) for r in t.actions],
+        "attention": list(t.attention),
     }
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bridge.cycle import CycleOptions, run_tenant
+from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.domain import Snapshot
 from bridge.progress import Advance
 from bridge.report.data import Period, Report, TenantInputs, tenant_report
@@ -20,6 +20,7 @@ from bridge.report.forecast import forecast
 from bridge.settings import Settings, TenantSettings
 from bridge.status import fire_times
 from bridge.store import Store
+from bridge.store.review import OPEN, WITHDRAWN
 
 READ_AHEAD_OPTION = "pre_due_days"
 READ_AHEAD_DAYS = 366
@@ -81,7 +82,30 @@ def tenant_inputs(
         upcoming=upcoming,
         forecast_days=forecast_days,
         error=outcome.error,
+        attention=attention(store, name, outcome, period),
     )
+
+
+def attention(store: Store, name: str, outcome: TenantOutcome, period: Period) -> list[str]:
+    """What the accountant must know before booking: drafts not to book, drafts withdrawn in
+    the period (and those the next cycle will withdraw), and tasks waiting in the bridge."""
+    lines = [f"Next cycle: {w.sentence()}" for w in outcome.withdrawn]
+    for w in store.withdrawals(name):
+        if w.state in OPEN:
+            lines.append(f"DO NOT BOOK letter {w.letter_key[:12]}: {w.reason} ({w.detail})")
+        elif w.updated_at.date() in period:
+            done = "withdrawn" if w.state == WITHDRAWN else "booked before it could be withdrawn"
+            lines.append(
+                f"Letter {w.letter_key[:12]} {done} on {w.updated_at.date().isoformat()}: "
+                f"{w.reason}"
+            )
+    lines.extend(
+        f"Task waiting since {t.created_at.date().isoformat()} ({t.letter_key[:12]}): "
+        f"{t.subject}; mark it done with `dunning-bridge tasks done {name} "
+        f"{t.letter_key[:12]}`"
+        for t in store.tasks(name)
+    )
+    return lines
 
 
 def gather(

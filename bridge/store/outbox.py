@@ -1,6 +1,7 @@
 """The outbox: letters we mean to write back, and what became of them.
 
-A letter moves ``intended -> pending | issued | cancelled`` and ``pending -> issued | rejected``.
+A letter moves ``intended -> pending | issued | cancelled`` and ``pending -> issued | rejected``;
+a pending letter the bridge withdraws becomes ``cancelled`` too (bridge/store/review.py).
 While a letter is live (intended, pending or issued) its decisions are claimed: a partial unique
 index lets no other live letter carry the same decision key, so nothing is ever acted on twice.
 A rejected or cancelled letter releases its claims; its rows stay for history and audit.

@@ -176,3 +176,21 @@ def proposal_note(letter: Letter, text: str, *, reason: str = "") -> str:
         ]
     )
     return "\n".join(lines)
+
+
+def withdrawal_marker(key: str) -> str:
+    """What marks our "do not act" note for a letter; not the key itself, so reading the notes
+    back by key still finds the proposal, never this note."""
+    return f"Withdrawn by the bridge: {key.removeprefix('dl-')}"
+
+
+def withdrawal_note(note_id: str, reason: str, key: str) -> str:
+    """The contact note that withdraws an earlier proposal note (Dinero deletes no note by API)."""
+    return "\n".join(
+        [
+            f"Dunning bridge: do NOT act on note {note_id} any more. {reason}.",
+            "Nothing is to be sent to the customer for it; you may delete both notes.",
+            "",
+            withdrawal_marker(key),
+        ]
+    )

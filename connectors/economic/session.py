@@ -67,6 +67,9 @@ DEFAULT_PRE_DUE_DAYS = 5
 SETTLED_LOOKBACK = timedelta(days=400)
 # Our clock and e-conomic's may disagree a little; read customers changed a bit before the cursor.
 CLOCK_SKEW = timedelta(minutes=10)
+# Tasks for people (a ladder task, a credit hold): never written here, where every document
+# could reach the debtor (bridge/channels.py sends them by e-mail or lists them in the bridge).
+_FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
 # Letters that are proposals for a human even in autonomous mode: never booked by us.
 _PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
 
@@ -282,6 +285,12 @@ class EconomicSession:
 
     def apply(self, letter: Letter, text: str) -> WriteResult:
         """Create the draft; in autonomous mode also book and send it."""
+        if letter.action in _FOR_PEOPLE:
+            raise RejectedRequest(
+                f"letter {letter.key}: a {letter.action.value} is for the creditor's own "
+                "people; it is never written as a draft invoice a debtor could receive (it goes "
+                "by e-mail or waits in the bridge's task list)"
+            )
         customer = self._raw_customers.get(letter.customer_id)
         if customer is None:
             customer = self.client.customer(int(letter.customer_id))
@@ -377,6 +386,43 @@ class EconomicSession:
                 StepStatus.REJECTED,
                 f"draft {item.document} was deleted without being booked",
             )
+
+    def withdraw(self, item: Pending, reason: str) -> WriteResult:
+        """Delete the letter's draft invoice (``DELETE /invoices/drafts/{n}``) before it is booked.
+
+        A draft already booked is an invoice that went out: issued. One already gone: rejected.
+        """
+        draft = self._draft_of(item)
+        if draft is not None:
+            try:
+                self.client.delete_draft(draft)
+            except NotFound:
+                pass  # gone meanwhile: booked or deleted, told below
+            else:
+                return WriteResult(
+                    item.letter_key, str(draft), StepStatus.REJECTED, f"draft {draft} deleted"
+                )
+        booked = self._booked(item.letter_key)
+        return booked or WriteResult(
+            item.letter_key,
+            item.document,
+            StepStatus.REJECTED,
+            f"draft {item.document} was already deleted",
+        )
+
+    def _draft_of(self, item: Pending) -> int | None:
+        """The draft that carries the letter: by its key, else by its number (reference cleared)."""
+        for obj in self.client.drafts(reference=item.letter_key):
+            if mapping.reference(obj) == item.letter_key:
+                return mapping.draft_number(obj)
+        if not item.document.isdigit():
+            return None
+        try:
+            obj = self.client.draft(int(item.document))
+        except NotFound:
+            return None
+        ours = mapping.reference(obj) in (None, item.letter_key)
+        return mapping.draft_number(obj) if ours else None
 
     def close(self) -> None:
         """Release the HTTP client."""

@@ -200,6 +200,11 @@ class FortnoxClient:
             self._send("PUT", f"/invoices/{_segment(number)}/bookkeep"), "Invoice"
         )
 
+    def cancel(self, number: str) -> Any:
+        """Cancel an unbooked invoice (``PUT /3/invoices/{n}/cancel``): the API has no DELETE of
+        an invoice, and a cancelled invoice is never booked nor sent."""
+        return mapping.unwrap(self._send("PUT", f"/invoices/{_segment(number)}/cancel"), "Invoice")
+
     def send(self, number: str, action: str) -> Any:
         """Send a booked invoice: ``email``, ``eprint`` (print service) or ``einvoice``."""
         if action not in SEND_ACTIONS.values():

@@ -64,6 +64,9 @@ SETTLED_LOOKBACK = timedelta(days=400)
 CLOCK_SKEW = timedelta(minutes=10)
 # Remembered full reads older than this are read again, whatever lastmodified says.
 CACHE_MAX_AGE = timedelta(days=7)
+# Tasks for people (a ladder task, a credit hold): never written here, where every document
+# could reach the debtor (bridge/channels.py sends them by e-mail or lists them in the bridge).
+_FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
 # Letters that are proposals for a human even in autonomous mode: never booked by us.
 _PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
 SEK = "SEK"
@@ -363,6 +366,12 @@ class FortnoxSession:
 
     def apply(self, letter: Letter, text: str) -> WriteResult:
         """Write an unbooked invoice; in autonomous mode book and send it (or hand it over)."""
+        if letter.action in _FOR_PEOPLE:
+            raise RejectedRequest(
+                f"letter {letter.key}: a {letter.action.value} is for the creditor's own "
+                "people; it is never written as an invoice a debtor could receive (it goes "
+                "by e-mail or waits in the bridge's task list)"
+            )
         autonomous = self.ctx.mode is Mode.AUTONOMOUS
         if autonomous and letter.action is ActionKind.HANDOVER and letter.currency == SEK:
             return self._hand_over(letter)
@@ -471,6 +480,52 @@ class FortnoxSession:
                 StepStatus.REJECTED,
                 f"unbooked invoice {entry.document} was deleted without being booked",
             )
+
+    def withdraw(self, item: Pending, reason: str) -> WriteResult:
+        """Cancel the letter's unbooked invoice (``PUT /3/invoices/{n}/cancel``).
+
+        Fortnox's API deletes no invoice: an unbooked one is cancelled, which is also how its UI
+        throws a draft away. A booked one went out (issued); one cancelled already: rejected.
+        """
+        if item.document.startswith("finans:"):
+            return WriteResult(item.letter_key, item.document, StepStatus.ISSUED)
+        raw = self._ours(item)
+        if raw is None:
+            return WriteResult(
+                item.letter_key,
+                item.document,
+                StepStatus.REJECTED,
+                f"unbooked invoice {item.document} is gone",
+            )
+        state = _result_of(item.letter_key, raw)
+        if state.status is not StepStatus.PENDING:
+            return state
+        number = mapping.document_number(raw)
+        try:
+            self.client.cancel(number)
+        except RejectedRequest:
+            # Booked or cancelled meanwhile: read it again and say which.
+            again = self._ours(item)
+            if again is None or _result_of(item.letter_key, again).status is StepStatus.PENDING:
+                raise
+            return _result_of(item.letter_key, again)
+        return WriteResult(
+            item.letter_key, number, StepStatus.REJECTED, f"unbooked invoice {number} cancelled"
+        )
+
+    def _ours(self, item: Pending) -> Any:
+        """The invoice we wrote for the letter: by its number if it still carries our key."""
+        if item.document.isdigit():
+            try:
+                raw = self.client.invoice(item.document)
+            except NotFound:
+                raw = None
+            if raw is not None and mapping.reference(raw) == item.letter_key:
+                return raw
+        for listed in self.client.invoices(reference=item.letter_key):
+            if mapping.reference(listed) == item.letter_key:
+                return listed
+        return None
 
     def close(self) -> None:
         """Release the HTTP client."""

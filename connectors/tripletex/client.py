@@ -349,6 +349,10 @@ class TripletexClient:
         }
         return self._list("/order", "orders", params)
 
+    def delete_order(self, order_id: int) -> None:
+        """Delete an order (``DELETE /order/{id}``, 204 in openapi-2.74.00.json)."""
+        self._send("DELETE", f"/order/{int(order_id)}")
+
     def close_order(self, order_id: int, version: int) -> Any:
         """Close an order (it can no longer be invoiced): our mark that it was carried out."""
         body = {"id": int(order_id), "version": int(version), "isClosed": True}

@@ -18,6 +18,7 @@ there is taken as sent, never sent again.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -65,6 +66,9 @@ ORDER_LOOKBACK = timedelta(days=400)
 # Reminders of an invoice are read from here on: before any invoice we could dun.
 EPOCH = date(2000, 1, 1)
 STRATEGIES = ("invoices", "openposts")
+# Tasks for people (a ladder task, a credit hold): never written as an order, which can be
+# invoiced to the debtor (bridge/channels.py sends them by e-mail or lists them in the bridge).
+_FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
 # Letters that are proposals for a human even in autonomous mode.
 _PROPOSALS = frozenset(
     {ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.PRE_DUE_NOTICE, ActionKind.TASK}
@@ -391,6 +395,12 @@ class TripletexSession:
 
     def apply(self, letter: Letter, text: str) -> WriteResult:
         """Write the draft order; in autonomous mode also carry it out (send the reminders)."""
+        if letter.action in _FOR_PEOPLE:
+            raise RejectedRequest(
+                f"letter {letter.key}: a {letter.action.value} is for the creditor's own "
+                "people; it is never written as an order a debtor could receive (it goes "
+                "by e-mail or waits in the bridge's task list)"
+            )
         body = writer.order_body(letter, text, company_fee=self.company_fee, vat_type=self.vat_type)
         for d in letter.decisions:
             if letter.action in writer.REMINDER_ACTIONS:
@@ -535,6 +545,34 @@ class TripletexSession:
             yield WriteResult(
                 item.letter_key, str(order.id), StepStatus.PENDING, f"draft order {order.id}"
             )
+
+    def withdraw(self, item: Pending, reason: str) -> WriteResult:
+        """Delete the letter's draft order (``DELETE /order/{id}``) before anyone approves it.
+
+        An order carried out (its reminders sent, or closed or invoiced for a proposal) went
+        out: issued. One approved in Tripletex but not yet carried out is deleted all the same.
+        One already deleted: rejected.
+        """
+        order = self._order_of(item)
+        if order is None:
+            return WriteResult(
+                item.letter_key,
+                item.document,
+                StepStatus.REJECTED,
+                f"draft order {item.document} was already deleted",
+            )
+        if order.closed:
+            done = self._progress(order)
+            if done.status is StepStatus.ISSUED:
+                return done
+            # Closed (approved) in Tripletex, but the bridge has sent nothing yet: the next
+            # reconcile would carry it out, so it goes too.
+        with contextlib.suppress(NotFound):  # deleted meanwhile: gone all the same
+            self.client.delete_order(order.id)
+        self._orders.pop(item.letter_key, None)
+        return WriteResult(
+            item.letter_key, str(order.id), StepStatus.REJECTED, f"draft order {order.id} deleted"
+        )
 
     def client_companies(self) -> list[tuple[str, str]]:
         """(company id, name) of every client an accountant's login reaches: one tenant each."""

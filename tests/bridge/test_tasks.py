@@ -82,12 +82,18 @@ def test_the_salesperson_gets_it_from_the_system_then_the_option_then_task_email
         assert channels.recipient(credit_hold, known) == "opgaver@kontor.example"
 
 
-def test_a_task_with_nobody_to_tell_goes_into_the_accounting_system() -> None:
+def test_a_task_with_nobody_to_tell_waits_in_the_bridge_unless_the_system_keeps_notes() -> None:
     with open_store(":memory:") as store:
-        assert _channels(store).route(CALL, CUSTOMER) is Route.SYSTEM
+        assert _channels(store).route(CALL, CUSTOMER) is Route.LIST
         no_smtp = _channels(store, task_email="opgaver@kontor.example")
         no_smtp.mailer = None
+        assert no_smtp.route(CALL, CUSTOMER) is Route.LIST
+        hold = letter(ActionKind.CREDIT_HOLD, 1)
+        assert no_smtp.route(hold, CUSTOMER) is Route.LIST
+        # Dinero's contact notes are internal: a debtor never receives one.
+        no_smtp.system_keeps_notes = True
         assert no_smtp.route(CALL, CUSTOMER) is Route.SYSTEM
+        assert no_smtp.route(hold, CUSTOMER) is Route.SYSTEM
 
 
 def test_the_salespeople_option_ignores_what_it_cannot_read() -> None:
@@ -184,7 +190,7 @@ def test_a_call_task_is_e_mailed_once_and_the_ladder_goes_on(inbox: Inbox, tmp_p
         assert len(inbox.messages) >= sent
 
 
-def test_without_smtp_a_task_is_a_note_in_the_system_that_holds_nothing_up(
+def test_without_smtp_a_task_waits_in_the_bridge_never_as_a_draft_that_holds_nothing_up(
     tmp_path: Path,
 ) -> None:
     tenant = _tenant(tmp_path, None)
@@ -195,10 +201,20 @@ def test_without_smtp_a_task_is_a_note_in_the_system_that_holds_nothing_up(
         tasks = _tasks(later)
         assert tasks
         assert all(
-            s is StepStatus.ISSUED and d.startswith("task note for review: ") for _, s, d in tasks
+            s is StepStatus.ISSUED and d.startswith("in the bridge's task list")
+            for _, s, d in tasks
         )
-        # Nobody deletes or books the notes; the warning still comes on time, the day after
-        # the reminder's deadline.
+        listed = store.tasks("t")
+        assert {t.letter_key for t in listed} == {
+            lt.key for lt, _ in later.written if lt.action is ActionKind.TASK
+        }
+        assert all(t.subject.startswith("Opgave") and t.done_at is None for t in listed)
+        # Nothing in e-conomic carries a task's key: no draft a debtor could receive.
+        assert tenant.sandbox_state is not None
+        sandbox = registry.connector("economic").sandbox(tenant.sandbox_state, DAY)
+        assert not {t.letter_key for t in listed} & set(sandbox.documents_by_key())
+        # Nobody acts on the listed tasks; the warning still comes on time, the day after the
+        # reminder's deadline.
         warnings = _run(store, tenant, date(2026, 3, 27))
         assert any(lt.action is ActionKind.COLLECTION_WARNING for lt, _ in warnings.written)
 
@@ -232,7 +248,7 @@ def test_every_system_e_mails_each_task_once_however_often_it_runs(
         assert len(keys) == len(set(keys))
 
 
-def test_a_task_note_read_back_after_a_crash_counts_as_told(
+def test_a_listed_task_read_back_after_a_crash_counts_as_told_and_is_listed_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     class Crash(BaseException):
@@ -263,6 +279,7 @@ def test_a_task_note_read_back_after_a_crash_counts_as_told(
         row = store.letter(open_task.letter.key)
         assert row is not None
         assert row.state == "issued"
+        assert [t.letter_key for t in store.tasks("t")].count(open_task.letter.key) == 1
     assert tenant.sandbox_state is not None
     documents = registry.connector("economic").sandbox(tenant.sandbox_state, DAY).documents_by_key()
-    assert documents[open_task.letter.key] == 1
+    assert open_task.letter.key not in documents

@@ -355,8 +355,8 @@ def test_autonomous_mode_leaves_proposals_as_drafts(sandbox: EconomicSandbox) ->
     session = _open(sandbox, Mode.AUTONOMOUS)
     snapshot = session.fetch(TODAY, None)
     letter = _letter(snapshot, *_overdue_of_one_customer(snapshot), fee="0.00")
-    letter = replace(letter, action=ActionKind.CREDIT_HOLD, key="")
-    assert session.apply(letter, "Kreditstop foreslået").status is StepStatus.PENDING
+    letter = replace(letter, action=ActionKind.HANDOVER, key="")
+    assert session.apply(letter, "Overdragelse foreslået").status is StepStatus.PENDING
 
 
 def _task_letter(snapshot: Snapshot) -> Letter:
@@ -384,36 +384,20 @@ TASK_TEXT = "Ring til kunden om faktura {number}: den er 30 dage over forfald."
 
 
 @pytest.mark.parametrize("mode", [Mode.REVIEW, Mode.AUTONOMOUS])
-def test_a_task_is_a_proposal_for_the_accountant_and_never_booked(
-    sandbox: EconomicSandbox, mode: Mode
+@pytest.mark.parametrize("action", [ActionKind.TASK, ActionKind.CREDIT_HOLD])
+def test_a_task_is_never_written_as_a_draft_invoice(
+    sandbox: EconomicSandbox, mode: Mode, action: ActionKind
 ) -> None:
+    """A draft invoice is addressed to the debtor: booking one by mistake would send it."""
     session = _open(sandbox, mode)
     snapshot = session.fetch(TODAY, None)
-    letter = _task_letter(snapshot)
-    assert letter.total == 0
+    letter = replace(_task_letter(snapshot), action=action, key="")
     text = TASK_TEXT.format(number=letter.decisions[0].invoice_number)
     sandbox.requests.clear()
-    result = session.apply(letter, text)
-    assert result.status is StepStatus.PENDING
-    assert result.detail == f"draft {result.document} for review"
-    # One draft and nothing else: no booking, so nothing is sent to the debtor.
-    assert [m for m, _ in sandbox.requests if m != "GET"] == ["POST"]
-    draft = _draft(sandbox, int(result.document))
-    assert draft["notes"]["heading"].startswith("Opgave - faktura ")
-    assert draft["notes"]["textLine1"] == text
-    assert draft["references"]["other"] == letter.key
-    assert draft["grossAmount"] == 0
-    assert all(line["unitNetPrice"] == 0 for line in draft["lines"])
-    assert session._booked(letter.key) is None
-    assert letter.key not in {
-        (inv.get("references") or {}).get("other") for inv in sandbox.state()["booked"]
-    }
-    # The accountant sees it among the drafts, and it stays pending until they act.
-    found = session.find(letter.key)
-    assert found is not None
-    assert (found.status, found.document) == (StepStatus.PENDING, result.document)
-    pending = [Pending(letter.key, result.document, TODAY)]
-    assert [r.status for r in session.reconcile(pending)] == [StepStatus.PENDING]
+    with pytest.raises(RejectedRequest, match="never written as a draft invoice"):
+        session.apply(letter, text)
+    assert [m for m, _ in sandbox.requests if m != "GET"] == []
+    assert letter.key not in sandbox.documents_by_key()
 
 
 def test_too_long_a_letter_is_rejected_before_any_write(sandbox: EconomicSandbox) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -435,32 +436,19 @@ _DEBTOR_BOUND = ("/bookkeep", "/email", "/eprint", "/einvoice", "/noxfinansinvoi
 
 
 @pytest.mark.parametrize("mode", [Mode.REVIEW, Mode.AUTONOMOUS])
-def test_a_task_is_a_proposal_the_accountant_sees_never_booked_or_sent(
-    sandbox: FortnoxSandbox, mode: Mode
+@pytest.mark.parametrize("action", [ActionKind.TASK, ActionKind.CREDIT_HOLD])
+def test_a_task_is_never_written_as_an_invoice(
+    sandbox: FortnoxSandbox, mode: Mode, action: ActionKind
 ) -> None:
+    """An unbooked invoice is addressed to the debtor: booking it by mistake would send it."""
     session, snapshot = _fetched(sandbox, mode)
-    letter = _task(snapshot, "5")
-    assert {d.fee for d in letter.decisions} == {Decimal("0.00")}
+    letter = replace(_task(snapshot, "5"), action=action, key="")
+    before = len(sandbox.unbooked())
     sandbox.requests.clear()
-    result = session.apply(letter, TASK_TEXT)
-    assert result.status is StepStatus.PENDING
-    assert result.detail == f"unbooked invoice {result.document} for review"
-    written = sandbox.invoice(result.document)
-    assert (written["Booked"], written["Sent"], written["Cancelled"]) == (False, False, False)
-    assert written["Remarks"] == TASK_TEXT
-    assert written["ExternalInvoiceReference1"] == letter.key
-    assert written["Comments"].startswith("Uppgift - faktura 5.")
-    assert "do not book or send it" in written["Comments"]
-    assert written["Total"] == Decimal("0")  # a task charges nothing
-    assert {r["Price"] for r in written["InvoiceRows"]} == {Decimal("0")}
-    assert [r for r in sandbox.requests if any(p in r[1] for p in _DEBTOR_BOUND)] == []
-    assert sandbox.invoice("5")["NoxFinans"] is False
-    assert result.document in {d["DocumentNumber"] for d in sandbox.unbooked()}
-    pending = Pending(result.letter_key, result.document, TODAY)
-    assert [r.status for r in session.reconcile([pending])] == [StepStatus.PENDING]
-    again = session.find(letter.key)
-    assert again is not None
-    assert (again.document, again.status) == (result.document, StepStatus.PENDING)
+    with pytest.raises(RejectedRequest, match="never written as an invoice"):
+        session.apply(letter, TASK_TEXT)
+    assert [r for r in sandbox.requests if r[0] != "GET"] == []
+    assert len(sandbox.unbooked()) == before
 
 
 def test_too_long_a_letter_is_rejected_before_any_write(sandbox: FortnoxSandbox) -> None:

@@ -8,6 +8,7 @@ It is never invoiced, and no reminder goes to the debtor because of it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,8 +17,9 @@ import pytest
 from bridge import retry
 from bridge.connector import Pending, TenantContext
 from bridge.domain import ActionKind, Decision, Letter, Mode, StepStatus
+from bridge.errors import RejectedRequest
 from bridge.secrets import StaticSecrets
-from connectors.tripletex import CONNECTOR, mapping
+from connectors.tripletex import CONNECTOR, mapping, writer
 from connectors.tripletex.sandbox import TripletexSandbox
 from connectors.tripletex.session import TripletexSession
 
@@ -80,67 +82,38 @@ def _invoices(sandbox: TripletexSandbox) -> int:
 
 
 @pytest.mark.parametrize("mode", [Mode.REVIEW, Mode.AUTONOMOUS])
-def test_a_task_is_a_proposal_the_accountant_sees(sandbox: TripletexSandbox, mode: Mode) -> None:
+@pytest.mark.parametrize("action", [ActionKind.TASK, ActionKind.CREDIT_HOLD])
+def test_a_task_is_never_written_as_an_order(
+    sandbox: TripletexSandbox, mode: Mode, action: ActionKind
+) -> None:
+    """An order can be invoiced to the debtor: a task never becomes one."""
     session = _open(sandbox, mode)
     session.fetch(TODAY, None)
-    letter, invoice = _task(sandbox)
+    task, invoice = _task(sandbox)
+    letter = replace(task, action=action, key="")
     invoices, dispatched = _invoices(sandbox), list(sandbox.dispatched)
 
-    result = session.apply(letter, TEXT)
+    with pytest.raises(RejectedRequest, match="never written as an order"):
+        session.apply(letter, TEXT)
 
-    assert result.status is StepStatus.PENDING
-    assert f"dunning-bridge approve t {letter.key}" in result.detail
-    [order] = [o for o in sandbox.our_orders() if o["reference"] == letter.key]
-    assert str(order["id"]) == result.document
-    assert order["invoiceComment"].startswith(TEXT)  # our letter text, for the accountant to read
-    assert order["isClosed"] is False
-    parsed = mapping.parse_marker(order["deliveryComment"])
-    assert parsed is not None
-    assert parsed[1:3] == ((str(invoice),), ActionKind.TASK)
-    # No charge anywhere: one zero-priced line saying what the task is about.
-    assert [line["unitPriceExcludingVatCurrency"] for line in order["orderLines"]] == [0]
-    assert order["orderLines"][0]["description"].startswith("Oppgave faktura ")
-    # Nothing booked, nothing sent to the debtor.
+    assert [o for o in sandbox.our_orders() if o["reference"] == letter.key] == []
     assert _invoices(sandbox) == invoices
     assert sandbox.dispatched == dispatched
     assert sandbox.reminders_of(invoice) == []
-    found = session.find(letter.key)
-    assert found is not None
-    assert (found.status, found.document) == (StepStatus.PENDING, result.document)
 
 
-@pytest.mark.parametrize("mode", [Mode.REVIEW, Mode.AUTONOMOUS])
-def test_a_task_stays_pending_across_cycles(sandbox: TripletexSandbox, mode: Mode) -> None:
-    first = _open(sandbox, mode)
-    first.fetch(TODAY, None)
-    letter, invoice = _task(sandbox)
-    written = first.apply(letter, TEXT)
-    invoices = _invoices(sandbox)
-
-    later = _open(sandbox, mode)
-    later.fetch(TODAY, None)
-    [result] = list(later.reconcile([Pending(letter.key, written.document, TODAY)]))
-
-    assert result.status is StepStatus.PENDING  # autonomous mode does not carry it out either
-    assert _invoices(sandbox) == invoices
-    assert sandbox.reminders_of(invoice) == []
-    assert sandbox.documents_by_key() == {letter.key: 1}
-
-
-def test_approving_a_task_closes_its_order_without_invoicing(sandbox: TripletexSandbox) -> None:
+def test_an_earlier_task_order_still_reconciles_and_approves(sandbox: TripletexSandbox) -> None:
+    """A task order written before tasks moved to the bridge is still followed to its end."""
     session = _open(sandbox, Mode.REVIEW)
     session.fetch(TODAY, None)
     letter, invoice = _task(sandbox)
-    written = session.apply(letter, TEXT)
-    invoices, dispatched = _invoices(sandbox), list(sandbox.dispatched)
-
-    done = _open(sandbox, Mode.REVIEW).approve(Pending(letter.key, written.document, TODAY))
-
+    body = writer.order_body(letter, TEXT, company_fee=None)
+    order = mapping.order(session.client.create_order(body))
+    assert order is not None
+    pending = Pending(letter.key, str(order.id), TODAY)
+    [result] = list(_open(sandbox, Mode.AUTONOMOUS).reconcile([pending]))
+    assert result.status is StepStatus.PENDING  # autonomous mode does not carry it out either
+    done = _open(sandbox, Mode.REVIEW).approve(pending)
     assert done.status is StepStatus.ISSUED
     assert "carried out" in done.detail
-    [order] = [o for o in sandbox.our_orders() if o["reference"] == letter.key]
-    assert order["isClosed"] is True
-    assert "invoiceId" not in order  # closed, not turned into an invoice
-    assert _invoices(sandbox) == invoices
-    assert sandbox.dispatched == dispatched
     assert sandbox.reminders_of(invoice) == []
