@@ -42,6 +42,7 @@ from bridge.letters import (
     to_html,
     to_pdf,
 )
+from bridge.safenames import file_component
 from bridge.settings import Settings
 from bridge.store import open_store
 
@@ -271,7 +272,8 @@ def letter_series(
                 options=settings,
                 history=history,
             )
-            name = f"{day.isoformat()}_{letter.customer_id}_{letter.action.value}-{letter.step}"
+            who = file_component(letter.customer_id)  # an id from data is never a path
+            name = f"{day.isoformat()}_{who}_{letter.action.value}-{letter.step}"
             path = out / f"{name}.{EXTENSIONS[fmt]}"
             path.write_bytes(_output(rendered, creditor, fmt, day))
             written.append(

@@ -31,6 +31,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bridge.domain import Mode
 from bridge.dsn import DatabaseUrl, is_postgres_url
 from bridge.errors import ConfigError
+from bridge.safenames import is_safe_name
 
 DEFAULT_ENV_FILE = Path("/etc/dunning-bridge/bridge.env")
 KNOWN_COUNTRIES = ("DK", "NO", "SE", "FI")
@@ -110,6 +111,18 @@ class Settings(BaseSettings):
     # When the daemon runs `law rates update` for the countries of the enabled tenants: a cron
     # expression (5 fields, in ``timezone``). Unset or empty: never (run it by hand).
     law_update_schedule: str | None = None
+
+    @field_validator("tenants")
+    @classmethod
+    def _safe_tenant_names(cls, value: dict[str, TenantSettings]) -> dict[str, TenantSettings]:
+        # A tenant name becomes folder and file names (hand-overs, credentials): never a path.
+        bad = sorted(name for name in value if not is_safe_name(name))
+        if bad:
+            raise ValueError(
+                f"tenant name(s) {', '.join(map(repr, bad))} not allowed: use 1 to 64 letters, "
+                "digits, '_', '.' or '-', starting with a letter or digit"
+            )
+        return value
 
     @field_validator("database", mode="before")
     @classmethod
