@@ -29,7 +29,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bridge.domain import Mode
-from bridge.dsn import DatabaseUrl, is_postgres_url
+from bridge.dsn import DatabaseUrl, database_target
 from bridge.errors import ConfigError
 from bridge.safenames import is_safe_name
 
@@ -127,9 +127,10 @@ class Settings(BaseSettings):
     @field_validator("database", mode="before")
     @classmethod
     def _database_url(cls, value: object) -> object:
-        # A URL must not become a Path: Path("postgresql://h/db") folds the "//" away.
-        if isinstance(value, str) and is_postgres_url(value):
-            return DatabaseUrl(value.strip())
+        # A URL must not become a Path: Path("postgresql://h/db") folds the "//" away, and a
+        # URL with a mistyped scheme must not become folders named after its password.
+        if isinstance(value, str):
+            return database_target(value)
         return value
 
     @field_validator("schedule")
