@@ -32,7 +32,7 @@ import structlog
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bridge import metrics, registry
+from bridge import interrupt, metrics, registry
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.errors import BridgeError, StoreError, StoreLocked
 from bridge.settings import Settings
@@ -160,6 +160,20 @@ def run_all(
     tenant is leased first (``leasing``, by default this process's holder id), see the module
     docstring.
     """
+    # The stop event also cuts short every vendor request and wait (bridge/interrupt.py): a
+    # vendor that trickles its answer cannot hold a stopping daemon.
+    with interrupt.stop_on(stop):
+        return _run_all(settings, store, now, stop, leasing=leasing)
+
+
+def _run_all(
+    settings: Settings,
+    store: Store,
+    now: datetime | None,
+    stop: threading.Event | None,
+    *,
+    leasing: Leasing | None,
+) -> list[TenantOutcome]:
     moment = now or datetime.now(UTC)
     today = moment.astimezone(ZoneInfo(settings.timezone)).date()
     opts = CycleOptions(today=today, now=moment, stop=stop)
