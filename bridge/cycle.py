@@ -52,6 +52,7 @@ from bridge.domain import (
 from bridge.errors import (
     AuthError,
     BridgeError,
+    ConfigError,
     ConnectorError,
     RejectedRequest,
     Transient,
@@ -244,7 +245,10 @@ def _cycle(
     from policies.law import for_country  # noqa: PLC0415
 
     law = for_country(tenant.country)
-    policy = load_policy(tenant.policy_file, tenant.country)
+    try:
+        policy = load_policy(tenant.policy_file, tenant.country)
+    except ValueError as exc:  # policies.ladder.PolicyError: a configuration problem, no bug
+        raise ConfigError(f"{tenant.policy_file}: {exc}") from None
 
     descriptor = registry.connector(tenant.system)
     channels = Channels(

@@ -36,6 +36,7 @@ from bridge import interrupt, metrics, registry
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.errors import BridgeError, StoreError, StoreLocked
 from bridge.settings import Settings
+from bridge.startcheck import startup_problems
 from bridge.store import Store, open_store
 
 log = structlog.get_logger("bridge.daemon")
@@ -361,6 +362,11 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
 
     ``now`` runs a cycle at once, then on the schedule.
     """
+    problems = startup_problems(settings)
+    if problems:  # said now, each with its file and key, rather than in every cycle
+        for problem in problems:
+            log.error("daemon.config_invalid", problem=problem)
+        return 2
     stopping = threading.Event()
     store = open_store(settings.database)
     server: metrics.MetricsServer | None = None

@@ -32,6 +32,7 @@ from bridge.domain import Mode
 from bridge.dsn import DatabaseUrl, database_target
 from bridge.errors import ConfigError
 from bridge.safenames import is_safe_name
+from bridge.startcheck import schedule_problem
 
 DEFAULT_ENV_FILE = Path("/etc/dunning-bridge/bridge.env")
 KNOWN_COUNTRIES = ("DK", "NO", "SE", "FI")
@@ -135,9 +136,11 @@ class Settings(BaseSettings):
 
     @field_validator("schedule")
     @classmethod
-    def _five_fields(cls, value: str) -> str:
-        if len(value.split()) != 5:
-            raise ValueError(f"schedule {value!r} must be a cron expression with 5 fields")
+    def _cron(cls, value: str) -> str:
+        # Read as APScheduler will, and one that never fires (0 0 31 2 *) is an error.
+        problem = schedule_problem("schedule", value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("law_update_schedule")
@@ -146,18 +149,9 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         text = value.strip()
-        if len(text.split()) != 5:
-            raise ValueError(
-                f"law_update_schedule {text!r} must be a cron expression with 5 fields"
-            )
-        from datetime import UTC  # noqa: PLC0415
-
-        from apscheduler.triggers.cron import CronTrigger  # noqa: PLC0415
-
-        try:
-            CronTrigger.from_crontab(text, timezone=UTC)
-        except ValueError as exc:
-            raise ValueError(f"law_update_schedule {text!r}: {exc}") from None
+        problem = schedule_problem("law_update_schedule", text)
+        if problem:
+            raise ValueError(problem)
         return text
 
     @model_validator(mode="after")
