@@ -71,8 +71,19 @@ def _today(value: str | None) -> date:
         raise _fail(f"--today {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+@app.callback()
+def _masked_output() -> None:
+    """Every command's output passes the redactor (bridge/redact.py), whatever prints it."""
+    from bridge.redact import redact_output  # noqa: PLC0415
+
+    redact_output()
+
+
 def _emit_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    from bridge.redact import redact_strings  # noqa: PLC0415
+
+    # Masked per value as well as per line: a value is whole here, whatever its length.
+    typer.echo(json.dumps(redact_strings(data), indent=2, ensure_ascii=False))
 
 
 def _settings(env_file: Path | None, demo: Path | None) -> Any:

@@ -321,6 +321,7 @@ def _days(scenario: dict[str, Any]) -> int:
 def secrets_set_command(settings: Settings, tenant: str, name: str, value: str) -> int:
     """Store one secret for a configured tenant."""
     from bridge import registry  # noqa: PLC0415
+    from bridge.redact import MIN_SECRET_LENGTH  # noqa: PLC0415
     from bridge.secrets import TenantSecrets  # noqa: PLC0415
 
     try:
@@ -329,6 +330,13 @@ def secrets_set_command(settings: Settings, tenant: str, name: str, value: str) 
         if name not in descriptor.secret_names:
             raise ConfigError(
                 f"{t.system} uses the secrets {', '.join(descriptor.secret_names)}, not {name!r}"
+            )
+        if len(value) < MIN_SECRET_LENGTH:
+            # A value this short cannot be masked in free text without mangling ordinary
+            # words, so it could show in a log: no real token is that short.
+            raise ConfigError(
+                f"refusing to store {name!r}: a secret has at least {MIN_SECRET_LENGTH} "
+                f"characters (got {len(value)}); check that the whole value was pasted"
             )
         TenantSecrets(tenant).set(name, value)
     except ConfigError as exc:

@@ -53,6 +53,7 @@ from bridge.domain import (
 from bridge.errors import (
     AuthError,
     BridgeError,
+    ConfigError,
     ConnectorError,
     RejectedRequest,
     Transient,
@@ -250,7 +251,10 @@ def _cycle(
     from policies.law import for_country  # noqa: PLC0415
 
     law = for_country(tenant.country)
-    policy = load_policy(tenant.policy_file, tenant.country)
+    try:
+        policy = load_policy(tenant.policy_file, tenant.country)
+    except ValueError as exc:  # policies.ladder.PolicyError: a configuration problem, no bug
+        raise ConfigError(f"{tenant.policy_file}: {exc}") from None
 
     descriptor = registry.connector(tenant.system)
     channels = Channels(
@@ -269,22 +273,7 @@ def _cycle(
     if not opts.dry_run:
         _resolve_unknown(store, name, session, opts, channels)
 
-    opts.report(name, "reading", 0, 0)
-    cursor = store.cursor(name, CURSOR)
-    since = datetime.fromisoformat(cursor) if cursor else None
-    snapshot = session.fetch(opts.today, since)
-    failpoints.reached("fetched")
-    # Items the connector could not read were left out of the snapshot; say which, and why.
-    outcome.skipped.extend(("fetch", reason) for reason in session.skipped)
-    snapshot = _plausible(snapshot, outcome)
-    snapshot = dataclasses.replace(
-        snapshot,
-        disputes=snapshot.disputes + tuple(store.disputes(name)),
-        holds=snapshot.holds + tuple(store.holds(name)),
-        promises=snapshot.promises + tuple(store.promises(name)),
-    )
-    outcome.snapshot = snapshot
-    store.remember_invoices(name, (*snapshot.invoices, *snapshot.settled), at=opts.now)
+    snapshot = _read(store, name, session, opts, outcome)
 
     pending = store.pending(name)
     if pending:
@@ -350,6 +339,29 @@ def _cycle(
     opts.report(name, "done", total, total)
     outcome.pending += sum(1 for _, r in outcome.written if r.status is StepStatus.PENDING)
     store.set_cursor(name, CURSOR, opts.now.isoformat())
+
+
+def _read(
+    store: Store, name: str, session: Session, opts: CycleOptions, outcome: TenantOutcome
+) -> Snapshot:
+    """Read the accounting system, leave out what is implausible, add the bridge's own marks."""
+    opts.report(name, "reading", 0, 0)
+    cursor = store.cursor(name, CURSOR)
+    since = datetime.fromisoformat(cursor) if cursor else None
+    snapshot = session.fetch(opts.today, since)
+    failpoints.reached("fetched")
+    # Items the connector could not read were left out of the snapshot; say which, and why.
+    outcome.skipped.extend(("fetch", reason) for reason in session.skipped)
+    snapshot = _plausible(snapshot, outcome)
+    snapshot = dataclasses.replace(
+        snapshot,
+        disputes=snapshot.disputes + tuple(store.disputes(name)),
+        holds=snapshot.holds + tuple(store.holds(name)),
+        promises=snapshot.promises + tuple(store.promises(name)),
+    )
+    outcome.snapshot = snapshot
+    store.remember_invoices(name, (*snapshot.invoices, *snapshot.settled), at=opts.now)
+    return snapshot
 
 
 def _decide(

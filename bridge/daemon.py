@@ -32,10 +32,11 @@ import structlog
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bridge import metrics, registry
+from bridge import interrupt, metrics, registry
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.errors import BridgeError, StoreError, StoreLocked
 from bridge.settings import Settings
+from bridge.startcheck import startup_problems
 from bridge.store import Store, open_store
 
 log = structlog.get_logger("bridge.daemon")
@@ -160,6 +161,20 @@ def run_all(
     tenant is leased first (``leasing``, by default this process's holder id), see the module
     docstring.
     """
+    # The stop event also cuts short every vendor request and wait (bridge/interrupt.py): a
+    # vendor that trickles its answer cannot hold a stopping daemon.
+    with interrupt.stop_on(stop):
+        return _run_all(settings, store, now, stop, leasing=leasing)
+
+
+def _run_all(
+    settings: Settings,
+    store: Store,
+    now: datetime | None,
+    stop: threading.Event | None,
+    *,
+    leasing: Leasing | None,
+) -> list[TenantOutcome]:
     moment = now or datetime.now(UTC)
     today = moment.astimezone(ZoneInfo(settings.timezone)).date()
     opts = CycleOptions(today=today, now=moment, stop=stop)
@@ -347,6 +362,11 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
 
     ``now`` runs a cycle at once, then on the schedule.
     """
+    problems = startup_problems(settings)
+    if problems:  # said now, each with its file and key, rather than in every cycle
+        for problem in problems:
+            log.error("daemon.config_invalid", problem=problem)
+        return 2
     stopping = threading.Event()
     store = open_store(settings.database)
     server: metrics.MetricsServer | None = None

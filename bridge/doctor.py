@@ -49,10 +49,16 @@ def checks(settings: Settings, today: date | None = None) -> list[Check]:
         subject = f"tenant {name}"
         try:
             descriptor = registry.connector(tenant.system)
+            from bridge.startcheck import policy_problems  # noqa: PLC0415
             from policies.ladder import load_policy  # noqa: PLC0415
             from policies.law import for_country  # noqa: PLC0415
 
             for_country(tenant.country)
+            if tenant.policy_file is not None:
+                problems = policy_problems(tenant.policy_file, tenant.country)
+                if problems:  # every one, with its file and key
+                    out.extend(Check(subject, False, p) for p in problems)
+                    continue
             policy = load_policy(tenant.policy_file, tenant.country)
         except (BridgeError, ValueError) as exc:
             out.append(Check(subject, False, str(exc)))

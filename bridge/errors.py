@@ -66,6 +66,14 @@ class ConnectorError(BridgeError):
         request_id: str | None = None,
         url: str | None = None,
     ) -> None:
+        # Masked by construction: a vendor that echoes a token in its message, code or request
+        # id must not carry it into an outcome, a log line or the database.
+        from bridge.redact import redact_text  # noqa: PLC0415 (errors stays import-free)
+
+        message = redact_text(message)
+        vendor_code = redact_text(vendor_code) if vendor_code else vendor_code
+        request_id = redact_text(request_id) if request_id else request_id
+        url = redact_text(url) if url else url
         self.status = status
         self.vendor_code = vendor_code
         self.request_id = request_id

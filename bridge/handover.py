@@ -43,6 +43,7 @@ from bridge.errors import BridgeError
 from bridge.handover_summary import sections_and_tables
 from bridge.letter_pdf import table_pdf
 from bridge.letters import Creditor
+from bridge.safenames import check_name
 from policies.claim import Claim
 from policies.claim import build as build_claim
 from policies.rules import dispute_span, disputed_between
@@ -75,6 +76,11 @@ class CaseFile:
 def case_id(letter_key: str) -> str:
     """The case id of a hand-over letter: stable, so a retry finds the same case."""
     return "case-" + letter_key.removeprefix("dl-")
+
+
+def check_case_id(cid: str) -> str:
+    """Return a case id that is one plain folder name; raise ConfigError for anything else."""
+    return check_name(cid, "case id")
 
 
 def preconditions(
@@ -344,7 +350,7 @@ def _files(data: Mapping[str, Any], lang: str = "en") -> dict[str, bytes]:
 
 def deliver_to_folder(case: CaseFile, folder: Path) -> tuple[Path, bool]:
     """Write the case into ``folder/<case id>/`` in one rename; False when it was already there."""
-    target = folder / case.case_id
+    target = folder / check_case_id(case.case_id)
     if target.is_dir() and (target / "case.json").is_file():
         return target, False
     folder.mkdir(parents=True, exist_ok=True)

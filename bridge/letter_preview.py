@@ -51,6 +51,7 @@ from bridge.letters import (
     to_html,
     to_pdf,
 )
+from bridge.safenames import file_component
 from bridge.settings import Settings, TenantSettings
 from bridge.store import open_store
 from bridge.store.outbox import OutboxLetter
@@ -508,7 +509,8 @@ def letter_series(
                 history=history,
                 lang=lang,
             )
-            name = f"{day.isoformat()}_{letter.customer_id}_{letter.action.value}-{letter.step}"
+            who = file_component(letter.customer_id)  # an id from data is never a path
+            name = f"{day.isoformat()}_{who}_{letter.action.value}-{letter.step}"
             path = out / f"{name}.{EXTENSIONS[fmt]}"
             path.write_bytes(_output(rendered, creditor, fmt, day))
             written.append(

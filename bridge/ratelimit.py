@@ -14,7 +14,12 @@ from collections.abc import Callable, Sequence
 
 import httpx
 
+from bridge import interrupt
 from bridge.connector import RateLimit
+
+
+def _interruptible_sleep(seconds: float) -> None:
+    interrupt.sleep(seconds)
 
 
 class SlidingWindowLimiter:
@@ -25,14 +30,16 @@ class SlidingWindowLimiter:
         limits: Sequence[RateLimit],
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         for limit in limits:
             if limit.requests < 1 or limit.seconds <= 0:
                 raise ValueError(f"a rate limit needs requests >= 1 and seconds > 0: {limit}")
         self.limits = tuple(limits)
         self._clock = clock
-        self._sleep = sleep
+        # By default a wait ends early when the process is stopping (bridge/interrupt.py); the
+        # request then fails at once in the HTTP stack instead of waiting out the window.
+        self._sleep = sleep if sleep is not None else _interruptible_sleep
         self._starts = [deque[float](maxlen=limit.requests) for limit in self.limits]
         self._last = float("-inf")
         self._lock = threading.Lock()

@@ -8,10 +8,12 @@ that passes through is scrubbed of it).
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 import threading
-from collections.abc import Iterable, Mapping, MutableMapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from typing import IO, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -26,8 +28,10 @@ _SECRET_NAME = re.compile(_NAME_WORDS, re.IGNORECASE)
 _PUBLIC_NAMES = frozenset(
     {"idempotency-key", "idempotency_key", "letter_key", "decision_key", "key"}
 )
-# Shorter values are too likely to be ordinary words ("demo") to be scrubbed from free text.
-_MIN_VALUE_LENGTH = 8
+# Shorter values are too likely to be ordinary words ("demo") to be scrubbed from free text;
+# `secrets set` refuses them (bridge/commands.py), so every stored secret can be masked.
+MIN_SECRET_LENGTH = 8
+_MIN_VALUE_LENGTH = MIN_SECRET_LENGTH
 
 _NAME = rf"[A-Za-z0-9_.\-]*(?:{_NAME_WORDS})[A-Za-z0-9_.\-]*"
 # "name=value" as in a query string or a form body.
@@ -127,6 +131,21 @@ def redact_value(value: Any) -> Any:
     return value
 
 
+def redact_strings(value: Any) -> Any:
+    """Mask secret values in every string of a JSON-shaped value (keys are left as they are).
+
+    For data a command prints: unlike :func:`redact_mapping` a key named like a secret keeps
+    its value (``secrets check --json`` reports ``{"app_secret_token": true}``).
+    """
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, Mapping):
+        return {k: redact_strings(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_strings(v) for v in value]
+    return value
+
+
 def redact_mapping(event: Mapping[str, Any]) -> dict[str, Any]:
     """Return a copy of a dict-shaped event with secret-named keys masked, recursively."""
     return {
@@ -159,3 +178,68 @@ def forget_secrets(values: Iterable[str] | None = None) -> None:
             for value in values:
                 _known_values.pop(value, None)
         _longest_first = tuple(sorted(_known_values, key=len, reverse=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Output: every line a command prints passes redact_text.
+
+
+class RedactingStream:
+    """A text stream that masks secrets line by line before passing text on.
+
+    Text is held until a line is complete (or the stream is flushed), so a secret written in two
+    pieces is still found. Everything else (``isatty``, ``encoding``, ``buffer``...) is the
+    wrapped stream's: binary output (a PDF to ``stdout.buffer``) is not text and passes as is.
+    """
+
+    def __init__(self, inner: IO[str]) -> None:
+        self._inner = inner
+        self._pending = ""
+        self._guard = threading.Lock()
+
+    @property
+    def inner(self) -> IO[str]:
+        """The wrapped stream."""
+        return self._inner
+
+    def write(self, text: str) -> int:
+        """Mask and pass on every complete line; keep the rest for the next write or flush."""
+        with self._guard:
+            self._pending += text
+            head, sep, tail = self._pending.rpartition("\n")
+            if sep:
+                self._pending = tail
+                self._inner.write(redact_text(head + sep))
+        return len(text)
+
+    def flush(self) -> None:
+        """Pass on what is held, masked, and flush the wrapped stream."""
+        with self._guard:
+            if self._pending:
+                self._inner.write(redact_text(self._pending))
+                self._pending = ""
+        self._inner.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def redact_output() -> None:
+    """Route ``sys.stdout`` and ``sys.stderr`` through :class:`RedactingStream` (idempotent)."""
+    if not isinstance(sys.stdout, RedactingStream):
+        sys.stdout = RedactingStream(sys.stdout)
+    if not isinstance(sys.stderr, RedactingStream):
+        sys.stderr = RedactingStream(sys.stderr)
+
+
+@contextlib.contextmanager
+def redacting_output() -> Iterator[None]:
+    """Mask everything printed inside the block; the original streams come back after it."""
+    saved = sys.stdout, sys.stderr
+    redact_output()
+    try:
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        sys.stdout, sys.stderr = saved

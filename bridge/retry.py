@@ -12,7 +12,6 @@ Waits honour Retry-After, else exponential backoff with jitter, within a hard de
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import httpx
@@ -26,9 +25,9 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from bridge import metrics
+from bridge import interrupt, metrics
 from bridge.errors import ConnectorError, RateLimited, Transient
-from bridge.http import DEFAULT_TABLE, StatusTable, raise_for_vendor
+from bridge.http import DEFAULT_TABLE, StatusTable, raise_for_vendor, send_bounded
 from bridge.redact import redact_text, redact_url
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -55,7 +54,7 @@ def waits_enabled() -> bool:
 
 def _sleep(seconds: float) -> None:
     if _waits and seconds > 0:
-        time.sleep(seconds)
+        interrupt.sleep(seconds)  # ends early when the process is stopping
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +92,9 @@ def send(
 
     def attempt() -> httpx.Response:
         try:
-            response = client.send(request)
+            # Bounded: one deadline for connect and every read, a size cap, and the process's
+            # stop event (bridge/http.py); never a bare client.send.
+            response = send_bounded(client, request)
         except httpx.TransportError as exc:
             metrics.observe_transport_error(request.url.host)
             raise _transport_error(exc, request, safe) from exc
@@ -101,7 +102,7 @@ def send(
         return response
 
     def retryable(exc: BaseException) -> bool:
-        if not isinstance(exc, Transient):
+        if not isinstance(exc, Transient) or interrupt.stopping():
             return False
         if safe or isinstance(exc.__cause__, _NOT_SENT):
             return True

@@ -18,6 +18,7 @@ from keyring.backend import KeyringBackend
 
 from bridge.errors import ConfigError, SecretMissing
 from bridge.redact import register_secret
+from bridge.safenames import check_name
 
 SERVICE = "dunning-bridge"
 
@@ -68,13 +69,14 @@ class TenantSecrets:
     """One tenant's secrets (satisfies bridge.connector.SecretStore)."""
 
     def __init__(self, tenant: str, credentials_dir: Path | None = None) -> None:
-        self.tenant = tenant
+        self.tenant = check_name(tenant, "tenant name")  # it becomes part of file names
         env_dir = os.environ.get("CREDENTIALS_DIRECTORY")
         self._credentials = credentials_dir or (Path(env_dir) if env_dir else None)
 
     def get(self, name: str) -> str:
         """Return the secret, from systemd credentials first, then the keyring."""
         if self._credentials is not None:
+            check_name(name, "secret name")
             candidate = self._credentials / f"{self.tenant}.{name}"
             if candidate.is_file():
                 return _known(candidate.read_text(encoding="utf-8").strip())

@@ -29,8 +29,10 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bridge.domain import Mode
-from bridge.dsn import DatabaseUrl, is_postgres_url
+from bridge.dsn import DatabaseUrl, database_target
 from bridge.errors import ConfigError
+from bridge.safenames import is_safe_name
+from bridge.startcheck import schedule_problem
 
 DEFAULT_ENV_FILE = Path("/etc/dunning-bridge/bridge.env")
 KNOWN_COUNTRIES = ("DK", "NO", "SE", "FI")
@@ -121,19 +123,34 @@ class Settings(BaseSettings):
     # expression (5 fields, in ``timezone``). Unset or empty: never (run it by hand).
     law_update_schedule: str | None = None
 
+    @field_validator("tenants")
+    @classmethod
+    def _safe_tenant_names(cls, value: dict[str, TenantSettings]) -> dict[str, TenantSettings]:
+        # A tenant name becomes folder and file names (hand-overs, credentials): never a path.
+        bad = sorted(name for name in value if not is_safe_name(name))
+        if bad:
+            raise ValueError(
+                f"tenant name(s) {', '.join(map(repr, bad))} not allowed: use 1 to 64 letters, "
+                "digits, '_', '.' or '-', starting with a letter or digit"
+            )
+        return value
+
     @field_validator("database", mode="before")
     @classmethod
     def _database_url(cls, value: object) -> object:
-        # A URL must not become a Path: Path("postgresql://h/db") folds the "//" away.
-        if isinstance(value, str) and is_postgres_url(value):
-            return DatabaseUrl(value.strip())
+        # A URL must not become a Path: Path("postgresql://h/db") folds the "//" away, and a
+        # URL with a mistyped scheme must not become folders named after its password.
+        if isinstance(value, str):
+            return database_target(value)
         return value
 
     @field_validator("schedule")
     @classmethod
-    def _five_fields(cls, value: str) -> str:
-        if len(value.split()) != 5:
-            raise ValueError(f"schedule {value!r} must be a cron expression with 5 fields")
+    def _cron(cls, value: str) -> str:
+        # Read as APScheduler will, and one that never fires (0 0 31 2 *) is an error.
+        problem = schedule_problem("schedule", value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("law_update_schedule")
@@ -142,18 +159,9 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         text = value.strip()
-        if len(text.split()) != 5:
-            raise ValueError(
-                f"law_update_schedule {text!r} must be a cron expression with 5 fields"
-            )
-        from datetime import UTC  # noqa: PLC0415
-
-        from apscheduler.triggers.cron import CronTrigger  # noqa: PLC0415
-
-        try:
-            CronTrigger.from_crontab(text, timezone=UTC)
-        except ValueError as exc:
-            raise ValueError(f"law_update_schedule {text!r}: {exc}") from None
+        problem = schedule_problem("law_update_schedule", text)
+        if problem:
+            raise ValueError(problem)
         return text
 
     @model_validator(mode="after")

@@ -10,15 +10,55 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from babel.numbers import list_currencies
 
-from bridge.domain import Invoice
+from bridge.domain import Invoice, money
+from bridge.errors import MalformedResponse
 
-# No small Nordic company invoices a billion in one go; a number like that is a broken field.
+# No small Nordic company invoices a billion kroner in one go; a number like that is a broken
+# field. The bound is per currency (docs/reliability.md): about 100 million euro worth, rounded
+# up to a power of ten, so a strong currency gets a lower bound and a weak one a higher.
 ABSURD = Decimal("1e9")
+ABSURD_BY_CURRENCY = {
+    "EUR": Decimal("1e8"),
+    "USD": Decimal("1e8"),
+    "GBP": Decimal("1e8"),
+    "CHF": Decimal("1e8"),
+    # The Nordic crowns and most others: ABSURD.
+    "ISK": Decimal("1e11"),
+    "JPY": Decimal("1e11"),
+    "HUF": Decimal("1e11"),
+    "KRW": Decimal("1e12"),
+    "IDR": Decimal("1e13"),
+    "VND": Decimal("1e13"),
+}
+# Beyond this no connector maps an amount at all: rounding it to cents would overflow Decimal's
+# 28 digits (InvalidOperation), and no currency's plausible bound comes near it.
+UNMAPPABLE = Decimal("1e15")
+
+
+def implausible_above(currency: str) -> Decimal:
+    """The magnitude from which an amount in ``currency`` is taken for a broken field."""
+    return ABSURD_BY_CURRENCY.get(currency.upper(), ABSURD)
+
+
+def money_of(amount: Decimal, what: str) -> Decimal:
+    """Round a mapped amount to cents, refusing what cannot be one (MalformedResponse).
+
+    For the connectors' mapping: NaN, infinities and magnitudes of :data:`UNMAPPABLE` and more
+    leave only their item out, with ``what`` named, instead of raising InvalidOperation.
+    """
+    if not amount.is_finite():
+        raise MalformedResponse(f"{what} is not a finite amount")
+    if abs(amount) >= UNMAPPABLE:
+        raise MalformedResponse(f"{what} is implausibly large ({amount:.3E})")
+    try:
+        return money(amount)
+    except InvalidOperation:  # pragma: no cover - the bound above keeps within 28 digits
+        raise MalformedResponse(f"{what} is not an amount") from None
 
 
 @cache
@@ -36,7 +76,7 @@ def problems(invoice: Invoice) -> list[str]:
     for name, value in (("amount", invoice.amount), ("outstanding", invoice.outstanding)):
         if not value.is_finite():
             found.append(f"{name} is not a finite number")
-        elif abs(value) >= ABSURD:
+        elif abs(value) >= implausible_above(invoice.currency):
             found.append(f"{name} {value} is implausibly large")
     # Outstanding above the amount is allowed: some systems add their reminder fees to it.
     return found

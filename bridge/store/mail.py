@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bridge.errors import StoreError
+from bridge.redact import redact_text
 from bridge.store import audit
 from bridge.store.codec import dumps, instant_text, loads, parse_instant
 from bridge.store.db import Connection
@@ -130,7 +131,7 @@ def settle(
         raise StoreError(f"mail {key} is not being sent")
     conn.execute(
         "UPDATE mail SET state = ?, detail = ?, updated_at = ? WHERE tenant = ? AND mail_key = ?",
-        (state, detail, instant_text(at), tenant, key),
+        (state, redact_text(detail), instant_text(at), tenant, key),
     )
     audit.write(
         conn,

@@ -17,6 +17,7 @@ from typing import Any
 from bridge.connector import Pending
 from bridge.domain import ZERO, ActionKind, Letter, StepRecord, StepStatus, WriteResult
 from bridge.errors import StoreError
+from bridge.redact import redact_text
 from bridge.store import audit
 from bridge.store.codec import (
     amount_text,
@@ -209,6 +210,8 @@ def _move(
 ) -> None:
     if target not in TRANSITIONS[current.state]:
         raise StoreError(f"letter {letter_key} cannot go from {current.state} to {target}")
+    if detail is not None:
+        detail = redact_text(detail)  # vendor words and reasons may echo a secret
     conn.execute(
         "UPDATE letters SET state = ?, document = COALESCE(?, document),"
         " detail = COALESCE(?, detail), updated_at = ? WHERE id = ?",

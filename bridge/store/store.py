@@ -30,7 +30,7 @@ from bridge.domain import (
     StepStatus,
     WriteResult,
 )
-from bridge.dsn import DatabaseUrl, is_postgres_url
+from bridge.dsn import DatabaseUrl, database_target
 from bridge.errors import StoreError
 from bridge.store import (
     audit,
@@ -531,8 +531,11 @@ def open_store(path: str | Path | DatabaseUrl) -> Store:
     ``path`` is a SQLite file (created with its folder), ``:memory:``, or a PostgreSQL URL
     (a ``postgresql://`` string or a :class:`~bridge.dsn.DatabaseUrl`).
     """
-    if isinstance(path, str) and is_postgres_url(path):
-        path = DatabaseUrl(path.strip())
+    if isinstance(path, str) and path != ":memory:":
+        try:
+            path = database_target(path)
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
     if isinstance(path, DatabaseUrl):
         server = pg.connect(path)
         try:

@@ -40,9 +40,9 @@ from bridge.domain import (
     Payment,
     StepRecord,
     StepStatus,
-    money,
 )
 from bridge.errors import MalformedResponse
+from bridge.validate import money_of
 
 SOURCE = "dinero"
 # Dinero's placeholder number of a voucher that has not been booked yet.
@@ -109,7 +109,7 @@ def _amount(
         raise MalformedResponse(f"{what}: '{name}' is not an amount ({value!r})") from None
     if not amount.is_finite():
         raise MalformedResponse(f"{what}: '{name}' is not a finite amount")
-    return money(amount)
+    return money_of(amount, f"{what}: '{name}'")
 
 
 def _date(item: Mapping[str, Any], name: str, what: str) -> date:

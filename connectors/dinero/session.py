@@ -69,6 +69,10 @@ from connectors.dinero.client import (
     status_table,
 )
 
+# The largest answer read from the API (pages of at most 1000 invoices, a few hundred bytes each):
+# a bigger one is refused, never read whole (bridge/http.py send_bounded).
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
 log = structlog.get_logger("connectors.dinero")
 
 T = TypeVar("T")
@@ -158,6 +162,7 @@ class DineroSession:
             limits=limits,
             timeout=timeout,
             limiter_key=f"dinero:{ctx.tenant}",
+            max_bytes=MAX_RESPONSE_BYTES,
         )
         self._policy = policy
         self._client: DineroClient | None = None

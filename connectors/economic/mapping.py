@@ -28,9 +28,9 @@ from bridge.domain import (
     Payment,
     StepRecord,
     StepStatus,
-    money,
 )
 from bridge.errors import MalformedResponse
+from bridge.validate import money_of
 
 SOURCE = "economic"
 ENTRY_PAYMENT = "customerPayment"
@@ -79,7 +79,7 @@ def _decimal(value: Any, path: str, what: str) -> Decimal:
 
 
 def _amount(obj: Mapping[str, Any], path: str, what: str) -> Decimal:
-    return money(_decimal(_require(obj, path, what), path, what))
+    return money_of(_decimal(_require(obj, path, what), path, what), f"{what}: field {path!r}")
 
 
 def _date(obj: Mapping[str, Any], path: str, what: str) -> date:

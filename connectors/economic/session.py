@@ -59,6 +59,10 @@ from connectors.economic.client import (
     status_table,
 )
 
+# The largest answer read from the API (pages of at most 1000 booked invoices, about 1.5 kB each):
+# a bigger one is refused, never read whole (bridge/http.py send_bounded).
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
 log = structlog.get_logger("connectors.economic")
 
 T = TypeVar("T")
@@ -93,6 +97,7 @@ class EconomicSession:
             limits=limits,
             timeout=timeout,
             limiter_key=f"economic:{ctx.tenant}",
+            max_bytes=MAX_RESPONSE_BYTES,
         )
         self.client = EconomicClient(self.http, table=status_table(ctx.tenant), policy=policy)
         pre_due = whole_number(ctx.options, "pre_due_days")

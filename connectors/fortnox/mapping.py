@@ -27,9 +27,9 @@ from bridge.domain import (
     StepRecord,
     StepStatus,
     is_letter_key,
-    money,
 )
 from bridge.errors import ConfigError, MalformedResponse
+from bridge.validate import money_of
 
 SOURCE = "fortnox"
 INTEREST_INVOICE = "INTRESTINVOICE"  # sic: Fortnox's spelling
@@ -71,7 +71,7 @@ def _decimal(obj: Mapping[str, Any], field: str, what: str) -> Decimal:
 
 
 def _amount(obj: Mapping[str, Any], field: str, what: str) -> Decimal:
-    return money(_decimal(obj, field, what))
+    return money_of(_decimal(obj, field, what), f"{what}: field {field!r}")
 
 
 def _date(obj: Mapping[str, Any], field: str, what: str) -> date:

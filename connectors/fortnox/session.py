@@ -52,6 +52,10 @@ from connectors.fortnox import mapping, writer
 from connectors.fortnox.auth import TOKEN_URL, FortnoxAuth, choose_route
 from connectors.fortnox.client import BASE_URL, RATE_LIMITS, FortnoxClient, status_table
 
+# The largest answer read from the API (pages of at most 500 invoices):
+# a bigger one is refused, never read whole (bridge/http.py send_bounded).
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
 log = structlog.get_logger("connectors.fortnox")
 
 T = TypeVar("T")
@@ -132,6 +136,7 @@ class FortnoxSession:
             limits=limits,
             timeout=timeout,
             limiter_key=f"fortnox:{ctx.tenant}",
+            max_bytes=MAX_RESPONSE_BYTES,
         )
         self.client = FortnoxClient(self.http, table=status_table(ctx.tenant))
         self._now = clock or (lambda: datetime.now(UTC))

@@ -30,6 +30,7 @@ from bridge.domain import (
     money,
 )
 from bridge.errors import MalformedResponse
+from bridge.validate import money_of
 
 SOURCE = "tripletex"
 COMPANY_CURRENCY = "NOK"
@@ -95,7 +96,7 @@ def _amount(obj: Mapping[str, Any], path: str, what: str) -> Decimal:
         raise MalformedResponse(f"{what}: field {path!r} is not a number ({value!r})") from None
     if not amount.is_finite():
         raise MalformedResponse(f"{what}: field {path!r} is not a finite number ({value!r})")
-    return money(amount)
+    return money_of(amount, f"{what}: field {path!r}")
 
 
 def _optional_amount(obj: Mapping[str, Any], path: str, what: str) -> Decimal:

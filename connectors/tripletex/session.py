@@ -55,6 +55,10 @@ from connectors.tripletex.client import (
 )
 from connectors.tripletex.mapping import OrderInfo, ReminderInfo
 
+# The largest answer read from the API (pages of 1000 invoices with their customers expanded):
+# a bigger one is refused, never read whole (bridge/http.py send_bounded).
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+
 log = structlog.get_logger("connectors.tripletex")
 
 T = TypeVar("T")
@@ -104,6 +108,7 @@ class TripletexSession:
             limits=limits,
             timeout=timeout,
             limiter_key=f"tripletex:{ctx.tenant}",
+            max_bytes=MAX_RESPONSE_BYTES,
         )
         self.client = TripletexClient(self.http, table=status_table(ctx.tenant), policy=policy)
         self.pre_due_days = _int_option(options, "pre_due_days", DEFAULT_PRE_DUE_DAYS)
