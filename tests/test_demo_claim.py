@@ -34,7 +34,7 @@ def test_the_demo_warning_and_its_explanation_state_the_same_claim(tmp_path: Pat
     [letter] = [
         text
         for text in _strings(sandbox)
-        if text.startswith("INKASSOVARSEL") and "- Faktura 1026," in text
+        if text.startswith("INKASSOVARSEL") and "- Faktura 1026 " in text
     ]
     assert "- Rykkergebyr, opkrævet 5. marts 2026: 100,00\u00a0kr." in letter
     assert "- Kompensationsbeløb, faktura 1026, opkrævet 5. marts 2026: 310,00\u00a0kr." in letter

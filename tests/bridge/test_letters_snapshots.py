@@ -25,6 +25,7 @@ from tests.bridge.letter_fixtures import (
     INVOICES,
     LETTER_DAY,
     SERIES,
+    UPCOMING,
     creditor,
     history,
     letter,
@@ -66,12 +67,12 @@ def test_letter_matches_its_snapshot(
     rendered = compose(
         letter(action, step, country),
         CUSTOMER,
-        INVOICES,
+        {**INVOICES, **UPCOMING},
         creditor=creditor(country),
         lang=lang,
         country=country,
         open_invoices=INVOICES.values(),
-        history=_history_for(action),
+        history=_history_for(action, step),
     )
     stem = f"{country.lower()}-{action.value}-{step}"
     _compare(SNAPSHOTS / lang / f"{stem}.txt", rendered.text)
@@ -79,11 +80,14 @@ def test_letter_matches_its_snapshot(
         _compare(SNAPSHOTS / lang / f"{stem}.html", to_html(rendered, creditor(country)))
 
 
-def _history_for(action: ActionKind) -> list[StepRecord]:
+def _history_for(action: ActionKind, step: int) -> list[StepRecord]:
+    """The letters sent before this one: the first reminder, then the second."""
     if action is ActionKind.HANDOVER:
         return history()
-    if action is ActionKind.TASK:
+    if action is ActionKind.TASK or (action is ActionKind.REMINDER and step == 2):
         return history()[:2]  # the first reminder on both invoices
+    if (action is ActionKind.REMINDER and step > 2) or action is ActionKind.COLLECTION_WARNING:
+        return history()[:4]  # both reminders
     return []
 
 
