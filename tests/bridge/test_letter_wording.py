@@ -101,6 +101,15 @@ def test_the_betalingsoppfordring_states_the_day_interest_runs_from(lang: str, s
     assert says not in _text(lang, ActionKind.COLLECTION_WARNING, 3, "NO")
 
 
+def test_the_betalingsoppfordring_names_the_purring_and_the_varsel_before_it() -> None:
+    demand = _text("nb", ActionKind.COLLECTION_WARNING, 3, "NO", past=[*_varsel(), *FIRST_REMINDER])
+    assert (
+        "Til tross for vår purring av 22. januar 2026 og vårt inkassovarsel av 20. januar 2026 "
+        "har vi ikke mottatt betaling for følgende krav, som gjelder fakturerte varer og tjenester:"
+    ) in demand
+    assert "Kreditor: Kontorhjørnet ApS (org.nr. 87654321)." in demand
+
+
 # -- Interest after a part-payment: each stretch with the capital it ran on ---------------------
 
 
