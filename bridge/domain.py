@@ -284,6 +284,11 @@ class Decision:
     # ("salesperson", "tasks" for the tenant's task_email, or an e-mail address).
     task: str = ""
     assignee: str = ""
+    # The ladder step's name and tone ("friendly", "firm", "formal") as the tenant's policy
+    # gives them: the letter's wording follows them (docs/policy.md). Empty where no ladder step
+    # made the decision (a pre-due notice, an interest invoice) or a stored one predates them.
+    name: str = field(default="", compare=False)
+    tone: str = field(default="", compare=False)
     # Each amount with the sentence that set it, e.g. ("fee", "Fee DKK 100.00: ..."), for
     # `explain`. Derived from the same inputs, so it takes no part in equality.
     rules: tuple[tuple[str, str], ...] = field(default=(), compare=False)
@@ -335,6 +340,16 @@ class Letter:
     def total(self) -> Decimal:
         """What the letter asks for in charges (outstanding principal is listed separately)."""
         return sum((d.total_charges for d in self.decisions), ZERO)
+
+    @property
+    def name(self) -> str:
+        """The ladder step's name (empty where no ladder step made the letter)."""
+        return self.decisions[0].name if self.decisions else ""
+
+    @property
+    def tone(self) -> str:
+        """The ladder step's tone (empty where no ladder step made the letter)."""
+        return self.decisions[0].tone if self.decisions else ""
 
     @property
     def deadline(self) -> _Date | None:

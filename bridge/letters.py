@@ -16,6 +16,7 @@ are formatted per locale with babel.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,7 +35,9 @@ from bridge.domain import (
     ZERO,
     ActionKind,
     Customer,
+    CustomerKind,
     Decision,
+    InterestCharge,
     Invoice,
     Letter,
     StepRecord,
@@ -43,6 +46,7 @@ from bridge.domain import (
 from bridge.errors import BridgeError
 from bridge.payref import Reference, ReferenceOptions
 from policies import claim as claims
+from policies.steps import TONES, default_name, default_steps
 
 LOCALES: Final[dict[str, str]] = {
     "da": "da_DK",
@@ -61,6 +65,12 @@ INTERNAL_ACTIONS: Final[frozenset[ActionKind]] = frozenset(
 )
 
 _CODE_GLUED: Final = re.compile(r"^([A-Z]{3})(\d)")
+_AND: Final[dict[str, str]] = {"da": "og", "nb": "og", "sv": "och", "fi": "ja", "en": "and"}
+# The actions whose letters asked the debtor to pay an overdue claim: "despite our reminder of
+# 22 January" names them.
+_DUNNING: Final[frozenset[ActionKind]] = frozenset(
+    {ActionKind.REMINDER, ActionKind.COLLECTION_WARNING}
+)
 
 Format = Literal["text", "html", "pdf"]
 FORMATS: Final[tuple[str, ...]] = ("text", "html", "pdf")
@@ -218,8 +228,11 @@ def _filters(env: SandboxedEnvironment, lang: str) -> None:
     # the text, so 0.00 and -0.00 (equal as Decimals) keep their own forms.
     @functools.lru_cache(maxsize=4096)
     def formatted(text: str, currency: str) -> str:
-        # babel writes "DKK10,000.00" in English; a no-break space reads better and never splits.
-        amount = format_currency(Decimal(text), currency, locale=locale)
+        # English letters name the currency by its code ("EUR 249.00", never "€249.00"): they
+        # go to readers in four countries. babel writes "DKK10,000.00"; a no-break space reads
+        # better and never splits.
+        pattern = "\u00a4\u00a4#,##0.00" if lang == "en" else None
+        amount = format_currency(Decimal(text), currency, format=pattern, locale=locale)
         return _CODE_GLUED.sub("\\1\u00a0\\2", amount)
 
     def money(value: Decimal, currency: str) -> str:
@@ -233,7 +246,15 @@ def _filters(env: SandboxedEnvironment, lang: str) -> None:
             return ""
         return format_decimal(value, format="#,##0.00##", locale=locale) + " %"
 
+    def listing(values: Iterable[Any]) -> str:
+        """Join a list the way the language writes one: "1001, 1002 og 1003"."""
+        words = [str(v) for v in values]
+        if len(words) < 2:
+            return "".join(words)
+        return f"{', '.join(words[:-1])} {_AND[lang]} {words[-1]}"
+
     env.filters["money"] = money
+    env.filters["listing"] = listing
     env.filters["date"] = day
     env.filters["percent"] = percent
     env.filters["iban"] = group_account
@@ -284,11 +305,40 @@ def _items(letter: Letter, invoices: Mapping[str, Invoice]) -> list[dict[str, An
                 else None,
                 # A placeholder reference rate (grade U) the tenant's policy allowed: say so.
                 "placeholder_rate": bool(charge and any(p.placeholder for p in charge.periods)),
+                # Each stretch at one rate on one capital (a part-payment or a new rate starts
+                # the next): the letter itemises them where there are several.
+                "periods": _periods(charge),
                 "compensation": d.compensation,
                 "fee": d.fee,
             }
         )
     return out
+
+
+_CENT: Final = Decimal("0.01")
+
+
+def _periods(charge: InterestCharge | None) -> list[dict[str, Any]]:
+    """The stretches of an interest charge, each with its rate and the capital it ran on.
+
+    Each stretch's amount is rounded to the cent and the last takes the rounding difference,
+    so the lines add up to the charge (which is rounded once, over the whole period).
+    """
+    if charge is None or not charge.periods:
+        return []
+    amounts = [p.amount.quantize(_CENT) for p in charge.periods]
+    amounts[-1] += charge.amount - sum(amounts, ZERO)
+    return [
+        {
+            "start": p.start,
+            "end": p.end,
+            "days": p.days,
+            "rate": p.rate,
+            "principal": p.principal,
+            "amount": amount,
+        }
+        for p, amount in zip(charge.periods, amounts, strict=True)
+    ]
 
 
 def _open_items(
@@ -389,19 +439,90 @@ def _claim_items(
                     "principal": item.base,
                     "placeholder_rate": item.placeholder,
                     "fee_kind": kind,
+                    "periods": _periods(item.interest),
                 }
             )
+        principal = next((i for i in claim.items if i.kind is claims.ItemKind.PRINCIPAL), None)
+        starts = [
+            i.start
+            for i in claim.items
+            if i.kind in (claims.ItemKind.INTEREST, claims.ItemKind.ACCRUED) and i.start is not None
+        ]
         out.append(
             {
                 "number": d.invoice_number,
+                "issue_date": invoice.issue_date if invoice else None,
                 "due_date": invoice.due_date if invoice else None,
                 "amount": invoice.amount if invoice else d.outstanding,
+                # What payments paid of the invoice: the letter shows invoiced, paid and rest.
+                "paid": principal.paid if principal else ZERO,
                 "principal": claim.principal,
                 "items": items,
                 "total": claim.total,
+                # The first day interest runs from and the rate in force (Norway's
+                # betalingsoppfordring states both, inkassoloven § 10).
+                "interest_from": min(starts) if starts else None,
+                "rate": next((e["rate"] for e in reversed(items) if e["rate"] is not None), None),
             }
         )
     return out
+
+
+def _earlier(
+    history: Iterable[StepRecord], invoices: Mapping[str, Invoice], ids: set[str], day: date
+) -> list[dict[str, Any]]:
+    """The reminders and warnings sent on the letter's invoices before it, one per letter.
+
+    "Despite our reminder of 22 January 2026" names them rather than "despite earlier
+    reminders" where there was one.
+    """
+    sent: dict[tuple[date, str, int], dict[str, Any]] = {}
+    for s in sorted(history, key=lambda s: (s.date, s.step, s.invoice_id)):
+        if s.invoice_id not in ids or s.status is not StepStatus.ISSUED or s.date >= day:
+            continue
+        if s.action not in _DUNNING:
+            continue
+        entry = sent.setdefault(
+            (s.date, s.action.value, s.step),
+            {"action": s.action.value, "step": s.step, "date": s.date, "invoices": []},
+        )
+        invoice = invoices.get(s.invoice_id)
+        entry["invoices"].append(invoice.number if invoice else s.invoice_id)
+    return list(sent.values())
+
+
+def _tone(letter: Letter, charged: bool) -> str:
+    """The letter's tone: its ladder step's, else what the action and charges call for.
+
+    A letter without a recorded tone (a pre-due notice, an interest invoice, a decision stored
+    before tones were kept) is friendly only when it charges nothing.
+    """
+    if letter.tone in TONES:
+        return letter.tone
+    if letter.action is ActionKind.PRE_DUE_NOTICE:
+        return "friendly"
+    if letter.action is ActionKind.REMINDER:
+        if letter.step >= 3:
+            return "formal"
+        return "friendly" if letter.step == 1 and not charged else "firm"
+    if letter.action in {ActionKind.COLLECTION_WARNING, ActionKind.HANDOVER}:
+        return "formal"
+    return "firm"
+
+
+def _own_name(letter: Letter, country: str) -> str:
+    """The ladder step's name where the tenant chose it; empty for the country's default name.
+
+    A default name ("Rykker", "Purring") is the country's word, and each language's templates
+    have their own for it; a name the tenant wrote is its own title and is printed as written.
+    """
+    name = letter.name.strip()
+    if not name:
+        return ""
+    defaults = {default_name(country, letter.action)}
+    with contextlib.suppress(KeyError):  # a country with no default ladder
+        defaults |= {step.name for step in default_steps(country)}
+    return "" if name in defaults else name
 
 
 def address_lines(text: str | None) -> list[str]:
@@ -477,7 +598,10 @@ def context(
         total = sum((c.total for c in stated), ZERO)
     deadline = letter.deadline
     opened = _open_items(customer.id, open_invoices, letter.date)
-    steps = _steps(history, {d.invoice_id for d in letter.decisions})
+    ids = {d.invoice_id for d in letter.decisions}
+    steps = _steps(history, ids)
+    earlier = _earlier(history, invoices, ids, letter.date)
+    charged = any(d.total_charges > ZERO for d in letter.decisions)
     references = _references(letter, invoices, creditor.references(country))
     return {
         "customer": customer,
@@ -490,6 +614,8 @@ def context(
         "deadline_days": (deadline - letter.date).days if deadline else None,
         "items": items,
         "numbers": ", ".join(str(i["number"]) for i in items),
+        # The same as a list, for "fakturaerne 1001 og 1002" (filter ``listing``).
+        "invoice_numbers": [str(i["number"]) for i in items],
         "fee": fee,
         "interest": interest,
         "compensation": compensation,
@@ -506,6 +632,18 @@ def context(
         # A task step: "call", "tell_salesperson" or the tenant's own instruction.
         "task": next((d.task for d in letter.decisions if d.task), ""),
         "follows_warning": follows_warning,
+        # The wording follows the ladder step (docs/policy.md): its tone ("friendly", "firm",
+        # "formal") and, where the tenant named the step itself, that name as the title.
+        "tone": _tone(letter, charged),
+        "name": _own_name(letter, country.upper()),
+        # The letter charges a fee, interest or compensation: it is no "friendly reminder".
+        "charged": charged,
+        # Reminders and warnings sent before this letter on its invoices, one per letter,
+        # oldest first; and which reminder this one is (1 for the first).
+        "earlier": earlier,
+        "reminder_number": 1 + sum(1 for e in earlier if e["action"] == "reminder"),
+        # A business debtor gets no "Dear <company>": the templates leave the greeting out.
+        "business": customer.kind is CustomerKind.BUSINESS,
         # What the letter's fee is, for its name in every language (templates' _claim).
         "fee_kind": fee_kind,
         # The letter's head and the payment lines (docs/letters.md): the debtor's postal
@@ -536,14 +674,14 @@ def _fee_kind(action: ActionKind, country: str, *, follows_warning: bool) -> str
 
     ``reminder`` (rykkergebyr, purregebyr, påminnelseavgift, muistutusmaksu), or for a collection
     warning ``inkassovarsel`` and ``betalingsoppfordring`` (Norway), ``inkassokrav`` (Sweden's
-    inkassoavgift), ``maksuvaatimus`` (Finland). Denmark's warning is the third rykker under
+    inkassoavgift), ``maksukehotus`` (Finland). Denmark's warning is the third rykker under
     renteloven § 9 b: its fee is a rykkergebyr.
     """
     if action is not ActionKind.COLLECTION_WARNING:
         return "reminder"
     if country == "NO":
         return "betalingsoppfordring" if follows_warning else "inkassovarsel"
-    return {"SE": "inkassokrav", "FI": "maksuvaatimus"}.get(country, "reminder")
+    return {"SE": "inkassokrav", "FI": "maksukehotus"}.get(country, "reminder")
 
 
 def _blocks(body: str) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -1169,6 +1169,7 @@ def _decision(run: _Run, draft: _Draft, fee: Amount, letter: str) -> Decision:
         rules.append(("deadline", due.note))
     if draft.timing:
         rules.append(("timing", draft.timing))
+    rung = _ladder_step(run, draft)
     return Decision(
         tenant=run.snapshot.tenant,
         invoice_id=invoice.id,
@@ -1190,8 +1191,19 @@ def _decision(run: _Run, draft: _Draft, fee: Amount, letter: str) -> Decision:
         rules=tuple([rule for rule in rules if rule[1]]),
         task=draft.task,
         assignee=draft.assignee,
+        name=rung.name if rung else "",
+        tone=rung.tone if rung else "",
         claim=claim,
     )
+
+
+def _ladder_step(run: _Run, draft: _Draft) -> LadderStep | None:
+    """The ladder step a draft comes from: its name and tone word the letter."""
+    steps = run.policy.steps
+    if not 1 <= draft.step <= len(steps):
+        return None
+    step = steps[draft.step - 1]
+    return step if step.action is draft.action else None
 
 
 # The letters to the debtor that state the claim, and the hand-over that passes it on.

@@ -170,7 +170,7 @@ _FI_STEPS: Final[tuple[LadderStep, ...]] = (
     ),
     LadderStep(
         action=ActionKind.COLLECTION_WARNING,
-        name="Perintävaroitus",
+        name="Maksukehotus",
         days=15,
         fee=Decimal("5.00"),
         interest=True,
@@ -215,7 +215,7 @@ _DEFAULT_NAMES: Final[dict[str, dict[ActionKind, str]]] = {
     },
     "FI": {
         ActionKind.REMINDER: "Maksumuistutus",
-        ActionKind.COLLECTION_WARNING: "Perintävaroitus",
+        ActionKind.COLLECTION_WARNING: "Maksukehotus",
         ActionKind.HANDOVER: "Siirto perintään",
         ActionKind.TASK: "Soita asiakkaalle",
     },

@@ -34,7 +34,7 @@ def test_the_demo_warning_and_its_explanation_state_the_same_claim(tmp_path: Pat
     [letter] = [
         text
         for text in _strings(sandbox)
-        if text.startswith("INKASSOVARSEL") and "- Faktura 1023," in text
+        if text.startswith("INKASSOVARSEL") and "- Faktura 1023 " in text
     ]
     assert "- Rykkergebyr, opkrævet 2. marts 2026: 100,00\u00a0kr." in letter
     assert "- Kompensationsbeløb, faktura 1023, opkrævet 2. marts 2026: 310,00\u00a0kr." in letter

@@ -146,6 +146,8 @@ def decision_dict(decision: Decision) -> dict[str, Any]:
         "legal_basis": list(decision.legal_basis),
         "explanation": decision.explanation,
         "letter": decision.letter,
+        "name": decision.name,
+        "tone": decision.tone,
     }
 
 
@@ -194,6 +196,9 @@ def decision_from_dict(raw: Mapping[str, Any]) -> Decision:
             legal_basis=tuple(str(b) for b in raw["legal_basis"]),
             explanation=str(raw["explanation"]),
             letter=str(raw["letter"]),
+            # Decisions stored before the step's name and tone were kept have neither.
+            name=str(raw.get("name", "")),
+            tone=str(raw.get("tone", "")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"stored decision cannot be decoded: {exc!r}") from exc

@@ -75,6 +75,33 @@ INVOICES = {
     ),
 }
 
+# Invoice 1002 was part-paid on 30 January: its interest ran on 2,500.50 until then, on the
+# rest after (a letter itemises both stretches).
+PART_PAYMENT = date(2026, 1, 30)
+# Invoices not yet due on the letter's day: a pre-due notice's.
+UPCOMING = {
+    "1003": Invoice(
+        id="1003",
+        number="1003",
+        customer_id="7",
+        issue_date=date(2026, 2, 2),
+        due_date=date(2026, 2, 16),
+        currency="DKK",
+        amount=Decimal("4000.00"),
+        outstanding=Decimal("4000.00"),
+    ),
+    "1004": Invoice(
+        id="1004",
+        number="1004",
+        customer_id="7",
+        issue_date=date(2026, 2, 3),
+        due_date=date(2026, 2, 17),
+        currency="DKK",
+        amount=Decimal("612.50"),
+        outstanding=Decimal("612.50"),
+    ),
+}
+
 
 def creditor(country: str) -> Creditor:
     """A creditor with the account details a letter in ``country`` prints."""
@@ -103,15 +130,29 @@ def creditor(country: str) -> Creditor:
     )
 
 
-def _interest(country: str, principal: Decimal) -> InterestCharge:
-    start, end = date(2026, 1, 20), LETTER_DAY
-    amount = (principal * RATE[country] / 100 * 21 / 365).quantize(Decimal("0.01"))
-    period = InterestPeriod(start, end, RATE[country], 21, 365, principal, amount)
-    return InterestCharge(start, end, amount, (period,), "actual/365")
+def _interest(country: str, invoice: Invoice) -> InterestCharge:
+    """Interest from the day after the due date to the letter's day, a stretch per capital."""
+    start, end = invoice.due_date + timedelta(days=1), LETTER_DAY
+    stretches = [(start, end, invoice.outstanding)]
+    if invoice.amount != invoice.outstanding:
+        stretches = [
+            (start, PART_PAYMENT, invoice.amount),
+            (PART_PAYMENT + timedelta(days=1), end, invoice.outstanding),
+        ]
+    periods = []
+    for first, last, principal in stretches:
+        days = (last - first).days + 1
+        share = principal * RATE[country] / 100 * days / 365
+        periods.append(InterestPeriod(first, last, RATE[country], days, 365, principal, share))
+    amount = sum((p.amount for p in periods), Decimal(0)).quantize(Decimal("0.01"))
+    return InterestCharge(start, end, amount, tuple(periods), "actual/365")
 
 
-def letter(action: ActionKind, step: int, country: str = "DK") -> Letter:
-    """A letter for invoice 1001 (and 1002 when it is combined) as the engine would shape it."""
+def letter(action: ActionKind, step: int, country: str = "DK", *, invoices: int = 2) -> Letter:
+    """A letter for invoices 1001 and 1002 as the engine would shape it.
+
+    A pre-due notice is for the invoices not yet due, 1003 and 1004 (``invoices=1``: 1003).
+    """
     currency = CURRENCY[country]
     charged = action in {
         ActionKind.REMINDER,
@@ -122,8 +163,9 @@ def letter(action: ActionKind, step: int, country: str = "DK") -> Letter:
     has_deadline = action not in {ActionKind.HANDOVER, ActionKind.CREDIT_HOLD, ActionKind.TASK}
     task = ("call" if step == 2 else "tell_salesperson") if action is ActionKind.TASK else ""
     decisions = []
-    for index, invoice in enumerate(INVOICES.values()):
-        if action is ActionKind.PRE_DUE_NOTICE and index:
+    chosen = INVOICES if action is not ActionKind.PRE_DUE_NOTICE else UPCOMING
+    for index, invoice in enumerate(chosen.values()):
+        if action is ActionKind.PRE_DUE_NOTICE and index >= invoices:
             continue
         decisions.append(
             Decision(
@@ -139,7 +181,7 @@ def letter(action: ActionKind, step: int, country: str = "DK") -> Letter:
                 if action is ActionKind.INTEREST_INVOICE
                 else invoice.outstanding,
                 fee=Decimal("100.00") if charged and index == 0 else Decimal("0.00"),
-                interest=_interest(country, invoice.outstanding) if charged else None,
+                interest=_interest(country, invoice) if charged else None,
                 compensation=Decimal("310.00") if charged and step == 2 else Decimal("0.00"),
                 deadline=LETTER_DAY + timedelta(days=deadline_days) if has_deadline else None,
                 task=task,

@@ -41,9 +41,11 @@ CASES = [
     ("da", "SE", ActionKind.COLLECTION_WARNING, False, "- Inkassogebyr: "),
     ("nb", "SE", ActionKind.COLLECTION_WARNING, False, "- Inkassogebyr: "),
     ("fi", "SE", ActionKind.COLLECTION_WARNING, False, "- Perintäkulu: "),
-    # Finland's maksuvaatimus.
-    ("fi", "FI", ActionKind.COLLECTION_WARNING, False, "- Maksuvaatimuksen kulu: "),
+    # Finland's maksukehotus (the creditor's own; a maksuvaatimus is an agency's demand).
+    ("fi", "FI", ActionKind.COLLECTION_WARNING, False, "- Maksukehotuksen kulu: "),
     ("en", "FI", ActionKind.COLLECTION_WARNING, False, "- Payment demand fee: "),
+    ("sv", "FI", ActionKind.COLLECTION_WARNING, False, "- Avgift för betalningsuppmaning "),
+    ("da", "FI", ActionKind.COLLECTION_WARNING, False, "- Gebyr for betalingspåkrav "),
 ]
 
 
@@ -74,3 +76,5 @@ def test_the_fee_is_named_by_what_it_is(
     if action is ActionKind.COLLECTION_WARNING and country != "DK":
         for wrong in ("Reminder fee", "Påminnelseavgift", "Purregebyr", "Muistutusmaksu"):
             assert wrong not in rendered.text
+    if country == "FI":
+        assert "maksuvaatimu" not in rendered.text.lower()

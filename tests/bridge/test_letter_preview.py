@@ -130,7 +130,7 @@ def test_the_reported_cases_differ_from_a_ladder_layout(demo: Path) -> None:
     # The EUR warning carries no fee (the ladder's DKK 100 is not asked in euros) ...
     assert all(d.fee == 0 for d in cases["foreign"].decisions)
     foreign, _ = _preview(demo, cases["foreign"].decisions[0].invoice_number)
-    assert "100" not in foreign.split("Total")[0].split("Capital")[1]
+    assert "100" not in foreign.split("Total")[0].split("Principal")[1]
     # ... and the combined reminder names every invoice, with its interest and compensation.
     combined, _ = _preview(demo, cases["combined"].decisions[0].invoice_number, "--step", "2")
     for decision in cases["combined"].decisions:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -40,10 +41,14 @@ from tests.bridge.letter_fixtures import (
     COUNTRY_OF,
     INVOICES,
     SERIES,
+    UPCOMING,
     creditor,
 )
 from tests.bridge.letter_fixtures import (
     CUSTOMER as FULL_CUSTOMER,
+)
+from tests.bridge.letter_fixtures import (
+    history as past_steps,
 )
 from tests.bridge.letter_fixtures import (
     letter as series_letter,
@@ -125,7 +130,7 @@ def test_danish_collection_warning_carries_the_claim_and_deadline() -> None:
 
 def test_english_reminder() -> None:
     text = render(letter(ActionKind.REMINDER), CUSTOMER, {"1001": INVOICE}, creditor="K", lang="en")
-    assert "reminder no. 2" in text
+    assert text.startswith("Reminder: invoice 1001\n")
     assert "DKK" in text
 
 
@@ -185,16 +190,23 @@ def test_language_choice() -> None:
 # -- five languages, four laws -----------------------------------------------------------------
 
 
-def _text(action: ActionKind, step: int, lang: str, country: str | None = None) -> str:
+def _text(
+    action: ActionKind,
+    step: int,
+    lang: str,
+    country: str | None = None,
+    history: Sequence[StepRecord] = (),
+) -> str:
     country = country or COUNTRY_OF[lang]
     return compose(
         series_letter(action, step, country),
         FULL_CUSTOMER,
-        INVOICES,
+        {**INVOICES, **UPCOMING},
         creditor=creditor(country),
         lang=lang,
         country=country,
         open_invoices=INVOICES.values(),
+        history=history,
     ).text
 
 
@@ -208,13 +220,17 @@ def test_every_action_has_a_template_in_all_five_languages() -> None:
 
 @pytest.mark.parametrize("lang", ["da", "nb", "sv", "fi", "en"])
 def test_the_tone_firms_up_step_by_step(lang: str) -> None:
-    subjects = [_text(ActionKind.REMINDER, n, lang).splitlines()[0] for n in (1, 2, 3)]
+    # Reminder 2 follows reminder 1, reminder 3 both (the fixtures' history).
+    sent = {1: [], 2: past_steps()[:2], 3: past_steps()[:4]}
+    subjects = [
+        _text(ActionKind.REMINDER, n, lang, history=sent[n]).splitlines()[0] for n in (1, 2, 3)
+    ]
     friendly = {
-        "da": "Venlig",
-        "nb": "Vennlig",
+        "da": "Betalingspåmindelse",
+        "nb": "Betalingspåminnelse",
         "sv": "Vänlig",
         "fi": "Ystävällinen",
-        "en": "Payment",
+        "en": "Payment reminder",
     }
     assert subjects[0].startswith(friendly[lang])
     assert "2" in subjects[1]
@@ -228,7 +244,7 @@ def test_the_tone_firms_up_step_by_step(lang: str) -> None:
         "en": "pay now",
     }
     assert now[lang] not in _text(ActionKind.REMINDER, 1, lang)
-    assert now[lang] in _text(ActionKind.REMINDER, 3, lang)
+    assert now[lang] in _text(ActionKind.REMINDER, 3, lang, history=sent[3])
 
 
 def test_danish_warning_names_section_10_and_its_deadline() -> None:
@@ -252,7 +268,7 @@ def test_swedish_inkassokrav_itemises_capital_interest_and_costs(lang: str) -> N
     assert "INKASSOKRAV" in text.splitlines()[0]
     labels = {
         "sv": ("Kapital:", "Ränta:", "Avgifter och kostnader:", "kapitalbeloppet"),
-        "en": ("Capital:", "Interest:", "Fees and costs:", "a year on"),
+        "en": ("Principal:", "Interest:", "Fees and costs:", "per annum on"),
     }[lang]
     for label in labels:
         assert label in text

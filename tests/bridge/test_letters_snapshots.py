@@ -25,6 +25,7 @@ from tests.bridge.letter_fixtures import (
     INVOICES,
     LETTER_DAY,
     SERIES,
+    UPCOMING,
     creditor,
     history,
     letter,
@@ -33,11 +34,14 @@ from tests.bridge.letter_fixtures import (
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "letters"
 UPDATE = os.environ.get("UPDATE_LETTER_SNAPSHOTS") == "1"
 
+# Every letter of the series in every language under every country's law: a Finland-Swedish
+# reminder, an English inkassokrav and a Danish letter of a Norwegian creditor included.
 CASES = [
-    (lang, COUNTRY_OF[lang], action, step)
+    (lang, country, action, step)
     for lang in ("da", "nb", "sv", "fi", "en")
+    for country in ("DK", "NO", "SE", "FI")
     for action, step in SERIES
-] + [("en", country, ActionKind.COLLECTION_WARNING, 3) for country in ("NO", "SE", "FI")]
+]
 
 
 def _compare(path: Path, actual: str) -> None:
@@ -66,24 +70,76 @@ def test_letter_matches_its_snapshot(
     rendered = compose(
         letter(action, step, country),
         CUSTOMER,
-        INVOICES,
+        {**INVOICES, **UPCOMING},
         creditor=creditor(country),
         lang=lang,
         country=country,
         open_invoices=INVOICES.values(),
-        history=_history_for(action),
+        history=_history_for(action, step),
     )
     stem = f"{country.lower()}-{action.value}-{step}"
     _compare(SNAPSHOTS / lang / f"{stem}.txt", rendered.text)
-    if action in {ActionKind.REMINDER, ActionKind.COLLECTION_WARNING} and step in {1, 3}:
+    if _with_html(lang, country, action, step):
         _compare(SNAPSHOTS / lang / f"{stem}.html", to_html(rendered, creditor(country)))
+    _keeps_the_wording_rules(lang, country, action, rendered.text)
 
 
-def _history_for(action: ActionKind) -> list[StepRecord]:
+def _with_html(lang: str, country: str, action: ActionKind, step: int) -> bool:
+    """The layouts are the same for every law: HTML snapshots of the language's own country,
+    and of every English warning."""
+    if action not in {ActionKind.REMINDER, ActionKind.COLLECTION_WARNING} or step not in {1, 3}:
+        return False
+    return COUNTRY_OF[lang] == country or (lang == "en" and action is ActionKind.COLLECTION_WARNING)
+
+
+def _keeps_the_wording_rules(lang: str, country: str, action: ActionKind, text: str) -> None:
+    """What every snapshot was reviewed against (issue 16), checked on each of them."""
+    lowered = text.lower()
+    # No greeting with the company's name; English opens "Dear Sir or Madam".
+    for greeting in ("Kære", "Hei", "Hej", "Dear"):
+        assert f"{greeting} Tømrer" not in text
+    # Internal letters say whose claim it is.
+    for wrong in ("ApS har et krav", "ApS har en fordran", "ApS has a claim", "Asiakkaan Tømrer"):
+        assert wrong not in text
+    # Earlier reminders are named with their dates, never "despite earlier reminders".
+    for vague in (
+        "tidligere rykkere",
+        "tidligere purringer",
+        "tidigare påminnelser",
+        "aiemmista muistutuksista",
+        "earlier reminders",
+    ):
+        assert vague not in lowered
+    # A letter that charges interest or fees does not call itself a friendly oversight.
+    if any(label in text for label in ("Renter:", "Ränta:", "Korko:", "Interest:")):
+        for said in ("forglemmelse", "förbiseende", "unohduksesta", "oversight"):
+            assert said not in lowered
+    # A pre-due notice speaks of the future.
+    if action is ActionKind.PRE_DUE_NOTICE:
+        for past in ("forfaldt", "forfalt", "förföll"):
+            assert past not in text
+    if lang == "en":
+        for wrong in ("Capital:", " a year on ", "€", "(reg. no."):
+            assert wrong not in text
+    if country == "FI":
+        # One name for the warning; Finland-Swedish letters use Finland's terms.
+        assert "perintävaroitu" not in lowered
+        assert "maksuvaatimu" not in lowered or "betalingsoppfordring" in lowered
+        if lang == "sv":
+            assert "Förseningsersättning" not in text
+            assert "org.nr" not in lowered
+    if country == "DK" and action is ActionKind.COLLECTION_WARNING:
+        assert "for dig (inkassoloven § 10)" not in text
+
+
+def _history_for(action: ActionKind, step: int) -> list[StepRecord]:
+    """The letters sent before this one: the first reminder, then the second."""
     if action is ActionKind.HANDOVER:
         return history()
-    if action is ActionKind.TASK:
+    if action is ActionKind.TASK or (action is ActionKind.REMINDER and step == 2):
         return history()[:2]  # the first reminder on both invoices
+    if (action is ActionKind.REMINDER and step > 2) or action is ActionKind.COLLECTION_WARNING:
+        return history()[:4]  # both reminders
     return []
 
 
@@ -94,7 +150,7 @@ def test_no_snapshot_is_orphaned() -> None:
     for lang, country, action, step in CASES:
         stem = f"{lang}/{country.lower()}-{action.value}-{step}"
         expected.add(f"{stem}.txt")
-        if action in {ActionKind.REMINDER, ActionKind.COLLECTION_WARNING} and step in {1, 3}:
+        if _with_html(lang, country, action, step):
             expected.add(f"{stem}.html")
     found = {str(p.relative_to(SNAPSHOTS)) for p in SNAPSHOTS.rglob("*") if p.is_file()}
     assert found == expected

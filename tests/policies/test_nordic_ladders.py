@@ -40,7 +40,7 @@ REMINDER, WARNING, HANDOVER = (
             "FI",
             [
                 (REMINDER, "Maksumuistutus", 14, D(5), 14, False),
-                (WARNING, "Perintävaroitus", 15, D(5), 14, True),
+                (WARNING, "Maksukehotus", 15, D(5), 14, True),
                 (HANDOVER, "Siirto perintään", 15, D(0), None, False),
             ],
         ),
