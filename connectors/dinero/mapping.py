@@ -434,9 +434,13 @@ def reminder_step(invoice_id: str, obj: Any) -> StepRecord | None:
 
 
 def note_id(obj: Any) -> str:
-    """A note's Id (ContactCreatedResult answers ``ContactGuid`` for the new note's id)."""
+    """A note's Id, from the notes list.
+
+    Creating a note answers ContactCreatedResult, whose ``ContactGuid`` is the contact's guid,
+    not the note's: the new note's Id is read from the list, found by our key.
+    """
     item = _object(obj, "note")
-    value = _text(item, "Id") or _text(item, "ContactGuid")
+    value = _text(item, "Id")
     if value is None:
         raise MalformedResponse("note: no Id")
     return value

@@ -508,6 +508,6 @@ def _add_note(call: Call, args: dict[str, str]) -> Any:
         "DeletedAt": None,
     }
     call.state.notes.setdefault(args["guid"], []).append(note)
-    # The spec's answer for a created note is ContactCreatedResult: the new id sits in
-    # "ContactGuid".
-    return {"ContactGuid": note["Id"]}
+    # The spec's answer is ContactCreatedResult, whose one field is "The guid of the contact":
+    # the note's own id is not in it (read the notes list for that).
+    return {"ContactGuid": args["guid"]}

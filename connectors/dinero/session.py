@@ -475,10 +475,8 @@ class DineroSession:
                 if self.ctx.mode is Mode.AUTONOMOUS
                 else "Send it from Dinero (Send påmindelse) if you agree."
             )
-        created = self.client.add_note(
-            letter.customer_id, writer.proposal_note(letter, text, reason=reason)
-        )
-        document = f"{NOTE_PREFIX}{letter.customer_id}/{mapping.note_id(created)}"
+        self.client.add_note(letter.customer_id, writer.proposal_note(letter, text, reason=reason))
+        document = self._note_document(letter.customer_id, letter.key)
         if not mail:
             return WriteResult(
                 letter.key,
@@ -492,6 +490,16 @@ class DineroSession:
         return WriteResult(
             letter.key, document, StepStatus.ISSUED, "pre-reminder mailed by Dinero; note left"
         )
+
+    def _note_document(self, contact: str, key: str) -> str:
+        """Name the note just written: its Id, read back from the contact's notes by our key.
+
+        Dinero's answer to the create names the contact, not the note. Should the list not show
+        the note yet, the key stands in for the Id (reconcile finds a note by either).
+        """
+        notes = self._notes_or_none(contact)
+        found = next((mapping.note_id(n) for n in notes if mapping.note_key(n) == key), key)
+        return f"{NOTE_PREFIX}{contact}/{found}"
 
     def _overdue_on(self, invoice_id: str, day: date) -> bool:
         known = self._open.get(invoice_id)
@@ -567,12 +575,14 @@ class DineroSession:
                 yield self._reconcile_reminders(item)
 
     def _reconcile_note(self, item: Pending, cache: dict[str, set[str]]) -> WriteResult:
+        """A note kept (found by its Id or, for documents that name no note Id, by our key)."""
         contact, _, note = item.document[len(NOTE_PREFIX) :].partition("/")
         if contact not in cache:
-            cache[contact] = {
-                mapping.note_id(n) for n in self._notes_or_none(contact) if not n.get("DeletedAt")
+            live = [n for n in self._notes_or_none(contact) if not n.get("DeletedAt")]
+            cache[contact] = {mapping.note_id(n) for n in live} | {
+                key for n in live if (key := mapping.note_key(n)) is not None
             }
-        if note in cache[contact]:
+        if note in cache[contact] or item.letter_key in cache[contact]:
             return WriteResult(item.letter_key, item.document, StepStatus.PENDING, "note kept")
         return WriteResult(
             item.letter_key,
