@@ -15,7 +15,7 @@ way here, which is safe for either:
   this tenant only and names the command that re-authorizes it.
 
 The one-time set-up (print the consent URL, take the code, store the tokens) is
-:func:`authorize`; the CLI wires it as ``dunning-bridge dinero-auth TENANT``.
+:func:`authorize`; the CLI wires it as ``dunning-bridge authorize TENANT``.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def refresh_lock(tenant: str) -> threading.Lock:
 
 def reauthorize_hint(tenant: str) -> str:
     """Say how a human gives this tenant a new grant."""
-    return f"re-authorize with `dunning-bridge dinero-auth {tenant}`"
+    return f"re-authorize with `dunning-bridge authorize {tenant}`"
 
 
 @dataclass(frozen=True, slots=True)

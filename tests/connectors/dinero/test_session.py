@@ -185,7 +185,7 @@ def test_one_unreadable_invoice_is_skipped(sandbox: DineroSandbox) -> None:
 
 def test_revoked_grant_is_an_auth_error_naming_the_fix(sandbox: DineroSandbox) -> None:
     sandbox.revoke_grant()
-    with pytest.raises(AuthError, match="dunning-bridge dinero-auth demo"):
+    with pytest.raises(AuthError, match="dunning-bridge authorize demo"):
         open_session(sandbox).fetch(TODAY, None)
 
 
