@@ -272,6 +272,24 @@ def invoice_status(obj: Any) -> str | None:
     return _text(_object(obj, "invoice"), "Status")
 
 
+def with_collection(obj: Any) -> str | None:
+    """Say why an invoice is left alone when Dinero already sent it to debt collection.
+
+    The list's ``LatestMailOutType`` (spec: Einvoice, ElectronicInvoiceReminder, Inkasso,
+    Mailout, OrderConfirmation, PreReminder, Reminder, TradeOffer, None; the spec's example
+    writes "einvoice" in lower case, so it is compared without case) is ``Inkasso`` once the
+    invoice went to debt collection from Dinero: the agency duns it and charges its own fees and
+    interest. The other types say nothing that stops dunning: Dinero's reminders are read from
+    the reminders endpoint, and a pre-reminder (which Dinero sends only once an invoice is
+    overdue) carries no fee.
+    """
+    item = obj if isinstance(obj, Mapping) else {}
+    kind = item.get("LatestMailOutType")
+    if isinstance(kind, str) and kind.strip().lower() == "inkasso":
+        return "sent to debt collection from Dinero (LatestMailOutType Inkasso): the agency duns it"
+    return None
+
+
 def invoice(item_obj: Any, payments_obj: Any) -> Invoice:
     """Map an invoice list item and its v2 payments answer to an Invoice.
 

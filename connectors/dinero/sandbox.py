@@ -443,6 +443,25 @@ class DineroSandbox:
             )
             self._state.touch(invoice, self._clock().astimezone(UTC))
 
+    def mail_out(self, invoice: str, kind: str) -> None:
+        """Dinero mailed the invoice (``kind`` a LatestMailOutType, e.g. Inkasso when the
+        accountant sent it to debt collection from Dinero)."""
+        with self._lock:
+            self._state.mailouts.setdefault(invoice, []).append(
+                {
+                    "Id": self._state.next_number(),
+                    "Date": stamp(self._clock().astimezone(UTC)),
+                    "Receiver": None,
+                    "Type": kind,
+                    "Status": "Sent",
+                    "DownloadCount": 0,
+                    "PrintCount": 0,
+                    "IsSmsMessage": False,
+                    "CCToSender": False,
+                }
+            )
+            self._state.touch(invoice, self._clock().astimezone(UTC))
+
     def touch_invoice(self, invoice: str) -> None:
         """Someone edited the invoice in Dinero: its TimeStamp changes."""
         with self._lock:

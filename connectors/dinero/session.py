@@ -164,6 +164,7 @@ class DineroSession:
         pre_due = whole_number(ctx.options, "pre_due_days")
         self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
         self.skipped: list[str] = []
+        self.left_alone: dict[str, str] = {}  # invoice guid -> why we do not dun it
         self.differences: list[writer.Difference] = []  # what the last applies found
         self._open: dict[str, Invoice] = {}
         self._settled: dict[str, Invoice] = {}
@@ -192,9 +193,15 @@ class DineroSession:
 
     def fetch(self, today: date, since: datetime | None) -> Snapshot:
         """Read contacts, open invoices with payments and Dinero's reminders, late payers."""
-        self.skipped = []
+        self.skipped, self.left_alone = [], {}
         horizon = today + timedelta(days=self.pre_due_days)
-        listed = self._each(self.client.invoices(OPEN_STATUSES), _listed, "open invoice")
+        listed = [
+            (item, due)
+            for item, due in self._each(
+                self.client.invoices(OPEN_STATUSES), _listed, "open invoice"
+            )
+            if not self._leave_alone(item)
+        ]
         wanted = [(item, due) for item, due in listed if item_overdue(item) or due <= horizon]
         remembered = _reads_of(self.ctx)
         for gone in set(remembered) - {mapping.invoice_guid(item) for item, _ in wanted}:
@@ -284,6 +291,8 @@ class DineroSession:
         settled: list[Invoice] = []
         payments: list[Payment] = []
         for item in self.client.invoices(PAID_STATUSES, changes_since=start):
+            if self._leave_alone(item):
+                continue  # the agency charges its own interest: no interest note from us
             try:
                 guid = mapping.invoice_guid(item)
                 paid = self.client.payments(guid)
@@ -295,6 +304,14 @@ class DineroSession:
                 settled.append(invoice)
                 payments.extend(mapping.payments(guid, paid))
         return settled, payments
+
+    def _leave_alone(self, item: Any) -> bool:
+        """Note and tell whether a listed invoice is not ours to dun (sent to collection)."""
+        reason = mapping.with_collection(item)
+        if reason is not None:
+            guid = item.get("Guid") if isinstance(item, Mapping) else None
+            self.left_alone[str(guid)] = reason
+        return reason is not None
 
     def _customer(self, obj: Any) -> Customer:
         return mapping.customer(obj, default_country=self.ctx.country)
