@@ -67,6 +67,8 @@ CACHE_MAX_AGE = timedelta(days=7)
 # Letters that are proposals for a human even in autonomous mode: never booked by us.
 _PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
 SEK = "SEK"
+# The document of a booked letter that waits to be printed and posted by the company.
+PRINT_PREFIX = "print:"
 
 
 @dataclass
@@ -76,6 +78,7 @@ class _Memory:
     synced_at: datetime | None = None
     invoices: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # full invoices
     customers: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # full customers
+    settled: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # full, paid late
 
 
 # Per tenant; for a session on a given transport (a sandbox), per transport object too, so two
@@ -137,13 +140,20 @@ class FortnoxSession:
         self.read_reminders = _choice(options, "vendor_reminders", ("read", "ignore"), "read")
         self.reminder_fee = _amount_option(options, "fortnox_reminder_fee")
         self.incremental = _choice(options, "incremental", ("on", "off"), "on") == "on"
+        fee_account = whole_number(options, "fee_account") or 3590
         self.rows = writer.RowSettings(
-            fee_account=whole_number(options, "fee_account") or 3590,
+            fee_account=fee_account,
+            text_account=whole_number(options, "text_account") or fee_account,
             interest_account=whole_number(options, "interest_account") or 8313,
             compensation_account=whole_number(options, "compensation_account") or 3590,
             fee_article=options.get("fee_article") or None,
             interest_article=options.get("interest_article") or None,
             due_days=whole_number(options, "due_days") or 10,
+        )
+        # PRINT customers: the accountant prints the letter (Fortnox then shows it sent), or
+        # the company posts every booked invoice itself and the bridge marks it sent.
+        self.print_delivery = _choice(
+            options, "print_delivery", ("accountant", "externalprint"), "accountant"
         )
         self.finans_service = _choice(
             options, "finans_service", ("REMINDER", "LEDGERBASE"), "REMINDER"
@@ -186,7 +196,8 @@ class FortnoxSession:
             self.client.invoices(filter_="fullypaid", from_final_pay_date=today - SETTLED_LOOKBACK),
             "paid invoice",
         )
-        settled = [i for i in paid if i.paid_date is not None and i.paid_date > i.due_date]
+        late = [i for i in paid if i.paid_date is not None and i.paid_date > i.due_date]
+        settled = self._not_credited(late, changed_since)
         payments = self._each(
             self.client.invoice_payments(modified_since=_midnight(today - SETTLED_LOOKBACK)),
             mapping.payment,
@@ -219,6 +230,7 @@ class FortnoxSession:
         if now - memory.synced_at > CACHE_MAX_AGE:
             memory.invoices.clear()
             memory.customers.clear()
+            memory.settled.clear()
             return None
         start = memory.synced_at
         if since is not None:
@@ -274,6 +286,34 @@ class FortnoxSession:
         for gone in set(memory) - {i.id for i in overdue}:
             del memory[gone]  # paid or no longer overdue: not needed again
         return steps
+
+    def _not_credited(self, late: list[Invoice], changed_since: datetime | None) -> list[Invoice]:
+        """Drop the invoices that credit, not a payment, settled: they owe no interest.
+
+        A credited invoice is listed as fully paid on the day it was credited, and the list
+        does not say it was credited; the full invoice does. Each invoice paid late is read in
+        full once and remembered (a settled invoice is listed already credited, so a remembered
+        read stays good; all are read again after CACHE_MAX_AGE or with ``incremental=off``).
+        """
+        memory = self._memory.settled
+        stale = set(memory) if changed_since is None else set()
+        kept: list[Invoice] = []
+        for invoice in late:
+            full = memory.get(invoice.id)
+            if full is None or invoice.id in stale:
+                try:
+                    full = self.client.invoice(invoice.id)
+                except NotFound:
+                    continue
+                memory[invoice.id] = full
+            reason = mapping.credited(full)
+            if reason is not None:
+                self.left_alone[invoice.id] = reason
+                continue
+            kept.append(invoice)
+        for gone in set(memory) - {i.id for i in late}:
+            del memory[gone]
+        return kept
 
     def _changed_invoices(self, since: datetime) -> set[str]:
         """Numbers of the overdue invoices changed since ``since`` (a reminder changes one)."""
@@ -399,13 +439,47 @@ class FortnoxSession:
             )
         raw = self._raw_customers.get(letter.customer_id)
         action, how = writer.send_action(mapping.delivery(raw) if raw else "PRINT")
-        if action is not None:
-            try:
-                self.client.send(number, action)
-            except (RejectedRequest, Transient) as exc:
-                how = f"booked, but sending failed ({exc}); send it from Fortnox"
+        if action is None:
+            return self._printed(letter, number)
+        try:
+            self.client.send(number, action)
+        except (RejectedRequest, Transient) as exc:
+            how = f"booked, but sending failed ({exc}); send it from Fortnox"
         return WriteResult(
             letter.key, number, StepStatus.ISSUED, f"booked as invoice {number}, {how}"
+        )
+
+    def _printed(self, letter: Letter, number: str) -> WriteResult:
+        """A booked letter for a customer who gets printed invoices (delivery type PRINT).
+
+        Fortnox cannot post it. By default it waits, pending, until Fortnox shows it sent (the
+        accountant prints it from Fortnox, which sets Sent, or marks it sent); its document
+        ``print:N`` tells reconcile to wait for that. With ``print_delivery = externalprint``
+        the company posts every booked invoice itself, so the bridge marks it sent.
+        """
+        if self.print_delivery == "externalprint":
+            try:
+                self.client.mark_sent(number)
+            except (RejectedRequest, Transient) as exc:
+                return WriteResult(
+                    letter.key,
+                    f"{PRINT_PREFIX}{number}",
+                    StepStatus.PENDING,
+                    f"booked as invoice {number}; marking it sent failed ({exc}): print and "
+                    "post it from Fortnox",
+                )
+            return WriteResult(
+                letter.key,
+                number,
+                StepStatus.ISSUED,
+                f"booked as invoice {number} and marked sent (externalprint): post it",
+            )
+        return WriteResult(
+            letter.key,
+            f"{PRINT_PREFIX}{number}",
+            StepStatus.PENDING,
+            f"booked as invoice {number}; the customer gets printed invoices: print and post "
+            "it from Fortnox (the step counts once Fortnox shows it sent)",
         )
 
     def takes_handover(self, letter: Letter) -> bool:
@@ -458,6 +532,9 @@ class FortnoxSession:
                     ours[key] = item
         for entry in pending:
             item = ours.get(entry.letter_key)
+            if item is not None and entry.document.startswith(PRINT_PREFIX):
+                yield _print_result(entry, item)
+                continue
             if item is not None:
                 yield _result_of(entry.letter_key, item)
                 continue
@@ -484,6 +561,21 @@ def _result_of(letter_key: str, item: Any) -> WriteResult:
     if mapping.not_dunnable(item) == "not booked":
         return WriteResult(letter_key, number, StepStatus.PENDING, f"unbooked invoice {number}")
     return WriteResult(letter_key, number, StepStatus.ISSUED, f"booked as invoice {number}")
+
+
+def _print_result(entry: Pending, item: Any) -> WriteResult:
+    """A booked letter waiting to be printed: issued once Fortnox shows it sent."""
+    result = _result_of(entry.letter_key, item)
+    if result.status is not StepStatus.ISSUED:
+        return result
+    number = mapping.document_number(item)
+    if mapping.sent(item):
+        return WriteResult(
+            entry.letter_key, number, StepStatus.ISSUED, f"invoice {number} printed and sent"
+        )
+    return WriteResult(
+        entry.letter_key, entry.document, StepStatus.PENDING, f"invoice {number} not yet printed"
+    )
 
 
 def _change(before: Invoice, now: tuple[Invoice, str | None] | None) -> str | None:
