@@ -404,8 +404,11 @@ class FortnoxSession:
     def apply(self, letter: Letter, text: str) -> WriteResult:
         """Write an unbooked invoice; in autonomous mode book and send it (or hand it over)."""
         autonomous = self.ctx.mode is Mode.AUTONOMOUS
+        refusal = None
         if autonomous and letter.action is ActionKind.HANDOVER and letter.currency == SEK:
-            return self._hand_over(letter)
+            refusal = finans_refusal(letter)
+            if refusal is None:
+                return self._hand_over(letter)
         lang = self._language(letter.customer_id)
         try:
             body = writer.invoice_body(
@@ -418,11 +421,18 @@ class FortnoxSession:
             )
         except writer.LetterTooLong as exc:
             raise RejectedRequest(f"letter {letter.key}: {exc}") from None
+        if refusal is not None:
+            inner = body["Invoice"]
+            inner["Comments"] = f"{refusal}. {inner['Comments']}"[: writer.COMMENTS_MAX]
         created = self.client.create_invoice(body)
         number = mapping.document_number(created)
         if not autonomous or letter.action in _PROPOSALS:
+            detail = f"unbooked invoice {number} for review"
             return WriteResult(
-                letter.key, number, StepStatus.PENDING, f"unbooked invoice {number} for review"
+                letter.key,
+                number,
+                StepStatus.PENDING,
+                f"{detail}; {refusal}" if refusal else detail,
             )
         return self._book_and_send(letter, number)
 
@@ -483,8 +493,9 @@ class FortnoxSession:
         )
 
     def takes_handover(self, letter: Letter) -> bool:
-        """Fortnox Finans takes SEK invoices only: others go to the agency as a case file."""
-        return letter.currency == SEK
+        """Fortnox Finans takes SEK invoices only, and only claims on which the bridge charged
+        no fee (see :func:`finans_refusal`); others go to the agency as a case file."""
+        return letter.currency == SEK and finans_refusal(letter) is None
 
     def _hand_over(self, letter: Letter) -> WriteResult:
         """Hand the letter's invoices to Fortnox Finans (autonomous mode, SEK only)."""
@@ -561,6 +572,33 @@ def _result_of(letter_key: str, item: Any) -> WriteResult:
     if mapping.not_dunnable(item) == "not booked":
         return WriteResult(letter_key, number, StepStatus.PENDING, f"unbooked invoice {number}")
     return WriteResult(letter_key, number, StepStatus.ISSUED, f"booked as invoice {number}")
+
+
+# The claim items that are the creditor's charges for dunning (policies/claim.py ItemKind).
+_COST_ITEMS = frozenset({"fee", "compensation"})
+
+
+def finans_refusal(letter: Letter) -> str | None:
+    """Say why a claim must not go to Fortnox Finans; None when it may.
+
+    Finans's services start their own reminder chain on the invoice it takes, with Finans's own
+    reminder fee and, later, its own collection fee (inkassoavgift). A claim on which the
+    bridge already charged a fee or a compensation (paid or not: a second reminder or
+    collection fee for the same claim is what the debtor must not pay twice) stays with the
+    agency's case file, where the fees charged so far are stated and not charged again. A claim
+    whose charges are unknown (no claim on the decision) is handed over.
+    """
+    for decision in letter.decisions:
+        claim = decision.claim
+        if claim is None:
+            continue
+        if any(item.kind in _COST_ITEMS and item.charged > 0 for item in claim.items):
+            return (
+                f"not handed to Fortnox Finans: invoice {decision.invoice_number} already "
+                "carries fees the bridge charged, and Finans would add its own reminder and "
+                "collection fees on top; hand it to the agency with the case file"
+            )
+    return None
 
 
 def _print_result(entry: Pending, item: Any) -> WriteResult:
