@@ -322,6 +322,20 @@ def invoice(item_obj: Any, payments_obj: Any) -> Invoice:
     )
 
 
+def contact_of(obj: Any) -> str:
+    """The ContactGuid of an invoice list item."""
+    return _require_text(_object(obj, "invoice"), "ContactGuid", "invoice")
+
+
+def overpaid(item_obj: Any, payments_obj: Any) -> Decimal:
+    """What was paid on an invoice beyond its total: credit in the customer's favour."""
+    item = _object(item_obj, "invoice")
+    what = f"invoice {invoice_guid(item)}"
+    total = _amount(item, "TotalInclVat", what)
+    paid = _amount(_object(payments_obj, f"payments of {what}"), "PaidAmount", what, default=ZERO)
+    return max(ZERO, paid - total)
+
+
 def payments(invoice_id: str, payments_obj: Any) -> list[Payment]:
     """The payments of one invoice; a payment without a date or amount is left out."""
     body = _object(payments_obj, f"payments of invoice {invoice_id}")

@@ -298,8 +298,12 @@ def _number_key(record: Mapping[str, Any], field: str) -> tuple[int, str]:
 
 
 def is_unpaid(inv: Mapping[str, Any]) -> bool:
-    """Booked, not cancelled, with a balance: what ``filter=unpaid`` returns."""
-    return bool(inv["Booked"]) and not inv["Cancelled"] and Decimal(inv["Balance"]) > 0
+    """Booked, not cancelled, with a balance: what ``filter=unpaid`` returns.
+
+    A negative balance (a credit note not yet used, an overpayment) counts as one: assumed,
+    as Fortnox's UI lists such credit notes among the unpaid (docs/connectors/fortnox.md).
+    """
+    return bool(inv["Booked"]) and not inv["Cancelled"] and Decimal(inv["Balance"]) != 0
 
 
 _FILTERS: dict[str, Callable[[Mapping[str, Any], date], bool]] = {
@@ -755,7 +759,7 @@ def _hand_over(call: Call, parts: list[str]) -> Reply:
     invoice = find_invoice(call.state, str(body["InvoiceNumber"]))
     if invoice["Currency"] != "SEK":
         raise ApiError(400, "Fortnox Finans hanterar endast fakturor i SEK.", CODE_NOT_ALLOWED)
-    if not is_unpaid(invoice):
+    if not is_unpaid(invoice) or Decimal(invoice["Balance"]) < 0:
         raise ApiError(400, "Fakturan är inte obetald och bokförd.", CODE_NOT_ALLOWED)
     if invoice["NoxFinans"]:
         raise ApiError(400, "Fakturan är redan skickad till Fortnox Finans.", CODE_NOT_ALLOWED)

@@ -24,7 +24,7 @@ import threading
 import weakref
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -180,11 +180,17 @@ class FortnoxSession:
         changed_since = self._changed_since(since, started)
         overdue = self._listed(self.client.invoices(filter_="unpaidoverdue"), "overdue invoice")
         open_ = [i for i in overdue if i.outstanding > 0]
+        # A negative balance (a credit note not yet used, an overpayment) is the customer's
+        # credit: the engine does not dun a customer holding some (docs/holds.md).
+        credit = [i for i in overdue if i.outstanding < 0]
         if self.pre_due_days > 0:
             horizon = today + timedelta(days=self.pre_due_days)
             recent = self._listed(
                 self.client.invoices(filter_="unpaid", from_date=today - PRE_DUE_ISSUED_WITHIN),
                 "unpaid invoice",
+            )
+            credit.extend(
+                i for i in recent if i.outstanding < 0 and i.id not in {c.id for c in credit}
             )
             known = {i.id for i in open_}
             open_.extend(
@@ -205,6 +211,7 @@ class FortnoxSession:
         )
         steps = self._reminders([i for i in open_ if i.due_date < today], changed_since, today)
         customers = self._read_customers({i.customer_id for i in (*open_, *settled)}, changed_since)
+        customers = _with_credit(customers, credit)
         open_ = self._with_customer(open_, customers)
         settled = self._with_customer(settled, customers)
         wanted = {i.id for i in (*open_, *settled)}
@@ -576,6 +583,17 @@ def _result_of(letter_key: str, item: Any) -> WriteResult:
 
 # The claim items that are the creditor's charges for dunning (policies/claim.py ItemKind).
 _COST_ITEMS = frozenset({"fee", "compensation"})
+
+
+def _with_credit(customers: dict[str, Customer], credit: list[Invoice]) -> dict[str, Customer]:
+    """Add each customer's open credit (negative balances) as unapplied credit."""
+    owed: dict[str, Decimal] = {}
+    for item in credit:
+        owed[item.customer_id] = owed.get(item.customer_id, money(0)) - item.outstanding
+    return {
+        cid: replace(c, unapplied_credit=c.unapplied_credit + owed[cid]) if cid in owed else c
+        for cid, c in customers.items()
+    }
 
 
 def finans_refusal(letter: Letter) -> str | None:
