@@ -144,7 +144,7 @@ class DineroClient:
             page_param="page",
             size_param="pageSize",
             size=self.page_size,
-            next_page=mapping.next_page,
+            next_page=lambda page, current: mapping.next_page(page, current, size=self.page_size),
         )
 
         def fetch(page: Params) -> Any:

@@ -146,11 +146,19 @@ def collection(page: Any, what: str) -> list[Any]:
     return items
 
 
-def next_page(page: Any, current: int) -> int | None:
-    """The next page number, None on the last: stop when a page is short or the total is read."""
+def next_page(page: Any, current: int, *, size: int | None = None) -> int | None:
+    """The next page number, None on the last: stop when a page is short or the total is read.
+
+    A page without the ``Pagination`` block (the 2017 recordings have none; the current spec
+    requires it) is the last when it holds fewer items than the ``size`` asked for; otherwise
+    nothing tells whether more follow, so it is refused.
+    """
     body = _object(page, "page")
     info = body.get("Pagination")
     if not isinstance(info, Mapping):
+        items = body.get("Collection")
+        if size is not None and isinstance(items, list) and len(items) < size:
+            return None
         raise MalformedResponse("the page has no 'Pagination' block")
     try:
         size = int(info["PageSize"])
