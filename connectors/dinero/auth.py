@@ -11,11 +11,15 @@ way here, which is safe for either:
 - a new refresh token is stored *before* the new access token is used, so a crash right after a
   rotation never leaves us holding only the invalidated one;
 - a 401 from the API triggers one refresh and one retry, never more;
-- ``invalid_grant`` (revoked, expired or already-used refresh token) is an AuthError that stops
-  this tenant only and names the command that re-authorizes it.
+- each OAuth error code gets its own AuthError and fix (:func:`oauth_advice`): ``invalid_grant``
+  (revoked, expired or already-used refresh token) names the command that re-authorizes,
+  ``invalid_client`` the secrets to store again; either stops this tenant only;
+- a token request that may have been processed but gave no usable answer is sent again only at
+  once, within the shortest grace period of one-time tokens; later, a resend could void the
+  token, so the tenant stops for the cycle instead.
 
 The one-time set-up (print the consent URL, take the code, store the tokens) is
-:func:`authorize`; the CLI wires it as ``dunning-bridge dinero-auth TENANT``.
+:func:`authorize`; the CLI wires it as ``dunning-bridge authorize TENANT``.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import httpx
 
 from bridge import retry
 from bridge.connector import SecretStore
-from bridge.errors import AuthError, ConnectorError, SecretMissing
+from bridge.errors import AuthError, ConnectorError, SecretMissing, Transient
 from bridge.http import DEFAULT_TABLE, StatusTable, VendorError, build_client, rule, stats_of
 from bridge.redact import redact_text, register_secret
 
@@ -55,13 +59,18 @@ EARLY_REFRESH = timedelta(seconds=60)
 
 Clock = Callable[[], datetime]
 
-# A refresh is sent again after a time-out or a 5xx: with re-use tokens that is harmless, and
-# with rotating ones Visma Connect's grace period (5-60 s, an app setting we ask to enable)
-# accepts the same refresh token twice. Without a grace period a lost answer costs a re-consent,
-# which the AuthError then asks for.
-REPEATABLE_HEADER = "Idempotency-Key"
-TOKEN_POLICY = retry.RetryPolicy(attempts=8, deadline=60.0, idempotency_header=REPEATABLE_HEADER)
-TOKEN_READ_ATTEMPTS = 3
+# A token request is retried freely only where it provably never reached Visma Connect (no
+# connection) or was not processed (429, 408): bridge/retry.py's rule for a write.
+TOKEN_POLICY = retry.RetryPolicy(attempts=5, deadline=30.0, idempotency_header=None)
+# A request that may have been processed (a time-out after sending, a 5xx, an unreadable
+# answer) may have spent a one-time refresh token. Visma Connect's grace period (5-60 s, an app
+# setting) accepts the same token again for a while, so it is sent again at once, but only while
+# the first attempt started less than this long ago (under the shortest grace period), and at
+# most this many times. After that a resend could void the token for good, so none is made.
+RESEND_WINDOW = timedelta(seconds=4)
+MAX_RESENDS = 2
+# Failures where the request provably never left (as bridge/retry.py counts them).
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -75,7 +84,7 @@ def refresh_lock(tenant: str) -> threading.Lock:
 
 def reauthorize_hint(tenant: str) -> str:
     """Say how a human gives this tenant a new grant."""
-    return f"re-authorize with `dunning-bridge dinero-auth {tenant}`"
+    return f"re-authorize with `dunning-bridge authorize {tenant}`"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,25 +142,59 @@ class TokenEndpoint:
     def _post(self, form: dict[str, str]) -> TokenSet:
         body = {**form, "client_id": self.client_id, "client_secret": self.client_secret}
         content = urlencode(body).encode("ascii")
-        last: ConnectorError | None = None
-        for _ in range(TOKEN_READ_ATTEMPTS):
+        grant = form["grant_type"]
+        started = self.clock()
+        resends = 0
+        while True:
             request = self.http.build_request(
                 "POST",
                 urlsplit(self.url).path,
                 content=content,
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    # Marks the exchange as repeatable for bridge/retry.py (see TOKEN_POLICY).
-                    REPEATABLE_HEADER: pysecrets.token_hex(8),
-                },
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
             )
-            response = retry.send(self.http, request, classify=self.table, policy=TOKEN_POLICY)
             try:
+                response = retry.send(self.http, request, classify=self.table, policy=TOKEN_POLICY)
                 return self._tokens(response)
+            except AuthError as exc:
+                raise AuthError(
+                    f"{oauth_advice(exc.vendor_code, self.tenant, grant=grant)} ({exc})",
+                    status=exc.status,
+                    vendor_code=exc.vendor_code,
+                    url=exc.url,
+                ) from None
             except ConnectorError as exc:
-                last = exc  # an unreadable answer (a broken proxy page): ask again
-        assert last is not None
-        raise last
+                if not _maybe_processed(exc):
+                    raise  # it never reached Visma Connect: nothing was spent
+                if resends < MAX_RESENDS and self.clock() - started < RESEND_WINDOW:
+                    resends += 1
+                    continue
+                raise self._spent(grant, exc) from None
+
+    def _spent(self, grant: str, exc: ConnectorError) -> Transient:
+        """The error for a token request that may have been processed and is not sent again."""
+        if grant == "authorization_code":
+            what = "the authorization code may have been used"
+            then = f"run `dunning-bridge authorize {self.tenant}` again"
+        else:
+            what = "the refresh token may have been spent"
+            then = (
+                "the next cycle asks again (with re-use refresh tokens, or within the app's grace "
+                f"period, that works); if Visma Connect then answers invalid_grant, "
+                f"{reauthorize_hint(self.tenant)}"
+            )
+        how = (
+            f"HTTP {exc.status}"
+            if exc.status
+            else "no answer came back"
+            if isinstance(exc, Transient)
+            else "the answer could not be read"
+        )
+        return Transient(
+            f"Visma Connect gave tenant {self.tenant!r} no usable answer to a token request "
+            f"({how}); {what}, and sending it again now could void it for good, so it is not "
+            f"resent; {then}",
+            status=exc.status,
+        )
 
     def _tokens(self, response: httpx.Response) -> TokenSet:
         try:
@@ -213,22 +256,63 @@ def oauth_vendor_error(response: httpx.Response) -> VendorError:
 
 
 def token_table(tenant: str) -> StatusTable:
-    """Visma Connect's answers: 400/401 mean the grant or the app credentials are no good."""
-    fix = reauthorize_hint(tenant)
+    """Visma Connect's refusals (400, 401); :func:`oauth_advice` words each by its error code."""
     return DEFAULT_TABLE.with_rows(
-        rule(
-            400,
-            AuthError,
-            f"Dinero (Visma Connect) refused the refresh token of tenant {tenant!r}: the grant "
-            f"was revoked or expired, or the token was already used; {fix}",
-        ),
-        rule(
-            401,
-            AuthError,
-            f"Visma Connect refused the app credentials of tenant {tenant!r} (client id or "
-            f"secret wrong); store them again, then {fix}",
-        ),
+        rule((400, 401), AuthError, "Visma Connect refused the token request"),
     ).with_reader(oauth_vendor_error)
+
+
+def oauth_advice(code: str | None, tenant: str, *, grant: str = "refresh_token") -> str:
+    """Say what an OAuth error code (RFC 6749 section 5.2) means for the tenant, and its fix."""
+    who = f"tenant {tenant!r}"
+    if code == "invalid_grant":
+        if grant == "authorization_code":
+            return (
+                f"Visma Connect refused the authorization code of {who} (invalid_grant): it "
+                "expired, was already used, or the redirect URI differs from the consent's; "
+                f"run `dunning-bridge authorize {tenant}` again"
+            )
+        return (
+            f"Visma Connect refused the refresh token of {who} (invalid_grant): the grant was "
+            "revoked or expired, or a one-time token was already used; "
+            f"{reauthorize_hint(tenant)}"
+        )
+    if code == "invalid_client":
+        return (
+            f"Visma Connect refused the app credentials of {who} (invalid_client): the client "
+            "id or secret is wrong, or the secret was renewed; store them again with "
+            f"`dunning-bridge secrets set {tenant} client_id` and "
+            f"`dunning-bridge secrets set {tenant} client_secret` (the grant itself stays valid)"
+        )
+    if code == "unauthorized_client":
+        return (
+            f"the Visma Connect app of {who} may not use this grant (unauthorized_client): in "
+            "Visma Connect, make the app a web application with the authorization-code flow "
+            "and refresh tokens (offline_access) allowed"
+        )
+    if code == "invalid_scope":
+        return (
+            f"the Visma Connect app of {who} lacks a scope (invalid_scope): give it "
+            "dineropublicapi:read, dineropublicapi:write and offline_access in Visma Connect, "
+            f"then run `dunning-bridge authorize {tenant}`"
+        )
+    if code is None:
+        return (
+            f"Visma Connect refused the token request of {who} with no OAuth error code; check "
+            f"the app in Visma Connect and the stored client id, then try again"
+        )
+    return (
+        f"Visma Connect refused the token request of {who} ({code}): the request itself is "
+        "wrong, which is a fault in the bridge or in the app's set-up; report it with this "
+        "message"
+    )
+
+
+def _maybe_processed(exc: ConnectorError) -> bool:
+    """Tell whether a failed token request may have reached and changed Visma Connect."""
+    if isinstance(exc, Transient) and isinstance(exc.__cause__, _NOT_SENT):
+        return False
+    return exc.status not in (408, 429)
 
 
 class TokenManager:

@@ -39,11 +39,12 @@ INVOICE_FIELDS = (
     "MailOutStatus,LatestMailOutType,ExternalReference,CreatedAt,UpdatedAt,DeletedAt,"
     "TotalExclVat,TotalExclVatInDkk,TotalInclVatInDkk"
 )
-# The address, phone and VatNumber (CVR) identify the debtor in a hand-over case file.
+# The address, phone and VatNumber (CVR) identify the debtor in a hand-over case file. Only
+# names the list's ``fields`` documents: IsDebitor, IsCreditor and UseCvr are in the read model
+# but not among them, and one unknown name could cost every fetch.
 CONTACT_FIELDS = (
     "ContactGuid,Name,Email,IsPerson,CountryKey,VatNumber,EanNumber,CompanyStatus,"
-    "PreferredInvoiceLanguageKey,IsDebitor,IsCreditor,IsMember,UseCvr,UpdatedAt,DeletedAt,"
-    "Street,ZipCode,City,Phone"
+    "PreferredInvoiceLanguageKey,IsMember,UpdatedAt,DeletedAt,Street,ZipCode,City,Phone"
 )
 
 RETRY_POLICY = retry.RetryPolicy()
@@ -143,7 +144,7 @@ class DineroClient:
             page_param="page",
             size_param="pageSize",
             size=self.page_size,
-            next_page=mapping.next_page,
+            next_page=lambda page, current: mapping.next_page(page, current, size=self.page_size),
         )
 
         def fetch(page: Params) -> Any:

@@ -146,11 +146,19 @@ def collection(page: Any, what: str) -> list[Any]:
     return items
 
 
-def next_page(page: Any, current: int) -> int | None:
-    """The next page number, None on the last: stop when a page is short or the total is read."""
+def next_page(page: Any, current: int, *, size: int | None = None) -> int | None:
+    """The next page number, None on the last: stop when a page is short or the total is read.
+
+    A page without the ``Pagination`` block (the 2017 recordings have none; the current spec
+    requires it) is the last when it holds fewer items than the ``size`` asked for; otherwise
+    nothing tells whether more follow, so it is refused.
+    """
     body = _object(page, "page")
     info = body.get("Pagination")
     if not isinstance(info, Mapping):
+        items = body.get("Collection")
+        if size is not None and isinstance(items, list) and len(items) < size:
+            return None
         raise MalformedResponse("the page has no 'Pagination' block")
     try:
         size = int(info["PageSize"])
@@ -272,6 +280,24 @@ def invoice_status(obj: Any) -> str | None:
     return _text(_object(obj, "invoice"), "Status")
 
 
+def with_collection(obj: Any) -> str | None:
+    """Say why an invoice is left alone when Dinero already sent it to debt collection.
+
+    The list's ``LatestMailOutType`` (spec: Einvoice, ElectronicInvoiceReminder, Inkasso,
+    Mailout, OrderConfirmation, PreReminder, Reminder, TradeOffer, None; the spec's example
+    writes "einvoice" in lower case, so it is compared without case) is ``Inkasso`` once the
+    invoice went to debt collection from Dinero: the agency duns it and charges its own fees and
+    interest. The other types say nothing that stops dunning: Dinero's reminders are read from
+    the reminders endpoint, and a pre-reminder (which Dinero sends only once an invoice is
+    overdue) carries no fee.
+    """
+    item = obj if isinstance(obj, Mapping) else {}
+    kind = item.get("LatestMailOutType")
+    if isinstance(kind, str) and kind.strip().lower() == "inkasso":
+        return "sent to debt collection from Dinero (LatestMailOutType Inkasso): the agency duns it"
+    return None
+
+
 def invoice(item_obj: Any, payments_obj: Any) -> Invoice:
     """Map an invoice list item and its v2 payments answer to an Invoice.
 
@@ -302,6 +328,20 @@ def invoice(item_obj: Any, payments_obj: Any) -> Invoice:
         outstanding=outstanding,
         paid_date=last if outstanding <= ZERO else None,
     )
+
+
+def contact_of(obj: Any) -> str:
+    """The ContactGuid of an invoice list item."""
+    return _require_text(_object(obj, "invoice"), "ContactGuid", "invoice")
+
+
+def overpaid(item_obj: Any, payments_obj: Any) -> Decimal:
+    """What was paid on an invoice beyond its total: credit in the customer's favour."""
+    item = _object(item_obj, "invoice")
+    what = f"invoice {invoice_guid(item)}"
+    total = _amount(item, "TotalInclVat", what)
+    paid = _amount(_object(payments_obj, f"payments of {what}"), "PaidAmount", what, default=ZERO)
+    return max(ZERO, paid - total)
 
 
 def payments(invoice_id: str, payments_obj: Any) -> list[Payment]:
@@ -434,9 +474,13 @@ def reminder_step(invoice_id: str, obj: Any) -> StepRecord | None:
 
 
 def note_id(obj: Any) -> str:
-    """A note's Id (ContactCreatedResult answers ``ContactGuid`` for the new note's id)."""
+    """A note's Id, from the notes list.
+
+    Creating a note answers ContactCreatedResult, whose ``ContactGuid`` is the contact's guid,
+    not the note's: the new note's Id is read from the list, found by our key.
+    """
     item = _object(obj, "note")
-    value = _text(item, "Id") or _text(item, "ContactGuid")
+    value = _text(item, "Id")
     if value is None:
         raise MalformedResponse("note: no Id")
     return value

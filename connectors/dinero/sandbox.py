@@ -84,9 +84,9 @@ class DineroSandbox:
     # --- construction and persistence ---------------------------------------------------
 
     @classmethod
-    def demo(cls, today: date) -> DineroSandbox:
+    def demo(cls, today: date, **kwargs: Any) -> DineroSandbox:
         """A sandbox holding the demo company, its invoices dated relative to ``today``."""
-        sandbox = cls(today)
+        sandbox = cls(today, **kwargs)
         demo_company.populate(sandbox, today)
         return sandbox
 
@@ -237,7 +237,9 @@ class DineroSandbox:
             form.get("client_id") != self.CLIENT_ID
             or form.get("client_secret") != self.CLIENT_SECRET
         ):
-            return self._oauth_error(401, "invalid_client")
+            # Credentials in the form body: RFC 6749 section 5.2 allows 400 here (401 is a must
+            # only for credentials in the Authorization header). Assumed: Visma Connect sends 400.
+            return self._oauth_error(400, "invalid_client")
         state = self._state
         if grant == "authorization_code":
             code = form.get("code", "")
@@ -248,10 +250,12 @@ class DineroSandbox:
             refresh = self._new_refresh()
         elif grant == "refresh_token":
             refresh = form.get("refresh_token", "")
-            if state.revoked or refresh not in state.refresh_tokens:
+            if state.revoked or not self._live_refresh(refresh):
                 return self._oauth_error(400, "invalid_grant")
             if state.refresh_mode == "rotating":
-                state.refresh_tokens.remove(refresh)
+                if refresh in state.refresh_tokens:
+                    state.refresh_tokens.remove(refresh)
+                    state.rotated[refresh] = self._clock().isoformat()
                 refresh = self._new_refresh()
         else:
             return self._oauth_error(400, "unsupported_grant_type")
@@ -271,6 +275,16 @@ class DineroSandbox:
             "scope": "dineropublicapi:read dineropublicapi:write offline_access",
         }
         return self._raw(200, _encoded(body))
+
+    def _live_refresh(self, token: str) -> bool:
+        """A live refresh token, or one rotated away within the grace period."""
+        if token in self._state.refresh_tokens:
+            return True
+        rotated = self._state.rotated.get(token)
+        if rotated is None or self._state.grace_seconds <= 0:
+            return False
+        age = self._clock() - datetime.fromisoformat(rotated)
+        return age <= timedelta(seconds=self._state.grace_seconds)
 
     def _new_refresh(self) -> str:
         token = f"sbx-refresh-{self._state.next_number():06d}-{os.urandom(4).hex()}"
@@ -297,12 +311,15 @@ class DineroSandbox:
         with self._lock:
             self._state.revoked = False
 
-    def set_refresh_mode(self, mode: str) -> None:
-        """Visma Connect's app setting: ``reuse`` or ``rotating`` (one-time) refresh tokens."""
+    def set_refresh_mode(self, mode: str, *, grace_seconds: int = 0) -> None:
+        """Visma Connect's app setting: ``reuse`` or ``rotating`` (one-time) refresh tokens,
+        the latter with a grace period in which a rotated token is accepted again (5-60 s;
+        developer.dinero.dk/news/grace-period-on-refresh-tokens), 0 for none."""
         if mode not in ("reuse", "rotating"):
             raise ValueError(f"unknown refresh-token mode {mode!r}")
         with self._lock:
             self._state.refresh_mode = mode
+            self._state.grace_seconds = grace_seconds
 
     def expire_access_tokens(self) -> None:
         """Every access token issued so far stops working (as an hour passing does)."""
@@ -422,6 +439,25 @@ class DineroSandbox:
                     "PaymentDate": on.isoformat(),
                     "Description": "Indbetaling",
                     "Amount": amount,
+                }
+            )
+            self._state.touch(invoice, self._clock().astimezone(UTC))
+
+    def mail_out(self, invoice: str, kind: str) -> None:
+        """Dinero mailed the invoice (``kind`` a LatestMailOutType, e.g. Inkasso when the
+        accountant sent it to debt collection from Dinero)."""
+        with self._lock:
+            self._state.mailouts.setdefault(invoice, []).append(
+                {
+                    "Id": self._state.next_number(),
+                    "Date": stamp(self._clock().astimezone(UTC)),
+                    "Receiver": None,
+                    "Type": kind,
+                    "Status": "Sent",
+                    "DownloadCount": 0,
+                    "PrintCount": 0,
+                    "IsSmsMessage": False,
+                    "CCToSender": False,
                 }
             )
             self._state.touch(invoice, self._clock().astimezone(UTC))

@@ -28,6 +28,22 @@ DEFAULT_PAGE_SIZE = 100
 _INVOICE_DEFAULT_FIELDS = "Guid,ContactName,Date,Description"
 _CONTACT_DEFAULT_FIELDS = "ContactGuid,Name"
 _NOTE_DEFAULT_FIELDS = "Id,NoteDate,Text"
+# The names each list's ``fields`` parameter documents (spec extract); Dinero is assumed to
+# refuse any other name with a 400 (docs/connectors/dinero.md, assumptions).
+_INVOICE_FIELDS = frozenset(
+    "Number,Guid,ExternalReference,ContactName,ContactGuid,Date,PaymentDate,Description,"
+    "Currency,Status,MailOutStatus,LatestMailOutType,TotalExclVatInDkk,TotalInclVatInDkk,"
+    "TotalExclVat,TotalInclVat,CreatedAt,UpdatedAt,DeletedAt".lower().split(",")
+)
+_CONTACT_FIELDS = frozenset(
+    "Name,ContactGuid,ExternalReference,IsPerson,Street,ZipCode,City,CountryKey,Phone,Email,"
+    "Webpage,AttPerson,VatNumber,EanNumber,PaymentConditionType,PaymentConditionNumberOfDays,"
+    "IsMember,MemberNumber,CompanyStatus,VatRegionKey,CreatedAt,UpdatedAt,DeletedAt,"
+    "PreferredInvoiceLanguageKey,PreferredInvoiceCurrencyKey".lower().split(",")
+)
+_NOTE_FIELDS = frozenset(
+    "Id,NoteDate,Text,AuthorName,AuthorEmail,CreatedAt,UpdatedAt,DeletedAt".lower().split(",")
+)
 # Fields the recorded contact list answers with "" when unset (others stay null there).
 _LIST_BLANKS = ("Phone", "Email", "AttPerson", "VatNumber")
 _FLAGS = ("WithDebtCollectionWarning", "WithFee", "WithInterestFee", "WithCompensationFee")
@@ -92,8 +108,13 @@ def _page(
     items: Sequence[Any],
     default_fields: str,
     build: Callable[[Any], dict[str, Any]] | None = None,
+    *,
+    allowed: frozenset[str],
 ) -> dict[str, Any]:
-    """One page of ``items``; ``build`` makes each item of the page only (not of every page)."""
+    """One page of ``items``; ``build`` makes each item of the page only (not of every page).
+
+    A ``fields`` name the list does not document is refused before anything is read.
+    """
     try:
         page = int(call.params.get("page", "0"))
         size = int(call.params.get("pageSize", str(DEFAULT_PAGE_SIZE)))
@@ -106,6 +127,9 @@ def _page(
     if build is not None:
         chunk = [build(item) for item in chunk]
     wanted = [f.strip() for f in call.params.get("fields", default_fields).split(",") if f.strip()]
+    unknown = [name for name in wanted if name.lower() not in allowed]
+    if unknown:
+        raise bad_request(f"Unknown field(s) in fields: {', '.join(unknown)}.")
     return {
         "Collection": [_pick(item, wanted) for item in chunk],
         "Pagination": {
@@ -205,7 +229,13 @@ def _invoices(call: Call, _: dict[str, str]) -> Any:
     if ("startDate" in call.params) != ("endDate" in call.params):
         raise bad_request("If you define a start date, you also need to define an end date.")
     guids = _listing(call, statuses, _since(call))
-    return _page(call, guids, _INVOICE_DEFAULT_FIELDS, lambda guid: _list_item(call, guid))
+    return _page(
+        call,
+        guids,
+        _INVOICE_DEFAULT_FIELDS,
+        lambda guid: _list_item(call, guid),
+        allowed=_INVOICE_FIELDS,
+    )
 
 
 def _listing(call: Call, statuses: set[str], since: datetime | None) -> list[str]:
@@ -467,7 +497,7 @@ def _contacts(call: Call, _: dict[str, str]) -> Any:
         for _, c in sorted(call.state.contacts.items())
         if not c.get("DeletedAt") and _changed(c, since)
     ]
-    return _page(call, items, _CONTACT_DEFAULT_FIELDS)
+    return _page(call, items, _CONTACT_DEFAULT_FIELDS, allowed=_CONTACT_FIELDS)
 
 
 def _listed_contact(contact: dict[str, Any]) -> dict[str, Any]:
@@ -488,7 +518,8 @@ def _contact(call: Call, args: dict[str, str]) -> Any:
 def _notes(call: Call, args: dict[str, str]) -> Any:
     _contact(call, args)
     notes = sorted(call.state.notes.get(args["guid"], []), key=lambda n: n["NoteDate"])
-    return _page(call, [n for n in notes if not n.get("DeletedAt")], _NOTE_DEFAULT_FIELDS)
+    live = [n for n in notes if not n.get("DeletedAt")]
+    return _page(call, live, _NOTE_DEFAULT_FIELDS, allowed=_NOTE_FIELDS)
 
 
 @route("POST", "/v1/{org}/contacts/{guid}/notes")
@@ -508,6 +539,6 @@ def _add_note(call: Call, args: dict[str, str]) -> Any:
         "DeletedAt": None,
     }
     call.state.notes.setdefault(args["guid"], []).append(note)
-    # The spec's answer for a created note is ContactCreatedResult: the new id sits in
-    # "ContactGuid".
-    return {"ContactGuid": note["Id"]}
+    # The spec's answer is ContactCreatedResult, whose one field is "The guid of the contact":
+    # the note's own id is not in it (read the notes list for that).
+    return {"ContactGuid": args["guid"]}

@@ -85,6 +85,10 @@ class SandboxState:
     refresh_tokens: list[str] = field(default_factory=lambda: ["sandbox-refresh-token"])
     access_tokens: dict[str, str] = field(default_factory=dict)
     refresh_mode: str = "reuse"  # or "rotating"
+    # Rotating tokens only: how long a rotated token is still accepted (the app's grace period,
+    # 5-60 s in Visma Connect; 0 is none), and when each token was rotated away.
+    grace_seconds: int = 0
+    rotated: dict[str, str] = field(default_factory=dict)
     codes: list[str] = field(default_factory=lambda: ["sandbox-authorization-code"])
     revoked: bool = False
     counter: int = 0

@@ -26,8 +26,9 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import structlog
@@ -169,6 +170,7 @@ class DineroSession:
         pre_due = whole_number(ctx.options, "pre_due_days")
         self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
         self.skipped: list[str] = []
+        self.left_alone: dict[str, str] = {}  # invoice guid -> why we do not dun it
         self.differences: list[writer.Difference] = []  # what the last applies found
         self._open: dict[str, Invoice] = {}
         self._settled: dict[str, Invoice] = {}
@@ -197,9 +199,15 @@ class DineroSession:
 
     def fetch(self, today: date, since: datetime | None) -> Snapshot:
         """Read contacts, open invoices with payments and Dinero's reminders, late payers."""
-        self.skipped = []
+        self.skipped, self.left_alone = [], {}
         horizon = today + timedelta(days=self.pre_due_days)
-        listed = self._each(self.client.invoices(OPEN_STATUSES), _listed, "open invoice")
+        listed = [
+            (item, due)
+            for item, due in self._each(
+                self.client.invoices(OPEN_STATUSES), _listed, "open invoice"
+            )
+            if not self._leave_alone(item)
+        ]
         wanted = [(item, due) for item, due in listed if item_overdue(item) or due <= horizon]
         remembered = _reads_of(self.ctx)
         for gone in set(remembered) - {mapping.invoice_guid(item) for item, _ in wanted}:
@@ -218,6 +226,7 @@ class DineroSession:
         settled, late_payments = self._read_settled(today, since)
         payments.extend(late_payments)
         customers = {c.id: c for c in self._each(self.client.contacts(), self._customer, "contact")}
+        customers = self._with_credit(customers)
         open_ = self._with_customer(open_, customers)
         settled = self._with_customer(settled, customers)
         self._open = {i.id: i for i in open_}
@@ -289,6 +298,8 @@ class DineroSession:
         settled: list[Invoice] = []
         payments: list[Payment] = []
         for item in self.client.invoices(PAID_STATUSES, changes_since=start):
+            if self._leave_alone(item):
+                continue  # the agency charges its own interest: no interest note from us
             try:
                 guid = mapping.invoice_guid(item)
                 paid = self.client.payments(guid)
@@ -300,6 +311,39 @@ class DineroSession:
                 settled.append(invoice)
                 payments.extend(mapping.payments(guid, paid))
         return settled, payments
+
+    def _with_credit(self, customers: dict[str, Customer]) -> dict[str, Customer]:
+        """Add each contact's overpayments (OverPaid invoices) as its unapplied credit.
+
+        Dinero's invoice list has no remaining amount, so each OverPaid invoice costs one
+        payments read (overpayments are few): the excess is PaidAmount less the invoice total.
+        Credit notes are not read here (docs/connectors/dinero.md).
+        """
+        credit: dict[str, Decimal] = {}
+        for item in self.client.invoices(("OverPaid",)):
+            try:
+                guid = mapping.invoice_guid(item)
+                excess = mapping.overpaid(item, self.client.payments(guid))
+                contact = mapping.contact_of(item)
+            except MalformedResponse as exc:
+                self._skip(f"overpaid invoice skipped: {exc}")
+                continue
+            if excess > ZERO:
+                credit[contact] = credit.get(contact, ZERO) + excess
+        return {
+            cid: replace(c, unapplied_credit=c.unapplied_credit + credit[cid])
+            if cid in credit
+            else c
+            for cid, c in customers.items()
+        }
+
+    def _leave_alone(self, item: Any) -> bool:
+        """Note and tell whether a listed invoice is not ours to dun (sent to collection)."""
+        reason = mapping.with_collection(item)
+        if reason is not None:
+            guid = item.get("Guid") if isinstance(item, Mapping) else None
+            self.left_alone[str(guid)] = reason
+        return reason is not None
 
     def _customer(self, obj: Any) -> Customer:
         return mapping.customer(obj, default_country=self.ctx.country)
@@ -480,10 +524,8 @@ class DineroSession:
                 if self.ctx.mode is Mode.AUTONOMOUS
                 else "Send it from Dinero (Send påmindelse) if you agree."
             )
-        created = self.client.add_note(
-            letter.customer_id, writer.proposal_note(letter, text, reason=reason)
-        )
-        document = f"{NOTE_PREFIX}{letter.customer_id}/{mapping.note_id(created)}"
+        self.client.add_note(letter.customer_id, writer.proposal_note(letter, text, reason=reason))
+        document = self._note_document(letter.customer_id, letter.key)
         if not mail:
             return WriteResult(
                 letter.key,
@@ -497,6 +539,16 @@ class DineroSession:
         return WriteResult(
             letter.key, document, StepStatus.ISSUED, "pre-reminder mailed by Dinero; note left"
         )
+
+    def _note_document(self, contact: str, key: str) -> str:
+        """Name the note just written: its Id, read back from the contact's notes by our key.
+
+        Dinero's answer to the create names the contact, not the note. Should the list not show
+        the note yet, the key stands in for the Id (reconcile finds a note by either).
+        """
+        notes = self._notes_or_none(contact)
+        found = next((mapping.note_id(n) for n in notes if mapping.note_key(n) == key), key)
+        return f"{NOTE_PREFIX}{contact}/{found}"
 
     def _overdue_on(self, invoice_id: str, day: date) -> bool:
         known = self._open.get(invoice_id)
@@ -572,12 +624,14 @@ class DineroSession:
                 yield self._reconcile_reminders(item)
 
     def _reconcile_note(self, item: Pending, cache: dict[str, set[str]]) -> WriteResult:
+        """A note kept (found by its Id or, for documents that name no note Id, by our key)."""
         contact, _, note = item.document[len(NOTE_PREFIX) :].partition("/")
         if contact not in cache:
-            cache[contact] = {
-                mapping.note_id(n) for n in self._notes_or_none(contact) if not n.get("DeletedAt")
+            live = [n for n in self._notes_or_none(contact) if not n.get("DeletedAt")]
+            cache[contact] = {mapping.note_id(n) for n in live} | {
+                key for n in live if (key := mapping.note_key(n)) is not None
             }
-        if note in cache[contact]:
+        if note in cache[contact] or item.letter_key in cache[contact]:
             return WriteResult(item.letter_key, item.document, StepStatus.PENDING, "note kept")
         return WriteResult(
             item.letter_key,

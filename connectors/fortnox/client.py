@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -38,8 +39,9 @@ FORTNOX_ZONE = ZoneInfo("Europe/Stockholm")
 
 # The invoice filters Fortnox accepts (one per request).
 INVOICE_FILTERS = frozenset({"cancelled", "fullypaid", "unpaid", "unpaidoverdue", "unbooked"})
-# How a booked invoice is sent, by the customer's DefaultDeliveryTypes.Invoice.
-SEND_ACTIONS = {"EMAIL": "email", "PRINTSERVICE": "eprint", "EINVOICE": "einvoice"}
+# How a booked invoice is sent, by the customer's DefaultDeliveryTypes.Invoice (PRINT: the
+# company prints it; ``externalprint`` only marks it sent).
+SEND_ACTIONS = {"EMAIL": "email", "PRINTSERVICE": "eprint"}
 
 # No idempotency header exists: writes are retried only when they provably never arrived.
 RETRY_POLICY = retry.RetryPolicy(idempotency_header=None)
@@ -206,7 +208,7 @@ class FortnoxClient:
         return mapping.unwrap(self._send("PUT", f"/invoices/{_segment(number)}/cancel"), "Invoice")
 
     def send(self, number: str, action: str) -> Any:
-        """Send a booked invoice: ``email``, ``eprint`` (print service) or ``einvoice``."""
+        """Send a booked invoice: ``email`` or ``eprint`` (Fortnox's print service)."""
         if action not in SEND_ACTIONS.values():
             raise ValueError(f"Fortnox cannot send an invoice by {action!r}")
         # Fortnox models sending as a GET that acts; it is not safe to repeat, so no retry.
@@ -214,6 +216,12 @@ class FortnoxClient:
         once = retry.RetryPolicy(attempts=1, idempotency_header=None)
         response = retry.send(self.http, request, classify=self.table, policy=once)
         return mapping.unwrap(parse_json(response), "Invoice")
+
+    def mark_sent(self, number: str) -> Any:
+        """Mark a booked invoice as sent without sending it (``PUT .../externalprint``)."""
+        return mapping.unwrap(
+            self._send("PUT", f"/invoices/{_segment(number)}/externalprint"), "Invoice"
+        )
 
     # -- payments and customers ----------------------------------------------------------------
 
@@ -237,7 +245,8 @@ class FortnoxClient:
 
     def customer(self, number: str) -> Any:
         """One full customer (Type PRIVATE|COMPANY, Active, DefaultDeliveryTypes, ...)."""
-        return mapping.unwrap(self._send("GET", f"/customers/{_segment(number)}"), "Customer")
+        path = f"/customers/{_customer_segment(number)}"
+        return mapping.unwrap(self._send("GET", path), "Customer")
 
     # -- Fortnox Finans ------------------------------------------------------------------------
 
@@ -260,6 +269,14 @@ def _segment(number: str) -> str:
     if not text.isdigit():
         raise ValueError(f"not a Fortnox document number: {number!r}")
     return text
+
+
+def _customer_segment(number: str) -> str:
+    """A customer number in the URL path: any string (the spec types it as one), quoted."""
+    text = str(number).strip()
+    if not text:
+        raise ValueError("an empty customer number")
+    return quote(text, safe="")
 
 
 def utc_now() -> datetime:

@@ -196,6 +196,11 @@ def invoice(obj: Any) -> Invoice:
     )
 
 
+def sent(obj: Any) -> bool:
+    """Tell whether Fortnox shows an invoice as sent (``Sent``, in lists and full invoices)."""
+    return _flag(obj, "Sent") if isinstance(obj, Mapping) else False
+
+
 def not_dunnable(obj: Any) -> str | None:
     """Say why a listed invoice is not ours to dun (None when it is).
 
@@ -214,6 +219,28 @@ def not_dunnable(obj: Any) -> str | None:
         return "a credit note"
     if is_letter_key(reference(item)):
         return "a fee or interest invoice the bridge wrote"
+    return None
+
+
+def credited(obj: Any) -> str | None:
+    """Say why a settled invoice owes no interest because credit settled it (None otherwise).
+
+    The list items carry neither ``Credit`` nor ``CreditInvoiceReference`` (spec:
+    fortnox_InvoiceListItem), so this reads a full invoice: ``Credit`` "true" is a credit note,
+    and a ``CreditInvoiceReference`` other than "0" (recorded: "0" when there is none) names the
+    credit note that credited it (spec, ``PUT .../credit``: "The created credit invoice will be
+    referenced in the property CreditInvoiceReference"). A list item with a negative total is a
+    credit note too, which needs no full read.
+    """
+    item = obj if isinstance(obj, Mapping) else {}
+    if _flag(item, "Credit"):
+        return "a credit note"
+    total = item.get("Total")
+    if isinstance(total, Decimal | int) and not isinstance(total, bool) and total < 0:
+        return "a credit note"
+    reference = item.get("CreditInvoiceReference")
+    if reference not in (None, "", "0", 0):
+        return f"credited by credit note {reference}: no interest on a credited claim"
     return None
 
 
@@ -372,11 +399,16 @@ def customer(
     )
 
 
+DELIVERY_TYPES = frozenset({"PRINT", "EMAIL", "PRINTSERVICE"})
+
+
 def delivery(obj: Any) -> str:
-    """The customer's invoice delivery type: EMAIL, PRINT or PRINTSERVICE (PRINT when unset)."""
+    """The customer's invoice delivery type: EMAIL, PRINT or PRINTSERVICE, the spec's enum of
+    ``DefaultDeliveryTypes.Invoice``; PRINT when unset or anything else."""
     types = obj.get("DefaultDeliveryTypes") if isinstance(obj, Mapping) else None
     value = types.get("Invoice") if isinstance(types, Mapping) else None
-    return value.strip().upper() if isinstance(value, str) and value.strip() else "PRINT"
+    kind = value.strip().upper() if isinstance(value, str) else ""
+    return kind if kind in DELIVERY_TYPES else "PRINT"
 
 
 # --------------------------------------------------------------------------------------------

@@ -39,10 +39,12 @@ from bridge.http import encode_json
 from bridge.sandbox_files import load_state, save_state
 from connectors.fortnox import demo_company
 from connectors.fortnox.sandbox_routes import (
+    DELIVERY_TYPES,
     ApiError,
     Call,
     InvoiceIndex,
     bookkeep,
+    credit_invoice,
     dispatch,
     finans_record,
     find_invoice,
@@ -349,8 +351,11 @@ class FortnoxSandbox:
     ) -> str:
         """Create a customer; return its number.
 
-        ``our_reference`` is *Vår referens*, the account's salesperson by name.
+        ``our_reference`` is *Vår referens*, the account's salesperson by name. ``delivery`` is
+        one of the spec's ``DefaultDeliveryTypes.Invoice`` values: PRINT, EMAIL, PRINTSERVICE.
         """
+        if delivery not in DELIVERY_TYPES:
+            raise ValueError(f"Fortnox has no delivery type {delivery!r}")
         with self._lock:
             customers = self._state["customers"]
             if number is None:
@@ -464,6 +469,23 @@ class FortnoxSandbox:
                     "_modified": now,
                 }
             )
+
+    def credit(self, number: str, on: date | None = None) -> str:
+        """Credit a booked invoice in full, as the UI and ``PUT .../credit`` do; return the
+        credit note's number."""
+        with self._lock:
+            try:
+                note = credit_invoice(self._state, number, on or self.today, self._clock())
+            except ApiError as error:
+                raise ValueError(error.message) from None
+            return str(note["DocumentNumber"])
+
+    def mark_sent(self, number: str) -> None:
+        """The accountant prints the invoice from Fortnox (or marks it sent): Sent is set."""
+        with self._lock:
+            invoice = find_invoice(self._state, number)
+            invoice["Sent"] = True
+            invoice["_modified"] = stamp(self._clock())
 
     def remind(self, number: str, on: date) -> None:
         """Send a reminder from Fortnox's own UI: Reminders +1, LastRemindDate = ``on``."""

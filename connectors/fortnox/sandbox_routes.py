@@ -91,6 +91,10 @@ PAYMENT_LIST_FIELDS = (
     "Source",
     "WriteOffExist",
 )
+# The predefined sales account a row gets when it names none (recorded: 3001).
+DEFAULT_SALES_ACCOUNT = 3001
+# fortnox_Customer_DefaultDeliveryTypes.Invoice (spec): there is no EINVOICE among them.
+DELIVERY_TYPES = frozenset({"PRINT", "EMAIL", "PRINTSERVICE"})
 INVOICE_TYPES = frozenset(
     {"INVOICE", "AGREEMENTINVOICE", "INTRESTINVOICE", "SUMMARYINVOICE", "CASHINVOICE"}
 )
@@ -212,7 +216,9 @@ def dispatch(call: Call) -> Reply:
         ("PUT", ("invoices", "#", "cancel"), _cancel),
         ("GET", ("invoices", "#", "email"), _send),
         ("GET", ("invoices", "#", "eprint"), _send),
-        ("GET", ("invoices", "#", "einvoice"), _send),
+        ("GET", ("invoices", "#", "einvoice"), _send),  # in the spec, but no customer uses it
+        ("PUT", ("invoices", "#", "externalprint"), _externalprint),
+        ("PUT", ("invoices", "#", "credit"), _credit),
         ("GET", ("invoicepayments",), _list_payments),
         ("GET", ("customers",), _list_customers),
         ("GET", ("customers", "#"), _get_customer),
@@ -293,8 +299,12 @@ def _number_key(record: Mapping[str, Any], field: str) -> tuple[int, str]:
 
 
 def is_unpaid(inv: Mapping[str, Any]) -> bool:
-    """Booked, not cancelled, with a balance: what ``filter=unpaid`` returns."""
-    return bool(inv["Booked"]) and not inv["Cancelled"] and Decimal(inv["Balance"]) > 0
+    """Booked, not cancelled, with a balance: what ``filter=unpaid`` returns.
+
+    A negative balance (a credit note not yet used, an overpayment) counts as one: assumed,
+    as Fortnox's UI lists such credit notes among the unpaid (docs/connectors/fortnox.md).
+    """
+    return bool(inv["Booked"]) and not inv["Cancelled"] and Decimal(inv["Balance"]) != 0
 
 
 _FILTERS: dict[str, Callable[[Mapping[str, Any], date], bool]] = {
@@ -400,8 +410,17 @@ def _row(raw: Any, index: int) -> dict[str, Any]:
     if not isinstance(description, str) or len(description) > 255:
         raise ApiError(400, f"Beskrivningen på rad {index + 1} är för lång.", CODE_INVALID)
     row: dict[str, Any] = {"Description": description}
+    account = raw.get("AccountNumber")
+    if account is not None and (
+        isinstance(account, bool) or not isinstance(account, int) or not 1000 <= account <= 9999
+    ):
+        raise ApiError(400, f"Ogiltigt konto på rad {index + 1}.", CODE_INVALID)
     if "Price" not in raw:
-        return row  # a text row
+        # A text row. An omitted account is filled from the company's predefined sales account
+        # (recorded: a row sent without one came back with 3001, the BAS sales account);
+        # assumed alike for a row without a price.
+        row["AccountNumber"] = account if account is not None else DEFAULT_SALES_ACCOUNT
+        return row
     try:
         price = Decimal(str(raw["Price"]))
         quantity = Decimal(str(raw.get("DeliveredQuantity", "1")))
@@ -410,17 +429,12 @@ def _row(raw: Any, index: int) -> dict[str, Any]:
     vat = raw.get("VAT", 25)
     if isinstance(vat, bool) or not isinstance(vat, int) or vat not in (0, 6, 12, 25):
         raise ApiError(400, f"Ogiltig momssats på rad {index + 1}.", CODE_INVALID)
-    account = raw.get("AccountNumber")
-    if account is not None and (
-        isinstance(account, bool) or not isinstance(account, int) or not 1000 <= account <= 9999
-    ):
-        raise ApiError(400, f"Ogiltigt konto på rad {index + 1}.", CODE_INVALID)
     row.update(
         {
             "Price": price,
             "DeliveredQuantity": str(quantity),
             "VAT": vat,
-            "AccountNumber": account if account is not None else 3001,
+            "AccountNumber": account if account is not None else DEFAULT_SALES_ACCOUNT,
             "Total": _money(price * quantity),
         }
     )
@@ -660,6 +674,74 @@ def _send(call: Call, parts: list[str]) -> Reply:
     return Reply(200, {"Invoice": public(invoice)})
 
 
+def _externalprint(call: Call, parts: list[str]) -> Reply:
+    """``PUT .../externalprint`` (spec: "Set an invoice as sent, without generating an
+    invoice"): Sent becomes true; the invoice must be booked, as for every sending."""
+    invoice = find_invoice(call.state, parts[1])
+    if not invoice["Booked"]:
+        raise ApiError(400, "Fakturan måste vara bokförd innan den skickas.", CODE_NOT_ALLOWED)
+    invoice["Sent"] = True
+    invoice["_modified"] = stamp(call.now)
+    return Reply(200, {"Invoice": public(invoice)})
+
+
+def credit_invoice(state: dict[str, Any], number: str, day: date, now: datetime) -> dict[str, Any]:
+    """Credit a booked invoice in full (spec, ``PUT .../credit``: "The created credit invoice
+    will be referenced in the property CreditInvoiceReference").
+
+    The credit note (``Credit`` "true", a negative total) references the original and the
+    original references it. The credit offsets what is unpaid: the original's balance becomes 0
+    and it counts as fully paid on ``day`` (FinalPayDate; assumed, see the docs); what the
+    customer had paid stays on the credit note as a negative balance (credit in their favour).
+    """
+    original = find_invoice(state, number)
+    if not original["Booked"] or original["Cancelled"]:
+        raise ApiError(400, "Endast bokförda fakturor kan krediteras.", CODE_NOT_ALLOWED)
+    if str(original.get("CreditInvoiceReference") or "0") != "0" or original["Credit"] == "true":
+        raise ApiError(400, "Fakturan är redan krediterad.", CODE_NOT_ALLOWED)
+    customer = state["customers"][str(original["CustomerNumber"])]
+    total = Decimal(original["Total"])
+    rows = [
+        {**row, "Price": -Decimal(row.get("Price", 0)), "Total": -Decimal(row.get("Total", 0))}
+        for row in original["InvoiceRows"]
+        if "Price" in row
+    ]
+    note = new_invoice(
+        state,
+        number=next_number(state),
+        customer=customer,
+        invoice_date=day,
+        due_date=day,
+        rows=rows,
+        currency=str(original["Currency"]),
+        now=now,
+        booked=True,
+        total=-total,
+    )
+    note.update(
+        {
+            "Credit": "true",
+            "CreditInvoiceReference": str(original["DocumentNumber"]),
+            "Balance": _money(Decimal(original["Balance"]) - total),
+            "FinalPayDate": day.isoformat() if Decimal(original["Balance"]) == total else None,
+        }
+    )
+    original.update(
+        {
+            "CreditInvoiceReference": str(note["DocumentNumber"]),
+            "Balance": Decimal("0.00"),
+            "FinalPayDate": day.isoformat(),
+            "_modified": stamp(now),
+        }
+    )
+    return note
+
+
+def _credit(call: Call, parts: list[str]) -> Reply:
+    credit_invoice(call.state, parts[1], call.today, call.now)
+    return Reply(200, {"Invoice": public(find_invoice(call.state, parts[1]))})
+
+
 # --------------------------------------------------------------------------------------------
 # Payments and customers
 
@@ -723,7 +805,7 @@ def _hand_over(call: Call, parts: list[str]) -> Reply:
     invoice = find_invoice(call.state, str(body["InvoiceNumber"]))
     if invoice["Currency"] != "SEK":
         raise ApiError(400, "Fortnox Finans hanterar endast fakturor i SEK.", CODE_NOT_ALLOWED)
-    if not is_unpaid(invoice):
+    if not is_unpaid(invoice) or Decimal(invoice["Balance"]) < 0:
         raise ApiError(400, "Fakturan är inte obetald och bokförd.", CODE_NOT_ALLOWED)
     if invoice["NoxFinans"]:
         raise ApiError(400, "Fakturan är redan skickad till Fortnox Finans.", CODE_NOT_ALLOWED)

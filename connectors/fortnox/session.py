@@ -24,7 +24,7 @@ import threading
 import weakref
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -74,6 +74,8 @@ _FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
 # Letters that are proposals for a human even in autonomous mode: never booked by us.
 _PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
 SEK = "SEK"
+# The document of a booked letter that waits to be printed and posted by the company.
+PRINT_PREFIX = "print:"
 
 
 @dataclass
@@ -83,6 +85,7 @@ class _Memory:
     synced_at: datetime | None = None
     invoices: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # full invoices
     customers: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # full customers
+    settled: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # full, paid late
 
 
 # Per tenant; for a session on a given transport (a sandbox), per transport object too, so two
@@ -145,13 +148,20 @@ class FortnoxSession:
         self.read_reminders = _choice(options, "vendor_reminders", ("read", "ignore"), "read")
         self.reminder_fee = _amount_option(options, "fortnox_reminder_fee")
         self.incremental = _choice(options, "incremental", ("on", "off"), "on") == "on"
+        fee_account = whole_number(options, "fee_account") or 3590
         self.rows = writer.RowSettings(
-            fee_account=whole_number(options, "fee_account") or 3590,
+            fee_account=fee_account,
+            text_account=whole_number(options, "text_account") or fee_account,
             interest_account=whole_number(options, "interest_account") or 8313,
             compensation_account=whole_number(options, "compensation_account") or 3590,
             fee_article=options.get("fee_article") or None,
             interest_article=options.get("interest_article") or None,
             due_days=whole_number(options, "due_days") or 10,
+        )
+        # PRINT customers: the accountant prints the letter (Fortnox then shows it sent), or
+        # the company posts every booked invoice itself and the bridge marks it sent.
+        self.print_delivery = _choice(
+            options, "print_delivery", ("accountant", "externalprint"), "accountant"
         )
         self.finans_service = _choice(
             options, "finans_service", ("REMINDER", "LEDGERBASE"), "REMINDER"
@@ -178,11 +188,17 @@ class FortnoxSession:
         changed_since = self._changed_since(since, started)
         overdue = self._listed(self.client.invoices(filter_="unpaidoverdue"), "overdue invoice")
         open_ = [i for i in overdue if i.outstanding > 0]
+        # A negative balance (a credit note not yet used, an overpayment) is the customer's
+        # credit: the engine does not dun a customer holding some (docs/holds.md).
+        credit = [i for i in overdue if i.outstanding < 0]
         if self.pre_due_days > 0:
             horizon = today + timedelta(days=self.pre_due_days)
             recent = self._listed(
                 self.client.invoices(filter_="unpaid", from_date=today - PRE_DUE_ISSUED_WITHIN),
                 "unpaid invoice",
+            )
+            credit.extend(
+                i for i in recent if i.outstanding < 0 and i.id not in {c.id for c in credit}
             )
             known = {i.id for i in open_}
             open_.extend(
@@ -194,7 +210,8 @@ class FortnoxSession:
             self.client.invoices(filter_="fullypaid", from_final_pay_date=today - SETTLED_LOOKBACK),
             "paid invoice",
         )
-        settled = [i for i in paid if i.paid_date is not None and i.paid_date > i.due_date]
+        late = [i for i in paid if i.paid_date is not None and i.paid_date > i.due_date]
+        settled = self._not_credited(late, changed_since)
         payments = self._each(
             self.client.invoice_payments(modified_since=_midnight(today - SETTLED_LOOKBACK)),
             mapping.payment,
@@ -202,6 +219,7 @@ class FortnoxSession:
         )
         steps = self._reminders([i for i in open_ if i.due_date < today], changed_since, today)
         customers = self._read_customers({i.customer_id for i in (*open_, *settled)}, changed_since)
+        customers = _with_credit(customers, credit)
         open_ = self._with_customer(open_, customers)
         settled = self._with_customer(settled, customers)
         wanted = {i.id for i in (*open_, *settled)}
@@ -227,6 +245,7 @@ class FortnoxSession:
         if now - memory.synced_at > CACHE_MAX_AGE:
             memory.invoices.clear()
             memory.customers.clear()
+            memory.settled.clear()
             return None
         start = memory.synced_at
         if since is not None:
@@ -282,6 +301,34 @@ class FortnoxSession:
         for gone in set(memory) - {i.id for i in overdue}:
             del memory[gone]  # paid or no longer overdue: not needed again
         return steps
+
+    def _not_credited(self, late: list[Invoice], changed_since: datetime | None) -> list[Invoice]:
+        """Drop the invoices that credit, not a payment, settled: they owe no interest.
+
+        A credited invoice is listed as fully paid on the day it was credited, and the list
+        does not say it was credited; the full invoice does. Each invoice paid late is read in
+        full once and remembered (a settled invoice is listed already credited, so a remembered
+        read stays good; all are read again after CACHE_MAX_AGE or with ``incremental=off``).
+        """
+        memory = self._memory.settled
+        stale = set(memory) if changed_since is None else set()
+        kept: list[Invoice] = []
+        for invoice in late:
+            full = memory.get(invoice.id)
+            if full is None or invoice.id in stale:
+                try:
+                    full = self.client.invoice(invoice.id)
+                except NotFound:
+                    continue
+                memory[invoice.id] = full
+            reason = mapping.credited(full)
+            if reason is not None:
+                self.left_alone[invoice.id] = reason
+                continue
+            kept.append(invoice)
+        for gone in set(memory) - {i.id for i in late}:
+            del memory[gone]
+        return kept
 
     def _changed_invoices(self, since: datetime) -> set[str]:
         """Numbers of the overdue invoices changed since ``since`` (a reminder changes one)."""
@@ -378,8 +425,11 @@ class FortnoxSession:
                 "by e-mail or waits in the bridge's task list)"
             )
         autonomous = self.ctx.mode is Mode.AUTONOMOUS
+        refusal = None
         if autonomous and letter.action is ActionKind.HANDOVER and letter.currency == SEK:
-            return self._hand_over(letter)
+            refusal = finans_refusal(letter)
+            if refusal is None:
+                return self._hand_over(letter)
         lang = self._language(letter.customer_id)
         try:
             body = writer.invoice_body(
@@ -392,11 +442,18 @@ class FortnoxSession:
             )
         except writer.LetterTooLong as exc:
             raise RejectedRequest(f"letter {letter.key}: {exc}") from None
+        if refusal is not None:
+            inner = body["Invoice"]
+            inner["Comments"] = f"{refusal}. {inner['Comments']}"[: writer.COMMENTS_MAX]
         created = self.client.create_invoice(body)
         number = mapping.document_number(created)
         if not autonomous or letter.action in _PROPOSALS:
+            detail = f"unbooked invoice {number} for review"
             return WriteResult(
-                letter.key, number, StepStatus.PENDING, f"unbooked invoice {number} for review"
+                letter.key,
+                number,
+                StepStatus.PENDING,
+                f"{detail}; {refusal}" if refusal else detail,
             )
         return self._book_and_send(letter, number)
 
@@ -413,18 +470,53 @@ class FortnoxSession:
             )
         raw = self._raw_customers.get(letter.customer_id)
         action, how = writer.send_action(mapping.delivery(raw) if raw else "PRINT")
-        if action is not None:
-            try:
-                self.client.send(number, action)
-            except (RejectedRequest, Transient) as exc:
-                how = f"booked, but sending failed ({exc}); send it from Fortnox"
+        if action is None:
+            return self._printed(letter, number)
+        try:
+            self.client.send(number, action)
+        except (RejectedRequest, Transient) as exc:
+            how = f"booked, but sending failed ({exc}); send it from Fortnox"
         return WriteResult(
             letter.key, number, StepStatus.ISSUED, f"booked as invoice {number}, {how}"
         )
 
+    def _printed(self, letter: Letter, number: str) -> WriteResult:
+        """A booked letter for a customer who gets printed invoices (delivery type PRINT).
+
+        Fortnox cannot post it. By default it waits, pending, until Fortnox shows it sent (the
+        accountant prints it from Fortnox, which sets Sent, or marks it sent); its document
+        ``print:N`` tells reconcile to wait for that. With ``print_delivery = externalprint``
+        the company posts every booked invoice itself, so the bridge marks it sent.
+        """
+        if self.print_delivery == "externalprint":
+            try:
+                self.client.mark_sent(number)
+            except (RejectedRequest, Transient) as exc:
+                return WriteResult(
+                    letter.key,
+                    f"{PRINT_PREFIX}{number}",
+                    StepStatus.PENDING,
+                    f"booked as invoice {number}; marking it sent failed ({exc}): print and "
+                    "post it from Fortnox",
+                )
+            return WriteResult(
+                letter.key,
+                number,
+                StepStatus.ISSUED,
+                f"booked as invoice {number} and marked sent (externalprint): post it",
+            )
+        return WriteResult(
+            letter.key,
+            f"{PRINT_PREFIX}{number}",
+            StepStatus.PENDING,
+            f"booked as invoice {number}; the customer gets printed invoices: print and post "
+            "it from Fortnox (the step counts once Fortnox shows it sent)",
+        )
+
     def takes_handover(self, letter: Letter) -> bool:
-        """Fortnox Finans takes SEK invoices only: others go to the agency as a case file."""
-        return letter.currency == SEK
+        """Fortnox Finans takes SEK invoices only, and only claims on which the bridge charged
+        no fee (see :func:`finans_refusal`); others go to the agency as a case file."""
+        return letter.currency == SEK and finans_refusal(letter) is None
 
     def _hand_over(self, letter: Letter) -> WriteResult:
         """Hand the letter's invoices to Fortnox Finans (autonomous mode, SEK only)."""
@@ -472,6 +564,9 @@ class FortnoxSession:
                     ours[key] = item
         for entry in pending:
             item = ours.get(entry.letter_key)
+            if item is not None and entry.document.startswith(PRINT_PREFIX):
+                yield _print_result(entry, item)
+                continue
             if item is not None:
                 yield _result_of(entry.letter_key, item)
                 continue
@@ -544,6 +639,59 @@ def _result_of(letter_key: str, item: Any) -> WriteResult:
     if mapping.not_dunnable(item) == "not booked":
         return WriteResult(letter_key, number, StepStatus.PENDING, f"unbooked invoice {number}")
     return WriteResult(letter_key, number, StepStatus.ISSUED, f"booked as invoice {number}")
+
+
+# The claim items that are the creditor's charges for dunning (policies/claim.py ItemKind).
+_COST_ITEMS = frozenset({"fee", "compensation"})
+
+
+def _with_credit(customers: dict[str, Customer], credit: list[Invoice]) -> dict[str, Customer]:
+    """Add each customer's open credit (negative balances) as unapplied credit."""
+    owed: dict[str, Decimal] = {}
+    for item in credit:
+        owed[item.customer_id] = owed.get(item.customer_id, money(0)) - item.outstanding
+    return {
+        cid: replace(c, unapplied_credit=c.unapplied_credit + owed[cid]) if cid in owed else c
+        for cid, c in customers.items()
+    }
+
+
+def finans_refusal(letter: Letter) -> str | None:
+    """Say why a claim must not go to Fortnox Finans; None when it may.
+
+    Finans's services start their own reminder chain on the invoice it takes, with Finans's own
+    reminder fee and, later, its own collection fee (inkassoavgift). A claim on which the
+    bridge already charged a fee or a compensation (paid or not: a second reminder or
+    collection fee for the same claim is what the debtor must not pay twice) stays with the
+    agency's case file, where the fees charged so far are stated and not charged again. A claim
+    whose charges are unknown (no claim on the decision) is handed over.
+    """
+    for decision in letter.decisions:
+        claim = decision.claim
+        if claim is None:
+            continue
+        if any(item.kind in _COST_ITEMS and item.charged > 0 for item in claim.items):
+            return (
+                f"not handed to Fortnox Finans: invoice {decision.invoice_number} already "
+                "carries fees the bridge charged, and Finans would add its own reminder and "
+                "collection fees on top; hand it to the agency with the case file"
+            )
+    return None
+
+
+def _print_result(entry: Pending, item: Any) -> WriteResult:
+    """A booked letter waiting to be printed: issued once Fortnox shows it sent."""
+    result = _result_of(entry.letter_key, item)
+    if result.status is not StepStatus.ISSUED:
+        return result
+    number = mapping.document_number(item)
+    if mapping.sent(item):
+        return WriteResult(
+            entry.letter_key, number, StepStatus.ISSUED, f"invoice {number} printed and sent"
+        )
+    return WriteResult(
+        entry.letter_key, entry.document, StepStatus.PENDING, f"invoice {number} not yet printed"
+    )
 
 
 def _change(before: Invoice, now: tuple[Invoice, str | None] | None) -> str | None:

@@ -87,6 +87,9 @@ class RowSettings:
     fee_account: int = 3590
     interest_account: int = 8313
     compensation_account: int = 3590
+    # Text rows (a long letter's overflow) carry no amount but still name an account: a company
+    # whose settings demand one (or a cost centre) may refuse a row without. Default: the fee's.
+    text_account: int = 3590
     fee_article: str | None = None
     interest_article: str | None = None
     due_days: int = 10  # payment term of the fee/interest invoice when the letter sets none
@@ -231,7 +234,7 @@ def invoice_body(
     rows: list[dict[str, Any]] = []
     for decision in letter.decisions:
         rows.extend(decision_rows(decision, settings, invoices.get(decision.invoice_id), lang))
-    rows.extend({"Description": line} for line in overflow)
+    rows.extend({"Description": line, "AccountNumber": settings.text_account} for line in overflow)
     originals = ", ".join(d.invoice_number for d in letter.decisions)
     if letter.action is ActionKind.TASK:
         # A task is for the creditor's own people: booking would put a note to staff in the
@@ -244,7 +247,7 @@ def invoice_body(
     else:
         comments = (
             f"{heading(letter, lang)}. Written by dunning-bridge for review: book it to send it, "
-            f"delete it to reject it. Key {letter.key}."
+            f"cancel it (makulera) to reject it. Key {letter.key}."
         )
     due = letter.deadline or (letter.date + timedelta(days=settings.due_days))
     body: dict[str, Any] = {
@@ -271,17 +274,16 @@ def send_action(delivery_type: str) -> tuple[str | None, str]:
         return "email", "sent by e-mail"
     if kind == "PRINTSERVICE":
         return "eprint", "sent by post through Fortnox's print service"
-    if kind == "EINVOICE":
-        return "einvoice", "sent as an e-invoice"
+    # PRINT, and anything else (the spec's DefaultDeliveryTypes has only PRINT, EMAIL and
+    # PRINTSERVICE; there is no EINVOICE): the company prints and posts it itself.
     return None, "booked; the customer gets printed invoices, so print and post it from Fortnox"
 
 
-# Fortnox Finans' send methods by the customer's delivery type.
+# Fortnox Finans' send methods (EMAIL, LETTER, EINVOICE, NONE) by the customer's delivery type.
 FINANS_SEND = {
     "EMAIL": "EMAIL",
     "PRINT": "LETTER",
     "PRINTSERVICE": "LETTER",
-    "EINVOICE": "EINVOICE",
 }
 
 

@@ -4,6 +4,7 @@ official spec extract (../shared/vendor-specs/dinero); the recorded responses th
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 from decimal import Decimal
@@ -128,10 +129,21 @@ def test_sandbox_answers_match_the_spec(traffic: list[Exchange]) -> None:
         if schema is None:
             continue
         body = json.loads(response.content, parse_float=Decimal)
-        problems = spec.errors(schema, body)
+        problems = [p for p in spec.errors(schema, body) if not _not_asked(p, request)]
         assert not problems, f"{request.method} {found[0]}: {problems[:5]}"
         checked += 1
     assert checked > 50
+
+
+def _not_asked(problem: str, request: httpx.Request) -> bool:
+    """A list answers only the ``fields`` asked for: a required property the request did not
+    name (the read model requires IsDebitor, IsCreditor and UseCvr, which ``fields`` does not
+    document) is missing by design, not a deviation."""
+    fields = request.url.params.get("fields")
+    found = re.search(r"'(\w+)' is a required property", problem)
+    if fields is None or found is None:
+        return False
+    return found.group(1).lower() not in {f.strip().lower() for f in fields.split(",")}
 
 
 def test_writes_are_native_reminders_and_notes(traffic: list[Exchange]) -> None:

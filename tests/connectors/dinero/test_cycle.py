@@ -94,5 +94,5 @@ def test_a_revoked_grant_stops_only_this_tenant(store: Store, sandbox: DineroSan
     outcome = cycle(store, sandbox)
     assert outcome.status == "error"
     assert outcome.error is not None
-    assert "dunning-bridge dinero-auth demo" in outcome.error
+    assert "dunning-bridge authorize demo" in outcome.error
     assert "sandbox-refresh-token" not in outcome.error

@@ -213,7 +213,10 @@ def test_our_key_is_found_in_description_or_title() -> None:
     assert mapping.reminder_key({"Title": f"Rykker {key}", "Description": None}) == key
     assert mapping.reminder_key({"Description": "dl-short"}) is None
     assert mapping.note_key({"Text": f"Ref. {key}", "DeletedAt": "2026-01-01"}) is None
-    assert mapping.note_id({"ContactGuid": "n1"}) == "n1"
+    assert mapping.note_id({"Id": "n1"}) == "n1"
+    # A create answers the contact's guid (ContactCreatedResult), never the note's id.
+    with pytest.raises(MalformedResponse):
+        mapping.note_id({"ContactGuid": "c1"})
 
 
 def test_languages_and_addresses() -> None:

@@ -135,8 +135,8 @@ def test_fetch_request_budget(sandbox: DineroSandbox) -> None:
     overdue = [i for i in snapshot.invoices if i.due_date < TODAY]
     not_due = len(snapshot.invoices) - len(overdue)
     # token + open list + payments per open invoice + reminders per overdue one + paid list
-    # + payments per recently paid invoice (5) + contacts.
-    assert session.request_count == 1 + 1 + len(snapshot.invoices) + len(overdue) + 1 + 5 + 1
+    # + payments per recently paid invoice (5) + contacts + the OverPaid list (none in the demo).
+    assert session.request_count == 1 + 1 + len(snapshot.invoices) + len(overdue) + 1 + 5 + 1 + 1
     assert not_due == 4  # due today and in 1, 2 and 4 days
     assert ("GET", "/v1/organizations?fields=Name,Id,IsPro") not in sandbox.requests
 
@@ -185,7 +185,7 @@ def test_one_unreadable_invoice_is_skipped(sandbox: DineroSandbox) -> None:
 
 def test_revoked_grant_is_an_auth_error_naming_the_fix(sandbox: DineroSandbox) -> None:
     sandbox.revoke_grant()
-    with pytest.raises(AuthError, match="dunning-bridge dinero-auth demo"):
+    with pytest.raises(AuthError, match="dunning-bridge authorize demo"):
         open_session(sandbox).fetch(TODAY, None)
 
 

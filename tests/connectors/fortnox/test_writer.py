@@ -115,7 +115,10 @@ def test_a_long_letter_overflows_into_text_rows_at_line_breaks() -> None:
     assert all(len(r) <= writer.ROW_TEXT_MAX for r in rows)
     assert " ".join([remarks, *rows]).split() == text.split()
     body = writer.invoice_body(_letter(_decision("15")), text, settings=SETTINGS, invoices={})
-    assert body["Invoice"]["InvoiceRows"][-1] == {"Description": rows[-1]}
+    assert body["Invoice"]["InvoiceRows"][-1] == {
+        "Description": rows[-1],
+        "AccountNumber": SETTINGS.text_account,
+    }
 
 
 def test_a_single_endless_line_is_cut_and_too_much_text_refused() -> None:
@@ -135,7 +138,7 @@ def test_references_fit_fortnox_limits() -> None:
 
 @pytest.mark.parametrize(
     ("delivery", "action"),
-    [("EMAIL", "email"), ("PRINTSERVICE", "eprint"), ("einvoice", "einvoice"), ("PRINT", None)],
+    [("EMAIL", "email"), ("PRINTSERVICE", "eprint"), ("einvoice", None), ("PRINT", None)],
 )
 def test_sending_follows_the_delivery_type(delivery: str, action: str | None) -> None:
     assert writer.send_action(delivery)[0] == action
