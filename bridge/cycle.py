@@ -31,9 +31,11 @@ from bridge import failpoints, freshness, metrics, registry
 from bridge.channels import UNKNOWN, Channels, Route
 from bridge.connector import (
     CAP_HANDOVER,
+    CAP_PAYMENT_DETAILS,
     CAP_SEND_NOTICE,
     CollectionService,
     ConnectorDescriptor,
+    Delivery,
     SecretStore,
     Session,
     TenantContext,
@@ -66,6 +68,7 @@ from bridge.letters import (
     language_for,
     template_override,
     tenant_language,
+    warning_kind,
 )
 from bridge.mailer import MailFailed, MailUnknown
 from bridge.options import whole_number
@@ -257,6 +260,8 @@ def _cycle(
         today=opts.today,
         now=opts.now,
         system_hands_over=descriptor.can(CAP_HANDOVER),
+        system_prints_payment=descriptor.can(CAP_PAYMENT_DETAILS),
+        country=tenant.country,
     )
 
     if not opts.dry_run:
@@ -539,6 +544,16 @@ def _write(
         if problems:
             outcome.skipped.append((letter.key, "not handed over: " + "; ".join(problems)))
             return True
+    waits = channels.check_letter(
+        letter,
+        customer,
+        route=route,
+        routes=session.delivery_routes(letter, customer) if isinstance(session, Delivery) else None,
+        name=warning_kind(letter, index.history_of(letter), tenant.country),
+    )
+    if waits:
+        outcome.skipped.append((letter.key, "waits: " + "; ".join(waits)))
+        return True
     if not store.intend(letter, text, at=opts.now):
         outcome.skipped.append((letter.key, "already written for these decisions"))
         return True
