@@ -249,6 +249,7 @@ class Channels:
             accrue=self.accrue,
             cover=cover.text,
             lang=cover.lang,
+            country=self.country,
         )
 
     def handover(self, letter: Letter, case: CaseFile, cover: Rendered) -> WriteResult:
