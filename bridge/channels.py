@@ -49,6 +49,7 @@ from bridge.handover import (
     deliver_to_folder,
     preconditions,
 )
+from bridge.letter_checks import delivery_problem, warning_problems
 from bridge.letters import Creditor, Rendered, to_html, to_pdf
 from bridge.mailer import Attachment, Mailer, MailFailed, MailUnknown, Outgoing, SmtpSettings
 from bridge.store import Store
@@ -135,6 +136,9 @@ class Channels:
     system_hands_over: bool = False
     # The system has an internal note a debtor never receives (CAP_INTERNAL_NOTE).
     system_keeps_notes: bool = False
+    # The system's own document prints the company's bank details (CAP_PAYMENT_DETAILS).
+    system_prints_payment: bool = False
+    country: str = "DK"
 
     def __post_init__(self) -> None:
         settings = SmtpSettings.from_options(self.options)
@@ -203,6 +207,35 @@ class Channels:
             return None
         return Path(self.store.path).parent / "handovers" / self.tenant
 
+    # -- what a letter needs -------------------------------------------------------------------
+
+    def check_letter(
+        self,
+        letter: Letter,
+        customer: Customer,
+        *,
+        route: Route,
+        routes: frozenset[str] | None,
+        name: str,
+    ) -> list[str]:
+        """The reasons the letter must wait (empty when it can go): bridge/letter_checks.py.
+
+        ``route`` is where the letter goes; ``routes`` how the connector would deliver it to the
+        debtor (None: it does not say); ``name`` the letter's own name (betalingsoppfordring).
+        """
+        vendor_pays = route is Route.SYSTEM and self.system_prints_payment
+        problems = warning_problems(letter, self.creditor, vendor_pays=vendor_pays)
+        if route is Route.EMAIL:
+            routes = frozenset({"email"})
+        elif route is not Route.SYSTEM:
+            routes = None
+        late = delivery_problem(
+            letter, customer, country=self.country, routes=routes, options=self.options, name=name
+        )
+        if late is not None:
+            problems.append(late)
+        return problems
+
     # -- hand-over -----------------------------------------------------------------------------
 
     def check_handover(
@@ -242,6 +275,7 @@ class Channels:
             accrue=self.accrue,
             cover=cover.text,
             lang=cover.lang,
+            country=self.country,
         )
 
     def handover(self, letter: Letter, case: CaseFile, cover: Rendered) -> WriteResult:

@@ -6,7 +6,7 @@ The core never imports a connector by name: it loads descriptors from the entry-
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 import httpx
 
-from bridge.domain import Letter, Mode, Snapshot, WriteResult
+from bridge.domain import ActionKind, Customer, Letter, Mode, Snapshot, WriteResult
 from bridge.faults import Fault
 
 
@@ -156,10 +156,26 @@ class ConnectorDescriptor:
     # The one-time consent for OAuth systems (print a URL, take the code, store the tokens);
     # None where `secrets set` is all the set-up there is.
     authorize: Callable[[AuthorizeRequest], None] | None = None
+    # How a letter of an action would reach a debtor with (or without) an e-mail address under
+    # the tenant's options: ``paper``, ``email``, ``electronic`` (bridge/letter_checks.py); None
+    # where the connector cannot say. `doctor` reports a Norwegian warning that would go by
+    # e-mail only; the cycle asks the session (Delivery) for each letter.
+    delivery_routes: (
+        Callable[[ActionKind, str | None, Mapping[str, str]], frozenset[str]] | None
+    ) = None
 
     def can(self, capability: str) -> bool:
         """Tell whether the connector declares ``capability``."""
         return capability in self.capabilities
+
+
+@runtime_checkable
+class Delivery(Protocol):
+    """A session that can tell how a letter would reach the debtor (Tripletex's dispatch)."""
+
+    def delivery_routes(self, letter: Letter, customer: Customer) -> frozenset[str]:
+        """The routes: ``paper``, ``email``, ``electronic`` (bridge/letter_checks.py)."""
+        ...
 
 
 @runtime_checkable
@@ -200,3 +216,7 @@ CAP_HANDOVER = "hand_over"  # can hand a claim to a collection service itself (F
 # Has an internal note for the accountant that a debtor never receives (Dinero's contact
 # notes): tasks for people may go there. Without it they go by e-mail or wait in the bridge.
 CAP_INTERNAL_NOTE = "internal_note"
+
+# The system's own document (its invoice or reminder layout) prints the company's bank details,
+# so a letter written there says how to pay even without the bridge's payment options.
+CAP_PAYMENT_DETAILS = "payment_details"

@@ -32,9 +32,11 @@ from bridge.channels import UNKNOWN, Channels, Route
 from bridge.connector import (
     CAP_HANDOVER,
     CAP_INTERNAL_NOTE,
+    CAP_PAYMENT_DETAILS,
     CAP_SEND_NOTICE,
     CollectionService,
     ConnectorDescriptor,
+    Delivery,
     SecretStore,
     Session,
     TenantContext,
@@ -68,6 +70,7 @@ from bridge.letters import (
     language_for,
     template_override,
     tenant_language,
+    warning_kind,
 )
 from bridge.mailer import MailFailed, MailUnknown
 from bridge.options import whole_number
@@ -268,6 +271,8 @@ def _cycle(
         now=opts.now,
         system_hands_over=descriptor.can(CAP_HANDOVER),
         system_keeps_notes=descriptor.can(CAP_INTERNAL_NOTE),
+        system_prints_payment=descriptor.can(CAP_PAYMENT_DETAILS),
+        country=tenant.country,
     )
 
     if not opts.dry_run:
@@ -576,6 +581,16 @@ def _write(
         if problems:
             outcome.skipped.append((letter.key, "not handed over: " + "; ".join(problems)))
             return True
+    waits = channels.check_letter(
+        letter,
+        customer,
+        route=route,
+        routes=session.delivery_routes(letter, customer) if isinstance(session, Delivery) else None,
+        name=warning_kind(letter, index.history_of(letter), tenant.country),
+    )
+    if waits:
+        outcome.skipped.append((letter.key, "waits: " + "; ".join(waits)))
+        return True
     if not store.intend(letter, text, at=opts.now):
         outcome.skipped.append((letter.key, "already written for these decisions"))
         return True

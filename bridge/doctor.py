@@ -15,6 +15,7 @@ from bridge.secrets import TenantSecrets
 from bridge.settings import Settings, TenantSettings
 
 if TYPE_CHECKING:
+    from bridge.connector import ConnectorDescriptor
     from policies.ladder import TenantPolicy
 from bridge.store import open_store
 
@@ -64,6 +65,7 @@ def checks(settings: Settings, today: date | None = None) -> list[Check]:
             out.append(Check(subject, False, str(exc)))
             continue
         out.extend(delivery(name, tenant, settings, policy))
+        out.extend(letter_readiness(name, tenant, descriptor, policy))
         if tenant.sandbox_state is not None:
             out.append(
                 Check(subject, True, f"{descriptor.display_name} sandbox at {tenant.sandbox_state}")
@@ -144,6 +146,79 @@ def delivery(
                 "(the database is not a file to put them next to)",
             )
         )
+    return out
+
+
+def letter_readiness(
+    name: str, tenant: TenantSettings, descriptor: ConnectorDescriptor, policy: TenantPolicy
+) -> list[Check]:
+    """Report ahead what would make the tenant's collection warnings wait (bridge/letter_checks).
+
+    FAIL: no contact for objections, or no payment details where the system's document prints
+    none. WARN: a Norwegian warning to a debtor with an e-mail address would go by e-mail only.
+    """
+    from bridge.connector import CAP_PAYMENT_DETAILS  # noqa: PLC0415
+    from bridge.domain import ActionKind  # noqa: PLC0415
+    from bridge.letter_checks import CONSENT_OPTION, PAPER  # noqa: PLC0415
+    from bridge.letters import Creditor  # noqa: PLC0415
+
+    if not any(s.action is ActionKind.COLLECTION_WARNING for s in policy.steps):
+        return []
+    subject = f"tenant {name} letters"
+    creditor = Creditor.from_options(name, tenant.options)
+    out: list[Check] = []
+    if not creditor.payable:
+        if descriptor.can(CAP_PAYMENT_DETAILS):
+            out.append(
+                Check(
+                    subject,
+                    True,
+                    f"collection warnings rely on {descriptor.display_name}'s own layout for "
+                    "the company's bank details (no bank_account, iban or bankgiro set)",
+                    warning=True,
+                )
+            )
+        else:
+            out.append(
+                Check(
+                    subject,
+                    False,
+                    "collection warnings will wait: no payment details; set the tenant option "
+                    "bank_account, iban or bankgiro",
+                )
+            )
+    if not (creditor.email or creditor.phone):
+        out.append(
+            Check(
+                subject,
+                False,
+                "collection warnings will wait: no contact for objections; set the tenant "
+                "option company_email or company_phone",
+            )
+        )
+    consent = tenant.options.get(CONSENT_OPTION, "").strip().lower()
+    if (
+        tenant.country.upper() == "NO"
+        and descriptor.delivery_routes is not None
+        and consent != "all"
+    ):
+        routes = descriptor.delivery_routes(
+            ActionKind.COLLECTION_WARNING, "debtor@example.invalid", tenant.options
+        )
+        if PAPER not in routes:
+            out.append(
+                Check(
+                    subject,
+                    True,
+                    "Norwegian collection warnings to debtors with an e-mail address go by "
+                    "e-mail only and wait unless the debtor consented (inkassoloven § 3 a): set "
+                    f"{CONSENT_OPTION} for debtors who agreed, or dispatch_types with a paper "
+                    "route (e.g. EMAIL,OWN_PRINTER)",
+                    warning=True,
+                )
+            )
+    if not out:
+        out.append(Check(subject, True, "collection warnings say how to pay and where to object"))
     return out
 
 

@@ -75,6 +75,9 @@ class Customer:
     email: str | None = None
     language: str | None = None
     reminder_fee_agreed: bool = False
+    # The debtor agreed to receive notices electronically (Norway, inkassoloven § 3 a: a
+    # collection letter by e-mail only with consent; bridge/letter_checks.py).
+    electronic_notices_agreed: bool = False
     paused_until: date | None = None
     barred: bool = False
     # Bankruptcy, dissolution, factoring and the like: never dun, propose a claim instead.

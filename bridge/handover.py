@@ -40,7 +40,7 @@ from bridge.domain import (
     StepStatus,
 )
 from bridge.errors import BridgeError
-from bridge.handover_summary import sections_and_tables
+from bridge.handover_summary import Summary, csv_text, letter_name, sections_and_tables
 from bridge.letter_pdf import table_pdf
 from bridge.letters import Creditor
 from bridge.safenames import check_name
@@ -214,9 +214,11 @@ def _invoice_row(invoice: Invoice, claim: Claim) -> dict[str, Any]:
     }
 
 
-def _step_row(step: StepRecord, numbers: Mapping[str, str]) -> dict[str, Any]:
+def _step_row(step: StepRecord, numbers: Mapping[str, str], name: str = "") -> dict[str, Any]:
     return {
         "invoice": numbers.get(step.invoice_id, step.invoice_id),
+        # The letter by the name its debtor read, in the case's language (betalingsoppfordring).
+        "name": name,
         "action": step.action.value,
         "step": step.step,
         "date": step.date.isoformat(),
@@ -242,6 +244,7 @@ def build_case(
     accrue: Accrual | None = None,
     cover: str = "",
     lang: str = "en",
+    country: str = "DK",
 ) -> CaseFile:
     """Assemble the case: the data once, and JSON, CSV and PDF rendered from it.
 
@@ -283,7 +286,10 @@ def build_case(
         "debtor": _party(customer),
         "invoices": rows,
         "totals": totals,
-        "letters": [_step_row(s, numbers) for s in all_steps],
+        "letters": [
+            _step_row(s, numbers, _name(s, all_steps, country=country, lang=lang))
+            for s in all_steps
+        ],
         "disputes": [
             {"invoice": numbers[x.invoice_id], "from": _day(x.start), "to": _day(x.end)}
             for x in sorted(disputes, key=lambda x: (x.invoice_id, x.start))
@@ -298,12 +304,33 @@ def build_case(
     return CaseFile(cid, data, _files(data, lang))
 
 
-def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> bytes:
+def _name(step: StepRecord, steps: Sequence[StepRecord], *, country: str, lang: str) -> str:
+    """The letter's own name (handover_summary.letter_name): a Norwegian warning after an
+    issued warning on the same invoice is the betalingsoppfordring."""
+    follows = step.action is ActionKind.COLLECTION_WARNING and any(
+        s.action is ActionKind.COLLECTION_WARNING
+        and s.status is StepStatus.ISSUED
+        and s.invoice_id == step.invoice_id
+        and s.date < step.date
+        for s in steps
+    )
+    return letter_name(
+        Summary(lang),
+        action=step.action.value,
+        step=step.step,
+        country=country,
+        follows_warning=follows,
+        source=step.source,
+    )
+
+
+def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], lang: str = "en") -> bytes:
+    """A CSV in the case's language: localised headings and decimal signs (csv_text)."""
+    headings, cells, separator = csv_text(rows, columns, lang)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: "" if row.get(c) is None else row[c] for c in columns})
+    writer = csv.writer(out, delimiter=separator, lineterminator="\r\n")
+    writer.writerow(headings)
+    writer.writerows(cells)
     return out.getvalue().encode("utf-8")
 
 
@@ -324,8 +351,7 @@ _INVOICE_COLUMNS: Final[tuple[str, ...]] = (
 )
 _LETTER_COLUMNS: Final[tuple[str, ...]] = (
     "invoice",
-    "action",
-    "step",
+    "name",
     "date",
     "deadline",
     "fee",
@@ -340,8 +366,8 @@ def _files(data: Mapping[str, Any], lang: str = "en") -> dict[str, bytes]:
     title, sections, tables = sections_and_tables(data, lang)
     return {
         "case.json": (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
-        "invoices.csv": _csv(data["invoices"], _INVOICE_COLUMNS),
-        "letters.csv": _csv(data["letters"], _LETTER_COLUMNS),
+        "invoices.csv": _csv(data["invoices"], _INVOICE_COLUMNS, lang),
+        "letters.csv": _csv(data["letters"], _LETTER_COLUMNS, lang),
         "summary.pdf": table_pdf(
             title, sections, tables, when=date.fromisoformat(data["prepared_on"])
         ),

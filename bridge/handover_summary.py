@@ -37,14 +37,23 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
         "creditor": "Creditor",
         "claim_fmt": "Claim ({currency}) as of {day}",
         "amounts_fmt": "Principal {principal}, fees {fees}, compensation {compensation}",
-        "interest_fmt": "Interest charged {charged}, accrued since {accrued}",
+        "interest_fmt": "Interest charged {charged}, accrued {accrued} since {since}",
         "total_fmt": "Total {total}",
         "disputes": "Disputes and promises",
         "disputed_fmt": "Invoice {invoice}: disputed {start} - {end}",
         "open": "open",
         "none": "None recorded",
         "invoices": "Invoices",
-        "invoice_columns": ["Invoice", "Due", "Principal", "Fees", "Comp.", "Interest", "Total"],
+        "invoice_columns": [
+            "Invoice",
+            "Due",
+            "Principal",
+            "Fees",
+            "Comp.",
+            "Interest",
+            "Interest from",
+            "Total",
+        ],
         "periods": "Interest not yet charged, by period",
         "period_columns": ["Invoice", "From", "To", "Rate %", "Days", "Principal"],
         "letters": "Letters sent",
@@ -59,6 +68,16 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
             "credit_hold": "credit hold",
             "task": "task",
         },
+        "reminder_first": "payment reminder",
+        "reminder_fmt": "reminder no. {n}",
+        "by_fmt": "{name}, sent by {source}",
+        "warnings": {
+            "DK": "inkassovarsel (debt collection warning)",
+            "NO": "inkassovarsel (debt collection notice)",
+            "NO2": "betalingsoppfordring (demand for payment)",
+            "SE": "inkassokrav (demand for payment)",
+            "FI": "maksukehotus (payment demand)",
+        },
     },
     "da": {
         "title_fmt": "Overdragelse til inkasso: {name} ({case})",
@@ -72,7 +91,7 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
         "creditor": "Kreditor",
         "claim_fmt": "Krav ({currency}) pr. {day}",
         "amounts_fmt": "Hovedstol {principal}, gebyrer {fees}, kompensation {compensation}",
-        "interest_fmt": "Renter opkrævet {charged}, påløbet siden {accrued}",
+        "interest_fmt": "Renter opkrævet {charged}, påløbet {accrued} siden {since}",
         "total_fmt": "I alt {total}",
         "disputes": "Indsigelser og betalingsaftaler",
         "disputed_fmt": "Faktura {invoice}: bestridt {start} - {end}",
@@ -86,6 +105,7 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
             "Gebyrer",
             "Komp.",
             "Renter",
+            "Renter fra",
             "I alt",
         ],
         "periods": "Renter endnu ikke opkrævet, pr. periode",
@@ -102,6 +122,16 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
             "credit_hold": "kreditstop",
             "task": "opgave",
         },
+        "reminder_first": "venlig påmindelse",
+        "reminder_fmt": "rykker nr. {n}",
+        "by_fmt": "{name}, sendt af {source}",
+        "warnings": {
+            "DK": "inkassovarsel",
+            "NO": "inkassovarsel",
+            "NO2": "betalingsoppfordring",
+            "SE": "inkassokrav",
+            "FI": "maksukehotus (betalingsopfordring)",
+        },
     },
     "nb": {
         "title_fmt": "Oversendelse til inkasso: {name} ({case})",
@@ -115,7 +145,7 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
         "creditor": "Kreditor",
         "claim_fmt": "Krav ({currency}) per {day}",
         "amounts_fmt": "Hovedstol {principal}, gebyrer {fees}, kompensasjon {compensation}",
-        "interest_fmt": "Renter krevd {charged}, påløpt siden {accrued}",
+        "interest_fmt": "Renter krevd {charged}, påløpt {accrued} siden {since}",
         "total_fmt": "Totalt {total}",
         "disputes": "Innsigelser og betalingsavtaler",
         "disputed_fmt": "Faktura {invoice}: bestridt {start} - {end}",
@@ -129,6 +159,7 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
             "Gebyrer",
             "Komp.",
             "Renter",
+            "Renter fra",
             "Totalt",
         ],
         "periods": "Renter ennå ikke krevd, per periode",
@@ -145,6 +176,16 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
             "credit_hold": "kredittstopp",
             "task": "oppgave",
         },
+        "reminder_first": "vennlig påminnelse",
+        "reminder_fmt": "purring nr. {n}",
+        "by_fmt": "{name}, sendt av {source}",
+        "warnings": {
+            "DK": "inkassovarsel (dansk påkrav)",
+            "NO": "inkassovarsel",
+            "NO2": "betalingsoppfordring",
+            "SE": "inkassokrav",
+            "FI": "maksukehotus (betalingsoppfordring)",
+        },
     },
     "sv": {
         "title_fmt": "Överlämnande till inkasso: {name} ({case})",
@@ -158,7 +199,7 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
         "creditor": "Borgenär",
         "claim_fmt": "Fordran ({currency}) per {day}",
         "amounts_fmt": "Kapital {principal}, avgifter {fees}, ersättning {compensation}",
-        "interest_fmt": "Ränta debiterad {charged}, upplupen sedan dess {accrued}",
+        "interest_fmt": "Ränta debiterad {charged}, upplupen {accrued} sedan {since}",
         "total_fmt": "Totalt {total}",
         "disputes": "Bestridanden och betalningslöften",
         "disputed_fmt": "Faktura {invoice}: bestriden {start} - {end}",
@@ -172,6 +213,7 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
             "Avgifter",
             "Ers.",
             "Ränta",
+            "Ränta från",
             "Totalt",
         ],
         "periods": "Ränta ännu inte debiterad, per period",
@@ -188,6 +230,16 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
             "credit_hold": "kreditstopp",
             "task": "uppgift",
         },
+        "reminder_first": "vänlig påminnelse",
+        "reminder_fmt": "påminnelse nr {n}",
+        "by_fmt": "{name}, skickad av {source}",
+        "warnings": {
+            "DK": "inkassovarning (inkassovarsel)",
+            "NO": "inkassovarsel",
+            "NO2": "betalningsuppmaning (betalingsoppfordring)",
+            "SE": "inkassokrav",
+            "FI": "betalningsuppmaning (maksukehotus)",
+        },
     },
     "fi": {
         "title_fmt": "Siirto perintään: {name} ({case})",
@@ -201,14 +253,23 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
         "creditor": "Velkoja",
         "claim_fmt": "Saatava ({currency}) {day}",
         "amounts_fmt": "Pääoma {principal}, maksut {fees}, korvaus {compensation}",
-        "interest_fmt": "Veloitettu korko {charged}, sen jälkeen kertynyt {accrued}",
+        "interest_fmt": "Korkoa veloitettu {charged}, kertynyt {accrued} alkaen {since}",
         "total_fmt": "Yhteensä {total}",
         "disputes": "Riitautukset ja maksulupaukset",
         "disputed_fmt": "Lasku {invoice}: riitautettu {start} - {end}",
         "open": "avoin",
         "none": "Ei kirjattuja",
         "invoices": "Laskut",
-        "invoice_columns": ["Lasku", "Eräpäivä", "Pääoma", "Maksut", "Korv.", "Korko", "Yhteensä"],
+        "invoice_columns": [
+            "Lasku",
+            "Eräpäivä",
+            "Pääoma",
+            "Maksut",
+            "Korv.",
+            "Korko",
+            "Korko alkaen",
+            "Yhteensä",
+        ],
         "periods": "Veloittamaton korko jaksoittain",
         "period_columns": ["Lasku", "Alkaen", "Asti", "Korko %", "Päiviä", "Pääoma"],
         "letters": "Lähetetyt kirjeet",
@@ -222,6 +283,16 @@ LABELS: Final[dict[str, dict[str, Any]]] = {
             "interest_invoice": "korkolasku",
             "credit_hold": "luottokielto",
             "task": "tehtävä",
+        },
+        "reminder_first": "ystävällinen muistutus",
+        "reminder_fmt": "maksumuistutus nro {n}",
+        "by_fmt": "{name}, lähettäjä {source}",
+        "warnings": {
+            "DK": "perintävaroitus (inkassovarsel)",
+            "NO": "perintävaroitus (inkassovarsel)",
+            "NO2": "maksuvaatimus (betalingsoppfordring)",
+            "SE": "perintävaatimus (inkassokrav)",
+            "FI": "maksukehotus",
         },
     },
 }
@@ -288,6 +359,8 @@ def sections_and_tables(
         ),
     ]
     totals = data["totals"]
+    # The accrued interest runs from the earliest first day of any invoice's accrual.
+    froms = [r["interest_accrued_from"] for r in data["invoices"] if r.get("interest_accrued_from")]
     sections: list[tuple[str, Sequence[str]]] = [
         (w["debtor"], identity),
         (w["creditor"], creditor_lines),
@@ -302,6 +375,7 @@ def sections_and_tables(
                 w["interest_fmt"].format(
                     charged=w.amount(totals["interest_charged"]),
                     accrued=w.amount(totals["interest_accrued"]),
+                    since=w.day(min(froms)) if froms else "-",
                 ),
                 w["total_fmt"].format(total=w.amount(totals["total"])),
             ],
@@ -331,6 +405,7 @@ def sections_and_tables(
                     w.amount(r["fees"]),
                     w.amount(r["compensation"]),
                     w.amount(str(Decimal(r["interest_charged"]) + Decimal(r["interest_accrued"]))),
+                    w.day(r.get("interest_accrued_from")),
                     w.amount(r["total"]),
                 ]
                 for r in data["invoices"]
@@ -359,7 +434,7 @@ def sections_and_tables(
                 [
                     w.day(s["date"]),
                     s["invoice"],
-                    f"{w['actions'].get(s['action'], s['action'])} {s['step']}",
+                    s.get("name") or f"{w['actions'].get(s['action'], s['action'])} {s['step']}",
                     w.day(s["deadline"]),
                     w.amount(s["fee"]),
                     w["statuses"].get(s["status"], s["status"]),
@@ -370,3 +445,202 @@ def sections_and_tables(
     ]
     title = w["title_fmt"].format(name=debtor["name"], case=data["case_id"])
     return title, sections, tables
+
+
+# -- the letters by the names the debtor read, and the CSVs in the tenant's language ------------
+
+
+def letter_name(
+    w: Summary,
+    *,
+    action: str,
+    step: int,
+    country: str,
+    follows_warning: bool = False,
+    source: str = "bridge",
+) -> str:
+    """A letter by the name its debtor read: "rykker nr. 2", "betalingsoppfordring".
+
+    Reminders carry the ladder step as their title does ("Rykker nr. 2"; the first is the
+    friendly reminder); a collection warning is named by its statute (Norway's second warning is
+    the betalingsoppfordring), never "inkassovarsel 3". A step the accounting system sent
+    itself says so.
+    """
+    if action == "reminder":
+        name = str(w["reminder_first"] if step == 1 else w["reminder_fmt"].format(n=step))
+    elif action == "collection_warning":
+        key = "NO2" if country.upper() == "NO" and follows_warning else country.upper()
+        name = str(w["warnings"].get(key, w["actions"]["collection_warning"]))
+    else:
+        name = str(w["actions"].get(action, action))
+    return name if source == "bridge" else str(w["by_fmt"].format(name=name, source=source))
+
+
+# Column headings of invoices.csv and letters.csv per language (the JSON keeps the field names).
+CSV_HEADINGS: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "number": "Invoice",
+        "issue_date": "Issued",
+        "due_date": "Due",
+        "amount": "Amount",
+        "principal": "Principal",
+        "fees": "Fees",
+        "compensation": "Compensation",
+        "interest_charged": "Interest charged",
+        "interest_accrued": "Interest accrued",
+        "interest_accrued_from": "Interest accrued from",
+        "interest_accrued_to": "Interest accrued to",
+        "interest_rate": "Interest rate %",
+        "total": "Total",
+        "invoice": "Invoice",
+        "name": "Letter",
+        "step": "Step",
+        "date": "Date",
+        "deadline": "Deadline",
+        "fee": "Fee",
+        "interest": "Interest",
+        "status": "Status",
+        "document": "Document",
+    },
+    "da": {
+        "number": "Faktura",
+        "issue_date": "Udstedt",
+        "due_date": "Forfald",
+        "amount": "Beløb",
+        "principal": "Hovedstol",
+        "fees": "Gebyrer",
+        "compensation": "Kompensation",
+        "interest_charged": "Renter opkrævet",
+        "interest_accrued": "Renter påløbet",
+        "interest_accrued_from": "Renter påløbet fra",
+        "interest_accrued_to": "Renter påløbet til",
+        "interest_rate": "Rentesats %",
+        "total": "I alt",
+        "invoice": "Faktura",
+        "name": "Brev",
+        "step": "Trin",
+        "date": "Dato",
+        "deadline": "Frist",
+        "fee": "Gebyr",
+        "interest": "Renter",
+        "status": "Status",
+        "document": "Dokument",
+    },
+    "nb": {
+        "number": "Faktura",
+        "issue_date": "Utstedt",
+        "due_date": "Forfall",
+        "amount": "Beløp",
+        "principal": "Hovedstol",
+        "fees": "Gebyrer",
+        "compensation": "Kompensasjon",
+        "interest_charged": "Renter krevd",
+        "interest_accrued": "Renter påløpt",
+        "interest_accrued_from": "Renter påløpt fra",
+        "interest_accrued_to": "Renter påløpt til",
+        "interest_rate": "Rentesats %",
+        "total": "Totalt",
+        "invoice": "Faktura",
+        "name": "Brev",
+        "step": "Trinn",
+        "date": "Dato",
+        "deadline": "Frist",
+        "fee": "Gebyr",
+        "interest": "Renter",
+        "status": "Status",
+        "document": "Dokument",
+    },
+    "sv": {
+        "number": "Faktura",
+        "issue_date": "Utfärdad",
+        "due_date": "Förfallodag",
+        "amount": "Belopp",
+        "principal": "Kapital",
+        "fees": "Avgifter",
+        "compensation": "Förseningsersättning",
+        "interest_charged": "Ränta debiterad",
+        "interest_accrued": "Ränta upplupen",
+        "interest_accrued_from": "Ränta upplupen från",
+        "interest_accrued_to": "Ränta upplupen till",
+        "interest_rate": "Räntesats %",
+        "total": "Totalt",
+        "invoice": "Faktura",
+        "name": "Brev",
+        "step": "Steg",
+        "date": "Datum",
+        "deadline": "Förfallodag för betalning",
+        "fee": "Avgift",
+        "interest": "Ränta",
+        "status": "Status",
+        "document": "Dokument",
+    },
+    "fi": {
+        "number": "Lasku",
+        "issue_date": "Päivätty",
+        "due_date": "Eräpäivä",
+        "amount": "Summa",
+        "principal": "Pääoma",
+        "fees": "Kulut",
+        "compensation": "Vakiokorvaus",
+        "interest_charged": "Korko veloitettu",
+        "interest_accrued": "Korko kertynyt",
+        "interest_accrued_from": "Korko kertynyt alkaen",
+        "interest_accrued_to": "Korko kertynyt asti",
+        "interest_rate": "Korko %",
+        "total": "Yhteensä",
+        "invoice": "Lasku",
+        "name": "Kirje",
+        "step": "Vaihe",
+        "date": "Päivä",
+        "deadline": "Määräpäivä",
+        "fee": "Kulu",
+        "interest": "Korko",
+        "status": "Tila",
+        "document": "Asiakirja",
+    },
+}
+# Fields that hold an amount or a rate: written with the locale's decimal sign in the CSVs.
+NUMERIC: Final = frozenset(
+    {
+        "amount",
+        "principal",
+        "fees",
+        "compensation",
+        "interest_charged",
+        "interest_accrued",
+        "interest_rate",
+        "total",
+        "fee",
+        "interest",
+    }
+)
+
+
+def csv_text(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], lang: str
+) -> tuple[list[str], list[list[str]], str]:
+    """The CSV's headings, rows and field separator in ``lang``.
+
+    Amounts and rates take the locale's decimal sign without grouping (da, nb, sv, fi:
+    "6806,74"; en: "6806.74"), so a spreadsheet in that locale reads them as numbers; where the
+    decimal sign is a comma the fields are separated by ";" as those spreadsheets expect. Dates
+    stay ISO (2026-03-02), which every spreadsheet reads. Statuses are worded in the language.
+    """
+    w = Summary(lang)
+    comma = w.lang != "en"
+    headings = [CSV_HEADINGS[w.lang][c] for c in columns]
+    out: list[list[str]] = []
+    for row in rows:
+        cells = []
+        for c in columns:
+            value = row.get(c)
+            if value is None:
+                cells.append("")
+            elif c in NUMERIC:
+                cells.append(str(value).replace(".", ",") if comma else str(value))
+            elif c == "status":
+                cells.append(w["statuses"].get(value, value))
+            else:
+                cells.append(str(value))
+        out.append(cells)
+    return headings, out, ";" if comma else ","

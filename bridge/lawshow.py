@@ -175,6 +175,8 @@ def _fee(rule: FeeRule) -> dict[str, Any]:
             "letter of any kind" if rule.spacing_from_any_letter else "fee-bearing letter"
         ),
         "first_fee_days_after_due": rule.earliest_days_after_due,
+        # True: the days must have passed in full, the day of the event not counted (Finland).
+        "full_days": rule.full_days,
         "missed_deadline_days": rule.missed_deadline_days or None,
         "requires_agreement": rule.requires_agreement,
         "invoice_notice_days": rule.invoice_notice_days or None,
@@ -306,14 +308,20 @@ def _fee_lines(data: dict[str, Any]) -> list[str]:
                 f"    then one {final['name']} fee of at most {final['cap']}"
                 + (f" ({final['derivation']})" if final["derivation"] else "")
             )
-        timing = (
-            f"    at most {fee['max_count']} per claim; first from due date + "
-            f"{fee['first_fee_days_after_due']} days"
+        full = fee.get("full_days")
+        first = fee["first_fee_days_after_due"]
+        timing = f"    at most {fee['max_count']} per claim; first from due date + " + (
+            f"{first + 1} days ({first} full days must have passed, the due date not counted)"
+            if full
+            else f"{first} days"
         )
         if fee["min_spacing_days"]:
+            spacing = fee["min_spacing_days"]
             timing += (
-                f"; at least {fee['min_spacing_days']} days after the previous "
-                f"{fee['spacing_from']}"
+                f"; {spacing} full days after the previous {fee['spacing_from']} "
+                f"(from its day + {spacing + 1})"
+                if full
+                else f"; at least {spacing} days after the previous {fee['spacing_from']}"
             )
         lines.append(timing)
         if fee["missed_deadline_days"]:

@@ -530,6 +530,7 @@ def letter_series(
                     ),
                     cover=rendered.text,
                     lang=rendered.lang,
+                    country=country,
                 )
                 folder, _ = deliver_to_folder(case, out / "handovers")
                 written.append(

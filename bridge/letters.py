@@ -669,6 +669,15 @@ def _follows_warning(letter: Letter, history: Sequence[StepRecord]) -> bool:
     )
 
 
+def warning_kind(letter: Letter, history: Sequence[StepRecord], country: str) -> str:
+    """The kind of a collection warning by its legal name: ``inkassovarsel`` or
+    ``betalingsoppfordring`` (Norway), ``inkassokrav`` (Sweden), ``maksuvaatimus`` (Finland);
+    ``reminder`` for a Danish warning (the third rykker) and for every other letter."""
+    return _fee_kind(
+        letter.action, country.upper(), follows_warning=_follows_warning(letter, history)
+    )
+
+
 def _fee_kind(action: ActionKind, country: str, *, follows_warning: bool) -> str:
     """Name the kind of fee a letter carries: the templates word each kind in every language.
 

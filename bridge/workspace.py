@@ -31,6 +31,8 @@ DEMO_COMPANIES = {
 # Fictional numbers; the IBANs are the banks' published examples.
 _DEMO_CREDITORS: dict[str, dict[str, str]] = {
     "economic": {
+        "company_email": "debitor@demo-economic.dk",
+        "company_phone": "+45 33 12 34 56",
         "company_address": "Nørregade 1, 1165 København K",
         "company_org_number": "87654321",
         "bank_reg": "1234",
@@ -40,6 +42,8 @@ _DEMO_CREDITORS: dict[str, dict[str, str]] = {
         "fik_creditor": "85123456",
     },
     "dinero": {
+        "company_email": "bogholderi@demo-dinero.dk",
+        "company_phone": "+45 66 12 34 56",
         "company_address": "Havnegade 5, 5000 Odense C",
         "company_org_number": "12345678",
         "bank_reg": "5678",
@@ -48,11 +52,15 @@ _DEMO_CREDITORS: dict[str, dict[str, str]] = {
     },
     # Fortnox gives every invoice its OCR reference; Tripletex a KID.
     "fortnox": {
+        "company_email": "reskontra@demo-fortnox.se",
+        "company_phone": "+46 8 123 456 78",
         "company_address": "Storgatan 1, 111 22 Stockholm",
         "company_org_number": "556000-0000",
         "bankgiro": "123-4567",
     },
     "tripletex": {
+        "company_email": "regnskap@demo-tripletex.no",
+        "company_phone": "+47 55 12 34 56",
         "company_address": "Bryggen 1, 5003 Bergen",
         "company_org_number": "987 654 321",
         "bank_account": "86011117947",

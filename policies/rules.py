@@ -153,12 +153,18 @@ def reminder_fee(
             basis,
         )
     due = due_date or invoice.due_date
-    earliest = due + timedelta(days=rule.earliest_days_after_due)
+    earliest = due + timedelta(days=rule.first_fee_offset)
     if today < earliest:
+        how = (
+            f"; {rule.earliest_days_after_due} full days after the due date must have passed, "
+            f"the due date not counted ({short(rule.citation)})"
+            if rule.full_days
+            else ""
+        )
         return Amount(
             ZERO,
             f"No fee: a reminder fee is allowed from {earliest.isoformat()} "
-            f"(after the due date {due.isoformat()}).",
+            f"(after the due date {due.isoformat()}{how}).",
             basis,
         )
     letters = (
@@ -313,23 +319,32 @@ def _count_and_spacing(
             f"the most the law allows ({short(rule.citation)}).",
             basis,
         )
+    needs = (
+        f"{rule.min_spacing_days} full days to have passed, the day it was sent not counted "
+        f"(from {{allowed}})"
+        if rule.full_days
+        else f"at least {rule.min_spacing_days}"
+    )
     if counted:
         gap = (today - counted[-1].date).days
-        if gap < rule.min_spacing_days:
+        if gap < rule.spacing_offset:
+            allowed = counted[-1].date + timedelta(days=rule.spacing_offset)
             return Amount(
                 ZERO,
                 f"No fee: only {text.days(gap)} since the previous fee-bearing reminder on "
-                f"{counted[-1].date.isoformat()}; a fee needs at least {rule.min_spacing_days} "
-                f"({short(rule.citation)}).",
+                f"{counted[-1].date.isoformat()}; a fee needs "
+                f"{needs.format(allowed=allowed.isoformat())} ({short(rule.citation)}).",
                 spacing_basis,
             )
     if rule.spacing_from_any_letter and last_letter is not None:
         gap = (today - last_letter).days
-        if gap < rule.min_spacing_days:
+        if gap < rule.spacing_offset:
+            allowed = last_letter + timedelta(days=rule.spacing_offset)
             return Amount(
                 ZERO,
                 f"No fee: only {text.days(gap)} since the previous reminder on "
-                f"{last_letter.isoformat()}; a fee needs at least {rule.min_spacing_days} "
+                f"{last_letter.isoformat()}; a fee needs "
+                f"{needs.format(allowed=allowed.isoformat())} "
                 f"({short(rule.spacing_citation or rule.citation)}).",
                 spacing_basis,
             )

@@ -154,14 +154,15 @@ _SE_STEPS: Final[tuple[LadderStep, ...]] = (
     ),
 )
 
-# Finland: a maksumuistutus once the consumer fee is allowed (due date + 14), a second letter
-# warning of collection 14 days later, then the hand-over. EUR 5 is the consumer cap; a business
+# Finland: a maksumuistutus once the consumer fee is allowed (14 full days after the due date
+# have passed: due date + 15), a second letter warning of collection 15 days later (the next fee
+# likewise needs 14 full days), then the hand-over. EUR 5 is the consumer cap; a business
 # tenant may ask EUR 12 (the EUR 40 compensation replaces it unless the policy stacks them).
 _FI_STEPS: Final[tuple[LadderStep, ...]] = (
     LadderStep(
         action=ActionKind.REMINDER,
         name="Maksumuistutus",
-        days=14,
+        days=15,
         fee=Decimal("5.00"),
         interest=True,
         compensation=True,

@@ -14,6 +14,7 @@ from pathlib import Path
 from bridge.connector import (
     CAP_DRAFT,
     CAP_INTERNAL_NOTE,
+    CAP_PAYMENT_DETAILS,
     CAP_SEND,
     CAP_VENDOR_REMINDERS,
     AuthorizeRequest,
@@ -65,7 +66,9 @@ CONNECTOR = ConnectorDescriptor(
     # No CAP_INCREMENTAL: remaining amounts and reminders are per invoice and re-read each
     # cycle. No CAP_COMBINE: a Dinero reminder belongs to one invoice; a letter covering several
     # becomes one reminder each, the letter's one fee on the first.
-    capabilities=frozenset({CAP_DRAFT, CAP_SEND, CAP_VENDOR_REMINDERS, CAP_INTERNAL_NOTE}),
+    capabilities=frozenset(
+        {CAP_DRAFT, CAP_SEND, CAP_PAYMENT_DETAILS, CAP_VENDOR_REMINDERS, CAP_INTERNAL_NOTE}
+    ),
     secret_names=SECRET_NAMES,
     open=open_session,
     sandbox=_sandbox,

@@ -13,6 +13,7 @@ from pathlib import Path
 from bridge.connector import (
     CAP_COMBINE,
     CAP_DRAFT,
+    CAP_PAYMENT_DETAILS,
     CAP_SEND,
     CAP_VENDOR_REMINDERS,
     ConnectorDescriptor,
@@ -44,7 +45,9 @@ CONNECTOR = ConnectorDescriptor(
     rate_limits=RATE_LIMITS,
     # No CAP_INCREMENTAL: only customers have a change stamp (lastUpdated); invoices are
     # re-read in full each cycle, which the unpaid collection keeps small.
-    capabilities=frozenset({CAP_DRAFT, CAP_SEND, CAP_VENDOR_REMINDERS, CAP_COMBINE}),
+    capabilities=frozenset(
+        {CAP_DRAFT, CAP_SEND, CAP_PAYMENT_DETAILS, CAP_VENDOR_REMINDERS, CAP_COMBINE}
+    ),
     secret_names=SECRET_NAMES,
     open=open_session,
     sandbox=_sandbox,

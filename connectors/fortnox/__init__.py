@@ -16,6 +16,7 @@ from bridge.connector import (
     CAP_DRAFT,
     CAP_HANDOVER,
     CAP_INCREMENTAL,
+    CAP_PAYMENT_DETAILS,
     CAP_SEND,
     CAP_VENDOR_REMINDERS,
     ConnectorDescriptor,
@@ -48,7 +49,15 @@ CONNECTOR = ConnectorDescriptor(
     base_url=BASE_URL,
     rate_limits=(RateLimit(VENDOR_LIMIT.requests, VENDOR_LIMIT.seconds),),
     capabilities=frozenset(
-        {CAP_DRAFT, CAP_SEND, CAP_INCREMENTAL, CAP_VENDOR_REMINDERS, CAP_COMBINE, CAP_HANDOVER}
+        {
+            CAP_DRAFT,
+            CAP_SEND,
+            CAP_INCREMENTAL,
+            CAP_PAYMENT_DETAILS,
+            CAP_VENDOR_REMINDERS,
+            CAP_COMBINE,
+            CAP_HANDOVER,
+        }
     ),
     secret_names=SECRET_NAMES,
     open=open_session,

@@ -14,6 +14,7 @@ from pathlib import Path
 from bridge.connector import (
     CAP_COMBINE,
     CAP_DRAFT,
+    CAP_PAYMENT_DETAILS,
     CAP_SEND,
     CAP_VENDOR_REMINDERS,
     ConnectorDescriptor,
@@ -22,6 +23,7 @@ from bridge.connector import (
 from connectors.tripletex.auth import CONSUMER_TOKEN, EMPLOYEE_TOKEN, SECRET_NAMES
 from connectors.tripletex.client import BASE_URL, RATE_LIMITS
 from connectors.tripletex.session import open_session
+from connectors.tripletex.writer import delivery_routes
 
 # The tokens the embedded sandbox accepts (TripletexSandbox.CONSUMER_TOKEN / .EMPLOYEE_TOKEN; a
 # test checks they agree). Literals, so loading the descriptor never imports the emulator.
@@ -46,7 +48,9 @@ CONNECTOR = ConnectorDescriptor(
     # No CAP_INCREMENTAL: GET /invoice has no changed-since filter; the window is re-read.
     # CAP_COMBINE: a letter may cover several invoices of a customer; each gets its own
     # Tripletex reminder and they share one draft order.
-    capabilities=frozenset({CAP_DRAFT, CAP_SEND, CAP_VENDOR_REMINDERS, CAP_COMBINE}),
+    capabilities=frozenset(
+        {CAP_DRAFT, CAP_SEND, CAP_PAYMENT_DETAILS, CAP_VENDOR_REMINDERS, CAP_COMBINE}
+    ),
     secret_names=SECRET_NAMES,
     open=open_session,
     sandbox=_sandbox,
@@ -54,6 +58,7 @@ CONNECTOR = ConnectorDescriptor(
         CONSUMER_TOKEN: SANDBOX_CONSUMER_TOKEN,
         EMPLOYEE_TOKEN: SANDBOX_EMPLOYEE_TOKEN,
     },
+    delivery_routes=delivery_routes,
     review_hint="draft orders in Tripletex (send: `dunning-bridge approve`, or invoice the order)",
 )
 

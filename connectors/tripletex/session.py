@@ -490,6 +490,10 @@ class TripletexSession:
             order.key, f"reminder {', '.join(ids)}", StepStatus.ISSUED, "; ".join(notes)
         )
 
+    def delivery_routes(self, letter: Letter, customer: Customer) -> frozenset[str]:
+        """How the letter's reminders would reach the debtor: paper, e-mail or electronic."""
+        return writer.routes(letter.action, email=customer.email, options=self.ctx.options)
+
     def _email(self, customer_id: str | None) -> str | None:
         if customer_id is None:
             return None

@@ -93,6 +93,28 @@ def dispatch(kind: str, *, email: str | None, options: Mapping[str, str]) -> tup
     return tuple(dict.fromkeys(wanted))
 
 
+# How each dispatch type reaches the debtor (bridge/letter_checks.py): printed by the company or
+# by Nets on paper, or electronically (e-mail; SMS, API and SFTP deliveries).
+_ROUTES = {"NETS_PRINT": "paper", "OWN_PRINTER": "paper", "EMAIL": "email"}
+
+
+def routes(action: ActionKind, *, email: str | None, options: Mapping[str, str]) -> frozenset[str]:
+    """How a letter of ``action`` would reach the debtor by the tenant's dispatch types."""
+    kind = NOTICE if action is ActionKind.COLLECTION_WARNING else REMINDER
+    try:
+        chosen = dispatch(kind, email=email, options=options)
+    except DispatchError:
+        return frozenset()
+    return frozenset(_ROUTES.get(t, "electronic") for t in chosen)
+
+
+def delivery_routes(
+    action: ActionKind, email: str | None, options: Mapping[str, str]
+) -> frozenset[str]:
+    """The descriptor's form of :func:`routes` (bridge.connector.ConnectorDescriptor)."""
+    return routes(action, email=email, options=options)
+
+
 def fee_on_reminder(decision: Decision, company_fee: Decimal | None) -> tuple[bool, str]:
     """Decide whether Tripletex's configured fee may go on the reminder; say why not."""
     if decision.fee <= ZERO:

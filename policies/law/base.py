@@ -117,6 +117,12 @@ class FeeRule:
     count_actions: frozenset[ActionKind] | None = None
     # Spacing counted from the previous letter of any kind, fee or not (Finland).
     spacing_from_any_letter: bool = False
+    # The waiting periods (earliest_days_after_due, min_spacing_days) must have passed in full:
+    # the day of the event is not counted and the n-th day must be over, so the first allowed
+    # day is the event's day + n + 1 (Finland: "kulunut vähintään 14 päivää", with the day of
+    # the event left out as laki säädettyjen määräaikain laskemisesta 150/1930 § 2 counts).
+    # False: the letter may go on the event's day + n.
+    full_days: bool = False
     # A further fee needs the previous fee letter's deadline of at least this many days to have
     # passed unpaid (Norway, inkassoforskriften § 1-3); 0: no such condition.
     missed_deadline_days: int = 0
@@ -156,6 +162,16 @@ class FeeRule:
         if kind is not None and self.kind is not None and kind != self.kind:
             return False
         return action is None or self.actions is None or action in self.actions
+
+    @property
+    def first_fee_offset(self) -> int:
+        """Days after the due date of the first day a fee is allowed."""
+        return self.earliest_days_after_due + (1 if self.full_days else 0)
+
+    @property
+    def spacing_offset(self) -> int:
+        """Days after the previous letter of the first day a further fee is allowed."""
+        return self.min_spacing_days + (1 if self.full_days else 0) if self.min_spacing_days else 0
 
     def counts(self, action: ActionKind | None) -> bool:
         """Tell whether an earlier fee-bearing letter of ``action`` counts against this rule."""

@@ -43,8 +43,8 @@ REFERENCE_RATES: tuple[RateRow, ...] = shipped("FI").reference_rates
 CITATIONS = Citations(
     reminder="perintälaki 513/1999 (maksumuistutus eräpäivän jälkeen)",
     fee=(
-        "perintälaki 513/1999 § 10 a-b (kuluttaja: muistutus enintään EUR 5, aikaisintaan "
-        "14 päivää eräpäivästä, seuraava aikaisintaan 14 päivää edellisestä)"
+        "perintälaki 513/1999 § 10 a-b (kuluttaja: muistutus enintään EUR 5, kun eräpäivästä on "
+        "kulunut vähintään 14 päivää, seuraava kun edellisestä on kulunut vähintään 14 päivää)"
     ),
     fee_dispute="perintälaki 513/1999 § 4 (hyvä perintätapa: ei kuluja riitautetusta saatavasta)",
     interest_rate="korkolaki 633/1982 § 4, § 12 (viitekorko + 7 prosenttiyksikköä)",
@@ -89,10 +89,15 @@ FEE_RULES: tuple[FeeRule, ...] = (
         requires_agreement=False,
         citation=CITATIONS.fee,
         spacing_citation=(
-            "perintälaki § 10 b (seuraava muistutus aikaisintaan 14 päivää edellisestä)"
+            "perintälaki § 10 b (seuraava muistutus kun edellisestä on kulunut vähintään 14 "
+            "päivää; laki 150/1930 § 2: lähetyspäivää ei lueta)"
         ),
         kind=CustomerKind.CONSUMER,
         spacing_from_any_letter=True,
+        # "kulunut vähintään 14 päivää": 14 whole days after the day of the due date (or of the
+        # previous reminder), that day not counted (laki 150/1930 § 2): due date D, the fee from
+        # D + 15 (docs/law.md, "Finland: how the 14 days are counted").
+        full_days=True,
         invoice_notice_days=14,
         source=f"{_KKV} (A); https://ikassa.fi/maksumuistutus; count of two: KKV (U)",
         confidence="A",

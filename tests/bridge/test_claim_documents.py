@@ -157,5 +157,5 @@ def test_the_case_file_and_the_agencys_letter_state_the_same_total(country: str)
     assert body["totals"]["total"] == total
     assert body["totals"]["interest_accrued"] == accrued
     [row] = csv.DictReader(io.StringIO(case.files["invoices.csv"].decode()))
-    assert row["total"] == total
-    assert row["principal"] == "10000.00"
+    assert row["Total"] == total
+    assert row["Principal"] == "10000.00"

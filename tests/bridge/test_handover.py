@@ -237,7 +237,7 @@ def test_the_files_are_json_csv_and_pdf() -> None:
     assert tuple(files) == CASE_FILES
     assert json.loads(files["case.json"])["format"] == 1
     rows = list(csv.DictReader(io.StringIO(files["invoices.csv"].decode())))
-    assert [r["number"] for r in rows] == ["1001", "1002"]
+    assert [r["Invoice"] for r in rows] == ["1001", "1002"]
     letters = list(csv.DictReader(io.StringIO(files["letters.csv"].decode())))
     assert len(letters) == 6
     assert files["summary.pdf"].startswith(b"%PDF-")
@@ -297,7 +297,12 @@ def _tenant(tmp_path: Path, inbox: Inbox | None, **options: str) -> TenantSettin
         country="DK",
         sandbox_state=tmp_path / "sandbox.json",
         policy_file=policy,
-        options={**base, "handover_folder": str(tmp_path / "cases"), **options},
+        options={
+            **base,
+            "handover_folder": str(tmp_path / "cases"),
+            "company_email": "debitor@kontor.example",
+            **options,
+        },
     )
 
 

@@ -286,3 +286,18 @@ def test_a_scenarios_series_is_written_in_the_language_asked(tmp_path: Path) -> 
     wrong = runner.invoke(app, [*args, "--lang", "de"])
     assert wrong.exit_code == 2
     assert "--lang must be one of" in wrong.stderr
+
+
+def test_a_finnish_series_is_finnish_unless_english_is_asked(tmp_path: Path) -> None:
+    scenario = Path(__file__).parents[1] / "scenarios" / "fi_consumer.json"
+    args = ["letter", "all", "--scenario", str(scenario)]
+    own = runner.invoke(app, [*args, "--out", str(tmp_path / "fi")])
+    assert own.exit_code == 0, own.output
+    english = runner.invoke(app, [*args, "--out", str(tmp_path / "en"), "--lang", "en"])
+    assert english.exit_code == 0, english.output
+    finnish = sorted((tmp_path / "fi").glob("*.txt"))
+    translated = sorted((tmp_path / "en").glob("*.txt"))
+    assert [p.name for p in finnish] == [p.name for p in translated]
+    assert finnish
+    assert not any("Kind regards" in p.read_text(encoding="utf-8") for p in finnish)
+    assert all("Kind regards" in p.read_text(encoding="utf-8") for p in translated)

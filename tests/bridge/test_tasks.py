@@ -135,7 +135,12 @@ def _tenant(tmp_path: Path, inbox: Inbox | None, **options: str) -> TenantSettin
         country="DK",
         sandbox_state=tmp_path / "sandbox.json",
         policy_file=policy,
-        options={**base, "handover_folder": str(tmp_path / "cases"), **options},
+        options={
+            **base,
+            "handover_folder": str(tmp_path / "cases"),
+            "company_email": "debitor@kontor.example",
+            **options,
+        },
     )
 
 

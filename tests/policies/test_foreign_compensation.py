@@ -35,7 +35,9 @@ def _purring(country: str, currency: str, data: dict[str, Any] | None = None) ->
     due = date(2026, 1, 12)
     inv = invoice(country, due=due, currency=currency, amount="1000.00")
     snap = snapshot([inv], customers=[customer(country)])
-    [decision] = run(country, date(2026, 1, 26), snap, (), policy(country, data))
+    # The default ladders' first letter: due + 14 in NO and SE, due + 15 in FI (14 full days).
+    day = date(2026, 1, 27) if country == "FI" else date(2026, 1, 26)
+    [decision] = run(country, day, snap, (), policy(country, data))
     return decision
 
 

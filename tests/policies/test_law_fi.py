@@ -1,5 +1,11 @@
-"""Finland: consumer EUR 5 reminders (due + 14, then 14 days apart, at most two), business
-EUR 12 (10 days apart) and the EUR 40 compensation (stacked only by policy), korkolaki rates."""
+"""Finland: consumer EUR 5 reminders (14 full days after the due date, then 14 full days after the
+previous reminder, at most two), business EUR 12 (10 days apart) and the EUR 40 compensation
+(stacked only by policy), korkolaki rates.
+
+The consumer's 14 days are counted as Finnish time limits are: the day of the event (the due
+date, the previous reminder's day) is not counted, and "kulunut vähintään 14 päivää" needs the
+14th day to be over. Due date D: no fee on D+13 or D+14, a fee from D+15 (docs/law.md).
+"""
 
 from __future__ import annotations
 
@@ -48,45 +54,65 @@ def _reminders(first_days: int, gap: int, fee: str = "5") -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize(("days", "fee"), [(13, "0.00"), (14, "5.00")])
-def test_consumer_first_fee_from_due_date_plus_14(days: int, fee: str) -> None:
-    [reminder] = _run(DUE + timedelta(days=days), **_reminders(days, 14))
+@pytest.mark.parametrize(
+    ("day", "fee"),
+    [(date(2025, 3, 16), "0.00"), (date(2025, 3, 17), "0.00"), (date(2025, 3, 18), "5.00")],
+)
+def test_consumer_first_fee_once_14_full_days_have_passed(day: date, fee: str) -> None:
+    # Due 2025-03-03 (law.md example 17): the 14 days are 4..17 March; the fee from 18 March.
+    days = (day - DUE).days
+    [reminder] = _run(day, **_reminders(days, 15))
     assert reminder.fee == D(fee)
 
 
-@pytest.mark.parametrize(("gap", "fee"), [(13, "0.00"), (14, "5.00")])
-def test_consumer_next_fee_at_least_14_days_after_the_previous_reminder(gap: int, fee: str) -> None:
-    first_day = DUE + timedelta(days=14)  # 2025-03-17
+def test_consumer_fee_on_day_14_says_when_it_is_allowed() -> None:
+    [reminder] = _run(date(2025, 3, 17), **_reminders(14, 15))
+    assert reminder.fee == D("0.00")
+    assert "allowed from 2025-03-18" in reminder.explanation
+    assert "14 full days" in reminder.explanation
+
+
+@pytest.mark.parametrize(
+    ("day", "fee"),
+    [(date(2025, 3, 31), "0.00"), (date(2025, 4, 1), "0.00"), (date(2025, 4, 2), "5.00")],
+)
+def test_consumer_next_fee_once_14_full_days_have_passed_since_the_previous(
+    day: date, fee: str
+) -> None:
+    first_day = date(2025, 3, 18)  # the first fee-bearing reminder
     history = [record("1001", ActionKind.REMINDER, 1, first_day, fee="5")]
-    [second] = _run(first_day + timedelta(days=gap), history=history, **_reminders(14, gap))
+    gap = (day - first_day).days
+    [second] = _run(day, history=history, **_reminders(15, gap))
     assert second.fee == D(fee)
+    if fee == "0.00":
+        assert "14 full days" in second.explanation
 
 
 def test_consumer_spacing_counts_from_a_reminder_without_fee() -> None:
-    # A friendly reminder without fee on day 14 pushes the next fee to day 28.
-    first_day = DUE + timedelta(days=14)
+    # A friendly reminder without fee on day 15 pushes the next fee to day 30.
+    first_day = DUE + timedelta(days=15)
     history = [record("1001", ActionKind.REMINDER, 1, first_day, fee="0")]
-    [second] = _run(first_day + timedelta(days=10), history=history, **_reminders(14, 10))
+    [second] = _run(first_day + timedelta(days=10), history=history, **_reminders(15, 10))
     assert second.fee == D("0.00")
     assert "since the previous reminder" in second.explanation
 
 
 def test_consumer_fee_capped_at_5_and_at_most_two() -> None:
-    ladder = _reminders(14, 14, fee="12")
-    [first] = _run(DUE + timedelta(days=14), **ladder)
+    ladder = _reminders(15, 15, fee="12")
+    [first] = _run(DUE + timedelta(days=15), **ladder)
     assert first.fee == D("5.00")
     history = [
-        record("1001", ActionKind.REMINDER, 1, DUE + timedelta(days=14), fee="5"),
-        record("1001", ActionKind.REMINDER, 2, DUE + timedelta(days=28), fee="5"),
+        record("1001", ActionKind.REMINDER, 1, DUE + timedelta(days=15), fee="5"),
+        record("1001", ActionKind.REMINDER, 2, DUE + timedelta(days=30), fee="5"),
     ]
-    [third] = _run(DUE + timedelta(days=42), history=history, **ladder)
+    [third] = _run(DUE + timedelta(days=45), history=history, **ladder)
     assert third.fee == D("0.00")
     assert "already had 2 fee-bearing reminders" in third.explanation
 
 
 @pytest.mark.parametrize(("notice", "fee"), [(13, "0.00"), (14, "5.00")])
 def test_consumer_invoice_sent_at_least_14_days_before_due(notice: int, fee: str) -> None:
-    [reminder] = _run(DUE + timedelta(days=14), issued_days_before=notice)
+    [reminder] = _run(DUE + timedelta(days=15), issued_days_before=notice)
     assert reminder.fee == D(fee)
 
 

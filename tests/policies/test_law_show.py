@@ -93,3 +93,17 @@ def test_denmark_lists_nationalbankens_closing_days() -> None:
     assert "2026-05-15" in banking["closed_weekdays"]
     assert "2026-05-01" not in banking["closed_weekdays"]
     assert "2026-06-05" in banking["closed_weekdays"]
+
+
+def test_finland_counts_the_consumers_14_days_in_full() -> None:
+    data = law_show("FI", date(2026, 3, 1))
+    consumer = next(f for f in data["reminder_fees"] if f["cap"] == "5.00")
+    business = next(f for f in data["reminder_fees"] if f["cap"] == "12.00")
+    assert (consumer["first_fee_days_after_due"], consumer["full_days"]) == (14, True)
+    assert business["full_days"] is False
+    text = render(data)
+    assert (
+        "first from due date + 15 days (14 full days must have passed, the due date not counted)"
+        in text
+    )
+    assert "14 full days after the previous letter of any kind (from its day + 15)" in text

@@ -191,7 +191,10 @@ def test_the_norwegian_default_ladder_meets_law_md_example_12() -> None:
 
 
 def test_the_finnish_default_ladder_meets_law_md_example_17() -> None:
-    # Example 17: consumer invoice due 2025-03-03; first EUR 5 reminder >= 03-17, second >= 03-31.
+    # Example 17: consumer invoice due 2025-03-03. law.md reads the first EUR 5 reminder as
+    # ">= 03-17"; counted as perintälaki words it (14 full days must have passed, the due day not
+    # counted; docs/law.md "Finland: how the 14 days are counted") it is 03-18, and each next
+    # step waits for the previous letter's 14-day deadline.
     due = date(2025, 3, 3)
     snap = snapshot(
         [nordic.invoice("FI", due=due)],
@@ -201,10 +204,10 @@ def test_the_finnish_default_ladder_meets_law_md_example_17() -> None:
     decisions, _ = nordic.replay("FI", due, due + timedelta(days=80), lambda _d: snap, ladder)
     letters = [(d.action, d.step, d.date, d.deadline, d.fee) for d in decisions]
     assert letters[:2] == [
-        (R, 1, date(2025, 3, 17), date(2025, 3, 31), D(5)),
-        (W, 2, date(2025, 4, 1), date(2025, 4, 15), D(5)),
+        (R, 1, date(2025, 3, 18), date(2025, 4, 1), D(5)),
+        (W, 2, date(2025, 4, 2), date(2025, 4, 16), D(5)),
     ]
-    assert letters[2][:3] == (H, 3, date(2025, 4, 16))
+    assert letters[2][:3] == (H, 3, date(2025, 4, 17))
     _waits_everywhere(decisions)
 
 

@@ -39,7 +39,7 @@ REMINDER, WARNING, HANDOVER = (
         (
             "FI",
             [
-                (REMINDER, "Maksumuistutus", 14, D(5), 14, False),
+                (REMINDER, "Maksumuistutus", 15, D(5), 14, False),
                 (WARNING, "Maksukehotus", 15, D(5), 14, True),
                 (HANDOVER, "Siirto perintään", 15, D(0), None, False),
             ],

@@ -136,9 +136,11 @@ def test_swedish_b2b_450_replaces_fees_and_interest_splits_at_july() -> None:
 def test_finnish_consumer_reminders_example_17() -> None:
     events = _by_invoice(_events("fi_consumer.json"))
     first, second, _handover = events["7001"]
-    assert (first["date"], first["fee"]) == ("2025-03-17", "5.00")
-    assert (second["date"], second["fee"]) == ("2025-04-01", "5.00")
-    assert (_day(second["date"]) - _day(first["date"])).days >= 14
+    # 14 full days after the due date 2025-03-03 (4..17 March): the fee from 18 March; the
+    # next once 14 full days after it have passed (19 March..1 April): 2 April (docs/law.md).
+    assert (first["date"], first["fee"]) == ("2025-03-18", "5.00")
+    assert (second["date"], second["fee"]) == ("2025-04-02", "5.00")
+    assert (_day(second["date"]) - _day(first["date"])).days == 15
     # 7002 was issued only 7 days before its due date: no fee at all.
     assert {e["fee"] for e in events["7002"]} == {"0.00"}
 

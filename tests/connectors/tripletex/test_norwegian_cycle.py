@@ -37,13 +37,23 @@ def no_waits() -> Iterator[None]:
     retry.set_waits(True)
 
 
-def _series(tmp_path: Path) -> tuple[list[tuple[Decision, StepStatus]], TripletexSandbox]:
+# The letters name a contact for objections, and go on paper as well as by e-mail (inkassoloven
+# §§ 9, 10 with § 3 a: e-mail alone only with the debtor's consent).
+COMPLETE = {"company_email": "regnskap@firma.no", "dispatch_types": "EMAIL,OWN_PRINTER"}
+
+
+def _series(
+    tmp_path: Path, options: dict[str, str] | None = None, skipped: list[str] | None = None
+) -> tuple[list[tuple[Decision, StepStatus]], TripletexSandbox]:
     sandbox = TripletexSandbox.demo(START)
     tenant = TenantSettings(
         system="tripletex",
         country="NO",
         mode=Mode.AUTONOMOUS,
-        options={"handover_folder": str(tmp_path / "cases")},
+        options={
+            "handover_folder": str(tmp_path / "cases"),
+            **(COMPLETE if options is None else options),
+        },
     )
     written: list[tuple[Decision, StepStatus]] = []
     with open_store(tmp_path / "db.sqlite3") as store:
@@ -63,7 +73,31 @@ def _series(tmp_path: Path) -> tuple[list[tuple[Decision, StepStatus]], Triplete
             )
             assert outcome.status == "ok", outcome.error
             written += [(d, r.status) for letter, r in outcome.written for d in letter.decisions]
+            if skipped is not None:
+                skipped += [reason for _key, reason in outcome.skipped]
     return written, sandbox
+
+
+def test_a_warning_tripletex_would_only_email_waits_for_consent_or_paper(tmp_path: Path) -> None:
+    skipped: list[str] = []
+    written, _ = _series(tmp_path / "email", {"company_email": "regnskap@firma.no"}, skipped)
+    assert ActionKind.REMINDER in {d.action for d, _ in written}
+    emailed = [r for r in skipped if "inkassoloven § 3 a" in r]
+    assert emailed
+    assert all("electronic_notices_agreed" in r and "dispatch_types" in r for r in emailed)
+    # Every debtor consented: the warnings go by e-mail.
+    consent = {"company_email": "regnskap@firma.no", "electronic_notices_agreed": "all"}
+    agreed, _ = _series(tmp_path / "consent", consent)
+    assert ActionKind.COLLECTION_WARNING in {d.action for d, _ in agreed}
+
+
+def test_a_warning_without_a_contact_for_objections_waits(tmp_path: Path) -> None:
+    skipped: list[str] = []
+    written, _ = _series(tmp_path, {"dispatch_types": "OWN_PRINTER"}, skipped)
+    assert ActionKind.COLLECTION_WARNING not in {d.action for d, _ in written}
+    assert any("set the tenant option company_email or company_phone" in r for r in skipped)
+    # Tripletex's reminder prints the company's bank account: no payment option is asked for.
+    assert not any("bank_account" in r for r in skipped)
 
 
 def test_the_norwegian_series_through_tripletex_keeps_the_law(tmp_path: Path) -> None:
