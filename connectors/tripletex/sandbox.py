@@ -216,7 +216,14 @@ class TripletexSandbox:
         params = dict(request.url.params.multi_items())
         try:
             if request.method == "PUT" and path == "/token/session/:create":
+                # The deprecated form, tokens in the query string (the spec still has it).
                 return self._json(200, {"value": self._mint(params)})
+            if request.method == "POST" and path == "/token/session/:create":
+                # The preferred form: PostSessionTokenBody; 201 as the spec answers it.
+                body = _loads(request.content)
+                if not isinstance(body, dict):
+                    raise ApiError(400, 4000, "Request body is not a JSON object")
+                return self._json(201, {"value": self._mint({k: str(v) for k, v in body.items()})})
             self._authenticate(request)
             limits = self._throttle()
             status, body = self._route(request, path, params)
