@@ -126,6 +126,7 @@ class TripletexSandbox:
         self.requests: list[tuple[str, str]] = []
         self.faults: list[Fault] = []
         self.dispatched: list[tuple[int, str, tuple[str, ...]]] = []  # reminders sent
+        self.sent_to: dict[int, str | None] = {}  # reminder id -> the e-mail address used
         self.state: Record = state if state is not None else _empty()
         if self.state.get("format") != FORMAT:
             raise ValueError(f"unknown sandbox state format {self.state.get('format')!r}")
@@ -494,13 +495,18 @@ class TripletexSandbox:
             days = max(0, (on - date.fromisoformat(invoice["invoiceDueDate"])).days)
             rate = self.state["interestRate"]
             interest = money(invoice["amountOutstanding"] * rate / 100 * days / 365)
-        return self._store_reminder(
+        ident = self._store_reminder(
             invoice, kind=kind, on=on, fee=money(fee), interest=interest, dispatch=dispatch
         )
+        self.sent_to[ident] = self._email_of(invoice, q) if "EMAIL" in dispatch else None
+        return ident
 
     def _email_of(self, invoice: Record, q: dict[str, str]) -> str | None:
+        """The ``email`` given, else "the same email list as the invoice" (spec 2.74.00): the
+        customer's invoice address, else its main one. ``overdueNoticeEmail`` is not used
+        unless the caller passes it (an assumption: docs/connectors/tripletex.md)."""
         customer = self.state["customers"][str(invoice["customer"])]
-        found = q.get("email") or customer.get("overdueNoticeEmail") or customer.get("email")
+        found = q.get("email") or customer.get("invoiceEmail") or customer.get("email")
         return found if isinstance(found, str) and found else None
 
     def _store_reminder(

@@ -428,6 +428,18 @@ class TripletexSession:
                 order.key, str(order.id), StepStatus.ISSUED, f"order {order.id} carried out"
             )
         email = self._email(order.customer_id)
+        try:
+            writer.dispatch(
+                mapping.NOTICE
+                if order.action is ActionKind.COLLECTION_WARNING
+                else mapping.SOFT_REMINDER,
+                email=email,
+                options=self.ctx.options,
+            )
+        except writer.NoRecipient as exc:
+            # Nothing is sent; the letter waits until the customer has an address (or the
+            # tenant chooses to print), and every cycle tries again.
+            return WriteResult(order.key, str(order.id), StepStatus.PENDING, str(exc))
         ids: list[str] = []
         notes: list[str] = []
         for invoice_id in order.invoice_ids:
@@ -456,11 +468,19 @@ class TripletexSession:
                 include_charge=step.include_charge,
                 include_interest=False,
                 dispatch_types=step.dispatch_types,
+                # The address the connector chose; without it Tripletex uses the invoice's.
+                email=email if "EMAIL" in step.dispatch_types else None,
             )
             ids.append(str(reminder))
             notes.append(
                 f"invoice {invoice_id}: {step.type} by {'+'.join(step.dispatch_types)}"
+                + (f" to {email}" if "EMAIL" in step.dispatch_types else "")
                 + (", with the company's fee" if step.include_charge else "")
+                + (
+                    f"; print reminder {reminder} in Tripletex and post it today"
+                    if writer.printed_by_you(step.dispatch_types)
+                    else ""
+                )
             )
         if not order.closed:
             if order.priced:

@@ -51,6 +51,15 @@ class DispatchError(ValueError):
     """No way to send this reminder: the options name no usable dispatch type."""
 
 
+class NoRecipient(DispatchError):
+    """Only a printout would remain, and the tenant did not choose to print reminders.
+
+    ``OWN_PRINTER`` makes a letter in Tripletex for the company to print and post; nothing
+    reaches the debtor unless somebody does. So it is used only when the tenant lists it in
+    ``dispatch_types``, never as a silent fallback.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class ReminderPlan:
     """What one :createReminder call will be: type, charge and how it is sent."""
@@ -78,19 +87,33 @@ def matches(planned: str, found: ReminderInfo, since: date) -> bool:
 
 
 def dispatch(kind: str, *, email: str | None, options: Mapping[str, str]) -> tuple[str, ...]:
-    """Choose the dispatch types: the tenant's list, else e-mail when known, else own print."""
+    """Choose the dispatch types: the tenant's list, else e-mail when the customer has one.
+
+    Raises NoRecipient when nothing but a printout would remain and the tenant did not list
+    ``OWN_PRINTER``: a reminder nobody prints is not a reminder sent.
+    """
     wanted = [t.strip().upper() for t in options.get("dispatch_types", "").split(",") if t.strip()]
     unknown = sorted(set(wanted) - DISPATCH_TYPES)
     if unknown:
         raise DispatchError(f"unknown dispatch types {unknown}; use {sorted(DISPATCH_TYPES)}")
-    if not wanted:
-        wanted = ["EMAIL"] if email else ["OWN_PRINTER"]
+    chosen = list(wanted) or ["EMAIL"]
     if kind != NOTICE:
         # Tripletex refuses NETS_PRINT on anything but a notice of debt collection.
-        wanted = [t for t in wanted if t != "NETS_PRINT"] or ["OWN_PRINTER"]
-    if "EMAIL" in wanted and not email:
-        wanted = [t for t in wanted if t != "EMAIL"] or ["OWN_PRINTER"]
-    return tuple(dict.fromkeys(wanted))
+        chosen = [t for t in chosen if t != "NETS_PRINT"]
+    if not email:
+        chosen = [t for t in chosen if t != "EMAIL"]
+    if not chosen:
+        raise NoRecipient(
+            "the customer has no e-mail address in Tripletex (overdueNoticeEmail, invoiceEmail "
+            "or email), so the reminder was not sent: add one, or set the tenant option "
+            "'dispatch_types' to OWN_PRINTER if you print and post reminders yourself"
+        )
+    return tuple(dict.fromkeys(chosen))
+
+
+def printed_by_you(dispatch_types: Sequence[str]) -> bool:
+    """Tell whether only the company's own printer carries the reminder (nothing sent)."""
+    return set(dispatch_types) == {"OWN_PRINTER"}
 
 
 def fee_on_reminder(decision: Decision, company_fee: Decimal | None) -> tuple[bool, str]:
