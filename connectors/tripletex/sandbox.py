@@ -495,11 +495,11 @@ class TripletexSandbox:
             days = max(0, (on - date.fromisoformat(invoice["invoiceDueDate"])).days)
             rate = self.state["interestRate"]
             interest = money(invoice["amountOutstanding"] * rate / 100 * days / 365)
-        ident = self._store_reminder(
+        reminder = self._store_reminder(
             invoice, kind=kind, on=on, fee=money(fee), interest=interest, dispatch=dispatch
         )
-        self.sent_to[ident] = self._email_of(invoice, q) if "EMAIL" in dispatch else None
-        return ident
+        self.sent_to[reminder] = self._email_of(invoice, q) if "EMAIL" in dispatch else None
+        return reminder
 
     def _email_of(self, invoice: Record, q: dict[str, str]) -> str | None:
         """The ``email`` given, else "the same email list as the invoice" (spec 2.74.00): the
