@@ -65,6 +65,11 @@ ORDER_LOOKBACK = timedelta(days=400)
 # Reminders of an invoice are read from here on: before any invoice we could dun.
 EPOCH = date(2000, 1, 1)
 STRATEGIES = ("invoices", "openposts")
+# The VAT types that charge no VAT, by the number Tripletex shows (the SAF-T standard tax code),
+# most fitting first: 7 "no VAT treatment, no turnover under the VAT act" (a reminder fee,
+# interest and compensation are no consideration for a supply), then 6 "outside the scope of
+# the VAT act". The tenant option ``vat_type`` (an id) overrides both.
+VAT_FREE_NUMBERS = ("7", "6")
 # Letters that are proposals for a human even in autonomous mode.
 _PROPOSALS = frozenset(
     {ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.PRE_DUE_NOTICE, ActionKind.TASK}
@@ -116,6 +121,9 @@ class TripletexSession:
         self._reminders: dict[str, list[ReminderInfo]] = {}
         self._customers: dict[str, Customer] = {}
         self._orders: dict[str, OrderInfo] = {}
+        self._currencies: dict[str, int] = {}  # currency code -> Tripletex id, from invoices
+        self._vat_free: int | None = None  # looked up once, at the first order written
+        self._vat_looked_up = False
         self._day: date | None = None
 
     def _today(self) -> date:
@@ -160,6 +168,7 @@ class TripletexSession:
             if item.outstanding <= 0 or item.due_date > horizon:
                 continue
             invoices.append(item)
+            self._learn_currency(obj)
             reminders[item.id] = found
             embedded = mapping.embedded_customer(obj)
             if embedded is not None:
@@ -185,6 +194,11 @@ class TripletexSession:
             invoices=tuple(sorted(invoices, key=lambda i: (i.due_date, i.id))),
             steps=tuple(steps),
         )
+
+    def _learn_currency(self, obj: Any) -> None:
+        found = mapping.currency_of(obj)
+        if found is not None:
+            self._currencies.setdefault(*found)
 
     def _windows(self, today: date) -> list[tuple[date, date]]:
         """Date windows covering the lookback, newest last; the end is exclusive (tomorrow)."""
@@ -314,6 +328,7 @@ class TripletexSession:
                 result[invoice_id] = "credited in Tripletex"
                 continue
             now = mapping.invoice(obj)
+            self._learn_currency(obj)
             before = self._open.get(invoice_id)
             reminders = mapping.invoice_reminders(obj)
             result[invoice_id] = _change(before, now, today)
@@ -391,7 +406,13 @@ class TripletexSession:
 
     def apply(self, letter: Letter, text: str) -> WriteResult:
         """Write the draft order; in autonomous mode also carry it out (send the reminders)."""
-        body = writer.order_body(letter, text, company_fee=self.company_fee, vat_type=self.vat_type)
+        body = writer.order_body(
+            letter,
+            text,
+            company_fee=self.company_fee,
+            vat_type=self._charge_vat_type(letter),
+            currency_id=self._currency_id(letter.currency),
+        )
         for d in letter.decisions:
             if letter.action in writer.REMINDER_ACTIONS:
                 _, warning = writer.fee_on_reminder(d, self.company_fee)
@@ -410,6 +431,43 @@ class TripletexSession:
                 f"`dunning-bridge approve {self.ctx.tenant} {letter.key}`",
             )
         return self.carry_out(created)
+
+    def _currency_id(self, code: str) -> int | None:
+        """Tripletex's id of the letter's currency, learned from the invoices read."""
+        found = self._currencies.get(code)
+        if found is None and code != mapping.COMPANY_CURRENCY:
+            raise RejectedRequest(
+                f"the {code} invoices were read without their currency id, so the charges "
+                f"would be booked in {mapping.COMPANY_CURRENCY}; not written"
+            )
+        return found
+
+    def _charge_vat_type(self, letter: Letter) -> int | None:
+        """The VAT type of the order's lines: the option, else the company's VAT-free type.
+
+        Without one, Tripletex adds its default VAT to the fee, interest and compensation, so a
+        letter with charges is refused rather than written with VAT on top.
+        """
+        if self.vat_type is not None:
+            return self.vat_type
+        if not self._vat_looked_up:
+            self._vat_free = mapping.vat_free_type(
+                self.client.vat_types(VAT_FREE_NUMBERS), VAT_FREE_NUMBERS
+            )
+            self._vat_looked_up = True
+        charged = any(
+            line["unitPriceExcludingVatCurrency"] != 0
+            for line in writer.order_lines(letter, company_fee=self.company_fee)
+        )
+        if self._vat_free is None and charged:
+            raise RejectedRequest(
+                "Tripletex lists no active VAT type without VAT for the charges (number "
+                f"{' or '.join(VAT_FREE_NUMBERS)}), and without one it adds 25 % VAT to fees, "
+                "interest and compensation: turn it on under Regnskap > Innstillinger > "
+                "MVA-innstillinger, or set the tenant option 'vat_type' to the id of the VAT "
+                "type to use"
+            )
+        return self._vat_free
 
     def carry_out(self, order: OrderInfo) -> WriteResult:
         """Do what an approved order stands for, reading back before every send."""

@@ -120,6 +120,12 @@ def fee_on_reminder(decision: Decision, company_fee: Decimal | None) -> tuple[bo
     """Decide whether Tripletex's configured fee may go on the reminder; say why not."""
     if decision.fee <= ZERO:
         return False, ""
+    if decision.currency != mapping.COMPANY_CURRENCY:
+        # Tripletex's fee is in the company's currency; the lawful fee is in the invoice's.
+        return False, (
+            f"the company's reminder fee in Tripletex is in {mapping.COMPANY_CURRENCY} and the "
+            f"invoice is in {decision.currency}; the lawful fee is on the order instead"
+        )
     if company_fee is None:
         return False, (
             "the company's reminder fee in Tripletex is unknown (set the tenant option "
@@ -159,7 +165,8 @@ def _line(description: str, amount: Decimal, vat_type: int | None) -> dict[str, 
         "unitPriceExcludingVatCurrency": amount,
     }
     if vat_type is not None:
-        # Fees, interest and compensation carry no VAT; the company names its code for that.
+        # Fees, interest and compensation are no supply under the VAT act: without a VAT-free
+        # type Tripletex would add its default VAT (25 %) on top.
         line["vatType"] = {"id": vat_type}
     return line
 
@@ -210,10 +217,15 @@ def order_body(
     *,
     company_fee: Decimal | None,
     vat_type: int | None = None,
+    currency_id: int | None = None,
 ) -> dict[str, Any]:
-    """Return the POST /order body for ``letter`` with its rendered ``text``."""
+    """Return the POST /order body for ``letter`` with its rendered ``text``.
+
+    ``currency_id`` is Tripletex's id of the letter's currency (the invoices'): without it the
+    order, and the charges invoiced from it, would be in the company's currency.
+    """
     day = letter.date.isoformat()
-    return {
+    body = {
         "customer": {"id": int(letter.customer_id)},
         "orderDate": day,
         "deliveryDate": day,
@@ -232,3 +244,6 @@ def order_body(
         "isPrioritizeAmountsIncludingVat": False,
         "orderLines": order_lines(letter, company_fee=company_fee, vat_type=vat_type),
     }
+    if currency_id is not None:
+        body["currency"] = {"id": currency_id}
+    return body

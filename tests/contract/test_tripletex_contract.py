@@ -46,6 +46,7 @@ _RESPONSES = {
     ("PUT", "/order/{id}/:invoice"): "ResponseWrapperInvoice",
     ("POST", "/token/session/:create"): "ResponseWrapperSessionToken",
     ("GET", "/ledger/posting/openPost"): "ListResponsePosting",
+    ("GET", "/ledger/vatType"): "ListResponseVatType",
 }
 
 
