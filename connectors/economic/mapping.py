@@ -21,6 +21,7 @@ from babel import Locale
 from babel.languages import get_official_languages
 
 from bridge.domain import (
+    ZERO,
     ActionKind,
     Customer,
     CustomerKind,
@@ -157,6 +158,47 @@ def invoice(obj: Any) -> Invoice:
         amount=_amount(item, "grossAmount", what),
         outstanding=_amount(item, "remainder", what),
     )
+
+
+def open_in_base(items: Iterable[Any]) -> dict[str, Decimal | None]:
+    """Each customer's unpaid remainders in the base currency, summed (credit notes negative).
+
+    A customer with an item that names no ``remainderInBaseCurrency`` gets None: its balance
+    cannot be compared with its invoices.
+    """
+    sums: dict[str, Decimal | None] = {}
+    for obj in items:
+        if not isinstance(obj, Mapping):
+            continue
+        number = _get(obj, "customer.customerNumber")
+        if isinstance(number, bool) or not isinstance(number, int | str):
+            continue
+        key = str(number)
+        try:
+            amount: Decimal | None = _amount(obj, "remainderInBaseCurrency", "unpaid invoice")
+        except MalformedResponse:
+            amount = None
+        before = sums.get(key, ZERO)
+        sums[key] = None if before is None or amount is None else before + amount
+    return sums
+
+
+def unapplied_credit(obj: Any, open_in_base: Decimal | None) -> Decimal:
+    """Credit on a customer's account that no unpaid invoice shows: an unallocated payment.
+
+    ``balance`` ("The outstanding amount for this customer", read as the base currency) below
+    what the customer's unpaid invoices and credit notes add up to means money on the account
+    not allocated to any of them. Charges the ledger holds outside invoices (e-conomic's own
+    reminder fees) raise the balance and so can hide credit; never the other way round.
+    """
+    value = _get(obj, "balance") if isinstance(obj, Mapping) else None
+    if open_in_base is None or value is None:
+        return ZERO
+    try:
+        balance = money(_decimal(value, "balance", "customer"))
+    except MalformedResponse:
+        return ZERO
+    return max(ZERO, money(open_in_base - balance))
 
 
 # --------------------------------------------------------------------------------------------

@@ -475,6 +475,13 @@ class EconomicSandbox:
         with self._lock:
             sandbox_ledger.post_payment(self._state, booked_invoice_number, amount, on)
 
+    def pay_on_account(self, customer_number: int, amount: Decimal, on: date) -> int:
+        """Register a payment on the customer's account that names no invoice (DKK)."""
+        with self._lock:
+            if customer_number not in self._state.customers:
+                raise KeyError(f"no customer {customer_number}")
+            return sandbox_ledger.post_on_account(self._state, customer_number, amount, on)
+
     def add_reminder(
         self,
         booked_invoice_number: int,

@@ -19,12 +19,14 @@ from collections import ChainMap, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import structlog
 
 from bridge.connector import Pending, RateLimit, TenantContext
 from bridge.domain import (
+    ZERO,
     ActionKind,
     Customer,
     Invoice,
@@ -102,6 +104,8 @@ class EconomicSession:
         # The employees by number, read at most once per session (None: not read yet).
         self._employees: dict[int, mapping.Employee] | None = None
         self._draft_settings: writer.DraftSettings | None = None
+        # Each customer's unpaid remainders in the base currency (None: unknown), per fetch.
+        self._owed_in_base: dict[str, Decimal | None] = {}
 
     @property
     def request_count(self) -> int:
@@ -114,10 +118,15 @@ class EconomicSession:
         """Read customers, open invoices, payments and e-conomic's own reminders."""
         self.skipped = []
         horizon = today + timedelta(days=self.pre_due_days)
-        unpaid = self._each(
-            _not_ours(self.client.unpaid_invoices()), mapping.invoice, "unpaid invoice"
-        )
-        open_ = [i for i in unpaid if i.outstanding > 0 and i.due_date <= horizon]
+        raw_unpaid = list(self.client.unpaid_invoices())
+        unpaid = self._each(_not_ours(raw_unpaid), mapping.invoice, "unpaid invoice")
+        # Open credit notes (negative remainder) are credit the customer holds: the engine
+        # then duns none of that customer's invoices until the accountant allocates it.
+        open_ = [
+            i for i in unpaid if i.outstanding < 0 or (i.outstanding > 0 and i.due_date <= horizon)
+        ]
+        # Every unpaid item, ours included: the customer's balance covers them all.
+        self._owed_in_base = mapping.open_in_base(raw_unpaid)
         payments, steps = self._ledger(today)
         paid = self._each(
             _not_ours(self.client.paid_invoices(issued_from=today - SETTLED_LOOKBACK)),
@@ -182,9 +191,12 @@ class EconomicSession:
             raw.extend(self.client.customers_numbered(numbers) if numbers else [])
         read = self._customer_reader(self._salespeople(raw))
         customers: dict[str, Customer] = {}
-        for customer, source in self._each(raw, lambda obj: (read(obj), obj), "customer"):
-            customers[customer.id] = customer
-            self._raw_customers[customer.id] = source
+        for found, source in self._each(raw, lambda obj: (read(obj), obj), "customer"):
+            credit = mapping.unapplied_credit(source, self._owed_in_base.get(found.id, ZERO))
+            customers[found.id] = (
+                replace(found, unapplied_credit=credit) if credit > ZERO else found
+            )
+            self._raw_customers[found.id] = source
         return customers
 
     def _customer_reader(
