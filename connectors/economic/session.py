@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 import structlog
 
+from bridge import letters
 from bridge.connector import Pending, RateLimit, TenantContext
 from bridge.domain import (
     ZERO,
@@ -297,7 +298,7 @@ class EconomicSession:
         customer = self._raw_customers.get(letter.customer_id)
         if customer is None:
             customer = self.client.customer(int(letter.customer_id))
-        lang = self._language(letter.customer_id)
+        lang = self._language(letter.customer_id, letter.action)
         try:
             body = writer.draft_body(
                 letter,
@@ -331,13 +332,19 @@ class EconomicSession:
             letter.key, str(number), StepStatus.ISSUED, f"booked as invoice {number}, {how}"
         )
 
-    def _language(self, customer_id: str) -> str:
-        """The language of the draft's lines: the customer's, else the tenant's, else Danish."""
+    def _language(self, customer_id: str, action: ActionKind | None = None) -> str:
+        """The language of the draft's heading and lines, chosen as the letter's own is.
+
+        The customer's language, else the tenant's (the option ``language``, else its
+        country's); documents for the tenant's own people (tasks, proposals) in the tenant's.
+        """
+        tenant = letters.tenant_language(self.ctx.country, self.ctx.options)
         known = self._customers.get(customer_id)
-        for candidate in (known.language if known else None, self.ctx.options.get("language")):
-            if candidate in writer.LANGUAGES:
-                return candidate
-        return "da"
+        if action in letters.INTERNAL_ACTIONS or known is None:
+            lang = tenant
+        else:
+            lang = letters.language_for(known, tenant)
+        return lang if lang in writer.LANGUAGES else "en"
 
     def _settings(self) -> writer.DraftSettings:
         """The layout, payment terms and products drafts use: options, else e-conomic's first."""
