@@ -357,6 +357,29 @@ def customer(
     )
 
 
+def reminder_contact(contacts: Iterable[Any]) -> tuple[int, str] | None:
+    """The first contact person ticked for reminder e-mails who has an address: (number, e-mail).
+
+    ``emailNotifications`` is left out when empty (the recorded contacts carry none), and a
+    deleted contact (``deleted``) receives nothing.
+    """
+    for obj in contacts:
+        if not isinstance(obj, Mapping) or obj.get("deleted") is True:
+            continue
+        ticked = obj.get("emailNotifications")
+        number = obj.get("customerContactNumber")
+        email = _first_email(_text(obj, "email"))
+        if (
+            isinstance(ticked, list)
+            and "reminders" in ticked
+            and isinstance(number, int)
+            and not isinstance(number, bool)
+            and email
+        ):
+            return number, email
+    return None
+
+
 def _first_email(value: str | None) -> str | None:
     # e-conomic accepts several addresses in one field; letters go to the first.
     if not value:

@@ -311,12 +311,15 @@ class EconomicSession:
             )
         except writer.LetterTooLong as exc:
             raise RejectedRequest(f"letter {letter.key}: {exc}") from None
+        contact = self._reminder_contact(letter)
+        if contact is not None:
+            writer.attend(body, contact[0])
         draft = mapping.draft_number(self.client.create_draft(body, idempotency_key=letter.key))
         if self.ctx.mode is not Mode.AUTONOMOUS or letter.action in _PROPOSALS:
             return WriteResult(
                 letter.key, str(draft), StepStatus.PENDING, f"draft {draft} for review"
             )
-        send_by, how = writer.send_by(customer)
+        send_by, how = writer.send_by(customer, contact[1] if contact else None)
         try:
             booked = self.client.book(draft, send_by=send_by, idempotency_key=f"{letter.key}-book")
         except (RejectedRequest, Transient) as exc:
@@ -331,6 +334,20 @@ class EconomicSession:
         return WriteResult(
             letter.key, str(number), StepStatus.ISSUED, f"booked as invoice {number}, {how}"
         )
+
+    def _reminder_contact(self, letter: Letter) -> tuple[int, str] | None:
+        """The customer's contact person ticked for reminder e-mails (one read per letter).
+
+        Letters for the tenant's own people (tasks, proposals) go to no contact. A contact
+        list e-conomic will not give (the app's role) leaves the draft to the customer.
+        """
+        if letter.action in _PROPOSALS or not letter.customer_id.isdigit():
+            return None
+        try:
+            return mapping.reminder_contact(self.client.contacts(int(letter.customer_id)))
+        except (AuthError, NotFound) as exc:
+            log.warning("economic.contacts_unreadable", tenant=self.ctx.tenant, reason=str(exc))
+            return None
 
     def _language(self, customer_id: str, action: ActionKind | None = None) -> str:
         """The language of the draft's heading and lines, chosen as the letter's own is.

@@ -354,11 +354,22 @@ def draft_body(
     return body
 
 
-def send_by(customer: Mapping[str, Any]) -> tuple[str, str]:
-    """Choose how a booked letter is sent (EAN, Email or none) and say so for the result."""
+def attend(body: dict[str, Any], contact: int) -> None:
+    """Address the draft to a contact person (``recipient.attention``): the reminder contact."""
+    body["recipient"]["attention"] = {"customerContactNumber": contact}
+
+
+def send_by(customer: Mapping[str, Any], contact_email: str | None = None) -> tuple[str, str]:
+    """Choose how a booked letter is sent (EAN, Email or none) and say so for the result.
+
+    ``contact_email`` is the address of the contact person ticked for reminders, the draft's
+    attention; it wins over the customer's own address.
+    """
     ean = customer.get("ean")
     if isinstance(ean, str) and ean.strip():
         return "EAN", f"sent as an e-invoice to EAN {ean.strip()}"
+    if contact_email:
+        return "Email", f"sent by e-mail to the reminder contact {contact_email}"
     email = customer.get("email")
     if isinstance(email, str) and "@" in email:
         return "Email", "sent by e-mail"
