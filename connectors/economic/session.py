@@ -161,14 +161,29 @@ class EconomicSession:
 
     def _ledger(self, today: date) -> tuple[list[Payment], list[StepRecord]]:
         """Payments and e-conomic's reminders of the current and the previous accounting year."""
-        years = self._each(self.client.accounting_years(), mapping.accounting_year, "year")
         entries: list[Any] = []
-        for name, _, _, link in _current_and_previous(years, today):
-            entries.extend(
-                self.client.entries(
-                    name, types=(mapping.ENTRY_PAYMENT, mapping.ENTRY_REMINDER), link=link
+        try:
+            years = self._each(self.client.accounting_years(), mapping.accounting_year, "year")
+            for name, _, _, link in _current_and_previous(years, today):
+                entries.extend(
+                    self.client.entries(
+                        name, types=(mapping.ENTRY_PAYMENT, mapping.ENTRY_REMINDER), link=link
+                    )
                 )
-            )
+        except (AuthError, NotFound) as exc:
+            # Customers and invoices were read with the same tokens: the role is the problem.
+            # Without the ledger, payments and e-conomic's own reminders are unknown, so the
+            # tenant stops rather than dun on a partial view.
+            raise AuthError(
+                f"e-conomic refused the accounting years of tenant {self.ctx.tenant!r} "
+                f"(status {exc.status}): the app's role on this agreement has no bookkeeping "
+                "access, which the bridge needs to read payments and e-conomic's own reminders "
+                "from the ledger. Install the app with a role that includes Bookkeeping (or "
+                "SuperUser) and approve it again",
+                status=exc.status,
+                request_id=exc.request_id,
+                url=exc.url,
+            ) from None
         payments = self._each(
             (e for e in entries if mapping.entry_type(e) == mapping.ENTRY_PAYMENT),
             mapping.payment,
