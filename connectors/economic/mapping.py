@@ -410,21 +410,32 @@ def entry_type(obj: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _entry_invoice(item: Mapping[str, Any]) -> str | None:
+def _entry_invoice(item: Mapping[str, Any]) -> tuple[str | None, bool]:
+    """The invoice an entry concerns, and whether ``bookedInvoice`` names it (else only the
+    entry's ``invoiceNumber`` does, which for a reminder may be the reminder's own number)."""
     number = _get(item, "bookedInvoice.bookedInvoiceNumber")
-    if number is None:
-        number = _text(item, "invoiceNumber")
-    if number is None:
+    if number is not None and str(number).strip():
+        return str(number).strip(), True
+    text = _loose_text(item, "invoiceNumber")
+    return text, False
+
+
+def entry_customer(obj: Any) -> str | None:
+    """The customer number an entry posts to, when it says."""
+    number = _get(obj, "customer.customerNumber") if isinstance(obj, Mapping) else None
+    if isinstance(number, bool) or not isinstance(number, int | str) or not str(number).strip():
         return None
-    return str(number).strip() or None
+    return str(number).strip()
 
 
 def payment(obj: Any) -> Payment | None:
     """Map a customerPayment entry; None for a payment not allocated to an invoice."""
     what = _label(obj, "entryNumber", "ledger entry")
     item = _object(obj, what)
-    invoice_id = _entry_invoice(item)
+    invoice_id, _ = _entry_invoice(item)
     if invoice_id is None:
+        # Not allocated to an invoice: credit on the account, counted through the customer's
+        # balance (unapplied_credit), not as a payment of any invoice.
         return None
     # Payments are credits on the customer's account (negative); we count money received.
     return Payment(
@@ -442,13 +453,17 @@ class ReminderEntry:
     date: date
     fee: Decimal
     entry: int
+    customer: str | None = None  # the customer the entry posts to
+    # True when ``bookedInvoice`` names the invoice; False when only ``invoiceNumber`` does,
+    # which the schema allows to be the reminder's own number.
+    by_reference: bool = True
 
 
 def reminder(obj: Any) -> ReminderEntry:
     """Map a ``reminder`` ledger entry."""
     what = _label(obj, "entryNumber", "ledger entry")
     item = _object(obj, what)
-    invoice_id = _entry_invoice(item)
+    invoice_id, by_reference = _entry_invoice(item)
     if invoice_id is None:
         raise MalformedResponse(f"{what}: a reminder entry names no invoice")
     entry = _get(item, "entryNumber")
@@ -458,6 +473,8 @@ def reminder(obj: Any) -> ReminderEntry:
         # The fee is a debit on the customer's account; we record what was charged.
         fee=abs(_amount(item, "amount", what)),
         entry=entry if isinstance(entry, int) and not isinstance(entry, bool) else 0,
+        customer=entry_customer(item),
+        by_reference=by_reference,
     )
 
 

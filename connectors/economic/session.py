@@ -35,7 +35,6 @@ from bridge.domain import (
     Mode,
     Payment,
     Snapshot,
-    StepRecord,
     StepStatus,
     WriteResult,
     is_letter_key,
@@ -128,11 +127,18 @@ class EconomicSession:
         ]
         # Every unpaid item, ours included: the customer's balance covers them all.
         self._owed_in_base = mapping.open_in_base(raw_unpaid)
-        payments, steps = self._ledger(today)
+        entries, reminders = self._ledger(today)
         paid = self._each(
             _not_ours(self.client.paid_invoices(issued_from=today - SETTLED_LOOKBACK)),
             mapping.invoice,
             "paid invoice",
+        )
+        owners = {i.id: i.customer_id for i in (*unpaid, *paid)}
+        payments = [p for p, customer in entries if self._owned(p.invoice_id, customer, owners)]
+        steps = mapping.reminder_steps(
+            r
+            for r in reminders
+            if self._owned(r.invoice_id, r.customer, owners, by_number=not r.by_reference)
         )
         settled = _settled_late(paid, payments)
         customers = self._read_customers({i.customer_id for i in (*open_, *settled)}, since)
@@ -159,7 +165,33 @@ class EconomicSession:
         self.skipped.append(reason)
         log.warning("economic.item_skipped", tenant=self.ctx.tenant, reason=reason)
 
-    def _ledger(self, today: date) -> tuple[list[Payment], list[StepRecord]]:
+    def _owned(
+        self,
+        invoice_id: str,
+        customer: str | None,
+        owners: Mapping[str, str],
+        by_number: bool = False,
+    ) -> bool:
+        """Tell whether a ledger entry belongs to the invoice it names.
+
+        An entry that posts to another customer than the invoice's is not about that invoice
+        (a reminder's own number may equal some invoice's number). An entry named only by its
+        number must also name an invoice this fetch read, of its own customer.
+        """
+        owner = owners.get(invoice_id)
+        if owner is None:
+            return not by_number  # an invoice we did not read: filtered out later anyway
+        if customer is not None and customer != owner:
+            self._skip(
+                f"ledger entry for invoice {invoice_id} posts to customer {customer}, not to the "
+                f"invoice's customer {owner}: not counted"
+            )
+            return False
+        return not by_number or customer is not None
+
+    def _ledger(
+        self, today: date
+    ) -> tuple[list[tuple[Payment, str | None]], list[mapping.ReminderEntry]]:
         """Payments and e-conomic's reminders of the current and the previous accounting year."""
         entries: list[Any] = []
         try:
@@ -186,7 +218,7 @@ class EconomicSession:
             ) from None
         payments = self._each(
             (e for e in entries if mapping.entry_type(e) == mapping.ENTRY_PAYMENT),
-            mapping.payment,
+            lambda e: (mapping.payment(e), mapping.entry_customer(e)),
             "payment",
         )
         reminders = self._each(
@@ -194,7 +226,7 @@ class EconomicSession:
             mapping.reminder,
             "reminder",
         )
-        return [p for p in payments if p is not None], mapping.reminder_steps(reminders)
+        return [(p, c) for p, c in payments if p is not None], reminders
 
     def _read_customers(self, needed: set[str], since: datetime | None) -> dict[str, Customer]:
         """Read all customers, or those changed since ``since`` plus those still missing."""
