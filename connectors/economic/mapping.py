@@ -21,6 +21,7 @@ from babel import Locale
 from babel.languages import get_official_languages
 
 from bridge.domain import (
+    ZERO,
     ActionKind,
     Customer,
     CustomerKind,
@@ -28,6 +29,7 @@ from bridge.domain import (
     Payment,
     StepRecord,
     StepStatus,
+    money,
 )
 from bridge.errors import MalformedResponse
 from bridge.validate import money_of
@@ -157,6 +159,47 @@ def invoice(obj: Any) -> Invoice:
         amount=_amount(item, "grossAmount", what),
         outstanding=_amount(item, "remainder", what),
     )
+
+
+def open_in_base(items: Iterable[Any]) -> dict[str, Decimal | None]:
+    """Each customer's unpaid remainders in the base currency, summed (credit notes negative).
+
+    A customer with an item that names no ``remainderInBaseCurrency`` gets None: its balance
+    cannot be compared with its invoices.
+    """
+    sums: dict[str, Decimal | None] = {}
+    for obj in items:
+        if not isinstance(obj, Mapping):
+            continue
+        number = _get(obj, "customer.customerNumber")
+        if isinstance(number, bool) or not isinstance(number, int | str):
+            continue
+        key = str(number)
+        try:
+            amount: Decimal | None = _amount(obj, "remainderInBaseCurrency", "unpaid invoice")
+        except MalformedResponse:
+            amount = None
+        before = sums.get(key, ZERO)
+        sums[key] = None if before is None or amount is None else before + amount
+    return sums
+
+
+def unapplied_credit(obj: Any, open_in_base: Decimal | None) -> Decimal:
+    """Credit on a customer's account that no unpaid invoice shows: an unallocated payment.
+
+    ``balance`` ("The outstanding amount for this customer", read as the base currency) below
+    what the customer's unpaid invoices and credit notes add up to means money on the account
+    not allocated to any of them. Charges the ledger holds outside invoices (e-conomic's own
+    reminder fees) raise the balance and so can hide credit; never the other way round.
+    """
+    value = _get(obj, "balance") if isinstance(obj, Mapping) else None
+    if open_in_base is None or value is None:
+        return ZERO
+    try:
+        balance = money(_decimal(value, "balance", "customer"))
+    except MalformedResponse:
+        return ZERO
+    return max(ZERO, money(open_in_base - balance))
 
 
 # --------------------------------------------------------------------------------------------
@@ -315,6 +358,29 @@ def customer(
     )
 
 
+def reminder_contact(contacts: Iterable[Any]) -> tuple[int, str] | None:
+    """The first contact person ticked for reminder e-mails who has an address: (number, e-mail).
+
+    ``emailNotifications`` is left out when empty (the recorded contacts carry none), and a
+    deleted contact (``deleted``) receives nothing.
+    """
+    for obj in contacts:
+        if not isinstance(obj, Mapping) or obj.get("deleted") is True:
+            continue
+        ticked = obj.get("emailNotifications")
+        number = obj.get("customerContactNumber")
+        email = _first_email(_text(obj, "email"))
+        if (
+            isinstance(ticked, list)
+            and "reminders" in ticked
+            and isinstance(number, int)
+            and not isinstance(number, bool)
+            and email
+        ):
+            return number, email
+    return None
+
+
 def _first_email(value: str | None) -> str | None:
     # e-conomic accepts several addresses in one field; letters go to the first.
     if not value:
@@ -345,21 +411,32 @@ def entry_type(obj: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _entry_invoice(item: Mapping[str, Any]) -> str | None:
+def _entry_invoice(item: Mapping[str, Any]) -> tuple[str | None, bool]:
+    """The invoice an entry concerns, and whether ``bookedInvoice`` names it (else only the
+    entry's ``invoiceNumber`` does, which for a reminder may be the reminder's own number)."""
     number = _get(item, "bookedInvoice.bookedInvoiceNumber")
-    if number is None:
-        number = _text(item, "invoiceNumber")
-    if number is None:
+    if number is not None and str(number).strip():
+        return str(number).strip(), True
+    text = _loose_text(item, "invoiceNumber")
+    return text, False
+
+
+def entry_customer(obj: Any) -> str | None:
+    """The customer number an entry posts to, when it says."""
+    number = _get(obj, "customer.customerNumber") if isinstance(obj, Mapping) else None
+    if isinstance(number, bool) or not isinstance(number, int | str) or not str(number).strip():
         return None
-    return str(number).strip() or None
+    return str(number).strip()
 
 
 def payment(obj: Any) -> Payment | None:
     """Map a customerPayment entry; None for a payment not allocated to an invoice."""
     what = _label(obj, "entryNumber", "ledger entry")
     item = _object(obj, what)
-    invoice_id = _entry_invoice(item)
+    invoice_id, _ = _entry_invoice(item)
     if invoice_id is None:
+        # Not allocated to an invoice: credit on the account, counted through the customer's
+        # balance (unapplied_credit), not as a payment of any invoice.
         return None
     # Payments are credits on the customer's account (negative); we count money received.
     return Payment(
@@ -377,13 +454,17 @@ class ReminderEntry:
     date: date
     fee: Decimal
     entry: int
+    customer: str | None = None  # the customer the entry posts to
+    # True when ``bookedInvoice`` names the invoice; False when only ``invoiceNumber`` does,
+    # which the schema allows to be the reminder's own number.
+    by_reference: bool = True
 
 
 def reminder(obj: Any) -> ReminderEntry:
     """Map a ``reminder`` ledger entry."""
     what = _label(obj, "entryNumber", "ledger entry")
     item = _object(obj, what)
-    invoice_id = _entry_invoice(item)
+    invoice_id, by_reference = _entry_invoice(item)
     if invoice_id is None:
         raise MalformedResponse(f"{what}: a reminder entry names no invoice")
     entry = _get(item, "entryNumber")
@@ -393,6 +474,8 @@ def reminder(obj: Any) -> ReminderEntry:
         # The fee is a debit on the customer's account; we record what was charged.
         fee=abs(_amount(item, "amount", what)),
         entry=entry if isinstance(entry, int) and not isinstance(entry, bool) else 0,
+        customer=entry_customer(item),
+        by_reference=by_reference,
     )
 
 

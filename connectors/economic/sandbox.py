@@ -75,6 +75,8 @@ class EconomicSandbox:
         self.today = today
         self.requests: list[tuple[str, str]] = []
         self.faults: list[Fault] = []
+        # Path prefixes the app's role does not reach, with the status answered there.
+        self.restricted: dict[str, int] = {}
         self._state = SandboxState.from_dict(state) if state is not None else SandboxState()
         self._rate_limit = rate_limit
         self._window: deque[datetime] = deque()
@@ -143,6 +145,15 @@ class EconomicSandbox:
             self._throttle()
         except ApiError as error:
             return self._error(error)
+        for prefix, status in self.restricted.items():
+            if path.startswith(prefix):
+                return self._error(
+                    ApiError(
+                        status,
+                        "You do not have access to this resource.",
+                        "The app's role on this agreement does not reach this endpoint.",
+                    )
+                )
         key = request.headers.get("Idempotency-Key") if request.method in _WRITES else None
         if key:
             cached = self._replay(key)
@@ -255,6 +266,11 @@ class EconomicSandbox:
         """Queue a fault for upcoming matching requests."""
         with self._lock:
             self.faults.append(fault)
+
+    def restrict_role(self, path_prefix: str, status: int = 403) -> None:
+        """The app's role does not reach ``path_prefix``: answer ``status`` there (403/404)."""
+        with self._lock:
+            self.restricted[path_prefix] = status
 
     def revoke_grant(self) -> None:
         """The customer removed the app: every call answers 401 from now on."""
@@ -474,6 +490,13 @@ class EconomicSandbox:
         """Register a payment: the remainder drops and a customerPayment entry appears."""
         with self._lock:
             sandbox_ledger.post_payment(self._state, booked_invoice_number, amount, on)
+
+    def pay_on_account(self, customer_number: int, amount: Decimal, on: date) -> int:
+        """Register a payment on the customer's account that names no invoice (DKK)."""
+        with self._lock:
+            if customer_number not in self._state.customers:
+                raise KeyError(f"no customer {customer_number}")
+            return sandbox_ledger.post_on_account(self._state, customer_number, amount, on)
 
     def add_reminder(
         self,

@@ -174,6 +174,20 @@ def _due_date_terms(body: Mapping[str, Any]) -> list[Problem]:
     return []
 
 
+def _email_of(draft: Record, state: SandboxState) -> str | None:
+    """Where a booked draft is e-mailed: its attention contact's address, else the customer's.
+
+    Unverified: that e-conomic mails the attention contact is an assumption
+    (docs/connectors/economic.md).
+    """
+    number = _get(draft, "recipient.attention.customerContactNumber")
+    contact = state.contacts.get(number) if _is_int(number) else None
+    found = (contact or {}).get("email") or state.customers[
+        draft["customer"]["customerNumber"]
+    ].get("email")
+    return found if isinstance(found, str) and found else None
+
+
 def _dates(body: Mapping[str, Any]) -> list[Problem]:
     out: list[Problem] = []
     for path in ("date", "dueDate"):
@@ -345,9 +359,7 @@ def validate_booking(body: Mapping[str, Any], state: SandboxState) -> tuple[list
         problems.append(
             Problem("sendBy", "The recipient has no EAN number.", CODE_NOT_ALLOWED, raw)
         )
-    elif send_by == "Email" and not state.customers[draft["customer"]["customerNumber"]].get(
-        "email"
-    ):
+    elif send_by == "Email" and not _email_of(draft, state):
         problems.append(
             Problem("sendBy", "The customer has no e-mail address.", CODE_NOT_ALLOWED, raw)
         )

@@ -105,3 +105,28 @@ def post_reminder(
     )
     number: int = rec["entryNumber"]
     return number
+
+
+def post_on_account(state: SandboxState, customer: int, amount: Decimal, on: date) -> int:
+    """Register a payment on a customer's account that names no invoice (not allocated).
+
+    No invoice's remainder changes; the entry's own ``remainder`` (negative: credit) stays open
+    and lowers the customer's ``balance`` until the accountant allocates it.
+    """
+    paid = money(amount)
+    if paid <= ZERO:
+        raise ValueError(f"cannot pay {paid} on account")
+    state.revision += 1
+    number = state.take("entry")
+    state.entries[number] = {
+        "entryNumber": number,
+        "voucherNumber": state.take("voucher"),
+        "currency": "DKK",
+        "customer": {"customerNumber": customer},
+        "entryType": "customerPayment",
+        "date": on.isoformat(),
+        "amount": -paid,
+        "text": "Indbetaling a conto",
+        "remainder": -paid,
+    }
+    return number

@@ -50,6 +50,12 @@ def balances(state: SandboxState, today: date) -> dict[int, tuple[Decimal, Decim
         open_base = in_base(Decimal(inv["remainder"]), Decimal(inv["exchangeRate"]))
         overdue = date.fromisoformat(inv["dueDate"]) < today
         totals[number] = (balance + open_base, due + open_base if overdue else due)
+    for entry in state.entries.values():
+        # A payment on account (no invoice): its open remainder is credit on the balance.
+        if entry.get("entryType") == "customerPayment" and "bookedInvoice" not in entry:
+            number = entry["customer"]["customerNumber"]
+            balance, due = totals.get(number, (ZERO, ZERO))
+            totals[number] = (balance + Decimal(entry.get("remainder", ZERO)), due)
     return totals
 
 

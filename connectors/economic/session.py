@@ -19,12 +19,15 @@ from collections import ChainMap, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import structlog
 
+from bridge import letters
 from bridge.connector import Pending, RateLimit, TenantContext
 from bridge.domain import (
+    ZERO,
     ActionKind,
     Customer,
     Invoice,
@@ -32,7 +35,6 @@ from bridge.domain import (
     Mode,
     Payment,
     Snapshot,
-    StepRecord,
     StepStatus,
     WriteResult,
     is_letter_key,
@@ -110,6 +112,8 @@ class EconomicSession:
         # The employees by number, read at most once per session (None: not read yet).
         self._employees: dict[int, mapping.Employee] | None = None
         self._draft_settings: writer.DraftSettings | None = None
+        # Each customer's unpaid remainders in the base currency (None: unknown), per fetch.
+        self._owed_in_base: dict[str, Decimal | None] = {}
 
     @property
     def request_count(self) -> int:
@@ -122,15 +126,27 @@ class EconomicSession:
         """Read customers, open invoices, payments and e-conomic's own reminders."""
         self.skipped = []
         horizon = today + timedelta(days=self.pre_due_days)
-        unpaid = self._each(
-            _not_ours(self.client.unpaid_invoices()), mapping.invoice, "unpaid invoice"
-        )
-        open_ = [i for i in unpaid if i.outstanding > 0 and i.due_date <= horizon]
-        payments, steps = self._ledger(today)
+        raw_unpaid = list(self.client.unpaid_invoices())
+        unpaid = self._each(_not_ours(raw_unpaid), mapping.invoice, "unpaid invoice")
+        # Open credit notes (negative remainder) are credit the customer holds: the engine
+        # then duns none of that customer's invoices until the accountant allocates it.
+        open_ = [
+            i for i in unpaid if i.outstanding < 0 or (i.outstanding > 0 and i.due_date <= horizon)
+        ]
+        # Every unpaid item, ours included: the customer's balance covers them all.
+        self._owed_in_base = mapping.open_in_base(raw_unpaid)
+        entries, reminders = self._ledger(today)
         paid = self._each(
             _not_ours(self.client.paid_invoices(issued_from=today - SETTLED_LOOKBACK)),
             mapping.invoice,
             "paid invoice",
+        )
+        owners = {i.id: i.customer_id for i in (*unpaid, *paid)}
+        payments = [p for p, customer in entries if self._owned(p.invoice_id, customer, owners)]
+        steps = mapping.reminder_steps(
+            r
+            for r in reminders
+            if self._owned(r.invoice_id, r.customer, owners, by_number=not r.by_reference)
         )
         settled = _settled_late(paid, payments)
         customers = self._read_customers({i.customer_id for i in (*open_, *settled)}, since)
@@ -157,19 +173,60 @@ class EconomicSession:
         self.skipped.append(reason)
         log.warning("economic.item_skipped", tenant=self.ctx.tenant, reason=reason)
 
-    def _ledger(self, today: date) -> tuple[list[Payment], list[StepRecord]]:
-        """Payments and e-conomic's reminders of the current and the previous accounting year."""
-        years = self._each(self.client.accounting_years(), mapping.accounting_year, "year")
-        entries: list[Any] = []
-        for name, _, _, link in _current_and_previous(years, today):
-            entries.extend(
-                self.client.entries(
-                    name, types=(mapping.ENTRY_PAYMENT, mapping.ENTRY_REMINDER), link=link
-                )
+    def _owned(
+        self,
+        invoice_id: str,
+        customer: str | None,
+        owners: Mapping[str, str],
+        by_number: bool = False,
+    ) -> bool:
+        """Tell whether a ledger entry belongs to the invoice it names.
+
+        An entry that posts to another customer than the invoice's is not about that invoice
+        (a reminder's own number may equal some invoice's number). An entry named only by its
+        number must also name an invoice this fetch read, of its own customer.
+        """
+        owner = owners.get(invoice_id)
+        if owner is None:
+            return not by_number  # an invoice we did not read: filtered out later anyway
+        if customer is not None and customer != owner:
+            self._skip(
+                f"ledger entry for invoice {invoice_id} posts to customer {customer}, not to the "
+                f"invoice's customer {owner}: not counted"
             )
+            return False
+        return not by_number or customer is not None
+
+    def _ledger(
+        self, today: date
+    ) -> tuple[list[tuple[Payment, str | None]], list[mapping.ReminderEntry]]:
+        """Payments and e-conomic's reminders of the current and the previous accounting year."""
+        entries: list[Any] = []
+        try:
+            years = self._each(self.client.accounting_years(), mapping.accounting_year, "year")
+            for name, _, _, link in _current_and_previous(years, today):
+                entries.extend(
+                    self.client.entries(
+                        name, types=(mapping.ENTRY_PAYMENT, mapping.ENTRY_REMINDER), link=link
+                    )
+                )
+        except (AuthError, NotFound) as exc:
+            # Customers and invoices were read with the same tokens: the role is the problem.
+            # Without the ledger, payments and e-conomic's own reminders are unknown, so the
+            # tenant stops rather than dun on a partial view.
+            raise AuthError(
+                f"e-conomic refused the accounting years of tenant {self.ctx.tenant!r} "
+                f"(status {exc.status}): the app's role on this agreement has no bookkeeping "
+                "access, which the bridge needs to read payments and e-conomic's own reminders "
+                "from the ledger. Install the app with a role that includes Bookkeeping (or "
+                "SuperUser) and approve it again",
+                status=exc.status,
+                request_id=exc.request_id,
+                url=exc.url,
+            ) from None
         payments = self._each(
             (e for e in entries if mapping.entry_type(e) == mapping.ENTRY_PAYMENT),
-            mapping.payment,
+            lambda e: (mapping.payment(e), mapping.entry_customer(e)),
             "payment",
         )
         reminders = self._each(
@@ -177,7 +234,7 @@ class EconomicSession:
             mapping.reminder,
             "reminder",
         )
-        return [p for p in payments if p is not None], mapping.reminder_steps(reminders)
+        return [(p, c) for p, c in payments if p is not None], reminders
 
     def _read_customers(self, needed: set[str], since: datetime | None) -> dict[str, Customer]:
         """Read all customers, or those changed since ``since`` plus those still missing."""
@@ -190,9 +247,12 @@ class EconomicSession:
             raw.extend(self.client.customers_numbered(numbers) if numbers else [])
         read = self._customer_reader(self._salespeople(raw))
         customers: dict[str, Customer] = {}
-        for customer, source in self._each(raw, lambda obj: (read(obj), obj), "customer"):
-            customers[customer.id] = customer
-            self._raw_customers[customer.id] = source
+        for found, source in self._each(raw, lambda obj: (read(obj), obj), "customer"):
+            credit = mapping.unapplied_credit(source, self._owed_in_base.get(found.id, ZERO))
+            customers[found.id] = (
+                replace(found, unapplied_credit=credit) if credit > ZERO else found
+            )
+            self._raw_customers[found.id] = source
         return customers
 
     def _customer_reader(
@@ -299,7 +359,7 @@ class EconomicSession:
         customer = self._raw_customers.get(letter.customer_id)
         if customer is None:
             customer = self.client.customer(int(letter.customer_id))
-        lang = self._language(letter.customer_id)
+        lang = self._language(letter.customer_id, letter.action)
         try:
             body = writer.draft_body(
                 letter,
@@ -312,12 +372,15 @@ class EconomicSession:
             )
         except writer.LetterTooLong as exc:
             raise RejectedRequest(f"letter {letter.key}: {exc}") from None
+        contact = self._reminder_contact(letter)
+        if contact is not None:
+            writer.attend(body, contact[0])
         draft = mapping.draft_number(self.client.create_draft(body, idempotency_key=letter.key))
         if self.ctx.mode is not Mode.AUTONOMOUS or letter.action in _PROPOSALS:
             return WriteResult(
                 letter.key, str(draft), StepStatus.PENDING, f"draft {draft} for review"
             )
-        send_by, how = writer.send_by(customer)
+        send_by, how = writer.send_by(customer, contact[1] if contact else None)
         try:
             booked = self.client.book(draft, send_by=send_by, idempotency_key=f"{letter.key}-book")
         except (RejectedRequest, Transient) as exc:
@@ -333,13 +396,33 @@ class EconomicSession:
             letter.key, str(number), StepStatus.ISSUED, f"booked as invoice {number}, {how}"
         )
 
-    def _language(self, customer_id: str) -> str:
-        """The language of the draft's lines: the customer's, else the tenant's, else Danish."""
+    def _reminder_contact(self, letter: Letter) -> tuple[int, str] | None:
+        """The customer's contact person ticked for reminder e-mails (one read per letter).
+
+        Letters for the tenant's own people (tasks, proposals) go to no contact. A contact
+        list e-conomic will not give (the app's role) leaves the draft to the customer.
+        """
+        if letter.action in _PROPOSALS or not letter.customer_id.isdigit():
+            return None
+        try:
+            return mapping.reminder_contact(self.client.contacts(int(letter.customer_id)))
+        except (AuthError, NotFound) as exc:
+            log.warning("economic.contacts_unreadable", tenant=self.ctx.tenant, reason=str(exc))
+            return None
+
+    def _language(self, customer_id: str, action: ActionKind | None = None) -> str:
+        """The language of the draft's heading and lines, chosen as the letter's own is.
+
+        The customer's language, else the tenant's (the option ``language``, else its
+        country's); documents for the tenant's own people (tasks, proposals) in the tenant's.
+        """
+        tenant = letters.tenant_language(self.ctx.country, self.ctx.options)
         known = self._customers.get(customer_id)
-        for candidate in (known.language if known else None, self.ctx.options.get("language")):
-            if candidate in writer.LANGUAGES:
-                return candidate
-        return "da"
+        if action in letters.INTERNAL_ACTIONS or known is None:
+            lang = tenant
+        else:
+            lang = letters.language_for(known, tenant)
+        return lang if lang in writer.LANGUAGES else "en"
 
     def _settings(self) -> writer.DraftSettings:
         """The layout, payment terms and products drafts use: options, else e-conomic's first."""

@@ -33,7 +33,7 @@ _RECIPIENT_FIELDS = {
     "ean": 13,
     "publicEntryNumber": 40,
 }
-_LOCALES = {"da": "da_DK", "en": "en_GB"}
+_LOCALES = {"da": "da_DK", "nb": "nb_NO", "sv": "sv_SE", "fi": "fi_FI", "en": "en_GB"}
 LANGUAGES = frozenset(_LOCALES)
 
 _ACTION_LABELS = {
@@ -45,6 +45,33 @@ _ACTION_LABELS = {
         ActionKind.INTEREST_INVOICE: "Rentenota",
         ActionKind.CREDIT_HOLD: "Kreditstop",
         ActionKind.TASK: "Opgave",
+    },
+    "nb": {
+        ActionKind.PRE_DUE_NOTICE: "Betalingspåminnelse",
+        ActionKind.REMINDER: "Purring {step}",
+        ActionKind.COLLECTION_WARNING: "Inkassovarsel",
+        ActionKind.HANDOVER: "Overføring til inkasso",
+        ActionKind.INTEREST_INVOICE: "Rentenota",
+        ActionKind.CREDIT_HOLD: "Kredittstopp",
+        ActionKind.TASK: "Oppgave",
+    },
+    "sv": {
+        ActionKind.PRE_DUE_NOTICE: "Betalningspåminnelse",
+        ActionKind.REMINDER: "Påminnelse {step}",
+        ActionKind.COLLECTION_WARNING: "Inkassovarning",
+        ActionKind.HANDOVER: "Överlämnande till inkasso",
+        ActionKind.INTEREST_INVOICE: "Räntefaktura",
+        ActionKind.CREDIT_HOLD: "Kreditspärr",
+        ActionKind.TASK: "Uppgift",
+    },
+    "fi": {
+        ActionKind.PRE_DUE_NOTICE: "Muistutus eräpäivästä",
+        ActionKind.REMINDER: "Maksumuistutus {step}",
+        ActionKind.COLLECTION_WARNING: "Perintävaroitus",
+        ActionKind.HANDOVER: "Siirto perintään",
+        ActionKind.INTEREST_INVOICE: "Korkolasku",
+        ActionKind.CREDIT_HOLD: "Luottokielto",
+        ActionKind.TASK: "Tehtävä",
     },
     "en": {
         ActionKind.PRE_DUE_NOTICE: "Payment reminder",
@@ -68,6 +95,42 @@ _WORDS = {
         "interest": "Morarente",
         "per_year": "p.a.",
         "compensation": "Kompensationsbeløb",
+    },
+    "nb": {
+        "invoice": "faktura",
+        "invoices": "faktura",
+        "more": "m.fl.",
+        "outstanding": "utestående",
+        "due": "forfalt",
+        "fee": "Purregebyr",
+        "warning_fee": "Gebyr for inkassovarsel",
+        "interest": "Forsinkelsesrente",
+        "per_year": "p.a.",
+        "compensation": "Kompensasjon",
+    },
+    "sv": {
+        "invoice": "faktura",
+        "invoices": "faktura",
+        "more": "m.fl.",
+        "outstanding": "restbelopp",
+        "due": "förföll",
+        "fee": "Påminnelseavgift",
+        "warning_fee": "Avgift för inkassovarning",
+        "interest": "Dröjsmålsränta",
+        "per_year": "per år",
+        "compensation": "Förseningsersättning",
+    },
+    "fi": {
+        "invoice": "lasku",
+        "invoices": "lasku",
+        "more": "ym.",
+        "outstanding": "avoinna",
+        "due": "erääntynyt",
+        "fee": "Muistutusmaksu",
+        "warning_fee": "Perintävaroitusmaksu",
+        "interest": "Viivästyskorko",
+        "per_year": "vuodessa",
+        "compensation": "Vakiokorvaus",
     },
     "en": {
         "invoice": "invoice",
@@ -125,6 +188,9 @@ def split_text(text: str, limit: int = TEXT_LINE_MAX) -> tuple[str, str | None]:
 
 _SEE_LINES = {
     "da": "Fakturaerne og beløbene står på linjerne nedenfor.",
+    "nb": "Fakturaene og beløpene står på linjene nedenfor.",
+    "sv": "Fakturorna och beloppen står på raderna nedan.",
+    "fi": "Laskut ja summat on lueteltu alla olevilla riveillä.",
     "en": "The invoices and amounts are listed on the lines below.",
 }
 
@@ -296,11 +362,22 @@ def due_date(letter: Letter) -> date:
     return letter.deadline or letter.date
 
 
-def send_by(customer: Mapping[str, Any]) -> tuple[str, str]:
-    """Choose how a booked letter is sent (EAN, Email or none) and say so for the result."""
+def attend(body: dict[str, Any], contact: int) -> None:
+    """Address the draft to a contact person (``recipient.attention``): the reminder contact."""
+    body["recipient"]["attention"] = {"customerContactNumber": contact}
+
+
+def send_by(customer: Mapping[str, Any], contact_email: str | None = None) -> tuple[str, str]:
+    """Choose how a booked letter is sent (EAN, Email or none) and say so for the result.
+
+    ``contact_email`` is the address of the contact person ticked for reminders, the draft's
+    attention; it wins over the customer's own address.
+    """
     ean = customer.get("ean")
     if isinstance(ean, str) and ean.strip():
         return "EAN", f"sent as an e-invoice to EAN {ean.strip()}"
+    if contact_email:
+        return "Email", f"sent by e-mail to the reminder contact {contact_email}"
     email = customer.get("email")
     if isinstance(email, str) and "@" in email:
         return "Email", "sent by e-mail"

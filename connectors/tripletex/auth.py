@@ -1,7 +1,10 @@
 """Tripletex's auth: a consumer token and an employee token are exchanged for a session token.
 
-``PUT /token/session/:create?consumerToken=&employeeToken=&expirationDate=`` needs no auth and
-returns a session token that dies at midnight (Oslo) of ``expirationDate``. Every call then
+``POST /token/session/:create`` with ``{consumerToken, employeeToken, expirationDate}`` in a
+JSON body (``PostSessionTokenBody``; the spec calls it the preferred endpoint "for better
+security", and the older ``PUT`` with the tokens in the query string deprecated) needs no auth
+and returns a session token that dies at midnight (Oslo) of ``expirationDate``. The long-lived
+tokens thus never appear in a URL, where proxies and access logs keep them. Every call then
 uses HTTP Basic with username ``0`` (the employee's own company) or a client company's id (an
 accountant's login with several clients: one tenant per company id) and the session token as
 password.
@@ -15,6 +18,7 @@ reuses it. Minting is serialised per tenant, so two threads never mint at once.
 from __future__ import annotations
 
 import base64
+import json
 import threading
 from collections.abc import Callable, Generator
 from datetime import date, datetime, timedelta
@@ -124,16 +128,16 @@ class TripletexAuth(httpx.Auth):
                 return  # another thread minted while we waited
             expires = self._today() + timedelta(days=SESSION_DAYS)
             mint = httpx.Request(
-                "PUT",
-                request.url.copy_with(
-                    path=_base_path(request.url) + SESSION_PATH,
-                    params={
+                "POST",
+                request.url.copy_with(path=_base_path(request.url) + SESSION_PATH, query=None),
+                headers={"Accept": "application/json", "Content-Type": "application/json"},
+                content=json.dumps(
+                    {
                         "consumerToken": self._consumer,
                         "employeeToken": self._employee,
                         "expirationDate": expires.isoformat(),
-                    },
-                ),
-                headers={"Accept": "application/json"},
+                    }
+                ).encode(),
             )
             response = yield mint
             response.read()

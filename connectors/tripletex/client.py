@@ -54,7 +54,7 @@ INVOICE_FIELDS = (
     "id,version,invoiceNumber,invoiceDate,invoiceDueDate,amount,amountCurrency,"
     "amountOutstanding,amountCurrencyOutstanding,amountOutstandingTotal,"
     "amountCurrencyOutstandingTotal,isCredited,isCreditNote,isCharged,kid,invoiceComment,"
-    f"currency(code),invoiceRemark(*),reminders(*),customer({CUSTOMER_FIELDS})"
+    f"currency(id,code),invoiceRemark(*),reminders(*),customer({CUSTOMER_FIELDS})"
 )
 ORDER_FIELDS = (
     "id,version,number,reference,orderDate,isClosed,deliveryComment,customer(id),"
@@ -327,6 +327,17 @@ class TripletexClient:
         if isinstance(found, bool) or not isinstance(found, int):
             raise MalformedResponse(f"reminder for invoice {invoice}: no reminder id ({found!r})")
         return found
+
+    # -- settings ------------------------------------------------------------------------------
+
+    def vat_types(self, numbers: Sequence[str]) -> Iterator[Any]:
+        """The company's active outgoing VAT types shown as ``numbers`` (SAF-T codes)."""
+        params: Params = {
+            "number": ",".join(numbers),
+            "typeOfVat": "OUTGOING",
+            "fields": "id,number,name,percentage",
+        }
+        return self._list("/ledger/vatType", "VAT types", params)
 
     # -- orders (our proposals) ----------------------------------------------------------------
 

@@ -13,7 +13,7 @@ an expanded ``currency(code)`` the company-currency fields (NOK) are used instea
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -181,6 +181,34 @@ def invoice_id(obj: Any) -> int:
     """Return an invoice's id."""
     what = _label(obj, "invoice")
     return _id(_object(obj, what), "id", what)
+
+
+def currency_of(obj: Any) -> tuple[str, int] | None:
+    """An invoice's currency code and Tripletex id, when ``currency(id,code)`` was expanded."""
+    if not isinstance(obj, Mapping):
+        return None
+    code, ident = _text(obj, "currency.code"), _get(obj, "currency.id")
+    if not code or isinstance(ident, bool) or not isinstance(ident, int):
+        return None
+    return code.upper(), ident
+
+
+def vat_free_type(found: Iterable[Any], preference: Sequence[str]) -> int | None:
+    """The id of the first VAT type in ``preference`` (numbers) that Tripletex listed at 0 %."""
+    by_number: dict[str, int] = {}
+    for obj in found:
+        if not isinstance(obj, Mapping):
+            continue
+        number, ident, rate = obj.get("number"), obj.get("id"), obj.get("percentage")
+        if (
+            isinstance(number, str)
+            and isinstance(ident, int)
+            and not isinstance(ident, bool)
+            and isinstance(rate, int | Decimal)
+            and rate == 0
+        ):
+            by_number.setdefault(number, ident)
+    return next((by_number[n] for n in preference if n in by_number), None)
 
 
 def invoice(obj: Any) -> Invoice:

@@ -61,6 +61,25 @@ COUNTRIES = {
     73: ("FI", "FIN", "Finland"),
 }
 COUNTRY_IDS = {iso: ident for ident, (iso, _, _) in COUNTRIES.items()}
+# Currencies by Tripletex id. NOK is the company currency (the recorded invoice's currency is
+# id 1 with NOK amounts); the other ids are the sandbox's own.
+CURRENCIES = {1: "NOK", 2: "SEK", 3: "DKK", 4: "USD", 5: "EUR", 6: "GBP"}
+CURRENCY_IDS = {code: ident for ident, code in CURRENCIES.items()}
+COMPANY_CURRENCY = 1
+# Outgoing VAT types: (sandbox id, number as shown in Tripletex = the SAF-T standard tax code,
+# name, percentage). Tripletex's numbers follow SAF-T (developer.tripletex.no, "Using
+# vatTypes/VAT-codes"); the ids here are the sandbox's own, deliberately unlike the numbers,
+# so a client that sends a number for an id is caught.
+VAT_TYPES = (
+    (103, "3", "Utgående mva, høy sats", Decimal("25")),
+    (131, "31", "Utgående mva, middels sats", Decimal("15")),
+    (105, "5", "Ingen utgående mva (innenfor mva-loven)", Decimal("0")),
+    (106, "6", "Ingen utgående mva (utenfor mva-loven)", Decimal("0")),
+    (107, "7", "Ingen mva-behandling (inntekter)", Decimal("0")),
+)
+# The VAT type of a sales line that names none: a Norwegian company's sales account's default,
+# 25 % (an assumption: docs/connectors/tripletex.md).
+DEFAULT_VAT_NUMBER = "3"
 _BROKEN_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
 
 Record = dict[str, Any]
@@ -130,6 +149,7 @@ class TripletexSandbox:
         self.requests: list[tuple[str, str]] = []
         self.faults: list[Fault] = []
         self.dispatched: list[tuple[int, str, tuple[str, ...]]] = []  # reminders sent
+        self.sent_to: dict[int, str | None] = {}  # reminder id -> the e-mail address used
         self.state: Record = state if state is not None else _empty()
         if self.state.get("format") != FORMAT:
             raise ValueError(f"unknown sandbox state format {self.state.get('format')!r}")
@@ -153,6 +173,7 @@ class TripletexSandbox:
     def _upgrade(self) -> None:
         """Bring a state saved before employees and addresses were kept up to date."""
         self.state.setdefault("employees", {})
+        self.state.setdefault("inactiveVatTypes", [])
         for counter in ("employee", "address"):
             self.state["counters"].setdefault(counter, 1)
         for rec in self.state["customers"].values():
@@ -220,7 +241,14 @@ class TripletexSandbox:
         params = dict(request.url.params.multi_items())
         try:
             if request.method == "PUT" and path == "/token/session/:create":
+                # The deprecated form, tokens in the query string (the spec still has it).
                 return self._json(200, {"value": self._mint(params)})
+            if request.method == "POST" and path == "/token/session/:create":
+                # The preferred form: PostSessionTokenBody; 201 as the spec answers it.
+                body = _loads(request.content)
+                if not isinstance(body, dict):
+                    raise ApiError(400, 4000, "Request body is not a JSON object")
+                return self._json(201, {"value": self._mint({k: str(v) for k, v in body.items()})})
             self._authenticate(request)
             limits = self._throttle()
             status, body = self._route(request, path, params)
@@ -348,11 +376,45 @@ class TripletexSandbox:
         if len(parts) == 3 and parts[0] == "order" and parts[2] == ":invoice" and method == "PUT":
             invoice = self.invoice_order(int(parts[1]), q.get("invoiceDate"))
             return 200, {"value": self._invoice_out(invoice, "")}
+        if parts == ["ledger", "vatType"] and method == "GET":
+            return 200, self._page(self._vat_types(q), q, dict)
         if parts == ["ledger", "posting", "openPost"] and method == "GET":
             return 200, self._page(self._open_posts(q), q, dict)
         if parts == ["company", ">withLoginAccess"] and method == "GET":
             return 200, self._page(list(self.state["clients"]), q, dict)
         raise ApiError(404, 6000, f"No such endpoint: {method} {path}")
+
+    def _vat_types(self, q: dict[str, str]) -> list[Record]:
+        """GET /ledger/vatType: the active types (Tripletex lists only those), by number or id."""
+        numbers = {n for n in q.get("number", "").split(",") if n}
+        ids = {i for i in q.get("id", "").split(",") if i}
+        rows = []
+        for ident, number, name, percentage in VAT_TYPES:
+            if number in self.state["inactiveVatTypes"]:
+                continue
+            if (numbers and number not in numbers) or (ids and str(ident) not in ids):
+                continue
+            rows.append(
+                {
+                    "id": ident,
+                    "version": 0,
+                    "url": f"{HOST}/ledger/vatType/{ident}",
+                    "name": name,
+                    "number": number,
+                    "displayName": f"{number} {name}",
+                    "percentage": percentage,
+                    "deductionPercentage": Decimal("100"),
+                }
+            )
+        return rows
+
+    def _vat_rate(self, line: Record) -> Decimal:
+        """The VAT percentage of an order line: its vatType's, else the default (25 %)."""
+        ident = _dig(line, "vatType", "id")
+        for known, number, _, percentage in VAT_TYPES:
+            if ident == known or (ident is None and number == DEFAULT_VAT_NUMBER):
+                return percentage
+        raise _invalid("Ugyldig mva-kode", "orderLines.vatType")
 
     def _get(self, table: str, ident: str) -> Record:
         try:
@@ -413,8 +475,11 @@ class TripletexSandbox:
             if wanted is not None
             else _link("customer", customer["id"])
         )
+        currency = CURRENCY_IDS.get(rec["currency"], COMPANY_CURRENCY)
         out["currency"] = (
-            {"id": 1, "code": rec["currency"]} if asked.get("currency") is not None else {"id": 1}
+            _select({"id": currency, "code": rec["currency"]}, asked.get("currency"), {})
+            if asked.get("currency") is not None
+            else _link("currency", currency)
         )
         reminders = [self.state["reminders"][str(i)] for i in rec["reminders"]]
         out["reminders"] = (
@@ -491,13 +556,18 @@ class TripletexSandbox:
             days = max(0, (on - date.fromisoformat(invoice["invoiceDueDate"])).days)
             rate = self.state["interestRate"]
             interest = money(invoice["amountOutstanding"] * rate / 100 * days / 365)
-        return self._store_reminder(
+        reminder = self._store_reminder(
             invoice, kind=kind, on=on, fee=money(fee), interest=interest, dispatch=dispatch
         )
+        self.sent_to[reminder] = self._email_of(invoice, q) if "EMAIL" in dispatch else None
+        return reminder
 
     def _email_of(self, invoice: Record, q: dict[str, str]) -> str | None:
+        """The ``email`` given, else "the same email list as the invoice" (spec 2.74.00): the
+        customer's invoice address, else its main one. ``overdueNoticeEmail`` is not used
+        unless the caller passes it (an assumption: docs/connectors/tripletex.md)."""
         customer = self.state["customers"][str(invoice["customer"])]
-        found = q.get("email") or customer.get("overdueNoticeEmail") or customer.get("email")
+        found = q.get("email") or customer.get("invoiceEmail") or customer.get("email")
         return found if isinstance(found, str) and found else None
 
     def _store_reminder(
@@ -569,6 +639,14 @@ class TripletexSandbox:
             price = line.get("unitPriceExcludingVatCurrency") if isinstance(line, dict) else None
             if not isinstance(price, Decimal | int):
                 raise _invalid("Kan ikke være null.", f"orderLines[{index}].unitPrice")
+            vat = _dig(line, "vatType", "id")
+            if vat is not None and vat not in {
+                t[0] for t in VAT_TYPES if t[1] not in self.state["inactiveVatTypes"]
+            }:
+                raise _invalid("Ugyldig mva-kode", f"orderLines[{index}].vatType")
+        currency = _dig(body, "currency", "id")
+        if currency is not None and currency not in CURRENCIES:
+            raise _invalid("Valutaen finnes ikke", "currency")
         number = self._take("order")
         rec: Record = {
             **body,
@@ -814,6 +892,20 @@ class TripletexSandbox:
         with self._lock:
             self.state["reminderFee"] = money(fee)
 
+    def vat_type_id(self, number: str) -> int:
+        """The sandbox's id of the VAT type Tripletex shows as ``number``."""
+        return next(ident for ident, known, _, _ in VAT_TYPES if known == number)
+
+    def deactivate_vat_type(self, number: str) -> None:
+        """Turn a VAT type off in the company's VAT settings (Tripletex then lists it not)."""
+        with self._lock:
+            self.state["inactiveVatTypes"].append(number)
+
+    @staticmethod
+    def currency_id(code: str) -> int:
+        """The sandbox's id of a currency."""
+        return CURRENCY_IDS[code]
+
     def activate(self, dispatch_type: str) -> None:
         """Activate SMS or NETS_PRINT for the company."""
         with self._lock:
@@ -826,15 +918,15 @@ class TripletexSandbox:
             if rec["isClosed"]:
                 raise _invalid("Ordren er lukket", "order")
             day = date.fromisoformat(on) if on else self.today
-            total = money(
-                sum(
-                    (
-                        Decimal(line["unitPriceExcludingVatCurrency"]) * Decimal(line["count"])
-                        for line in rec["orderLines"]
-                    ),
-                    Decimal("0"),
-                )
-            )
+            net = gross = Decimal("0")
+            for line in rec["orderLines"]:
+                amount = Decimal(line["unitPriceExcludingVatCurrency"]) * Decimal(line["count"])
+                net += amount
+                # A line without a vatType gets the default VAT, added on top of the price.
+                gross += amount * (1 + self._vat_rate(line) / 100)
+            total = money(gross)
+            # The order's currency; without one, the company's (NOK).
+            code = CURRENCIES[_dig(rec, "currency", "id") or COMPANY_CURRENCY]
             customer = self.state["customers"].get(str(rec["customer"]["id"]), {})
             # The invoice keeps the order's comment, as Tripletex prints it on the invoice.
             ident = self.add_invoice(
@@ -842,8 +934,11 @@ class TripletexSandbox:
                 total,
                 issued=day,
                 due=_due_date(day, rec, customer),
+                currency=code,
                 comment=str(rec.get("invoiceComment") or ""),
             )
+            made = self.state["invoices"][str(ident)]
+            made["amountExcludingVat"] = made["amountExcludingVatCurrency"] = money(net)
             rec["isClosed"] = True
             rec["version"] += 1
             rec["invoiceId"] = ident
@@ -1056,6 +1151,7 @@ def _empty() -> Record:
             "orderline": 1,
         },
         "employeeRevoked": False,
+        "inactiveVatTypes": [],
         "reminderFee": Decimal("35.00"),
         "interestRate": Decimal("12.50"),
     }

@@ -73,6 +73,12 @@ STRATEGIES = ("invoices", "openposts")
 # Tasks for people (a ladder task, a credit hold): never written as an order, which can be
 # invoiced to the debtor (bridge/channels.py sends them by e-mail or lists them in the bridge).
 _FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
+
+# The VAT types that charge no VAT, by the number Tripletex shows (the SAF-T standard tax code),
+# most fitting first: 7 "no VAT treatment, no turnover under the VAT act" (a reminder fee,
+# interest and compensation are no consideration for a supply), then 6 "outside the scope of
+# the VAT act". The tenant option ``vat_type`` (an id) overrides both.
+VAT_FREE_NUMBERS = ("7", "6")
 # Letters that are proposals for a human even in autonomous mode.
 _PROPOSALS = frozenset(
     {ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.PRE_DUE_NOTICE, ActionKind.TASK}
@@ -125,6 +131,9 @@ class TripletexSession:
         self._reminders: dict[str, list[ReminderInfo]] = {}
         self._customers: dict[str, Customer] = {}
         self._orders: dict[str, OrderInfo] = {}
+        self._currencies: dict[str, int] = {}  # currency code -> Tripletex id, from invoices
+        self._vat_free: int | None = None  # looked up once, at the first order written
+        self._vat_looked_up = False
         self._day: date | None = None
 
     def _today(self) -> date:
@@ -169,6 +178,7 @@ class TripletexSession:
             if item.outstanding <= 0 or item.due_date > horizon:
                 continue
             invoices.append(item)
+            self._learn_currency(obj)
             reminders[item.id] = found
             embedded = mapping.embedded_customer(obj)
             if embedded is not None:
@@ -194,6 +204,11 @@ class TripletexSession:
             invoices=tuple(sorted(invoices, key=lambda i: (i.due_date, i.id))),
             steps=tuple(steps),
         )
+
+    def _learn_currency(self, obj: Any) -> None:
+        found = mapping.currency_of(obj)
+        if found is not None:
+            self._currencies.setdefault(*found)
 
     def _windows(self, today: date) -> list[tuple[date, date]]:
         """Date windows covering the lookback, newest last; the end is exclusive (tomorrow)."""
@@ -323,6 +338,7 @@ class TripletexSession:
                 result[invoice_id] = "credited in Tripletex"
                 continue
             now = mapping.invoice(obj)
+            self._learn_currency(obj)
             before = self._open.get(invoice_id)
             reminders = mapping.invoice_reminders(obj)
             result[invoice_id] = _change(before, now, today)
@@ -406,7 +422,13 @@ class TripletexSession:
                 "people; it is never written as an order a debtor could receive (it goes "
                 "by e-mail or waits in the bridge's task list)"
             )
-        body = writer.order_body(letter, text, company_fee=self.company_fee, vat_type=self.vat_type)
+        body = writer.order_body(
+            letter,
+            text,
+            company_fee=self.company_fee,
+            vat_type=self._charge_vat_type(letter),
+            currency_id=self._currency_id(letter.currency),
+        )
         for d in letter.decisions:
             if letter.action in writer.REMINDER_ACTIONS:
                 _, warning = writer.fee_on_reminder(d, self.company_fee)
@@ -426,6 +448,43 @@ class TripletexSession:
             )
         return self.carry_out(created)
 
+    def _currency_id(self, code: str) -> int | None:
+        """Tripletex's id of the letter's currency, learned from the invoices read."""
+        found = self._currencies.get(code)
+        if found is None and code != mapping.COMPANY_CURRENCY:
+            raise RejectedRequest(
+                f"the {code} invoices were read without their currency id, so the charges "
+                f"would be booked in {mapping.COMPANY_CURRENCY}; not written"
+            )
+        return found
+
+    def _charge_vat_type(self, letter: Letter) -> int | None:
+        """The VAT type of the order's lines: the option, else the company's VAT-free type.
+
+        Without one, Tripletex adds its default VAT to the fee, interest and compensation, so a
+        letter with charges is refused rather than written with VAT on top.
+        """
+        if self.vat_type is not None:
+            return self.vat_type
+        if not self._vat_looked_up:
+            self._vat_free = mapping.vat_free_type(
+                self.client.vat_types(VAT_FREE_NUMBERS), VAT_FREE_NUMBERS
+            )
+            self._vat_looked_up = True
+        charged = any(
+            line["unitPriceExcludingVatCurrency"] != 0
+            for line in writer.order_lines(letter, company_fee=self.company_fee)
+        )
+        if self._vat_free is None and charged:
+            raise RejectedRequest(
+                "Tripletex lists no active VAT type without VAT for the charges (number "
+                f"{' or '.join(VAT_FREE_NUMBERS)}), and without one it adds 25 % VAT to fees, "
+                "interest and compensation: turn it on under Regnskap > Innstillinger > "
+                "MVA-innstillinger, or set the tenant option 'vat_type' to the id of the VAT "
+                "type to use"
+            )
+        return self._vat_free
+
     def carry_out(self, order: OrderInfo) -> WriteResult:
         """Do what an approved order stands for, reading back before every send."""
         today = self._today()
@@ -443,6 +502,18 @@ class TripletexSession:
                 order.key, str(order.id), StepStatus.ISSUED, f"order {order.id} carried out"
             )
         email = self._email(order.customer_id)
+        try:
+            writer.dispatch(
+                mapping.NOTICE
+                if order.action is ActionKind.COLLECTION_WARNING
+                else mapping.SOFT_REMINDER,
+                email=email,
+                options=self.ctx.options,
+            )
+        except writer.NoRecipient as exc:
+            # Nothing is sent; the letter waits until the customer has an address (or the
+            # tenant chooses to print), and every cycle tries again.
+            return WriteResult(order.key, str(order.id), StepStatus.PENDING, str(exc))
         ids: list[str] = []
         notes: list[str] = []
         for invoice_id in order.invoice_ids:
@@ -471,11 +542,19 @@ class TripletexSession:
                 include_charge=step.include_charge,
                 include_interest=False,
                 dispatch_types=step.dispatch_types,
+                # The address the connector chose; without it Tripletex uses the invoice's.
+                email=email if "EMAIL" in step.dispatch_types else None,
             )
             ids.append(str(reminder))
             notes.append(
                 f"invoice {invoice_id}: {step.type} by {'+'.join(step.dispatch_types)}"
+                + (f" to {email}" if "EMAIL" in step.dispatch_types else "")
                 + (", with the company's fee" if step.include_charge else "")
+                + (
+                    f"; print reminder {reminder} in Tripletex and post it today"
+                    if writer.printed_by_you(step.dispatch_types)
+                    else ""
+                )
             )
         if not order.closed:
             if order.priced:

@@ -51,6 +51,15 @@ class DispatchError(ValueError):
     """No way to send this reminder: the options name no usable dispatch type."""
 
 
+class NoRecipient(DispatchError):
+    """Only a printout would remain, and the tenant did not choose to print reminders.
+
+    ``OWN_PRINTER`` makes a letter in Tripletex for the company to print and post; nothing
+    reaches the debtor unless somebody does. So it is used only when the tenant lists it in
+    ``dispatch_types``, never as a silent fallback.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class ReminderPlan:
     """What one :createReminder call will be: type, charge and how it is sent."""
@@ -78,19 +87,33 @@ def matches(planned: str, found: ReminderInfo, since: date) -> bool:
 
 
 def dispatch(kind: str, *, email: str | None, options: Mapping[str, str]) -> tuple[str, ...]:
-    """Choose the dispatch types: the tenant's list, else e-mail when known, else own print."""
+    """Choose the dispatch types: the tenant's list, else e-mail when the customer has one.
+
+    Raises NoRecipient when nothing but a printout would remain and the tenant did not list
+    ``OWN_PRINTER``: a reminder nobody prints is not a reminder sent.
+    """
     wanted = [t.strip().upper() for t in options.get("dispatch_types", "").split(",") if t.strip()]
     unknown = sorted(set(wanted) - DISPATCH_TYPES)
     if unknown:
         raise DispatchError(f"unknown dispatch types {unknown}; use {sorted(DISPATCH_TYPES)}")
-    if not wanted:
-        wanted = ["EMAIL"] if email else ["OWN_PRINTER"]
+    chosen = list(wanted) or ["EMAIL"]
     if kind != NOTICE:
         # Tripletex refuses NETS_PRINT on anything but a notice of debt collection.
-        wanted = [t for t in wanted if t != "NETS_PRINT"] or ["OWN_PRINTER"]
-    if "EMAIL" in wanted and not email:
-        wanted = [t for t in wanted if t != "EMAIL"] or ["OWN_PRINTER"]
-    return tuple(dict.fromkeys(wanted))
+        chosen = [t for t in chosen if t != "NETS_PRINT"]
+    if not email:
+        chosen = [t for t in chosen if t != "EMAIL"]
+    if not chosen:
+        raise NoRecipient(
+            "the customer has no e-mail address in Tripletex (overdueNoticeEmail, invoiceEmail "
+            "or email), so the reminder was not sent: add one, or set the tenant option "
+            "'dispatch_types' to OWN_PRINTER if you print and post reminders yourself"
+        )
+    return tuple(dict.fromkeys(chosen))
+
+
+def printed_by_you(dispatch_types: Sequence[str]) -> bool:
+    """Tell whether only the company's own printer carries the reminder (nothing sent)."""
+    return set(dispatch_types) == {"OWN_PRINTER"}
 
 
 # How each dispatch type reaches the debtor (bridge/letter_checks.py): printed by the company or
@@ -119,6 +142,12 @@ def fee_on_reminder(decision: Decision, company_fee: Decimal | None) -> tuple[bo
     """Decide whether Tripletex's configured fee may go on the reminder; say why not."""
     if decision.fee <= ZERO:
         return False, ""
+    if decision.currency != mapping.COMPANY_CURRENCY:
+        # Tripletex's fee is in the company's currency; the lawful fee is in the invoice's.
+        return False, (
+            f"the company's reminder fee in Tripletex is in {mapping.COMPANY_CURRENCY} and the "
+            f"invoice is in {decision.currency}; the lawful fee is on the order instead"
+        )
     if company_fee is None:
         return False, (
             "the company's reminder fee in Tripletex is unknown (set the tenant option "
@@ -158,7 +187,8 @@ def _line(description: str, amount: Decimal, vat_type: int | None) -> dict[str, 
         "unitPriceExcludingVatCurrency": amount,
     }
     if vat_type is not None:
-        # Fees, interest and compensation carry no VAT; the company names its code for that.
+        # Fees, interest and compensation are no supply under the VAT act: without a VAT-free
+        # type Tripletex would add its default VAT (25 %) on top.
         line["vatType"] = {"id": vat_type}
     return line
 
@@ -226,10 +256,15 @@ def order_body(
     *,
     company_fee: Decimal | None,
     vat_type: int | None = None,
+    currency_id: int | None = None,
 ) -> dict[str, Any]:
-    """Return the POST /order body for ``letter`` with its rendered ``text``."""
+    """Return the POST /order body for ``letter`` with its rendered ``text``.
+
+    ``currency_id`` is Tripletex's id of the letter's currency (the invoices'): without it the
+    order, and the charges invoiced from it, would be in the company's currency.
+    """
     day = letter.date.isoformat()
-    return {
+    body = {
         **due_in(letter),
         "customer": {"id": int(letter.customer_id)},
         "orderDate": day,
@@ -249,3 +284,6 @@ def order_body(
         "isPrioritizeAmountsIncludingVat": False,
         "orderLines": order_lines(letter, company_fee=company_fee, vat_type=vat_type),
     }
+    if currency_id is not None:
+        body["currency"] = {"id": currency_id}
+    return body

@@ -174,7 +174,9 @@ def test_other_countries_are_not_held(country: str) -> None:
     ("options", "email", "routes"),
     [
         ({}, "kari@example.no", {"email"}),
-        ({}, None, {"paper"}),
+        # No address and no dispatch types listed: nothing would be sent (the reminder stays
+        # pending until an address or OWN_PRINTER is set), so no route at all.
+        ({}, None, set()),
         ({"dispatch_types": "EMAIL,OWN_PRINTER"}, "kari@example.no", {"email", "paper"}),
         ({"dispatch_types": "NETS_PRINT"}, "kari@example.no", {"paper"}),
         ({"dispatch_types": "SMS"}, "kari@example.no", {"electronic"}),

@@ -27,8 +27,9 @@ from bridge.store import Store, open_store
 
 TODAY = date(2026, 3, 16)
 SYSTEMS = sorted(registry.connectors())
-# Where each vendor's API lives, apart from its OAuth token endpoint (faults aim at the API).
-API_PREFIX = {"dinero": "/v1", "fortnox": "/3"}
+# Where each vendor's API lives, apart from its OAuth token endpoint (faults aim at the API);
+# Tripletex mints its session token with a POST under the same prefix: aim at its order writes.
+API_PREFIX = {"dinero": "/v1", "fortnox": "/3", "tripletex": "/order"}
 
 
 @pytest.fixture(autouse=True)

@@ -44,8 +44,9 @@ _RESPONSES = {
     ("GET", "/customer/{id}"): "ResponseWrapperCustomer",
     ("PUT", "/invoice/{id}/:createReminder"): "ResponseWrapperInteger",
     ("PUT", "/order/{id}/:invoice"): "ResponseWrapperInvoice",
-    ("PUT", "/token/session/:create"): "ResponseWrapperSessionToken",
+    ("POST", "/token/session/:create"): "ResponseWrapperSessionToken",
     ("GET", "/ledger/posting/openPost"): "ListResponsePosting",
+    ("GET", "/ledger/vatType"): "ListResponseVatType",
 }
 
 
@@ -175,6 +176,8 @@ def test_request_bodies_and_sandbox_answers_match_the_schemas() -> None:
             validate(json.loads(request.content, parse_float=Decimal), "Order")
         if request.method == "PUT" and path == "/order/{id}":
             validate(json.loads(request.content, parse_float=Decimal), "Order")
+        if request.method == "POST" and path == "/token/session/:create":
+            validate(json.loads(request.content), "PostSessionTokenBody")
         schema = _RESPONSES.get((request.method, path))
         if schema and response.status_code < 300:
             validate(parse_json(response), schema)

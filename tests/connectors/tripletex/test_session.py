@@ -288,11 +288,16 @@ def test_a_timeout_after_the_send_is_read_back_not_repeated(sandbox: TripletexSa
     assert sandbox.documents_by_key() == {letter.key: 1}
 
 
-def test_reminder_without_dispatch_email_falls_back_to_own_print(sandbox: TripletexSandbox) -> None:
+def test_reminder_without_an_email_is_not_printed_silently(sandbox: TripletexSandbox) -> None:
     customer, invoice = _invoice(sandbox, email=False)
     session = _open(sandbox, Mode.AUTONOMOUS)
     session.fetch(TODAY, None)
-    session.apply(_letter(str(invoice), str(customer)), "Purring")
+    result = session.apply(_letter(str(invoice), str(customer)), "Purring")
+    assert result.status is StepStatus.PENDING
+    assert sandbox.reminders_of(invoice) == []
+    chosen = _open(sandbox, Mode.AUTONOMOUS, dispatch_types="EMAIL,OWN_PRINTER")
+    chosen.fetch(TODAY, None)
+    chosen.apply(_letter(str(invoice), str(customer), day=TODAY), "Purring")
     assert sandbox.dispatched[-1] == (invoice, "SOFT_REMINDER", ("OWN_PRINTER",))
 
 
