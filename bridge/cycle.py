@@ -170,10 +170,16 @@ def _context(
         sandbox = descriptor.sandbox(path if path.exists() else None, opts.today)
         secrets = StaticSecrets(name, descriptor.sandbox_secrets)
 
-        def save() -> None:
-            sandbox.save(path)
+        if opts.dry_run:
+            # A dry run writes nothing, the emulator's state included: saving the state read at
+            # its start would erase what a cycle running meanwhile has written (issue 18, 5).
+            transport = sandbox.transport()
+        else:
 
-        transport = PersistingTransport(sandbox.transport(), save)
+            def save() -> None:
+                sandbox.save(path)
+
+            transport = PersistingTransport(sandbox.transport(), save)
 
     ctx = TenantContext(
         tenant=name,
