@@ -37,6 +37,7 @@ from bridge.connector import (
     CollectionService,
     ConnectorDescriptor,
     Delivery,
+    Pending,
     SecretStore,
     Session,
     TenantContext,
@@ -173,10 +174,16 @@ def _context(
         sandbox = descriptor.sandbox(path if path.exists() else None, opts.today)
         secrets = StaticSecrets(name, descriptor.sandbox_secrets)
 
-        def save() -> None:
-            sandbox.save(path)
+        if opts.dry_run:
+            # A dry run writes nothing, the emulator's state included: saving the state read at
+            # its start would erase what a cycle running meanwhile has written (issue 18, 5).
+            transport = sandbox.transport()
+        else:
 
-        transport = PersistingTransport(sandbox.transport(), save)
+            def save() -> None:
+                sandbox.save(path)
+
+            transport = PersistingTransport(sandbox.transport(), save)
 
     ctx = TenantContext(
         tenant=name,
@@ -299,13 +306,7 @@ def _cycle(
         if outcome.withdrawn and not opts.dry_run:
             channels.tell_withdrawals(outcome.withdrawn)
     if pending:
-        for result in session.reconcile(pending):
-            if result.status is not StepStatus.PENDING:
-                outcome.reconciled.append(result)
-                if not opts.dry_run:
-                    store.settle(
-                        result.letter_key, result.status, at=opts.now, document=result.document
-                    )
+        _reconcile(store, name=name, session=session, pending=pending, opts=opts, outcome=outcome)
     outcome.pending = len(pending) - len(outcome.reconciled)
 
     history = [*store.history(name), *snapshot.steps]
@@ -396,6 +397,59 @@ def _decide(
         log.warning("cycle.stale_payments", tenant=name, reason=stale)
     outcome.blocked = list(blocked(snapshot, opts.today, law=law, policy=policy))
     outcome.blocked.extend(outcome.rate_waits)
+
+
+def _reconcile(
+    store: Store,
+    *,
+    name: str,
+    session: Session,
+    pending: list[Pending],
+    opts: CycleOptions,
+    outcome: TenantOutcome,
+) -> None:
+    """Settle earlier drafts as the vendor shows them; a doubtful absence settles nothing."""
+    unreadable = len(session.skipped)
+    results = list(session.reconcile(pending))
+    unreadable = len(session.skipped) - unreadable
+    doubt = absence_doubt(len(pending), results, unreadable)
+    if doubt is not None:
+        # Absence is evidence only from a complete, plausible view: the letters stay pending.
+        results = [r for r in results if r.status is not StepStatus.REJECTED]
+        outcome.skipped.append(("reconcile", doubt))
+        outcome.status = "partial"
+        log.warning("cycle.reconcile_doubt", tenant=name, reason=doubt)
+    for result in results:
+        if result.status is not StepStatus.PENDING:
+            outcome.reconciled.append(result)
+            if not opts.dry_run:
+                store.settle(
+                    result.letter_key, result.status, at=opts.now, document=result.document
+                )
+
+
+def absence_doubt(pending: int, results: list[WriteResult], unreadable: int) -> str | None:
+    """Why the vendor's view cannot show a draft gone (None when it can).
+
+    A connector's ``reconcile`` reads a missing draft as the accountant's rejection. That holds
+    only when the view is complete and plausible: every item of the vendor's list read, and not
+    every one of several pending drafts gone at once with none booked (an empty draft list
+    while our drafts wait is far likelier a vendor fault than a clean sweep).
+    """
+    rejected = sum(1 for r in results if r.status is StepStatus.REJECTED)
+    if not rejected:
+        return None
+    if unreadable:
+        return (
+            f"{unreadable} item(s) of the vendor's list could not be read: {rejected} draft(s) "
+            "not found are kept pending, not recorded as rejected"
+        )
+    if pending >= 2 and rejected == len(results) == pending:
+        return (
+            f"none of our {pending} pending drafts was found and none was booked: an incomplete "
+            "view of the vendor is assumed; they stay pending (a person checks `pending`)"
+        )
+    return None
 
 
 def _plausible(snapshot: Snapshot, outcome: TenantOutcome) -> Snapshot:

@@ -28,7 +28,7 @@ from typing import Any, Final, Literal
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
+from jinja2 import ChoiceLoader, PackageLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from bridge.domain import (
@@ -45,6 +45,7 @@ from bridge.domain import (
 )
 from bridge.errors import BridgeError
 from bridge.payref import Reference, ReferenceOptions
+from bridge.template_budget import BoundedEnvironment, ConfinedLoader, render_bounded
 from policies import claim as claims
 from policies.steps import TONES, default_name, default_steps
 
@@ -93,6 +94,18 @@ def tenant_language(country: str, options: Mapping[str, str] | None = None) -> s
 def language_for(customer: Customer, tenant_default: str) -> str:
     """Choose the letter language: the customer's, else the tenant's default, else English."""
     return _code(customer.language) or _code(tenant_default) or "en"
+
+
+# What rendering a template can raise besides jinja2's own errors: a too large ``range`` is an
+# OverflowError, a deep recursion a RecursionError; none of them may stop the tenant's cycle.
+_RENDER_FAILURES = (
+    TemplateError,
+    ArithmeticError,
+    LookupError,
+    ValueError,
+    TypeError,
+    RecursionError,
+)
 
 
 class LetterError(BridgeError):
@@ -199,7 +212,7 @@ class Rendered:
 def _loaders(override: Path | None) -> ChoiceLoader:
     loaders: list[Any] = []
     if override is not None:
-        loaders.append(FileSystemLoader(str(override)))
+        loaders.append(ConfinedLoader(str(override)))  # no link leads out of the folder
     loaders.append(PackageLoader("bridge", "templates/letters"))
     return ChoiceLoader(loaders)
 
@@ -261,8 +274,8 @@ def _filters(env: SandboxedEnvironment, lang: str) -> None:
 
 
 def environment(lang: str, override: Path | None = None) -> SandboxedEnvironment:
-    """The sandboxed, strict environment for text letters in ``lang``."""
-    env = SandboxedEnvironment(
+    """The sandboxed, strict, bounded environment for text letters in ``lang``."""
+    env = BoundedEnvironment(
         loader=_loaders(override),
         undefined=StrictUndefined,
         autoescape=False,  # plain text; the HTML layout escapes on its own
@@ -278,9 +291,7 @@ _cached_environment = functools.lru_cache(maxsize=64)(environment)
 
 
 def _html_environment(override: Path | None) -> SandboxedEnvironment:
-    return SandboxedEnvironment(
-        loader=_loaders(override), undefined=StrictUndefined, autoescape=True
-    )
+    return BoundedEnvironment(loader=_loaders(override), undefined=StrictUndefined, autoescape=True)
 
 
 def _items(letter: Letter, invoices: Mapping[str, Invoice]) -> list[dict[str, Any]]:
@@ -748,10 +759,19 @@ def compose(
     )
     name = f"{lang}/{letter.action.value}.txt.j2"
     try:
-        full = _cached_environment(lang, override).get_template(name).render(**data)
-    except TemplateError as exc:
-        # A tenant's own template with a typo, or one that asks for a field that does not
-        # exist: that letter cannot be written, the others can.
+        template = _cached_environment(lang, override).get_template(name)
+        full = render_bounded(template, data)  # within a size, loop and time budget
+    except (
+        TemplateError,
+        ArithmeticError,
+        LookupError,
+        ValueError,
+        TypeError,
+        RecursionError,
+    ) as exc:
+        # A tenant's own template with a typo, one that asks for a field that does not exist,
+        # or one past its budget (docs/reliability.md): that letter cannot be written, the
+        # others can.
         where = f" (overrides in {override})" if override is not None else ""
         raise LetterError(f"template {name}{where} cannot be rendered: {exc}") from exc
     return Rendered.of_text(lang, full)
