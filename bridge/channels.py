@@ -22,6 +22,7 @@ read back after a crash (:meth:`Channels.find`) from the store's own records.
 from __future__ import annotations
 
 import enum
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -407,15 +408,19 @@ class Channels:
                 return UNKNOWN  # the e-mail may have reached the agency: a person decides
             return None  # never delivered: the letter is decided again
         notes: list[str] = []
+        if delivered is not None and self._agency_email and (mail is None or mail.state == FAILED):
+            # The folder got the case, the e-mail was never handed to the server: send it now
+            # (its first attempt), from the files in the folder.
+            sent, why = self._finish_agency_mail(letter, delivered)
+            if sent:
+                where.append(self._agency_email)
+                mail = self.store.mail(self.tenant, f"{letter.key}-case")
+            else:
+                notes.append(why)
         if mail is not None and mail.state == SENDING:
             notes.append(
                 f"could not confirm the e-mail to {mail.recipient} (Message-ID "
                 f"{mail.message_id}); it is not sent again"
-            )
-        elif self._agency_email and (mail is None or mail.state == FAILED):
-            notes.append(
-                f"the e-mail to {self._agency_email} was not sent (interrupted): send the case "
-                "from the folder by hand"
             )
         self.store.record_handover(
             HandoverRow(
@@ -433,6 +438,34 @@ class Channels:
         if notes:
             log.warning("handover.partly_confirmed", tenant=self.tenant, letter=letter.key)
         return WriteResult(letter.key, cid, StepStatus.ISSUED, "; ".join([detail, *notes]))
+
+    def _finish_agency_mail(self, letter: Letter, delivered: Path) -> tuple[bool, str]:
+        """E-mail a case read back from its folder to the agency; say why not when it fails."""
+        files = {name: delivered / name for name in _CASE_MIME}
+        if self.mailer is None or not all(path.is_file() for path in files.values()):
+            return False, (
+                f"the e-mail to {self._agency_email} was not sent (interrupted) and the agency "
+                "has taken the case folder since: it has the case"
+            )
+        data = json.loads(files["case.json"].read_text(encoding="utf-8"))
+        cover = Rendered.of_text(str(data.get("language", "en")), str(data.get("cover_letter", "")))
+        try:
+            self.mailer.send(
+                Outgoing(
+                    key=f"{letter.key}-case",
+                    to=self._agency_email,
+                    subject=cover.subject,
+                    text=cover.body,
+                    attachments=tuple(
+                        Attachment(name, path.read_bytes(), _CASE_MIME[name])
+                        for name, path in files.items()
+                    ),
+                ),
+                at=self.now,
+            )
+        except (MailFailed, MailUnknown) as exc:
+            return False, f"the e-mail to {self._agency_email}: {exc}"
+        return True, ""
 
     def unconfirmed(self, letter: Letter) -> str:
         """Say, for the accountant, which e-mail of a letter could not be confirmed."""
