@@ -55,6 +55,8 @@ class Outcome:
     case_invoices: dict[str, int] = field(default_factory=dict)  # invoice -> case folders
     documents: dict[str, int] = field(default_factory=dict)
     unconfirmed: int = 0
+    invoice_of: dict[str, str] = field(default_factory=dict)  # decision or letter key -> invoice
+    held: set[str] = field(default_factory=set)  # invoices of letters left "could not confirm"
 
 
 def env_file(folder: Path, inbox: Inbox) -> Path:
@@ -158,7 +160,13 @@ def outcome(folder: Path, inbox: Inbox) -> Outcome:
         for row in store.handovers("t"):
             for invoice in row.invoices:
                 out.handed[invoice] = out.handed.get(invoice, 0) + 1
-        out.unconfirmed = len(store.unresolved("t"))
+        unresolved = store.unresolved("t")
+        out.unconfirmed = len(unresolved)
+        out.held = {d.invoice_id for r in unresolved for d in r.letter.decisions}
+        for row in store.letters("t"):
+            for d in row.letter.decisions:
+                out.invoice_of[d.key] = d.invoice_id
+                out.invoice_of[row.letter.key] = d.invoice_id
     journal = folder / "cases" / ".delivered"
     for entry in journal.glob("case-*.json") if journal.is_dir() else ():
         key = json.loads(entry.read_text(encoding="utf-8"))["letter_key"]
@@ -180,10 +188,16 @@ def judge(cell: Cell, got: Outcome, ref: Outcome) -> Cell:
         + sum(n - 1 for n in got.case_invoices.values() if n > 1)
         + sum(n - 1 for n in got.documents.values() if n > 1)
     )
+
+    def missing(keys: set[str]) -> int:
+        # An invoice whose e-mail could not be confirmed waits for a person: its later steps
+        # are held, not lost.
+        return len({k for k in keys if ref.invoice_of.get(k) not in got.held})
+
     cell.lost = (
-        len(ref.decisions - got.decisions)
+        missing(ref.decisions - got.decisions)
         # A case's e-mail to the agency is a copy of the case: counted with the hand-overs.
-        + len({k for k in set(ref.mail_keys) - set(got.mail_keys) if not k.endswith("-case")})
+        + missing({k for k in set(ref.mail_keys) - set(got.mail_keys) if not k.endswith("-case")})
         + len(set(ref.handed) - set(got.handed))
         + len(set(ref.documents) - set(got.documents))
     )
