@@ -39,7 +39,6 @@ CHANNEL_POINTS: dict[str, date] = {
     "mail.sent:1": DAY_ONE,
     "mail.sent:2": DAY_ONE,
     "handover.renamed:1": DAY_TWO,
-    "handover.renamed:2": DAY_TWO,
     "mail.sent:1 (agency)": DAY_TWO,
 }
 
