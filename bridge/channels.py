@@ -22,6 +22,7 @@ read back after a crash (:meth:`Channels.find`) from the store's own records.
 from __future__ import annotations
 
 import enum
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -46,14 +47,16 @@ from bridge.handover import (
     CaseFile,
     HandoverNotReady,
     build_case,
+    case_id,
     deliver_to_folder,
+    find_delivered,
     preconditions,
 )
 from bridge.letter_checks import delivery_problem, warning_problems
 from bridge.letters import Creditor, Rendered, to_html, to_pdf
 from bridge.mailer import Attachment, Mailer, MailFailed, MailUnknown, Outgoing, SmtpSettings
 from bridge.store import Store
-from bridge.store.mail import FAILED, SENDING, HandoverRow
+from bridge.store.mail import FAILED, SENDING, SENT, HandoverRow
 
 if TYPE_CHECKING:
     from bridge.withdraw import Withdrawn
@@ -413,6 +416,12 @@ class Channels:
         )
 
     def _find_handover(self, letter: Letter) -> WriteResult | Unknown | None:
+        """Read back a hand-over by its key: the store's record, else the case folder (and its
+        journal) and the agency e-mail's sent record.
+
+        Delivered but never recorded (a crash in between) is recorded now, so its invoices count
+        as handed over and no second case is built for them, whatever was paid since.
+        """
         recorded = self.store.handover(self.tenant, letter.key)
         if recorded is not None:
             return WriteResult(
@@ -421,9 +430,86 @@ class Channels:
                 StepStatus.ISSUED,
                 f"case {recorded.case_id} delivered to {recorded.delivered_to}",
             )
+        cid = case_id(letter.key)
+        folder = self.handover_folder()
+        delivered = find_delivered(folder, letter.key) if folder is not None else None
         mail = self.store.mail(self.tenant, f"{letter.key}-case")
+        where = [str(delivered)] if delivered is not None else []
+        if mail is not None and mail.state == SENT:
+            where.append(mail.recipient)
+        if not where:
+            if mail is not None and mail.state == SENDING:
+                return UNKNOWN  # the e-mail may have reached the agency: a person decides
+            return None  # never delivered: the letter is decided again
+        notes: list[str] = []
+        if delivered is not None and self._agency_email and (mail is None or mail.state == FAILED):
+            # The folder got the case, the e-mail was never handed to the server: send it now
+            # (its first attempt), from the files in the folder.
+            sent, why = self._finish_agency_mail(letter, delivered)
+            if sent:
+                where.append(self._agency_email)
+                mail = self.store.mail(self.tenant, f"{letter.key}-case")
+            else:
+                notes.append(why)
         if mail is not None and mail.state == SENDING:
-            return UNKNOWN
-        # Delivered but never recorded (a crash in between) or never delivered: the letter is
-        # decided again, and the retry finds the case folder and the sent e-mail already there.
-        return None
+            notes.append(
+                f"could not confirm the e-mail to {mail.recipient} (Message-ID "
+                f"{mail.message_id}); it is not sent again"
+            )
+        self.store.record_handover(
+            HandoverRow(
+                tenant=self.tenant,
+                letter_key=letter.key,
+                case_id=cid,
+                customer_id=letter.customer_id,
+                invoices=tuple(d.invoice_id for d in letter.decisions),
+                channel="email" if mail is not None and mail.state == SENT else "folder",
+                delivered_to=", ".join(where),
+                delivered_at=self.now,
+            )
+        )
+        detail = f"case {cid} delivered to {', '.join(where)} (read back after an interruption)"
+        if notes:
+            log.warning("handover.partly_confirmed", tenant=self.tenant, letter=letter.key)
+        return WriteResult(letter.key, cid, StepStatus.ISSUED, "; ".join([detail, *notes]))
+
+    def _finish_agency_mail(self, letter: Letter, delivered: Path) -> tuple[bool, str]:
+        """E-mail a case read back from its folder to the agency; say why not when it fails."""
+        files = {name: delivered / name for name in _CASE_MIME}
+        if self.mailer is None or not all(path.is_file() for path in files.values()):
+            return False, (
+                f"the e-mail to {self._agency_email} was not sent (interrupted) and the agency "
+                "has taken the case folder since: it has the case"
+            )
+        data = json.loads(files["case.json"].read_text(encoding="utf-8"))
+        cover = Rendered.of_text(str(data.get("language", "en")), str(data.get("cover_letter", "")))
+        try:
+            self.mailer.send(
+                Outgoing(
+                    key=f"{letter.key}-case",
+                    to=self._agency_email,
+                    subject=cover.subject,
+                    text=cover.body,
+                    attachments=tuple(
+                        Attachment(name, path.read_bytes(), _CASE_MIME[name])
+                        for name, path in files.items()
+                    ),
+                ),
+                at=self.now,
+            )
+        except (MailFailed, MailUnknown) as exc:
+            return False, f"the e-mail to {self._agency_email}: {exc}"
+        return True, ""
+
+    def unconfirmed(self, letter: Letter) -> str:
+        """Say, for the accountant, which e-mail of a letter could not be confirmed."""
+        for key in (letter.key, f"{letter.key}-case"):
+            row = self.store.mail(self.tenant, key)
+            if row is not None and row.state == SENDING:
+                return (
+                    f"could not confirm the e-mail to {row.recipient} (Message-ID "
+                    f"{row.message_id}, since {row.updated_at:%Y-%m-%d %H:%M}): the process "
+                    "stopped during the SMTP conversation; look in the sent folder or ask the "
+                    "recipient. It is not sent again by itself."
+                )
+        return "could not confirm the delivery; it is not repeated by itself"

@@ -283,7 +283,7 @@ def _cycle(
     )
 
     if not opts.dry_run:
-        _resolve_unknown(store, name, session, opts, channels)
+        _resolve_unknown(store, name, session, opts, channels, outcome=outcome)
 
     snapshot = _read(store, name, session, opts, outcome)
 
@@ -559,7 +559,13 @@ def decide_day(
 
 
 def _resolve_unknown(
-    store: Store, name: str, session: Session, opts: CycleOptions, channels: Channels
+    store: Store,
+    name: str,
+    session: Session,
+    opts: CycleOptions,
+    channels: Channels,
+    *,
+    outcome: TenantOutcome | None = None,
 ) -> None:
     """Read back every write whose outcome we never learned, before deciding anything new."""
     for row in store.unresolved(name):
@@ -567,7 +573,10 @@ def _resolve_unknown(
             found = channels.find(row.letter)
             if found is UNKNOWN:
                 # An e-mail may have gone out: leave the letter open for a person, never resend.
+                # SMTP has no read-back, so every cycle says so until a person settles it.
                 log.warning("outbox.mail_unknown", tenant=name, letter=row.letter.key)
+                if outcome is not None:
+                    outcome.skipped.append((row.letter.key, channels.unconfirmed(row.letter)))
                 continue
         else:
             found = session.find(row.letter.key)

@@ -8,6 +8,13 @@ The exactly-once guarantee is only as good as its worst crash, so the fault matr
 - ``applied``: the vendor accepted the write, the outbox does not know yet;
 - ``recorded``: the outbox recorded the write.
 
+Inside the bridge's own channels, between the act and its record:
+
+- ``handover.renamed``: a case folder was renamed into place, its journal entry still says
+  ``staged`` and the store knows nothing (bridge/handover.py);
+- ``mail.sent``: the SMTP server accepted a message, the store still says ``sending``
+  (bridge/mailer.py).
+
 ``DUNNING_BRIDGE_FAILPOINT=applied:2`` kills the process the second time ``applied`` is
 reached; ``applied:2:pause=3`` sleeps three seconds there instead (a window for a test to send
 SIGTERM mid-cycle). Unset (always, in production) a fail point costs one dictionary lookup.
@@ -21,7 +28,7 @@ import time
 from collections import Counter
 
 ENV = "DUNNING_BRIDGE_FAILPOINT"  # not BRIDGE_*: those are settings
-POINTS = ("fetched", "intended", "applied", "recorded")
+POINTS = ("fetched", "intended", "applied", "recorded", "handover.renamed", "mail.sent")
 
 _seen: Counter[str] = Counter()
 

@@ -8,9 +8,24 @@ summary. It is delivered to a folder (option ``handover_folder``, default ``hand
 the state database) and/or by e-mail to the agency (option ``handover_email``), then recorded
 in the store, so the invoice is never dunned again.
 
-Exactly once: the case id derives from the letter key, a folder delivery is one atomic rename
-(an existing case folder means "already delivered"), and the e-mail goes through the mailer,
-which never sends one key twice.
+Exactly once: the case id derives from the letter key (the folder's name carries it, and
+``case.json`` holds the key itself), a folder delivery is one atomic rename, and the e-mail goes
+through the mailer, which never sends one key twice. The outbox holds the letter's intent before
+anything is delivered; after a crash the read-back (:func:`find_delivered`) asks the folder, not
+the database, whether the case went out:
+
+- the case folder is there and its ``case.json`` carries the key -> delivered;
+- the bridge's journal (``.delivered/<case id>.json`` in the hand-over folder, never taken by
+  the agency) says ``delivered`` -> delivered, even when the agency has taken the folder since;
+- the journal says ``staged`` (written once the staging folder is complete, just before the
+  rename) and neither the staging folder nor the case folder is there -> the rename happened
+  and the agency took the case: delivered;
+- otherwise (no journal entry, or the staging folder still there) -> never delivered.
+
+So a SIGKILL between the rename and the database record is read back as delivered: no second
+case for the same claims, none for a claim paid in between, no case delivered again after the
+agency took it. The agency must leave the hidden entries (``.delivered/``, ``.*.partial``)
+alone.
 """
 
 from __future__ import annotations
@@ -27,6 +42,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from bridge import failpoints
 from bridge.domain import (
     ZERO,
     ActionKind,
@@ -54,6 +70,10 @@ if TYPE_CHECKING:
 
 CASE_FORMAT: Final[int] = 1
 CASE_FILES: Final[tuple[str, ...]] = ("case.json", "invoices.csv", "letters.csv", "summary.pdf")
+# The bridge's own record of folder deliveries, inside the hand-over folder (see the docstring).
+JOURNAL: Final[str] = ".delivered"
+STAGED: Final[str] = "staged"
+DELIVERED: Final[str] = "delivered"
 # The minimum deadline of a collection warning when the step recorded none (DK: 10 days).
 _FALLBACK_WARNING_DAYS: Final[int] = 10
 
@@ -374,13 +394,87 @@ def _files(data: Mapping[str, Any], lang: str = "en") -> dict[str, bytes]:
     }
 
 
+def _journal_entry(folder: Path, cid: str) -> Path:
+    return folder / JOURNAL / f"{cid}.json"
+
+
+def _journal_state(folder: Path, cid: str, letter_key: str) -> str | None:
+    """The journal's word on a case: ``staged``, ``delivered``, or None (no entry, or not ours)."""
+    try:
+        entry = json.loads(_journal_entry(folder, cid).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("letter_key") != letter_key:
+        return None
+    state = entry.get("state")
+    return state if state in (STAGED, DELIVERED) else None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_journal(folder: Path, cid: str, letter_key: str, state: str) -> None:
+    """Write the journal entry of a case atomically (temporary file, fsync, rename)."""
+    journal = folder / JOURNAL
+    journal.mkdir(mode=0o700, exist_ok=True)
+    entry = {"case_id": cid, "letter_key": letter_key, "state": state}
+    tmp = journal / f".{cid}.tmp"
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, _journal_entry(folder, cid))
+    _fsync_dir(journal)
+
+
+def _case_key(target: Path) -> str | None:
+    try:
+        data = json.loads((target / "case.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    key = data.get("letter_key") if isinstance(data, dict) else None
+    return key if isinstance(key, str) else None
+
+
+def find_delivered(folder: Path, letter_key: str) -> Path | None:
+    """Read back a folder delivery by the letter's key: the case's path when it was delivered
+    (still there, or taken by the agency since), None when it never was."""
+    cid = check_case_id(case_id(letter_key))
+    target = folder / cid
+    if _case_key(target) == letter_key:
+        return target
+    state = _journal_state(folder, cid, letter_key)
+    if state == DELIVERED:
+        return target
+    staging = folder / f".{cid}.partial"
+    if state == STAGED and not staging.exists() and not target.exists():
+        return target  # renamed into place, then taken by the agency
+    return None
+
+
 def deliver_to_folder(case: CaseFile, folder: Path) -> tuple[Path, bool]:
-    """Write the case into ``folder/<case id>/`` in one rename; False when it was already there."""
-    target = folder / check_case_id(case.case_id)
+    """Write the case into ``folder/<case id>/`` in one rename; False when it was already there.
+
+    "Already there" is asked of :func:`find_delivered`, so a case the agency has taken is not
+    delivered again.
+    """
+    cid = check_case_id(case.case_id)
+    target = folder / cid
+    key = str(case.data.get("letter_key", ""))
     if target.is_dir() and (target / "case.json").is_file():
         return target, False
+    if key and find_delivered(folder, key) is not None:
+        return target, False
     folder.mkdir(parents=True, exist_ok=True)
-    staging = folder / f".{case.case_id}.partial"
+    staging = folder / f".{cid}.partial"
+    entry = _journal_entry(folder, cid)
+    if entry.exists():
+        entry.unlink()  # "staged" with the staging folder still there: nothing was delivered
     if staging.exists():
         shutil.rmtree(staging)  # left by an interrupted delivery: nothing of it was delivered
     staging.mkdir(mode=0o700)
@@ -390,7 +484,14 @@ def deliver_to_folder(case: CaseFile, folder: Path) -> tuple[Path, bool]:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
+    _fsync_dir(staging)
+    if key:
+        _write_journal(folder, cid, key, STAGED)
     os.replace(staging, target)
+    _fsync_dir(folder)
+    failpoints.reached("handover.renamed")
+    if key:
+        _write_journal(folder, cid, key, DELIVERED)
     return target, True
 
 

@@ -11,6 +11,17 @@ in the store as ``sending``. Accepted -> ``sent``; refused before the server too
 handed over -> stays ``sending`` and is never re-sent by itself (:class:`MailUnknown`): the
 message may have arrived, and a second copy of a dunning letter is the worse mistake.
 
+The key travels with the message: ``Message-ID: <KEY.TENANT@sender-domain>`` (derived from the
+key alone, so a retry after ``failed`` carries the same id and a mailbox or agency that
+de-duplicates by Message-ID drops a copy) and ``X-Dunning-Key: KEY``.
+
+SMTP has no read-back: nothing can ask the server "did you take message X?". A row left
+``sending`` by a crash (fail point ``mail.sent``: the server accepted, the store not yet told) is
+therefore read back as *unknown*: the letter's intent stays open, the cycle says "could not
+confirm" with the Message-ID so the accountant can look in the sent folder or ask the recipient,
+and nothing is sent again by itself. Resending automatically would turn every crash in that
+window into a second dunning letter, which is the mistake this bridge exists to avoid.
+
 Tenant options: ``smtp_host`` (unset = the bridge sends no e-mail), ``smtp_port`` (587),
 ``smtp_user``, ``smtp_from``, ``smtp_starttls`` (``true``), ``smtp_ca_file`` (trust a private CA).
 """
@@ -23,11 +34,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from typing import Final
 
 import structlog
 
+from bridge import failpoints
 from bridge.connector import SecretStore
 from bridge.errors import BridgeError, ConfigError, SecretMissing
 from bridge.redact import redact_text, register_secret
@@ -123,6 +135,11 @@ class MailResult:
     recipient: str
 
 
+def message_id(key: str, tenant: str, domain: str) -> str:
+    """The Message-ID of a key: the same for every attempt, unique per tenant and key."""
+    return f"<{key}.{tenant}@{domain}>"
+
+
 def _open(smtp: smtplib.SMTP, settings: SmtpSettings, password: str) -> None:
     """Greet, upgrade to TLS and log in as the settings say."""
     smtp.ehlo()
@@ -191,11 +208,11 @@ class Mailer:
             raise MailFailed(f"e-mail {outgoing.key}: no valid recipient address")
         password = self._password()
         message = self._message(outgoing, at)
-        message_id = str(message["Message-ID"])
+        mid = str(message["Message-ID"])
         if not self._store.mail_claim(
             self.tenant,
             outgoing.key,
-            message_id=message_id,
+            message_id=mid,
             recipient=outgoing.to,
             subject=outgoing.subject,
             at=at,
@@ -203,8 +220,8 @@ class Mailer:
             row = self._store.mail(self.tenant, outgoing.key)
             return MailResult(outgoing.key, row.message_id if row else "", "already", outgoing.to)
         self._deliver(outgoing.key, message, password, at)
-        log.info("mail.sent", tenant=self.tenant, key=outgoing.key, message_id=message_id)
-        return MailResult(outgoing.key, message_id, "sent", outgoing.to)
+        log.info("mail.sent", tenant=self.tenant, key=outgoing.key, message_id=mid)
+        return MailResult(outgoing.key, mid, "sent", outgoing.to)
 
     def _password(self) -> str:
         if not self.settings.username:
@@ -216,7 +233,7 @@ class Mailer:
     def _message(self, outgoing: Outgoing, at: datetime) -> EmailMessage:
         message = EmailMessage()
         domain = self.settings.sender.rsplit("@", 1)[-1]
-        message["Message-ID"] = make_msgid(idstring=outgoing.key[:24], domain=domain)
+        message["Message-ID"] = message_id(outgoing.key, self.tenant, domain)
         message["Date"] = format_datetime(at)
         message["From"] = self.settings.sender
         message["To"] = outgoing.to
@@ -256,6 +273,7 @@ class Mailer:
                     f"({type(exc).__name__}); it is not sent again by itself"
                 ) from None
             self._failed(key, f"{type(exc).__name__}: {exc}", at)
+        failpoints.reached("mail.sent")
         self._store.mail_settle(self.tenant, key, SENT, at=at)
 
     def _failed(self, key: str, reason: str, at: datetime) -> None:

@@ -1,0 +1,292 @@
+"""Never twice, never lost inside the bridge's own channels: a crash between the act and its record.
+
+Fast (default suite): the crash is raised in process at the fail point, per channel: the case
+folder (``handover.renamed``), an SMTP letter to a customer and a task e-mail (``mail.sent``).
+Slow (`make reliability`): the same points as SIGKILLs of a `dunning-bridge cycle` subprocess,
+recovered by fresh processes and compared with a clean run (tests/faults/channels.py).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from bridge import failpoints, registry, retry
+from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.domain import ActionKind
+from bridge.handover import CaseFile, case_id, deliver_to_folder, find_delivered
+from bridge.settings import TenantSettings
+from bridge.store import Store, open_store
+from tests.bridge.smtp_server import Inbox, smtp_server
+from tests.faults.channels import (
+    AGENCY,
+    CHANNEL_POINTS,
+    DAY_ONE,
+    DAY_TWO,
+    TASKS,
+    Outcome,
+    judge,
+    outcome,
+    run_days,
+)
+from tests.faults.matrix import Cell
+
+
+class Crash(BaseException):
+    """The process dies here (in process: nothing after it runs)."""
+
+
+@pytest.fixture(autouse=True)
+def no_waits() -> Iterator[None]:
+    retry.set_waits(False)
+    yield
+    retry.set_waits(True)
+
+
+def _crash_at(monkeypatch: pytest.MonkeyPatch, point: str, nth: int = 1) -> list[str]:
+    """Raise Crash the ``nth`` time ``point`` is reached; return the points seen."""
+    seen: list[str] = []
+
+    def reached(name: str) -> None:
+        seen.append(name)
+        if name == point and seen.count(point) == nth:
+            raise Crash(point)
+
+    monkeypatch.setattr(failpoints, "reached", reached)
+    return seen
+
+
+# -- the case folder ----------------------------------------------------------------------------
+
+
+def _bare_case(key: str) -> CaseFile:
+    data = {"case_id": case_id(key), "letter_key": key}
+    return CaseFile(case_id(key), data, {"case.json": json.dumps(data).encode()})
+
+
+def test_a_case_renamed_into_place_is_found_by_its_key_even_once_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = "dl-" + "a" * 24
+    case = _bare_case(key)
+    assert find_delivered(tmp_path, key) is None
+    _crash_at(monkeypatch, "handover.renamed")
+    with pytest.raises(Crash):
+        deliver_to_folder(case, tmp_path)
+    monkeypatch.undo()
+    target = tmp_path / case.case_id
+    assert find_delivered(tmp_path, key) == target
+    shutil.rmtree(target)  # the agency takes the case before the bridge records it
+    assert find_delivered(tmp_path, key) == target
+    assert deliver_to_folder(case, tmp_path) == (target, False)
+    assert not target.exists(), "a case the agency took was delivered again"
+    # Another key's staging folder left by a crash before the rename is not a delivery.
+    other = "dl-" + "b" * 24
+    monkeypatch.setattr("bridge.handover.os.replace", _die_on_dirs)
+    with pytest.raises(Crash):
+        deliver_to_folder(_bare_case(other), tmp_path)
+    monkeypatch.undo()
+    assert find_delivered(tmp_path, other) is None
+    assert deliver_to_folder(_bare_case(other), tmp_path)[1]
+    assert find_delivered(tmp_path, other) == tmp_path / case_id(other)
+
+
+def _die_on_dirs(src: object, dst: object) -> None:
+    import os  # noqa: PLC0415
+
+    if Path(str(src)).is_dir():
+        raise Crash("before the rename")
+    os.rename(str(src), str(dst))
+
+
+# -- whole cycles on the e-conomic sandbox with SMTP ----------------------------------------------
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Iterator[Inbox]:
+    with smtp_server(tmp_path, starttls=False) as server:
+        yield server
+
+
+def _tenant(tmp_path: Path, inbox: Inbox) -> TenantSettings:
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[pre_due_notice]\nenabled = true\n\n[credit_hold]\nenabled = true\n")
+    return TenantSettings(
+        system="economic",
+        country="DK",
+        sandbox_state=tmp_path / "sandbox.json",
+        policy_file=policy,
+        options={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": str(inbox.port),
+            "smtp_from": "bridge@kontor.example",
+            "smtp_starttls": "false",
+            "task_email": TASKS,
+            "handover_folder": str(tmp_path / "cases"),
+            "handover_email": AGENCY,
+        },
+    )
+
+
+def _run(store: Store, tenant: TenantSettings, day: date) -> TenantOutcome:
+    moment = datetime.combine(day, time(7), tzinfo=UTC)
+    return run_tenant(store, "t", tenant, CycleOptions(today=day, now=moment))
+
+
+def _accept(tenant: TenantSettings) -> None:
+    assert tenant.sandbox_state is not None
+    sandbox = registry.connector("economic").sandbox(tenant.sandbox_state, DAY_TWO)
+    sandbox.accept_drafts()
+    sandbox.save(tenant.sandbox_state)
+
+
+def _keys(inbox: Inbox) -> list[str]:
+    return [str(m["X-Dunning-Key"]) for m in inbox.messages]
+
+
+def _mail_crash(
+    tmp_path: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch, action: ActionKind
+) -> tuple[Store, TenantOutcome, str]:
+    """Crash after the server took the first e-mail of ``action``; recover; return the store,
+    the recovery's outcome and the interrupted key."""
+    tenant = _tenant(tmp_path, inbox)
+    store = open_store(tmp_path / "db.sqlite3")
+    real_send = Store.intend
+    wanted: list[str] = []
+
+    def note(self: Store, letter: object, text: str, *, at: datetime) -> bool:
+        if getattr(letter, "action", None) is action and not wanted:
+            wanted.append(letter.key)  # type: ignore[attr-defined]
+        return real_send(self, letter, text, at=at)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "intend", note)
+    seen: list[str] = []
+
+    def reached(name: str) -> None:
+        seen.append(name)
+        if name == "mail.sent" and wanted and _keys(inbox)[-1:] == wanted:
+            raise Crash(name)
+
+    monkeypatch.setattr(failpoints, "reached", reached)
+    with pytest.raises(Crash):
+        _run(store, tenant, DAY_ONE)
+    monkeypatch.undo()
+    again = _run(store, tenant, DAY_ONE)
+    return store, again, wanted[0]
+
+
+@pytest.mark.parametrize(
+    "action", [ActionKind.PRE_DUE_NOTICE, ActionKind.CREDIT_HOLD], ids=["letter", "task"]
+)
+def test_an_email_interrupted_after_the_server_took_it_is_never_resent(
+    tmp_path: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch, action: ActionKind
+) -> None:
+    store, again, key = _mail_crash(tmp_path, inbox, monkeypatch, action)
+    with store:
+        assert _keys(inbox).count(key) == 1
+        got = inbox.messages[_keys(inbox).index(key)]
+        assert got["Message-ID"] == f"<{key}.t@kontor.example>"
+        assert [r.letter.key for r in store.unresolved("t")] == [key]
+        told = dict(again.skipped)[key]
+        assert "could not confirm" in told
+        assert got["Message-ID"] in told
+        assert len(set(_keys(inbox))) == len(_keys(inbox))
+        # The next cycles say it again and still send nothing for it.
+        later = _run(store, _tenant(tmp_path, inbox), DAY_ONE)
+        assert "could not confirm" in dict(later.skipped)[key]
+        assert _keys(inbox).count(key) == 1
+
+
+@pytest.mark.parametrize("agency_takes_it", [False, True], ids=["kept", "taken"])
+def test_a_case_renamed_into_place_before_the_record_is_not_delivered_twice(
+    tmp_path: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch, agency_takes_it: bool
+) -> None:
+    tenant = _tenant(tmp_path, inbox)
+    with open_store(tmp_path / "db.sqlite3") as store:
+        _run(store, tenant, DAY_ONE)
+        _accept(tenant)
+        _crash_at(monkeypatch, "handover.renamed")
+        with pytest.raises(Crash):
+            _run(store, tenant, DAY_TWO)
+        monkeypatch.undo()
+        (interrupted,) = store.unresolved("t")
+        target = tmp_path / "cases" / case_id(interrupted.letter.key)
+        assert (target / "case.json").is_file()
+        assert store.handovers("t") == []
+        if agency_takes_it:
+            shutil.rmtree(target)
+        again = _run(store, tenant, DAY_TWO)
+        assert store.unresolved("t") == []
+        recorded = [r for r in store.handovers("t") if r.letter_key == interrupted.letter.key]
+        assert len(recorded) == 1
+        assert target.exists() is not agency_takes_it, "the taken case was delivered again"
+        # The case's e-mail was never handed to the server: sent now from the folder, or left
+        # when the agency has the folder already.
+        case_mails = _keys(inbox).count(f"{interrupted.letter.key}-case")
+        assert case_mails == (0 if agency_takes_it else 1)
+        # Each invoice in one case, once.
+        handed = [i for r in store.handovers("t") for i in r.invoices]
+        assert len(handed) == len(set(handed))
+        journal = list((tmp_path / "cases" / ".delivered").glob("case-*.json"))
+        assert len(journal) == len(store.handovers("t"))
+        assert not [lt for lt, _ in again.written if lt.key == interrupted.letter.key]
+        assert len(set(_keys(inbox))) == len(_keys(inbox))
+        # A day later nothing more is handed over for these invoices.
+        _run(store, tenant, date(2026, 3, 31))
+        handed_later = [i for r in store.handovers("t") for i in r.invoices]
+        assert sorted(handed_later) == sorted(handed)
+
+
+# -- the SIGKILL cells (make reliability) ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Outcome:
+    root = tmp_path_factory.mktemp("channels-reference")
+    with smtp_server(root, starttls=False) as server:
+        _runs, note = run_days(root / "run", server)
+        assert not note, note
+        ref = outcome(root / "run", server)
+    assert ref.handed, "the clean run handed nothing over: the cells would prove nothing"
+    assert ref.mail_keys, "the clean run sent no e-mail: the cells would prove nothing"
+    return ref
+
+
+_CELLS = [(point, False) for point in CHANNEL_POINTS] + [("handover.renamed:1", True)]
+# Open: after a day-one e-mail is left "could not confirm", one decision of the clean run is
+# missing on day two beyond the held invoice's own steps (not yet told apart: held or lost).
+_OPEN = {"mail.sent:1", "mail.sent:2"}
+
+
+def _marks(point: str) -> list[pytest.MarkDecorator]:
+    if point in _OPEN:
+        return [pytest.mark.xfail(reason="one decision missing after an unconfirmed e-mail")]
+    return []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("point", "take"),
+    [
+        pytest.param(p, t, marks=_marks(p), id=f"{p}{'-taken' if t else ''}".replace(" ", "-"))
+        for p, t in _CELLS
+    ],
+)
+def test_sigkill_in_a_channel(
+    tmp_path: Path, point: str, take: bool, clean: Outcome, record: list[Cell]
+) -> None:
+    label = f"SIGKILL at {point}" + (", case taken" if take else "")
+    cell = Cell("economic", label + " (bridge channels)")
+    with smtp_server(tmp_path, starttls=False) as server:
+        cell.runs, cell.note = run_days(tmp_path / "run", server, point, take_cases=take)
+        got = outcome(tmp_path / "run", server)
+    judge(cell, got, clean)
+    record.append(cell)
+    assert not cell.note, cell.note
+    assert (cell.duplicates, cell.lost) == (0, 0), (cell, got)
+    assert got.unconfirmed == (1 if point.startswith("mail.sent") else 0)
