@@ -129,6 +129,9 @@ def _tenant(tmp_path: Path, inbox: Inbox) -> TenantSettings:
             "task_email": TASKS,
             "handover_folder": str(tmp_path / "cases"),
             "handover_email": AGENCY,
+            # A collection warning names a contact for objections (bridge/letter_checks.py).
+            "company_email": "bogholderi@kontor.example",
+            "company_phone": "+45 12 34 56 78",
         },
     )
 
