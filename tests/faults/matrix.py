@@ -71,7 +71,13 @@ def tenant(folder: Path, descriptor: ConnectorDescriptor) -> TenantSettings:
         system=descriptor.key,
         country=descriptor.country,
         sandbox_state=folder / "sandbox.json",
+        options=dict(CONTACT),
     )
+
+
+# Who to ask about a claim: a collection warning without it waits (bridge/letter_checks.py),
+# and the matrix covers warnings and hand-overs too.
+CONTACT = {"company_email": "bogholderi@kontor.example", "company_phone": "+45 12 34 56 78"}
 
 
 def env_file(folder: Path, descriptor: ConnectorDescriptor) -> Path:
@@ -82,7 +88,8 @@ def env_file(folder: Path, descriptor: ConnectorDescriptor) -> Path:
         "BRIDGE_LOG_FORMAT=json\n"
         f"BRIDGE_TENANTS__T__SYSTEM={descriptor.key}\n"
         f"BRIDGE_TENANTS__T__COUNTRY={descriptor.country}\n"
-        f"BRIDGE_TENANTS__T__SANDBOX_STATE={folder}/sandbox.json\n",
+        f"BRIDGE_TENANTS__T__SANDBOX_STATE={folder}/sandbox.json\n"
+        + "".join(f"BRIDGE_TENANTS__T__OPTIONS__{k.upper()}={v}\n" for k, v in CONTACT.items()),
         encoding="utf-8",
     )
     return path
