@@ -122,6 +122,17 @@ class Settings(BaseSettings):
     # When the daemon runs `law rates update` for the countries of the enabled tenants: a cron
     # expression (5 fields, in ``timezone``). Unset or empty: never (run it by hand).
     law_update_schedule: str | None = None
+    # A failed cycle is tried again the same day, for the failed tenants only, after each of
+    # these delays (bridge/cycle_retry.py): "15m,1h,3h" by default; "off" for none.
+    retry_failed: str = "15m,1h,3h"
+
+    @field_validator("retry_failed")
+    @classmethod
+    def _retry_delays(cls, value: str) -> str:
+        from bridge.cycle_retry import parse_delays  # noqa: PLC0415
+
+        parse_delays(value)
+        return value.strip()
 
     @field_validator("tenants")
     @classmethod
