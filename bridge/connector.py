@@ -156,6 +156,10 @@ class ConnectorDescriptor:
     # The one-time consent for OAuth systems (print a URL, take the code, store the tokens);
     # None where `secrets set` is all the set-up there is.
     authorize: Callable[[AuthorizeRequest], None] | None = None
+    # The tenant options the connector reads (``BRIDGE_TENANTS__<NAME>__OPTIONS__<KEY>``, lower
+    # case), besides the bridge's own: a key no one reads is refused when the settings load
+    # (bridge/option_names.py also lists those of the shipped connectors).
+    option_names: frozenset[str] = frozenset()
 
     def can(self, capability: str) -> bool:
         """Tell whether the connector declares ``capability``."""

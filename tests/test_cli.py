@@ -120,17 +120,20 @@ def test_bad_env_file_exits_2_with_message(tmp_path: Path) -> None:
     assert "unknown country 'ZZ'" in result.output
 
 
-def test_unknown_system_is_reported_per_tenant(tmp_path: Path) -> None:
+def test_unknown_system_is_refused_when_the_settings_load(tmp_path: Path) -> None:
+    """Not only by `doctor`: every command says it before doing anything."""
     env = tmp_path / "bridge.env"
     env.write_text(
         f"BRIDGE_DATABASE={tmp_path}/s.sqlite3\nBRIDGE_TENANTS__X__SYSTEM=visma-erp\n",
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["cycle", "--env-file", str(env), "--json"])
-    assert result.exit_code == 1
-    assert (
-        "unknown accounting system 'visma-erp'" in json.loads(result.stdout)["tenants"][0]["error"]
-    )
+    for command in ("cycle", "status", "doctor", "plan"):
+        result = runner.invoke(app, [command, "--env-file", str(env), "--json"])
+        assert result.exit_code == 2, command
+        assert (
+            f"{env}: BRIDGE_TENANTS__X__SYSTEM: unknown accounting system 'visma-erp'"
+            in result.output
+        )
 
 
 def test_doctor_on_the_demo(demo_dir: Path) -> None:
