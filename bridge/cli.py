@@ -86,9 +86,11 @@ def _emit_json(data: Any) -> None:
     typer.echo(json.dumps(redact_strings(data), indent=2, ensure_ascii=False))
 
 
-def _settings(env_file: Path | None, demo: Path | None) -> Any:
+def _settings(env_file: Path | None, demo: Path | None, *, tenants: bool = False) -> Any:
+    """The settings, every problem said at once; ``tenants``: the command needs a tenant."""
     from bridge.errors import ConfigError  # noqa: PLC0415
     from bridge.secrets import use_backend  # noqa: PLC0415
+    from bridge.settings import no_tenants_message  # noqa: PLC0415
     from bridge.workspace import resolve  # noqa: PLC0415
 
     try:
@@ -96,6 +98,9 @@ def _settings(env_file: Path | None, demo: Path | None) -> Any:
         use_backend(settings.keyring_backend)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    if tenants and not settings.tenants:
+        # An empty plan, report or "invoice not found" would hide the real cause.
+        raise _fail(no_tenants_message(env_file))
     return settings
 
 
@@ -139,7 +144,7 @@ def cycle(
     """Run one cycle now for every tenant (or one)."""
     from bridge.commands import run_cycle_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(
         run_cycle_command(settings, tenant, _today(today), dry_run=dry_run, as_json=as_json)
@@ -157,7 +162,7 @@ def plan(
     """Show what the next cycle would do and why (a dry run)."""
     from bridge.commands import run_cycle_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(
         run_cycle_command(settings, tenant, _today(today), dry_run=True, as_json=as_json)
@@ -178,7 +183,7 @@ def explain(
     """Explain one invoice: its history, today's decision and every amount's rule."""
     from bridge.commands import explain_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(explain_command(settings, tenant, invoice, _today(today), as_json=as_json))
 
@@ -194,7 +199,9 @@ def history(
     """List the steps taken: drafts pending, issued, rejected."""
     from bridge.commands import history_command  # noqa: PLC0415
 
-    raise typer.Exit(history_command(_settings(env_file, demo), tenant, invoice, as_json=as_json))
+    raise typer.Exit(
+        history_command(_settings(env_file, demo, tenants=True), tenant, invoice, as_json=as_json)
+    )
 
 
 @app.command()
@@ -223,7 +230,7 @@ def report(
     """Write the accountant's report: receivables, pipeline, recovery, forecast, actions."""
     from bridge.report.command import report_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     code = report_command(
         settings,
@@ -283,7 +290,7 @@ def dispute(
     """
     from bridge.commands import dispute_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     day = _today(today) if today is not None else None
     raise typer.Exit(dispute_command(settings, tenant, invoice, note, end=end, today=day))
 
@@ -306,7 +313,7 @@ def hold(
     """
     from bridge.holds import hold_command  # noqa: PLC0415
 
-    settings, last = _settings(env_file, demo), _day_option("--until", until)
+    settings, last = _settings(env_file, demo, tenants=True), _day_option("--until", until)
     raise typer.Exit(
         hold_command(
             settings,
@@ -348,7 +355,7 @@ def promise(
     dates = [_day_option("--by", d) or date.min for d in by or []]
     raise typer.Exit(
         promise_command(
-            _settings(env_file, demo),
+            _settings(env_file, demo, tenants=True),
             tenant,
             invoice,
             customer=customer,
@@ -375,7 +382,7 @@ def customers(
     """Each customer's record: invoices that went late, the step they paid at, letters, charges."""
     from bridge.customers import customers_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(customers_command(settings, tenant, _today(today), as_json=as_json))
 
@@ -443,7 +450,7 @@ def letter(
                 scenario, out, fmt=fmt, only=only, options=option or [], lang=lang
             )
         )
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(
         letter_preview.preview_command(
@@ -482,7 +489,7 @@ def pending(
     """List the letters waiting for review, those not to book, and tasks waiting in the bridge."""
     from bridge.review import pending_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     raise typer.Exit(pending_command(settings, tenant, as_json=as_json))
 
 
@@ -497,7 +504,7 @@ def tasks_list(
     """List the tasks waiting in the bridge, with their text."""
     from bridge.review import tasks_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     raise typer.Exit(tasks_command(settings, tenant, show_all=show_all, as_json=as_json))
 
 
@@ -512,7 +519,7 @@ def tasks_done(
     """Mark tasks done: they leave `pending` and the report."""
     from bridge.review import task_done_command  # noqa: PLC0415
 
-    raise typer.Exit(task_done_command(_settings(env_file, demo), tenant, keys, note))
+    raise typer.Exit(task_done_command(_settings(env_file, demo, tenants=True), tenant, keys, note))
 
 
 @app.command()
@@ -527,7 +534,7 @@ def approve(
     """Approve proposals the accounting system cannot hold as drafts (Tripletex): send them."""
     from bridge.review import approve_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(approve_command(settings, tenant, keys, _today(today), as_json=as_json))
 

@@ -202,8 +202,25 @@ class Settings(BaseSettings):
         try:
             return self.tenants[name]
         except KeyError:
-            known = ", ".join(sorted(self.tenants)) or "none configured"
+            if not self.tenants:
+                raise ConfigError(f"unknown tenant {name!r}: {no_tenants_message()}") from None
+            known = ", ".join(sorted(self.tenants))
             raise ConfigError(f"unknown tenant {name!r} (known: {known})") from None
+
+
+def no_tenants_message(env_file: Path | None = None) -> str:
+    """Why there is nothing to work on, and how to try the bridge on the demo instead."""
+    path = env_file_path(env_file)
+    where = (
+        f"{path} names no tenant"
+        if path is not None
+        else f"no env file was found (--env-file, $BRIDGE_ENV_FILE or {DEFAULT_ENV_FILE})"
+    )
+    return (
+        f"no tenant is configured: {where}. Add one (BRIDGE_TENANTS__<NAME>__SYSTEM=economic, "
+        "see docs/configuration.md), or try the bridge on the demo: run `dunning-bridge demo`, "
+        "then add `--demo .demo` to this command"
+    )
 
 
 def env_file_path(explicit: Path | None) -> Path | None:

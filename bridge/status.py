@@ -271,7 +271,9 @@ def status_command(settings: Settings, *, as_json: bool) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     if not rows:
-        console.print("No tenants configured (see docs/configuration.md).")
+        from bridge.settings import no_tenants_message  # noqa: PLC0415
+
+        console.print(no_tenants_message()[0].upper() + no_tenants_message()[1:] + ".")
         return 0
     console.print(status_table(rows, states, settings))
     for country, lines in sorted(warnings.items()):

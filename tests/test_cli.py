@@ -204,3 +204,36 @@ def test_simulate_writes_the_series_of_letters_and_the_case_file(
     assert cases
     debtor = json.loads(cases[0].read_text(encoding="utf-8"))["debtor"]
     assert debtor["org_number"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan"],
+        ["explain", "1001"],
+        ["report", "--html", "report.html"],
+        ["history", "--invoice", "1001"],
+        ["customers"],
+        ["pending"],
+    ],
+)
+def test_no_configuration_is_explained_not_an_empty_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("bridge.settings.DEFAULT_ENV_FILE", tmp_path / "none.env")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "no tenant is configured: no env file was found" in said
+    assert "`dunning-bridge demo`" in said
+    assert "--demo .demo" in said
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_an_env_file_without_tenants_is_named(tmp_path: Path) -> None:
+    env = tmp_path / "bridge.env"
+    env.write_text(f"BRIDGE_DATABASE={tmp_path}/s.sqlite3\n", encoding="utf-8")
+    result = runner.invoke(app, ["plan", "--env-file", str(env)])
+    assert result.exit_code == 2
+    assert f"{env} names no tenant" in " ".join(result.output.split())
