@@ -12,6 +12,74 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
+
+# What a value looks like in --help, by option: a word a bookkeeper reads, never <str>.
+_METAVARS = {
+    "--today": "YYYY-MM-DD",
+    "--from": "YYYY-MM-DD",
+    "--to": "YYYY-MM-DD",
+    "--until": "YYYY-MM-DD",
+    "--on": "YYYY-MM-DD",
+    "--date": "YYYY-MM-DD",
+    "--by": "YYYY-MM-DD",
+    "--tenant": "TENANT",
+    "--invoice": "INVOICE",
+    "--customer": "CUSTOMER",
+    "--amount": "AMOUNT",
+    "--currency": "CURRENCY",
+    "--format": "FORMAT",
+    "--lang": "LANG",
+    "--system": "SYSTEM",
+    "--option": "KEY=VALUE",
+    "--end": "ID",
+    "--max-age": "HOURS",
+    "--step": "N",
+}
+
+
+def _plain_metavars(command: Any) -> None:
+    """Flags show no placeholder, values a word (DATE, TENANT, PATH), for every command."""
+    for param in getattr(command, "params", []):
+        if not isinstance(param, TyperOption) or param.metavar is not None:
+            continue
+        if param.is_flag:
+            param.metavar = ""
+        else:
+            names = [o for o in param.opts if o.startswith("--")]
+            word = next((_METAVARS[n] for n in names if n in _METAVARS), None)
+            if word is None:
+                kind = param.type_descriptor.annotation
+                word = "PATH" if kind is Path or param.type_descriptor.is_path else "TEXT"
+            param.metavar = word
+    for sub in getattr(command, "commands", {}).values():
+        _plain_metavars(sub)
+
+
+def _no_placeholder(param: Any, ctx: Any) -> str | None:
+    """Flags (--help too) and arguments show no type placeholder; their help says it all."""
+    if isinstance(param, TyperOption):
+        if param.metavar is not None:
+            return str(param.metavar) or None
+        if param.is_flag:
+            return None
+        return "TEXT"
+    return None
+
+
+# typer shows <bool> for every flag (--help included) and <str> for arguments; its only other
+# way is a metavar per option, which --help (made by typer) and arguments cannot take.
+TyperOption.display_type_rich = _no_placeholder  # type: ignore[method-assign,assignment]
+TyperArgument.display_type_rich = _no_placeholder  # type: ignore[method-assign,assignment]
+
+
+class _Group(TyperGroup):
+    """The command group, its options' placeholders made plain for --help."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        _plain_metavars(self)
+
 
 app = typer.Typer(
     name="dunning-bridge",
@@ -19,6 +87,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_Group,
 )
 secrets_app = typer.Typer(help="Store and check the credentials of each tenant (keyring).")
 app.add_typer(secrets_app, name="secrets")
@@ -71,8 +140,23 @@ def _today(value: str | None) -> date:
         raise _fail(f"--today {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from bridge import __version__  # noqa: PLC0415
+
+        typer.echo(f"dunning-bridge {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _masked_output() -> None:
+def _masked_output(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
     """Every command's output passes the redactor (bridge/redact.py), whatever prints it."""
     from bridge.redact import redact_output  # noqa: PLC0415
 
