@@ -642,17 +642,30 @@ def authorize(
 
 @app.command()
 def doctor(
-    env_file: EnvFile = None, demo: Demo = None, as_json: AsJson = False, today: Today = None
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    as_json: AsJson = False,
+    today: Today = None,
+    start: Annotated[
+        bool,
+        typer.Option(
+            "--start",
+            help="before the daemon starts (ExecStartPre): fail only on the daemon's own "
+            "problems, not on one tenant's",
+        ),
+    ] = False,
 ) -> None:
     """Check configuration, secrets, database and connectivity; exit 1 if anything is wrong.
 
-    Law tables that end within 30 days or weakly sourced rates in use are warnings (exit 0).
+    The daemon's own problems (database, schedule, no tenant) are listed first; a tenant's
+    problem stops only that tenant, and with --start does not fail the check. Law tables that
+    end within 30 days or weakly sourced rates in use are warnings (exit 0).
     """
     from bridge.doctor import run_doctor  # noqa: PLC0415
 
     settings = _settings(env_file, demo)
     _logs(settings, interactive=True)
-    raise typer.Exit(run_doctor(settings, as_json=as_json, today=_today(today)))
+    raise typer.Exit(run_doctor(settings, as_json=as_json, today=_today(today), start=start))
 
 
 @secrets_app.command("set")

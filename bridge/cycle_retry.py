@@ -8,8 +8,9 @@ same day (in ``timezone``) and before the next scheduled cycle, which takes over
 
 When the next retry is due is worked out from the run ledger alone (the tenant's newest real
 runs), so ``status`` shows it from another process and a daemon restarted after a failure
-still retries. A failed authentication is not retried: a revoked or expired token does not
-come back by itself (``dunning-bridge cycle -t NAME`` runs it at once when fixed).
+still retries. A failed authentication and a configuration error are not retried: a revoked
+token or a bad option does not mend itself (``dunning-bridge cycle -t NAME`` runs the tenant
+at once when fixed).
 """
 
 from __future__ import annotations
@@ -51,8 +52,12 @@ def parse_delays(text: str) -> tuple[timedelta, ...]:
     return tuple(delays)
 
 
+# Failures that do not pass by themselves: a refused login, a configuration problem.
+_NOT_RETRIED = ("authentication failed", "ConfigError:")
+
+
 def _is_retried(run: RunRow) -> bool:
-    return run.status == "error" and not (run.error or "").startswith("authentication failed")
+    return run.status == "error" and not (run.error or "").startswith(_NOT_RETRIED)
 
 
 def next_retry(settings: Settings, runs: Sequence[RunRow]) -> datetime | None:

@@ -39,7 +39,7 @@ from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.cycle_retry import next_retry
 from bridge.errors import BridgeError, StoreError, StoreLocked
 from bridge.settings import Settings
-from bridge.startcheck import startup_problems
+from bridge.startcheck import global_problems, tenant_problems
 from bridge.store import Store, open_store
 
 log = structlog.get_logger("bridge.daemon")
@@ -494,11 +494,10 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
 
     ``now`` runs a cycle at once, then on the schedule.
     """
-    problems = startup_problems(settings)
-    if problems:  # said now, each with its file and key, rather than in every cycle
-        for problem in problems:
-            log.error("daemon.config_invalid", problem=problem)
+    runnable = settings_to_run(settings)
+    if runnable is None:
         return 2
+    settings = runnable
     stopping = threading.Event()
     store = open_store(settings.database)
     server: metrics.MetricsServer | None = None
@@ -542,6 +541,38 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
             server.stop()
         store.close()
     return 0
+
+
+def settings_to_run(settings: Settings) -> Settings | None:
+    """The settings the daemon runs on, or None when it must not start; problems logged.
+
+    Said now, each with its file and key, rather than in every cycle. A problem of the
+    daemon's own (its schedules) stops it; a tenant's (its policy file) turns that tenant off
+    and the others run, unless no tenant is left to run.
+    """
+    problems = global_problems(settings)
+    per_tenant = tenant_problems(settings)
+    enabled = {n for n, t in settings.tenants.items() if t.enabled}
+    if problems or (per_tenant and enabled <= set(per_tenant)):
+        problems += [f"tenant {n}: {p}" for n, found in per_tenant.items() for p in found]
+        for problem in problems:
+            log.error("daemon.config_invalid", problem=problem)
+        return None
+    return skip_tenants(settings, per_tenant)
+
+
+def skip_tenants(settings: Settings, problems: dict[str, list[str]]) -> Settings:
+    """The settings with the tenants that have problems turned off, each problem logged."""
+    if not problems:
+        return settings
+    for name, found in sorted(problems.items()):
+        for problem in found:
+            log.error("daemon.tenant_skipped", tenant=name, problem=problem)
+    tenants = {
+        name: t.model_copy(update={"enabled": False}) if name in problems else t
+        for name, t in settings.tenants.items()
+    }
+    return settings.model_copy(update={"tenants": tenants})
 
 
 def _countries(settings: Settings) -> list[str]:
