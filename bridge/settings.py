@@ -15,6 +15,7 @@ Secrets never live here: they are read through the keyring (bridge/secrets.py).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -300,8 +301,12 @@ def _validation_problems(exc: ValidationError, origins: Origins) -> list[Problem
         if not loc:
             problems.append(Problem("settings", "settings", str(err["msg"])))
             continue
-        name, origin = _origin(_setting_name(loc), origins)
         message = str(err["msg"]).removeprefix("Value error, ")
+        setting = _setting_name(loc)
+        named = re.search(r"tenant option '(\w+)'", message)
+        if loc[-1] == "options" and named:  # the one option at fault, as set
+            setting += "__" + named.group(1).upper()
+        name, origin = _origin(setting, origins)
         if err["type"] == "extra_forbidden" and len(loc) == 3 and loc[0] == "tenants":
             message = "unknown tenant setting" + suggestion(str(loc[2]).upper(), tenant_fields)
         elif err["type"] == "missing" and len(loc) == 3 and loc[0] == "tenants":
