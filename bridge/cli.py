@@ -12,6 +12,74 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
+
+# What a value looks like in --help, by option: a word a bookkeeper reads, never <str>.
+_METAVARS = {
+    "--today": "YYYY-MM-DD",
+    "--from": "YYYY-MM-DD",
+    "--to": "YYYY-MM-DD",
+    "--until": "YYYY-MM-DD",
+    "--on": "YYYY-MM-DD",
+    "--date": "YYYY-MM-DD",
+    "--by": "YYYY-MM-DD",
+    "--tenant": "TENANT",
+    "--invoice": "INVOICE",
+    "--customer": "CUSTOMER",
+    "--amount": "AMOUNT",
+    "--currency": "CURRENCY",
+    "--format": "FORMAT",
+    "--lang": "LANG",
+    "--system": "SYSTEM",
+    "--option": "KEY=VALUE",
+    "--end": "ID",
+    "--max-age": "HOURS",
+    "--step": "N",
+}
+
+
+def _plain_metavars(command: Any) -> None:
+    """Flags show no placeholder, values a word (DATE, TENANT, PATH), for every command."""
+    for param in getattr(command, "params", []):
+        if not isinstance(param, TyperOption) or param.metavar is not None:
+            continue
+        if param.is_flag:
+            param.metavar = ""
+        else:
+            names = [o for o in param.opts if o.startswith("--")]
+            word = next((_METAVARS[n] for n in names if n in _METAVARS), None)
+            if word is None:
+                kind = param.type_descriptor.annotation
+                word = "PATH" if kind is Path or param.type_descriptor.is_path else "TEXT"
+            param.metavar = word
+    for sub in getattr(command, "commands", {}).values():
+        _plain_metavars(sub)
+
+
+def _no_placeholder(param: Any, ctx: Any) -> str | None:
+    """Flags (--help too) and arguments show no type placeholder; their help says it all."""
+    if isinstance(param, TyperOption):
+        if param.metavar is not None:
+            return str(param.metavar) or None
+        if param.is_flag:
+            return None
+        return "TEXT"
+    return None
+
+
+# typer shows <bool> for every flag (--help included) and <str> for arguments; its only other
+# way is a metavar per option, which --help (made by typer) and arguments cannot take.
+TyperOption.display_type_rich = _no_placeholder  # type: ignore[method-assign,assignment]
+TyperArgument.display_type_rich = _no_placeholder  # type: ignore[method-assign,assignment]
+
+
+class _Group(TyperGroup):
+    """The command group, its options' placeholders made plain for --help."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        _plain_metavars(self)
+
 
 app = typer.Typer(
     name="dunning-bridge",
@@ -19,6 +87,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_Group,
 )
 secrets_app = typer.Typer(help="Store and check the credentials of each tenant (keyring).")
 app.add_typer(secrets_app, name="secrets")
@@ -71,8 +140,23 @@ def _today(value: str | None) -> date:
         raise _fail(f"--today {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from bridge import __version__  # noqa: PLC0415
+
+        typer.echo(f"dunning-bridge {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _masked_output() -> None:
+def _masked_output(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
     """Every command's output passes the redactor (bridge/redact.py), whatever prints it."""
     from bridge.redact import redact_output  # noqa: PLC0415
 
@@ -86,9 +170,11 @@ def _emit_json(data: Any) -> None:
     typer.echo(json.dumps(redact_strings(data), indent=2, ensure_ascii=False))
 
 
-def _settings(env_file: Path | None, demo: Path | None) -> Any:
+def _settings(env_file: Path | None, demo: Path | None, *, tenants: bool = False) -> Any:
+    """The settings, every problem said at once; ``tenants``: the command needs a tenant."""
     from bridge.errors import ConfigError  # noqa: PLC0415
     from bridge.secrets import use_backend  # noqa: PLC0415
+    from bridge.settings import no_tenants_message  # noqa: PLC0415
     from bridge.workspace import resolve  # noqa: PLC0415
 
     try:
@@ -96,6 +182,9 @@ def _settings(env_file: Path | None, demo: Path | None) -> Any:
         use_backend(settings.keyring_backend)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    if tenants and not settings.tenants:
+        # An empty plan, report or "invoice not found" would hide the real cause.
+        raise _fail(no_tenants_message(env_file))
     return settings
 
 
@@ -139,7 +228,7 @@ def cycle(
     """Run one cycle now for every tenant (or one)."""
     from bridge.commands import run_cycle_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(
         run_cycle_command(settings, tenant, _today(today), dry_run=dry_run, as_json=as_json)
@@ -157,7 +246,7 @@ def plan(
     """Show what the next cycle would do and why (a dry run)."""
     from bridge.commands import run_cycle_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(
         run_cycle_command(settings, tenant, _today(today), dry_run=True, as_json=as_json)
@@ -178,7 +267,7 @@ def explain(
     """Explain one invoice: its history, today's decision and every amount's rule."""
     from bridge.commands import explain_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(explain_command(settings, tenant, invoice, _today(today), as_json=as_json))
 
@@ -194,7 +283,9 @@ def history(
     """List the steps taken: drafts pending, issued, rejected."""
     from bridge.commands import history_command  # noqa: PLC0415
 
-    raise typer.Exit(history_command(_settings(env_file, demo), tenant, invoice, as_json=as_json))
+    raise typer.Exit(
+        history_command(_settings(env_file, demo, tenants=True), tenant, invoice, as_json=as_json)
+    )
 
 
 @app.command()
@@ -223,7 +314,7 @@ def report(
     """Write the accountant's report: receivables, pipeline, recovery, forecast, actions."""
     from bridge.report.command import report_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     code = report_command(
         settings,
@@ -283,7 +374,7 @@ def dispute(
     """
     from bridge.commands import dispute_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     day = _today(today) if today is not None else None
     raise typer.Exit(dispute_command(settings, tenant, invoice, note, end=end, today=day))
 
@@ -306,7 +397,7 @@ def hold(
     """
     from bridge.holds import hold_command  # noqa: PLC0415
 
-    settings, last = _settings(env_file, demo), _day_option("--until", until)
+    settings, last = _settings(env_file, demo, tenants=True), _day_option("--until", until)
     raise typer.Exit(
         hold_command(
             settings,
@@ -348,7 +439,7 @@ def promise(
     dates = [_day_option("--by", d) or date.min for d in by or []]
     raise typer.Exit(
         promise_command(
-            _settings(env_file, demo),
+            _settings(env_file, demo, tenants=True),
             tenant,
             invoice,
             customer=customer,
@@ -375,7 +466,7 @@ def customers(
     """Each customer's record: invoices that went late, the step they paid at, letters, charges."""
     from bridge.customers import customers_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(customers_command(settings, tenant, _today(today), as_json=as_json))
 
@@ -443,7 +534,7 @@ def letter(
                 scenario, out, fmt=fmt, only=only, options=option or [], lang=lang
             )
         )
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(
         letter_preview.preview_command(
@@ -482,7 +573,7 @@ def pending(
     """List the letters waiting for review, those not to book, and tasks waiting in the bridge."""
     from bridge.review import pending_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     raise typer.Exit(pending_command(settings, tenant, as_json=as_json))
 
 
@@ -497,7 +588,7 @@ def tasks_list(
     """List the tasks waiting in the bridge, with their text."""
     from bridge.review import tasks_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     raise typer.Exit(tasks_command(settings, tenant, show_all=show_all, as_json=as_json))
 
 
@@ -512,7 +603,7 @@ def tasks_done(
     """Mark tasks done: they leave `pending` and the report."""
     from bridge.review import task_done_command  # noqa: PLC0415
 
-    raise typer.Exit(task_done_command(_settings(env_file, demo), tenant, keys, note))
+    raise typer.Exit(task_done_command(_settings(env_file, demo, tenants=True), tenant, keys, note))
 
 
 @app.command()
@@ -527,7 +618,7 @@ def approve(
     """Approve proposals the accounting system cannot hold as drafts (Tripletex): send them."""
     from bridge.review import approve_command  # noqa: PLC0415
 
-    settings = _settings(env_file, demo)
+    settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(approve_command(settings, tenant, keys, _today(today), as_json=as_json))
 
@@ -551,17 +642,30 @@ def authorize(
 
 @app.command()
 def doctor(
-    env_file: EnvFile = None, demo: Demo = None, as_json: AsJson = False, today: Today = None
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    as_json: AsJson = False,
+    today: Today = None,
+    start: Annotated[
+        bool,
+        typer.Option(
+            "--start",
+            help="before the daemon starts (ExecStartPre): fail only on the daemon's own "
+            "problems, not on one tenant's",
+        ),
+    ] = False,
 ) -> None:
     """Check configuration, secrets, database and connectivity; exit 1 if anything is wrong.
 
-    Law tables that end within 30 days or weakly sourced rates in use are warnings (exit 0).
+    The daemon's own problems (database, schedule, no tenant) are listed first; a tenant's
+    problem stops only that tenant, and with --start does not fail the check. Law tables that
+    end within 30 days or weakly sourced rates in use are warnings (exit 0).
     """
     from bridge.doctor import run_doctor  # noqa: PLC0415
 
     settings = _settings(env_file, demo)
     _logs(settings, interactive=True)
-    raise typer.Exit(run_doctor(settings, as_json=as_json, today=_today(today)))
+    raise typer.Exit(run_doctor(settings, as_json=as_json, today=_today(today), start=start))
 
 
 @secrets_app.command("set")

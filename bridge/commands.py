@@ -96,6 +96,23 @@ def print_rate_waits(o: TenantOutcome) -> None:
         )
 
 
+BLOCKED_SHOWN = 10  # invoices not dunned on purpose named by plan, cycle and demo
+
+
+def print_blocked(blocked: list[tuple[str, str]], shown: int = BLOCKED_SHOWN) -> None:
+    """Name the invoices not dunned on purpose, each with its reason: the first ``shown``."""
+    if not blocked:
+        return
+    console.print(f"Not dunned on purpose ({len(blocked)} invoice(s)):")
+    for invoice, why in sorted(blocked, key=lambda b: present.natural_key(b[0]))[:shown]:
+        console.print(f"- {invoice}: {why}", markup=False, highlight=False)
+    if len(blocked) > shown:
+        console.print(
+            f"- and {len(blocked) - shown} more; `dunning-bridge explain INVOICE` tells why.",
+            markup=False,
+        )
+
+
 def print_outcome(o: TenantOutcome) -> None:
     """Show one tenant's cycle on the terminal."""
     names = {c.id: c.name for c in o.snapshot.customers.values()} if o.snapshot else {}
@@ -123,10 +140,7 @@ def print_outcome(o: TenantOutcome) -> None:
     for ref, why in o.skipped:
         console.print(f"- skipped {ref}: {why}")
     print_rate_waits(o)
-    if o.blocked:
-        console.print(
-            f"[dim]{len(o.blocked)} invoice(s) not dunned on purpose; `explain` tells why.[/]"
-        )
+    print_blocked(o.blocked)
     console.print(f"[dim]{o.pending} draft(s) await review; {o.requests} API request(s).[/]")
 
 
@@ -179,6 +193,14 @@ def history_command(
     names = _selected(settings, tenant)
     with _store(settings) as store:
         rows = [(name, s) for name in names for s in store.history(name, invoice)]
+    if invoice is not None and not rows:
+        where = f"tenant {tenant}" if tenant else "any tenant"
+        err.print(
+            f"error: no such invoice {invoice} in the history of {where}: no step was taken on "
+            f"it (`dunning-bridge explain {invoice}` reads it from the accounting system)",
+            markup=False,
+        )
+        return 1
     if as_json:
         _emit([{"tenant": name, **step_dict(s)} for name, s in rows])
         return 0

@@ -163,6 +163,10 @@ class ConnectorDescriptor:
     delivery_routes: (
         Callable[[ActionKind, str | None, Mapping[str, str]], frozenset[str]] | None
     ) = None
+    # The tenant options the connector reads (``BRIDGE_TENANTS__<NAME>__OPTIONS__<KEY>``, lower
+    # case), besides the bridge's own: a key no one reads is refused when the settings load
+    # (bridge/option_names.py also lists those of the shipped connectors).
+    option_names: frozenset[str] = frozenset()
 
     def can(self, capability: str) -> bool:
         """Tell whether the connector declares ``capability``."""

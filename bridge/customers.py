@@ -52,6 +52,8 @@ def customers_command(settings: Any, tenant: str | None, today: date, *, as_json
                 continue
             remembered = [d for row in store.letters(name) for d in row.letter.decisions]
             records = track_records(today, outcome.snapshot, store.history(name), remembered)
+            # Customer numbers as numbers: 1, 2, 10, 11 (not 1, 10, 11, 2).
+            records = sorted(records, key=lambda r: present.natural_key(r.customer_id))
             result[name] = [record_dict(r) for r in records]
     if as_json:
         _emit(result)

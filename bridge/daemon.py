@@ -29,14 +29,17 @@ from types import FrameType
 from zoneinfo import ZoneInfo
 
 import structlog
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 
 from bridge import interrupt, metrics, registry
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.cycle_retry import next_retry
 from bridge.errors import BridgeError, StoreError, StoreLocked
 from bridge.settings import Settings
-from bridge.startcheck import startup_problems
+from bridge.startcheck import global_problems, tenant_problems
 from bridge.store import Store, open_store
 
 log = structlog.get_logger("bridge.daemon")
@@ -153,18 +156,47 @@ def run_all(
     stop: threading.Event | None = None,
     *,
     leasing: Leasing | None = None,
+    only: Sequence[str] | None = None,
+    since: datetime | None = None,
 ) -> list[TenantOutcome]:
     """Run one cycle for every enabled tenant; one tenant's failure never stops the others.
 
     When ``stop`` is set, tenants not yet started are left for the next cycle and running ones
     finish the letter they are writing. On a database several daemons share (PostgreSQL) each
     tenant is leased first (``leasing``, by default this process's holder id), see the module
-    docstring.
+    docstring. ``only`` limits the cycle to those tenants (a retry); ``since`` is when the
+    round began for the leasing (a tenant another daemon ran since then is left alone).
     """
     # The stop event also cuts short every vendor request and wait (bridge/interrupt.py): a
     # vendor that trickles its answer cannot hold a stopping daemon.
     with interrupt.stop_on(stop):
-        return _run_all(settings, store, now, stop, leasing=leasing)
+        return _run_all(settings, store, now, stop, leasing=leasing, only=only, since=since)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Working:
+    """The tenants a daemon is working now: a retry never runs beside the same tenant.
+
+    ``clock`` is the daemon's "now" for its jobs (a test's fixed moment).
+    """
+
+    def __init__(self, clock: Callable[[], datetime] = _utc_now) -> None:
+        self.clock = clock
+        self._names: set[str] = set()
+        self._guard = threading.Lock()
+
+    def claim(self, names: Iterable[str]) -> list[str]:
+        with self._guard:
+            free = [n for n in names if n not in self._names]
+            self._names.update(free)
+            return free
+
+    def release(self, names: Iterable[str]) -> None:
+        with self._guard:
+            self._names.difference_update(names)
 
 
 def _run_all(
@@ -174,15 +206,39 @@ def _run_all(
     stop: threading.Event | None,
     *,
     leasing: Leasing | None,
+    only: Sequence[str] | None = None,
+    since: datetime | None = None,
 ) -> list[TenantOutcome]:
     moment = now or datetime.now(UTC)
     today = moment.astimezone(ZoneInfo(settings.timezone)).date()
     opts = CycleOptions(today=today, now=moment, stop=stop)
     names = [n for n, t in sorted(settings.tenants.items()) if t.enabled]
-    ordered = longest_first(settings, store, names)
+    wanted = [n for n in names if only is None or n in only]
+    outcomes = _run_tenants(settings, store, opts, wanted, leasing=leasing, since=since)
+    if settings.metrics_textfile is not None:
+        try:
+            metrics.write_textfile(
+                settings.metrics_textfile, metrics.registry_with(store, names, _countries(settings))
+            )
+        except OSError as exc:  # monitoring must never stop dunning
+            log.warning(
+                "metrics.textfile_failed", path=str(settings.metrics_textfile), error=str(exc)
+            )
+    return outcomes
 
+
+def _run_tenants(
+    settings: Settings,
+    store: Store,
+    opts: CycleOptions,
+    names: Sequence[str],
+    *,
+    leasing: Leasing | None,
+    since: datetime | None,
+) -> list[TenantOutcome]:
+    ordered = longest_first(settings, store, names)
     if store.shared:
-        outcomes = _run_leased(settings, store, opts, ordered, leasing or Leasing())
+        outcomes = _run_leased(settings, store, opts, ordered, leasing or Leasing(), since=since)
     else:
 
         def one(name: str) -> TenantOutcome | None:
@@ -196,15 +252,6 @@ def _run_all(
     outcomes.sort(key=lambda o: o.tenant)
     for o in outcomes:
         log.info("cycle.done", tenant=o.tenant, **o.summary())
-    if settings.metrics_textfile is not None:
-        try:
-            metrics.write_textfile(
-                settings.metrics_textfile, metrics.registry_with(store, names, _countries(settings))
-            )
-        except OSError as exc:  # monitoring must never stop dunning
-            log.warning(
-                "metrics.textfile_failed", path=str(settings.metrics_textfile), error=str(exc)
-            )
     return outcomes
 
 
@@ -247,9 +294,11 @@ def _run_leased(
     opts: CycleOptions,
     names: Iterable[str],
     leasing: Leasing,
+    *,
+    since: datetime | None = None,
 ) -> list[TenantOutcome]:
     """Work every tenant no other daemon works, then wait for (or take over) the rest."""
-    since = round_start(settings, opts.now)
+    since = since or round_start(settings, opts.now)
     bound = log.bind(holder=leasing.holder)
 
     def one(renewer: _Renewer) -> Callable[[str], TenantOutcome | str | None]:
@@ -297,7 +346,12 @@ def _run_leased(
 
 
 def build_scheduler(
-    settings: Settings, store: Store, stopping: threading.Event, *, now: bool = False
+    settings: Settings,
+    store: Store,
+    stopping: threading.Event,
+    *,
+    now: bool = False,
+    clock: Callable[[], datetime] = _utc_now,
 ) -> BlockingScheduler:
     """The daemon's scheduler with its jobs, not started.
 
@@ -306,10 +360,11 @@ def build_scheduler(
     """
     zone = ZoneInfo(settings.timezone)
     scheduler = BlockingScheduler(timezone=zone)
+    working = Working(clock)
     scheduler.add_job(
-        run_all,
+        scheduled_cycle,
         CronTrigger.from_crontab(settings.schedule, timezone=zone),
-        args=(settings, store, None, stopping),
+        args=(settings, store, stopping, scheduler, working),
         id="cycle",
         replace_existing=True,
         max_instances=1,
@@ -317,7 +372,14 @@ def build_scheduler(
         misfire_grace_time=3600,  # a daemon restarted within the hour still runs the cycle
     )
     if now:
-        scheduler.add_job(run_all, args=(settings, store, None, stopping), id="now")
+        scheduler.add_job(
+            scheduled_cycle, args=(settings, store, stopping, scheduler, working), id="now"
+        )
+    else:
+        # A daemon restarted after a failed cycle still retries it (the ledger says when).
+        schedule_retries(
+            settings, store, scheduler, stopping, working, names=sorted(settings.tenants)
+        )
     if settings.law_update_schedule is not None:
         scheduler.add_job(
             update_law_rates,
@@ -330,6 +392,76 @@ def build_scheduler(
             misfire_grace_time=3600,
         )
     return scheduler
+
+
+def scheduled_cycle(
+    settings: Settings,
+    store: Store,
+    stopping: threading.Event,
+    scheduler: BaseScheduler,
+    working: Working,
+    *,
+    only: Sequence[str] | None = None,
+    since: datetime | None = None,
+) -> list[TenantOutcome]:
+    """A cycle of the daemon (scheduled, ``--now`` or a retry); then the failed ones' retries.
+
+    A tenant the daemon is already working (a late retry meeting the scheduled cycle) is left
+    to the cycle working it.
+    """
+    wanted = [n for n, t in sorted(settings.tenants.items()) if t.enabled]
+    if only is not None:
+        wanted = [n for n in wanted if n in only]
+    claimed = working.claim(wanted)
+    for name in sorted(set(wanted) - set(claimed)):
+        log.info("cycle.already_running", tenant=name)
+    if not claimed:
+        return []
+    try:
+        outcomes = run_all(settings, store, working.clock(), stopping, only=claimed, since=since)
+    finally:
+        working.release(claimed)
+    if not stopping.is_set():
+        failed = [o.tenant for o in outcomes if o.status == "error"]
+        schedule_retries(settings, store, scheduler, stopping, working, names=failed)
+    return outcomes
+
+
+def schedule_retries(
+    settings: Settings,
+    store: Store,
+    scheduler: BaseScheduler,
+    stopping: threading.Event,
+    working: Working,
+    *,
+    names: Iterable[str],
+) -> dict[str, datetime]:
+    """Add a retry job (``retry:<tenant>``) for each tenant whose failed cycle is retried.
+
+    When is read from the ledger (bridge/cycle_retry.py); a retry already late runs at once.
+    Returns the tenants retried and when.
+    """
+    moment = working.clock()
+    planned: dict[str, datetime] = {}
+    for name in names:
+        tenant = settings.tenants.get(name)
+        if tenant is None or not tenant.enabled:
+            continue
+        due = next_retry(settings, store.runs(name, limit=50))
+        if due is None:
+            continue
+        scheduler.add_job(
+            scheduled_cycle,
+            DateTrigger(run_date=max(due, moment)),
+            args=(settings, store, stopping, scheduler, working),
+            kwargs={"only": [name], "since": due},
+            id=f"retry:{name}",
+            replace_existing=True,
+            misfire_grace_time=3600,
+        )
+        planned[name] = due
+        log.info("cycle.retry_scheduled", tenant=name, at=due.isoformat())
+    return planned
 
 
 def update_law_rates(settings: Settings, today: date | None = None) -> None:
@@ -362,11 +494,10 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
 
     ``now`` runs a cycle at once, then on the schedule.
     """
-    problems = startup_problems(settings)
-    if problems:  # said now, each with its file and key, rather than in every cycle
-        for problem in problems:
-            log.error("daemon.config_invalid", problem=problem)
+    runnable = settings_to_run(settings)
+    if runnable is None:
         return 2
+    settings = runnable
     stopping = threading.Event()
     store = open_store(settings.database)
     server: metrics.MetricsServer | None = None
@@ -392,6 +523,7 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
                 "daemon.started",
                 schedule=settings.schedule,
                 law_update_schedule=settings.law_update_schedule,
+                retry_failed=settings.retry_failed or "off",
                 tenants=sorted(settings.tenants),
                 database=store.backend,
                 holder=default_holder() if store.shared else None,
@@ -409,6 +541,38 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
             server.stop()
         store.close()
     return 0
+
+
+def settings_to_run(settings: Settings) -> Settings | None:
+    """The settings the daemon runs on, or None when it must not start; problems logged.
+
+    Said now, each with its file and key, rather than in every cycle. A problem of the
+    daemon's own (its schedules) stops it; a tenant's (its policy file) turns that tenant off
+    and the others run, unless no tenant is left to run.
+    """
+    problems = global_problems(settings)
+    per_tenant = tenant_problems(settings)
+    enabled = {n for n, t in settings.tenants.items() if t.enabled}
+    if problems or (per_tenant and enabled <= set(per_tenant)):
+        problems += [f"tenant {n}: {p}" for n, found in per_tenant.items() for p in found]
+        for problem in problems:
+            log.error("daemon.config_invalid", problem=problem)
+        return None
+    return skip_tenants(settings, per_tenant)
+
+
+def skip_tenants(settings: Settings, problems: dict[str, list[str]]) -> Settings:
+    """The settings with the tenants that have problems turned off, each problem logged."""
+    if not problems:
+        return settings
+    for name, found in sorted(problems.items()):
+        for problem in found:
+            log.error("daemon.tenant_skipped", tenant=name, problem=problem)
+    tenants = {
+        name: t.model_copy(update={"enabled": False}) if name in problems else t
+        for name, t in settings.tenants.items()
+    }
+    return settings.model_copy(update={"tenants": tenants})
 
 
 def _countries(settings: Settings) -> list[str]:

@@ -13,7 +13,7 @@ from bridge import present, registry
 from bridge.commands import _emit, outcome_dict, print_outcome
 from bridge.cycle import CycleOptions, run_tenant
 from bridge.logs import configure
-from bridge.present import rows_table
+from bridge.present import heading, rows_table
 from bridge.settings import TenantSettings
 from bridge.store import Store, open_store
 from bridge.workspace import DEMO_TENANT, demo_company, demo_settings, remember_system
@@ -67,9 +67,10 @@ def run_demo(state: Path, today: date, *, system: str | None = None, as_json: bo
     if as_json:
         _emit(outcome_dict(outcome))
         return 0 if outcome.status != "error" else 1
-    console.rule(
+    heading(
+        console,
         f"dunning-bridge demo: {demo_company(tenant.system)} on {descriptor.display_name} "
-        f"(sandbox), {COUNTRY_LAW.get(tenant.country, tenant.country)} law, {today}"
+        f"(sandbox), {COUNTRY_LAW.get(tenant.country, tenant.country)} law, {today}",
     )
     console.print(
         "First run: the sandbox was seeded with the demo company, and cycles "

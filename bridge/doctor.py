@@ -1,4 +1,11 @@
-"""`dunning-bridge doctor`: check what a daemon needs before it runs unattended."""
+"""`dunning-bridge doctor`: check what a daemon needs before it runs unattended.
+
+Problems are of two kinds. Global ones stop the daemon: the database, no tenant at all, a
+schedule. A tenant's (its policy file, secrets, a revoked token, its delivery channels) stop
+only that tenant: the daemon runs the others. ``doctor --start`` (the service's
+ExecStartPre) fails only on global problems, so one tenant's revoked token does not keep the
+daemon from starting; plain ``doctor`` fails on any problem.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +37,7 @@ class Check:
     ok: bool
     detail: str
     warning: bool = False  # ok, but an operator should act before it stops being so
+    tenant: str | None = None  # whose check: None for the daemon's own (global)
 
 
 def checks(settings: Settings, today: date | None = None) -> list[Check]:
@@ -78,7 +86,17 @@ def checks(settings: Settings, today: date | None = None) -> list[Check]:
             continue
         out.append(_connectivity(name, tenant, descriptor, secrets))
     out.extend(law_checks(settings, day))
-    return out
+    return [_owned(c, settings) for c in out]
+
+
+def _owned(check: Check, settings: Settings) -> Check:
+    """Say whose check it is: a tenant's (``tenant NAME ...``) or the daemon's."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    words = check.subject.split()
+    if len(words) >= 2 and words[0] == "tenant" and words[1] in settings.tenants:
+        return replace(check, tenant=words[1])
+    return check
 
 
 def law_checks(settings: Settings, today: date) -> list[Check]:
@@ -256,17 +274,52 @@ def _connectivity(name: str, tenant: object, descriptor: object, secrets: Tenant
     )
 
 
-def run_doctor(settings: Settings, *, as_json: bool, today: date | None = None) -> int:
-    """Print the report; exit 1 when any check failed (warnings do not fail it)."""
+def run_doctor(
+    settings: Settings, *, as_json: bool, today: date | None = None, start: bool = False
+) -> int:
+    """Print the report, the daemon's own checks first; warnings never fail it.
+
+    Exit 1 when any check failed; with ``start`` (before the daemon starts) only when one of
+    the daemon's own failed: a tenant's problem stops that tenant, not the daemon.
+    """
     from rich.markup import escape  # noqa: PLC0415
 
-    results = checks(settings, today)
+    from bridge.startcheck import global_problems  # noqa: PLC0415
+
+    results = [Check("schedule", False, p) for p in global_problems(settings)]
+    results += checks(settings, today)
+    results.sort(key=lambda c: c.tenant is not None)  # stable: each tenant's stay together
+    global_failed = [c for c in results if not c.ok and c.tenant is None]
+    tenants_failed = sorted({c.tenant for c in results if not c.ok and c.tenant is not None})
     if as_json:
-        print(json.dumps([c.__dict__ for c in results], indent=2))
+        print(
+            json.dumps(
+                [
+                    {**c.__dict__, "scope": "global" if c.tenant is None else "tenant"}
+                    for c in results
+                ],
+                indent=2,
+            )
+        )
     else:
         for c in results:
             mark = "[green]ok[/]" if c.ok else "[bold red]FAIL[/]"
             if c.ok and c.warning:
                 mark = "[yellow]WARN[/]"
             console.print(f"{mark} {c.subject}: {escape(c.detail)}")
-    return 0 if all(c.ok for c in results) else 1
+        if global_failed:
+            console.print(
+                f"[bold red]{len(global_failed)} problem(s) of the daemon itself: it cannot "
+                "start until they are fixed.[/]"
+            )
+        if tenants_failed:
+            console.print(
+                f"[yellow]Tenant(s) with problems: {escape(', '.join(tenants_failed))}. "
+                "The daemon runs the other tenants (a tenant whose policy file has a problem is "
+                "skipped; one whose vendor refuses fails its cycles until fixed).[/]"
+            )
+    if global_failed:
+        return 1
+    if tenants_failed and not start:
+        return 1
+    return 0

@@ -7,6 +7,7 @@ The JSON shape of a decision is the scenario contract's event (docs/scenario.md)
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -17,13 +18,39 @@ from rich.table import Table
 
 from bridge.domain import ZERO, ActionKind, Decision, StepRecord
 
+# Piped or logged output (a file, journald, a mail) is not wrapped: a line is as long as what
+# it says, and tables take the width they need, up to this.
+UNWRAPPED_WIDTH = 1000
+
 
 def console(*, stderr: bool = False) -> Console:
-    """A console for tables; piped or logged output gets 120 columns rather than rich's 80."""
+    """A console for text and tables: on a terminal its width; piped, no hard wrap at all.
+
+    ``COLUMNS`` still sets the width of piped output when an operator wants one.
+    """
     out = Console(highlight=False, stderr=stderr)
     if not out.is_terminal and "COLUMNS" not in os.environ:
-        out.width = 120
+        out.soft_wrap = True
+        out.width = UNWRAPPED_WIDTH
     return out
+
+
+def heading(out: Console, title: str) -> None:
+    """A title line: a rule across a terminal, the plain title when piped."""
+    if out.is_terminal:
+        out.rule(title)
+    else:
+        out.print(f"== {title} ==", markup=False)
+
+
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key that orders numbers as numbers: 2 before 10, "K-9" before "K-10"."""
+    parts = re.split(r"(\d+)", text)
+    return tuple(
+        (0, int(part), part) if part.isdigit() else (1, 0, part.casefold())
+        for part in parts
+        if part
+    )
 
 
 def amount(value: Decimal | None) -> str:

@@ -15,6 +15,8 @@ Secrets never live here: they are read through the keyring (bridge/secrets.py).
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +33,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bridge.domain import Mode
 from bridge.dsn import DatabaseUrl, database_target
 from bridge.errors import ConfigError
+from bridge.option_names import known_options, suggestion
 from bridge.safenames import is_safe_name
 from bridge.startcheck import schedule_problem
 
@@ -122,6 +125,17 @@ class Settings(BaseSettings):
     # When the daemon runs `law rates update` for the countries of the enabled tenants: a cron
     # expression (5 fields, in ``timezone``). Unset or empty: never (run it by hand).
     law_update_schedule: str | None = None
+    # A failed cycle is tried again the same day, for the failed tenants only, after each of
+    # these delays (bridge/cycle_retry.py): "15m,1h,3h" by default; "off" for none.
+    retry_failed: str = "15m,1h,3h"
+
+    @field_validator("retry_failed")
+    @classmethod
+    def _retry_delays(cls, value: str) -> str:
+        from bridge.cycle_retry import parse_delays  # noqa: PLC0415
+
+        parse_delays(value)
+        return value.strip()
 
     @field_validator("tenants")
     @classmethod
@@ -189,8 +203,25 @@ class Settings(BaseSettings):
         try:
             return self.tenants[name]
         except KeyError:
-            known = ", ".join(sorted(self.tenants)) or "none configured"
+            if not self.tenants:
+                raise ConfigError(f"unknown tenant {name!r}: {no_tenants_message()}") from None
+            known = ", ".join(sorted(self.tenants))
             raise ConfigError(f"unknown tenant {name!r} (known: {known})") from None
+
+
+def no_tenants_message(env_file: Path | None = None) -> str:
+    """Why there is nothing to work on, and how to try the bridge on the demo instead."""
+    path = env_file_path(env_file)
+    where = (
+        f"{path} names no tenant"
+        if path is not None
+        else f"no env file was found (--env-file, $BRIDGE_ENV_FILE or {DEFAULT_ENV_FILE})"
+    )
+    return (
+        f"no tenant is configured: {where}. Add one (BRIDGE_TENANTS__<NAME>__SYSTEM=economic, "
+        "see docs/configuration.md), or try the bridge on the demo: run `dunning-bridge demo`, "
+        "then add `--demo .demo` to this command"
+    )
 
 
 def env_file_path(explicit: Path | None) -> Path | None:
@@ -203,43 +234,159 @@ def env_file_path(explicit: Path | None) -> Path | None:
     return DEFAULT_ENV_FILE if DEFAULT_ENV_FILE.is_file() else None
 
 
-def _unknown_names(path: Path | None) -> list[str]:
-    """List BRIDGE_ variables (env file and environment) that name no setting: likely typos."""
+def _names_and_origins(path: Path | None) -> dict[str, tuple[str, str]]:
+    """Every BRIDGE_ variable set: its value and where it comes from (env file, environment)."""
     from dotenv import dotenv_values  # noqa: PLC0415
 
-    names = set(os.environ)
+    found: dict[str, tuple[str, str]] = {}
     if path is not None:
-        names.update(dotenv_values(path))
+        found.update((k, (v or "", str(path))) for k, v in dotenv_values(path).items())
+    found.update((k, (v, "environment")) for k, v in os.environ.items())  # the environment wins
+    return {
+        name: value
+        for name, value in found.items()
+        if name.upper().startswith("BRIDGE_") and name.upper() != "BRIDGE_ENV_FILE"
+    }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the settings: where it was set, which setting, what is wrong."""
+
+    origin: str  # the env file, "environment", or "settings" for a default
+    setting: str  # BRIDGE_... as set
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.setting}: {self.message}"
+
+
+def _setting_name(loc: tuple[int | str, ...]) -> str:
+    return "__".join(["BRIDGE_" + str(loc[0]).upper(), *(str(p).upper() for p in loc[1:])])
+
+
+Origins = dict[str, tuple[str, str]]
+
+
+def _origin(setting: str, origins: Origins) -> tuple[str, str]:
+    """The setting as spelt where it was set, and where: (name, origin)."""
+    for name, (_value, origin) in origins.items():
+        if name.upper() == setting.upper():
+            return name, origin
+    # A nested value (tenants, options) or a default: its nearest set parent.
+    for name, (_value, origin) in origins.items():
+        if name.upper().startswith(setting.upper() + "__"):
+            return setting, origin
+    return setting, "settings"
+
+
+def _unknown_names(origins: Origins) -> list[Problem]:
+    """BRIDGE_ variables that name no setting (likely typos), with the nearest setting."""
     fields = {name.upper() for name in Settings.model_fields}
-    unknown = []
-    for name in sorted(names):
-        if not name.upper().startswith("BRIDGE_") or name.upper() == "BRIDGE_ENV_FILE":
-            continue
+    known = sorted(f"BRIDGE_{name}" for name in fields)
+    problems = []
+    for name, (_value, origin) in sorted(origins.items()):
         top = name.upper().removeprefix("BRIDGE_").split("__", 1)[0]
         if top not in fields:
-            unknown.append(name)
-    return unknown
+            hint = suggestion(f"BRIDGE_{top}", known)
+            problems.append(Problem(origin, name, f"unknown setting{hint}"))
+    return problems
 
 
-def load_settings(env_file: Path | None = None) -> Settings:
-    """Read and validate the settings; every problem becomes one clear ConfigError."""
+def _validation_problems(exc: ValidationError, origins: Origins) -> list[Problem]:
+    tenant_fields = sorted(name.upper() for name in TenantSettings.model_fields)
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        if not loc:
+            problems.append(Problem("settings", "settings", str(err["msg"])))
+            continue
+        message = str(err["msg"]).removeprefix("Value error, ")
+        setting = _setting_name(loc)
+        named = re.search(r"tenant option '(\w+)'", message)
+        if loc[-1] == "options" and named:  # the one option at fault, as set
+            setting += "__" + named.group(1).upper()
+        name, origin = _origin(setting, origins)
+        if err["type"] == "extra_forbidden" and len(loc) == 3 and loc[0] == "tenants":
+            message = "unknown tenant setting" + suggestion(str(loc[2]).upper(), tenant_fields)
+        elif err["type"] == "missing" and len(loc) == 3 and loc[0] == "tenants":
+            message = "required (the tenant's accounting system: economic, dinero, ...)"
+        problems.append(Problem(origin, name, message))
+    return problems
+
+
+def _tenant_problems(origins: Origins) -> list[Problem]:
+    """Unknown systems and option names no one reads, each with the nearest known name.
+
+    Read from the variables as set, so they are found beside any other problem.
+    """
+    from bridge import registry  # noqa: PLC0415
+
+    systems: dict[str, tuple[str, str, str]] = {}  # tenant: (system, setting, origin)
+    options: dict[str, list[tuple[str, str, str]]] = {}  # tenant: [(option, setting, origin)]
+    for name, (value, origin) in origins.items():
+        parts = name.upper().split("__")
+        if parts[0] != "BRIDGE_TENANTS" or len(parts) < 3:
+            continue
+        tenant = parts[1].lower()
+        if parts[2] == "SYSTEM" and len(parts) == 3:
+            systems[tenant] = (value.strip().lower(), name, origin)
+        elif parts[2] == "OPTIONS" and len(parts) == 4:
+            options.setdefault(tenant, []).append((parts[3].lower(), name, origin))
+    installed, broken = registry.connectors(), registry.broken()
+    problems = []
+    for tenant, (system, setting, origin) in sorted(systems.items()):
+        descriptor = installed.get(system)
+        if descriptor is None:
+            if system in broken:
+                problems.append(Problem(origin, setting, broken[system]))
+                continue
+            hint = suggestion(system, installed)
+            names = ", ".join(sorted(installed)) or "none installed"
+            message = f"unknown accounting system {system!r}{hint} (installed: {names})"
+            problems.append(Problem(origin, setting, message))
+            continue
+        known = known_options(system, descriptor.option_names)
+        for option, name, where in sorted(options.get(tenant, [])):
+            if option not in known:
+                problems.append(
+                    Problem(
+                        where,
+                        name,
+                        f"unknown option {option!r} for {descriptor.display_name}"
+                        + suggestion(option, known),
+                    )
+                )
+    return problems
+
+
+def settings_problems(env_file: Path | None) -> tuple[Settings | None, list[Problem]]:
+    """Read the settings and find every problem at once: names, values, systems, options."""
     path = env_file_path(env_file)
     if path is not None and not path.is_file():
         raise ConfigError(f"env file {path} does not exist")
     try:
-        unknown = _unknown_names(path)
+        origins = _names_and_origins(path)
     except (UnicodeDecodeError, OSError) as exc:
         raise ConfigError(f"cannot read env file {path}: {exc}") from None
-    if unknown:
-        raise ConfigError(f"unknown setting(s) {', '.join(unknown)}; see docs/configuration.md")
+    problems = _unknown_names(origins) + _tenant_problems(origins)
     try:
-        return Settings(_env_file=path)
+        settings = Settings(_env_file=path)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        where = f" in {path}" if path else ""
-        raise ConfigError(f"invalid settings{where}: {problems}") from None
+        return None, problems + _validation_problems(exc, origins)
     except (UnicodeDecodeError, ValueError) as exc:
         raise ConfigError(f"cannot read env file {path}: {exc}") from None
+    return settings, problems
+
+
+def load_settings(env_file: Path | None = None) -> Settings:
+    """Read and validate the settings; every problem, each with its file and setting, in one
+    ConfigError (see docs/configuration.md)."""
+    settings, problems = settings_problems(env_file)
+    problems.sort(key=lambda p: (p.origin, p.setting))
+    if problems:
+        count = f"{len(problems)} problems" if len(problems) > 1 else "a problem"
+        lines = "\n".join(f"  {p}" for p in problems)
+        raise ConfigError(f"{count} in the settings (see docs/configuration.md):\n{lines}")
+    assert settings is not None
+    return settings

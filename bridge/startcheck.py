@@ -88,6 +88,14 @@ def policy_problems(path: Path, country: str) -> list[str]:
 
 def startup_problems(settings: Settings, now: datetime | None = None) -> list[str]:
     """Every problem the daemon would meet only later: schedules, and enabled tenants' policies."""
+    problems = global_problems(settings, now)
+    for name, found in tenant_problems(settings).items():
+        problems.extend(f"tenant {name}: {p}" for p in found)
+    return problems
+
+
+def global_problems(settings: Settings, now: datetime | None = None) -> list[str]:
+    """Problems that stop the whole daemon: its schedules."""
     problems = []
     for name, expression in (
         ("schedule", settings.schedule),
@@ -97,9 +105,15 @@ def startup_problems(settings: Settings, now: datetime | None = None) -> list[st
             found = schedule_problem(name, expression, settings.timezone, now)
             if found:
                 problems.append(found)
+    return problems
+
+
+def tenant_problems(settings: Settings) -> dict[str, list[str]]:
+    """Problems of one enabled tenant each (its policy file): that tenant is skipped."""
+    found: dict[str, list[str]] = {}
     for name, tenant in sorted(settings.tenants.items()):
         if tenant.enabled and tenant.policy_file is not None:
-            problems.extend(
-                f"tenant {name}: {p}" for p in policy_problems(tenant.policy_file, tenant.country)
-            )
-    return problems
+            problems = policy_problems(tenant.policy_file, tenant.country)
+            if problems:
+                found[name] = problems
+    return found

@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bridge import present
+from bridge.cycle_retry import next_retry
 from bridge.settings import Settings
 from bridge.store import Store, open_store
 from bridge.store.leases import Lease
@@ -103,14 +104,23 @@ class TenantState:
     unresolved_writes: int
     # The daemon working the tenant right now (several daemons share a PostgreSQL database).
     lease: Lease | None = None
+    # When the daemon tries a failed cycle again today (BRIDGE_RETRY_FAILED), if it does.
+    next_retry: datetime | None = None
 
 
 def tenant_state(
-    store: Store, settings: Settings, name: str, leases: Mapping[str, Lease] | None = None
+    store: Store,
+    settings: Settings,
+    name: str,
+    leases: Mapping[str, Lease] | None = None,
+    now: datetime | None = None,
 ) -> TenantState:
     """Read one tenant's state from the store (``leases``: the live ones, by tenant)."""
     t = settings.tenants[name]
     runs = store.runs(name, limit=_LOOKBACK)
+    retry = next_retry(settings, runs) if t.enabled else None
+    if retry is not None and retry < (now or datetime.now(UTC)) - GRACE:
+        retry = None  # long gone: no daemon ran it
     real = [r for r in runs if not r.dry_run]
     return TenantState(
         tenant=name,
@@ -125,6 +135,7 @@ def tenant_state(
         pending_reviews=len(store.pending(name)),
         unresolved_writes=len(store.unresolved(name)),
         lease=(leases or {}).get(name),
+        next_retry=retry,
     )
 
 
@@ -166,6 +177,7 @@ def state_dict(s: TenantState, next_fire: datetime | None, schedule: str) -> dic
         "worked_by": s.lease.holder if s.lease else None,
         "lease_expires": _iso(s.lease.expires_at) if s.lease else None,
         "next_run": _iso(next_fire) if s.enabled else None,
+        "next_retry": _iso(s.next_retry),
         "schedule": schedule,
     }
 
@@ -220,12 +232,17 @@ def status_table(
             errors.append(f" {s.unresolved_writes} write(s) to read back", style="yellow")
         if row["rate_waits"]:
             errors.append(f" {row['rate_waits']} step(s) wait for a reference rate", style="yellow")
+        upcoming = Text(
+            _local(datetime.fromisoformat(row["next_run"]) if row["next_run"] else None, zone)
+        )
+        if s.next_retry is not None:
+            upcoming = Text(f"retry {_local(s.next_retry, zone)}", style="yellow")
         table.add_row(
             f"{s.tenant}{'' if s.enabled else ' (off)'}",
             f"{s.system} {s.country} {s.mode}",
             _ago(s.last.started_at if s.last else None, now),
             result,
-            _local(datetime.fromisoformat(row["next_run"]) if row["next_run"] else None, zone),
+            upcoming,
             str(s.pending_reviews),
             errors,
         )
@@ -254,7 +271,9 @@ def status_command(settings: Settings, *, as_json: bool) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     if not rows:
-        console.print("No tenants configured (see docs/configuration.md).")
+        from bridge.settings import no_tenants_message  # noqa: PLC0415
+
+        console.print(no_tenants_message()[0].upper() + no_tenants_message()[1:] + ".")
         return 0
     console.print(status_table(rows, states, settings))
     for country, lines in sorted(warnings.items()):

@@ -120,17 +120,20 @@ def test_bad_env_file_exits_2_with_message(tmp_path: Path) -> None:
     assert "unknown country 'ZZ'" in result.output
 
 
-def test_unknown_system_is_reported_per_tenant(tmp_path: Path) -> None:
+def test_unknown_system_is_refused_when_the_settings_load(tmp_path: Path) -> None:
+    """Not only by `doctor`: every command says it before doing anything."""
     env = tmp_path / "bridge.env"
     env.write_text(
         f"BRIDGE_DATABASE={tmp_path}/s.sqlite3\nBRIDGE_TENANTS__X__SYSTEM=visma-erp\n",
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["cycle", "--env-file", str(env), "--json"])
-    assert result.exit_code == 1
-    assert (
-        "unknown accounting system 'visma-erp'" in json.loads(result.stdout)["tenants"][0]["error"]
-    )
+    for command in ("cycle", "status", "doctor", "plan"):
+        result = runner.invoke(app, [command, "--env-file", str(env), "--json"])
+        assert result.exit_code == 2, command
+        assert (
+            f"{env}: BRIDGE_TENANTS__X__SYSTEM: unknown accounting system 'visma-erp'"
+            in result.output
+        )
 
 
 def test_doctor_on_the_demo(demo_dir: Path) -> None:
@@ -201,3 +204,94 @@ def test_simulate_writes_the_series_of_letters_and_the_case_file(
     assert cases
     debtor = json.loads(cases[0].read_text(encoding="utf-8"))["debtor"]
     assert debtor["org_number"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan"],
+        ["explain", "1001"],
+        ["report", "--html", "report.html"],
+        ["history", "--invoice", "1001"],
+        ["customers"],
+        ["pending"],
+    ],
+)
+def test_no_configuration_is_explained_not_an_empty_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("bridge.settings.DEFAULT_ENV_FILE", tmp_path / "none.env")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "no tenant is configured: no env file was found" in said
+    assert "`dunning-bridge demo`" in said
+    assert "--demo .demo" in said
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_an_env_file_without_tenants_is_named(tmp_path: Path) -> None:
+    env = tmp_path / "bridge.env"
+    env.write_text(f"BRIDGE_DATABASE={tmp_path}/s.sqlite3\n", encoding="utf-8")
+    result = runner.invoke(app, ["plan", "--env-file", str(env)])
+    assert result.exit_code == 2
+    assert f"{env} names no tenant" in " ".join(result.output.split())
+
+
+def test_version_option() -> None:
+    from bridge import __version__  # noqa: PLC0415
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"dunning-bridge {__version__}"
+
+
+def test_help_shows_no_type_placeholders() -> None:
+    for args in (["--help"], ["plan", "--help"], ["promise", "--help"], ["letter", "--help"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0
+        for placeholder in ("<bool>", "<str>", "<int>", "<path>"):
+            assert placeholder not in result.output, (args, placeholder)
+    plan = runner.invoke(app, ["plan", "--help"]).output
+    assert "YYYY-MM-DD" in plan
+    assert "TENANT" in plan
+
+
+def test_customers_sort_numbers_as_numbers(demo_dir: Path) -> None:
+    result = runner.invoke(app, ["customers", "--demo", str(demo_dir), "--today", TODAY, "--json"])
+    assert result.exit_code == 0, result.output
+    ids = [row["customer"] for row in json.loads(result.stdout)["demo"]]
+    assert len(ids) > 10
+    assert ids == sorted(ids, key=int)
+    text = runner.invoke(app, ["customers", "--demo", str(demo_dir), "--today", TODAY]).output
+    assert text.index("│ 2 ") < text.index("│ 10 ")
+
+
+def test_history_of_an_unknown_invoice_fails(demo_dir: Path) -> None:
+    result = runner.invoke(app, ["history", "--demo", str(demo_dir), "--invoice", "9999"])
+    assert result.exit_code == 1
+    assert "no such invoice 9999" in result.output
+
+
+def test_plan_names_the_invoices_not_dunned_on_purpose_unwrapped(demo_dir: Path) -> None:
+    result = runner.invoke(app, ["plan", "--demo", str(demo_dir), "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    assert "Not dunned on purpose (3 invoice(s)):" in result.output
+    assert "- 1008: customer is barred from dunning" in result.output
+    # Piped output is not wrapped at a fixed width: each reason is on one line.
+    assert "- 1030: outstanding DKK 18.75 is below the minimum worth chasing, DKK 50.00\n" in (
+        result.output
+    )
+
+
+def test_many_invoices_not_dunned_are_named_up_to_ten(capsys: pytest.CaptureFixture[str]) -> None:
+    from bridge.commands import print_blocked  # noqa: PLC0415
+
+    print_blocked([(str(n), "customer is barred from dunning") for n in range(1, 14)])
+    out = capsys.readouterr().out
+    assert "Not dunned on purpose (13 invoice(s)):" in out
+    assert "- 2: customer is barred" in out
+    assert "- 10: customer is barred" in out
+    assert "- 11:" not in out
+    assert "- and 3 more; `dunning-bridge explain INVOICE` tells why." in out

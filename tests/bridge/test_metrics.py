@@ -237,5 +237,5 @@ def test_settings_read_the_metrics_variables(tmp_path: Path) -> None:
     assert Settings().metrics_port is None
     assert Settings().metrics_textfile is None
     env.write_text("BRIDGE_METRICS_PORT=70000\n", encoding="utf-8")
-    with pytest.raises(Exception, match="metrics_port"):
+    with pytest.raises(Exception, match="BRIDGE_METRICS_PORT"):
         load_settings(env)

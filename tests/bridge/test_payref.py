@@ -251,5 +251,5 @@ def test_a_bad_iban_stops_the_settings_naming_tenant_and_option(tmp_path: Path) 
     with pytest.raises(ConfigError) as info:
         load_settings(env)
     message = str(info.value)
-    assert "tenants.kontor.options" in message.lower()
+    assert "bridge_tenants__kontor__options__iban" in message.lower()
     assert "tenant option 'iban' is not a valid IBAN" in message

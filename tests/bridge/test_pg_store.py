@@ -160,7 +160,7 @@ def test_a_bad_url_setting_is_one_clear_error_without_the_password(
 ) -> None:
     env = tmp_path / "bridge.env"
     env.write_text(f"BRIDGE_DATABASE=postgresql://bridge:{PASSWORD}@db\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"database: .*names no database") as caught:
+    with pytest.raises(ConfigError, match=r"BRIDGE_DATABASE: .*names no database") as caught:
         load_settings(env)
     assert PASSWORD not in str(caught.value)
     env.write_text("BRIDGE_DATABASE=postgresql://bridge@db/state\n", encoding="utf-8")

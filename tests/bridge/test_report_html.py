@@ -160,7 +160,8 @@ def test_report_needs_a_destination_and_a_valid_period(demo_dir: Path) -> None:
 def test_a_tenant_that_cannot_be_read_is_reported_not_fatal(tmp_path: Path) -> None:
     env = tmp_path / "bridge.env"
     env.write_text(
-        f"BRIDGE_DATABASE={tmp_path}/s.sqlite3\nBRIDGE_TENANTS__GONE__SYSTEM=not-installed\n",
+        # No credentials stored for it: the read fails.
+        f"BRIDGE_DATABASE={tmp_path}/s.sqlite3\nBRIDGE_TENANTS__GONE__SYSTEM=economic\n",
         encoding="utf-8",
     )
     page = tmp_path / "r.html"
@@ -170,7 +171,7 @@ def test_a_tenant_that_cannot_be_read_is_reported_not_fatal(tmp_path: Path) -> N
     )
     assert result.exit_code == 1
     (tenant,) = json.loads(result.stdout)["tenants"]
-    assert "unknown accounting system" in tenant["error"]
+    assert "secrets set gone" in tenant["error"]
     assert tenant["open_invoices"] == 0
     html = page.read_text(encoding="utf-8")
     assert "could not be read today" in html

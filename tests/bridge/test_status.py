@@ -128,7 +128,9 @@ def test_status_table_shows_result_next_run_and_errors(tmp_path: Path) -> None:
 def test_status_without_tenants(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     settings = Settings(database=tmp_path / "s.sqlite3")
     assert status_command(settings, as_json=False) == 0
-    assert "No tenants configured" in capsys.readouterr().out
+    said = " ".join(capsys.readouterr().out.split())
+    assert "No tenant is configured" in said
+    assert "`dunning-bridge demo`" in said
 
 
 def test_status_names_the_daemon_working_a_tenant(
