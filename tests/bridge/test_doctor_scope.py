@@ -26,6 +26,8 @@ def _env(tmp_path: Path, database: str | None = None) -> Path:
         f"BRIDGE_DATABASE={database or tmp_path / 'state.sqlite3'}\n"
         "BRIDGE_TENANTS__DEMO__SYSTEM=economic\n"
         f"BRIDGE_TENANTS__DEMO__SANDBOX_STATE={tmp_path}/sandbox.json\n"
+        # A contact for objections: without it the demo's warnings would wait (a tenant problem).
+        "BRIDGE_TENANTS__DEMO__OPTIONS__COMPANY_EMAIL=bogholderi@kontor.example\n"
         # No credentials stored: the tenant's own problem.
         "BRIDGE_TENANTS__REVOKED__SYSTEM=economic\n",
         encoding="utf-8",
