@@ -87,6 +87,18 @@ class Session(Protocol):
         ...
 
 
+@runtime_checkable
+class SetupChecks(Protocol):
+    """A session that can tell what in the vendor's set-up would make its documents wrong.
+
+    Optional: `doctor` calls it on sessions that have it, after a successful fetch.
+    """
+
+    def checks(self) -> list[tuple[bool, str]]:
+        """Return findings as (ok, detail); a failed detail names the option that fixes it."""
+        ...
+
+
 class Sandbox(Protocol):
     """An in-process emulator of a vendor API."""
 

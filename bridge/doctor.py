@@ -22,7 +22,9 @@ from bridge.secrets import TenantSecrets
 from bridge.settings import Settings, TenantSettings
 
 if TYPE_CHECKING:
-    from bridge.connector import ConnectorDescriptor
+    import httpx
+
+    from bridge.connector import ConnectorDescriptor, SecretStore
     from policies.ladder import TenantPolicy
 from bridge.store import open_store
 
@@ -84,7 +86,7 @@ def checks(settings: Settings, today: date | None = None) -> list[Check]:
         if missing:
             out.append(Check(subject, False, f"missing secrets: {', '.join(missing)}"))
             continue
-        out.append(_connectivity(name, tenant, descriptor, secrets))
+        out.extend(_connectivity(name, tenant, descriptor, secrets))
     out.extend(law_checks(settings, day))
     return [_owned(c, settings) for c in out]
 
@@ -249,29 +251,48 @@ def _writable(folder: Path) -> bool:
     return os.access(folder, os.W_OK)
 
 
-def _connectivity(name: str, tenant: object, descriptor: object, secrets: TenantSecrets) -> Check:
-    """Open a session and fetch once (read-only)."""
-    from bridge.connector import ConnectorDescriptor, TenantContext  # noqa: PLC0415
+def _connectivity(
+    name: str,
+    tenant: object,
+    descriptor: object,
+    secrets: SecretStore,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> list[Check]:
+    """Open a session and fetch once (read-only); then the connector's own set-up checks.
+
+    A session that has ``checks()`` (bridge.connector.SetupChecks) reports what in the vendor's
+    set-up would make its documents wrong, one line each under ``tenant NAME drafts``.
+    """
+    from bridge.connector import ConnectorDescriptor, SetupChecks, TenantContext  # noqa: PLC0415
     from bridge.settings import TenantSettings  # noqa: PLC0415
 
     assert isinstance(descriptor, ConnectorDescriptor)
     assert isinstance(tenant, TenantSettings)
     ctx = TenantContext(
-        name, tenant.country, tenant.mode, secrets, tenant.base_url, None, dict(tenant.options)
+        name, tenant.country, tenant.mode, secrets, tenant.base_url, transport, dict(tenant.options)
     )
+    subject = f"tenant {name}"
+    found: list[tuple[bool, str]] = []
     try:
         session = descriptor.open(ctx)
         try:
             snap = session.fetch(datetime.now(UTC).date(), None)
+            if isinstance(session, SetupChecks):
+                try:
+                    found = session.checks()
+                except BridgeError as exc:
+                    found = [(False, f"could not check the set-up: {exc}")]
         finally:
             session.close()
     except BridgeError as exc:
-        return Check(f"tenant {name}", False, f"{descriptor.display_name}: {exc}")
-    return Check(
-        f"tenant {name}",
-        True,
-        f"{descriptor.display_name}: {len(snap.invoices)} open invoices readable",
-    )
+        return [Check(subject, False, f"{descriptor.display_name}: {exc}")]
+    return [
+        Check(
+            subject, True, f"{descriptor.display_name}: {len(snap.invoices)} open invoices readable"
+        ),
+        *(Check(f"{subject} drafts", ok, detail) for ok, detail in found),
+    ]
 
 
 def run_doctor(

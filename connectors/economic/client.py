@@ -305,6 +305,29 @@ class EconomicClient:
         """Payment terms."""
         return self._collection("/payment-terms", "payment terms")
 
+    def layout(self, number: int) -> Any:
+        """One invoice layout."""
+        return self._send("GET", f"/layouts/{int(number)}")
+
+    # -- products and their VAT (doctor's checks) -----------------------------------------------
+
+    def product(self, number: str) -> Any:
+        """One product; its number is text (``RYK``)."""
+        return self._send("GET", f"/products/{quote(number, safe='')}")
+
+    def sales_accounts(self, group: int) -> Iterator[Any]:
+        """A product group's sales account per VAT zone."""
+        path = f"/product-groups/{int(group)}/sales-accounts"
+        return self._collection(path, f"sales accounts of product group {group}")
+
+    def account(self, number: int) -> Any:
+        """One account of the chart of accounts."""
+        return self._send("GET", f"/accounts/{int(number)}")
+
+    def vat_account(self, code: str) -> Any:
+        """One VAT account (``U25``): its rate."""
+        return self._send("GET", f"/vat-accounts/{quote(code, safe='')}")
+
     # -- drafts and booking --------------------------------------------------------------------
 
     def create_draft(self, body: dict[str, Any], *, idempotency_key: str) -> Any:

@@ -1,8 +1,11 @@
-"""The sandbox agreement's fixed settings: payment terms, layouts, VAT zones, products, groups.
+"""The sandbox agreement's fixed settings: payment terms, layouts, VAT zones, products, groups,
+accounts and VAT accounts.
 
-Small static sets, written as e-conomic renders them. The fee, interest and compensation
-products (``RYK``, ``RENTE``, ``KOMP``) sit in a VAT-free product group, so lines that use them
-carry no VAT, as Danish law requires for rykkergebyr, morarente and kompensation.
+Small static sets, written as e-conomic renders them. A line's VAT follows e-conomic's chain:
+product -> product group -> its sales account for the customer's VAT zone -> the account's VAT
+code -> that code's rate. The fee, interest and compensation products (``RYK``, ``RENTE``,
+``KOMP``) sit in a product group whose sales account (1050) has no VAT code, so lines that use
+them carry no VAT, as Danish law requires for rykkergebyr, morarente and kompensation.
 """
 
 from __future__ import annotations
@@ -96,8 +99,68 @@ def _group(number: int, name: str) -> Record:
 PRODUCT_GROUPS: MappingProxyType[int, Record] = MappingProxyType(
     {1: _group(1, "Varer m/moms"), 2: _group(2, "Gebyrer og renter u/moms")}
 )
-# VAT per product group for a domestic customer (the sales account's VAT code, simplified).
-GROUP_VAT: MappingProxyType[int, Decimal] = MappingProxyType({1: VAT_RATE_GOODS, 2: VAT_FREE})
+
+
+def _vat_account(code: str, name: str, rate: Decimal, account: int) -> Record:
+    return {
+        "vatCode": code,
+        "name": name,
+        "ratePercentage": float(rate),
+        "account": ref("accountNumber", account, "accounts", account),
+        "contraAccount": ref("accountNumber", account, "accounts", account),
+        "vatType": {"vatTypeNumber": 1, "name": "Salgsmoms", "self": link("vat-types", 1)},
+        "self": link("vat-accounts", code),
+    }
+
+
+SALES_VAT_ACCOUNT = 14261  # "Salgsmoms": where the output VAT is posted
+VAT_ACCOUNTS: MappingProxyType[str, Record] = MappingProxyType(
+    {
+        "U25": _vat_account("U25", "Salgsmoms 25%", VAT_RATE_GOODS, SALES_VAT_ACCOUNT),
+        "UEUV": _vat_account("UEUV", "Salg af varer til EU", VAT_FREE, SALES_VAT_ACCOUNT),
+    }
+)
+
+
+def _account(
+    number: int, name: str, vat_code: str | None = None, kind: str = "profitAndLoss"
+) -> Record:
+    out: Record = {
+        "accountNumber": number,
+        "accountType": kind,
+        "balance": 0.0,
+        "blockDirectEntries": False,
+        "debitCredit": "credit" if kind == "profitAndLoss" else "debit",
+        "name": name,
+    }
+    if vat_code is not None:  # no VAT: e-conomic leaves the field out
+        out["vatAccount"] = ref("vatCode", vat_code, "vat-accounts", vat_code)
+    return out | {
+        "accountingYears": link("accounts", number, "accounting-years"),
+        "self": link("accounts", number),
+    }
+
+
+ACCOUNTS: MappingProxyType[int, Record] = MappingProxyType(
+    {
+        a["accountNumber"]: a
+        for a in (
+            _account(1010, "Salg af varer m/moms", "U25"),
+            _account(1020, "Salg af varer til EU", "UEUV"),
+            _account(1030, "Salg af varer uden for EU"),
+            _account(1050, "Gebyrer og renter u/moms"),
+            _account(DEBTOR_ACCOUNT, "Debitorer", kind="status"),
+            _account(SALES_VAT_ACCOUNT, "Salgsmoms", kind="status"),
+        )
+    }
+)
+# Each product group's sales account per VAT zone: VAT follows the account's VAT code.
+SALES_ACCOUNTS: MappingProxyType[int, MappingProxyType[int, int]] = MappingProxyType(
+    {
+        1: MappingProxyType({1: 1010, 2: 1020, 3: 1030, 4: 1030}),
+        2: MappingProxyType({1: 1050, 2: 1050, 3: 1050, 4: 1050}),
+    }
+)
 
 _PRODUCTS_UPDATED = "2025-01-06T08:30:00Z"
 
@@ -159,8 +222,11 @@ CUSTOMER_GROUPS: MappingProxyType[int, Record] = MappingProxyType(
 
 
 def vat_rate(product_number: str, vat_zone: int) -> Decimal:
-    """The VAT rate of a product sold into a VAT zone: none outside the domestic zone."""
-    if vat_zone != DOMESTIC_ZONE:
-        return VAT_FREE
+    """The VAT rate of a product sold into a VAT zone, as e-conomic finds it: the product's
+    group's sales account for the zone, that account's VAT code, the code's rate."""
     group = PRODUCTS[product_number]["productGroup"]["productGroupNumber"]
-    return GROUP_VAT[group]
+    account = ACCOUNTS[SALES_ACCOUNTS[group][vat_zone]]
+    code = account.get("vatAccount", {}).get("vatCode")
+    if code is None:
+        return VAT_FREE
+    return Decimal(str(VAT_ACCOUNTS[code]["ratePercentage"])).quantize(VAT_FREE)

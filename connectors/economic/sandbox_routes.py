@@ -145,6 +145,15 @@ for _path, _kind, _items, _key, _fields in (
     ("vat-zones", "VAT zone", catalog.VAT_ZONES.values(), "vatZoneNumber", NOTHING),
     ("products", "Product", catalog.PRODUCTS.values(), "productNumber", PRODUCTS),
     (
+        "product-groups",
+        "Product group",
+        catalog.PRODUCT_GROUPS.values(),
+        "productGroupNumber",
+        NOTHING,
+    ),
+    ("accounts", "Account", catalog.ACCOUNTS.values(), "accountNumber", NOTHING),
+    ("vat-accounts", "VAT account", catalog.VAT_ACCOUNTS.values(), "vatCode", NOTHING),
+    (
         "customer-groups",
         "Customer group",
         catalog.CUSTOMER_GROUPS.values(),
@@ -155,6 +164,23 @@ for _path, _kind, _items, _key, _fields in (
     _list_handler, _single_handler = _static(_items, _key, _kind, _fields)
     _route("GET", f"/{_path}")(_list_handler)
     _route("GET", f"/{_path}/([^/]+)")(_single_handler)
+
+
+@_route("GET", r"/product-groups/([^/]+)/sales-accounts")
+def _sales_accounts(call: Call) -> Reply:
+    """A product group's sales account per VAT zone, each account written out in full."""
+    group = call.args[0]
+    zones = catalog.SALES_ACCOUNTS.get(int(group)) if group.isdigit() else None
+    if zones is None:
+        raise entity_not_found("Product group", group)
+    docs = [
+        {
+            "salesAccount": dict(catalog.ACCOUNTS[account]),
+            "vatZone": dict(catalog.VAT_ZONES[zone]),
+        }
+        for zone, account in sorted(zones.items())
+    ]
+    return _listing(call, docs, NOTHING)
 
 
 # --- customers ----------------------------------------------------------------------------

@@ -450,6 +450,12 @@ class EconomicSession:
         )
         return self._draft_settings
 
+    def checks(self) -> list[tuple[bool, str]]:
+        """What would make drafts wrong (bridge.connector.SetupChecks, economic/setup.py)."""
+        from connectors.economic.setup import setup_checks  # noqa: PLC0415 (it imports us)
+
+        return setup_checks(self.client, self.ctx.options, _choose_terms)
+
     def reconcile(self, pending: Sequence[Pending]) -> Iterator[WriteResult]:
         """Still a draft -> pending; booked with our key -> issued; gone -> rejected."""
         if not pending:
