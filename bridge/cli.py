@@ -95,6 +95,8 @@ tasks_app = typer.Typer(
     help="Tasks for your people that wait in the bridge (no e-mail, no internal note)."
 )
 app.add_typer(tasks_app, name="tasks")
+tenants_app = typer.Typer(help="Tenants in the store: move a renamed tenant's history.")
+app.add_typer(tenants_app, name="tenants")
 law_app = typer.Typer(help="The dunning law per country: parameters, sources, confidence.")
 app.add_typer(law_app, name="law")
 rates_app = typer.Typer(
@@ -604,6 +606,19 @@ def tasks_done(
     from bridge.review import task_done_command  # noqa: PLC0415
 
     raise typer.Exit(task_done_command(_settings(env_file, demo, tenants=True), tenant, keys, note))
+
+
+@tenants_app.command("rename")
+def tenants_rename(
+    old: Annotated[str, typer.Argument(help="the tenant's name the store knows it by")],
+    new: Annotated[str, typer.Argument(help="its new name in the env file")],
+    env_file: EnvFile = None,
+    demo: Demo = None,
+) -> None:
+    """Move every row of tenant OLD to NEW, after renaming it in the env file."""
+    from bridge.rename import rename_command  # noqa: PLC0415
+
+    raise typer.Exit(rename_command(_settings(env_file, demo, tenants=True), old, new))
 
 
 @app.command()

@@ -54,7 +54,12 @@ class Pending:
 
 
 class Session(Protocol):
-    """One tenant's open connection to its accounting system."""
+    """One tenant's open connection to its accounting system.
+
+    Optional: ``company_key() -> str | None``, the vendor's identity of the company the session
+    works on (system and company id), when the connector knows it cheaply; the store binds the
+    tenant's history to it (bridge.cycle.company_of, docs/store.md).
+    """
 
     # What the last fetch could not read, item by item (bridge/items.py), for the outcome.
     skipped: list[str]

@@ -59,6 +59,7 @@ from bridge.errors import (
     ConfigError,
     ConnectorError,
     RejectedRequest,
+    TenantRenamed,
     Transient,
 )
 from bridge.handover import HandoverNotReady, interest_accrual
@@ -212,6 +213,7 @@ def run_tenant(
         store.touch_tenant(name, tenant.system, tenant.country, at=opts.now)
         ctx, save = _context(name, tenant, descriptor, opts)
         session = descriptor.open(ctx)
+        _bind_company(store, name, tenant, session, opts)
         _cycle(store, name=name, tenant=tenant, session=session, opts=opts, outcome=outcome)
     except AuthError as exc:
         outcome.status, outcome.error = "error", f"authentication failed, tenant stopped: {exc}"
@@ -245,6 +247,38 @@ def run_tenant(
         dry_run=opts.dry_run,
     )
     return outcome
+
+
+def company_of(tenant: TenantSettings, session: Session) -> str | None:
+    """The key of the accounting company the tenant works on, None when nothing tells.
+
+    A sandbox tenant's company is its state file. Otherwise the session tells, if its connector
+    can cheaply (an optional ``company_key()``: e.g. Dinero's organization id); failing that,
+    an explicitly configured base URL stands for the company. A tenant of a vendor's public API
+    whose connector cannot tell has no key: it is not bound, as two such tenants could not be
+    told apart (docs/store.md).
+    """
+    if tenant.sandbox_state is not None:
+        return f"{tenant.system}:sandbox:{Path(tenant.sandbox_state).resolve()}"
+    ask: Callable[[], str | None] | None = getattr(session, "company_key", None)
+    key = ask() if ask is not None else None
+    if key:
+        return key
+    if tenant.base_url:
+        return f"{tenant.system}:{tenant.base_url.rstrip('/')}"
+    return None
+
+
+def _bind_company(
+    store: Store, name: str, tenant: TenantSettings, session: Session, opts: CycleOptions
+) -> None:
+    """Refuse a tenant that is another, known tenant renamed in the env file (issue 18, 4)."""
+    key = company_of(tenant, session)
+    if key is None:
+        return
+    old = store.bind_company(name, key, at=opts.now)
+    if old is not None:
+        raise TenantRenamed(name, old, key)
 
 
 def _cycle(

@@ -30,6 +30,21 @@ class ConfigError(BridgeError):
     """The configuration (env file, policy file, tenant list) is wrong."""
 
 
+class TenantRenamed(ConfigError):
+    """A tenant name without history works on a company the store knows under another name."""
+
+    def __init__(self, tenant: str, old: str, company: str) -> None:
+        self.tenant = tenant
+        self.old = old
+        self.company = company
+        super().__init__(
+            f"tenant {tenant!r} works on the accounting company {company} that the store knows "
+            f"as tenant {old!r}; it looks renamed in the env file, and would start afresh (first "
+            f"reminders for invoices already dunned). Move its history with: "
+            f"dunning-bridge tenants rename {old} {tenant}"
+        )
+
+
 class SecretMissing(BridgeError):
     """A secret is not stored; the message says how to store it."""
 

@@ -524,6 +524,24 @@ class Store:
         with self._read() as conn:
             return tenants.all_tenants(conn)
 
+    def company_key(self, tenant: str) -> str | None:
+        """Return the accounting company recorded for the tenant, None when none is."""
+        with self._read() as conn:
+            return tenants.company_key(conn, tenant)
+
+    def bind_company(self, tenant: str, key: str, *, at: datetime) -> str | None:
+        """Record the tenant's company; return the old name when this name is a renamed tenant."""
+        with self._write() as conn:
+            return tenants.bind_company(conn, tenant, key, at)
+
+    def rename_tenant(self, old: str, new: str, *, at: datetime) -> dict[str, int]:
+        """Move every row of tenant ``old`` to ``new`` in one transaction (rows per table)."""
+        with self._write() as conn:
+            counts = tenants.rename(conn, old, new, at)
+        self._known.pop(old, None)
+        self._known.pop(new, None)
+        return counts
+
 
 def open_store(path: str | Path | DatabaseUrl) -> Store:
     """Open the state database and bring its schema up.

@@ -195,6 +195,10 @@ class DineroSession:
             )
         return self._client
 
+    def company_key(self) -> str | None:
+        """The organization dunned: the tenant option, or the only one the credentials reach."""
+        return f"dinero:organization:{self.client.organization}"
+
     # -- reading -------------------------------------------------------------------------------
 
     def fetch(self, today: date, since: datetime | None) -> Snapshot:

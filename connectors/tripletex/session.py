@@ -156,6 +156,14 @@ class TripletexSession:
 
     # -- reading -------------------------------------------------------------------------------
 
+    def company_key(self) -> str | None:
+        """The client company the option ``company_id`` names; None for the token's own company.
+
+        The own company's id would cost a request (``/token/session/>whoAmI``); not asked yet.
+        """
+        company = self.auth.company_id
+        return None if company == OWN_COMPANY else f"tripletex:company:{company}"
+
     def fetch(self, today: date, since: datetime | None) -> Snapshot:
         """Read open invoices with their customers and reminders, and our own orders."""
         del since  # GET /invoice has no changed-since filter: each cycle reads the window
