@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo demo-reset test lint typecheck audit unit slow faults reliability browser-test bench clean lock
+.PHONY: demo demo-reset test lint typecheck audit unit slow faults reliability browser-test bench clean lock law-mutants
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -51,6 +51,11 @@ faults: reliability
 # The HTML report opened in headless Chromium (skipped with a reason when there is none).
 browser-test: $(STAMP)
 	$(BIN)/pytest -q -rs -m slow tests/bridge/test_report_browser.py
+
+# Six wrong law values, one at a time on a temporary copy: each must fail the property suites
+# (scripts/law_mutants.py; about 10 minutes). Not part of `make test`.
+law-mutants: $(STAMP)
+	$(BIN)/python scripts/law_mutants.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -8,8 +8,37 @@ from collections.abc import Iterator
 import keyring
 import pytest
 import structlog
+from hypothesis import HealthCheck, settings
 
 from bridge.secrets import MemoryKeyring
+
+# Hypothesis profiles. "dev" (the default) is quick and random, so each run tries new examples;
+# "ci" (chosen when CI=true) tries more and derandomizes, so a CI run is repeatable: the same
+# commit draws the same examples. HYPOTHESIS_PROFILE picks one by name (scripts/law_mutants.py
+# uses "mutants"). Suites that leave max_examples to the profile get these numbers; a test that
+# sets its own keeps it. docs/testing.md describes them.
+settings.register_profile("dev", deadline=None, max_examples=30)
+settings.register_profile(
+    "ci",
+    deadline=None,
+    max_examples=80,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "mutants",
+    deadline=None,
+    max_examples=150,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+)
 
 
 @pytest.fixture(autouse=True)
