@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo demo-reset test lint typecheck audit unit slow faults reliability browser-test bench clean lock law-mutants
+.PHONY: demo demo-reset test lint typecheck audit unit slow faults reliability browser-test bench clean lock law-mutants mutation
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -61,6 +61,11 @@ browser-test: $(STAMP)
 # (scripts/law_mutants.py; about 10 minutes). Not part of `make test`.
 law-mutants: $(STAMP)
 	$(BIN)/python scripts/law_mutants.py
+
+# Mutation testing with mutmut per package (scripts/mutation.py, docs/testing.md): slow (about
+# an hour on two cores), so not part of `make test`. MUTATION_ARGS="policies --show" narrows it.
+mutation: $(STAMP)
+	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
