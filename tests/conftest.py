@@ -14,16 +14,17 @@ from hypothesis import HealthCheck, settings
 from bridge.secrets import MemoryKeyring
 from tests.ci import in_ci, missing_in_ci
 
-# Hypothesis profiles. "dev" (the default) is quick and random, so each run tries new examples;
-# "ci" (chosen when CI=true) tries more and derandomizes, so a CI run is repeatable: the same
-# commit draws the same examples. HYPOTHESIS_PROFILE picks one by name (scripts/law_mutants.py
-# uses "mutants"). Suites that leave max_examples to the profile get these numbers; a test that
-# sets its own keeps it. docs/testing.md describes them.
-settings.register_profile("dev", deadline=None, max_examples=30)
+# Hypothesis profiles. "dev" (the default) keeps Hypothesis' 100 examples and random draws, so
+# each run tries new examples; "ci" (chosen when CI=true) doubles them and derandomizes, so a
+# CI run is repeatable: the same commit draws the same examples. HYPOTHESIS_PROFILE picks one by
+# name ("mutants" is scripts/law_mutants.py's). A test that sets max_examples itself keeps it;
+# the property suites scale theirs with the profile (tests/policies/boundaries.py examples()).
+# docs/testing.md describes them.
+settings.register_profile("dev", deadline=None)
 settings.register_profile(
     "ci",
     deadline=None,
-    max_examples=80,
+    max_examples=200,
     derandomize=True,
     database=None,
     print_blob=True,
@@ -32,7 +33,7 @@ settings.register_profile(
 settings.register_profile(
     "mutants",
     deadline=None,
-    max_examples=150,
+    max_examples=375,
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from tests.policies import statute
@@ -23,3 +24,9 @@ def fees_near(country: str) -> st.SearchStrategy[str]:
     caps |= {D(35), D(38), D(105), D(113)} if country == "NO" else set()
     amounts = {c + e for c in caps for e in (D(-1), D(0), D(1))} | {D(0), D(100), D(250)}
     return st.sampled_from(sorted(str(a) for a in amounts if a >= 0))
+
+
+def examples(dev: int) -> int:
+    """``dev`` examples under the dev profile (100 by default), scaled by the loaded profile's
+    max_examples: twice as many under "ci" (tests/conftest.py)."""
+    return max(1, dev * settings.default.max_examples // 100)

@@ -30,6 +30,7 @@ from policies.ladder import TenantPolicy
 from policies.promises import PromiseState, assess, covered
 from policies.steps import LADDER_ACTIONS
 from tests.policies import statute
+from tests.policies.boundaries import examples
 from tests.policies.factories import DK, replay, snapshot
 
 D = Decimal
@@ -157,8 +158,8 @@ def _kept(ledger: Ledger, invoice: Invoice, day: date) -> bool:
     )
 
 
-# The profile (tests/conftest.py) sets the number of examples: more, and derandomized, in CI.
-PROPERTY = settings(deadline=None)
+# The profile (tests/conftest.py) scales the examples: twice as many, derandomized, in CI.
+PROPERTY = settings(deadline=None, max_examples=examples(75))
 
 
 @PROPERTY

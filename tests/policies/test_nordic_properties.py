@@ -43,7 +43,7 @@ from policies.interest import last_timely_day
 from policies.ladder import TenantPolicy
 from policies.law import for_country
 from tests.policies import statute
-from tests.policies.boundaries import days_near, fees_near
+from tests.policies.boundaries import days_near, examples, fees_near
 from tests.policies.factories import as_record, snapshot
 from tests.policies.nordic import CURRENCY
 
@@ -53,8 +53,8 @@ DAY = timedelta(days=1)
 LETTERS = {ActionKind.REMINDER, ActionKind.COLLECTION_WARNING}
 LADDER = {*LETTERS, ActionKind.HANDOVER}
 COUNTRIES = ["DK", "NO", "SE", "FI"]
-# The profile (tests/conftest.py) sets the number of examples: more, and derandomized, in CI.
-PROPERTY = settings(deadline=None)
+# The profile (tests/conftest.py) scales the examples: twice as many, derandomized, in CI.
+PROPERTY = settings(deadline=None, max_examples=examples(40))
 
 
 @st.composite

@@ -23,7 +23,7 @@ from bridge.domain import CustomerKind, Decision, Invoice, Payment, Snapshot
 from policies.engine import decide
 from policies.ladder import TenantPolicy
 from tests.policies import statute
-from tests.policies.boundaries import days_near, fees_near
+from tests.policies.boundaries import days_near, examples, fees_near
 from tests.policies.factories import DK, customer, replay, snapshot
 
 D = Decimal
@@ -148,8 +148,8 @@ def _fee_bearing_days(decisions: list[Decision]) -> dict[str, list[date]]:
     return days
 
 
-# The profile (tests/conftest.py) sets the number of examples: more, and derandomized, in CI.
-PROPERTY = settings(deadline=None)
+# The profile (tests/conftest.py) scales the examples: twice as many, derandomized, in CI.
+PROPERTY = settings(deadline=None, max_examples=examples(40))
 FEE = statute.DK.fees[0]
 
 
