@@ -16,8 +16,9 @@ import pytest
 
 from bridge.domain import ActionKind, CustomerKind, Payment
 from policies.daycount import DayCount
-from policies.interest import accrue, last_timely_day, principal_of
+from policies.interest import PaidDown, accrue, last_timely_day, principal_of
 from policies.law import for_country
+from policies.rules import deadline, ordinal, short
 from tests.policies import factories
 from tests.policies.factories import record, snapshot
 from tests.policies.nordic import customer, invoice, policy, run
@@ -161,9 +162,12 @@ def test_overpayment_never_raises_the_principal_above_the_invoice_amount() -> No
 
 
 def test_another_invoices_payment_does_not_count() -> None:
-    inv = factories.invoice(amount="1000.00", outstanding="1000.00")
-    other = [Payment("9999", date(2026, 2, 1), D(400))]
-    assert principal_of(inv, other)(date(2026, 1, 25)) == D(1000)
+    inv = factories.invoice(amount="1000.00", outstanding="600.00")
+    paid = [
+        Payment("1001", date(2026, 2, 1), D(400)),
+        Payment("9999", date(2026, 2, 10), D(300)),  # another invoice's, later
+    ]
+    assert principal_of(inv, paid)(date(2026, 2, 5)) == D(600)  # not 900
 
 
 def test_a_due_date_on_a_saturday_is_the_last_timely_day_unless_lenient() -> None:
@@ -212,3 +216,203 @@ def test_an_interest_invoice_exactly_at_the_minimum_is_sent() -> None:
 
     assert [d.action for d in with_minimum(amount)] == [ActionKind.INTEREST_INVOICE]
     assert with_minimum(amount + D("0.01")) == []
+
+
+# --- Interest periods: the day count of each period, and no period after the last day --------
+
+
+def test_each_period_is_counted_with_the_charges_day_count() -> None:
+    # A payment on 31 July splits the charge; under 30E/360 15-31 July is 16 days, not 17.
+    principal = PaidDown(D(10000), D(0), (Payment("1001", date(2024, 7, 31), D(10000)),))
+    charge = accrue(
+        for_country("NO"),
+        due_date=date(2024, 7, 14),
+        kind=CustomerKind.BUSINESS,
+        start=date(2024, 7, 15),
+        end=date(2024, 8, 10),
+        principal=principal,
+        day_count="30/360",
+    )
+    assert charge is not None
+    assert [(p.start, p.end, p.days) for p in charge.periods] == [
+        (date(2024, 7, 15), date(2024, 7, 31), 16),
+        (date(2024, 8, 1), date(2024, 8, 10), 10),
+    ]
+
+
+def test_a_principal_changing_after_the_last_day_adds_no_period() -> None:
+    end = date(2024, 7, 20)
+    charge = accrue(
+        for_country("NO"),
+        due_date=date(2024, 7, 9),
+        kind=CustomerKind.BUSINESS,
+        start=date(2024, 7, 10),
+        end=end,
+        principal=lambda day: D(1000) if day <= end else D(500),
+        day_count="actual/365",
+    )
+    assert charge is not None
+    assert [(p.start, p.end) for p in charge.periods] == [(date(2024, 7, 10), end)]
+
+
+# --- Compensation: from the first late day, not on the due date (law.md §§ 1.3, 2.3) ---------
+
+
+@pytest.mark.parametrize(("day", "amount"), [(date(2026, 1, 19), "0"), (date(2026, 1, 20), "310")])
+def test_denmark_compensation_from_the_day_after_the_due_date(day: date, amount: str) -> None:
+    ladder = {"steps": [{"action": "reminder", "days": 0, "fee": "0", "compensation": True}]}
+    snap = snapshot([factories.invoice(due=date(2026, 1, 19))])
+    decisions = factories.run(day, snap, (), factories.policy(ladder))
+    assert sum((d.compensation for d in decisions), D(0)) == D(amount)
+
+
+# --- Small helpers whose slips would garble every explanation --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "spelt"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (9, "9th"),
+        (10, "10th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (20, "20th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (23, "23rd"),
+        (101, "101st"),
+        (111, "111th"),
+        (112, "112th"),
+    ],
+)
+def test_ordinal(number: int, spelt: str) -> None:
+    assert ordinal(number) == spelt
+
+
+def test_short_keeps_the_citation_before_its_first_gloss() -> None:
+    assert short("renteloven § 9 b (rykker (a) efter forfald) (b)") == "renteloven § 9 b"
+    assert short("inkassoloven § 10") == "inkassoloven § 10"
+
+
+def test_a_deadline_at_the_statutory_minimum_is_not_raised() -> None:
+    dk = for_country("DK")
+    monday = date(2026, 2, 2)
+    at = deadline(dk, today=monday, days=10, statutory_minimum=10, minimum_citation="x (y)")
+    assert at.day == date(2026, 2, 12)
+    assert "raised" not in at.note
+    short_of = deadline(dk, today=monday, days=9, statutory_minimum=10, minimum_citation="x (y)")
+    assert short_of.day == date(2026, 2, 12)
+    assert "the policy's 9 days were raised to the statutory 10 (x)" in short_of.note
+    assert deadline(dk, today=monday, days=1).day == date(2026, 2, 3)  # no minimum by default
+
+
+def test_swedish_deadline_exactly_at_the_banking_day_floor_is_not_moved() -> None:
+    se = for_country("SE")
+    monday = date(2025, 3, 3)  # receipt Tuesday 4th, + 4 banking days: Monday 10th
+    floor = {"min_banking_days": 4, "banking_citation": "IMY (z)", "banking_day": False}
+    at = deadline(se, today=monday, days=7, **floor)  # type: ignore[arg-type]
+    assert at.day == date(2025, 3, 10)
+    assert "banking days after the presumed receipt" not in at.note
+    early = deadline(se, today=monday, days=6, **floor)  # type: ignore[arg-type]
+    assert early.day == date(2025, 3, 10)
+    assert "to leave 4 banking days after the presumed receipt on 2025-03-04 (IMY)" in early.note
+
+
+# --- The no-fee and no-compensation answers: zero, the reason, and the rule they rest on -----
+
+
+def _fee(country: str, today: date, **kwargs: Any) -> Any:
+    from policies.rules import reminder_fee  # noqa: PLC0415
+
+    law = for_country(country)
+    kind = kwargs.pop("kind", CustomerKind.BUSINESS)
+    due = kwargs.pop("due", date(2025, 3, 3))
+    return reminder_fee(
+        law,
+        today=today,
+        invoice=invoice(country, due=due),
+        customer=customer(country, kind=kind, **kwargs.pop("customer", {})),
+        requested=kwargs.pop("requested", D(100)),
+        fee_dates=[],
+        disputed=kwargs.pop("disputed", False),
+        action=REMINDER,
+        **kwargs,
+    )
+
+
+def test_no_fee_rule_in_force_says_so() -> None:
+    # Finland's business fee applies to letters from 2022-05-01 (law.md § 4.2).
+    answer = _fee("FI", date(2022, 4, 20), due=date(2022, 3, 1))
+    assert answer.value == D(0)
+    assert answer.note == "No fee: no statutory reminder fee applies on 2022-04-20."
+    assert _fee("FI", date(2022, 5, 1), due=date(2022, 3, 1)).value == D(12)
+
+
+def test_a_disputed_claim_gets_no_fee_and_cites_why() -> None:
+    answer = _fee("DK", date(2025, 3, 10), disputed=True)
+    assert answer.value == D(0)
+    assert answer.note == "No fee: the customer disputes the claim."
+    dk = for_country("DK")
+    assert answer.basis == (dk.citations.fee, dk.citations.fee_dispute)
+
+
+def test_no_agreement_no_swedish_fee_and_the_rule_is_cited() -> None:
+    answer = _fee("SE", date(2025, 3, 10))
+    assert answer.value == D(0)
+    assert answer.note == "No fee: the customer did not agree to reminder fees."
+    assert answer.basis == (for_country("SE").fee_rules[0].citation,)
+    agreed = _fee("SE", date(2025, 3, 10), customer={"reminder_fee_agreed": True})
+    assert agreed.value == D(60)
+
+
+def test_a_zero_fee_asked_is_no_fee_asked() -> None:
+    answer = _fee("DK", date(2025, 3, 10), requested=D(0))
+    assert (answer.value, answer.note) == (D(0), "No fee (the step asks for none).")
+
+
+def test_compensation_answers() -> None:
+    from policies.rules import compensation  # noqa: PLC0415
+
+    no = for_country("NO")
+    inv = invoice("NO", due=date(2026, 1, 12))
+    business = customer("NO")
+    args = {"invoice": inv, "customer": business, "charged_on": None}
+    on_due = compensation(no, today=date(2026, 1, 12), **args)  # type: ignore[arg-type]
+    assert (on_due.value, on_due.note) == (D(0), "No compensation: the invoice is not overdue.")
+    late = compensation(no, today=date(2026, 1, 13), **args)  # type: ignore[arg-type]
+    assert late.value == D(460)  # law.md § 2.3, 2026 H1
+    assert "offset against reminder fees, which it covers" in late.note
+    covered = compensation(no, today=date(2026, 3, 1), fees_charged=D(460), **args)  # type: ignore[arg-type]
+    assert covered.value == D(0)
+    assert covered.note.startswith(
+        "No compensation: the fees already charged on this claim (NOK 460.00) reach the flat "
+        "compensation of NOK 460.00, which they count against (forsinkelsesrenteloven § 3 a;"
+    )
+    assert covered.basis == (no.compensations[0].citation,)
+    less = compensation(no, today=date(2026, 3, 1), fees_charged=D(38), **args)  # type: ignore[arg-type]
+    assert less.value == D(422)
+    consumer = compensation(
+        no,
+        today=date(2026, 3, 1),
+        invoice=inv,
+        customer=customer("NO", kind=CustomerKind.CONSUMER),
+        charged_on=None,
+    )
+    assert consumer.value == D(0)
+    assert consumer.note == (
+        "No compensation: the customer is a consumer; the flat compensation applies only "
+        "between businesses."
+    )
+    se = compensation(
+        for_country("SE"),
+        today=date(2025, 3, 20),
+        invoice=invoice("SE", due=date(2025, 3, 3)),
+        customer=customer("SE"),
+        charged_on=None,
+    )
+    assert "instead of fees" in se.note
