@@ -58,9 +58,11 @@ browser-test: $(STAMP)
 	$(BIN)/pytest -q -rs -m slow tests/bridge/test_report_browser.py
 
 # Six wrong law values, one at a time on a temporary copy: each must fail the property suites
-# (scripts/law_mutants.py; about 10 minutes). Not part of `make test`.
+# (scripts/law_mutants.py; about 10 minutes), then issue 22's known code mutants, each must fail
+# an example test (scripts/known_mutants.py, a minute). Not part of `make test`.
 law-mutants: $(STAMP)
 	$(BIN)/python scripts/law_mutants.py
+	$(BIN)/python scripts/known_mutants.py
 
 # Mutation testing with mutmut per package (scripts/mutation.py, docs/testing.md): slow (about
 # an hour on two cores), so not part of `make test`. MUTATION_ARGS="policies --show" narrows it.
