@@ -5,7 +5,8 @@
 that folder with trust authentication, and stops and deletes it at the end. PostgreSQL refuses
 to run as root, so under root the cluster belongs to the ``postgres`` system user (``runuser``).
 Where the binaries, the driver or the user are missing, or the server will not start, every
-test that needs it is skipped with the reason.
+test that needs it is skipped with the reason; under CI (CI=true) it fails instead
+(tests/ci.py, docs/testing.md).
 
 ``pg_url`` gives each test its own schema (``search_path`` in the URL), dropped afterwards: a
 schema costs milliseconds where a database costs a file copy.
@@ -27,6 +28,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+from tests.ci import skip_or_fail
 
 _PORT = 5432  # only names the socket file: nothing listens on TCP
 
@@ -62,24 +65,37 @@ def _as_server_user(argv: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *argv]
 
 
-def _start(root: Path) -> PgServer | str:
-    """Start a cluster under ``root``; return it, or the reason it cannot run here."""
+def server_missing() -> str | None:
+    """The reason no test server can run here (driver, binaries, user), or None."""
     try:
         import psycopg  # noqa: F401, PLC0415
     except ImportError:
         return "psycopg is not installed (pip install 'dunning-bridge[postgres]')"
-    bindir = _bindir()
-    if bindir is None:
+    if _bindir() is None:
         return "no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb, pg_ctl)"
     if os.geteuid() == 0:
         import pwd  # noqa: PLC0415
 
         try:
-            user = pwd.getpwnam("postgres")
+            pwd.getpwnam("postgres")
         except KeyError:
             return "running as root and there is no 'postgres' user to run the server as"
         if shutil.which("runuser") is None:
             return "running as root and runuser is missing"
+    return None
+
+
+def _start(root: Path) -> PgServer | str:
+    """Start a cluster under ``root``; return it, or the reason it cannot run here."""
+    missing = server_missing()
+    if missing is not None:
+        return missing
+    bindir = _bindir()
+    assert bindir is not None
+    if os.geteuid() == 0:
+        import pwd  # noqa: PLC0415
+
+        user = pwd.getpwnam("postgres")
         os.chown(root, user.pw_uid, user.pw_gid)
     data = root / "data"
     env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
@@ -133,7 +149,7 @@ def pg_server() -> Iterator[PgServer]:
     try:
         started = _start(root)
         if isinstance(started, str):
-            pytest.skip(f"PostgreSQL tests skipped: {started}")
+            skip_or_fail(f"PostgreSQL tests skipped: {started}")
         yield started
     finally:
         _stop(root)

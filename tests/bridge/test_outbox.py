@@ -387,3 +387,36 @@ def test_no_decision_is_ever_live_in_two_letters(ops: list[tuple[set[str], str]]
         assert sorted(s.invoice_id for s in blocking) == sorted(live)
     finally:
         store.close()
+
+
+def test_cancel_on_an_issued_letter_is_refused_not_ignored(store: Store) -> None:
+    item = letter(decision("1"))
+    store.intend(item, "", at=AT)
+    store.done(item.key, result(item, StepStatus.ISSUED, "INV-1"), at=AT)
+    before = store.audit_log()
+    with pytest.raises(StoreError, match="from issued to cancelled"):
+        store.cancel(item.key, "paid meanwhile", at=AT)
+    stored = store.letter(item.key)
+    assert stored is not None
+    assert (stored.state, stored.document) == ("issued", "INV-1")
+    assert [s.status for s in store.history("acme")] == [StepStatus.ISSUED]
+    assert store.audit_log() == before
+
+
+def test_a_refusal_counts_only_for_the_same_day_and_text(store: Store) -> None:
+    item = letter(decision("1"))
+    store.intend(item, "text", at=AT)
+    store.cancel(item.key, "rejected by the vendor: no such customer", at=AT)
+    assert store.refused(item, "text") == "rejected by the vendor: no such customer"
+    assert store.refused(item, "other text") is None
+    tomorrow = letter(decision("1", day=DAY + timedelta(days=1)))
+    assert tomorrow.key == item.key  # the same letter, a day later
+    assert store.refused(tomorrow, "text") is None  # retried: the accountant may have fixed it
+
+
+def test_a_cancellation_for_another_reason_is_no_refusal(store: Store) -> None:
+    item = letter(decision("1"))
+    store.intend(item, "text", at=AT)
+    store.cancel(item.key, "paid meanwhile", at=AT)
+    assert store.refused(item, "text") is None
+    assert store.refused(letter(decision("2")), "text") is None  # never intended

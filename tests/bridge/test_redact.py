@@ -23,6 +23,7 @@ from bridge.redact import (
     redact_processor,
     redact_text,
     redact_url,
+    redact_value,
     register_secret,
 )
 
@@ -182,8 +183,39 @@ def test_the_registry_is_bounded_and_keeps_the_secrets_in_use() -> None:
         if number % 1000 == 0:
             register_secret(in_use)  # read again by each new session: the newest again
     assert known_secret_count() == MAX_KNOWN_VALUES
-    register_secret(in_use)
+    # Not registered again here: the reads during the flood must have kept it.
     assert redact_text(f"x {in_use} y") == f"x {REDACTED} y"
     # The oldest tokens (long expired) made room; the newest are still scrubbed.
     assert redact_text(expired[0]) == expired[0]
     assert redact_text(expired[-1]) == REDACTED
+
+
+def test_registering_a_known_secret_again_makes_it_the_newest() -> None:
+    first, second = "first-secret-value", "second-secret-value"
+    register_secret(first)
+    register_secret(second)
+    register_secret(first)  # read again: now the newest
+    fillers = [f"filler-token-{n:06d}" for n in range(MAX_KNOWN_VALUES - 1)]
+    for token in fillers:
+        register_secret(token)
+    assert known_secret_count() == MAX_KNOWN_VALUES
+    assert redact_text(second) == second  # the oldest went
+    assert redact_text(first) == REDACTED  # the one read again stayed
+    assert redact_text(fillers[0]) == REDACTED
+
+
+def test_query_strings_are_scrubbed_in_urls_and_in_text() -> None:
+    register_secret("registered-value-42")
+    url = httpx.URL("https://api.example.test/v1?apikey=K3Y-VALUE&q=registered-value-42&page=2")
+    for out in (redact_url(url), redact_value(url), str(redact_value([url])[0])):
+        assert "K3Y-VALUE" not in out
+        assert "registered-value-42" not in out
+        assert "page=2" in out
+    text = "GET /v1/invoices?client_secret=S3CRET-VALUE&page=2 failed"
+    assert redact_text(text) == "GET /v1/invoices?client_secret=***&page=2 failed"
+    assert redact_value(text) == redact_text(text)
+
+
+def test_a_url_without_query_or_user_is_left_as_it_is() -> None:
+    url = "https://api.example.test/v1/invoices/17"
+    assert redact_url(url) == url

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import pytest
 from referencing import Registry, Resource
+
+from tests.ci import skip_or_fail
 
 _ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("DUNNING_BRIDGE_SHARED", _ROOT.parent / "shared"))
@@ -31,7 +32,9 @@ _SPEC_URI = "urn:dinero-extract"
 def require_specs() -> None:
     """Skip the calling test with a visible reason when the vendor specs are absent."""
     if not SPEC_FILE.is_file():
-        pytest.skip(f"Dinero vendor specs not found at {SPEC_FILE} (contract tests need ../shared)")
+        skip_or_fail(
+            f"Dinero vendor specs not found at {SPEC_FILE} (contract tests need ../shared)"
+        )
 
 
 @cache

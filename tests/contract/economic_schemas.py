@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import pytest
+
+from tests.ci import skip_or_fail
 
 _ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("DUNNING_BRIDGE_SHARED", _ROOT.parent / "shared"))
@@ -30,7 +31,7 @@ _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 def require_specs() -> None:
     """Skip the calling test with a visible reason when the vendor specs are absent."""
     if not SCHEMAS.is_dir():
-        pytest.skip(
+        skip_or_fail(
             f"e-conomic vendor specs not found at {SCHEMAS} (contract tests need ../shared)"
         )
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
-import pytest
 
-_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("DUNNING_BRIDGE_SHARED", _ROOT.parent / "shared"))
+from tests.ci import SHARED, skip_or_fail
+
 SPECS = SHARED / "vendor-specs" / "tripletex"
 OPENAPI = SPECS / "openapi-2.74.00.json"
 FIXTURES = SPECS / "fixtures"
@@ -22,7 +19,7 @@ FIXTURES = SPECS / "fixtures"
 def require_specs() -> None:
     """Skip the calling test, saying why, when the vendor specs are not checked out."""
     if not OPENAPI.is_file():
-        pytest.skip(f"Tripletex vendor specs not found at {SPECS} (../shared is absent)")
+        skip_or_fail(f"Tripletex vendor specs not found at {SPECS} (../shared is absent)")
 
 
 @cache

@@ -2,6 +2,10 @@
 
 Cells are written as JSON lines to one folder, so the table also comes out when pytest-xdist
 runs the cells in worker processes; the controller clears the folder first and prints at the end.
+
+Under CI (CI=true), or when FAULT_ROTATION is set, one of the slow SIGKILL cells runs with the
+rest of the suite: cell number FAULT_ROTATION modulo their count (default: today's day number),
+so successive days' CI runs walk the whole matrix (docs/testing.md). A cell takes 10-45 s.
 """
 
 from __future__ import annotations
@@ -10,10 +14,12 @@ import dataclasses
 import json
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.ci import in_ci
 from tests.faults.matrix import Cell, table
 
 FOLDER = Path(__file__).resolve().parents[2] / ".pytest_cache" / "fault-matrix"
@@ -21,6 +27,35 @@ FOLDER = Path(__file__).resolve().parents[2] / ".pytest_cache" / "fault-matrix"
 
 def _controller(config: pytest.Config) -> bool:
     return not hasattr(config, "workerinput")
+
+
+def rotation() -> int | None:
+    """Which slow SIGKILL cell this run adds (None: none); the same in every xdist worker
+    (tests/conftest.py pins the day in FAULT_ROTATION before the workers start)."""
+    chosen = os.environ.get("FAULT_ROTATION", "").strip()
+    if chosen:
+        return int(chosen)
+    return date.today().toordinal() if in_ci() else None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Unmark one slow SIGKILL cell, chosen by the rotation, so `-m "not slow"` keeps it."""
+    turn = rotation()
+    if turn is None:
+        return
+    cells = [
+        item
+        for item in items
+        if item.nodeid.startswith("tests/faults/test_matrix.py::test_sigkill[")
+        and item.get_closest_marker("slow") is not None
+    ]
+    if not cells:
+        return
+    cells.sort(key=lambda item: item.nodeid)
+    chosen = cells[turn % len(cells)]
+    chosen.own_markers = [m for m in chosen.own_markers if m.name != "slow"]
+    chosen.add_marker(pytest.mark.rotating)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -1,4 +1,10 @@
-"""Invariants of decide() over generated ladders, invoices and payment histories."""
+"""Invariants of decide() in Denmark over generated ladders, invoices and payment histories.
+
+The expected numbers are Denmark's statute typed in by hand (tests/policies/statute.py, with
+the law.md sections), never the law pack's own tables. Waits and deadlines aim at the statute's
+boundaries (one day short, exactly, one day over) and payments include overpayments and payments
+on those boundary days.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,8 @@ from hypothesis import strategies as st
 from bridge.domain import CustomerKind, Decision, Invoice, Payment, Snapshot
 from policies.engine import decide
 from policies.ladder import TenantPolicy
+from tests.policies import statute
+from tests.policies.boundaries import days_near, examples, fees_near
 from tests.policies.factories import DK, customer, replay, snapshot
 
 D = Decimal
@@ -33,11 +41,11 @@ def ladders(draw: st.DrawFn) -> dict[str, Any]:
         steps.append(
             {
                 "action": draw(st.sampled_from(["reminder", "collection_warning"])),
-                "days": draw(st.integers(0, 15)),
-                "fee": str(draw(st.integers(0, 250))),
+                "days": draw(days_near("DK", 0, 15)),
+                "fee": draw(st.one_of(fees_near("DK"), st.integers(0, 250).map(str))),
                 "interest": draw(st.booleans()),
                 "compensation": draw(st.booleans()),
-                "deadline_days": draw(st.integers(1, 15)),
+                "deadline_days": draw(days_near("DK", 1, 15).filter(lambda d: d >= 1)),
             }
         )
     if draw(st.booleans()):
@@ -108,13 +116,11 @@ def books(draw: st.DrawFn) -> Book:
             )
         )
         for _ in range(draw(st.integers(0, 2))):
-            share = draw(st.one_of(st.just(100), st.integers(1, 100)))
+            # Whole, part and over-payments, on any day or on a statutory boundary day.
+            share = draw(st.one_of(st.just(100), st.integers(1, 100), st.integers(101, 150)))
             part = D(share) / 100 * amount
-            payments.append(
-                Payment(
-                    iid, due + timedelta(days=draw(st.integers(-5, SPAN))), part.quantize(D("0.01"))
-                )
-            )
+            offset = draw(st.one_of(st.integers(-5, SPAN), days_near("DK")))
+            payments.append(Payment(iid, due + timedelta(days=offset), part.quantize(D("0.01"))))
     return Book(tuple(invoices), tuple(payments), kinds)
 
 
@@ -142,17 +148,19 @@ def _fee_bearing_days(decisions: list[Decision]) -> dict[str, list[date]]:
     return days
 
 
-PROPERTY = settings(max_examples=40, deadline=None)
+# The profile (tests/conftest.py) scales the examples: twice as many, derandomized, in CI.
+PROPERTY = settings(deadline=None, max_examples=examples(40))
+FEE = statute.DK.fees[0]
 
 
 @PROPERTY
 @given(ladders(), books())
 def test_fees_stay_within_the_statute(ladder: dict[str, Any], book: Book) -> None:
     decisions = _replay(ladder, book)
-    assert all(D(0) <= d.fee <= D(100) for d in decisions)
+    assert all(D(0) <= d.fee <= FEE.cap for d in decisions)
     for days in _fee_bearing_days(decisions).values():
-        assert len(days) <= 3
-        assert all((b - a).days >= 10 for a, b in pairwise(days))
+        assert len(days) <= FEE.max_count
+        assert all((b - a).days >= FEE.spacing_days for a, b in pairwise(days))
     for decision in decisions:
         if decision.fee > 0:
             inv = next(i for i in book.invoices if i.id == decision.invoice_id)
@@ -170,7 +178,8 @@ def test_compensation_once_per_invoice_and_only_for_businesses(
         charged = [d.compensation for d in own if d.compensation > 0]
         inv = next(i for i in book.invoices if i.id == invoice_id)
         # DKK 310 on a DKK invoice; the directive's EUR 40 on a EUR one (no rates set here).
-        assert charged in ([], [D(310) if inv.currency == "DKK" else D(40)])
+        expected = statute.DK_COMPENSATION if inv.currency == "DKK" else D(40)
+        assert charged in ([], [expected])
         if charged:
             assert book.kinds[inv.customer_id] == CustomerKind.BUSINESS
             assert inv.currency in {"DKK", "EUR"}
