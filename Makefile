@@ -64,8 +64,8 @@ law-mutants: $(STAMP)
 	$(BIN)/python scripts/law_mutants.py
 	$(BIN)/python scripts/known_mutants.py
 
-# Mutation testing with mutmut per package (scripts/mutation.py, docs/testing.md): slow (about
-# an hour on two cores), so not part of `make test`. MUTATION_ARGS="policies --show" narrows it.
+# Mutation testing with mutmut per package (scripts/mutation.py, docs/testing.md): slow (10-30
+# minutes on two cores), so not part of `make test`. MUTATION_ARGS="policies --show" narrows it.
 mutation: $(STAMP)
 	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 

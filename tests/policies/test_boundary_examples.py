@@ -291,6 +291,7 @@ def test_denmark_compensation_from_the_day_after_the_due_date(day: date, amount:
         (101, "101st"),
         (111, "111th"),
         (112, "112th"),
+        (211, "211th"),
     ],
 )
 def test_ordinal(number: int, spelt: str) -> None:
@@ -419,3 +420,48 @@ def test_compensation_answers() -> None:
         charged_on=None,
     )
     assert "instead of fees" in se.note
+
+
+# --- Norway's betalingsoppfordring read against the letters before it (law.md § 2.2) ---------
+
+
+def _betalingsoppfordring(letters: list[Any], warned: Any, today: date) -> Any:
+    from policies.rules import reminder_fee  # noqa: PLC0415
+
+    return reminder_fee(
+        for_country("NO"),
+        today=today,
+        invoice=invoice("NO", due=date(2026, 1, 12)),
+        customer=customer("NO"),
+        requested=D(113),
+        fee_dates=[],
+        disputed=False,
+        action=WARNING,
+        fee_letters=letters,
+        warned=warned,
+    )
+
+
+def test_betalingsoppfordring_needs_the_last_fee_letters_14_days() -> None:
+    from policies.rules import FeeLetter  # noqa: PLC0415
+
+    first = FeeLetter(date(2026, 1, 26), REMINDER, date(2026, 2, 9))  # 14 days
+    second = FeeLetter(date(2026, 2, 10), REMINDER, date(2026, 2, 20))  # only 10 days
+    warned = FeeLetter(date(2026, 2, 21), WARNING, date(2026, 3, 7))
+    answer = _betalingsoppfordring([first, second], warned, date(2026, 3, 9))
+    assert answer.value == D(0)
+    assert "the fee-bearing letter of 2026-02-10 did not give 14 days to pay" in answer.note
+    assert "no betalingsoppfordring fee" in answer.note
+    fine = FeeLetter(date(2026, 2, 10), REMINDER, date(2026, 2, 24))
+    assert _betalingsoppfordring([first, fine], warned, date(2026, 3, 9)).value == D(113)
+
+
+def test_betalingsoppfordring_after_a_warning_without_a_recorded_deadline() -> None:
+    from policies.rules import FeeLetter  # noqa: PLC0415
+
+    first = FeeLetter(date(2026, 1, 26), REMINDER, date(2026, 2, 9))
+    second = FeeLetter(date(2026, 2, 10), WARNING, date(2026, 2, 24))
+    vendor = FeeLetter(date(2026, 2, 25), WARNING, None)  # Dinero records no deadline
+    answer = _betalingsoppfordring([first, second], vendor, date(2026, 3, 20))
+    assert answer.value == D(0)
+    assert "the collection warning of 2026-02-25 runs until its deadline" in answer.note
