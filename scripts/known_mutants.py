@@ -40,8 +40,8 @@ MUTANTS = (
     (
         "FI: a consumer fee 13 days after the previous letter",
         "policies/rules.py",
-        "        gap = (today - last_letter).days\n        if gap < rule.min_spacing_days:",
-        "        gap = (today - last_letter).days\n        if gap < rule.min_spacing_days - 1:",
+        "        gap = (today - last_letter).days\n        if gap < rule.spacing_offset:",
+        "        gap = (today - last_letter).days\n        if gap < rule.spacing_offset - 1:",
     ),
     (
         "a tenant's stricter fee_spacing_days ignored",

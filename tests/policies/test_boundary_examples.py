@@ -465,3 +465,26 @@ def test_betalingsoppfordring_after_a_warning_without_a_recorded_deadline() -> N
     answer = _betalingsoppfordring([first, second], vendor, date(2026, 3, 20))
     assert answer.value == D(0)
     assert "the collection warning of 2026-02-25 runs until its deadline" in answer.note
+
+
+@pytest.mark.parametrize(
+    ("today", "barred"),
+    [(date(2026, 2, 8), True), (date(2026, 2, 9), True), (date(2026, 2, 10), False)],
+)
+def test_norway_the_missed_deadline_rule_itself_at_the_deadline_day(
+    today: date, barred: bool
+) -> None:
+    """The rule on its own (the engine never asks on the deadline day: the next step waits for
+    the day after it): the 14-day deadline of 9 February is missed only from 10 February
+    (inkassoforskriften § 1-3; law.md § 2.2, example 12)."""
+    from policies.rules import FeeLetter, _deadline_not_missed  # noqa: PLC0415
+
+    previous = FeeLetter(date(2026, 1, 26), REMINDER, date(2026, 2, 9))
+    answer = _deadline_not_missed(
+        today, previous, 14, earns="no further fee", citation="INKF § 1-3", basis=()
+    )
+    assert (answer is not None) is barred
+    if barred:
+        assert answer is not None
+        assert answer.value == D("0")
+        assert "2026-02-09" in answer.note
