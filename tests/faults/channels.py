@@ -70,6 +70,8 @@ def env_file(folder: Path, inbox: Inbox) -> Path:
         "TASK_EMAIL": TASKS,
         "HANDOVER_FOLDER": str(folder / "cases"),
         "HANDOVER_EMAIL": AGENCY,
+        # A contact for objections: without it the warnings, and so the hand-overs, would wait.
+        "COMPANY_EMAIL": "bogholderi@kontor.example",
     }
     lines = [
         f"BRIDGE_DATABASE={folder}/state.sqlite3",
