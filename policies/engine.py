@@ -966,7 +966,7 @@ def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft
     if paid_on is None or paid_on > today:
         return None
     # Interest runs through the payment day: days late = payment date - due date
-    # (../shared/reference/law.md § 6, examples 2, 3, 4, 16).
+    # (docs/law.md "Interest through the payment date").
     end = paid_on
     draft = _Draft(
         invoice=invoice,

@@ -71,9 +71,9 @@ def principal_of(invoice: Invoice, payments: Iterable[Payment]) -> PaidDown:
 
     Adding back the payments made on or after a day gives that day's principal: interest runs
     through the payment date, so a payment reduces the principal from the day after it. The
-    shared research counts days late as payment date minus due date (../shared/reference/law.md
-    § 6, examples 2, 3, 4, 7, 8, 9, 14, 16: SEK 20 000 at 8 % paid 30 days late is 131.51, 30
-    days of interest); see docs/law.md "Interest through the payment date".
+    research's worked examples count days late as payment date minus due date (SEK 20 000 at 8 %
+    paid 30 days late is 131.51, 30 days of interest); see docs/law.md "Interest through the
+    payment date".
 
     When the vendor reports only some payments, this can only understate the principal, never
     overstate it; with no payment at all but a settling date, the whole amount counts as paid

@@ -84,8 +84,8 @@ COMPENSATIONS: tuple[CompensationRule, ...] = (
     ),
 )
 
-# Danmarks Nationalbank's closing days (banklukkedage; ../shared/reference/law.md § 5.2,
-# corrected): the public holidays, plus Grundlovsdag (5 June), juleaftensdag and
+# Danmarks Nationalbank's closing days (banklukkedage; docs/law-dk.md "Deadlines and banking
+# days"): the public holidays, plus Grundlovsdag (5 June), juleaftensdag and
 # nytårsaftensdag, pinned here, and the Friday after Ascension Day (Kristi himmelfartsdag, from
 # the library's date). 1 May is a banking day: the library's "optional" category lists it with
 # the three pinned days, so that category is not used.

@@ -134,7 +134,7 @@ BETALINGSOPPFORDRING = (
 )
 
 # Claims that fell due before 2020-10-01 keep the fractions in force before FOR-2020-06-19-1248
-# (../shared/reference/law.md § 2.2, example 11): their letters cite the fraction that sets the fee.
+# (docs/law.md, Norway): their letters cite the fraction that sets the fee.
 FEE_BEFORE_OCTOBER_2020 = (
     "inkassoforskriften §§ 1-2, 1-3 før FOR-2020-06-19-1248 (purregebyr 1/10 av "
     "inkassosatsen for krav forfalt før 1. oktober 2020, tidligst 14 dager etter forfall, høyst "
