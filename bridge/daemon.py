@@ -38,6 +38,7 @@ from bridge import interrupt, metrics, registry
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.cycle_retry import next_retry
 from bridge.errors import BridgeError, StoreError, StoreLocked
+from bridge.lawwatch import countries_in_use
 from bridge.settings import Settings
 from bridge.startcheck import global_problems, tenant_problems
 from bridge.store import Store, open_store
@@ -218,7 +219,8 @@ def _run_all(
     if settings.metrics_textfile is not None:
         try:
             metrics.write_textfile(
-                settings.metrics_textfile, metrics.registry_with(store, names, _countries(settings))
+                settings.metrics_textfile,
+                metrics.registry_with(store, names, countries_in_use(settings)),
             )
         except OSError as exc:  # monitoring must never stop dunning
             log.warning(
@@ -508,7 +510,9 @@ def run_daemon(settings: Settings, *, now: bool = False) -> int:
             if settings.metrics_port is not None:
                 server = metrics.serve(
                     settings.metrics_port,
-                    metrics.registry_with(store, sorted(settings.tenants), _countries(settings)),
+                    metrics.registry_with(
+                        store, sorted(settings.tenants), countries_in_use(settings)
+                    ),
                 )
             scheduler = build_scheduler(settings, store, stopping, now=now)
 
@@ -573,8 +577,3 @@ def skip_tenants(settings: Settings, problems: dict[str, list[str]]) -> Settings
         for name, t in settings.tenants.items()
     }
     return settings.model_copy(update={"tenants": tenants})
-
-
-def _countries(settings: Settings) -> list[str]:
-    """The countries whose law the enabled tenants use (their rate tables are watched)."""
-    return sorted({t.country.upper() for t in settings.tenants.values() if t.enabled})

@@ -103,15 +103,10 @@ def _owned(check: Check, settings: Settings) -> Check:
 
 def law_checks(settings: Settings, today: date) -> list[Check]:
     """Warn, per country in use, of a rate table ending within 30 days or a weak rate in use."""
-    from bridge.lawwatch import law_warnings  # noqa: PLC0415
-    from policies.law import UnknownCountry  # noqa: PLC0415
+    from bridge.lawwatch import warnings_by_country  # noqa: PLC0415
 
     out: list[Check] = []
-    for country in sorted({t.country.upper() for t in settings.tenants.values() if t.enabled}):
-        try:
-            found = law_warnings(country, today)
-        except UnknownCountry:
-            continue  # reported with the tenant
+    for country, found in warnings_by_country(settings, today).items():
         out.extend(Check(f"law {country}", True, w.message, warning=True) for w in found)
         if not found:
             out.append(Check(f"law {country}", True, "rate tables current"))

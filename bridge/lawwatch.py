@@ -11,10 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from policies.law import LawDataError, for_country
+from bridge.settings import Settings
+from policies.law import LawDataError, UnknownCountry, for_country
 from policies.law.base import RateUnavailable, rate_fix
 
-__all__ = ["WARN_DAYS", "LawWarning", "law_warnings", "table_days_left"]
+__all__ = [
+    "WARN_DAYS",
+    "LawWarning",
+    "countries_in_use",
+    "law_warnings",
+    "table_days_left",
+    "warnings_by_country",
+]
 
 # How long before a table ends the operator hears of it: about a month, enough to enter the
 # next half-year's rate, which each country publishes around the turn of the half-year.
@@ -83,3 +91,20 @@ def law_warnings(country: str, today: date) -> list[LawWarning]:
             )
         )
     return warnings
+
+
+def countries_in_use(settings: Settings) -> list[str]:
+    """The countries whose law the enabled tenants use: the tables doctor, status and the
+    metrics watch."""
+    return sorted({t.country.upper() for t in settings.tenants.values() if t.enabled})
+
+
+def warnings_by_country(settings: Settings, today: date) -> dict[str, list[LawWarning]]:
+    """The warnings per country in use (an unknown country is the tenant's own problem)."""
+    found: dict[str, list[LawWarning]] = {}
+    for country in countries_in_use(settings):
+        try:
+            found[country] = law_warnings(country, today)
+        except UnknownCountry:
+            continue
+    return found

@@ -241,7 +241,7 @@ class LawCollector(Collector):
                 )
             except (UnknownCountry, LawDataError):
                 continue
-            weak.add_metric([country], 1.0 if row is None or row.confidence in "CU" else 0.0)
+            weak.add_metric([country], 1.0 if row is None or row.confidence in ("C", "U") else 0.0)
         yield from (days_left, weak)
 
 

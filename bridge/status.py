@@ -287,16 +287,12 @@ def status_command(settings: Settings, *, as_json: bool) -> int:
 
 def law_warning_lines(settings: Settings, today: date) -> dict[str, list[str]]:
     """The law tables' warnings per country the enabled tenants use (docs/law.md)."""
-    from bridge.lawwatch import law_warnings  # noqa: PLC0415
-    from policies.law import UnknownCountry  # noqa: PLC0415
+    from bridge.lawwatch import warnings_by_country  # noqa: PLC0415
 
-    found: dict[str, list[str]] = {}
-    for country in sorted({t.country.upper() for t in settings.tenants.values() if t.enabled}):
-        try:
-            found[country] = [w.message for w in law_warnings(country, today)]
-        except UnknownCountry:
-            continue
-    return found
+    return {
+        country: [w.message for w in found]
+        for country, found in warnings_by_country(settings, today).items()
+    }
 
 
 # ---------------------------------------------------------------------------------------------

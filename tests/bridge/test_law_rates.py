@@ -199,3 +199,15 @@ def test_the_demo_runs_on_any_day_from_2013_to_2035(tmp_path: Path, system: str,
     assert result.exception is None or isinstance(result.exception, SystemExit)
     plan = runner.invoke(app, ["plan", "--demo", str(tmp_path / "d"), "--today", day, "--json"])
     assert plan.exit_code == 0, plan.output
+
+
+def test_status_lists_the_law_warnings_of_the_countries_in_use(tmp_path: Path) -> None:
+    from bridge.status import law_warning_lines  # noqa: PLC0415
+
+    settings = demo_settings(tmp_path / "demo")  # one Danish tenant
+    found = law_warning_lines(settings, date(2026, 12, 5))
+    assert list(found) == ["DK"]
+    assert any("ends in 26 days (2026-12-31)" in line for line in found["DK"])
+    assert law_warning_lines(settings, date(2026, 11, 30))["DK"] == [
+        line for line in found["DK"] if "ends in" not in line
+    ]
