@@ -30,7 +30,6 @@ __all__ = [
     "RateUnavailable",
     "UnknownCountry",
     "build",
-    "data_dir",
     "for_country",
     "tables_for",
     "use_data_dir",
@@ -53,11 +52,6 @@ def use_data_dir(path: Path | None) -> None:
     """Make ``path`` the operator's law data directory for every later ``for_country``."""
     global _data_dir  # noqa: PLW0603 (process-wide, set once from the settings)
     _data_dir = path
-
-
-def data_dir() -> Path | None:
-    """Return the operator's law data directory in use, if any."""
-    return _data_dir
 
 
 class UnknownCountry(ValueError):

@@ -11,7 +11,7 @@ is refused whole with its path and the row named, so a typo never prices a claim
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -92,15 +92,6 @@ class Tables:
     def empty(self) -> bool:
         """Tell whether no table has a row."""
         return not (self.reference_rates or self.inkassosats or self.compensation)
-
-    def origins(self) -> frozenset[str]:
-        """Return where the rows come from (``shipped`` or an operator file's path)."""
-        rows: Iterable[RateRow | AmountRow] = (
-            *self.reference_rates,
-            *self.inkassosats,
-            *self.compensation,
-        )
-        return frozenset(row.origin for row in rows)
 
 
 def half_year_start(day: date) -> date:
@@ -205,13 +196,13 @@ def _cut(row: _Row, start: date, end: date | None) -> list[_Row]:
     parts: list[_Row] = []
     if row.valid_from < start:
         before_end = start - timedelta(days=1)
-        parts.append(replace(row, valid_to=min_date(row.valid_to, before_end)))
+        parts.append(replace(row, valid_to=_min_date(row.valid_to, before_end)))
     if end is not None and (row.valid_to is None or row.valid_to > end):
         parts.append(replace(row, valid_from=max(row.valid_from, end + timedelta(days=1))))
     return parts
 
 
-def min_date(first: date | None, second: date) -> date:
+def _min_date(first: date | None, second: date) -> date:
     """Return the earlier day, where None is the open end."""
     return second if first is None else min(first, second)
 
