@@ -29,6 +29,7 @@ _METAVARS = {
     "--amount": "AMOUNT",
     "--currency": "CURRENCY",
     "--format": "FORMAT",
+    "--csv": "DIR",
     "--lang": "LANG",
     "--system": "SYSTEM",
     "--option": "KEY=VALUE",
@@ -123,6 +124,9 @@ Demo = Annotated[
 ]
 Tenant = Annotated[str | None, typer.Option("--tenant", "-t", help="only this tenant")]
 AsJson = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="list each letter read back, not only the count")
+]
 Today = Annotated[
     str | None, typer.Option("--today", help="pretend today is this date (YYYY-MM-DD)")
 ]
@@ -209,11 +213,14 @@ def demo(
     ] = None,
     today: Today = None,
     as_json: AsJson = False,
+    verbose: Verbose = False,
 ) -> None:
     """Run one full cycle against an embedded sandbox and show what it did."""
     from bridge.demo import run_demo  # noqa: PLC0415
 
-    raise typer.Exit(run_demo(state, _today(today), system=system, as_json=as_json))
+    raise typer.Exit(
+        run_demo(state, _today(today), system=system, as_json=as_json, verbose=verbose)
+    )
 
 
 @app.command()
@@ -226,6 +233,7 @@ def cycle(
     ] = False,
     today: Today = None,
     as_json: AsJson = False,
+    verbose: Verbose = False,
 ) -> None:
     """Run one cycle now for every tenant (or one)."""
     from bridge.commands import run_cycle_command  # noqa: PLC0415
@@ -233,7 +241,9 @@ def cycle(
     settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(
-        run_cycle_command(settings, tenant, _today(today), dry_run=dry_run, as_json=as_json)
+        run_cycle_command(
+            settings, tenant, _today(today), dry_run=dry_run, as_json=as_json, verbose=verbose
+        )
     )
 
 
@@ -244,6 +254,7 @@ def plan(
     tenant: Tenant = None,
     today: Today = None,
     as_json: AsJson = False,
+    verbose: Verbose = False,
 ) -> None:
     """Show what the next cycle would do and why (a dry run)."""
     from bridge.commands import run_cycle_command  # noqa: PLC0415
@@ -251,7 +262,9 @@ def plan(
     settings = _settings(env_file, demo, tenants=True)
     _logs(settings, interactive=True)
     raise typer.Exit(
-        run_cycle_command(settings, tenant, _today(today), dry_run=True, as_json=as_json)
+        run_cycle_command(
+            settings, tenant, _today(today), dry_run=True, as_json=as_json, verbose=verbose
+        )
     )
 
 
@@ -310,6 +323,9 @@ def report(
         str | None, typer.Option("--to", help="last day of the period (default: today)")
     ] = None,
     html: Annotated[Path | None, typer.Option("--html", help="write the HTML page here")] = None,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="write each table as a CSV file in this folder")
+    ] = None,
     today: Today = None,
     as_json: AsJson = False,
 ) -> None:
@@ -326,6 +342,7 @@ def report(
         end=_day_option("--to", end),
         html=html,
         as_json=as_json,
+        csv=csv,
     )
     raise typer.Exit(code)
 
@@ -362,32 +379,41 @@ def _day_option(name: str, value: str | None) -> date | None:
 
 @app.command()
 def dispute(
-    invoice: Annotated[str, typer.Argument(help="invoice id")],
-    tenant: Annotated[str, typer.Option("--tenant", "-t", help="the tenant")],
+    invoice: Annotated[str | None, typer.Argument(help="invoice id")] = None,
+    tenant: Annotated[str | None, typer.Option("--tenant", "-t", help="the tenant")] = None,
     note: Annotated[str, typer.Option(help="why the customer disputes it")] = "",
     end: Annotated[bool, typer.Option("--end", help="the dispute is settled: dun again")] = False,
+    show: Annotated[bool, typer.Option("--list", help="list the disputes")] = False,
     env_file: EnvFile = None,
     demo: Demo = None,
     today: Today = None,
+    as_json: AsJson = False,
 ) -> None:
-    """Mark an invoice as disputed (no dunning at all until --end).
+    """Mark an invoice as disputed (no dunning at all until --end), or --list the disputes.
 
     Drafts already waiting for review on the invoice are withdrawn.
     """
     from bridge.commands import dispute_command  # noqa: PLC0415
 
     settings = _settings(env_file, demo, tenants=True)
+    if show:
+        from bridge.holds import marks_list_command  # noqa: PLC0415
+
+        raise typer.Exit(marks_list_command(settings, tenant, "disputes", as_json=as_json))
+    if invoice is None or tenant is None:
+        raise _fail("name the invoice and --tenant (or --list the disputes)")
     day = _today(today) if today is not None else None
     raise typer.Exit(dispute_command(settings, tenant, invoice, note, end=end, today=day))
 
 
 @app.command()
 def hold(
-    invoice: Annotated[str, typer.Argument(help="invoice id")],
-    tenant: Annotated[str, typer.Option("--tenant", "-t", help="the tenant")],
+    invoice: Annotated[str | None, typer.Argument(help="invoice id")] = None,
+    tenant: Annotated[str | None, typer.Option("--tenant", "-t", help="the tenant")] = None,
     until: Annotated[str | None, typer.Option(help="last day held (default: until --end)")] = None,
     reason: Annotated[str, typer.Option(help="why the invoice is held")] = "",
     end: Annotated[bool, typer.Option("--end", help="lift the hold: dun again")] = False,
+    show: Annotated[bool, typer.Option("--list", help="list the holds")] = False,
     env_file: EnvFile = None,
     demo: Demo = None,
     today: Today = None,
@@ -395,11 +421,15 @@ def hold(
 ) -> None:
     """Put an invoice on hold (no step, no fee) until a date or until lifted with --end.
 
-    Drafts already waiting for review on the invoice are withdrawn.
+    Drafts already waiting for review on the invoice are withdrawn. --list shows the holds.
     """
-    from bridge.holds import hold_command  # noqa: PLC0415
+    from bridge.holds import hold_command, marks_list_command  # noqa: PLC0415
 
     settings, last = _settings(env_file, demo, tenants=True), _day_option("--until", until)
+    if show:
+        raise typer.Exit(marks_list_command(settings, tenant, "holds", as_json=as_json))
+    if invoice is None or tenant is None:
+        raise _fail("name the invoice and --tenant (or --list the holds)")
     raise typer.Exit(
         hold_command(
             settings,

@@ -6,14 +6,17 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from bridge import present
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.domain import Decision, Letter, StepStatus, WriteResult
 from bridge.errors import BridgeError, ConfigError
-from bridge.present import decision_dict, plan_table, rows_table, step_dict
+from bridge.present import ENGLISH, decision_dict, plan_table, rows_table, step_dict
 from bridge.progress import cycle_progress, steps_progress
+from bridge.report.money import HOME_CURRENCY
 from bridge.settings import Settings
 from bridge.store import Store, open_store
 
@@ -99,13 +102,15 @@ def print_rate_waits(o: TenantOutcome) -> None:
 BLOCKED_SHOWN = 10  # invoices not dunned on purpose named by plan, cycle and demo
 
 
-def print_blocked(blocked: list[tuple[str, str]], shown: int = BLOCKED_SHOWN) -> None:
+def print_blocked(
+    blocked: list[tuple[str, str]], shown: int = BLOCKED_SHOWN, voice: present.Voice = ENGLISH
+) -> None:
     """Name the invoices not dunned on purpose, each with its reason: the first ``shown``."""
     if not blocked:
         return
     console.print(f"Not dunned on purpose ({len(blocked)} invoice(s)):")
     for invoice, why in sorted(blocked, key=lambda b: present.natural_key(b[0]))[:shown]:
-        console.print(f"- {invoice}: {why}", markup=False, highlight=False)
+        console.print(f"- {invoice}: {voice.prose(why)}", markup=False, highlight=False)
     if len(blocked) > shown:
         console.print(
             f"- and {len(blocked) - shown} more; `dunning-bridge explain INVOICE` tells why.",
@@ -113,39 +118,83 @@ def print_blocked(blocked: list[tuple[str, str]], shown: int = BLOCKED_SHOWN) ->
         )
 
 
-def print_outcome(o: TenantOutcome) -> None:
-    """Show one tenant's cycle on the terminal."""
+# What became of letters written earlier, as a bookkeeper says it.
+RECONCILED_WORDS = {
+    StepStatus.ISSUED: "booked",
+    StepStatus.REJECTED: "deleted as drafts (not sent)",
+    StepStatus.PENDING: "still waiting for review",
+}
+
+
+def print_reconciled(o: TenantOutcome, voice: present.Voice, *, verbose: bool) -> None:
+    """One line per outcome ("16 letters booked since the last cycle"); each with ``verbose``."""
+    by_status: dict[StepStatus, list[WriteResult]] = {}
+    for r in o.reconciled:
+        by_status.setdefault(r.status, []).append(r)
+    # The vendor's own record of a booked letter names its invoice and step.
+    steps = {s.document: s for s in (o.snapshot.steps if o.snapshot else ()) if s.document}
+    for status, results in by_status.items():
+        word = RECONCILED_WORDS.get(status, status.value)
+        noun = "letter" if len(results) == 1 else "letters"
+        console.print(f"{len(results)} {noun} {word} since the last cycle.", markup=False)
+        if not verbose:
+            continue
+        for r in results:
+            step = steps.get(r.document)
+            what = (
+                f" ({voice.step(step.action, step.step)}, invoice {step.invoice_id})"
+                if step
+                else ""
+            )
+            console.print(f"  - {word}: document {r.document}{what}", markup=False)
+
+
+def print_outcome(
+    o: TenantOutcome, voice: present.Voice = ENGLISH, *, verbose: bool = False
+) -> None:
+    """Show one tenant's cycle on the terminal, in words and the tenant's money format."""
     names = {c.id: c.name for c in o.snapshot.customers.values()} if o.snapshot else {}
     verb = "would do" if o.dry_run else "decided"
     if o.error:
         err.print(f"[bold red]{o.tenant}: {o.error}[/]")
         return
     if o.plan:
-        console.print(plan_table(o.plan, names, f"{o.tenant}: what the bridge {verb} today"))
+        console.print(plan_table(o.plan, names, f"{o.tenant}: what the bridge {verb} today", voice))
         console.print("\n[bold]Why[/]")
         for d in o.plan:
-            console.print(f"- {d.invoice_number} ({d.action.value} {d.step}): {d.explanation}")
+            console.print(
+                f"- {d.invoice_number} ({voice.step(d.action, d.step)}): "
+                f"{voice.prose(d.explanation)}",
+                markup=False,
+            )
     else:
         console.print(f"{o.tenant}: nothing new to do today.")
     for w in o.withdrawn:
-        console.print(f"- {w.letter_key[:12]} {w.sentence()}", markup=False)
-    for r in o.reconciled:
-        console.print(f"- reconciled {r.letter_key}: {r.status.value} ({r.document})")
+        console.print(f"- {voice.prose(w.sentence(voice.step(w.action, w.step)))}", markup=False)
+    print_reconciled(o, voice, verbose=verbose)
     for letter, r in o.written:
         invoices = ", ".join(d.invoice_number for d in letter.decisions)
+        customer = names.get(letter.customer_id) or letter.customer_name or letter.customer_id
         console.print(
-            f"- wrote {letter.action.value} {letter.step} for {invoices}: "
-            f"{r.status.value} document {r.document} {r.detail}".rstrip()
+            f"- wrote {voice.step(letter.action, letter.step)} for {invoices} ({customer}): "
+            f"{r.detail or RECONCILED_WORDS.get(r.status, r.status.value)}",
+            markup=False,
         )
     for ref, why in o.skipped:
-        console.print(f"- skipped {ref}: {why}")
+        console.print(f"- skipped {ref}: {voice.prose(why)}", markup=False)
     print_rate_waits(o)
-    print_blocked(o.blocked)
+    print_blocked(o.blocked, voice=voice)
     console.print(f"[dim]{o.pending} draft(s) await review; {o.requests} API request(s).[/]")
 
 
 def run_cycle_command(
-    settings: Settings, tenant: str | None, today: date, *, dry_run: bool, as_json: bool
+    settings: Settings,
+    tenant: str | None,
+    today: date,
+    *,
+    dry_run: bool,
+    as_json: bool,
+    verbose: bool = False,
 ) -> int:
     """Run (or dry-run) one cycle for the selected tenants."""
     try:
@@ -168,7 +217,7 @@ def run_cycle_command(
         _emit({"tenants": [outcome_dict(o) for o in outcomes]})
     else:
         for o in outcomes:
-            print_outcome(o)
+            print_outcome(o, present.voice_for(settings, o.tenant), verbose=verbose)
     return 1 if any(o.status == "error" for o in outcomes) else 0
 
 
@@ -193,6 +242,7 @@ def history_command(
     names = _selected(settings, tenant)
     with _store(settings) as store:
         rows = [(name, s) for name in names for s in store.history(name, invoice)]
+        known = {name: _letters_by_invoice(store, name) for name in names}
     if invoice is not None and not rows:
         where = f"tenant {tenant}" if tenant else "any tenant"
         err.print(
@@ -202,43 +252,64 @@ def history_command(
         )
         return 1
     if as_json:
-        _emit([{"tenant": name, **step_dict(s)} for name, s in rows])
-        return 0
-    console.print(
-        rows_table(
-            "Steps",
-            [
-                "Tenant",
-                "Date",
-                "Invoice",
-                "Action",
-                "Step",
-                "Status",
-                "Fee",
-                "Interest",
-                "Comp.",
-                "Deadline",
-                "Document",
-            ],
-            [
-                (
-                    n,
-                    s.date,
-                    s.invoice_id,
-                    s.action.value,
-                    s.step,
-                    s.status.value,
-                    f"{s.fee:.2f}",
-                    f"{s.interest:.2f}",
-                    f"{s.compensation:.2f}",
-                    s.deadline,
-                    s.document,
-                )
-                for n, s in rows
-            ],
+        _emit(
+            [{"tenant": n, **step_dict(s), **_of_invoice(known[n], s.invoice_id)} for n, s in rows]
         )
-    )
+        return 0
+    table = []
+    for n, s in rows:
+        home = HOME_CURRENCY.get(settings.tenants[n].country, "DKK")
+        voice, who = present.voice_for(settings, n), _of_invoice(known[n], s.invoice_id, home)
+        customer = " ".join(v for v in (who["customer"], who["customer_name"]) if v)
+        table.append(
+            (
+                n,
+                s.date,
+                who["invoice_number"] or s.invoice_id,
+                customer,
+                voice.step(s.action, s.step),
+                STEP_STATUS_WORDS.get(s.status, s.status.value),
+                voice.money(s.fee, who["currency"]),
+                voice.money(s.interest, who["currency"]),
+                voice.money(s.compensation, who["currency"]),
+                s.deadline,
+                s.document,
+            )
+        )
+    columns = ["Tenant", "Date", "Invoice", "Customer", "Step", "Status", "Fee", "Interest"]
+    console.print(rows_table("Steps", [*columns, "Comp.", "Deadline", "Document"], table))
     return 0
+
+
+# A step's status as a bookkeeper says it.
+STEP_STATUS_WORDS = {
+    StepStatus.PENDING: "waits for review",
+    StepStatus.ISSUED: "sent",
+    StepStatus.REJECTED: "deleted",
+}
+
+
+def _letters_by_invoice(store: Store, tenant: str) -> dict[str, tuple[Letter, Decision]]:
+    """What the bridge wrote for each invoice: the letter (with its customer) and decision."""
+    out: dict[str, tuple[Letter, Decision]] = {}
+    for row in store.letters(tenant):
+        for d in row.letter.decisions:
+            out[d.invoice_id] = (row.letter, d)
+    return out
+
+
+def _of_invoice(
+    known: dict[str, tuple[Letter, Decision]], invoice_id: str, home: str = "DKK"
+) -> dict[str, str]:
+    """An invoice's number, customer, customer's name and currency, as far as the bridge knows."""
+    letter, d = known.get(invoice_id, (None, None))
+    return {
+        "invoice_number": d.invoice_number if d else "",
+        "customer": letter.customer_id if letter else "",
+        "customer_name": letter.customer_name if letter else "",
+        # Steps the bridge did not write (the system's own) are in the tenant's currency.
+        "currency": d.currency if d else home,
+    }
 
 
 def status_command(settings: Settings, *, as_json: bool) -> int:
@@ -309,19 +380,20 @@ def simulate_command(path: Path, *, as_json: bool) -> int:
     if as_json:
         _emit(result)
         return 0
+    # The scenario's country sets the language and money format, as for a tenant.
+    voice = present.voice_of(str(scenario.get("country", "DK")), scenario.get("options") or {})
     console.print(
         rows_table(
             f"Simulation of {path.name}",
-            ["Date", "Invoice", "Action", "Step", "Fee", "Interest", "Comp.", "Deadline"],
+            ["Date", "Invoice", "Step", "Fee", "Interest", "Comp.", "Deadline"],
             [
                 (
                     e["date"],
                     e["invoice"],
-                    e["action"],
-                    e["step"],
-                    e["fee"],
-                    e["interest"],
-                    e["compensation"],
+                    voice.step(e["action"], e["step"]),
+                    voice.money(Decimal(e["fee"]), e["currency"]),
+                    voice.money(Decimal(e["interest"]), e["currency"]),
+                    voice.money(Decimal(e["compensation"]), e["currency"]),
                     e["deadline"],
                 )
                 for e in result["events"]

@@ -170,6 +170,9 @@ class ConnectorDescriptor:
     sandbox_secrets: dict[str, str] = field(default_factory=dict)
     # Where the accountant finds what we wrote for review, in the system's own words.
     review_hint: str = ""
+    # The letters wait in the bridge and `dunning-bridge approve KEY` sends them (the system
+    # holds no draft a bookkeeper could book); elsewhere approving is booking the draft there.
+    approves_in_bridge: bool = False
     # The one-time consent for OAuth systems (print a URL, take the code, store the tokens);
     # None where `secrets set` is all the set-up there is.
     authorize: Callable[[AuthorizeRequest], None] | None = None

@@ -345,7 +345,7 @@ def _cycle(
 
     history = [*store.history(name), *snapshot.steps]
     _decide(outcome, snapshot, history, law=law, policy=policy, tenant=tenant, opts=opts)
-    outcome.letters = letters(outcome.plan)
+    outcome.letters = named(letters(outcome.plan), snapshot)
     if opts.dry_run:
         return
     channels.accrue = interest_accrual(
@@ -588,8 +588,17 @@ def decide_day(
     outcome = TenantOutcome(tenant=name, system=tenant.system, dry_run=True, snapshot=snapshot)
     opts = CycleOptions(today=day, now=snapshot.fetched_at, dry_run=True)
     _decide(outcome, snapshot, history, law=law, policy=policy, tenant=tenant, opts=opts)
-    outcome.letters = letters(outcome.plan)
+    outcome.letters = named(letters(outcome.plan), snapshot)
     return outcome
+
+
+def named(written: list[Letter], snapshot: Snapshot) -> list[Letter]:
+    """The letters with their customer's name, as the accounting system gave it today."""
+    out = []
+    for letter in written:
+        customer = snapshot.customers.get(letter.customer_id)
+        out.append(dataclasses.replace(letter, customer_name=customer.name) if customer else letter)
+    return out
 
 
 def _resolve_unknown(

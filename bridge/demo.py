@@ -44,7 +44,14 @@ def _warm_up(store: Store, tenant: TenantSettings, sandbox_file: Path, today: da
 COUNTRY_LAW = {"DK": "Danish", "NO": "Norwegian", "SE": "Swedish", "FI": "Finnish"}
 
 
-def run_demo(state: Path, today: date, *, system: str | None = None, as_json: bool = False) -> int:
+def run_demo(
+    state: Path,
+    today: date,
+    *,
+    system: str | None = None,
+    as_json: bool = False,
+    verbose: bool = False,
+) -> int:
     """Run the demo cycle and print what it decided, wrote and what waits for review."""
     configure("console", quiet=True)
     settings = demo_settings(state, system)
@@ -80,21 +87,21 @@ def run_demo(state: Path, today: date, *, system: str | None = None, as_json: bo
         else "The sandbox and database from the earlier run were reused "
         "(make demo-reset starts over)."
     )
-    print_outcome(outcome)
+    voice = present.voice_of(tenant.country, tenant.options)
+    print_outcome(outcome, voice, verbose=verbose)
     names = {c.id: c.name for c in outcome.snapshot.customers.values()} if outcome.snapshot else {}
     if waiting:
         console.print(
             rows_table(
                 f"Waiting for the accountant: {descriptor.review_hint or 'drafts'}",
-                ["Draft", "Customer", "Action", "Step", "Invoices", "Charges"],
+                ["Draft", "Customer", "Step", "Invoices", "Charges"],
                 [
                     (
                         row.document,
-                        names.get(row.letter.customer_id, row.letter.customer_id),
-                        row.letter.action.value,
-                        row.letter.step,
+                        names.get(row.letter.customer_id, row.letter.customer_name),
+                        voice.step(row.letter.action, row.letter.step),
                         ", ".join(d.invoice_number for d in row.letter.decisions),
-                        f"{row.letter.currency} {row.letter.total:.2f}",
+                        voice.money(row.letter.total, row.letter.currency),
                     )
                     for row in waiting
                 ],

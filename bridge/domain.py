@@ -334,6 +334,9 @@ class Letter:
     currency: str
     decisions: tuple[Decision, ...]
     key: str = field(default="")
+    # The customer's name when the letter was written, so `pending` and `history` name the
+    # customer without reading the accounting system. Not part of the letter's identity.
+    customer_name: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not self.key:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
+
+from rich.markup import escape
 
 from bridge import present
 from bridge.domain import Decision, Invoice, Snapshot, StepRecord
@@ -42,8 +45,9 @@ def explanation(
     invoice: Invoice,
     plan: Sequence[Decision],
     remembered: Sequence[Decision] = (),
+    voice: present.Voice = present.ENGLISH,
 ) -> dict[str, Any]:
-    """Return the explanation of one invoice as a JSON-ready dict."""
+    """Return the explanation of one invoice as a JSON-ready dict (steps named by ``voice``)."""
     law = policy.law.apply(law)
     steps = sorted(
         {s for s in (*history, *snapshot.steps) if s.invoice_id == invoice.id},
@@ -63,7 +67,7 @@ def explanation(
         "amount": f"{invoice.amount:.2f}",
         "outstanding": f"{invoice.outstanding:.2f}",
         "currency": invoice.currency,
-        "timeline": _timeline(today, snapshot, steps, law, policy, invoice=invoice),
+        "timeline": _timeline(today, snapshot, steps, law, policy, invoice=invoice, voice=voice),
         "history": [step_dict(s) for s in steps],
         "decisions": [_decision(d, law, snapshot, invoice) for d in decisions],
         "why_not": why_not(today, snapshot, history, law, policy, invoice_id=invoice.id),
@@ -79,6 +83,7 @@ def _timeline(
     policy: TenantPolicy,
     *,
     invoice: Invoice,
+    voice: present.Voice = present.ENGLISH,
 ) -> list[dict[str, str]]:
     """Dated events, oldest first: issue, due date, payments, steps, holds, disputes, promises."""
     money = invoice.currency
@@ -95,7 +100,11 @@ def _timeline(
         events.append((invoice.paid_date, "paid in full"))
     for s in steps:
         charges = s.fee + s.interest + s.compensation
-        what = f"{s.action.value.replace('_', ' ')} step {s.step} {s.status.value}"
+        # JSON keeps its English words; a person reads the letters' name for the step.
+        kind = (
+            s.action.value.replace("_", " ") if voice is present.ENGLISH else voice.action(s.action)
+        )
+        what = f"{kind} step {s.step} {s.status.value}"
         if charges:
             what += f", charges {money} {charges:,.2f}"
         if s.deadline:
@@ -206,43 +215,56 @@ def explain_command(
                     invoice=invoice,
                     plan=outcome.plan,
                     remembered=remembered,
+                    voice=present.ENGLISH if as_json else present.voice_for(settings, name),
                 ),
             }
             data["not_dunned_because"] = [why for inv, why in outcome.blocked if inv == invoice.id]
             if as_json:
                 _emit(data)
             else:
-                _print(data, today)
+                _print(data, today, present.voice_for(settings, name))
             return 0
     err.print(f"error: invoice {reference!r} not found among open or recently paid invoices")
     return 2
 
 
-def _print(data: dict[str, Any], today: date) -> None:
-    """Show an explanation on the terminal."""
+def _print(data: dict[str, Any], today: date, voice: present.Voice = present.ENGLISH) -> None:
+    """Show an explanation on the terminal, amounts in the tenant's locale, steps in words."""
+    from babel.numbers import format_decimal  # noqa: PLC0415
+
     money = data["currency"]
+
+    def cash(value: str) -> str:
+        return voice.money(Decimal(value), money)
+
+    name = f" {data['customer_name']}" if data["customer_name"] else ""
     console.print(
-        f"[bold]Invoice {data['number']}[/] ({data['tenant']}), customer {data['customer']}"
-        f"{' ' + data['customer_name'] if data['customer_name'] else ''}: "
-        f"{money} {data['amount']} due {data['due_date']}, "
-        f"outstanding {money} {data['outstanding']}"
+        f"[bold]Invoice {escape(data['number'])}[/] ({data['tenant']}), customer "
+        f"{escape(data['customer'])}{escape(name)}: {cash(data['amount'])} due "
+        f"{data['due_date']}, outstanding {cash(data['outstanding'])}"
     )
     console.print("\n[bold]Timeline[/]")
     for event in data["timeline"]:
-        console.print(f"  {event['date']}  {event['event']}")
+        console.print(f"  {event['date']}  {voice.prose(event['event'])}", markup=False)
     for d in data["decisions"]:
-        console.print(f"\n[bold]Today ({today.isoformat()}): {d['action']} step {d['step']}[/]")
+        step = voice.step(d["action"], d["step"])
+        console.print(f"\n[bold]Today ({today.isoformat()}): step {escape(step)}[/]")
         for rule in d["rules"]:
-            console.print(f"  {rule['amount'].capitalize()}: {rule['rule']}")
-        for row in d["interest_rows"]:
             console.print(
-                f"    {row['period']}: {money} {row['principal']} x {row['rate']} % x "
-                f"{row['days']} = {row['amount']}; {row['reference_row']} {row['surcharge']}"
+                f"  {rule['amount'].capitalize()}: {voice.prose(rule['rule'])}", markup=False
+            )
+        for row in d["interest_rows"]:
+            exact = format_decimal(Decimal(row["amount"]), "#,##0.0000", locale=voice.locale)
+            console.print(
+                f"    {row['period']}: {cash(row['principal'])} x {row['rate']} % x "
+                f"{row['days']} = {exact}; {row['reference_row']} {row['surcharge']}",
+                markup=False,
             )
         for basis in d["legal_basis"]:
-            console.print(f"  § {basis}")
+            console.print(f"  § {basis}", markup=False)
     console.print("\n[bold]Why no other step today[/]")
     for note in data["why_not"]:
-        console.print(f"  {note}")
+        console.print(f"  {voice.prose(note)}", markup=False)
     if data["customer_record"]:
-        console.print(f"\n[bold]Customer record[/] {data['customer_record']}")
+        console.print("\n[bold]Customer record[/] ", end="")
+        console.print(voice.prose(data["customer_record"]), markup=False)

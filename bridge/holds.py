@@ -92,3 +92,64 @@ def _say(message: str) -> None:
 
 def _quiet(message: str) -> None:
     """Say nothing: --json prints the result as data instead."""
+
+
+def marks_list_command(settings: Settings, tenant: str | None, kind: str, *, as_json: bool) -> int:
+    """List the holds or disputes (``kind``) of every tenant, or one: open and ended."""
+    from bridge.commands import _selected  # noqa: PLC0415
+
+    try:
+        names = _selected(settings, tenant)
+    except BridgeError as exc:
+        err.print(f"error: {exc}")
+        return 2
+    rows: list[dict[str, Any]] = []
+    with _store(settings) as store:
+        for name in names:
+            if kind == "holds":
+                rows += [
+                    {
+                        "tenant": name,
+                        "invoice": h.invoice_id,
+                        "start": h.start.isoformat(),
+                        "until": h.until.isoformat() if h.until else None,
+                        "lifted": h.lifted.isoformat() if h.lifted else None,
+                        "reason": h.reason,
+                    }
+                    for h in store.holds(name)
+                ]
+            else:
+                rows += [
+                    {
+                        "tenant": name,
+                        "invoice": d.invoice_id,
+                        "start": d.start.isoformat(),
+                        "end": d.end.isoformat() if d.end else None,
+                    }
+                    for d in store.disputes(name)
+                ]
+    if as_json:
+        _emit(rows)
+        return 0
+    if not rows:
+        console.print(f"No {kind} recorded.")
+        return 0
+    table: list[tuple[Any, ...]]
+    if kind == "holds":
+        columns = ["Tenant", "Invoice", "From", "Through", "Lifted", "Reason"]
+        table = [
+            (
+                r["tenant"],
+                r["invoice"],
+                r["start"],
+                r["until"] or "until lifted",
+                r["lifted"],
+                r["reason"],
+            )
+            for r in rows
+        ]
+    else:
+        columns = ["Tenant", "Invoice", "Disputed from", "Ended"]
+        table = [(r["tenant"], r["invoice"], r["start"], r["end"] or "open") for r in rows]
+    console.print(present.rows_table(kind.capitalize(), columns, table))
+    return 0

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, PackageLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -45,17 +44,13 @@ from bridge.domain import (
 )
 from bridge.errors import BridgeError
 from bridge.payref import Reference, ReferenceOptions
+from bridge.present import LOCALES as PRESENT_LOCALES
+from bridge.present import money as format_money
 from bridge.template_budget import BoundedEnvironment, ConfinedLoader, render_bounded
 from policies import claim as claims
 from policies.steps import TONES, default_name, default_steps
 
-LOCALES: Final[dict[str, str]] = {
-    "da": "da_DK",
-    "en": "en_GB",
-    "nb": "nb_NO",
-    "sv": "sv_SE",
-    "fi": "fi_FI",
-}
+LOCALES: Final[dict[str, str]] = PRESENT_LOCALES
 COUNTRY_LANGUAGE: Final[dict[str, str]] = {"DK": "da", "NO": "nb", "SE": "sv", "FI": "fi"}
 AVAILABLE: Final[tuple[str, ...]] = ("da", "nb", "sv", "fi", "en")
 # Codes a source system may report for a language we write in (Norwegian has three).
@@ -65,7 +60,6 @@ INTERNAL_ACTIONS: Final[frozenset[ActionKind]] = frozenset(
     {ActionKind.HANDOVER, ActionKind.CREDIT_HOLD, ActionKind.TASK}
 )
 
-_CODE_GLUED: Final = re.compile(r"^([A-Z]{3})(\d)")
 _AND: Final[dict[str, str]] = {"da": "og", "nb": "og", "sv": "och", "fi": "ja", "en": "and"}
 # The actions whose letters asked the debtor to pay an overdue claim: "despite our reminder of
 # 22 January" names them.
@@ -236,20 +230,9 @@ def national_account(country: str, value: str) -> str:
 def _filters(env: SandboxedEnvironment, lang: str) -> None:
     locale = LOCALES[lang]
 
-    # Formatting an amount is the dearest part of a letter, and fees, totals and zeros repeat
-    # across thousands of letters: remember the last few thousand (per language). Keyed by
-    # the text, so 0.00 and -0.00 (equal as Decimals) keep their own forms.
-    @functools.lru_cache(maxsize=4096)
-    def formatted(text: str, currency: str) -> str:
-        # English letters name the currency by its code ("EUR 249.00", never "€249.00"): they
-        # go to readers in four countries. babel writes "DKK10,000.00"; a no-break space reads
-        # better and never splits.
-        pattern = "\u00a4\u00a4#,##0.00" if lang == "en" else None
-        amount = format_currency(Decimal(text), currency, format=pattern, locale=locale)
-        return _CODE_GLUED.sub("\\1\u00a0\\2", amount)
-
+    # Amounts go through the one function every command and the report use as well.
     def money(value: Decimal, currency: str) -> str:
-        return formatted(str(value), currency)
+        return format_money(value, currency, locale)
 
     def day(value: date | None) -> str:
         return format_date(value, format="long", locale=locale) if value else ""

@@ -6,12 +6,15 @@ The JSON shape of a decision is the scenario contract's event (docs/scenario.md)
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
+from babel.numbers import format_currency
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -51,6 +54,115 @@ def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
         for part in parts
         if part
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Money and action names as people read them: one function for the CLI, the report and letters.
+
+# The locale of each language the letters are written in; any other language reads English.
+LOCALES: Final[dict[str, str]] = {
+    "da": "da_DK",
+    "en": "en_GB",
+    "nb": "nb_NO",
+    "sv": "sv_SE",
+    "fi": "fi_FI",
+}
+_CODE_GLUED: Final = re.compile(r"^(-?[A-Z]{3})(\d)")
+
+
+@functools.lru_cache(maxsize=8192)
+def _money(text: str, currency: str, locale: str) -> str:
+    # English names the currency by its code ("EUR 249.00", never "€249.00"): its readers are
+    # in four countries. babel writes "DKK10,000.00"; a no-break space reads better and never
+    # splits a line.
+    pattern = "\u00a4\u00a4#,##0.00" if locale.startswith("en") else None
+    shown = format_currency(Decimal(text), currency, format=pattern, locale=locale)
+    return _CODE_GLUED.sub("\\1\u00a0\\2", shown)
+
+
+def money(value: Decimal, currency: str, locale: str) -> str:
+    """One amount the way ``locale`` writes it: ``6.250,00 kr.`` (da_DK), ``DKK 6,250.00`` (en).
+
+    Every amount a person reads goes through here: CLI tables and prose, the report, letters.
+    Remembered by the number's text (formatting is the dearest part of a letter, and fees,
+    totals and zeros repeat), so 0.00 and -0.00 keep their own forms.
+    """
+    return _money(str(value), currency, locale)
+
+
+# The engine's explanations write amounts in one fixed form, "DKK 10,000.00" (policies/text.py,
+# and "NOK 1234.56" in a derivation): the presentation puts them in the reader's locale.
+_ENGINE_AMOUNT: Final = re.compile(
+    r"\b([A-Z]{3}) (-?\d{1,3}(?:,\d{3})*\.\d{2}|-?\d+\.\d{2})(?!\d|\.\d)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """How one tenant's people read the CLI: their language and their country's law names."""
+
+    lang: str = "en"
+    country: str = "DK"
+
+    @property
+    def locale(self) -> str:
+        """The locale amounts are written in (English where no letters exist in the language)."""
+        return LOCALES.get(self.lang, LOCALES["en"])
+
+    def money(self, value: Decimal | None, currency: str) -> str:
+        """An amount in this reader's locale (nothing for a missing one)."""
+        return "" if value is None else money(value, currency, self.locale)
+
+    def action(self, kind: ActionKind | str) -> str:
+        """A ladder step's kind as the letters name it in this language (``rykker``)."""
+        value = kind.value if isinstance(kind, ActionKind) else str(kind)
+        lang = self.lang if self.lang in LOCALES else "en"
+        return _action_word(lang, self.country, value)
+
+    def step(self, kind: ActionKind | str, step: int) -> str:
+        """'2 rykker': the step's number and its name."""
+        return f"{step} {self.action(kind)}"
+
+    def prose(self, text: str) -> str:
+        """The engine's English sentences with their amounts in this reader's locale."""
+        return _ENGINE_AMOUNT.sub(
+            lambda m: money(Decimal(m.group(2).replace(",", "")), m.group(1), self.locale), text
+        )
+
+
+ENGLISH = Voice()
+
+
+@functools.lru_cache(maxsize=256)
+def _action_word(lang: str, country: str, kind: str) -> str:
+    # The letters' own names for each kind (bridge/templates/letters/<lang>/_law.txt.j2), so
+    # the CLI and the letter a customer gets never name a step differently.
+    from bridge.letters import environment  # noqa: PLC0415  (letters import this module)
+
+    try:
+        module = (
+            environment(lang)
+            .get_template(f"{lang}/_law.txt.j2")
+            .make_module({"country": country, "follows_warning": False})
+        )
+        return str(module.action_name(kind)).strip()  # type: ignore[attr-defined]
+    except Exception:  # an unknown kind still reads as words
+        return kind.replace("_", " ")
+
+
+def voice_of(country: str, options: Mapping[str, str] | None = None) -> Voice:
+    """The voice of a tenant: its ``language`` option, else its country's language."""
+    from bridge.letters import tenant_language  # noqa: PLC0415
+
+    return Voice(lang=tenant_language(country, options), country=country.upper())
+
+
+def voice_for(settings: Any, tenant: str | None) -> Voice:
+    """The voice of a configured tenant (English when it is not known)."""
+    config = settings.tenants.get(tenant) if tenant is not None else None
+    if config is None:
+        return ENGLISH
+    return voice_of(config.country, config.options)
 
 
 def amount(value: Decimal | None) -> str:
@@ -101,23 +213,14 @@ def step_dict(s: StepRecord) -> dict[str, Any]:
     }
 
 
-SHORT_ACTION = {
-    ActionKind.PRE_DUE_NOTICE: "notice",
-    ActionKind.REMINDER: "reminder",
-    ActionKind.COLLECTION_WARNING: "warning",
-    ActionKind.HANDOVER: "handover",
-    ActionKind.INTEREST_INVOICE: "interest",
-    ActionKind.CREDIT_HOLD: "credit hold",
-    ActionKind.TASK: "task",
-}
-
-
 def cite(basis: str) -> str:
     """The citation of a legal-basis line without its gloss: 'renteloven § 9 b (…)' -> '… § 9 b'."""
     return basis.split(" (", 1)[0].strip()
 
 
-def plan_table(decisions: Sequence[Decision], names: dict[str, str], title: str) -> Table:
+def plan_table(
+    decisions: Sequence[Decision], names: dict[str, str], title: str, voice: Voice = ENGLISH
+) -> Table:
     """A table of what the bridge would do and why, readable in 80 columns.
 
     Legal bases are numbered in the last column and spelt out in the caption; the full text and
@@ -126,7 +229,7 @@ def plan_table(decisions: Sequence[Decision], names: dict[str, str], title: str)
     table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("Invoice", no_wrap=True)
     table.add_column("Customer", max_width=14, no_wrap=True, overflow="ellipsis")
-    table.add_column("Step", no_wrap=True)
+    table.add_column("Step", max_width=20, no_wrap=True, overflow="ellipsis")
     table.add_column("Fee", justify="right", no_wrap=True)
     table.add_column("Interest", justify="right", no_wrap=True)
     table.add_column("Comp.", justify="right", no_wrap=True)
@@ -135,15 +238,14 @@ def plan_table(decisions: Sequence[Decision], names: dict[str, str], title: str)
     legend: dict[str, int] = {}
     for d in decisions:
         refs = sorted({legend.setdefault(cite(b), len(legend) + 1) for b in d.legal_basis})
-        # Amounts are in the invoice's currency; name it when it is not the usual one.
-        currency = "" if d.currency == "DKK" else f" {d.currency}"
+        # Amounts are in the invoice's currency, which the locale's format names.
         table.add_row(
-            d.invoice_number + currency,
+            d.invoice_number,
             names.get(d.customer_id, d.customer_id),
-            f"{d.step} {SHORT_ACTION.get(d.action, d.action.value)}",
-            amount(d.fee),
-            amount(d.interest_amount),
-            amount(d.compensation),
+            voice.step(d.action, d.step),
+            voice.money(d.fee, d.currency),
+            voice.money(d.interest_amount, d.currency),
+            voice.money(d.compensation, d.currency),
             d.deadline.isoformat() if d.deadline else "",
             ",".join(str(r) for r in refs),
         )
@@ -152,11 +254,15 @@ def plan_table(decisions: Sequence[Decision], names: dict[str, str], title: str)
     return table
 
 
+# Columns of amounts, right-aligned wherever a listing shows them.
+MONEY_COLUMNS: Final = frozenset({"Fee", "Interest", "Comp.", "Charges", "Amount", "Outstanding"})
+
+
 def rows_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
     """A plain table for history, status and similar listings."""
     table = Table(title=title, expand=False)
     for col in columns:
-        table.add_column(col)
+        table.add_column(col, justify="right" if col in MONEY_COLUMNS else "left")
     for row in rows:
         table.add_row(*[("" if v is None else str(v)) for v in row])
     return table

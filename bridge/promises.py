@@ -100,7 +100,7 @@ def promise_command(
                 if as_json:
                     _emit([promise_dict(p) for p in rows])
                 else:
-                    _print(rows)
+                    _print(rows, present.voice_for(settings, name))
                 return 0
             if end is not None:
                 if not store.end_promise(name, end, today=today, at=now):
@@ -131,7 +131,10 @@ def promise_command(
                 data = {"tenant": name, **promise_dict(promise)}
                 what = "payment plan" if len(plan) > 1 else "promise to pay"
                 scope = f"invoice {shown}" if invoice else f"customer {customer}"
-                parts = ", ".join(f"{i.amount:.2f} {code} by {i.due.isoformat()}" for i in plan)
+                voice = present.voice_for(settings, name)
+                parts = ", ".join(
+                    f"{voice.money(i.amount, code)} by {i.due.isoformat()}" for i in plan
+                )
                 message = f"{what} #{promise.id} recorded for {scope}: {parts}"
                 say(message)
                 waiting = affected(
@@ -164,7 +167,7 @@ def promise_command(
     return 0
 
 
-def _print(rows: Sequence[Promise]) -> None:
+def _print(rows: Sequence[Promise], voice: present.Voice = present.ENGLISH) -> None:
     if not rows:
         console.print("No promises recorded.")
         return
@@ -177,7 +180,9 @@ def _print(rows: Sequence[Promise]) -> None:
                     p.id,
                     f"invoice {p.invoice_id}" if p.invoice_id else f"customer {p.customer_id}",
                     p.made_on.isoformat(),
-                    ", ".join(f"{i.amount:.2f} {p.currency} by {i.due}" for i in p.instalments),
+                    ", ".join(
+                        f"{voice.money(i.amount, p.currency)} by {i.due}" for i in p.instalments
+                    ),
                     p.ended.isoformat() if p.ended else "",
                     p.note,
                 )

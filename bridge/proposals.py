@@ -59,6 +59,7 @@ class Proposal:
     # Set when a dispute, hold, promise or payment came after the draft was written and the
     # system would not take it back (or the answer is not in yet): do not book it.
     do_not_book: str = ""
+    customer_name: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (amounts as strings with two decimals)."""
@@ -66,6 +67,7 @@ class Proposal:
             "tenant": self.tenant,
             "key": self.key,
             "customer": self.customer,
+            "customer_name": self.customer_name,
             "action": self.action,
             "step": self.step,
             "date": self.date.isoformat(),
@@ -93,6 +95,7 @@ def _proposal(row: OutboxLetter, warning: str = "") -> Proposal:
         document=row.document or "",
         text=row.text,
         do_not_book=warning,
+        customer_name=letter.customer_name,
     )
 
 

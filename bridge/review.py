@@ -37,6 +37,7 @@ def pending_command(settings: Settings, tenant: str | None, *, as_json: bool) ->
             if w.updated_at >= since
         ]
         tasks = [t for name in names for t in store.tasks(name)]
+        documents = {r.letter.key: r.document for name in names for r in store.letters(name)}
     if as_json:
         _emit([p.as_dict() for p in items])
         return 0
@@ -44,18 +45,21 @@ def pending_command(settings: Settings, tenant: str | None, *, as_json: bool) ->
         console.print("Nothing waits for review.")
         return 0
     if items:
-        _print_pending(items)
+        _print_pending(settings, items)
     for w in recent:
         done = "withdrawn" if w.state == WITHDRAWN else "booked before it could be withdrawn"
+        voice = present.voice_for(settings, w.tenant)
+        document = documents.get(w.letter_key)
+        where = f"document {document}" if document else "a letter"
         console.print(
-            f"- {w.tenant} {w.letter_key[:12]}: {done}, because {w.reason} ({w.detail})",
+            f"- {w.tenant} {where}: {done}, because {voice.prose(w.reason)} ({w.detail})",
             markup=False,
         )
     if tasks:
         console.print(
             present.rows_table(
                 "Tasks for your people (nowhere else to send them)",
-                ["Tenant", "Key", "Task", "Customer", "Invoices", "Since"],
+                ["Tenant", "Task key", "Task", "Customer", "Invoices", "Since"],
                 [
                     (
                         t.tenant,
@@ -69,46 +73,67 @@ def pending_command(settings: Settings, tenant: str | None, *, as_json: bool) ->
                 ],
             )
         )
-        console.print("Mark one done with: dunning-bridge tasks done TENANT KEY")
+        console.print("Mark one done with: dunning-bridge tasks done TENANT TASK-KEY")
     return 0
 
 
-def _print_pending(items: list[proposals.Proposal]) -> None:
-    rows = [
-        (
+def _approves_in_bridge(settings: Settings, tenant: str) -> bool:
+    """Whether the tenant's letters are approved here (by key) rather than booked as drafts."""
+    from bridge import registry  # noqa: PLC0415
+
+    try:
+        return registry.connector(settings.tenants[tenant].system).approves_in_bridge
+    except (BridgeError, KeyError):
+        return False
+
+
+def _print_pending(settings: Settings, items: list[proposals.Proposal]) -> None:
+    by_key = {t: _approves_in_bridge(settings, t) for t in {p.tenant for p in items}}
+    keyed = any(by_key.values())
+    rows = []
+    for p in items:
+        voice = present.voice_for(settings, p.tenant)
+        customer = f"{p.customer} {p.customer_name}".strip()
+        row = [
             p.tenant,
-            p.key[:12],
-            f"{p.step} {p.action}",
-            p.customer,
+            voice.step(p.action, p.step),
+            customer,
             ", ".join(p.invoices),
-            f"{p.charges:.2f} {p.currency}",
+            voice.money(p.charges, p.currency),
             p.document,
             p.date.isoformat(),
             "DO NOT BOOK" if p.do_not_book else "",
-        )
-        for p in items
-    ]
-    console.print(
-        present.rows_table(
-            "Waiting for review",
-            [
-                "Tenant",
-                "Key",
-                "Step",
-                "Customer",
-                "Invoices",
-                "Charges",
-                "Document",
-                "Date",
-                "Note",
-            ],
-            rows,
-        )
-    )
+        ]
+        if keyed:
+            row.insert(1, p.key[:12] if by_key[p.tenant] else "")
+        rows.append(row)
+    columns = ["Tenant", "Step", "Customer", "Invoices", "Charges", "Document", "Date", "Note"]
+    if keyed:
+        columns.insert(1, "Key to approve")
+    console.print(present.rows_table("Waiting for review", columns, rows))
     for p in items:
         if p.do_not_book:
-            console.print(f"DO NOT BOOK {p.key[:12]}: {p.do_not_book}", markup=False)
-    console.print("Approve with: dunning-bridge approve TENANT KEY [KEY...] (a key prefix will do)")
+            voice = present.voice_for(settings, p.tenant)
+            console.print(
+                f"DO NOT BOOK document {p.document or '?'}: {voice.prose(p.do_not_book)}",
+                markup=False,
+            )
+    if keyed:
+        console.print(
+            "Approve with: dunning-bridge approve TENANT KEY [KEY...] (a key prefix will do)"
+        )
+    for tenant in sorted(t for t, k in by_key.items() if not k):
+        from bridge import registry  # noqa: PLC0415
+
+        try:
+            hint = registry.connector(settings.tenants[tenant].system).review_hint
+        except (BridgeError, KeyError):
+            hint = ""
+        console.print(
+            f"{tenant}: book or delete the {hint or 'drafts in the accounting system'}; "
+            "the next cycle records it.",
+            markup=False,
+        )
 
 
 def tasks_command(settings: Settings, tenant: str | None, *, show_all: bool, as_json: bool) -> int:

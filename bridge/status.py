@@ -205,6 +205,20 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%a %Y-%m-%d %H:%M") if moment else "-"
 
 
+def _last_cycle_words(last: RunRow, row: dict[str, Any], zone: ZoneInfo) -> str:
+    """'last cycle 24 Dec 07:00, 22 letters written' (decisions counted when none was)."""
+    local = last.started_at.astimezone(zone)
+    when = f"{local.day} {local:%b %H:%M}"
+    written = row["last_written"] or 0
+    if written:
+        what = f"{written} letter{'' if written == 1 else 's'} written"
+    elif row["last_decisions"]:
+        what = f"{row['last_decisions']} step(s) decided, no letter written"
+    else:
+        what = "nothing to write"
+    return f"last cycle {when}, {what}"
+
+
 def status_table(
     rows: list[dict[str, Any]], states: list[TenantState], settings: Settings
 ) -> Table:
@@ -221,8 +235,8 @@ def status_table(
         result = Text(status, style=_STYLE.get(status, "dim"))
         if s.lease is not None:
             result.append(f" by {s.lease.holder}")
-        if row["last_decisions"] is not None:
-            result.append(f" ({row['last_decisions']} dec., {row['last_written']} written)")
+        if s.last is not None and s.lease is None:
+            result.append(f" — {_last_cycle_words(s.last, row, zone)}")
         errors = Text()
         if row["last_error"]:
             errors.append(row["last_error"], style="red")

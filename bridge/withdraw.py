@@ -75,9 +75,9 @@ class Withdrawn:
     state: str
     detail: str = ""
 
-    def sentence(self) -> str:
-        """One line for the terminal, the report and the e-mail."""
-        what = f"{self.action} {self.step} for invoice {', '.join(self.invoices)}"
+    def sentence(self, step: str | None = None) -> str:
+        """One line for the terminal, the report and the e-mail (``step``: the step in words)."""
+        what = f"{step or f'{self.action} {self.step}'} for invoice {', '.join(self.invoices)}"
         where = f" (document {self.document})" if self.document else ""
         done = {
             "withdrawn": "withdrawn",

@@ -38,11 +38,12 @@ def report_command(
     end: date | None = None,
     html: Path | None = None,
     as_json: bool = False,
+    csv: Path | None = None,
 ) -> int:
     """Build the report for the selected tenants; write HTML to ``html`` and/or JSON to stdout."""
     try:
-        if html is None and not as_json:
-            raise ConfigError("say where the report goes: --html FILE or --json")
+        if html is None and csv is None and not as_json:
+            raise ConfigError("say where the report goes: --html FILE, --csv DIR or --json")
         period = period_of(today, start, end)
         if tenant is not None:
             settings.tenant(tenant)
@@ -68,6 +69,12 @@ def report_command(
         html.write_text(render_html(report), encoding="utf-8")
         if not as_json:
             err.print(f"report written to {html}")
+    if csv is not None:
+        from bridge.report.csvexport import write_csv  # noqa: PLC0415
+
+        files = write_csv(report, csv)
+        if not as_json:
+            err.print(f"{len(files)} CSV table(s) written to {csv}")
     if as_json:
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
     return 1 if any(t.error for t in report.tenants) else 0

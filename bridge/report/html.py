@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from bridge.present import Voice
 from bridge.report.charts import charts
 from bridge.report.data import Report, TenantReport
 from bridge.report.money import Amounts, format_amounts, format_money
+from bridge.report.words import WORDS, words
 
 
 def _environment() -> Environment:
@@ -37,6 +40,18 @@ def _environment() -> Environment:
     def day(value: date | None, t: TenantReport) -> str:
         return "" if value is None else format_date(value, format="medium", locale=t.locale)
 
+    def stage(row: Any, t: TenantReport) -> str:
+        # Step names as the letters say them in the tenant's language; a row without a step
+        # (an interest invoice, a credit hold) reads by its kind alone.
+        voice = _voice(t)
+        action, step = getattr(row, "action", None), getattr(row, "step", None)
+        if not action:
+            return str(row.label)
+        if action in _CHASING and step:
+            return f"{step}. {voice.action(action)}"
+        return voice.action(action)
+
+    env.filters["stage"] = stage
     env.filters["amounts"] = amounts
     env.filters["money"] = money
     env.filters["day"] = day
@@ -52,4 +67,18 @@ def render_html(report: Report) -> str:
         t.tenant: {k: Markup(v) for k, v in charts(t).items()}  # noqa: S704
         for t in report.tenants
     }
-    return template.render(report=report, charts=drawn)
+    words_by = {t.tenant: words(_voice(t).lang) for t in report.tenants}
+    lang = _voice(report.tenants[0]).lang if report.tenants else "en"
+    if lang not in WORDS:
+        lang = "en"
+    return template.render(
+        report=report, charts=drawn, words=words_by, page_words=words(lang), lang=lang
+    )
+
+
+_CHASING = {"pre_due_notice", "reminder", "collection_warning", "handover"}
+
+
+def _voice(t: TenantReport) -> Voice:
+    """The tenant's language, from the locale the report writes its amounts in."""
+    return Voice(lang=t.locale.split("_", 1)[0], country=t.country)

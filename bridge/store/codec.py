@@ -216,6 +216,7 @@ def letter_dict(letter: Letter) -> dict[str, Any]:
         "date": letter.date.isoformat(),
         "currency": letter.currency,
         "decisions": [decision_dict(d) for d in letter.decisions],
+        "customer_name": letter.customer_name,
     }
 
 
@@ -233,6 +234,8 @@ def letter_from_dict(raw: Mapping[str, Any]) -> Letter:
             currency=str(raw["currency"]),
             decisions=tuple(decision_from_dict(d) for d in raw["decisions"]),
             key=str(raw["key"]),
+            # Letters stored before the customer's name was kept have none.
+            customer_name=str(raw.get("customer_name") or ""),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"stored letter cannot be decoded: {exc!r}") from exc

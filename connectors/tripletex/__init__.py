@@ -60,6 +60,7 @@ CONNECTOR = ConnectorDescriptor(
     },
     delivery_routes=delivery_routes,
     review_hint="draft orders in Tripletex (send: `dunning-bridge approve`, or invoice the order)",
+    approves_in_bridge=True,
 )
 
 __all__ = ["CONNECTOR"]
