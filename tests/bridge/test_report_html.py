@@ -145,7 +145,7 @@ def test_report_on_the_demo_writes_html_and_the_same_data_as_json(
 def test_report_needs_a_destination_and_a_valid_period(demo_dir: Path) -> None:
     nowhere = runner.invoke(app, ["report", "--demo", str(demo_dir)])
     assert nowhere.exit_code == 2
-    assert "--html FILE or --json" in nowhere.output
+    assert "--html FILE, --csv DIR or --json" in nowhere.output
     reversed_ = runner.invoke(
         app,
         ["report", "--demo", str(demo_dir), "--json", "--from", "2026-03-01", "--to", "2026-02-01"],
