@@ -165,6 +165,20 @@ def is_claim(obj: Any) -> bool:
     )
 
 
+def open_credit(obj: Any) -> tuple[str, Decimal] | None:
+    """(customer id, amount) of a credit note not yet settled, else None.
+
+    A credit note is an invoice with ``isCreditNote`` true; until it is settled against an
+    invoice its ``amountOutstanding`` is negative: credit the customer holds (docs/holds.md).
+    """
+    if not isinstance(obj, Mapping) or obj.get("isCreditNote") is not True:
+        return None
+    item = invoice(obj)
+    if item.outstanding >= 0:
+        return None
+    return item.customer_id, -item.outstanding
+
+
 def is_ours(obj: Any) -> bool:
     """Tell whether an invoice carries one of our letter keys (charges invoiced from our order).
 

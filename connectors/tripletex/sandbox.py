@@ -868,6 +868,36 @@ class TripletexSandbox:
             rec["amountOutstanding"] = rec["amountCurrencyOutstanding"] = money(0)
             rec["amountOutstandingTotal"] = rec["amountCurrencyOutstandingTotal"] = money(0)
 
+    def add_credit_note(self, invoice: int, amount: Decimal, *, on: date) -> int:
+        """Book a credit note of ``amount`` on ``invoice``, not settled against anything.
+
+        openapi-2.74.00.json, Invoice: a credit note has ``isCreditNote`` true and names the
+        invoice it credits in ``creditedInvoice``; its amounts are negative, and so is its
+        ``amountOutstanding`` until it is settled (docs/connectors/tripletex.md, assumptions).
+        """
+        with self._lock:
+            original = self.state["invoices"][str(invoice)]
+            ident = self.add_invoice(
+                original["customer"],
+                -amount,
+                issued=on,
+                due=on,
+                currency=original["currency"],
+            )
+            rec = self.state["invoices"][str(ident)]
+            rec["isCreditNote"] = True
+            rec["creditedInvoice"] = invoice
+            return ident
+
+    def settle_credit_note(self, note: int, amount: Decimal) -> None:
+        """The accountant settles ``amount`` of a credit note against another invoice."""
+        with self._lock:
+            rec = self.state["invoices"][str(note)]
+            left = min(money(0), money(rec["amountOutstanding"] + money(amount)))
+            rec["amountOutstanding"] = rec["amountCurrencyOutstanding"] = left
+            rec["amountOutstandingTotal"] = rec["amountCurrencyOutstandingTotal"] = left
+            rec["version"] += 1
+
     def set_remark(self, invoice: int, postpone_to: date | None, text: str = "") -> None:
         """The accountant's invoice remark: reminders are postponed to ``postpone_to``."""
         with self._lock:

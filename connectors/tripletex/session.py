@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -29,6 +30,7 @@ import structlog
 
 from bridge.connector import Pending, RateLimit, TenantContext
 from bridge.domain import (
+    ZERO,
     ActionKind,
     Customer,
     Invoice,
@@ -174,8 +176,13 @@ class TripletexSession:
         invoices: list[Invoice] = []
         customers_raw: dict[str, Any] = {}
         reminders: dict[str, list[ReminderInfo]] = {}
+        credit: dict[str, Decimal] = {}
         for obj in raw:
             try:
+                held = mapping.open_credit(obj)
+                if held is not None:
+                    credit[held[0]] = credit.get(held[0], ZERO) + held[1]
+                    continue
                 if not mapping.is_claim(obj) or mapping.is_ours(obj):
                     continue
                 item = mapping.invoice(obj)
@@ -192,6 +199,13 @@ class TripletexSession:
             if embedded is not None:
                 customers_raw.setdefault(item.customer_id, embedded)
         customers = self._read_customers(customers_raw, {i.customer_id for i in invoices})
+        # An open credit note is the customer's credit: the engine duns none of its invoices.
+        customers = {
+            cid: replace(c, unapplied_credit=c.unapplied_credit + credit[cid])
+            if cid in credit
+            else c
+            for cid, c in customers.items()
+        }
         invoices = [i for i in invoices if self._has_customer(i, customers)]
         self._orders = {o.key: o for o in self._our_orders(today)}
         ours = self._our_reminder_ids(reminders)
