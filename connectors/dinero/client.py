@@ -242,6 +242,11 @@ class DineroClient:
         """One contact."""
         return self._send("GET", self._org(f"/contacts/{quote(guid, safe='')}"))
 
+    def state_of_account(self, contact: str) -> Any:
+        """A contact's open entries (invoices, credit notes, ...): ContactStateOfAccount."""
+        path = self._org(f"/state-of-account/{quote(contact, safe='')}")
+        return self._send("GET", path, params={"hideClosed": "true"})
+
     def notes(self, contact: str) -> Iterator[Any]:
         """A contact's notes."""
         path = self._org(f"/contacts/{quote(contact, safe='')}/notes")

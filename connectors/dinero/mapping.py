@@ -344,6 +344,27 @@ def overpaid(item_obj: Any, payments_obj: Any) -> Decimal:
     return max(ZERO, paid - total)
 
 
+def open_credit_notes(state_obj: Any) -> Decimal:
+    """The open credit notes in a contact's state of account (DKK), as a positive amount.
+
+    ``GET /v1/{org}/state-of-account/{guid}?hideClosed=true``: each entry has a
+    ``RelatedVoucherClass`` (invoice, cash, creditnote, voucher, notSet), a ``Status`` (open,
+    closed, unknown) and an ``Amount`` in DKK; a credit note's is negative (assumed,
+    docs/connectors/dinero.md). Closed entries are skipped even when the filter was ignored.
+    """
+    body = _object(state_obj, "state of account")
+    total = ZERO
+    for raw in body.get("Entries") or []:
+        if not isinstance(raw, Mapping):
+            continue
+        kind = str(raw.get("RelatedVoucherClass") or "").lower()
+        status = str(raw.get("Status") or "").lower()
+        if kind != "creditnote" or status == "closed":
+            continue
+        total += abs(_amount(raw, "Amount", "state of account entry"))
+    return total
+
+
 def payments(invoice_id: str, payments_obj: Any) -> list[Payment]:
     """The payments of one invoice; a payment without a date or amount is left out."""
     body = _object(payments_obj, f"payments of invoice {invoice_id}")

@@ -424,6 +424,25 @@ class DineroSandbox:
             }
             return guid
 
+    def add_credit_note(self, contact: str, *, total: Decimal, on: date) -> str:
+        """Book a credit note to ``contact`` not yet allocated to any invoice; return its guid."""
+        with self._lock:
+            guid = self._state.new_guid()
+            self._state.credit_notes[guid] = {
+                "Guid": guid,
+                "Number": len(self._state.credit_notes) + 1,
+                "ContactGuid": contact,
+                "Date": on.isoformat(),
+                "TotalInclVat": total,
+                "Allocated": False,
+            }
+            return guid
+
+    def allocate_credit_note(self, guid: str) -> None:
+        """The accountant allocates the credit note: its entry is closed from now on."""
+        with self._lock:
+            self._state.credit_notes[guid]["Allocated"] = True
+
     def pay(self, invoice: str, amount: Decimal, on: date) -> None:
         """Register a payment on an invoice."""
         with self._lock:

@@ -542,3 +542,63 @@ def _add_note(call: Call, args: dict[str, str]) -> Any:
     # The spec's answer is ContactCreatedResult, whose one field is "The guid of the contact":
     # the note's own id is not in it (read the notes list for that).
     return {"ContactGuid": args["guid"]}
+
+
+# --------------------------------------------------------------------------------------------
+# A contact's state of account
+
+
+@route("GET", "/v1/{org}/state-of-account/{guid}")
+def _state_of_account(call: Call, args: dict[str, str]) -> Any:
+    """ContactStateOfAccount: the contact's booked invoices and credit notes, oldest first.
+
+    Each entry is a ContactStateOfAccountEntry (Amount in DKK, the running Balance, Status
+    ``open`` or ``closed``, RelatedVoucherClass ``invoice`` or ``creditnote``); ``hideClosed``
+    drops closed entries. A credit note's Amount is negative and its entry open until it is
+    allocated (assumed: docs/connectors/dinero.md). Payments are not listed as entries here.
+    """
+    _contact(call, args)
+    contact = args["guid"]
+    rows: list[tuple[str, dict[str, Any]]] = []
+    for guid, item in call.state.invoices.items():
+        if item["ContactGuid"] != contact or item["Status"] == "Draft" or item.get("DeletedAt"):
+            continue
+        closed = call.state.paid(guid) >= Decimal(item["TotalInclVat"])
+        rows.append(
+            (item["Date"], _entry(guid, item, "invoice", Decimal(item["TotalInclVat"]), closed))
+        )
+    for guid, note in call.state.credit_notes.items():
+        if note["ContactGuid"] != contact:
+            continue
+        amount = -Decimal(note["TotalInclVat"])
+        rows.append((note["Date"], _entry(guid, note, "creditnote", amount, note["Allocated"])))
+    rows.sort(key=lambda r: r[0])
+    balance = Decimal(0)
+    entries = []
+    for _, entry in rows:
+        balance += entry["Amount"]
+        entry["Balance"] = balance
+        entries.append(entry)
+    if call.params.get("hideClosed", "false").lower() == "true":
+        entries = [e for e in entries if e["Status"] == "open"]
+    income = sum((e["Amount"] for e in entries if e["Amount"] > 0), Decimal(0))
+    return {"ContactGuid": contact, "Income": income, "Expenses": Decimal(0), "Entries": entries}
+
+
+def _entry(
+    guid: str, item: dict[str, Any], kind: str, amount: Decimal, closed: bool
+) -> dict[str, Any]:
+    return {
+        "RelatedVoucherGuid": guid,
+        "RelatedVoucherNumber": str(item["Number"]),
+        "Date": f"{item['Date']}T00:00:00",
+        "DecayDate": None,
+        "Description": "Kreditnota" if kind == "creditnote" else "Faktura",
+        "Type": kind,
+        "Amount": amount,
+        "Balance": Decimal(0),
+        "Status": "closed" if closed else "open",
+        "RelatedVoucherCategory": "sales",
+        "RelatedVoucherClass": kind,
+        "Currency": "DKK",
+    }

@@ -75,6 +75,8 @@ class SandboxState:
     reminders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     mailouts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Booked credit notes: guid -> Number, ContactGuid, Date, TotalInclVat, Allocated (bool).
+    credit_notes: dict[str, dict[str, Any]] = field(default_factory=dict)
     settings: dict[str, Any] = field(
         default_factory=lambda: {
             "ReminderFee": Decimal("100.00"),

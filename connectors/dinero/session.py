@@ -230,7 +230,7 @@ class DineroSession:
         settled, late_payments = self._read_settled(today, since)
         payments.extend(late_payments)
         customers = {c.id: c for c in self._each(self.client.contacts(), self._customer, "contact")}
-        customers = self._with_credit(customers)
+        customers = self._with_credit(customers, {i.customer_id for i in open_})
         open_ = self._with_customer(open_, customers)
         settled = self._with_customer(settled, customers)
         self._open = {i.id: i for i in open_}
@@ -316,14 +316,24 @@ class DineroSession:
                 payments.extend(mapping.payments(guid, paid))
         return settled, payments
 
-    def _with_credit(self, customers: dict[str, Customer]) -> dict[str, Customer]:
-        """Add each contact's overpayments (OverPaid invoices) as its unapplied credit.
+    def _with_credit(self, customers: dict[str, Customer], owing: set[str]) -> dict[str, Customer]:
+        """Add each contact's overpayments and open credit notes as its unapplied credit.
 
         Dinero's invoice list has no remaining amount, so each OverPaid invoice costs one
         payments read (overpayments are few): the excess is PaidAmount less the invoice total.
-        Credit notes are not read here (docs/connectors/dinero.md).
+        The invoice list has no credit notes either: each contact with an open invoice (one we
+        could dun) costs one read of its state of account, whose open ``creditnote`` entries
+        are credit (docs/connectors/dinero.md).
         """
         credit: dict[str, Decimal] = {}
+        for contact in sorted(owing & set(customers)):
+            try:
+                notes = mapping.open_credit_notes(self.client.state_of_account(contact))
+            except (MalformedResponse, NotFound) as exc:
+                self._skip(f"credit notes of contact {contact} not read: {exc}")
+                continue
+            if notes > ZERO:
+                credit[contact] = notes
         for item in self.client.invoices(("OverPaid",)):
             try:
                 guid = mapping.invoice_guid(item)
