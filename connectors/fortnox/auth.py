@@ -60,6 +60,9 @@ class AccessToken:
 
     value: str
     expires_at: float
+    # The scopes the token answer granted ("scope": "article invoice settings customer ...",
+    # recorded in authentication/valid_request.yml); None when the answer named none.
+    scopes: frozenset[str] | None = None
 
     def fresh(self, now: float) -> bool:
         """Tell whether the token may still be sent."""
@@ -130,6 +133,11 @@ class FortnoxAuth(httpx.Auth):
         self._key = (tenant, self._client_id)
         self.refreshes = 0  # token requests this object made (for tests and diagnostics)
 
+    def granted_scopes(self) -> frozenset[str] | None:
+        """The scopes of the token in use (None: none obtained yet, or the answer named none)."""
+        token = _tokens.get(self._key)
+        return None if token is None else token.scopes
+
     # -- the flow ------------------------------------------------------------------------------
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
@@ -199,7 +207,9 @@ class FortnoxAuth(httpx.Auth):
         lifetime = (
             float(expires) if isinstance(expires, int | str) and str(expires).isdigit() else 3600.0
         )
-        return AccessToken(access, self._clock() + lifetime)
+        scope = body.get("scope")
+        scopes = frozenset(scope.split()) if isinstance(scope, str) and scope.strip() else None
+        return AccessToken(access, self._clock() + lifetime, scopes)
 
     def _failure(self, response: httpx.Response) -> Exception:
         vendor = fortnox_error(response)

@@ -248,6 +248,17 @@ class FortnoxClient:
         path = f"/customers/{_customer_segment(number)}"
         return mapping.unwrap(self._send("GET", path), "Customer")
 
+    # -- set-up (doctor) -----------------------------------------------------------------------
+
+    def account(self, number: int) -> Any:
+        """One account of the chart (``GET /3/accounts/{Number}``): Active, VATCode, ..."""
+        return mapping.unwrap(self._send("GET", f"/accounts/{int(number)}"), "Account")
+
+    def article(self, number: str) -> Any:
+        """One article (``GET /3/articles/{ArticleNumber}``): Active, VAT, SalesAccount, ..."""
+        path = f"/articles/{_customer_segment(number)}"
+        return mapping.unwrap(self._send("GET", path), "Article")
+
     # -- Fortnox Finans ------------------------------------------------------------------------
 
     def hand_to_finans(self, invoice: str, *, send_method: str, service: str) -> Any:

@@ -39,7 +39,11 @@ from bridge.http import encode_json
 from bridge.sandbox_files import load_state, save_state
 from connectors.fortnox import demo_company
 from connectors.fortnox.sandbox_routes import (
+    CODE_NO_SCOPE,
+    DEFAULT_ACCOUNTS,
+    DEFAULT_SCOPES,
     DELIVERY_TYPES,
+    SCOPE_OF,
     ApiError,
     Call,
     InvoiceIndex,
@@ -195,6 +199,11 @@ class FortnoxSandbox:
         if self._throttle():
             self.throttled += 1
             return _json(429, {"message": "Too many requests"})
+        needed = SCOPE_OF.get(path.split("/")[2] if path.count("/") >= 2 else "")
+        if needed is not None and needed not in self._granted():
+            # Assumed answer to a call outside the granted scopes (docs/connectors/fortnox.md).
+            error = ApiError(403, "Har inte behörighet för scope.", CODE_NO_SCOPE)
+            return _json(error.status, error.body())
         try:
             body = (
                 _loads(request.content) if request.method in _WRITES and request.content else None
@@ -294,7 +303,7 @@ class FortnoxSandbox:
             "access_token": access,
             "expires_in": int(ACCESS_LIFETIME.total_seconds()),
             "token_type": "bearer",
-            "scope": "invoice customer payment settings bookkeeping",
+            "scope": " ".join(sorted(self._granted())),
         }
         if refresh:
             rotated = "sbx-rt-" + self._new_token("refresh")
@@ -302,7 +311,47 @@ class FortnoxSandbox:
             body["refresh_token"] = rotated
         return body
 
+    def _granted(self) -> set[str]:
+        return set(str(self._state.get("scopes", DEFAULT_SCOPES)).split())
+
     # --- test and demo hooks --------------------------------------------------------------
+
+    def grant_scopes(self, scopes: str) -> None:
+        """The integration is (re)authorised with these scopes; tokens issued from now on."""
+        with self._lock:
+            self._state["scopes"] = scopes
+            self._state["access_tokens"].clear()
+
+    def set_account(self, number: int, *, active: bool = True, vat_code: str = "") -> None:
+        """Add or change an account of the chart."""
+        with self._lock:
+            accounts = self._state.setdefault("accounts", dict(DEFAULT_ACCOUNTS))
+            accounts[str(number)] = {
+                "Number": number,
+                "Description": f"Konto {number}",
+                "Active": active,
+                "VATCode": vat_code,
+            }
+
+    def remove_account(self, number: int) -> None:
+        """The chart has no such account."""
+        with self._lock:
+            self._state.setdefault("accounts", dict(DEFAULT_ACCOUNTS)).pop(str(number), None)
+
+    def add_article(
+        self, number: str, *, vat: Decimal = Decimal(0), active: bool = True, account: int = 3590
+    ) -> None:
+        """Add an article (a service) with its VAT rate and sales account."""
+        with self._lock:
+            self._state.setdefault("articles", {})[number] = {
+                "@url": f"https://{API_HOST}/3/articles/{number}",
+                "ArticleNumber": number,
+                "Description": f"Artikel {number}",
+                "Active": active,
+                "Type": "SERVICE",
+                "VAT": vat,
+                "SalesAccount": account,
+            }
 
     def inject(self, fault: Fault) -> None:
         """Queue a fault for upcoming matching requests."""

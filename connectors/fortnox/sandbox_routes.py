@@ -30,6 +30,33 @@ CODE_INVALID = 2000359  # a field has the wrong type, length or value
 CODE_NOT_ALLOWED = 2000360  # the invoice's state does not allow the action
 CODE_BAD_PAGING = 2000361
 CODE_NO_RESOURCE = 2000362
+# Assumed codes (docs/connectors/fortnox.md): a missing account or article, a scope not granted.
+CODE_NO_ACCOUNT = 2000204
+CODE_NO_ARTICLE = 2000428
+CODE_NO_SCOPE = 2000663
+
+# The scope each resource needs (Fortnox developer docs, "Scopes"; see fortnox/setup.py).
+SCOPE_OF = {
+    "invoices": "invoice",
+    "invoicepayments": "payment",
+    "customers": "customer",
+    "accounts": "bookkeeping",
+    "articles": "article",
+    "noxfinansinvoices": "noxfinansinvoice",
+}
+# What the sandbox's integration is granted unless a test narrows it.
+DEFAULT_SCOPES = "article bookkeeping customer invoice noxfinansinvoice payment settings"
+# A BAS chart's accounts for the charges (3590 other invoiced costs, 8313 interest income on
+# receivables), without a VAT code; 3001 sales at 25 % (VAT code MP1) as a wrong choice.
+DEFAULT_ACCOUNTS: dict[str, dict[str, Any]] = {
+    "3001": {
+        "Number": 3001,
+        "Description": "Försäljning inom Sverige, 25 % moms",
+        "VATCode": "MP1",
+    },
+    "3590": {"Number": 3590, "Description": "Övriga fakturerade kostnader", "VATCode": ""},
+    "8313": {"Number": 8313, "Description": "Ränteintäkter från kundfordringar", "VATCode": ""},
+}
 
 API_HOST = "https://api.fortnox.se"
 ZONE = ZoneInfo("Europe/Stockholm")
@@ -222,6 +249,8 @@ def dispatch(call: Call) -> Reply:
         ("GET", ("invoicepayments",), _list_payments),
         ("GET", ("customers",), _list_customers),
         ("GET", ("customers", "#"), _get_customer),
+        ("GET", ("accounts", "#"), _get_account),
+        ("GET", ("articles", "#"), _get_article),
         ("POST", ("noxfinansinvoices",), _hand_over),
         ("GET", ("noxfinansinvoices", "#"), _get_finans),
     ]
@@ -840,3 +869,27 @@ def _get_finans(call: Call, parts: list[str]) -> Reply:
     if record is None:
         raise ApiError(404, "Kan inte hitta fakturan hos Fortnox Finans.", CODE_NO_INVOICE)
     return Reply(200, {"NoxFinansInvoice": record})
+
+
+# --------------------------------------------------------------------------------------------
+# The chart of accounts and articles (doctor's checks)
+
+
+def _get_account(call: Call, parts: list[str]) -> Reply:
+    """``GET /3/accounts/{Number}``: fortnox_AccountSingleItem (Number, Description, Active,
+    VATCode, Year, ...)."""
+    found = call.state.get("accounts", DEFAULT_ACCOUNTS).get(parts[1])
+    if found is None:
+        raise ApiError(404, "Kontot hittades inte.", CODE_NO_ACCOUNT)
+    account = {"Active": True, "Year": call.today.year, **found}
+    account["@url"] = f"https://api.fortnox.se/3/accounts/{account['Number']}"
+    return Reply(200, {"Account": account})
+
+
+def _get_article(call: Call, parts: list[str]) -> Reply:
+    """``GET /3/articles/{ArticleNumber}``: fortnox_Article (ArticleNumber, Description,
+    Active, VAT, SalesAccount, Type, ...)."""
+    found = call.state.get("articles", {}).get(parts[1])
+    if found is None:
+        raise ApiError(404, "Kan inte hitta artikeln.", CODE_NO_ARTICLE)
+    return Reply(200, {"Article": dict(found)})

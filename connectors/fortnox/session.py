@@ -51,6 +51,7 @@ from bridge.options import whole_number
 from connectors.fortnox import mapping, writer
 from connectors.fortnox.auth import TOKEN_URL, FortnoxAuth, choose_route
 from connectors.fortnox.client import BASE_URL, RATE_LIMITS, FortnoxClient, status_table
+from connectors.fortnox.setup import setup_checks
 
 # The largest answer read from the API (pages of at most 500 invoices):
 # a bigger one is refused, never read whole (bridge/http.py send_bounded).
@@ -178,6 +179,12 @@ class FortnoxSession:
     def request_count(self) -> int:
         """How many requests this session has sent."""
         return stats_of(self.http).total
+
+    def checks(self) -> list[tuple[bool, str]]:
+        """What would make drafts wrong (bridge.connector.SetupChecks, fortnox/setup.py)."""
+        return setup_checks(
+            self.client, self.rows, self.ctx.options, self.ctx.mode, self.auth.granted_scopes()
+        )
 
     # -- reading -------------------------------------------------------------------------------
 
