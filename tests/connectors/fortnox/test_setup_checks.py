@@ -78,8 +78,10 @@ def test_the_fee_account_covers_the_text_rows_unless_they_have_their_own(
     sandbox.set_account(3991, vat_code="MP1")
     found = _checks(sandbox, text_account="3991")
     assert _failures(found) == []  # text rows carry no amount: a VAT code does no harm there
-    assert "account 3991 'Konto 3991' (text_account) exists and carries VAT code MP1 (text rows "
-    "only)" in [d for _, d in found]
+    text_row = (
+        "account 3991 'Konto 3991' (text_account) exists and carries VAT code MP1 (text rows only)"
+    )
+    assert text_row in [d for _, d in found]
 
 
 def test_an_inactive_account_is_reported(sandbox: FortnoxSandbox) -> None:
@@ -148,7 +150,8 @@ def test_the_sandbox_serves_accounts_and_articles_as_the_spec_says(
     http = _api(sandbox)
     account = http.get("/3/accounts/3590")
     article = http.get("/3/articles/RYK")
-    assert account.status_code == 200 and article.status_code == 200
+    assert account.status_code == 200
+    assert article.status_code == 200
     assert_valid(response_schema("get", "/3/accounts/{Number}", 200), account.json())
     assert_valid(response_schema("get", "/3/articles/{ArticleNumber}", 200), article.json())
     missing = http.get("/3/accounts/4242")
