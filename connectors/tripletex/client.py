@@ -301,6 +301,15 @@ class TripletexClient:
         }
         return self._list("/reminder", "reminders", params)
 
+    def reminders_between(self, *, date_from: date, date_to: date) -> Iterator[Any]:
+        """Every reminder dated ``date_from`` (incl.) .. ``date_to`` (excl.) (doctor's probe)."""
+        params: Params = {
+            "dateFrom": date_from.isoformat(),
+            "dateTo": date_to.isoformat(),
+            "fields": REMINDER_FIELDS,
+        }
+        return self._list("/reminder", "reminders", params)
+
     def create_reminder(
         self,
         invoice: int,
@@ -334,6 +343,15 @@ class TripletexClient:
         """The company's active outgoing VAT types shown as ``numbers`` (SAF-T codes)."""
         params: Params = {
             "number": ",".join(numbers),
+            "typeOfVat": "OUTGOING",
+            "fields": "id,number,name,percentage",
+        }
+        return self._list("/ledger/vatType", "VAT types", params)
+
+    def vat_types_by_id(self, ids: Sequence[int]) -> Iterator[Any]:
+        """The company's active outgoing VAT types with these ids."""
+        params: Params = {
+            "id": ",".join(str(i) for i in ids),
             "typeOfVat": "OUTGOING",
             "fields": "id,number,name,percentage",
         }

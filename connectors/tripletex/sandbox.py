@@ -251,6 +251,9 @@ class TripletexSandbox:
                 return self._json(201, {"value": self._mint({k: str(v) for k, v in body.items()})})
             self._authenticate(request)
             limits = self._throttle()
+            if path.strip("/").split("/")[0] in self.state.get("deniedResources", []):
+                # Assumed answer to an employee without access (docs/connectors/tripletex.md).
+                raise ApiError(403, 9000, "You do not have access to this resource")
             status, body = self._route(request, path, params)
         except ApiError as error:
             return self._error(error)
@@ -925,6 +928,11 @@ class TripletexSandbox:
     def vat_type_id(self, number: str) -> int:
         """The sandbox's id of the VAT type Tripletex shows as ``number``."""
         return next(ident for ident, known, _, _ in VAT_TYPES if known == number)
+
+    def deny(self, resource: str) -> None:
+        """The employee behind the token has no access to ``resource`` (e.g. "order")."""
+        with self._lock:
+            self.state.setdefault("deniedResources", []).append(resource)
 
     def deactivate_vat_type(self, number: str) -> None:
         """Turn a VAT type off in the company's VAT settings (Tripletex then lists it not)."""

@@ -56,6 +56,7 @@ from connectors.tripletex.client import (
     status_table,
 )
 from connectors.tripletex.mapping import OrderInfo, ReminderInfo
+from connectors.tripletex.setup import setup_checks
 
 # The largest answer read from the API (pages of 1000 invoices with their customers expanded):
 # a bigger one is refused, never read whole (bridge/http.py send_bounded).
@@ -137,6 +138,10 @@ class TripletexSession:
         self._vat_free: int | None = None  # looked up once, at the first order written
         self._vat_looked_up = False
         self._day: date | None = None
+
+    def checks(self) -> list[tuple[bool, str]]:
+        """What would make orders wrong (bridge.connector.SetupChecks, tripletex/setup.py)."""
+        return setup_checks(self.client, self.ctx.options, VAT_FREE_NUMBERS, self._today())
 
     def _today(self) -> date:
         """The cycle's date once a fetch ran (a replayed day), else today in Oslo."""

@@ -108,6 +108,7 @@ def _exercise(strategy: str = "invoices") -> Recorder:
     session.apply(letter, "Purring")
     session.recheck([invoice.id])
     session.find(letter.key)
+    session.checks()  # doctor's reads: VAT types, orders, reminders
     review = TripletexSession(
         TenantContext(
             tenant="t",
@@ -141,6 +142,8 @@ def _exercise(strategy: str = "invoices") -> Recorder:
             ),
         ),
     )
+    review.ctx.options["vat_type"] = "107"
+    review.checks()  # the option's VAT type, looked up by id
     pending = review.apply(interest, "Rentenota")
     review.approve(Pending(interest.key, pending.document, TODAY))
     return recorder
