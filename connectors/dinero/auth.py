@@ -24,6 +24,7 @@ The one-time set-up (print the consent URL, take the code, store the tokens) is
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets as pysecrets
 import threading
@@ -85,6 +86,27 @@ def refresh_lock(tenant: str) -> threading.Lock:
 def reauthorize_hint(tenant: str) -> str:
     """Say how a human gives this tenant a new grant."""
     return f"re-authorize with `dunning-bridge authorize {tenant}`"
+
+
+def token_scopes(token: str) -> frozenset[str] | None:
+    """The scopes an access token carries (its ``scope`` claim), None when it shows none.
+
+    Visma Connect's access token is a JWT (audience https://api.dinero.dk); the claims are read,
+    not verified: the API verifies them, we only report what the token says it allows.
+    """
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:
+        return None
+    scope = claims.get("scope") if isinstance(claims, dict) else None
+    if isinstance(scope, str):
+        return frozenset(scope.split())
+    if isinstance(scope, list) and all(isinstance(s, str) for s in scope):
+        return frozenset(scope)
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ hooks every sandbox shares: ``demo``, ``load_or_demo``, ``inject``, ``revoke_gra
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import os
@@ -43,6 +44,27 @@ __all__ = ["DineroSandbox", "Fault", "sandbox_factory"]
 def _encoded(value: object) -> bytes:
     """The sandbox's JSON: Decimals as exact numbers, compact, UTF-8."""
     return encode_json(value).encode("utf-8")
+
+
+def _jwt(claims: dict[str, Any]) -> str:
+    """A token shaped like Visma Connect's JWT (unsigned: the sandbox trusts itself)."""
+
+    def part(value: dict[str, Any]) -> str:
+        raw = json.dumps(value, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}.sandbox"
+
+
+def _claims(token: str) -> dict[str, Any]:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {}
+    try:
+        found = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def _loads(text: str | bytes) -> Any:
@@ -157,6 +179,9 @@ class DineroSandbox:
         quota = self._throttle()
         if quota is not None:
             return quota
+        refused = self._refused(request, path)
+        if refused is not None:
+            return refused
         try:
             body: Any = None
             if request.method in _WRITES and request.content:
@@ -188,6 +213,19 @@ class DineroSandbox:
             return self._unauthorized("invalid_token")
         if datetime.fromisoformat(expires) <= self._clock():
             return self._unauthorized("invalid_token", "The access token expired")
+        return None
+
+    def _refused(self, request: httpx.Request, path: str) -> httpx.Response | None:
+        """403 for an organization without Pro (the spec: every call but the organization list)
+        and for a write the token's scopes do not allow (assumed: docs/connectors/dinero.md)."""
+        if not self._state.is_pro and path != "/v1/organizations":
+            error = SandboxError(403, 48, "The organization does not have a Pro subscription.")
+            return self._raw(error.status, _encoded(error.body()), error.headers)
+        token = request.headers.get("Authorization", "")[len("Bearer ") :]
+        if request.method in _WRITES and "dineropublicapi:write" not in _claims(token).get(
+            "scope", []
+        ):
+            return self._raw(403, b"", {"WWW-Authenticate": 'Bearer error="insufficient_scope"'})
         return None
 
     def _unauthorized(self, error: str, description: str = "") -> httpx.Response:
@@ -265,14 +303,20 @@ class DineroSandbox:
             for token, until in state.access_tokens.items()
             if datetime.fromisoformat(until) > now
         }
-        access = f"sbx-access-{state.next_number():06d}-{os.urandom(4).hex()}"
+        access = _jwt(
+            {
+                "aud": "https://api.dinero.dk",
+                "scope": state.scopes.split(),
+                "jti": f"sbx-access-{state.next_number():06d}-{os.urandom(4).hex()}",
+            }
+        )
         state.access_tokens[access] = (now + TOKEN_LIFETIME).isoformat()
         body = {
             "access_token": access,
             "expires_in": int(TOKEN_LIFETIME.total_seconds()),
             "token_type": "Bearer",
             "refresh_token": refresh,
-            "scope": "dineropublicapi:read dineropublicapi:write offline_access",
+            "scope": state.scopes,
         }
         return self._raw(200, _encoded(body))
 
@@ -300,6 +344,17 @@ class DineroSandbox:
         """Queue a fault for upcoming matching requests."""
         with self._lock:
             self.faults.append(fault)
+
+    def grant_scopes(self, scopes: str) -> None:
+        """The app is (re)authorised with these scopes; tokens issued from now on carry them."""
+        with self._lock:
+            self._state.scopes = scopes
+            self._state.access_tokens.clear()
+
+    def set_pro(self, is_pro: bool) -> None:
+        """The organization has (or lacks) the Pro plan the API needs."""
+        with self._lock:
+            self._state.is_pro = is_pro
 
     def revoke_grant(self) -> None:
         """The user removed the app: tokens and refresh tokens stop working."""

@@ -170,7 +170,7 @@ def _changed(item: dict[str, Any], since: datetime | None) -> bool:
 
 @route("GET", "/v1/organizations")
 def _organizations(call: Call, _: dict[str, str]) -> Any:
-    org = {"Id": int(call.state.organization), "Name": "Sandbox ApS", "IsPro": True}
+    org = {"Id": int(call.state.organization), "Name": "Sandbox ApS", "IsPro": call.state.is_pro}
     wanted = call.params.get("fields")
     return [_pick(org, wanted.split(",")) if wanted else org]
 

@@ -93,6 +93,10 @@ class SandboxState:
     rotated: dict[str, str] = field(default_factory=dict)
     codes: list[str] = field(default_factory=lambda: ["sandbox-authorization-code"])
     revoked: bool = False
+    # What the app is granted (the access token's ``scope`` claim) and the organization's plan:
+    # without Pro every call but the organization list is refused with 403 (the spec).
+    scopes: str = "dineropublicapi:read dineropublicapi:write offline_access"
+    is_pro: bool = True
     counter: int = 0
 
     # -- persistence -----------------------------------------------------------------------------

@@ -60,7 +60,7 @@ from bridge.items import read_each, with_customer
 from bridge.options import whole_number
 from bridge.retry import RetryPolicy
 from connectors.dinero import mapping, writer
-from connectors.dinero.auth import Clock, DineroAuth, open_tokens
+from connectors.dinero.auth import Clock, DineroAuth, open_tokens, token_scopes
 from connectors.dinero.client import (
     BASE_URL,
     RATE_LIMITS,
@@ -69,6 +69,7 @@ from connectors.dinero.client import (
     is_stale,
     status_table,
 )
+from connectors.dinero.setup import setup_checks
 
 # The largest answer read from the API (pages of at most 1000 invoices, a few hundred bytes each):
 # a bigger one is refused, never read whole (bridge/http.py send_bounded).
@@ -194,6 +195,10 @@ class DineroSession:
                 self.http, organization=organization, table=table, policy=self._policy
             )
         return self._client
+
+    def checks(self) -> list[tuple[bool, str]]:
+        """What would make drafts wrong (bridge.connector.SetupChecks, dinero/setup.py)."""
+        return setup_checks(self.client, token_scopes(self.tokens.current()), self.ctx.tenant)
 
     def company_key(self) -> str | None:
         """The organization dunned: the tenant option, or the only one the credentials reach."""

@@ -45,6 +45,9 @@ def _traffic(tmp_path: Path, mode: Mode, cycles: int) -> list[Exchange]:
     """Full cycles on the demo company, the accountant booking every draft after each."""
     spec.require_specs()
     sandbox = DineroSandbox.demo(TODAY.date())
+    # One contact holds an open credit note, so a state of account with one is read too.
+    holder = max(sandbox.state.invoices.values(), key=lambda i: str(i["Guid"]))["ContactGuid"]
+    sandbox.add_credit_note(holder, total=Decimal("50.00"), on=TODAY.date())
     seen: list[Exchange] = []
 
     def recording(request: httpx.Request) -> httpx.Response:

@@ -138,3 +138,28 @@ def test_the_operations_we_use(requests: list[httpx.Request]) -> None:
 def _template(path: str) -> str:
     head, _, rest = path.partition("/3/")
     return head + "/3/" + "/".join("{n}" if p.isdigit() else p for p in rest.split("/"))
+
+
+# The scope each resource needs (Fortnox developer docs, "Scopes": Invoices -> invoice,
+# Customers -> customer, Invoice Payments -> payment, Accounts -> bookkeeping, Articles ->
+# article, Fortnox Finans -> noxfinansinvoice).
+_SCOPE_OF_RESOURCE = {
+    "invoices": "invoice",
+    "customers": "customer",
+    "invoicepayments": "payment",
+    "accounts": "bookkeeping",
+    "articles": "article",
+    "noxfinansinvoices": "noxfinansinvoice",
+}
+
+
+def test_doctor_asks_for_the_scope_of_every_call_a_cycle_makes(
+    requests: list[httpx.Request],
+) -> None:
+    from connectors.fortnox.setup import required_scopes  # noqa: PLC0415
+    from connectors.fortnox.writer import RowSettings  # noqa: PLC0415
+
+    resources = {r.url.path.split("/")[2] for r in _api(requests)}
+    needed = {_SCOPE_OF_RESOURCE[name] for name in resources}
+    assert needed <= set(required_scopes(RowSettings(), Mode.AUTONOMOUS))
+    assert needed >= {"invoice", "customer", "payment"}
