@@ -41,15 +41,17 @@ ARTICLE_SCOPE = "article"
 FINANS_SCOPE = "noxfinansinvoice"
 
 
-def required_scopes(rows: writer.RowSettings, mode: Mode) -> dict[str, str]:
+def required_scopes(
+    rows: writer.RowSettings, mode: Mode, options: Mapping[str, str]
+) -> dict[str, str]:
     """Each scope the connector's requests need, with what for."""
     out = dict(READ_WRITE_SCOPES)
     if rows.fee_article or rows.interest_article:
         out[ARTICLE_SCOPE] = "check the articles on the rows (/3/articles)"
-    if mode is Mode.AUTONOMOUS:
-        out[FINANS_SCOPE] = (
-            "hand claims to Fortnox Finans in autonomous mode (/3/noxfinansinvoices)"
-        )
+    # Hand-overs go to Fortnox Finans only in autonomous mode, when the tenant chose it
+    # (handover_via = system; bridge/channels.py).
+    if mode is Mode.AUTONOMOUS and options.get("handover_via", "").strip() == "system":
+        out[FINANS_SCOPE] = "hand claims to Fortnox Finans (/3/noxfinansinvoices)"
     return out
 
 
@@ -61,7 +63,7 @@ def setup_checks(
     granted: frozenset[str] | None,
 ) -> list[Finding]:
     """Run every check; vendor errors other than a missing item or a refusal propagate."""
-    out = [_scopes(required_scopes(rows, mode), granted)]
+    out = [_scopes(required_scopes(rows, mode, options), granted)]
     for account, named in _accounts(rows, options).items():
         out.append(_account(client, account, named))
     for option, article in (
@@ -89,7 +91,7 @@ def _scopes(needed: Mapping[str, str], granted: frozenset[str] | None) -> Findin
     if ARTICLE_SCOPE in missing:
         fixes.append("or unset fee_article and interest_article")
     if FINANS_SCOPE in missing:
-        fixes.append("or run the tenant in review mode (mode)")
+        fixes.append("or unset handover_via (hand-overs then go to the agency as a case file)")
     return False, f"the integration lacks the scope {', '.join(missing)} ({why}): {' '.join(fixes)}"
 
 

@@ -118,15 +118,17 @@ def test_a_missing_scope_is_named_with_what_it_is_for(sandbox: FortnoxSandbox) -
     ]
 
 
-def test_autonomous_mode_needs_the_finans_scope(sandbox: FortnoxSandbox) -> None:
+def test_hand_overs_to_fortnox_finans_need_the_finans_scope(sandbox: FortnoxSandbox) -> None:
     sandbox.grant_scopes("invoice customer payment settings bookkeeping")
-    assert _failures(_checks(sandbox, Mode.AUTONOMOUS)) == [
+    assert _failures(_checks(sandbox, Mode.AUTONOMOUS, handover_via="system")) == [
         "the integration lacks the scope noxfinansinvoice (noxfinansinvoice to hand claims to "
-        "Fortnox Finans in autonomous mode (/3/noxfinansinvoices)): add the scopes to the "
-        "integration in Fortnox's developer portal and authorise it again or run the tenant "
-        "in review mode (mode)"
+        "Fortnox Finans (/3/noxfinansinvoices)): add the scopes to the integration in Fortnox's "
+        "developer portal and authorise it again or unset handover_via (hand-overs then go to "
+        "the agency as a case file)"
     ]
-    assert _failures(_checks(sandbox, Mode.REVIEW)) == []
+    # Proposals in review mode, or hand-overs to the agency, never call Fortnox Finans.
+    assert _failures(_checks(sandbox, Mode.REVIEW, handover_via="system")) == []
+    assert _failures(_checks(sandbox, Mode.AUTONOMOUS)) == []
 
 
 def test_articles_need_the_article_scope(sandbox: FortnoxSandbox) -> None:
