@@ -7,8 +7,9 @@ The order is what makes "never twice" and "never wrong" hold:
 2. Fetch a full snapshot; if any page fails the tenant decides nothing this cycle.
 3. Reconcile earlier drafts: booked -> issued, deleted -> rejected, still there -> pending.
 4. Decide (pure policy), group decisions into letters.
-5. Per letter: re-read its invoices (a payment since the fetch cancels it), record the intent
-   in the outbox, write, record the result. A hand-over, a task for a person, and a notice the
+5. Per letter: re-read its invoices (a payment since the fetch cancels it; read a batch of
+   letters at a time, bridge/recheck.py), record the intent in the outbox, write, record the
+   result. A hand-over, a task for a person, and a notice the
    accounting system cannot send go by the bridge's own channels (bridge/channels.py) instead
    of the connector, recorded in the same outbox exactly once.
 """
@@ -16,6 +17,7 @@ The order is what makes "never twice" and "never wrong" hold:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -77,6 +79,7 @@ from bridge.letters import (
 from bridge.mailer import MailFailed, MailUnknown
 from bridge.options import whole_number
 from bridge.persisting import PersistingTransport
+from bridge.recheck import BatchRecheck
 from bridge.redact import redact_text
 from bridge.secrets import StaticSecrets, TenantSecrets
 from bridge.settings import TenantSettings
@@ -353,6 +356,7 @@ def _cycle(
     )
 
     index = _LetterIndex.of(snapshot, history)
+    rechecks = BatchRecheck(session, outcome.letters)
     total = len(outcome.letters)
     opts.report(name, "writing", 0, total)
     for done, letter in enumerate(outcome.letters, start=1):
@@ -374,6 +378,7 @@ def _cycle(
             opts=opts,
             outcome=outcome,
             index=index,
+            changed=functools.partial(rechecks.changed, done - 1),
         ):
             break
     opts.report(name, "done", total, total)
@@ -651,8 +656,13 @@ def _write(
     opts: CycleOptions,
     outcome: TenantOutcome,
     index: _LetterIndex | None = None,
+    changed: Callable[[], dict[str, str]] | None = None,
 ) -> bool:
-    """Write one letter exactly once; return False when the tenant should stop writing."""
+    """Write one letter exactly once; return False when the tenant should stop writing.
+
+    ``changed`` says which of the letter's invoices changed since the fetch (the batch re-read
+    of bridge/recheck.py); without it the letter's invoices are re-read on their own.
+    """
     index = index or _LetterIndex.of(snapshot, history)
     customer = snapshot.customers[letter.customer_id]
     route = _route(channels, session, letter, customer)
@@ -671,13 +681,17 @@ def _write(
         # same answer. A new day, or any change to the letter, tries again.
         outcome.skipped.append((letter.key, f"{refusal} (today; not retried until tomorrow)"))
         return True
-    changed = {
-        invoice: reason
-        for invoice, reason in session.recheck([d.invoice_id for d in letter.decisions]).items()
-        if reason
-    }
-    if changed:
-        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(changed.items()))
+    found = (
+        changed()
+        if changed is not None
+        else {
+            invoice: reason
+            for invoice, reason in session.recheck([d.invoice_id for d in letter.decisions]).items()
+            if reason
+        }
+    )
+    if found:
+        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(found.items()))
         outcome.skipped.append(
             (letter.key, f"changed since the fetch ({reasons}); decided again next cycle")
         )

@@ -174,6 +174,9 @@ class DineroSession:
         self.left_alone: dict[str, str] = {}  # invoice guid -> why we do not dun it
         self.differences: list[writer.Difference] = []  # what the last applies found
         self._open: dict[str, Invoice] = {}
+        # Invoices changed since the fetch (changesSince), for the re-check before writes.
+        self._changes: dict[str, Any] = {}
+        self._changes_since: datetime | None = None
         self._settled: dict[str, Invoice] = {}
         self._customers: dict[str, Customer] = {}
 
@@ -209,6 +212,7 @@ class DineroSession:
     def fetch(self, today: date, since: datetime | None) -> Snapshot:
         """Read contacts, open invoices with payments and Dinero's reminders, late payers."""
         self.skipped, self.left_alone = [], {}
+        started = datetime.now(UTC)
         horizon = today + timedelta(days=self.pre_due_days)
         listed = [
             (item, due)
@@ -241,6 +245,7 @@ class DineroSession:
         self._open = {i.id: i for i in open_}
         self._settled = {i.id: i for i in settled}
         self._customers = customers
+        self._changes, self._changes_since = {}, started
         kept = {*self._open, *self._settled}
         return Snapshot(
             tenant=self.ctx.tenant,
@@ -382,26 +387,56 @@ class DineroSession:
     # -- just before a write -------------------------------------------------------------------
 
     def recheck(self, invoice_ids: Sequence[str]) -> dict[str, str | None]:
-        """Re-read each invoice's payments; say why a letter about it should not go."""
+        """Say why a letter should not go, from what Dinero lists as changed since the fetch.
+
+        One ``GET /v1/{org}/invoices?changesSince=...`` (usually one page) covers a batch of
+        letters: registering a payment writes to the invoice (it takes the invoice's
+        Timestamp) and moves its ``UpdatedAt`` and, once paid, its ``Status``. Only an invoice
+        listed there has its payments read again; one not listed is as the fetch saw it. Each
+        call reads what changed since the previous one (less the clock skew).
+        """
         result: dict[str, str | None] = {}
+        self._read_changes()
         for invoice_id in invoice_ids:
             if invoice_id in self._settled:
                 result[invoice_id] = None  # already paid: an interest note is about that
                 continue
-            try:
-                paid = self.client.payments(invoice_id)
-            except NotFound:
-                result[invoice_id] = "not found in Dinero"
-                continue
-            now = max(ZERO, mapping.remaining(paid))
             before = self._open.get(invoice_id)
-            if now <= ZERO:
-                result[invoice_id] = "paid"
-            elif before is not None and now < before.outstanding:
-                result[invoice_id] = f"payment arrived (remainder {before.outstanding} -> {now})"
-            else:
-                result[invoice_id] = None
+            if before is not None and self._changes_since is not None:
+                item = self._changes.get(invoice_id)
+                if item is None:
+                    result[invoice_id] = None  # not changed since the fetch
+                    continue
+                if str(item.get("Status") or "") in PAID_STATUSES:
+                    result[invoice_id] = "paid"
+                    continue
+            result[invoice_id] = self._payments_change(invoice_id, before)
         return result
+
+    def _read_changes(self) -> None:
+        """Add the invoices changed since the last look (the fetch, at first) to ``_changes``."""
+        if self._changes_since is None:
+            return
+        now = datetime.now(UTC)
+        for item in self.client.invoices(
+            (*OPEN_STATUSES, *PAID_STATUSES), changes_since=self._changes_since - CLOCK_SKEW
+        ):
+            if isinstance(item, Mapping) and item.get("Guid"):
+                self._changes[str(item["Guid"])] = item
+        self._changes_since = now
+
+    def _payments_change(self, invoice_id: str, before: Invoice | None) -> str | None:
+        """Re-read one invoice's payments: why a letter about it should not go now."""
+        try:
+            paid = self.client.payments(invoice_id)
+        except NotFound:
+            return "not found in Dinero"
+        now = max(ZERO, mapping.remaining(paid))
+        if now <= ZERO:
+            return "paid"
+        if before is not None and now < before.outstanding:
+            return f"payment arrived (remainder {before.outstanding} -> {now})"
+        return None
 
     # -- writing -------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ that cannot be read is skipped and logged: one bad invoice never stops the other
 
 from __future__ import annotations
 
-from collections import ChainMap, defaultdict
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -298,9 +298,14 @@ class EconomicSession:
     # -- just before a write -------------------------------------------------------------------
 
     def recheck(self, invoice_ids: Sequence[str]) -> dict[str, str | None]:
-        """Re-read the invoices with one call per customer; say why a letter should not go."""
+        """Re-read the invoices, 200 to a request; say why a letter should not go.
+
+        One ``/invoices/unpaid?filter=bookedInvoiceNumber$in:[...]`` per 200 invoices (the
+        cycle asks for a batch of letters at once): an invoice missing from the answer has no
+        remainder left, one with a smaller remainder was paid in part.
+        """
         result: dict[str, str | None] = {}
-        by_customer: dict[int, list[Invoice]] = defaultdict(list)
+        wanted: dict[str, Invoice] = {}
         for invoice_id in invoice_ids:
             if invoice_id in self._settled:
                 result[invoice_id] = None  # already paid: an interest note is about that
@@ -309,16 +314,20 @@ class EconomicSession:
             if known is None:
                 result[invoice_id] = "not found in e-conomic"
                 continue
-            by_customer[int(known.customer_id)].append(known)
-        for customer, invoices in by_customer.items():
-            current = {
+            wanted[known.id] = known
+        numbers = [int(i) for i in wanted if i.isdigit()]
+        current = (
+            {
                 i.id: i
                 for i in self._each(
-                    self.client.unpaid_invoices(customer=customer), mapping.invoice, "invoice"
+                    self.client.unpaid_numbered(numbers), mapping.invoice, "invoice"
                 )
             }
-            for before in invoices:
-                result[before.id] = _change(before, current.get(before.id))
+            if numbers
+            else {}
+        )
+        for before in wanted.values():
+            result[before.id] = _change(before, current.get(before.id))
         return result
 
     def _read_invoice(self, invoice_id: str) -> Invoice | None:

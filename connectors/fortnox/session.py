@@ -174,6 +174,9 @@ class FortnoxSession:
         self._customers: dict[str, Customer] = {}
         self._raw_customers: dict[str, Mapping[str, Any]] = {}
         self._memory = _memory_of(ctx)
+        # Invoices changed since the fetch (lastmodified), for the re-check before writes.
+        self._changes: dict[str, tuple[Invoice, str | None]] = {}
+        self._changes_since: datetime | None = None
 
     @property
     def request_count(self) -> int:
@@ -234,6 +237,7 @@ class FortnoxSession:
         self._settled = {i.id: i for i in settled}
         self._customers = customers
         self._memory.synced_at = started
+        self._changes, self._changes_since = {}, started
         return Snapshot(
             tenant=self.ctx.tenant,
             fetched_at=started,
@@ -382,37 +386,54 @@ class FortnoxSession:
     # -- just before a write -------------------------------------------------------------------
 
     def recheck(self, invoice_ids: Sequence[str]) -> dict[str, str | None]:
-        """Re-read the invoices with one list call per customer; say why a letter should not go."""
+        """Say why a letter should not go, from what Fortnox lists as changed since the fetch.
+
+        One ``GET /3/invoices?lastmodified=...`` (usually one page) covers every invoice of a
+        batch: a payment, a credit, a hand-over to Fortnox Finans all change an invoice and so
+        its ``lastmodified`` (Fortnox's parameters guide). An invoice not listed is as the
+        fetch saw it. Each call reads what changed since the previous one (less the clock
+        skew), and remembers it for the rest of the cycle's batches.
+        """
         result: dict[str, str | None] = {}
-        by_customer: dict[str, list[Invoice]] = {}
+        self._read_changes()
         for invoice_id in invoice_ids:
             if invoice_id in self._settled:
                 result[invoice_id] = None  # already paid: an interest invoice is about that
                 continue
-            known = self._open.get(invoice_id) or self._read_invoice(invoice_id)
-            if known is None:
-                result[invoice_id] = "not found in Fortnox"
+            before = self._open.get(invoice_id)
+            if before is None:
+                result[invoice_id] = self._recheck_unknown(invoice_id)
                 continue
-            by_customer.setdefault(known.customer_id, []).append(known)
-        for customer, invoices in by_customer.items():
-            current: dict[str, tuple[Invoice, str | None]] = {}
-            for item in self.client.invoices(filter_="unpaid", customer=customer):
-                try:
-                    mapped = mapping.invoice(item)
-                except MalformedResponse:
-                    continue
-                current[mapped.id] = (mapped, mapping.not_dunnable(item))
-            for before in invoices:
-                result[before.id] = _change(before, current.get(before.id))
+            now = self._changes.get(invoice_id, (before, None))
+            result[invoice_id] = _change(before, now)
         return result
 
-    def _read_invoice(self, invoice_id: str) -> Invoice | None:
+    def _read_changes(self) -> None:
+        """Add the invoices changed since the last look (the fetch, at first) to ``_changes``."""
+        if self._changes_since is None:
+            return
+        now = self._now()
+        for item in self.client.invoices(modified_since=self._changes_since - CLOCK_SKEW):
+            try:
+                mapped = mapping.invoice(item)
+            except MalformedResponse:
+                continue
+            self._changes[mapped.id] = (mapped, mapping.not_dunnable(item))
+        self._changes_since = now
+
+    def _recheck_unknown(self, invoice_id: str) -> str | None:
+        """An invoice the fetch did not see: read it on its own."""
         if not invoice_id.isdigit():
-            return None
+            return "not found in Fortnox"
         try:
-            return mapping.invoice(self.client.invoice(invoice_id))
+            raw = self.client.invoice(invoice_id)
         except NotFound:
-            return None
+            return "not found in Fortnox"
+        try:
+            now = mapping.invoice(raw)
+        except MalformedResponse as exc:
+            return f"unreadable in Fortnox: {exc}"
+        return _change(now, (now, mapping.not_dunnable(raw)))
 
     # -- writing -------------------------------------------------------------------------------
 

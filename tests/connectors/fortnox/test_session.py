@@ -290,7 +290,7 @@ def test_unpaced_the_sandbox_answers_429() -> None:
 # -- just before a write ------------------------------------------------------------------------
 
 
-def test_recheck_reports_payments_and_hand_overs_with_one_call_per_customer(
+def test_recheck_reports_payments_and_hand_overs_from_one_lastmodified_list(
     sandbox: FortnoxSandbox,
 ) -> None:
     session, _ = _fetched(sandbox)
@@ -299,14 +299,15 @@ def test_recheck_reports_payments_and_hand_overs_with_one_call_per_customer(
     sandbox.hand_to_finans("9")
     sandbox.requests.clear()
     result = session.recheck(["4", "5", "30", "9", "14", "999"])
-    assert result["4"] == "paid or cancelled"
+    assert result["4"] == "paid"
     assert result["5"] == "payment arrived (balance 21450.00 -> 21000.00)"
     assert result["30"] is None
     assert result["9"] == "handed to Fortnox Finans, which does the dunning"
     assert result["14"] is None  # settled: an interest invoice is about that
     assert result["999"] == "not found in Fortnox"
-    lists = [r for r in sandbox.requests if "customernumber=" in r[1]]
-    assert len(lists) == 3  # customers 4, 5 (two invoices) and 9
+    lists = [r for r in sandbox.requests if r[1].startswith("/3/invoices?")]
+    assert len(lists) == 1  # what changed since the fetch, for every invoice asked about
+    assert "lastmodified=" in lists[0][1]
 
 
 # -- writing ------------------------------------------------------------------------------------
