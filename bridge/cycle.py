@@ -20,7 +20,7 @@ import dataclasses
 import functools
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from bridge import failpoints, freshness, metrics, registry
+from bridge.budget import DAY, Budget, daily_limit
 from bridge.channels import UNKNOWN, Channels, Route
 from bridge.connector import (
     CAP_HANDOVER,
@@ -121,6 +122,8 @@ class TenantOutcome:
     # Drafts taken back (or marked "do not book") because a dispute, hold, promise or payment
     # came after they were written (bridge/withdraw.py); in a dry run, those that would be.
     withdrawn: list[Withdrawn] = field(default_factory=list)
+    # Letters left for the next days: the vendor's daily request budget is spent (bridge/budget.py).
+    budget_waits: int = 0
 
     def summary(self) -> dict[str, Any]:
         """Numbers for the run ledger and `status`."""
@@ -136,6 +139,7 @@ class TenantOutcome:
             "skipped": len(self.skipped),
             "pending": self.pending,
             "requests": self.requests,
+            "budget_waits": self.budget_waits,
             "error": self.error,
         }
 
@@ -227,8 +231,10 @@ def run_tenant(
         bound.exception("cycle.crashed")
     finally:
         if session is not None:
-            outcome.requests = getattr(session, "request_count", 0)
+            outcome.requests = _sent(session)
             session.close()
+            if outcome.requests:
+                store.log_requests(name, outcome.requests, at=opts.now)
         save()
         metrics.reset_vendor(vendor)
     if outcome.error:
@@ -356,6 +362,10 @@ def _cycle(
     )
 
     index = _LetterIndex.of(snapshot, history)
+    budget = _budget(store, name, descriptor, opts)
+    if budget is not None and not budget.fits(_sent(session), len(outcome.letters)):
+        # Not all fit today: the most overdue go first, the rest wait for the next days.
+        outcome.letters = most_overdue_first(outcome.letters, index.invoices)
     rechecks = BatchRecheck(session, outcome.letters)
     total = len(outcome.letters)
     opts.report(name, "writing", 0, total)
@@ -365,6 +375,11 @@ def _cycle(
             left = total - done + 1
             outcome.skipped.append(("shutdown", f"stopping: {left} letter(s) left for next cycle"))
             outcome.status = "partial"
+            break
+        if budget is not None and not budget.fits(_sent(session)):
+            outcome.budget_waits = total - done + 1
+            outcome.skipped.append(("budget", budget.wait_sentence(outcome.budget_waits, opts.now)))
+            log.warning("cycle.budget_spent", tenant=name, waiting=outcome.budget_waits)
             break
         if not _write(
             store,
@@ -384,6 +399,34 @@ def _cycle(
     opts.report(name, "done", total, total)
     outcome.pending += sum(1 for _, r in outcome.written if r.status is StepStatus.PENDING)
     store.set_cursor(name, CURSOR, opts.now.isoformat())
+
+
+def _sent(session: Session) -> int:
+    """The requests the session has sent so far (0 where the connector does not count)."""
+    sent: int = getattr(session, "request_count", 0)
+    return sent
+
+
+def _budget(
+    store: Store, name: str, descriptor: ConnectorDescriptor, opts: CycleOptions
+) -> Budget | None:
+    """The tenant's daily budget left before this cycle, where its vendor has one."""
+    limit = daily_limit(descriptor.rate_limits)
+    if limit is None:
+        return None
+    return Budget(limit, store.requests_since(name, opts.now - DAY))
+
+
+def most_overdue_first(letters: list[Letter], invoices: Mapping[str, Invoice]) -> list[Letter]:
+    """The letters by the oldest due date among their invoices (stable otherwise)."""
+
+    def oldest(letter: Letter) -> date:
+        dues = [
+            invoices[d.invoice_id].due_date for d in letter.decisions if d.invoice_id in invoices
+        ]
+        return min(dues, default=date.max)
+
+    return sorted(letters, key=oldest)
 
 
 def _read(

@@ -169,6 +169,8 @@ def state_dict(s: TenantState, next_fire: datetime | None, schedule: str) -> dic
         # Steps of the last cycle waiting for a reference rate (health fails while any do).
         "rate_waits": summary.get("rate_waits") or 0,
         "rate_wait": summary.get("rate_wait"),
+        # Letters of the last cycle left for the next days: the vendor's daily budget was spent.
+        "budget_waits": summary.get("budget_waits") or 0,
         "last_success": _iso(s.last_success.started_at) if s.last_success else None,
         "last_dry_run": _iso(s.last_dry_run.started_at) if s.last_dry_run else None,
         "recent_failures": s.recent_failures,
@@ -246,6 +248,10 @@ def status_table(
             errors.append(f" {s.unresolved_writes} write(s) to read back", style="yellow")
         if row["rate_waits"]:
             errors.append(f" {row['rate_waits']} step(s) wait for a reference rate", style="yellow")
+        if row["budget_waits"]:
+            errors.append(
+                f" {row['budget_waits']} letter(s) wait for tomorrow's budget", style="yellow"
+            )
         upcoming = Text(
             _local(datetime.fromisoformat(row["next_run"]) if row["next_run"] else None, zone)
         )

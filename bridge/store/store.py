@@ -192,6 +192,18 @@ class Store:
         with self._write() as conn:
             tenants.set_cursor(conn, tenant, name, value, datetime.now(UTC))
 
+    # requests against a vendor's daily budget (bridge/budget.py)
+
+    def log_requests(self, tenant: str, requests: int, *, at: datetime) -> None:
+        """Record the requests one cycle of the tenant sent."""
+        with self._write() as conn:
+            tenants.log_requests(conn, tenant, requests, at)
+
+    def requests_since(self, tenant: str, since: datetime) -> int:
+        """The requests the tenant's cycles sent from ``since`` on."""
+        with self._read() as conn:
+            return tenants.requests_since(conn, tenant, since)
+
     # outbox
 
     def intend(self, letter: Letter, text: str, *, at: datetime) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bridge.errors import StoreError
 from bridge.store import audit
@@ -74,8 +74,29 @@ def set_cursor(conn: Connection, tenant: str, name: str, value: str, at: datetim
     audit.write(conn, tenant, "cursor.set", at, {"name": name, "value": value})
 
 
+def log_requests(conn: Connection, tenant: str, requests: int, at: datetime) -> None:
+    """Record the requests one cycle sent; forget those older than two days."""
+    conn.execute(
+        "INSERT INTO request_log (tenant, at, requests) VALUES (?, ?, ?)",
+        (tenant, instant_text(at), int(requests)),
+    )
+    conn.execute(
+        "DELETE FROM request_log WHERE tenant = ? AND at < ?",
+        (tenant, instant_text(at - timedelta(days=2))),
+    )
+
+
+def requests_since(conn: Connection, tenant: str, since: datetime) -> int:
+    """The requests the tenant's cycles sent from ``since`` on."""
+    row = conn.execute(
+        "SELECT COALESCE(SUM(requests), 0) FROM request_log WHERE tenant = ? AND at >= ?",
+        (tenant, instant_text(since)),
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 # Every table whose rows belong to one tenant by its `tenant` column (the schema, migrations
-# 001-007). `tenants rename` moves the rows of all of them but the audit log, which is
+# 001-008). `tenants rename` moves the rows of all of them but the audit log, which is
 # append-only: its rows keep the name they were written under. tests/bridge/test_rename.py
 # checks this list against the schema.
 HISTORY_TABLES = (
@@ -90,6 +111,7 @@ HISTORY_TABLES = (
     "withdrawals",
     "tasks",
     "known_invoices",
+    "request_log",
 )
 MOVED_TABLES = ("tenants", "runs", "leases", *HISTORY_TABLES)
 KEPT_TABLES = ("audit_log",)

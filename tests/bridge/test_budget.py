@@ -1,0 +1,90 @@
+"""A vendor's daily request budget (bridge/budget.py): e-conomic's fair use is 50,000 calls per
+24 hours per agreement (e-conomic's fair-use policy); the cycle stops writing before it and
+says how many letters wait, the most overdue written first."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from bench.companies import TODAY, company, descriptor, tenant
+from bridge import retry
+from bridge.budget import Budget, daily_limit
+from bridge.connector import RateLimit
+from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.secrets import StaticSecrets
+from bridge.store import Store, open_store
+
+
+def test_economic_declares_50000_calls_a_day_and_fortnox_no_daily_budget() -> None:
+    assert daily_limit(descriptor("economic").rate_limits) == 50_000
+    assert daily_limit(descriptor("fortnox").rate_limits) is None
+    assert daily_limit([RateLimit(100, 60.0)]) is None
+    assert daily_limit([RateLimit(1_000, 172_800.0)]) == 500  # two days' worth, per day
+
+
+@pytest.mark.parametrize(("sent", "fits"), [(796, True), (797, True), (798, False)])
+def test_a_letter_fits_while_three_requests_remain_of_the_spendable_80_percent(
+    sent: int, fits: bool
+) -> None:
+    budget = Budget(limit=1_000, used_before=0)  # 800 spendable, 3 per letter
+    assert budget.spendable == 800
+    assert budget.fits(sent) is fits
+
+
+def test_what_the_last_24_hours_used_is_not_spendable() -> None:
+    assert Budget(limit=1_000, used_before=100).spendable == 700
+    assert Budget(limit=1_000, used_before=900).spendable == 0
+
+
+def _cycle(store: Store, sandbox: object, at: datetime) -> TenantOutcome:
+    return run_tenant(
+        store,
+        "big",
+        tenant("economic"),
+        CycleOptions(
+            today=at.date(),
+            now=at,
+            transport=sandbox.transport(),  # type: ignore[attr-defined]
+            secrets=StaticSecrets("big", descriptor("economic").sandbox_secrets),
+        ),
+    )
+
+
+def _oldest_due(outcome: TenantOutcome, key: str) -> date:
+    assert outcome.snapshot is not None
+    dues = {i.id: i.due_date for i in (*outcome.snapshot.invoices, *outcome.snapshot.settled)}
+    letter = next(x for x in outcome.letters if x.key == key)
+    return min(dues[d.invoice_id] for d in letter.decisions)
+
+
+def test_letters_past_the_budget_wait_for_the_next_day_most_overdue_first() -> None:
+    retry.set_waits(False)
+    day = TODAY["economic"]
+    sandbox = company("economic", 120)
+    at = datetime.combine(day, time(7), tzinfo=UTC)
+    with open_store(":memory:") as store:
+        # Earlier cycles (and the reads of this one) leave room for a few letters only.
+        store.log_requests("big", 40_000 - 60, at=at - timedelta(hours=23))
+        first = _cycle(store, sandbox, at)
+        assert first.error is None
+        waiting = first.budget_waits
+        assert 0 < len(first.written) < len(first.letters)
+        assert waiting == len(first.letters) - len(first.written) - len(
+            [k for k, _ in first.skipped if k != "budget"]
+        )
+        reasons = dict(first.skipped)
+        assert reasons["budget"].startswith(f"{waiting} letter(s) wait for tomorrow's budget")
+        assert first.summary()["budget_waits"] == waiting
+        written = {letter.key for letter, _ in first.written}
+        latest_written = max(_oldest_due(first, k) for k in written)
+        left = [x.key for x in first.letters if x.key not in written and x.key not in reasons]
+        assert all(_oldest_due(first, k) >= latest_written for k in left)
+        assert store.requests_since("big", at - timedelta(hours=1)) == first.requests
+
+        # A day later the earlier use is out of the window: the rest is written.
+        second = _cycle(store, sandbox, at + timedelta(hours=25))
+        assert second.error is None
+        assert second.budget_waits == 0
+        assert {x.key for x, _ in second.written} >= set(left)
