@@ -5,14 +5,14 @@ write every letter), against the connector's in-process sandbox, with retry wait
 pacing (a sandbox transport is never paced), on an in-memory store. Requests are counted by
 the sandbox (every request it answered, token calls included).
 
-The lower bound a cycle is held against: the list pages at the vendor's largest page size for
-the lists the snapshot needs, the fixed set-up reads (token, settings), one write per letter
-(Dinero: one reminder per invoice, its only kind of write), and the reads a safe write needs
-(one re-read of the letter's open invoices; Dinero, per invoice: its payments, its Timestamp
-for the optimistic lock, its reminders for the law's spacing). Where the vendor's lists lack
-data the snapshot needs, the per-item reads the API forces are counted apart as ``forced``: the
-bound holds the connector to what it can control, ``forced`` says what only the vendor can
-remove.
+The vendor's floor a cycle is held against: the list pages at the vendor's largest page size
+for the lists the snapshot needs, the fixed set-up reads (token, settings) and one write per
+letter (Dinero: one reminder per invoice, or one contact note). The safety re-checks before a
+write are the connector's choice and count against it. The per-item reads the API forces are
+counted apart as ``forced``: where the vendor's lists lack data the snapshot needs, where a
+write needs a value only a per-item read gives (Dinero's Timestamp), and e-conomic's contacts
+of each customer written to (who receives reminders). The bound holds the connector to what it
+can control, ``forced`` says what only the vendor can remove.
 """
 
 from __future__ import annotations
@@ -25,8 +25,37 @@ from typing import Any
 
 from bench.companies import COUNTRY, Sale, descriptor, sales, tenant
 from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.domain import ActionKind
 from bridge.secrets import StaticSecrets
 from bridge.store import Store
+
+_PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
+_DINERO_NATIVE = frozenset({ActionKind.REMINDER, ActionKind.COLLECTION_WARNING})
+
+# How each connector re-checks before a write (bridge/recheck.py), and why it is as safe as a
+# re-read per letter: a payment registered between the fetch and the re-read cancels the write.
+STRATEGY = {
+    "economic": (
+        "$in batch",
+        "/invoices/unpaid?filter=bookedInvoiceNumber$in:[...] per 200 invoices of a batch: "
+        "a paid invoice leaves the collection, a partial payment lowers its remainder",
+    ),
+    "dinero": (
+        "changesSince feed",
+        "the invoice list changed since the last look: a payment writes to the invoice "
+        "(Timestamp) and moves UpdatedAt/Status; only listed invoices have payments re-read",
+    ),
+    "fortnox": (
+        "lastmodified feed",
+        "the invoice list modified since the last look: a payment, credit or hand-over moves "
+        "lastmodified; listed items carry Balance, so nothing more is read",
+    ),
+    "tripletex": (
+        "id-list batch",
+        "GET /invoice?id=1,2,... for a batch: the same fields as the fetch, amountOutstanding "
+        "and reminders included",
+    ),
+}
 
 # Largest page each vendor serves.
 PAGE = {"economic": 1000, "dinero": 1000, "fortnox": 500, "tripletex": 1000}
@@ -146,11 +175,13 @@ def _bound(
     settled = [s for s in shape if s.paid >= s.amount]
     customers = max(1, invoices // 4)
     letters = [letter for letter, _ in outcome.written]
-    writes = sum(len(x.decisions) for x in letters) if system == "dinero" else len(letters)
-    # A letter about open invoices re-reads them first; one about a settled invoice (interest
-    # after a late payment) has nothing left to re-check.
-    open_ids = {i.id for i in outcome.snapshot.invoices} if outcome.snapshot else set()
-    rechecked = sum(1 for x in letters if any(d.invoice_id in open_ids for d in x.decisions))
+    native = [x for x in letters if x.action in _DINERO_NATIVE] if system == "dinero" else []
+    # Dinero: a reminder per invoice (native letters), a contact note for the others.
+    writes = (
+        sum(len(x.decisions) for x in native) + len(letters) - len(native)
+        if system == "dinero"
+        else len(letters)
+    )
     pending = 0 if first else 1  # the read of our own earlier drafts, to reconcile them
     if system == "economic":
         entries = sum(1 for s in shape if s.paid_on) + sum(1 for s in shape if s.reminded_on)
@@ -161,26 +192,30 @@ def _bound(
             + _pages(customers if first else 0, system)
         )
         setup = 3  # accounting years, layouts, payment terms
-        return lists + setup + pending + writes + rechecked, 0
+        # Who receives reminders is a contact person's flag, read per customer only
+        # (/customers/{n}/contacts): one read per customer written to.
+        contacts = len({x.customer_id for x in letters if x.action not in _PROPOSALS})
+        return lists + setup + pending + writes, contacts
     if system == "dinero":
         lists = _pages(len(open_), system) + _pages(len(settled), system)
         lists += _pages(customers, system)
         setup = 2  # token, organization
-        safe = 3 * writes  # still unpaid (payments), its Timestamp, its reminders
         # The list has no remaining amount and no reminders: per open invoice its payments,
-        # per overdue invoice its reminders, per invoice paid since the last cycle its payments.
-        forced = len(open_) + len(overdue) + (len(settled) if first else 0)
-        return lists + setup + pending + writes + safe, forced
+        # per overdue invoice its reminders, per invoice paid since the last cycle its payments;
+        # a reminder's create needs the invoice's current Timestamp (optimistic lock).
+        stamps = sum(len(x.decisions) for x in native)
+        forced = len(open_) + len(overdue) + (len(settled) if first else 0) + stamps
+        return lists + setup + pending + writes, forced
     if system == "fortnox":
         lists = _pages(len(overdue), system) + _pages(len(open_) - len(overdue), system)
         lists += _pages(len(settled), system) + _pages(len(settled) + len(open_) // 10, system)
         setup = 1  # token
         # The list has no Reminders and no customer Type/Active: one full read each.
         forced = (len(overdue) + customers) if first else 0
-        return lists + setup + pending + writes + rechecked, forced
+        return lists + setup + pending + writes, forced
     lists = 2 * _pages(len(shape), system) + 1  # two yearly windows, our orders
     setup = 1  # session token
-    return lists + setup + pending + writes + rechecked, 0
+    return lists + setup + pending + writes, 0
 
 
 def kinds(system: str, requests: list[tuple[str, str]]) -> Counter[str]:

@@ -177,6 +177,9 @@ class DineroSession:
         # Invoices changed since the fetch (changesSince), for the re-check before writes.
         self._changes: dict[str, Any] = {}
         self._changes_since: datetime | None = None
+        # Reminders this session's fetch read from Dinero (not remembered from an earlier one).
+        self._fresh_reminders: dict[str, tuple[Any, ...]] = {}
+        self._covered: set[str] = set()  # invoices a re-check found unchanged since the fetch
         self._settled: dict[str, Invoice] = {}
         self._customers: dict[str, Customer] = {}
 
@@ -212,6 +215,7 @@ class DineroSession:
     def fetch(self, today: date, since: datetime | None) -> Snapshot:
         """Read contacts, open invoices with payments and Dinero's reminders, late payers."""
         self.skipped, self.left_alone = [], {}
+        self._fresh_reminders, self._covered = {}, set()
         started = datetime.now(UTC)
         horizon = today + timedelta(days=self.pre_due_days)
         listed = [
@@ -272,11 +276,11 @@ class DineroSession:
         steps: list[StepRecord] = []
         reminders: tuple[Any, ...] | None = None
         if item_overdue(item):
-            reminders = (
-                known.reminders
-                if known is not None and known.reminders is not None
-                else tuple(self.client.reminders(guid))
-            )
+            if known is not None and known.reminders is not None:
+                reminders = known.reminders
+            else:
+                reminders = tuple(self.client.reminders(guid))
+                self._fresh_reminders[guid] = reminders
         _reads_of(self.ctx)[guid] = _Read(_stamp(item), paid, reminders)
         if reminders is not None:
             for raw in reminders:
@@ -406,6 +410,7 @@ class DineroSession:
                 item = self._changes.get(invoice_id)
                 if item is None:
                     result[invoice_id] = None  # not changed since the fetch
+                    self._covered.add(invoice_id)
                     continue
                 if str(item.get("Status") or "") in PAID_STATUSES:
                     result[invoice_id] = "paid"
@@ -477,7 +482,9 @@ class DineroSession:
     ) -> tuple[Any, bool]:
         """Create one invoice's reminder draft, or return the one a replay already made."""
         guid = decision.invoice_id
-        existing = self.client.reminders(guid)
+        existing = self._unchanged_reminders(guid)
+        if existing is None:
+            existing = list(self.client.reminders(guid))
         for raw in existing:
             if mapping.reminder_key(raw) == letter.key and not mapping.is_deleted(raw):
                 return raw, False
@@ -486,6 +493,8 @@ class DineroSession:
             raise RejectedRequest(f"invoice {decision.invoice_number}: {reason}")
         stamp = mapping.timestamp(self.client.invoice(guid))
         body = writer.reminder_body(decision, key=letter.key, text=text, timestamp=stamp, lang=lang)
+        # Whatever the answer, a later attempt on this invoice must see what this one did.
+        self._fresh_reminders.pop(guid, None)
         try:
             return self.client.create_reminder(guid, body), True
         except RejectedRequest as exc:
@@ -497,6 +506,20 @@ class DineroSession:
                 status=exc.status,
                 vendor_code=exc.vendor_code,
             ) from None
+
+    def _unchanged_reminders(self, guid: str) -> list[Any] | None:
+        """The invoice's reminders as this fetch read them, if nothing changed it since.
+
+        A reminder booked or created in Dinero writes to the invoice and moves its
+        ``UpdatedAt``, which the re-check's ``changesSince`` list shows; an invoice it does not
+        list still has the reminders the fetch read. Only an invoice a re-check has just found
+        unchanged qualifies (the cycle re-checks every letter before writing it); Dinero refuses
+        a reminder against its own rules in any case. None: read them again.
+        """
+        fresh = self._fresh_reminders.get(guid)
+        if fresh is None or guid not in self._covered or guid in self._changes:
+            return None
+        return list(fresh)
 
     def _undo(self, made: list[tuple[str, Any]]) -> None:
         """Delete the drafts a failed multi-invoice letter already created."""

@@ -109,6 +109,8 @@ class EconomicSession:
         self._settled: dict[str, Invoice] = {}
         self._customers: dict[str, Customer] = {}
         self._raw_customers: dict[str, Mapping[str, Any]] = {}
+        # Each customer's contact for reminders, read at most once per fetch.
+        self._contacts: dict[str, tuple[int, str] | None] = {}
         # The employees by number, read at most once per session (None: not read yet).
         self._employees: dict[int, mapping.Employee] | None = None
         self._draft_settings: writer.DraftSettings | None = None
@@ -124,7 +126,7 @@ class EconomicSession:
 
     def fetch(self, today: date, since: datetime | None) -> Snapshot:
         """Read customers, open invoices, payments and e-conomic's own reminders."""
-        self.skipped = []
+        self.skipped, self._contacts = [], {}
         horizon = today + timedelta(days=self.pre_due_days)
         raw_unpaid = list(self.client.unpaid_invoices())
         unpaid = self._each(_not_ours(raw_unpaid), mapping.invoice, "unpaid invoice")
@@ -406,18 +408,22 @@ class EconomicSession:
         )
 
     def _reminder_contact(self, letter: Letter) -> tuple[int, str] | None:
-        """The customer's contact person ticked for reminder e-mails (one read per letter).
+        """The customer's contact person ticked for reminder e-mails (one read per customer).
 
         Letters for the tenant's own people (tasks, proposals) go to no contact. A contact
         list e-conomic will not give (the app's role) leaves the draft to the customer.
         """
         if letter.action in _PROPOSALS or not letter.customer_id.isdigit():
             return None
+        if letter.customer_id in self._contacts:
+            return self._contacts[letter.customer_id]
         try:
-            return mapping.reminder_contact(self.client.contacts(int(letter.customer_id)))
+            found = mapping.reminder_contact(self.client.contacts(int(letter.customer_id)))
         except (AuthError, NotFound) as exc:
             log.warning("economic.contacts_unreadable", tenant=self.ctx.tenant, reason=str(exc))
             return None
+        self._contacts[letter.customer_id] = found  # one read per customer and fetch
+        return found
 
     def _language(self, customer_id: str, action: ActionKind | None = None) -> str:
         """The language of the draft's heading and lines, chosen as the letter's own is.

@@ -500,3 +500,33 @@ def test_a_timeout_after_the_create_is_not_retried(sandbox: DineroSandbox) -> No
     assert found is not None
     assert found.status is StepStatus.PENDING
     assert date.fromisoformat(sandbox.drafts()[0][1]["Date"]) == TODAY
+
+
+def test_a_reminder_booked_after_the_re_check_found_the_invoice_unchanged_is_still_seen(
+    sandbox: DineroSandbox,
+) -> None:
+    session = open_session(sandbox)
+    snapshot = session.fetch(TODAY, None)
+    invoice = overdue_without_reminders(sandbox, snapshot)[0]
+    assert session.recheck([invoice]) == {invoice: None}
+    # Booked from Dinero's screens: the invoice's UpdatedAt moves, the next re-check lists it.
+    sandbox.add_reminder(invoice, TODAY - timedelta(days=9), booked=True)
+    assert session.recheck([invoice]) == {invoice: None}  # still unpaid
+    posts_before = sum(1 for m, _ in sandbox.requests if m == "POST")
+    with pytest.raises(RejectedRequest, match="10 days between reminders"):
+        session.apply(letter(decision(snapshot, invoice)), "x")
+    assert sum(1 for m, _ in sandbox.requests if m == "POST") == posts_before
+
+
+def test_an_invoice_the_re_check_found_unchanged_costs_no_second_reminders_read() -> None:
+    # The company was last changed an hour before the fetch, beyond the clock-skew margin.
+    shift = {"by": timedelta(hours=-1)}
+    sandbox = DineroSandbox.demo(TODAY, clock=lambda: datetime.now(UTC) + shift["by"])
+    shift["by"] = timedelta(0)
+    session = open_session(sandbox)
+    snapshot = session.fetch(TODAY, None)
+    invoice = overdue_without_reminders(sandbox, snapshot)[0]
+    session.recheck([invoice])
+    sandbox.requests.clear()
+    session.apply(letter(decision(snapshot, invoice)), "x")
+    assert not [p for m, p in sandbox.requests if m == "GET" and p.endswith("/reminders")]
