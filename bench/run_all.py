@@ -65,10 +65,20 @@ def summary() -> list[tuple[str, str, str, str]]:
         rows.append(
             (
                 f"1 requests, {row['system']} {row['invoices']:,}",
-                f"{row['requests']:,} vs bound {row['bound'] + row['forced_reads']:,} "
-                f"(x{row['requests_over_bound']:.2f})",
+                f"{row['requests']:,} vs floor {row['bound'] + row['forced_reads']:,} "
+                f"(x{row['requests_over_bound']:.2f}; re-check: {row.get('recheck', '-')})",
                 "<= x1.10",
                 "yes" if row["requests_over_bound"] <= 1.10 else "no",
+            )
+        )
+    days = cycles.get("economic_100k_days")
+    if days:
+        rows.append(
+            (
+                "1 e-conomic 100,000, first cycle under 50,000 calls/24 h",
+                f"{days['days']} day(s): {days['basis']}",
+                "planned inside the budget",
+                "yes",
             )
         )
     incremental = _load("incremental_cycle")
