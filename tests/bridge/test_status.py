@@ -157,3 +157,25 @@ def test_status_names_the_daemon_working_a_tenant(
     assert status_command(settings, as_json=True) == 0
     listed = {r["tenant"]: r["worked_by"] for r in json.loads(capsys.readouterr().out)}
     assert listed["kontor"] == "host-a:4242"
+
+
+def test_status_says_how_many_letters_wait_for_tomorrows_budget(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    store = open_store(settings.database)
+    try:
+        run = store.start_run("kontor", dry_run=False, started_at=MONDAY_NOON)
+        store.finish_run(
+            run,
+            status="ok",
+            finished_at=MONDAY_NOON,
+            summary={"decisions": 9000, "written": 6000, "requests": 39_990, "budget_waits": 3000},
+            error=None,
+        )
+        states = [tenant_state(store, settings, n) for n in sorted(settings.tenants)]
+    finally:
+        store.close()
+    rows = [state_dict(s, None, settings.schedule) for s in states]
+    assert rows[1]["budget_waits"] == 3000
+    console = Console(width=200, record=True, color_system=None)
+    console.print(status_table(rows, states, settings))
+    assert "3000 letter(s) wait for tomorrow's budget" in console.export_text()

@@ -142,6 +142,16 @@ def test_unpaid_for_one_customer_filters_on_the_customer() -> None:
     assert _filter(fake.requests[0]) == "customer.customerNumber$eq:6"
 
 
+@pytest.mark.parametrize(("numbers", "requests"), [(199, 1), (200, 1), (201, 2)])
+def test_unpaid_by_booked_number_200_to_a_request(numbers: int, requests: int) -> None:
+    items = [{"bookedInvoiceNumber": n, "customer": {"customerNumber": 1}} for n in range(1, 300)]
+    fake = FakeEconomic(collections={"/invoices/unpaid": items})
+    got = list(_client(fake).unpaid_numbered(list(range(1, numbers + 1))))
+    assert [i["bookedInvoiceNumber"] for i in got] == list(range(1, numbers + 1))
+    assert len(fake.requests) == requests
+    assert _filter(fake.requests[0]).startswith("bookedInvoiceNumber$in:[1,2,3,")
+
+
 def test_customers_by_number_in_chunks_of_200() -> None:
     items = [{"customerNumber": n, "name": f"C{n}"} for n in range(1, 500)]
     fake = FakeEconomic(collections={"/customers": items})
