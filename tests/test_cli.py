@@ -280,7 +280,7 @@ def test_plan_names_the_invoices_not_dunned_on_purpose_unwrapped(demo_dir: Path)
     assert "Not dunned on purpose (3 invoice(s)):" in result.output
     assert "- 1008: customer is barred from dunning" in result.output
     # Piped output is not wrapped at a fixed width: each reason is on one line.
-    assert "- 1030: outstanding DKK 18.75 is below the minimum worth chasing, DKK 50.00\n" in (
+    assert "- 1030: outstanding 18,75\xa0kr. is below the minimum worth chasing, 50,00\xa0kr.\n" in (
         result.output
     )
 

@@ -220,7 +220,7 @@ def test_a_task_with_nowhere_to_go_waits_in_the_bridge_until_marked_done(tmp_pat
         )
     code, out = _cli("pending", "--demo", str(state))
     assert "Tasks for your people" in out
-    assert "tasks done TENANT KEY" in out
+    assert "tasks done TENANT TASK-KEY" in out
     code, out = _cli("tasks", "list", "--demo", str(state))
     assert code == 0
     assert "Ring til kunden." in out

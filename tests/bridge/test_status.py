@@ -114,12 +114,12 @@ def test_status_table_shows_result_next_run_and_errors(tmp_path: Path) -> None:
     finally:
         store.close()
     rows = [state_dict(s, next_run(settings, MONDAY_NOON), settings.schedule) for s in states]
-    console = Console(width=160, record=True, color_system=None)
+    console = Console(width=200, record=True, color_system=None)
     console.print(status_table(rows, states, settings))
     text = console.export_text()
     assert "idle (off)" in text
     assert "never run" in text
-    assert "error (5 dec., 3 written)" in text
+    assert "error — last cycle 14 Mar 12:00, 3 letters written" in text
     assert "AuthError: the vendor refused our credentials" in text
     assert "Tue 2026-03-17 07:00" in text
     assert "schedule 0 7 * * mon-fri (Europe/Copenhagen)" in text
