@@ -1,6 +1,6 @@
 """Follow docs/operations.md's install steps, in order, in a temporary root; fail on any step.
 
-    python scripts/install_check.py [--full] [--keep]
+    python scripts/install_check.py [--full] [--keep] [--without-root] [--doc PAGE]
 
 The commands are read from the ```sh blocks of the sections "Install", "Secrets on a headless
 server" and "Check, then start", so the check and the docs cannot disagree: a command the
@@ -351,10 +351,10 @@ def service_python() -> str:
     raise StepFailed(f"no Python {sys.version_info[:2]} that another user may run")
 
 
-def follow(root: Root) -> int:
-    commands = documented_commands()
+def follow(root: Root, doc: Path = DOC) -> int:
+    commands = documented_commands(doc)
     if not commands:
-        raise StepFailed(f"no commands found in {DOC}")
+        raise StepFailed(f"no commands found in {doc}")
     for number, command in enumerate(commands, 1):
         say(f"{number:2}. {command}")
         words = shlex.split(command.replace("<your copy of this repository>", "REPO"))
@@ -392,11 +392,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="pip install for real (slow)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary root")
+    parser.add_argument("--doc", type=Path, default=DOC, help="the page to follow")
+    parser.add_argument(
+        "--without-root", action="store_true", help="check as a user who cannot be root does"
+    )
     args = parser.parse_args()
-    as_root = os.geteuid() == 0 and shutil.which("useradd") is not None
+    as_root = os.geteuid() == 0 and shutil.which("useradd") is not None and not args.without_root
     base = Path(tempfile.mkdtemp(prefix="dunning-bridge-root-"))
     base.chmod(0o755)  # the service user walks through it, as through /
-    (base / "etc/systemd/system").mkdir(parents=True)  # there on any systemd server
+    for folder in ("etc/systemd/system", "var/lib", "opt"):  # there on any systemd server
+        (base / folder).mkdir(parents=True)
     try:
         python = service_python() if as_root else sys.executable
         root = Root(path=base, full=args.full, as_root=as_root, python=python)
@@ -404,7 +409,7 @@ def main() -> int:
             f"root {base} ({'as root' if as_root else 'not root'}, "
             f"{'pip install' if args.full else 'linked packages'})"
         )
-        count = follow(root)
+        count = follow(root, args.doc)
     except StepFailed as exc:
         say(f"FAILED: {exc}")
         return 1

@@ -1,10 +1,11 @@
 """Every command shown in README.md and docs/ runs, so the examples cannot go stale.
 
-Commands are read from the fenced shell blocks (and, in the README, from inline examples that
-name `--demo`). A concrete command runs in-process against a demo made once for this module
-(its `.demo` is that folder; a command that reads a tenant gets `--demo` when it has none). A
-synopsis (`[--json]`, `INVOICE`, `a|b`, `…`) cannot run: its command and every option it names
-must exist. What cannot run here is in ALLOWED, each with its reason; nothing else is skipped.
+Commands are read from the fenced shell blocks and from inline code. A concrete command of a
+fenced block, or an inline one that names `--demo`, runs in-process against a demo made once
+for this module (its `.demo` is that folder; a command that reads a tenant gets `--demo` when
+it has none). A synopsis (`[--json]`, `INVOICE`, `a|b`, `…`) and any other inline mention
+cannot run: its command and every option it names must exist. What cannot run here is in
+ALLOWED, each with its reason; nothing else is skipped.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ ALLOWED: dict[str, str] = {
     r"^make test$": "the test suite itself (this test is part of it)",
     r"^dunning-bridge secrets set ": "stores the operator's real vendor token; prompts for it",
     r"^dunning-bridge run\b": "the daemon: runs until SIGTERM (tests/bridge/test_daemon.py)",
+    r"^dunning-bridge <key>$": "the marker the bridge writes into a Tripletex order, not a command",
 }
 # docs/operations.md's install blocks are run in order by scripts/install_check.py
 # (tests/test_install.py), under a temporary root.
@@ -47,6 +49,7 @@ class Shown:
 
     where: str
     text: str
+    runs: bool = True  # False: an inline mention, checked as a synopsis
 
     def __str__(self) -> str:
         return f"{self.where}: {self.text}"
@@ -79,11 +82,11 @@ def shown_commands() -> Iterator[Shown]:
                     text.startswith("dunning-bridge ") or re.fullmatch(r"make [a-z-]+", text)
                 ) and not text.endswith("\\"):
                     yield Shown(f"{name}:{number}", text)
-            elif not in_block and name == "README.md":
+            elif not in_block:
                 for span in re.findall(r"`([^`]+)`", line):
-                    text = _strip(span)
-                    if text.startswith("dunning-bridge ") and " --demo " in text:
-                        yield Shown(f"{name}:{number}", text)
+                    text = _strip(span.replace("\\|", "|"))
+                    if text.startswith("dunning-bridge "):
+                        yield Shown(f"{name}:{number}", text, runs=" --demo " in text)
 
 
 SHOWN = list(shown_commands())
@@ -103,7 +106,8 @@ def _command(words: list[str]) -> tuple[Any, list[str]]:
 
 
 def _options(command: Any) -> set[str]:
-    return {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+    named = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+    return named | {"--help"}
 
 
 def test_the_pages_show_commands() -> None:
@@ -153,25 +157,29 @@ def _runnable(shown: Shown, demo: Path, scratch: Path) -> list[str]:
 def test_command_shown_in_the_docs_works(
     shown: Shown, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if shown.where.startswith(INSTALL_DOC):
-        pytest.skip("install steps: run in order by scripts/install_check.py (test_install.py)")
-    reason = _reason_allowed(shown)
-    if reason is not None:
-        pytest.skip(f"allowed not to run: {reason}")
+    if re.search(r"^dunning-bridge <key>$", shown.text):
+        pytest.skip(f"allowed not to run: {ALLOWED[r'^dunning-bridge <key>$']}")
     if shown.text.startswith("make "):
         target = shown.text.split()[1]
         makefile = (REPO / "Makefile").read_text(encoding="utf-8")
         assert re.search(rf"^{re.escape(target)}:", makefile, re.MULTILINE), shown
         if target != "demo":
             return
-    if PLACEHOLDER.search(shown.text.removeprefix("dunning-bridge ")) and shown.text != "make demo":
+    synopsis = PLACEHOLDER.search(shown.text.removeprefix("dunning-bridge "))
+    if (synopsis or not shown.runs) and shown.text != "make demo":
         words = [w for w in shlex.split(shown.text.replace("|", " "))[1:] if w]
         command, rest = _command(words)
-        assert command.name != "dunning-bridge", f"{shown}: no such command"
+        is_root = command.name == "dunning-bridge"
+        assert not is_root or rest[:1] in (["--version"], ["--help"]), f"{shown}: no such command"
         named = {w.strip("[]()").split("=")[0] for w in rest if w.strip("[]()").startswith("-")}
         unknown = named - _options(command)
         assert not unknown, f"{shown}: {command.name} has no option {', '.join(sorted(unknown))}"
         return
+    if shown.where.startswith(INSTALL_DOC):
+        pytest.skip("install steps: run in order by scripts/install_check.py (test_install.py)")
+    reason = _reason_allowed(shown)
+    if reason is not None:
+        pytest.skip(f"allowed not to run: {reason}")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.chdir(scratch)  # files the example writes (-o h.pdf) land here
