@@ -861,6 +861,30 @@ def law_rates_update(
 
 
 @app.command()
+def init(
+    folder: Annotated[
+        Path, typer.Option("--dir", help="the folder to write into (created when missing)")
+    ] = Path(),
+    force: Annotated[bool, typer.Option("--force", help="replace files that exist")] = False,
+) -> None:
+    """Write the example env file, policy and systemd unit for this installation.
+
+    The unit starts this installation's executable; install the files as docs/operations.md
+    shows. Existing files are kept unless --force.
+    """
+    from bridge.errors import ConfigError  # noqa: PLC0415
+    from bridge.starter import write_examples  # noqa: PLC0415
+
+    try:
+        written = write_examples(folder, force=force)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo("next: edit the env file and the policy; docs/operations.md installs them")
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     from bridge import __version__  # noqa: PLC0415

@@ -84,6 +84,8 @@ class TenantSecrets:
             value = keyring.get_password(SERVICE, _username(self.tenant, name))
         except keyring.errors.KeyringError as exc:
             raise ConfigError(f"keyring unavailable ({type(exc).__name__}); {_HINT}") from None
+        except OSError as exc:
+            raise _unreachable_store(exc) from None
         if not value:
             raise SecretMissing(self.tenant, name)
         return _known(value)
@@ -97,6 +99,8 @@ class TenantSecrets:
             keyring.set_password(SERVICE, _username(self.tenant, name), value)
         except keyring.errors.KeyringError as exc:
             raise ConfigError(f"keyring unavailable ({type(exc).__name__}); {_HINT}") from None
+        except OSError as exc:
+            raise _unreachable_store(exc) from None
 
     def has(self, name: str) -> bool:
         """Tell whether the secret is stored, without revealing it."""
@@ -108,6 +112,22 @@ class TenantSecrets:
 
 
 _HINT = "on a headless server set BRIDGE_KEYRING_BACKEND (see docs/operations.md)"
+
+
+def _unreachable_store(exc: OSError) -> ConfigError:
+    """A file keyring whose folder is missing or not the user's: say which folder and the fix.
+
+    The file backend creates its folder under $XDG_DATA_HOME; for the service user that is
+    /var/lib/dunning-bridge, which `useradd --system --home` does not create.
+    """
+    where = exc.filename or os.environ.get("XDG_DATA_HOME") or "the keyring's folder"
+    reason = exc.strerror or type(exc).__name__
+    return ConfigError(
+        f"cannot use the file keyring at {where}: {reason}. Create the folder for the user "
+        "that runs the bridge, e.g. `sudo install -d -m 0700 -o dunning-bridge -g "
+        "dunning-bridge /var/lib/dunning-bridge`, and run the command as that user with "
+        "XDG_DATA_HOME pointing at it (docs/operations.md)"
+    )
 
 
 class StaticSecrets:

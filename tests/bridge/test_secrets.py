@@ -50,6 +50,40 @@ def test_headless_file_backend(tmp_path: Path) -> None:
     assert (tmp_path / "keyring_pass.cfg").exists()
 
 
+class _UnwritableFolder(PlaintextKeyring):
+    """The file keyring as the service user meets /var/lib/dunning-bridge owned by root."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise PermissionError(13, "Permission denied", "/var/lib/dunning-bridge")
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise PermissionError(13, "Permission denied", "/var/lib/dunning-bridge")
+
+
+def test_unwritable_keyring_folder_names_the_folder_and_the_fix() -> None:
+    """issue 19: `secrets set` ended in a raw PermissionError on /var/lib/dunning-bridge."""
+    keyring.set_keyring(_UnwritableFolder())
+    for attempt in (
+        lambda: TenantSecrets("kontor").set("app_secret_token", "x" * 20),
+        lambda: TenantSecrets("kontor").get("app_secret_token"),
+    ):
+        with pytest.raises(ConfigError) as caught:
+            attempt()
+        message = str(caught.value)
+        assert "/var/lib/dunning-bridge: Permission denied" in message
+        assert "install -d -m 0700 -o dunning-bridge -g dunning-bridge" in message
+        assert "docs/operations.md" in message
+
+
+def test_keyring_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "state").write_text("not a folder", encoding="utf-8")
+    ring = PlaintextKeyring()
+    ring.file_path = str(tmp_path / "state" / "python_keyring" / "keyring_pass.cfg")  # type: ignore[misc]
+    keyring.set_keyring(ring)
+    with pytest.raises(ConfigError, match=r"cannot use the file keyring at .*state"):
+        TenantSecrets("kontor").set("app_secret_token", "x" * 20)
+
+
 def test_backend_selected_by_class_path() -> None:
     use_backend("bridge.secrets.MemoryKeyring")
     assert isinstance(keyring.get_keyring(), MemoryKeyring)
