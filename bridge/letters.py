@@ -43,9 +43,9 @@ from bridge.domain import (
     StepStatus,
 )
 from bridge.errors import BridgeError
+from bridge.money import LOCALES as PRESENT_LOCALES
+from bridge.money import money as format_money
 from bridge.payref import Reference, ReferenceOptions
-from bridge.present import LOCALES as PRESENT_LOCALES
-from bridge.present import money as format_money
 from bridge.template_budget import BoundedEnvironment, ConfinedLoader, render_bounded
 from policies import claim as claims
 from policies.steps import TONES, default_name, default_steps

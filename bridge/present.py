@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from babel.numbers import format_currency
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from bridge.domain import ZERO, ActionKind, Decision, StepRecord
+from bridge.money import LOCALES, money
 
 # Piped or logged output (a file, journald, a mail) is not wrapped: a line is as long as what
 # it says, and tables take the width they need, up to this.
@@ -58,37 +58,6 @@ def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
 
 # ---------------------------------------------------------------------------------------------
 # Money and action names as people read them: one function for the CLI, the report and letters.
-
-# The locale of each language the letters are written in; any other language reads English.
-LOCALES: Final[dict[str, str]] = {
-    "da": "da_DK",
-    "en": "en_GB",
-    "nb": "nb_NO",
-    "sv": "sv_SE",
-    "fi": "fi_FI",
-}
-_CODE_GLUED: Final = re.compile(r"^(-?[A-Z]{3})(\d)")
-
-
-@functools.lru_cache(maxsize=8192)
-def _money(text: str, currency: str, locale: str) -> str:
-    # English names the currency by its code ("EUR 249.00", never "€249.00"): its readers are
-    # in four countries. babel writes "DKK10,000.00"; a no-break space reads better and never
-    # splits a line.
-    pattern = "\u00a4\u00a4#,##0.00" if locale.startswith("en") else None
-    shown = format_currency(Decimal(text), currency, format=pattern, locale=locale)
-    return _CODE_GLUED.sub("\\1\u00a0\\2", shown)
-
-
-def money(value: Decimal, currency: str, locale: str) -> str:
-    """One amount the way ``locale`` writes it: ``6.250,00 kr.`` (da_DK), ``DKK 6,250.00`` (en).
-
-    Every amount a person reads goes through here: CLI tables and prose, the report, letters.
-    Remembered by the number's text (formatting is the dearest part of a letter, and fees,
-    totals and zeros repeat), so 0.00 and -0.00 keep their own forms.
-    """
-    return _money(str(value), currency, locale)
-
 
 # The engine's explanations write amounts in one fixed form, "DKK 10,000.00" (policies/text.py,
 # and "NOK 1234.56" in a derivation): the presentation puts them in the reader's locale.
