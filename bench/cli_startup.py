@@ -1,7 +1,7 @@
 """Benchmark 6: wall time of `dunning-bridge --help`, the median of 10 runs.
 
 Not a test: prints numbers and writes bench/results/cli_startup.json. Each run is a fresh
-process (the installed console script, else ``python -m bridge.cli``), so imports count in
+process (the installed console script, else ``python -m bridge.surfaces.cli``), so imports count in
 full. Target: under 0.3 s.
 
     .venv/bin/python bench/cli_startup.py [RUNS]
@@ -29,7 +29,7 @@ def command() -> list[str]:
     if script.exists():
         return [str(script), "--help"]
     found = shutil.which("dunning-bridge")
-    return [found, "--help"] if found else [sys.executable, "-m", "bridge.cli", "--help"]
+    return [found, "--help"] if found else [sys.executable, "-m", "bridge.surfaces.cli", "--help"]
 
 
 def main(argv: list[str] | None = None) -> dict[str, object]:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bridge.domain import Customer, CustomerKind, Invoice, Snapshot
+from bridge.vocab.domain import Customer, CustomerKind, Invoice, Snapshot
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TODAY = date(2026, 3, 16)

@@ -17,9 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bridge.connector import ConnectorDescriptor
-from bridge.domain import Mode
-from bridge.settings import TenantSettings
+from bridge.vocab.connector import ConnectorDescriptor
+from bridge.vocab.domain import Mode
+from bridge.vocab.settings import TenantSettings
 
 SYSTEMS = ("economic", "dinero", "fortnox", "tripletex")
 COUNTRY = {"economic": "DK", "dinero": "DK", "fortnox": "SE", "tripletex": "NO"}
@@ -119,10 +119,10 @@ def seeder(system: str) -> Callable[[Any, list[Debtor], list[Sale]], None]:
 
 
 SANDBOXES = {
-    "economic": "connectors.economic.sandbox:EconomicSandbox",
-    "dinero": "connectors.dinero.sandbox:DineroSandbox",
-    "fortnox": "connectors.fortnox.sandbox:FortnoxSandbox",
-    "tripletex": "connectors.tripletex.sandbox:TripletexSandbox",
+    "economic": "connectors.economic.sandbox.server:EconomicSandbox",
+    "dinero": "connectors.dinero.sandbox.server:DineroSandbox",
+    "fortnox": "connectors.fortnox.sandbox.server:FortnoxSandbox",
+    "tripletex": "connectors.tripletex.sandbox.server:TripletexSandbox",
 }
 
 

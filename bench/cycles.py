@@ -1,6 +1,6 @@
 """Run review-mode cycles against a sandbox and count their requests (benchmarks 1 and 2).
 
-A cycle is the daemon's own (bridge.cycle.run_tenant: fetch, reconcile, decide, re-check and
+A cycle is the daemon's own (bridge.engine.cycle.run_tenant: fetch, reconcile, decide, re-check and
 write every letter), against the connector's in-process sandbox, with retry waits off and no
 pacing (a sandbox transport is never paced), on an in-memory store. Requests are counted by
 the sandbox (every request it answered, token calls included).
@@ -24,15 +24,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from bench.companies import COUNTRY, Sale, descriptor, sales, tenant
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import ActionKind
-from bridge.secrets import StaticSecrets
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.store import Store
+from bridge.vocab.domain import ActionKind
+from bridge.vocab.secrets import StaticSecrets
 
 _PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
 _DINERO_NATIVE = frozenset({ActionKind.REMINDER, ActionKind.COLLECTION_WARNING})
 
-# How each connector re-checks before a write (bridge/recheck.py), and why it is as safe as a
+# How each connector re-checks before a write (bridge/engine/recheck.py), and why it is as safe as a
 # re-read per letter: a payment registered between the fetch and the re-read cancels the write.
 STRATEGY = {
     "economic": (
@@ -282,8 +282,8 @@ def measure_all(systems: tuple[str, ...], sizes: tuple[int, ...]) -> list[dict[s
 
 
 def _measure_quietly(system: str, invoices: int) -> dict[str, Any]:
-    from bridge import retry  # noqa: PLC0415
-    from bridge.logs import configure  # noqa: PLC0415
+    from bridge.infra import retry  # noqa: PLC0415
+    from bridge.infra.logs import configure  # noqa: PLC0415
 
     configure("console", quiet=True)
     retry.set_waits(False)

@@ -4,7 +4,7 @@ Not a test: prints numbers (and writes bench/results/fortnox_cycle.json). Builds
 company with INVOICES overdue invoices over CUSTOMERS customers (a tenth partly paid, one in
 twenty already reminded from Fortnox, plus invoices paid late), makes the sandbox enforce
 Fortnox's limit (25 requests per 5 s, a sliding window, 429 above it), and runs full review-mode
-cycles (bridge.cycle.run_tenant: fetch, decide, recheck and write every letter) through the
+cycles (bridge.engine.cycle.run_tenant: fetch, decide, recheck and write every letter) through the
 connector's own pacing. Reported next to each: the floor the limit implies, requests / 5 per
 second, and how many 429s the sandbox answered (the pacing should leave none).
 
@@ -31,18 +31,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import write
-from bridge import registry, retry
-from bridge.connector import ConnectorDescriptor
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import Mode
-from bridge.logs import configure
-from bridge.ratelimit import RateLimitedTransport, SlidingWindowLimiter
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.infra import retry
+from bridge.infra.logs import configure
+from bridge.infra.ratelimit import RateLimitedTransport, SlidingWindowLimiter
 from bridge.store import open_store
+from bridge.vocab import registry
+from bridge.vocab.connector import ConnectorDescriptor
+from bridge.vocab.domain import Mode
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 from connectors.fortnox import CONNECTOR
 from connectors.fortnox.client import RATE_LIMITS, VENDOR_LIMIT
-from connectors.fortnox.sandbox import FortnoxSandbox
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 
 TODAY = date(2026, 3, 16)
 FLOOR_RATE = VENDOR_LIMIT.requests / VENDOR_LIMIT.seconds  # 5 requests per second

@@ -2,7 +2,7 @@
 
 Not a test: prints numbers and writes bench/results/many_tenants.json. TENANTS sandbox tenants
 (the four systems in turn) of INVOICES open invoices each (bench/companies.py) get one cycle
-through bridge.daemon.run_all, with at most PARALLEL tenants at once
+through bridge.surfaces.daemon.run_all, with at most PARALLEL tenants at once
 (settings.max_parallel_tenants). Each tenant's requests pass through its own limiter holding
 the connector's own pacing (the limits it keeps against the real vendor), so tenants wait on
 their own limits only.
@@ -37,13 +37,14 @@ import httpx
 
 from bench.common import write
 from bench.companies import SYSTEMS, TODAY, company, descriptor, tenant
-from bridge import registry, retry
-from bridge.connector import ConnectorDescriptor, RateLimit
-from bridge.daemon import run_all
-from bridge.logs import configure
-from bridge.ratelimit import RateLimitedTransport, SlidingWindowLimiter
-from bridge.settings import Settings
+from bridge.infra import retry
+from bridge.infra.logs import configure
+from bridge.infra.ratelimit import RateLimitedTransport, SlidingWindowLimiter
 from bridge.store import open_store
+from bridge.surfaces.daemon import run_all
+from bridge.vocab import registry
+from bridge.vocab.connector import ConnectorDescriptor, RateLimit
+from bridge.vocab.settings import Settings
 
 DEFAULT = (24, 500)
 FULL = (200, 2_000)

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import write
 from bench.companies import SYSTEMS
 from bench.cycles import STRATEGY, measure_all
-from bridge.budget import RESERVE, daily_limit
+from bridge.infra.budget import RESERVE, daily_limit
 
 SIZES = (1_000, 10_000)
 FULL = (*SIZES, 100_000)
@@ -82,7 +82,7 @@ def economic_days(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 
     From the largest e-conomic size measured (scaled linearly to 100,000 when smaller): each
     day a cycle reads what an unchanged cycle reads, then writes letters while the budget less
-    its reserve lasts (bridge/budget.py), each letter costing what the first cycle's did.
+    its reserve lasts (bridge/infra/budget.py), each letter costing what the first cycle's did.
     """
     from bench.companies import descriptor  # noqa: PLC0415
 

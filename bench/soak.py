@@ -24,13 +24,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import TODAY, write
-from bridge import registry, retry
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.logs import configure
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.infra import retry
+from bridge.infra.logs import configure
 from bridge.store import open_store
-from connectors.economic.sandbox import EconomicSandbox
+from bridge.vocab import registry
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
+from connectors.economic.sandbox.server import EconomicSandbox
 
 
 def main(days: int) -> None:

@@ -15,12 +15,12 @@ from decimal import Decimal
 
 import httpx
 
-from bridge import retry
-from bridge.connector import TenantContext
-from bridge.domain import Mode
-from bridge.secrets import StaticSecrets
+from bridge.infra import retry
+from bridge.vocab.connector import TenantContext
+from bridge.vocab.domain import Mode
+from bridge.vocab.secrets import StaticSecrets
 from connectors.tripletex import CONNECTOR
-from connectors.tripletex.sandbox import TripletexSandbox
+from connectors.tripletex.sandbox.server import TripletexSandbox
 from connectors.tripletex.session import TripletexSession
 
 TODAY = date(2026, 3, 2)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bridge.cli import main
+from bridge.surfaces.cli import main
 
 main()

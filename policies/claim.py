@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ZERO,
     ActionKind,
     Decision,

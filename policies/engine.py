@@ -16,7 +16,7 @@ from functools import lru_cache
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ZERO,
     ActionKind,
     Customer,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bridge.domain import ZERO, ActionKind, Snapshot, StepRecord, StepStatus
+from bridge.vocab.domain import ZERO, ActionKind, Snapshot, StepRecord, StepStatus
 from policies.steps import LADDER_ACTIONS, LETTER_ACTIONS
 
 # Proposals that never hold up the ladder while they wait in the accounting system.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ZERO,
     CustomerKind,
     InterestCharge,

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final, Literal, cast
 
-from bridge.domain import ActionKind
+from bridge.vocab.domain import ActionKind
 from policies.daycount import DAY_COUNTS, DayCount
 from policies.law import for_country
 from policies.law.overrides import OVERRIDE_KEYS, LawOverrides, OverrideError

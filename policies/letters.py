@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from bridge.domain import ActionKind, Decision, Letter
+from bridge.vocab.domain import ActionKind, Decision, Letter
 
 # The order actions appear in within one invoice, following the life of a claim.
 ACTION_ORDER: Final[dict[ActionKind, int]] = {

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from bridge.domain import ZERO, Instalment, Invoice, Payment, Promise
+from bridge.vocab.domain import ZERO, Instalment, Invoice, Payment, Promise
 from policies import text
 from policies.law.base import LawPack
 

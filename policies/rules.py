@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ZERO,
     ActionKind,
     Customer,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal, get_args
 
-from bridge.domain import ZERO, ActionKind
+from bridge.vocab.domain import ZERO, ActionKind
 
 Tone = Literal["friendly", "firm", "formal"]
 TONES: Final[tuple[str, ...]] = get_args(Tone)

@@ -15,7 +15,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from bridge.domain import ZERO, ActionKind, Decision, Invoice, Snapshot, StepRecord, StepStatus
+from bridge.vocab.domain import (
+    ZERO,
+    ActionKind,
+    Decision,
+    Invoice,
+    Snapshot,
+    StepRecord,
+    StepStatus,
+)
 from policies.steps import LADDER_ACTIONS, LETTER_ACTIONS
 
 Fate = Literal["open", "paid", "closed", "handed_over"]

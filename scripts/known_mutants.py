@@ -63,13 +63,13 @@ MUTANTS = (
     ),
     (
         "a secret in use evicted (re-reading it does not make it the newest)",
-        "bridge/redact.py",
+        "bridge/vocab/redact.py",
         "        _known_values.pop(value, None)\n        _known_values[value] = None",
         "        _known_values.setdefault(value, None)",
     ),
     (
         "query strings not scrubbed",
-        "bridge/redact.py",
+        "bridge/vocab/redact.py",
         "[(k, REDACTED if is_secret_name(k) else redact_text(v)) for k, v in pairs]",
         "[(k, v) for k, v in pairs]",
     ),

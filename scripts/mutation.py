@@ -12,7 +12,7 @@ on two cores), so it is not part of `make test`.
     .venv/bin/python scripts/mutation.py --show   # also print each survivor's diff
 
 Targets: policies (rules.py and interest.py: the whole package is about 4 000 mutants, hours
-here), bridge/redact.py, bridge/store/outbox.py. The property suites are left out of the runs
+here), bridge/vocab/redact.py, bridge/store/outbox.py. The property suites are left out of the runs
 (each would replay a hundred days for every mutant); their own proof is scripts/law_mutants.py.
 docs/testing.md has the latest scores and the mutants judged equivalent.
 """
@@ -59,7 +59,7 @@ TARGETS = (
         ("policies/rules.py", "policies/interest.py"),
         ("tests/policies",),
     ),
-    Target("bridge/redact.py", ("bridge/redact.py",), ("tests/bridge/test_redact.py",)),
+    Target("bridge/vocab/redact.py", ("bridge/vocab/redact.py",), ("tests/bridge/test_redact.py",)),
     Target("bridge/store/outbox.py", ("bridge/store/outbox.py",), ("tests/bridge/test_outbox.py",)),
 )
 
@@ -123,7 +123,7 @@ def score(stats: dict[str, int]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("targets", nargs="*", help="policies, bridge/redact.py, ...")
+    parser.add_argument("targets", nargs="*", help="policies, bridge/vocab/redact.py, ...")
     parser.add_argument("--show", action="store_true", help="print each survivor's diff")
     args = parser.parse_args()
     if not MUTMUT.exists() or shutil.which(str(MUTMUT)) is None:

@@ -11,7 +11,7 @@ import pytest
 import structlog
 from hypothesis import HealthCheck, settings
 
-from bridge.secrets import MemoryKeyring
+from bridge.vocab.secrets import MemoryKeyring
 from tests.ci import in_ci, missing_in_ci
 
 # Hypothesis profiles. "dev" (the default) keeps Hypothesis' 100 examples and random draws, so

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bridge.cli import app
+from bridge.surfaces.cli import app
 
 runner = CliRunner()
 TODAY = "2026-03-16"
@@ -221,7 +221,7 @@ def test_no_configuration_is_explained_not_an_empty_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("bridge.settings.DEFAULT_ENV_FILE", tmp_path / "none.env")
+    monkeypatch.setattr("bridge.vocab.settings.DEFAULT_ENV_FILE", tmp_path / "none.env")
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     said = " ".join(result.output.split())
@@ -280,13 +280,14 @@ def test_plan_names_the_invoices_not_dunned_on_purpose_unwrapped(demo_dir: Path)
     assert "Not dunned on purpose (3 invoice(s)):" in result.output
     assert "- 1008: customer is barred from dunning" in result.output
     # Piped output is not wrapped at a fixed width: each reason is on one line.
-    assert "- 1030: outstanding 18,75\xa0kr. is below the minimum worth chasing, 50,00\xa0kr.\n" in (
-        result.output
+    assert (
+        "- 1030: outstanding 18,75\xa0kr. is below the minimum worth chasing, 50,00\xa0kr.\n"
+        in (result.output)
     )
 
 
 def test_many_invoices_not_dunned_are_named_up_to_ten(capsys: pytest.CaptureFixture[str]) -> None:
-    from bridge.commands import print_blocked  # noqa: PLC0415
+    from bridge.surfaces.commands import print_blocked  # noqa: PLC0415
 
     print_blocked([(str(n), "customer is barred from dunning") for n in range(1, 14)])
     out = capsys.readouterr().out

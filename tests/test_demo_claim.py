@@ -16,7 +16,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from bridge.cli import app
+from bridge.surfaces.cli import app
 
 runner = CliRunner()
 

@@ -21,7 +21,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from bridge.cli import app
+from bridge.surfaces.cli import app
 from policies.law import use_data_dir
 
 REPO = Path(__file__).resolve().parent.parent

@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bridge import __version__
-from bridge.cli import app
-from bridge.starter import DOCUMENTED_EXECUTABLE, EXAMPLES, write_examples
+from bridge.surfaces.cli import app
+from bridge.surfaces.starter import DOCUMENTED_EXECUTABLE, EXAMPLES, write_examples
 
 REPO = Path(__file__).resolve().parent.parent
 UNIT = REPO / "examples" / "dunning-bridge.service"
@@ -132,7 +132,7 @@ except OSError:
     pass
 else:
     sys.exit(78)  # the kernel did not enforce it: the run below would prove nothing
-from bridge.cli import app
+from bridge.surfaces.cli import app
 for args in (line.split("\\t") for line in sys.argv[1:]):
     try:
         app(args, standalone_mode=False)

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bridge.cli import app
-from bridge.domain import ActionKind
-from bridge.present import Voice, money
+from bridge.surfaces.cli import app
+from bridge.surfaces.present import Voice, money
+from bridge.vocab.domain import ActionKind
 
 runner = CliRunner()
 TODAY = "2026-12-24"
@@ -71,7 +71,7 @@ def test_money_at_zero_and_one_ore_either_side() -> None:
 
 
 def test_the_letters_use_the_same_money_function() -> None:
-    from bridge.letters import environment  # noqa: PLC0415
+    from bridge.engine.letters import environment  # noqa: PLC0415
 
     for lang, locale in (("da", "da_DK"), ("en", "en_GB"), ("fi", "fi_FI")):
         shown = environment(lang).filters["money"](Decimal("6250.00"), "DKK")
@@ -125,7 +125,7 @@ def wide_output() -> None:
 
     for name in ("commands", "review", "explain", "status", "customers", "holds", "promises"):
         importlib.import_module(f"bridge.{name}").console.width = 1000
-    importlib.import_module("bridge.demo").console.width = 1000
+    importlib.import_module("bridge.surfaces.demo").console.width = 1000
 
 
 @pytest.fixture(scope="module")
@@ -347,7 +347,7 @@ def test_report_is_in_danish_with_csv_tables(demo_dir: Path, tmp_path: Path) -> 
 
 
 def test_csv_cells_cannot_run_as_formulas() -> None:
-    from bridge.report.csvexport import cell  # noqa: PLC0415
+    from bridge.surfaces.report.csvexport import cell  # noqa: PLC0415
 
     assert cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert cell("+45 12") == "'+45 12"

@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bridge.simulate import (
+from bridge.surfaces.simulate import (
     SCENARIO_SCHEMA,
     ScenarioError,
     _parse,

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bridge.cli import app
-from bridge.simulate import ScenarioError, load_scenario, simulate
+from bridge.surfaces.cli import app
+from bridge.surfaces.simulate import ScenarioError, load_scenario, simulate
 
 runner = CliRunner()
 

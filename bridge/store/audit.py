@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bridge.redact import redact_mapping
 from bridge.store.codec import dumps, instant_text, loads, parse_instant
 from bridge.store.db import Connection
+from bridge.vocab.redact import redact_mapping
 
 
 @dataclass(frozen=True, slots=True)

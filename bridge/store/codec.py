@@ -14,14 +14,14 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ActionKind,
     Decision,
     InterestCharge,
     InterestPeriod,
     Letter,
 )
-from bridge.errors import StoreError
+from bridge.vocab.errors import StoreError
 
 # Bumped when the JSON shape of a letter changes, so old rows stay readable.
 LETTER_FORMAT = 1

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from bridge.errors import StoreError
+from bridge.vocab.errors import StoreError
 
 MEMORY = ":memory:"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")

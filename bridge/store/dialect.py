@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bridge.errors import StoreError
+from bridge.vocab.errors import StoreError
 
 # A string literal, a quoted name, a line comment, a block comment, or a run of other code.
 _TOKENS = re.compile(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bridge.domain import Dispute
-from bridge.errors import StoreError
 from bridge.store import audit
 from bridge.store.codec import date_text, instant_text, parse_date
 from bridge.store.db import Connection
+from bridge.vocab.domain import Dispute
+from bridge.vocab.errors import StoreError
 
 
 def set_dispute(

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from bridge.domain import Hold, Instalment, Promise
-from bridge.errors import StoreError
 from bridge.store import audit
 from bridge.store.codec import amount_text, date_text, instant_text, parse_amount, parse_date
 from bridge.store.db import Connection
+from bridge.vocab.domain import Hold, Instalment, Promise
+from bridge.vocab.errors import StoreError
 
 
 def set_hold(

@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bridge.errors import StoreError
 from bridge.store import audit
 from bridge.store.codec import instant_text, parse_instant
 from bridge.store.db import Connection
+from bridge.vocab.errors import StoreError
 
 
 @dataclass(frozen=True, slots=True)

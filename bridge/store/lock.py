@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bridge.errors import StoreLocked
+from bridge.vocab.errors import StoreLocked
 
 
 def lock_path(db_path: str | Path) -> Path:

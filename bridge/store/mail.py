@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bridge.errors import StoreError
-from bridge.redact import redact_text
 from bridge.store import audit
 from bridge.store.codec import dumps, instant_text, loads, parse_instant
 from bridge.store.db import Connection
+from bridge.vocab.errors import StoreError
+from bridge.vocab.redact import redact_text
 
 SENDING = "sending"
 SENT = "sent"

@@ -14,10 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bridge.connector import Pending
-from bridge.domain import ZERO, ActionKind, Letter, StepRecord, StepStatus, WriteResult
-from bridge.errors import StoreError
-from bridge.redact import redact_text
 from bridge.store import audit
 from bridge.store.codec import (
     amount_text,
@@ -30,6 +26,10 @@ from bridge.store.codec import (
     parse_instant,
 )
 from bridge.store.db import Connection
+from bridge.vocab.connector import Pending
+from bridge.vocab.domain import ZERO, ActionKind, Letter, StepRecord, StepStatus, WriteResult
+from bridge.vocab.errors import StoreError
+from bridge.vocab.redact import redact_text
 
 INTENDED = "intended"  # about to be written; the outcome is unknown until done()
 PENDING = "pending"  # a draft waits for the accountant

@@ -25,10 +25,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bridge.dsn import DatabaseUrl
-from bridge.errors import StoreError, StoreLocked
-from bridge.redact import redact_text, register_secret
 from bridge.store import db, dialect
+from bridge.vocab.dsn import DatabaseUrl
+from bridge.vocab.errors import StoreError, StoreLocked
+from bridge.vocab.redact import redact_text, register_secret
 
 if TYPE_CHECKING:
     import psycopg
@@ -227,8 +227,8 @@ def _stored_password() -> str | None:
         return None  # libpq reads these itself
     if (Path.home() / ".pgpass").is_file():
         return None  # and this file
-    from bridge.errors import ConfigError, SecretMissing  # noqa: PLC0415
-    from bridge.secrets import TenantSecrets  # noqa: PLC0415
+    from bridge.vocab.errors import ConfigError, SecretMissing  # noqa: PLC0415
+    from bridge.vocab.secrets import TenantSecrets  # noqa: PLC0415
 
     try:
         return TenantSecrets(PASSWORD_OWNER).get(PASSWORD_NAME)

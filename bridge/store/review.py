@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bridge.domain import Invoice, Letter, StepStatus, WriteResult
-from bridge.errors import StoreError
 from bridge.store import audit
 from bridge.store.codec import instant_text, parse_instant
 from bridge.store.db import Connection
+from bridge.vocab.domain import Invoice, Letter, StepStatus, WriteResult
+from bridge.vocab.errors import StoreError
 
 INTENDED = "intended"
 WITHDRAWN = "withdrawn"

@@ -18,20 +18,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from bridge.connector import Pending
-from bridge.domain import (
-    Dispute,
-    Hold,
-    Instalment,
-    Invoice,
-    Letter,
-    Promise,
-    StepRecord,
-    StepStatus,
-    WriteResult,
-)
-from bridge.dsn import DatabaseUrl, database_target
-from bridge.errors import StoreError
 from bridge.store import (
     audit,
     db,
@@ -53,6 +39,20 @@ from bridge.store.outbox import OutboxLetter
 from bridge.store.review import KnownInvoice, TaskRow, WithdrawalRow
 from bridge.store.runs import RunRow
 from bridge.store.tenants import TenantRow
+from bridge.vocab.connector import Pending
+from bridge.vocab.domain import (
+    Dispute,
+    Hold,
+    Instalment,
+    Invoice,
+    Letter,
+    Promise,
+    StepRecord,
+    StepStatus,
+    WriteResult,
+)
+from bridge.vocab.dsn import DatabaseUrl, database_target
+from bridge.vocab.errors import StoreError
 
 
 class Store:
@@ -192,7 +192,7 @@ class Store:
         with self._write() as conn:
             tenants.set_cursor(conn, tenant, name, value, datetime.now(UTC))
 
-    # requests against a vendor's daily budget (bridge/budget.py)
+    # requests against a vendor's daily budget (bridge/infra/budget.py)
 
     def log_requests(self, tenant: str, requests: int, *, at: datetime) -> None:
         """Record the requests one cycle of the tenant sent."""
@@ -559,7 +559,7 @@ def open_store(path: str | Path | DatabaseUrl) -> Store:
     """Open the state database and bring its schema up.
 
     ``path`` is a SQLite file (created with its folder), ``:memory:``, or a PostgreSQL URL
-    (a ``postgresql://`` string or a :class:`~bridge.dsn.DatabaseUrl`).
+    (a ``postgresql://`` string or a :class:`~bridge.vocab.dsn.DatabaseUrl`).
     """
     if isinstance(path, str) and path != ":memory:":
         try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bridge.errors import StoreError
 from bridge.store import audit
 from bridge.store.codec import decode_letter, encode_letter, instant_text, parse_instant
 from bridge.store.db import Connection
+from bridge.vocab.errors import StoreError
 
 
 @dataclass(frozen=True, slots=True)

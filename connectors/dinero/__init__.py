@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bridge.connector import (
+from bridge.vocab.connector import (
     CAP_DRAFT,
     CAP_INTERNAL_NOTE,
     CAP_PAYMENT_DETAILS,
@@ -51,7 +51,7 @@ def _authorize(request: AuthorizeRequest) -> None:
 
 def _sandbox(path: Path | None, today: date) -> Sandbox:
     """Build the in-process emulator; imported only when a demo or test asks for it."""
-    from connectors.dinero.sandbox import sandbox_factory  # noqa: PLC0415
+    from connectors.dinero.sandbox.server import sandbox_factory  # noqa: PLC0415
 
     return sandbox_factory(path, today)
 

@@ -36,11 +36,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from bridge import retry
-from bridge.connector import SecretStore
-from bridge.errors import AuthError, ConnectorError, SecretMissing, Transient
-from bridge.http import DEFAULT_TABLE, StatusTable, VendorError, build_client, rule, stats_of
-from bridge.redact import redact_text, register_secret
+from bridge.infra import retry
+from bridge.infra.http import DEFAULT_TABLE, StatusTable, VendorError, build_client, rule, stats_of
+from bridge.vocab.connector import SecretStore
+from bridge.vocab.errors import AuthError, ConnectorError, SecretMissing, Transient
+from bridge.vocab.redact import redact_text, register_secret
 
 AUTHORIZE_URL = "https://connect.visma.com/connect/authorize"
 TOKEN_URL = "https://connect.visma.com/connect/token"  # noqa: S105  # an address, not a secret
@@ -61,7 +61,7 @@ EARLY_REFRESH = timedelta(seconds=60)
 Clock = Callable[[], datetime]
 
 # A token request is retried freely only where it provably never reached Visma Connect (no
-# connection) or was not processed (429, 408): bridge/retry.py's rule for a write.
+# connection) or was not processed (429, 408): bridge/infra/retry.py's rule for a write.
 TOKEN_POLICY = retry.RetryPolicy(attempts=5, deadline=30.0, idempotency_header=None)
 # A request that may have been processed (a time-out after sending, a 5xx, an unreadable
 # answer) may have spent a one-time refresh token. Visma Connect's grace period (5-60 s, an app
@@ -70,7 +70,7 @@ TOKEN_POLICY = retry.RetryPolicy(attempts=5, deadline=30.0, idempotency_header=N
 # most this many times. After that a resend could void the token for good, so none is made.
 RESEND_WINDOW = timedelta(seconds=4)
 MAX_RESENDS = 2
-# Failures where the request provably never left (as bridge/retry.py counts them).
+# Failures where the request provably never left (as bridge/infra/retry.py counts them).
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 _locks: dict[str, threading.Lock] = {}
@@ -267,7 +267,7 @@ def oauth_error(response: httpx.Response) -> str | None:
 
 
 def oauth_vendor_error(response: httpx.Response) -> VendorError:
-    """Read an OAuth error body for bridge/http.py: ``error`` as the code."""
+    """Read an OAuth error body for bridge/infra/http.py: ``error`` as the code."""
     code = oauth_error(response)
     try:
         body: Any = json.loads(response.content)

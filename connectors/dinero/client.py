@@ -1,9 +1,9 @@
 """A thin typed client for the Dinero endpoints the bridge uses, and nothing else.
 
 Every path carries the organization id. Lists come back as ``{Collection, Pagination}`` pages
-(``page`` 0-based, ``pageSize`` up to 1,000) walked by bridge/paging.py; list endpoints return
+(``page`` 0-based, ``pageSize`` up to 1,000) walked by bridge/infra/paging.py; list endpoints return
 only a few default fields unless ``fields`` names them, so every list call names its fields.
-Every request goes through bridge/retry.py. Dinero has no idempotency key: writes are never
+Every request goes through bridge/infra/retry.py. Dinero has no idempotency key: writes are never
 retried after they may have reached Dinero; the session reads back instead.
 """
 
@@ -16,11 +16,11 @@ from urllib.parse import quote
 
 import httpx
 
-from bridge import retry
-from bridge.connector import RateLimit
-from bridge.errors import AuthError, MalformedResponse, RejectedRequest
-from bridge.http import DEFAULT_TABLE, StatusTable, VendorError, dump_json, parse_json, rule
-from bridge.paging import PageNumberPaginator, Params, iterate
+from bridge.infra import retry
+from bridge.infra.http import DEFAULT_TABLE, StatusTable, VendorError, dump_json, parse_json, rule
+from bridge.infra.paging import PageNumberPaginator, Params, iterate
+from bridge.vocab.connector import RateLimit
+from bridge.vocab.errors import AuthError, MalformedResponse, RejectedRequest
 from connectors.dinero import mapping
 from connectors.dinero.auth import reauthorize_hint
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from babel import Locale
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ZERO,
     ActionKind,
     Customer,
@@ -41,8 +41,8 @@ from bridge.domain import (
     StepRecord,
     StepStatus,
 )
-from bridge.errors import MalformedResponse
-from bridge.validate import money_of
+from bridge.vocab.errors import MalformedResponse
+from bridge.vocab.validate import money_of
 
 SOURCE = "dinero"
 # Dinero's placeholder number of a voucher that has not been booked yet.

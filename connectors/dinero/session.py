@@ -33,8 +33,11 @@ from typing import Any, TypeVar
 
 import structlog
 
-from bridge.connector import Pending, RateLimit, TenantContext
-from bridge.domain import (
+from bridge.infra.http import build_client, stats_of
+from bridge.infra.items import read_each, with_customer
+from bridge.infra.retry import RetryPolicy
+from bridge.vocab.connector import Pending, RateLimit, TenantContext
+from bridge.vocab.domain import (
     ZERO,
     ActionKind,
     Customer,
@@ -48,17 +51,14 @@ from bridge.domain import (
     StepStatus,
     WriteResult,
 )
-from bridge.errors import (
+from bridge.vocab.errors import (
     ConfigError,
     ConnectorError,
     MalformedResponse,
     NotFound,
     RejectedRequest,
 )
-from bridge.http import build_client, stats_of
-from bridge.items import read_each, with_customer
-from bridge.options import whole_number
-from bridge.retry import RetryPolicy
+from bridge.vocab.options import whole_number
 from connectors.dinero import mapping, writer
 from connectors.dinero.auth import Clock, DineroAuth, open_tokens, token_scopes
 from connectors.dinero.client import (
@@ -72,7 +72,7 @@ from connectors.dinero.client import (
 from connectors.dinero.setup import setup_checks
 
 # The largest answer read from the API (pages of at most 1000 invoices, a few hundred bytes each):
-# a bigger one is refused, never read whole (bridge/http.py send_bounded).
+# a bigger one is refused, never read whole (bridge/infra/http.py send_bounded).
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 log = structlog.get_logger("connectors.dinero")
@@ -142,7 +142,7 @@ def forget_hints() -> None:
 
 
 class DineroSession:
-    """bridge.connector.Session for one Dinero organization."""
+    """bridge.vocab.connector.Session for one Dinero organization."""
 
     def __init__(
         self,
@@ -203,7 +203,7 @@ class DineroSession:
         return self._client
 
     def checks(self) -> list[tuple[bool, str]]:
-        """What would make drafts wrong (bridge.connector.SetupChecks, dinero/setup.py)."""
+        """What would make drafts wrong (bridge.vocab.connector.SetupChecks, dinero/setup.py)."""
         return setup_checks(self.client, token_scopes(self.tokens.current()), self.ctx.tenant)
 
     def company_key(self) -> str | None:

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bridge.domain import ZERO, ActionKind, Decision, Letter
+from bridge.vocab.domain import ZERO, ActionKind, Decision, Letter
 from connectors.dinero import mapping
 
 # Dinero's limits on native reminders (spec: "up to three reminders per invoice"; "once 10 days

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bridge.connector import (
+from bridge.vocab.connector import (
     CAP_COMBINE,
     CAP_DRAFT,
     CAP_PAYMENT_DETAILS,
@@ -31,7 +31,7 @@ SANDBOX_GRANT = "sandbox-agreement-grant"
 
 def _sandbox(path: Path | None, today: date) -> Sandbox:
     """Build the in-process emulator; imported only when a demo or test asks for it."""
-    from connectors.economic.sandbox import sandbox_factory  # noqa: PLC0415
+    from connectors.economic.sandbox.server import sandbox_factory  # noqa: PLC0415
 
     return sandbox_factory(path, today)
 

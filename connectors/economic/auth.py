@@ -11,10 +11,10 @@ from collections.abc import Generator
 
 import httpx
 
-from bridge.connector import SecretStore
-from bridge.errors import AuthError
-from bridge.http import StatusRule, rule
-from bridge.redact import register_secret
+from bridge.infra.http import StatusRule, rule
+from bridge.vocab.connector import SecretStore
+from bridge.vocab.errors import AuthError
+from bridge.vocab.redact import register_secret
 
 # The names under which the tokens are stored (never the tokens themselves).
 APP_SECRET = "app_secret_token"  # noqa: S105

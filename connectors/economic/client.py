@@ -1,7 +1,8 @@
 """A thin typed client for the e-conomic REST endpoints the bridge uses, and nothing else.
 
 Collections come back as plain iterators of JSON objects (pages of up to 1,000 are walked by
-bridge/paging.py); every request goes through bridge/retry.py. Filters are built here with
+bridge/infra/paging.py); every request goes through bridge/infra/retry.py. Filters are built here
+with
 e-conomic's escaping. Only fields the official schemas mark ``filterable`` are filtered on:
 ``dueDate`` and ``remainder`` of invoices are not, so the session filters them locally.
 """
@@ -15,11 +16,11 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from bridge import retry
-from bridge.connector import RateLimit
-from bridge.errors import MalformedResponse
-from bridge.http import DEFAULT_TABLE, StatusTable, VendorError, dump_json, parse_json
-from bridge.paging import PageNumberPaginator, Params, iterate
+from bridge.infra import retry
+from bridge.infra.http import DEFAULT_TABLE, StatusTable, VendorError, dump_json, parse_json
+from bridge.infra.paging import PageNumberPaginator, Params, iterate
+from bridge.vocab.connector import RateLimit
+from bridge.vocab.errors import MalformedResponse
 from connectors.economic import mapping
 from connectors.economic.auth import auth_rules
 

@@ -1,6 +1,6 @@
 """e-conomic JSON -> the domain model; the only place the vendor's read-side field names live.
 
-JSON must be parsed with ``parse_float=Decimal`` (bridge.http.parse_json does), so amounts
+JSON must be parsed with ``parse_float=Decimal`` (bridge.infra.http.parse_json does), so amounts
 arrive as Decimal or int and never pass through float. A malformed item raises
 MalformedResponse naming the item and the field; the session skips that one item.
 """
@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 from babel import Locale
 from babel.languages import get_official_languages
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ZERO,
     ActionKind,
     Customer,
@@ -31,8 +31,8 @@ from bridge.domain import (
     StepStatus,
     money,
 )
-from bridge.errors import MalformedResponse
-from bridge.validate import money_of
+from bridge.vocab.errors import MalformedResponse
+from bridge.vocab.validate import money_of
 
 SOURCE = "economic"
 ENTRY_PAYMENT = "customerPayment"

@@ -24,9 +24,12 @@ from typing import Any, TypeVar
 
 import structlog
 
-from bridge import letters
-from bridge.connector import Pending, RateLimit, TenantContext
-from bridge.domain import (
+from bridge.engine import letters
+from bridge.infra.http import build_client, stats_of
+from bridge.infra.items import read_each, with_customer
+from bridge.infra.retry import RetryPolicy
+from bridge.vocab.connector import Pending, RateLimit, TenantContext
+from bridge.vocab.domain import (
     ZERO,
     ActionKind,
     Customer,
@@ -39,7 +42,7 @@ from bridge.domain import (
     WriteResult,
     is_letter_key,
 )
-from bridge.errors import (
+from bridge.vocab.errors import (
     AuthError,
     ConfigError,
     MalformedResponse,
@@ -47,10 +50,7 @@ from bridge.errors import (
     RejectedRequest,
     Transient,
 )
-from bridge.http import build_client, stats_of
-from bridge.items import read_each, with_customer
-from bridge.options import whole_number
-from bridge.retry import RetryPolicy
+from bridge.vocab.options import whole_number
 from connectors.economic import mapping, writer
 from connectors.economic.auth import EconomicAuth
 from connectors.economic.client import (
@@ -62,7 +62,7 @@ from connectors.economic.client import (
 )
 
 # The largest answer read from the API (pages of at most 1000 booked invoices, about 1.5 kB each):
-# a bigger one is refused, never read whole (bridge/http.py send_bounded).
+# a bigger one is refused, never read whole (bridge/infra/http.py send_bounded).
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 log = structlog.get_logger("connectors.economic")
@@ -74,14 +74,15 @@ SETTLED_LOOKBACK = timedelta(days=400)
 # Our clock and e-conomic's may disagree a little; read customers changed a bit before the cursor.
 CLOCK_SKEW = timedelta(minutes=10)
 # Tasks for people (a ladder task, a credit hold): never written here, where every document
-# could reach the debtor (bridge/channels.py sends them by e-mail or lists them in the bridge).
+# could reach the debtor (bridge/engine/channels.py sends them by e-mail or lists them in the
+# bridge).
 _FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
 # Letters that are proposals for a human even in autonomous mode: never booked by us.
 _PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
 
 
 class EconomicSession:
-    """bridge.connector.Session for one e-conomic agreement."""
+    """bridge.vocab.connector.Session for one e-conomic agreement."""
 
     def __init__(
         self,
@@ -466,7 +467,7 @@ class EconomicSession:
         return self._draft_settings
 
     def checks(self) -> list[tuple[bool, str]]:
-        """What would make drafts wrong (bridge.connector.SetupChecks, economic/setup.py)."""
+        """What would make drafts wrong (bridge.vocab.connector.SetupChecks, economic/setup.py)."""
         from connectors.economic.setup import setup_checks  # noqa: PLC0415 (it imports us)
 
         return setup_checks(self.client, self.ctx.options, _choose_terms)

@@ -19,8 +19,8 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bridge.errors import ConfigError, NotFound
-from bridge.options import whole_number
+from bridge.vocab.errors import ConfigError, NotFound
+from bridge.vocab.options import whole_number
 from connectors.economic import mapping
 from connectors.economic.client import EconomicClient
 

@@ -18,7 +18,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from bridge.domain import ZERO, ActionKind, Decision, Invoice, Letter
+from bridge.vocab.domain import ZERO, ActionKind, Decision, Invoice, Letter
 
 HEADING_MAX = 250
 TEXT_LINE_MAX = 1000

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bridge.connector import (
+from bridge.vocab.connector import (
     CAP_COMBINE,
     CAP_DRAFT,
     CAP_HANDOVER,
@@ -36,7 +36,7 @@ SANDBOX_TENANT_ID = "1234567"
 
 def _sandbox(path: Path | None, today: date) -> Sandbox:
     """Build the in-process emulator; imported only when a demo or test asks for it."""
-    from connectors.fortnox.sandbox import sandbox_factory  # noqa: PLC0415
+    from connectors.fortnox.sandbox.server import sandbox_factory  # noqa: PLC0415
 
     return sandbox_factory(path, today)
 

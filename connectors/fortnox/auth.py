@@ -25,8 +25,9 @@ from typing import Any
 
 import httpx
 
-from bridge.connector import SecretStore
-from bridge.errors import (
+from bridge.infra.http import parse_json, retry_after_seconds
+from bridge.vocab.connector import SecretStore
+from bridge.vocab.errors import (
     AuthError,
     ConfigError,
     MalformedResponse,
@@ -34,8 +35,7 @@ from bridge.errors import (
     SecretMissing,
     Transient,
 )
-from bridge.http import parse_json, retry_after_seconds
-from bridge.redact import register_secret
+from bridge.vocab.redact import register_secret
 from connectors.fortnox.client import fortnox_error
 
 TOKEN_URL = "https://apps.fortnox.se/oauth-v1/token"  # noqa: S105  # an address, not a secret

@@ -1,7 +1,8 @@
 """A thin typed client for the Fortnox API v3 endpoints the bridge uses, and nothing else.
 
 Collections are walked page by page (``page`` from 1, ``limit`` up to 500, the page count in
-``MetaInformation``) through bridge/paging.py; every request goes through bridge/retry.py.
+``MetaInformation``) through bridge/infra/paging.py; every request goes through
+bridge/infra/retry.py.
 Fortnox honours no idempotency key, so a write is retried only when it provably never reached
 Fortnox or was refused with 429; anything else is read back by our reference first.
 """
@@ -16,11 +17,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bridge import retry
-from bridge.connector import RateLimit
-from bridge.errors import AuthError, MalformedResponse
-from bridge.http import DEFAULT_TABLE, StatusTable, VendorError, dump_json, parse_json, rule
-from bridge.paging import PageNumberPaginator, Params, iterate
+from bridge.infra import retry
+from bridge.infra.http import DEFAULT_TABLE, StatusTable, VendorError, dump_json, parse_json, rule
+from bridge.infra.paging import PageNumberPaginator, Params, iterate
+from bridge.vocab.connector import RateLimit
+from bridge.vocab.errors import AuthError, MalformedResponse
 from connectors.fortnox import mapping
 
 BASE_URL = "https://api.fortnox.se"

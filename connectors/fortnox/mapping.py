@@ -1,6 +1,6 @@
 """Fortnox JSON -> the domain model; the only place the vendor's read-side field names live.
 
-JSON is parsed with ``parse_float=Decimal`` (bridge.http.parse_json), so amounts arrive as
+JSON is parsed with ``parse_float=Decimal`` (bridge.infra.http.parse_json), so amounts arrive as
 Decimal or int. Fortnox is loose with types, and the recordings show it: ``CurrencyRate`` is a
 number on a full invoice but the string ``"1"`` in a list, ``Credit`` is the string
 ``"false"``, ``CustomerNumber`` a string while a payment's ``InvoiceNumber`` is a number. Each
@@ -18,7 +18,7 @@ from typing import Any
 
 from babel import Locale
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ActionKind,
     Customer,
     CustomerKind,
@@ -28,8 +28,8 @@ from bridge.domain import (
     StepStatus,
     is_letter_key,
 )
-from bridge.errors import ConfigError, MalformedResponse
-from bridge.validate import money_of
+from bridge.vocab.errors import ConfigError, MalformedResponse
+from bridge.vocab.validate import money_of
 
 SOURCE = "fortnox"
 INTEREST_INVOICE = "INTRESTINVOICE"  # sic: Fortnox's spelling

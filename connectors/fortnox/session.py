@@ -31,8 +31,10 @@ from typing import Any, TypeVar
 
 import structlog
 
-from bridge.connector import Pending, RateLimit, TenantContext
-from bridge.domain import (
+from bridge.infra.http import build_client, stats_of
+from bridge.infra.items import read_each, with_customer
+from bridge.vocab.connector import Pending, RateLimit, TenantContext
+from bridge.vocab.domain import (
     ActionKind,
     Customer,
     Invoice,
@@ -44,17 +46,15 @@ from bridge.domain import (
     WriteResult,
     money,
 )
-from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest, Transient
-from bridge.http import build_client, stats_of
-from bridge.items import read_each, with_customer
-from bridge.options import whole_number
+from bridge.vocab.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest, Transient
+from bridge.vocab.options import whole_number
 from connectors.fortnox import mapping, writer
 from connectors.fortnox.auth import TOKEN_URL, FortnoxAuth, choose_route
 from connectors.fortnox.client import BASE_URL, RATE_LIMITS, FortnoxClient, status_table
 from connectors.fortnox.setup import setup_checks
 
 # The largest answer read from the API (pages of at most 500 invoices):
-# a bigger one is refused, never read whole (bridge/http.py send_bounded).
+# a bigger one is refused, never read whole (bridge/infra/http.py send_bounded).
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 log = structlog.get_logger("connectors.fortnox")
@@ -70,7 +70,8 @@ CLOCK_SKEW = timedelta(minutes=10)
 # Remembered full reads older than this are read again, whatever lastmodified says.
 CACHE_MAX_AGE = timedelta(days=7)
 # Tasks for people (a ladder task, a credit hold): never written here, where every document
-# could reach the debtor (bridge/channels.py sends them by e-mail or lists them in the bridge).
+# could reach the debtor (bridge/engine/channels.py sends them by e-mail or lists them in the
+# bridge).
 _FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
 # Letters that are proposals for a human even in autonomous mode: never booked by us.
 _PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
@@ -114,7 +115,7 @@ def _memory_of(ctx: TenantContext) -> _Memory:
 
 
 class FortnoxSession:
-    """bridge.connector.Session for one Fortnox company."""
+    """bridge.vocab.connector.Session for one Fortnox company."""
 
     def __init__(
         self,
@@ -184,7 +185,7 @@ class FortnoxSession:
         return stats_of(self.http).total
 
     def checks(self) -> list[tuple[bool, str]]:
-        """What would make drafts wrong (bridge.connector.SetupChecks, fortnox/setup.py)."""
+        """What would make drafts wrong (bridge.vocab.connector.SetupChecks, fortnox/setup.py)."""
         return setup_checks(
             self.client, self.rows, self.ctx.options, self.ctx.mode, self.auth.granted_scopes()
         )

@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bridge.domain import Mode
-from bridge.errors import AuthError, NotFound
+from bridge.vocab.domain import Mode
+from bridge.vocab.errors import AuthError, NotFound
 from connectors.fortnox import writer
 from connectors.fortnox.client import FortnoxClient
 
@@ -49,7 +49,7 @@ def required_scopes(
     if rows.fee_article or rows.interest_article:
         out[ARTICLE_SCOPE] = "check the articles on the rows (/3/articles)"
     # Hand-overs go to Fortnox Finans only in autonomous mode, when the tenant chose it
-    # (handover_via = system; bridge/channels.py).
+    # (handover_via = system; bridge/engine/channels.py).
     if mode is Mode.AUTONOMOUS and options.get("handover_via", "").strip() == "system":
         out[FINANS_SCOPE] = "hand claims to Fortnox Finans (/3/noxfinansinvoices)"
     return out

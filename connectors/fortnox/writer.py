@@ -21,7 +21,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from bridge.domain import ZERO, ActionKind, Decision, Invoice, Letter
+from bridge.vocab.domain import ZERO, ActionKind, Decision, Invoice, Letter
 
 REMARKS_MAX = 1024
 COMMENTS_MAX = 1024

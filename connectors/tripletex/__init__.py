@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bridge.connector import (
+from bridge.vocab.connector import (
     CAP_COMBINE,
     CAP_DRAFT,
     CAP_PAYMENT_DETAILS,
@@ -33,7 +33,7 @@ SANDBOX_EMPLOYEE_TOKEN = "sandbox-employee-token"  # noqa: S105
 
 def _sandbox(path: Path | None, today: date) -> Sandbox:
     """Build the in-process emulator; imported only when a demo or test asks for it."""
-    from connectors.tripletex.sandbox import sandbox_factory  # noqa: PLC0415
+    from connectors.tripletex.sandbox.server import sandbox_factory  # noqa: PLC0415
 
     return sandbox_factory(path, today)
 

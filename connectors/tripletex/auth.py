@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bridge.connector import SecretStore
-from bridge.errors import AuthError, MalformedResponse, SecretMissing, Transient
-from bridge.http import parse_json, request_id_of
-from bridge.redact import redact_url, register_secret
+from bridge.infra.http import parse_json, request_id_of
+from bridge.vocab.connector import SecretStore
+from bridge.vocab.errors import AuthError, MalformedResponse, SecretMissing, Transient
+from bridge.vocab.redact import redact_url, register_secret
 
 # The names under which the tokens are stored (never the tokens themselves).
 CONSUMER_TOKEN = "consumer_token"  # noqa: S105

@@ -2,7 +2,7 @@
 
 Lists are ``{from, count, versionDigest, values[]}`` pages addressed by ``from``/``count``;
 :class:`OffsetPaginator` walks them until a page comes back shorter than asked for. Every
-request goes through bridge/retry.py. Tripletex has no idempotency key, so writes are never
+request goes through bridge/infra/retry.py. Tripletex has no idempotency key, so writes are never
 retried once sent: the session reads back (``GET /reminder?invoiceId=``) before trying again.
 
 Pacing: Tripletex publishes no numbers; it reports them per response in ``X-Rate-Limit-Limit``,
@@ -23,11 +23,11 @@ from typing import Any
 
 import httpx
 
-from bridge import retry
-from bridge.connector import RateLimit
-from bridge.errors import AuthError, MalformedResponse
-from bridge.http import DEFAULT_TABLE, StatusTable, VendorError, dump_json, parse_json, rule
-from bridge.paging import Params, iterate
+from bridge.infra import retry
+from bridge.infra.http import DEFAULT_TABLE, StatusTable, VendorError, dump_json, parse_json, rule
+from bridge.infra.paging import Params, iterate
+from bridge.vocab.connector import RateLimit
+from bridge.vocab.errors import AuthError, MalformedResponse
 from connectors.tripletex import mapping
 from connectors.tripletex.auth import CONSUMER_TOKEN, EMPLOYEE_TOKEN
 

@@ -1,6 +1,6 @@
 """Tripletex JSON -> the domain model; the only place the vendor's read-side field names live.
 
-JSON is parsed with ``parse_float=Decimal`` (bridge.http.parse_json), so amounts never pass
+JSON is parsed with ``parse_float=Decimal`` (bridge.infra.http.parse_json), so amounts never pass
 through float. A malformed item raises MalformedResponse naming the item and the field; the
 session skips that one item.
 
@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ActionKind,
     Customer,
     CustomerKind,
@@ -29,8 +29,8 @@ from bridge.domain import (
     is_letter_key,
     money,
 )
-from bridge.errors import MalformedResponse
-from bridge.validate import money_of
+from bridge.vocab.errors import MalformedResponse
+from bridge.vocab.validate import money_of
 
 SOURCE = "tripletex"
 COMPANY_CURRENCY = "NOK"

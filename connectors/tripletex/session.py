@@ -28,8 +28,11 @@ from typing import Any, TypeVar
 import httpx
 import structlog
 
-from bridge.connector import Pending, RateLimit, TenantContext
-from bridge.domain import (
+from bridge.infra.http import build_client, stats_of
+from bridge.infra.items import read_each
+from bridge.infra.retry import RetryPolicy
+from bridge.vocab.connector import Pending, RateLimit, TenantContext
+from bridge.vocab.domain import (
     ZERO,
     ActionKind,
     Customer,
@@ -40,11 +43,8 @@ from bridge.domain import (
     StepStatus,
     WriteResult,
 )
-from bridge.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest
-from bridge.http import build_client, stats_of
-from bridge.items import read_each
-from bridge.options import whole_number
-from bridge.retry import RetryPolicy
+from bridge.vocab.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest
+from bridge.vocab.options import whole_number
 from connectors.tripletex import mapping, writer
 from connectors.tripletex.auth import OWN_COMPANY, TripletexAuth, oslo_today
 from connectors.tripletex.client import (
@@ -59,7 +59,7 @@ from connectors.tripletex.mapping import OrderInfo, ReminderInfo
 from connectors.tripletex.setup import setup_checks
 
 # The largest answer read from the API (pages of 1000 invoices with their customers expanded):
-# a bigger one is refused, never read whole (bridge/http.py send_bounded).
+# a bigger one is refused, never read whole (bridge/infra/http.py send_bounded).
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 log = structlog.get_logger("connectors.tripletex")
@@ -74,7 +74,8 @@ ORDER_LOOKBACK = timedelta(days=400)
 EPOCH = date(2000, 1, 1)
 STRATEGIES = ("invoices", "openposts")
 # Tasks for people (a ladder task, a credit hold): never written as an order, which can be
-# invoiced to the debtor (bridge/channels.py sends them by e-mail or lists them in the bridge).
+# invoiced to the debtor (bridge/engine/channels.py sends them by e-mail or lists them in the
+# bridge).
 _FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
 
 # The VAT types that charge no VAT, by the number Tripletex shows (the SAF-T standard tax code),
@@ -89,7 +90,7 @@ _PROPOSALS = frozenset(
 
 
 class TripletexSession:
-    """bridge.connector.Session for one Tripletex company."""
+    """bridge.vocab.connector.Session for one Tripletex company."""
 
     def __init__(
         self,
@@ -140,7 +141,7 @@ class TripletexSession:
         self._day: date | None = None
 
     def checks(self) -> list[tuple[bool, str]]:
-        """What would make orders wrong (bridge.connector.SetupChecks, tripletex/setup.py)."""
+        """What would make orders wrong (bridge.vocab.connector.SetupChecks, tripletex/setup.py)."""
         return setup_checks(self.client, self.ctx.options, VAT_FREE_NUMBERS, self._today())
 
     def _today(self) -> date:

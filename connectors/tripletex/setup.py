@@ -21,8 +21,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bridge.errors import AuthError, ConfigError
-from bridge.options import whole_number
+from bridge.vocab.errors import AuthError, ConfigError
+from bridge.vocab.options import whole_number
 from connectors.tripletex import mapping
 from connectors.tripletex.client import TripletexClient
 

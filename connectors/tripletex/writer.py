@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bridge.domain import ZERO, ActionKind, Decision, Letter
+from bridge.vocab.domain import ZERO, ActionKind, Decision, Letter
 from connectors.tripletex import mapping
 from connectors.tripletex.mapping import NOTICE, REMINDER, SOFT_REMINDER, ReminderInfo
 
@@ -116,7 +116,8 @@ def printed_by_you(dispatch_types: Sequence[str]) -> bool:
     return set(dispatch_types) == {"OWN_PRINTER"}
 
 
-# How each dispatch type reaches the debtor (bridge/letter_checks.py): printed by the company or
+# How each dispatch type reaches the debtor (bridge/engine/letter_checks.py): printed by the company
+# or
 # by Nets on paper, or electronically (e-mail; SMS, API and SFTP deliveries).
 _ROUTES = {"NETS_PRINT": "paper", "OWN_PRINTER": "paper", "EMAIL": "email"}
 
@@ -134,7 +135,7 @@ def routes(action: ActionKind, *, email: str | None, options: Mapping[str, str])
 def delivery_routes(
     action: ActionKind, email: str | None, options: Mapping[str, str]
 ) -> frozenset[str]:
-    """The descriptor's form of :func:`routes` (bridge.connector.ConnectorDescriptor)."""
+    """The descriptor's form of :func:`routes` (bridge.vocab.connector.ConnectorDescriptor)."""
     return routes(action, email=email, options=options)
 
 

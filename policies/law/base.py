@@ -16,7 +16,7 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Literal
 
-from bridge.domain import ActionKind, CustomerKind
+from bridge.vocab.domain import ActionKind, CustomerKind
 from policies.daycount import DayCount
 from policies.law.calendar import BankingCalendar
 

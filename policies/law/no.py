@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from bridge.domain import ActionKind
+from bridge.vocab.domain import ActionKind
 from policies.law.base import (
     Citations,
     CompensationRule,

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from bridge.domain import ActionKind
+from bridge.vocab.domain import ActionKind
 from policies.law.base import (
     Citations,
     CompensationRule,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bridge.domain import (
+from bridge.engine.letters import Creditor
+from bridge.vocab.domain import (
     ActionKind,
     Customer,
     CustomerKind,
@@ -16,7 +17,6 @@ from bridge.domain import (
     Letter,
     StepRecord,
 )
-from bridge.letters import Creditor
 
 COUNTRY_OF: dict[str, str] = {"da": "DK", "nb": "NO", "sv": "SE", "fi": "FI", "en": "DK"}
 CURRENCY: dict[str, str] = {"DK": "DKK", "NO": "NOK", "SE": "SEK", "FI": "EUR"}

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from bridge.domain import (
+from bridge.store.outbox import OutboxLetter
+from bridge.surfaces.report.data import Period, TenantInputs
+from bridge.vocab.domain import (
     ActionKind,
     Customer,
     CustomerKind,
@@ -17,8 +19,6 @@ from bridge.domain import (
     Snapshot,
     StepRecord,
 )
-from bridge.report.data import Period, TenantInputs
-from bridge.store.outbox import OutboxLetter
 
 TODAY = date(2026, 3, 16)
 AT = datetime(2026, 3, 16, 7, tzinfo=UTC)

@@ -1,4 +1,5 @@
-"""A vendor's daily request budget (bridge/budget.py): e-conomic's fair use is 50,000 calls per
+"""A vendor's daily request budget (bridge/infra/budget.py): e-conomic's fair use is 50,000 calls
+per
 24 hours per agreement (e-conomic's fair-use policy); the cycle stops writing before it and
 says how many letters wait, the most overdue written first."""
 
@@ -9,12 +10,12 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from bench.companies import TODAY, company, descriptor, tenant
-from bridge import retry
-from bridge.budget import Budget, daily_limit
-from bridge.connector import RateLimit
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.secrets import StaticSecrets
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.infra import retry
+from bridge.infra.budget import Budget, daily_limit
 from bridge.store import Store, open_store
+from bridge.vocab.connector import RateLimit
+from bridge.vocab.secrets import StaticSecrets
 
 
 def test_economic_declares_50000_calls_a_day_and_fortnox_no_daily_budget() -> None:

@@ -28,9 +28,9 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.domain import ActionKind, Decision, Letter, StepRecord
-from bridge.handover import build_case
-from bridge.letters import COUNTRY_LANGUAGE, compose, context
+from bridge.engine.handover import build_case
+from bridge.engine.letters import COUNTRY_LANGUAGE, compose, context
+from bridge.vocab.domain import ActionKind, Decision, Letter, StepRecord
 from policies.engine import letters
 from tests.bridge.letter_fixtures import creditor
 from tests.policies import nordic

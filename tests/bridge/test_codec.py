@@ -11,8 +11,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge.domain import ActionKind, Decision, InterestCharge, InterestPeriod, Letter
-from bridge.errors import StoreError
 from bridge.store.codec import (
     amount_text,
     decode_letter,
@@ -23,6 +21,8 @@ from bridge.store.codec import (
     parse_amount,
     parse_instant,
 )
+from bridge.vocab.domain import ActionKind, Decision, InterestCharge, InterestPeriod, Letter
+from bridge.vocab.errors import StoreError
 
 names = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12)
 amounts = st.decimals(allow_nan=False, allow_infinity=False)

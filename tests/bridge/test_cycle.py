@@ -17,16 +17,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bridge import registry, retry
-from bridge.connector import ConnectorDescriptor
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import Mode
-from bridge.faults import Fault
-from bridge.http import dump_json
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.infra import retry
+from bridge.infra.http import dump_json
 from bridge.store import Store, open_store
-from connectors.economic.sandbox import EconomicSandbox
+from bridge.vocab import registry
+from bridge.vocab.connector import ConnectorDescriptor
+from bridge.vocab.domain import Mode
+from bridge.vocab.faults import Fault
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
+from connectors.economic.sandbox.server import EconomicSandbox
 
 TODAY = date(2026, 3, 16)
 SYSTEMS = sorted(registry.connectors())

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bridge.daemon import build_scheduler, longest_first, run_all, update_law_rates
-from bridge.settings import Settings, TenantSettings
 from bridge.store import open_store
+from bridge.surfaces.daemon import build_scheduler, longest_first, run_all, update_law_rates
+from bridge.vocab.settings import Settings, TenantSettings
 
 BIN = Path(sys.executable).parent / "dunning-bridge"
 
@@ -205,7 +205,7 @@ def test_the_scheduled_law_update_never_raises(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A failing update is logged; the job returns, so the daemon and its cycles go on."""
-    import bridge.lawupdate  # noqa: PLC0415
+    import bridge.surfaces.lawupdate  # noqa: PLC0415
 
     seen: list[tuple[Path, list[str]]] = []
 
@@ -213,7 +213,7 @@ def test_the_scheduled_law_update_never_raises(
         seen.append((directory, countries))
         raise RuntimeError("publisher exploded")
 
-    monkeypatch.setattr(bridge.lawupdate, "run_law_update", broken)
+    monkeypatch.setattr(bridge.surfaces.lawupdate, "run_law_update", broken)
     settings = Settings(
         database=tmp_path / "state.sqlite3",
         law_data=tmp_path / "law",

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from bridge.cycle_retry import next_retry, parse_delays
-from bridge.daemon import build_scheduler
-from bridge.errors import ConfigError
-from bridge.settings import Settings, TenantSettings, load_settings
-from bridge.status import state_dict, status_table, tenant_state
+from bridge.engine.cycle_retry import next_retry, parse_delays
 from bridge.store import open_store
 from bridge.store.runs import RunRow
+from bridge.surfaces.daemon import build_scheduler
+from bridge.surfaces.status import state_dict, status_table, tenant_state
+from bridge.vocab.errors import ConfigError
+from bridge.vocab.settings import Settings, TenantSettings, load_settings
 
 # Monday 16 March 2026, 07:00 in Copenhagen (06:00 UTC): the scheduled cycle.
 MONDAY_7 = datetime(2026, 3, 16, 6, tzinfo=UTC)

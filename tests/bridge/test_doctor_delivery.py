@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bridge.doctor import delivery
-from bridge.mailer import PASSWORD_SECRET, MailFailed, SmtpSettings, verify
-from bridge.secrets import StaticSecrets, TenantSecrets
-from bridge.settings import Settings, TenantSettings
+from bridge.engine.mailer import PASSWORD_SECRET, MailFailed, SmtpSettings, verify
+from bridge.surfaces.doctor import delivery
+from bridge.vocab.secrets import StaticSecrets, TenantSecrets
+from bridge.vocab.settings import Settings, TenantSettings
 from tests.bridge.smtp_server import PASSWORD, Inbox, smtp_server
 
 TASK_POLICY = '[[steps]]\naction = "reminder"\ndays = 3\n\n[[steps]]\naction = "task"\ndays = 4\n'

@@ -1,14 +1,15 @@
-"""`doctor` reports ahead what would make collection warnings wait (bridge/letter_checks.py)."""
+"""`doctor` reports ahead what would make collection warnings wait
+(bridge/engine/letter_checks.py)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
 
-from bridge import registry
-from bridge.connector import CAP_PAYMENT_DETAILS
-from bridge.doctor import letter_readiness
-from bridge.settings import TenantSettings
+from bridge.surfaces.doctor import letter_readiness
+from bridge.vocab import registry
+from bridge.vocab.connector import CAP_PAYMENT_DETAILS
+from bridge.vocab.settings import TenantSettings
 from policies.ladder import load_policy
 
 CONTACT = {"company_email": "debitor@firma.example"}

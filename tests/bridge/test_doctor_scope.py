@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bridge.cli import app
-from bridge.daemon import settings_to_run
-from bridge.settings import Settings, TenantSettings
+from bridge.surfaces.cli import app
+from bridge.surfaces.daemon import settings_to_run
+from bridge.vocab.settings import Settings, TenantSettings
 
 runner = CliRunner()
 BAD_POLICY = 'minimum_outstanding = "fifty"\n'

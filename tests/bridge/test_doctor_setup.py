@@ -1,4 +1,4 @@
-"""`doctor` asks a connector that can check its own set-up (bridge.connector.SetupChecks)."""
+"""`doctor` asks a connector that can check its own set-up (bridge.vocab.connector.SetupChecks)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from datetime import date
 
 import pytest
 
-from bridge import registry, retry
-from bridge.doctor import _connectivity
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
-from connectors.economic.sandbox import EconomicSandbox
+from bridge.infra import retry
+from bridge.surfaces.doctor import _connectivity
+from bridge.vocab import registry
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
+from connectors.economic.sandbox.server import EconomicSandbox
 
 TODAY = date(2026, 3, 2)
 
@@ -70,7 +71,7 @@ def _doctor_on(
 
 def test_fortnox_drafts_are_checked_after_the_fetch() -> None:
     from connectors.fortnox.auth import forget_tokens  # noqa: PLC0415
-    from connectors.fortnox.sandbox import FortnoxSandbox  # noqa: PLC0415
+    from connectors.fortnox.sandbox.server import FortnoxSandbox  # noqa: PLC0415
 
     forget_tokens()
     sandbox = FortnoxSandbox.demo(TODAY)
@@ -90,7 +91,7 @@ def test_fortnox_drafts_are_checked_after_the_fetch() -> None:
 
 
 def test_tripletex_drafts_are_checked_after_the_fetch() -> None:
-    from connectors.tripletex.sandbox import TripletexSandbox  # noqa: PLC0415
+    from connectors.tripletex.sandbox.server import TripletexSandbox  # noqa: PLC0415
 
     sandbox = TripletexSandbox.demo(TODAY)
     found = _doctor_on("tripletex", "NO", sandbox.transport())
@@ -106,7 +107,7 @@ def test_tripletex_drafts_are_checked_after_the_fetch() -> None:
 
 
 def test_dinero_drafts_are_checked_after_the_fetch() -> None:
-    from connectors.dinero.sandbox import DineroSandbox  # noqa: PLC0415
+    from connectors.dinero.sandbox.server import DineroSandbox  # noqa: PLC0415
 
     sandbox = DineroSandbox.demo(TODAY)
     found = _doctor_on("dinero", "DK", sandbox.transport())

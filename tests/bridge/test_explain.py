@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bridge.cli import app
-from bridge.domain import ActionKind, Hold, Instalment, Payment, Promise
-from bridge.explain import explanation, find_invoice
+from bridge.surfaces.cli import app
+from bridge.surfaces.explain import explanation, find_invoice
+from bridge.vocab.domain import ActionKind, Hold, Instalment, Payment, Promise
 from policies.engine import decide
 from tests.policies.factories import DK, invoice, policy, record, snapshot
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from bridge.domain import ActionKind, Decision, Payment, Snapshot
-from bridge.freshness import guard, payments_as_of
+from bridge.engine.freshness import guard, payments_as_of
+from bridge.vocab.domain import ActionKind, Decision, Payment, Snapshot
 
 TODAY = date(2026, 3, 16)
 

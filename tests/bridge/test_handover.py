@@ -18,10 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from bridge import registry, retry
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import ActionKind, Dispute, Mode, StepStatus
-from bridge.handover import (
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.engine.handover import (
     CASE_FILES,
     HandoverNotReady,
     build_case,
@@ -29,12 +27,15 @@ from bridge.handover import (
     deliver_to_folder,
     preconditions,
 )
-from bridge.letter_preview import letter_series
-from bridge.mailer import PASSWORD_SECRET
-from bridge.secrets import TenantSecrets
-from bridge.settings import TenantSettings
-from bridge.simulate import load_scenario
+from bridge.engine.mailer import PASSWORD_SECRET
+from bridge.infra import retry
 from bridge.store import Store, open_store
+from bridge.surfaces.letter_preview import letter_series
+from bridge.surfaces.simulate import load_scenario
+from bridge.vocab import registry
+from bridge.vocab.domain import ActionKind, Dispute, Mode, StepStatus
+from bridge.vocab.secrets import TenantSecrets
+from bridge.vocab.settings import TenantSettings
 from tests.bridge.letter_fixtures import CUSTOMER, INVOICES, creditor, history, letter
 from tests.bridge.smtp_server import PASSWORD, Inbox, smtp_server
 
@@ -148,7 +149,7 @@ def test_the_case_holds_identity_invoices_letters_and_disputes() -> None:
 
 
 def test_interest_to_date_comes_from_the_accrual() -> None:
-    from bridge.domain import InterestCharge, InterestPeriod  # noqa: PLC0415
+    from bridge.vocab.domain import InterestCharge, InterestPeriod  # noqa: PLC0415
 
     def accrue(invoice: object, steps: object) -> InterestCharge:
         period = InterestPeriod(
@@ -169,8 +170,8 @@ def test_interest_to_date_comes_from_the_accrual() -> None:
 
 
 def test_the_case_names_each_interest_period(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bridge import handover  # noqa: PLC0415
-    from bridge.domain import InterestCharge, InterestPeriod  # noqa: PLC0415
+    from bridge.engine import handover  # noqa: PLC0415
+    from bridge.vocab.domain import InterestCharge, InterestPeriod  # noqa: PLC0415
 
     def accrue(invoice: object, steps: object) -> InterestCharge:
         periods = (
@@ -540,8 +541,8 @@ def test_the_case_file_accrual_runs_through_a_part_payment_day() -> None:
     # 2026-01-19, 6 000 paid on 2026-02-10, interest last charged through 2026-02-05. On
     # 2026-02-20: 6 - 10 Feb (5 days) on 10 000 and 11 - 20 Feb (10 days) on 4 000 at 9.75 %,
     # 13.356... + 10.684... = 24.04.
-    from bridge.domain import Customer, CustomerKind, Invoice, Payment  # noqa: PLC0415
-    from bridge.handover import interest_accrual  # noqa: PLC0415
+    from bridge.engine.handover import interest_accrual  # noqa: PLC0415
+    from bridge.vocab.domain import Customer, CustomerKind, Invoice, Payment  # noqa: PLC0415
     from policies.ladder import TenantPolicy  # noqa: PLC0415
     from policies.law import for_country  # noqa: PLC0415
     from tests.policies.factories import record  # noqa: PLC0415
@@ -593,7 +594,7 @@ def test_the_case_file_accrual_runs_through_a_part_payment_day() -> None:
 def test_the_summary_is_in_the_tenants_language(
     monkeypatch: pytest.MonkeyPatch, lang: str, heading: str, principal: str, day: str
 ) -> None:
-    from bridge import handover  # noqa: PLC0415
+    from bridge.engine import handover  # noqa: PLC0415
 
     shown: list[tuple[str, object, object]] = []
     real = handover.table_pdf

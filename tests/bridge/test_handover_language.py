@@ -9,9 +9,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bridge.domain import ActionKind, InterestCharge, InterestPeriod, StepRecord
-from bridge.handover import build_case
-from bridge.handover_summary import sections_and_tables
+from bridge.engine.handover import build_case
+from bridge.engine.handover_summary import sections_and_tables
+from bridge.vocab.domain import ActionKind, InterestCharge, InterestPeriod, StepRecord
 from tests.bridge.letter_fixtures import CUSTOMER, INVOICES, creditor, history, letter
 
 HANDOVER = letter(ActionKind.HANDOVER, 4)

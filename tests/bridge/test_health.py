@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bridge.cli import app
-from bridge.settings import Settings, TenantSettings
-from bridge.status import health_command, last_due
 from bridge.store import open_store
+from bridge.surfaces.cli import app
+from bridge.surfaces.status import health_command, last_due
+from bridge.vocab.settings import Settings, TenantSettings
 
 # Monday 2026-03-16, 09:00 UTC = 10:00 in Copenhagen; the schedule runs 07:00 local, mon-fri.
 NOW = datetime(2026, 3, 16, 9, tzinfo=UTC)

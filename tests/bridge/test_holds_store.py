@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bridge.domain import Hold, Instalment, Promise
-from bridge.errors import StoreError
 from bridge.store import Store, open_store
 from bridge.store import db as store_db
+from bridge.vocab.domain import Hold, Instalment, Promise
+from bridge.vocab.errors import StoreError
 
 AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 2)

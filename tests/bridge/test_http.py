@@ -13,17 +13,7 @@ import structlog
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge.connector import RateLimit
-from bridge.errors import (
-    AuthError,
-    ConnectorError,
-    MalformedResponse,
-    NotFound,
-    RateLimited,
-    RejectedRequest,
-    Transient,
-)
-from bridge.http import (
+from bridge.infra.http import (
     DEFAULT_TABLE,
     VendorError,
     build_client,
@@ -34,7 +24,17 @@ from bridge.http import (
     rule,
     stats_of,
 )
-from bridge.ratelimit import RateLimitedTransport
+from bridge.infra.ratelimit import RateLimitedTransport
+from bridge.vocab.connector import RateLimit
+from bridge.vocab.errors import (
+    AuthError,
+    ConnectorError,
+    MalformedResponse,
+    NotFound,
+    RateLimited,
+    RejectedRequest,
+    Transient,
+)
 
 URL = "https://api.example.test/v1/things?token=SECRET-IN-URL-123&page=2"
 

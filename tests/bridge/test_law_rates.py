@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bridge import metrics
-from bridge.cli import app
-from bridge.lawwatch import law_warnings
+from bridge.engine.lawwatch import law_warnings
+from bridge.infra import metrics
 from bridge.store import open_store
-from bridge.workspace import demo_settings
+from bridge.surfaces.cli import app
+from bridge.surfaces.workspace import demo_settings
 
 runner = CliRunner()
 
@@ -202,7 +202,7 @@ def test_the_demo_runs_on_any_day_from_2013_to_2035(tmp_path: Path, system: str,
 
 
 def test_status_lists_the_law_warnings_of_the_countries_in_use(tmp_path: Path) -> None:
-    from bridge.status import law_warning_lines  # noqa: PLC0415
+    from bridge.surfaces.status import law_warning_lines  # noqa: PLC0415
 
     settings = demo_settings(tmp_path / "demo")  # one Danish tenant
     found = law_warning_lines(settings, date(2026, 12, 5))

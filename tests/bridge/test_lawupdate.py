@@ -15,12 +15,12 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-import bridge.lawupdate as module
-from bridge.cli import app
-from bridge.domain import CustomerKind
-from bridge.lawrates import NewRow, write_rows
-from bridge.lawsources.fi import viitekorko
-from bridge.lawupdate import Outcome, run_law_update, update_command, update_country
+import bridge.surfaces.lawupdate as module
+from bridge.surfaces.cli import app
+from bridge.surfaces.lawrates import NewRow, write_rows
+from bridge.surfaces.lawsources.fi import viitekorko
+from bridge.surfaces.lawupdate import Outcome, run_law_update, update_command, update_country
+from bridge.vocab.domain import CustomerKind
 from policies.law import for_country, tables_for
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "law_sources"

@@ -1,5 +1,5 @@
 """What a letter needs before it goes: a warning's payment details and contact for objections,
-and a Norwegian collection letter's delivery (bridge/letter_checks.py)."""
+and a Norwegian collection letter's delivery (bridge/engine/letter_checks.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.channels import Channels, Route
-from bridge.domain import ActionKind, Customer, CustomerKind, Decision, Letter
-from bridge.letter_checks import consented, delivery_problem, warning_problems
-from bridge.letters import Creditor
-from bridge.secrets import StaticSecrets
+from bridge.engine.channels import Channels, Route
+from bridge.engine.letter_checks import consented, delivery_problem, warning_problems
+from bridge.engine.letters import Creditor
 from bridge.store import Store, open_store
+from bridge.vocab.domain import ActionKind, Customer, CustomerKind, Decision, Letter
+from bridge.vocab.secrets import StaticSecrets
 from connectors.tripletex import writer
 
 DAY = date(2026, 3, 2)

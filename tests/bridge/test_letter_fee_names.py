@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bridge.domain import ActionKind, StepRecord
-from bridge.letters import compose
+from bridge.engine.letters import compose
+from bridge.vocab.domain import ActionKind, StepRecord
 from tests.bridge.letter_fixtures import CUSTOMER, INVOICES, creditor, letter
 
 # The letter's fee is 100.00 in the fixtures; its line names the fee.

@@ -17,16 +17,22 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bridge import registry
-from bridge.cli import app
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.demo import run_demo
-from bridge.domain import ActionKind, Letter
-from bridge.letter_preview import NoPreview, Preview, find_invoice, find_preview, read_tenant
-from bridge.report.gather import schedule_days
+from bridge.engine.cycle import CycleOptions, run_tenant
 from bridge.store import open_store
 from bridge.store.outbox import OutboxLetter
-from bridge.workspace import DEMO_TENANT, demo_settings
+from bridge.surfaces.cli import app
+from bridge.surfaces.demo import run_demo
+from bridge.surfaces.letter_preview import (
+    NoPreview,
+    Preview,
+    find_invoice,
+    find_preview,
+    read_tenant,
+)
+from bridge.surfaces.report.gather import schedule_days
+from bridge.surfaces.workspace import DEMO_TENANT, demo_settings
+from bridge.vocab import registry
+from bridge.vocab.domain import ActionKind, Letter
 from connectors.economic.writer import fit_text
 
 TODAY = date(2026, 3, 16)

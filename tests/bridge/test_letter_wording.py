@@ -13,9 +13,9 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.domain import ActionKind, Customer, CustomerKind, Letter, StepRecord
-from bridge.letters import compose
+from bridge.engine.letters import compose
 from bridge.store.codec import decision_dict, decision_from_dict
+from bridge.vocab.domain import ActionKind, Customer, CustomerKind, Letter, StepRecord
 from policies.steps import default_name, default_steps
 from tests.bridge.letter_fixtures import (
     COUNTRY_OF,

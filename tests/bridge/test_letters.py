@@ -12,18 +12,7 @@ import jinja2
 import pytest
 from babel.numbers import format_currency
 
-from bridge.domain import (
-    ActionKind,
-    Customer,
-    CustomerKind,
-    Decision,
-    InterestCharge,
-    InterestPeriod,
-    Invoice,
-    Letter,
-    StepRecord,
-)
-from bridge.letters import (
+from bridge.engine.letters import (
     AVAILABLE,
     Creditor,
     LetterError,
@@ -36,6 +25,17 @@ from bridge.letters import (
     tenant_language,
     to_html,
     to_pdf,
+)
+from bridge.vocab.domain import (
+    ActionKind,
+    Customer,
+    CustomerKind,
+    Decision,
+    InterestCharge,
+    InterestPeriod,
+    Invoice,
+    Letter,
+    StepRecord,
 )
 from tests.bridge.letter_fixtures import (
     COUNTRY_OF,
@@ -422,7 +422,7 @@ def test_pdf_is_reproducible_and_survives_non_latin1_characters() -> None:
 def test_letter_command_writes_a_scenarios_series(tmp_path: Path) -> None:
     from typer.testing import CliRunner  # noqa: PLC0415
 
-    from bridge.cli import app  # noqa: PLC0415
+    from bridge.surfaces.cli import app  # noqa: PLC0415
 
     scenario = Path(__file__).parents[1] / "scenarios" / "dk_b2b.json"
     result = CliRunner().invoke(
@@ -452,7 +452,7 @@ def test_letter_command_writes_a_scenarios_series(tmp_path: Path) -> None:
 def test_letter_command_refuses_bad_input(tmp_path: Path) -> None:
     from typer.testing import CliRunner  # noqa: PLC0415
 
-    from bridge.cli import app  # noqa: PLC0415
+    from bridge.surfaces.cli import app  # noqa: PLC0415
 
     scenario = Path(__file__).parents[1] / "scenarios" / "dk_b2b.json"
     runner = CliRunner()
@@ -469,7 +469,7 @@ def test_letter_command_refuses_bad_input(tmp_path: Path) -> None:
 def test_letter_command_previews_the_demo(tmp_path: Path) -> None:
     from typer.testing import CliRunner  # noqa: PLC0415
 
-    from bridge.cli import app  # noqa: PLC0415
+    from bridge.surfaces.cli import app  # noqa: PLC0415
 
     runner = CliRunner()
     demo = tmp_path / "demo"

@@ -17,8 +17,8 @@ import pytest
 from babel.dates import format_date
 from stdnum import iso11649, luhn
 
-from bridge.domain import ActionKind, StepRecord
-from bridge.letters import LOCALES, compose, context, to_html
+from bridge.engine.letters import LOCALES, compose, context, to_html
+from bridge.vocab.domain import ActionKind, StepRecord
 from tests.bridge.letter_fixtures import (
     COUNTRY_OF,
     CUSTOMER,

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.errors import ConfigError, SecretMissing
-from bridge.mailer import (
+from bridge.engine.mailer import (
     PASSWORD_SECRET,
     Attachment,
     Mailer,
@@ -18,8 +17,9 @@ from bridge.mailer import (
     Outgoing,
     SmtpSettings,
 )
-from bridge.secrets import TenantSecrets
 from bridge.store import Store, open_store
+from bridge.vocab.errors import ConfigError, SecretMissing
+from bridge.vocab.secrets import TenantSecrets
 from tests.bridge.smtp_server import PASSWORD, USER, Inbox, smtp_server
 
 AT = datetime(2026, 3, 16, 7, 0, tzinfo=UTC)

@@ -11,14 +11,14 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bridge import metrics, retry
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.daemon import run_all
-from bridge.domain import ActionKind, Decision
-from bridge.errors import Transient
-from bridge.http import build_client
-from bridge.settings import Settings, TenantSettings
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.infra import metrics, retry
+from bridge.infra.http import build_client
 from bridge.store import open_store
+from bridge.surfaces.daemon import run_all
+from bridge.vocab.domain import ActionKind, Decision
+from bridge.vocab.errors import Transient
+from bridge.vocab.settings import Settings, TenantSettings
 
 NOW = datetime(2026, 3, 16, 7, tzinfo=UTC)
 
@@ -223,7 +223,7 @@ def test_an_unwritable_textfile_does_not_stop_the_cycle(tmp_path: Path) -> None:
 
 
 def test_settings_read_the_metrics_variables(tmp_path: Path) -> None:
-    from bridge.settings import load_settings  # noqa: PLC0415
+    from bridge.vocab.settings import load_settings  # noqa: PLC0415
 
     env = tmp_path / "bridge.env"
     env.write_text(

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bridge.connector import Pending
-from bridge.domain import (
+from bridge.store import Store, open_store
+from bridge.vocab.connector import Pending
+from bridge.vocab.domain import (
     ActionKind,
     Decision,
     InterestCharge,
@@ -20,8 +21,7 @@ from bridge.domain import (
     StepStatus,
     WriteResult,
 )
-from bridge.errors import StoreError
-from bridge.store import Store, open_store
+from bridge.vocab.errors import StoreError
 
 AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 DAY = date(2026, 3, 2)

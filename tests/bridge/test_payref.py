@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import iso11649, luhn
 
-from bridge.errors import ConfigError
-from bridge.payref import (
+from bridge.vocab.errors import ConfigError
+from bridge.vocab.payref import (
     Reference,
     ReferenceOptions,
     check_options,
@@ -29,7 +29,7 @@ from bridge.payref import (
     ocr,
     rf,
 )
-from bridge.settings import load_settings
+from bridge.vocab.settings import load_settings
 
 NUMBERS = st.from_regex(r"[0-9]{1,14}", fullmatch=True)
 

@@ -22,13 +22,13 @@ from pathlib import Path
 
 import pytest
 
-import bridge.daemon
-import bridge.failpoints
-from bridge.cycle import CycleOptions, TenantOutcome
-from bridge.daemon import Leasing, round_start, run_all
-from bridge.settings import Settings, TenantSettings
+import bridge.infra.failpoints
+import bridge.surfaces.daemon
+from bridge.engine.cycle import CycleOptions, TenantOutcome
 from bridge.store import Store, open_store
-from connectors.economic.sandbox import EconomicSandbox
+from bridge.surfaces.daemon import Leasing, round_start, run_all
+from bridge.vocab.settings import Settings, TenantSettings
+from connectors.economic.sandbox.server import EconomicSandbox
 from tests.pg import pg_server, pg_url  # noqa: F401  (fixtures)
 
 NOW = datetime(2026, 3, 2, 7, 0, 5, tzinfo=UTC)
@@ -72,7 +72,7 @@ class Interval:
 def intervals(monkeypatch: pytest.MonkeyPatch) -> list[Interval]:
     """Record when each tenant's cycle ran, and for which daemon (by its store)."""
     seen: list[Interval] = []
-    real = bridge.daemon.run_tenant
+    real = bridge.surfaces.daemon.run_tenant
 
     def recording(
         store: Store, name: str, tenant: TenantSettings, opts: CycleOptions
@@ -83,7 +83,7 @@ def intervals(monkeypatch: pytest.MonkeyPatch) -> list[Interval]:
         finally:
             seen.append(Interval(name, getattr(store, "holder", "?"), start, time.monotonic()))
 
-    monkeypatch.setattr(bridge.daemon, "run_tenant", recording)
+    monkeypatch.setattr(bridge.surfaces.daemon, "run_tenant", recording)
     return seen
 
 
@@ -183,8 +183,8 @@ DOOMED = """
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
-from bridge.daemon import Leasing, run_all
-from bridge.settings import Settings, TenantSettings
+from bridge.surfaces.daemon import Leasing, run_all
+from bridge.vocab.settings import Settings, TenantSettings
 from bridge.store import open_store
 url, state, now = sys.argv[1:4]
 settings = Settings(
@@ -343,7 +343,7 @@ def test_a_daemon_that_loses_its_lease_stops_after_the_letter_in_hand(
     )
     # Hold the cycle just after the vendor accepted letter 1, while the lease is taken away.
     monkeypatch.setenv("DUNNING_BRIDGE_FAILPOINT", "applied:1:pause=0.8")
-    monkeypatch.setattr(bridge.failpoints, "_seen", Counter())
+    monkeypatch.setattr(bridge.infra.failpoints, "_seen", Counter())
     outcomes: list[TenantOutcome] = []
     with open_store(pg_url) as store, open_store(pg_url) as thief:
         leasing = Leasing(holder="d1", ttl=timedelta(seconds=0.3))  # renewed every 0.1 s

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bridge.errors import StoreError
 from bridge.store import Store, open_store
+from bridge.vocab.errors import StoreError
 from tests.pg import pg_server, pg_url  # noqa: F401  (fixtures)
 
 T0 = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)

@@ -17,14 +17,14 @@ from typing import Any
 import psycopg
 import pytest
 
-from bridge.domain import Instalment
-from bridge.dsn import DatabaseUrl, is_postgres_url
-from bridge.errors import ConfigError, StoreError, StoreLocked
-from bridge.redact import forget_secrets, redact_text
-from bridge.secrets import SERVICE, MemoryKeyring
-from bridge.settings import Settings, load_settings
 from bridge.store import Store, dialect, open_store, pg
 from bridge.store import db as store_db
+from bridge.vocab.domain import Instalment
+from bridge.vocab.dsn import DatabaseUrl, is_postgres_url
+from bridge.vocab.errors import ConfigError, StoreError, StoreLocked
+from bridge.vocab.redact import forget_secrets, redact_text
+from bridge.vocab.secrets import SERVICE, MemoryKeyring
+from bridge.vocab.settings import Settings, load_settings
 from tests.pg import PgServer, admin, pg_server, pg_url  # noqa: F401  (fixtures)
 
 AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

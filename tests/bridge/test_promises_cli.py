@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bridge.cli import app
-from bridge.domain import Instalment
-from bridge.promises import PromiseInputError, instalments
+from bridge.surfaces.cli import app
+from bridge.surfaces.promises import PromiseInputError, instalments
+from bridge.vocab.domain import Instalment
 
 D = Decimal
 runner = CliRunner()

@@ -9,8 +9,8 @@ import httpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bridge.connector import RateLimit
-from bridge.ratelimit import RateLimitedTransport, SlidingWindowLimiter, limiter_for
+from bridge.infra.ratelimit import RateLimitedTransport, SlidingWindowLimiter, limiter_for
+from bridge.vocab.connector import RateLimit
 
 
 class FakeClock:

@@ -1,5 +1,6 @@
 """A payment registered between the fetch and a write cancels that write, under each
-connector's batched re-check (bridge/recheck.py): e-conomic ``$in`` lists, Tripletex id lists,
+connector's batched re-check (bridge/engine/recheck.py): e-conomic ``$in`` lists, Tripletex id
+lists,
 Fortnox ``lastmodified`` and Dinero ``changesSince`` since the fetch."""
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Any
 import pytest
 
 from bench.companies import TODAY, company, descriptor, tenant
-from bridge import cycle, retry
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.domain import Letter, Snapshot
-from bridge.recheck import BatchRecheck
-from bridge.secrets import StaticSecrets
+from bridge.engine import cycle
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.engine.recheck import BatchRecheck
+from bridge.infra import retry
 from bridge.store import open_store
+from bridge.vocab.domain import Letter, Snapshot
+from bridge.vocab.secrets import StaticSecrets
 
 INVOICES = 120  # 30 customers: enough letters for more than one letter per batch
 
@@ -104,7 +106,7 @@ class _Session:
 
 
 def _letters(n: int) -> list[Letter]:
-    from bridge.domain import ActionKind, Decision  # noqa: PLC0415
+    from bridge.vocab.domain import ActionKind, Decision  # noqa: PLC0415
 
     day = TODAY["economic"]
     out = []

@@ -10,9 +10,9 @@ import structlog
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge.errors import AuthError
-from bridge.http import build_client, raise_for_vendor
-from bridge.redact import (
+from bridge.infra.http import build_client, raise_for_vendor
+from bridge.vocab.errors import AuthError
+from bridge.vocab.redact import (
     MAX_KNOWN_VALUES,
     REDACTED,
     forget_secrets,

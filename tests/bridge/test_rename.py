@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bridge import registry, retry
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import Mode
-from bridge.errors import StoreError
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.infra import retry
 from bridge.store import Store, open_store
 from bridge.store.tenants import KEPT_TABLES, MOVED_TABLES
+from bridge.vocab import registry
+from bridge.vocab.domain import Mode
+from bridge.vocab.errors import StoreError
+from bridge.vocab.settings import TenantSettings
 
 TODAY = date(2026, 3, 16)
 AT = datetime.combine(TODAY, time(7), tzinfo=UTC)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bridge.cli import app
+from bridge.surfaces.cli import app
 
 runner = CliRunner()
 TODAY = "2026-03-16"

@@ -7,10 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.domain import ActionKind, StepRecord, StepStatus
-from bridge.errors import ConfigError
-from bridge.report.command import period_of
-from bridge.report.data import (
+from bridge.surfaces.report.command import period_of
+from bridge.surfaces.report.data import (
     BUCKETS,
     Period,
     Report,
@@ -18,7 +16,9 @@ from bridge.report.data import (
     report_json,
     tenant_report,
 )
-from bridge.report.money import Amounts, format_amounts
+from bridge.surfaces.report.money import Amounts, format_amounts
+from bridge.vocab.domain import ActionKind, StepRecord, StepStatus
+from bridge.vocab.errors import ConfigError
 from tests.bridge.report_fixtures import (
     AT,
     PERIOD,
@@ -260,8 +260,8 @@ def test_pending_status_record_is_not_a_recovery_step() -> None:
 
 
 def test_forecast_days_follow_the_schedule() -> None:
-    from bridge.report.gather import schedule_days  # noqa: PLC0415
-    from bridge.settings import Settings  # noqa: PLC0415
+    from bridge.surfaces.report.gather import schedule_days  # noqa: PLC0415
+    from bridge.vocab.settings import Settings  # noqa: PLC0415
 
     settings = Settings(schedule="0 7 * * mon-fri", timezone="Europe/Copenhagen")
     days = schedule_days(settings, TODAY, 14)  # Monday 16 March
@@ -272,7 +272,7 @@ def test_forecast_days_follow_the_schedule() -> None:
 
 
 def test_forecast_books_waiting_drafts_and_each_step_it_proposes() -> None:
-    from bridge.report.forecast import forecast  # noqa: PLC0415
+    from bridge.surfaces.report.forecast import forecast  # noqa: PLC0415
     from policies.ladder import TenantPolicy  # noqa: PLC0415
     from policies.law import for_country  # noqa: PLC0415
 

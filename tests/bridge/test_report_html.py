@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bridge.cli import app
-from bridge.domain import ActionKind
-from bridge.report.charts import charts
-from bridge.report.data import Report, tenant_report
-from bridge.report.html import render_html
+from bridge.surfaces.cli import app
+from bridge.surfaces.report.charts import charts
+from bridge.surfaces.report.data import Report, tenant_report
+from bridge.surfaces.report.html import render_html
+from bridge.vocab.domain import ActionKind
 from tests.bridge.report_fixtures import (
     AT,
     PERIOD,

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from bridge import progress
-from bridge.simulate import simulate
+from bridge.surfaces import progress
+from bridge.surfaces.simulate import simulate
 
 SCENARIO = {
     "country": "DK",
@@ -63,7 +63,7 @@ def test_simulate_reports_each_day() -> None:
 
 
 def test_simulate_command_counts_the_scenario_days() -> None:
-    from bridge.commands import _days  # noqa: PLC0415
+    from bridge.surfaces.commands import _days  # noqa: PLC0415
 
     assert _days(SCENARIO) == 10
     assert _days({"start": "2026-01-01", "end": "2025-01-01"}) == 0

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from bridge import retry
-from bridge.errors import (
+from bridge.infra import retry
+from bridge.infra.retry import RetryPolicy, send
+from bridge.vocab.errors import (
     AuthError,
     ConnectorError,
     NotFound,
@@ -16,7 +17,6 @@ from bridge.errors import (
     RejectedRequest,
     Transient,
 )
-from bridge.retry import RetryPolicy, send
 
 BASE = "https://api.example.test"
 KEYED = RetryPolicy(idempotency_header="Idempotency-Key")

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bridge import retry
-from bridge.cli import app
-from bridge.domain import ActionKind
+from bridge.infra import retry
 from bridge.store import open_store
-from bridge.workspace import DEMO_TENANT, demo_settings
+from bridge.surfaces.cli import app
+from bridge.surfaces.workspace import DEMO_TENANT, demo_settings
+from bridge.vocab.domain import ActionKind
 from tests.bridge.test_withdraw import DEBTOR_BOUND, bookable
 
 runner = CliRunner()
@@ -37,7 +37,7 @@ def _cli(*args: str) -> tuple[int, str]:
 
 
 def _accept_all(state: Path, day: date) -> int:
-    from bridge import registry  # noqa: PLC0415
+    from bridge.vocab import registry  # noqa: PLC0415
 
     tenant = demo_settings(state).tenants[DEMO_TENANT]
     assert tenant.sandbox_state is not None
@@ -48,7 +48,7 @@ def _accept_all(state: Path, day: date) -> int:
 
 
 def _documents(state: Path, day: date) -> dict[str, str]:
-    from bridge import registry  # noqa: PLC0415
+    from bridge.vocab import registry  # noqa: PLC0415
 
     tenant = demo_settings(state).tenants[DEMO_TENANT]
     assert tenant.sandbox_state is not None
@@ -196,7 +196,7 @@ def test_a_task_with_nowhere_to_go_waits_in_the_bridge_until_marked_done(tmp_pat
     from datetime import UTC, datetime  # noqa: PLC0415
     from decimal import Decimal  # noqa: PLC0415
 
-    from bridge.domain import Decision, Letter  # noqa: PLC0415
+    from bridge.vocab.domain import Decision, Letter  # noqa: PLC0415
 
     state = tmp_path / "demo"
     code, out = _cli("demo", "--state", str(state), "--today", TODAY.isoformat())

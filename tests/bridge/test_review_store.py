@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from bridge.domain import Invoice
 from bridge.store import open_store
+from bridge.vocab.domain import Invoice
 
 AT = datetime(2026, 3, 16, 7, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ import keyring
 import pytest
 from keyrings.alt.file import PlaintextKeyring
 
-from bridge.errors import ConfigError, SecretMissing
-from bridge.secrets import SERVICE, MemoryKeyring, StaticSecrets, TenantSecrets, use_backend
+from bridge.vocab.errors import ConfigError, SecretMissing
+from bridge.vocab.secrets import SERVICE, MemoryKeyring, StaticSecrets, TenantSecrets, use_backend
 
 
 def test_round_trip_through_keyring(memory_keyring: MemoryKeyring) -> None:
@@ -85,7 +85,7 @@ def test_keyring_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_backend_selected_by_class_path() -> None:
-    use_backend("bridge.secrets.MemoryKeyring")
+    use_backend("bridge.vocab.secrets.MemoryKeyring")
     assert isinstance(keyring.get_keyring(), MemoryKeyring)
     with pytest.raises(ConfigError, match="cannot load keyring backend"):
         use_backend("no.such.Backend")

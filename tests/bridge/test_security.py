@@ -17,17 +17,17 @@ import keyring
 import pytest
 from keyrings.alt.file import PlaintextKeyring
 
-from bridge.commands import outcome_dict
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.errors import ConfigError
-from bridge.http import build_client
-from bridge.logs import configure
-from bridge.redact import forget_secrets
-from bridge.secrets import TenantSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.infra.http import build_client
+from bridge.infra.logs import configure
 from bridge.store import open_store
+from bridge.surfaces.commands import outcome_dict
+from bridge.vocab.errors import ConfigError
+from bridge.vocab.redact import forget_secrets
+from bridge.vocab.secrets import TenantSecrets
+from bridge.vocab.settings import TenantSettings
 from connectors.economic.auth import AGREEMENT_GRANT, APP_SECRET
-from connectors.economic.sandbox import EconomicSandbox
+from connectors.economic.sandbox.server import EconomicSandbox
 from connectors.economic.session import EconomicSession
 
 TODAY = date(2026, 3, 16)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bridge.domain import Mode
-from bridge.errors import ConfigError
-from bridge.settings import load_settings
+from bridge.vocab.domain import Mode
+from bridge.vocab.errors import ConfigError
+from bridge.vocab.settings import load_settings
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -166,7 +166,7 @@ def test_every_problem_in_one_message_with_its_file_and_setting(
 
 
 def test_the_options_of_every_system_and_of_the_bridge_are_known(tmp_path: Path) -> None:
-    from bridge.workspace import DEMO_OPTIONS  # noqa: PLC0415
+    from bridge.surfaces.workspace import DEMO_OPTIONS  # noqa: PLC0415
 
     lines = [f"BRIDGE_DATABASE={tmp_path}/s.sqlite3"]
     for system, options in DEMO_OPTIONS.items():

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bridge.settings import Settings, TenantSettings
-from bridge.status import (
+from bridge.store import open_store
+from bridge.surfaces.status import (
     fire_times,
     live_leases,
     next_run,
@@ -19,7 +19,7 @@ from bridge.status import (
     status_table,
     tenant_state,
 )
-from bridge.store import open_store
+from bridge.vocab.settings import Settings, TenantSettings
 
 MONDAY_NOON = datetime(2026, 3, 16, 11, tzinfo=UTC)
 

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from bridge.domain import Dispute
-from bridge.errors import StoreError, StoreLocked
 from bridge.store import Store, open_store
 from bridge.store import db as store_db
 from bridge.store.lock import lock_path
 from bridge.store.pg import PgError
+from bridge.vocab.domain import Dispute
+from bridge.vocab.errors import StoreError, StoreLocked
 from tests.pg import pg_server, pg_url  # noqa: F401  (fixtures)
 
 AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

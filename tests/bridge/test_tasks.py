@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from bridge import registry, retry
-from bridge.channels import Channels, Route, salespeople
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import ActionKind, StepStatus
-from bridge.letters import Creditor
-from bridge.mailer import PASSWORD_SECRET
-from bridge.secrets import StaticSecrets, TenantSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.channels import Channels, Route, salespeople
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.engine.letters import Creditor
+from bridge.engine.mailer import PASSWORD_SECRET
+from bridge.infra import retry
 from bridge.store import Store, open_store
+from bridge.vocab import registry
+from bridge.vocab.domain import ActionKind, StepStatus
+from bridge.vocab.secrets import StaticSecrets, TenantSecrets
+from bridge.vocab.settings import TenantSettings
 from tests.bridge.letter_fixtures import CUSTOMER, letter
 from tests.bridge.smtp_server import PASSWORD, Inbox, smtp_server
 

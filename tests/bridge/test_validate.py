@@ -1,4 +1,4 @@
-"""Implausible invoices are left out with a reason; the rest go on (bridge/validate.py)."""
+"""Implausible invoices are left out with a reason; the rest go on (bridge/vocab/validate.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.domain import Invoice
-from bridge.validate import plausible, problems
+from bridge.vocab.domain import Invoice
+from bridge.vocab.validate import plausible, problems
 
 GOOD = Invoice(
     id="1",

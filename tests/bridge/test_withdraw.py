@@ -16,10 +16,14 @@ from typing import Any
 
 import pytest
 
-from bridge import registry, retry
-from bridge.connector import Sandbox
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import (
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.engine.withdraw import grounds
+from bridge.infra import retry
+from bridge.store import Store, open_store
+from bridge.store.outbox import OutboxLetter
+from bridge.vocab import registry
+from bridge.vocab.connector import Sandbox
+from bridge.vocab.domain import (
     ActionKind,
     Customer,
     CustomerKind,
@@ -30,11 +34,8 @@ from bridge.domain import (
     Letter,
     Snapshot,
 )
-from bridge.errors import RejectedRequest
-from bridge.settings import TenantSettings
-from bridge.store import Store, open_store
-from bridge.store.outbox import OutboxLetter
-from bridge.withdraw import grounds
+from bridge.vocab.errors import RejectedRequest
+from bridge.vocab.settings import TenantSettings
 from connectors.dinero import mapping as dinero_mapping
 
 DAY = date(2026, 3, 16)
@@ -187,7 +188,7 @@ def test_a_crash_after_the_system_withdrew_is_read_back_by_the_key(
 def test_a_draft_the_system_will_not_remove_stays_pending_marked_do_not_book(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bridge import proposals  # noqa: PLC0415
+    from bridge.engine import proposals  # noqa: PLC0415
     from connectors.economic.client import EconomicClient  # noqa: PLC0415
 
     tenant = _tenant(tmp_path, "economic")
@@ -293,7 +294,7 @@ def test_grounds_name_the_dispute_the_hold_and_the_payment() -> None:
 
 
 def test_grounds_name_a_kept_promise() -> None:
-    from bridge.domain import Instalment, Promise  # noqa: PLC0415
+    from bridge.vocab.domain import Instalment, Promise  # noqa: PLC0415
     from policies.ladder import load_policy  # noqa: PLC0415
     from policies.law import for_country  # noqa: PLC0415
 

@@ -14,16 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from bridge import registry, retry
-from bridge.connector import ConnectorDescriptor, Sandbox
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import StepStatus
-from bridge.faults import Fault
-from bridge.logs import configure
-from bridge.persisting import PersistingTransport
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.infra import retry
+from bridge.infra.logs import configure
+from bridge.infra.persisting import PersistingTransport
 from bridge.store import Store, open_store
+from bridge.vocab import registry
+from bridge.vocab.connector import ConnectorDescriptor, Sandbox
+from bridge.vocab.domain import StepStatus
+from bridge.vocab.faults import Fault
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 
 TODAY = date(2026, 3, 16)
 SYSTEMS = sorted(registry.connectors())

@@ -18,14 +18,15 @@ from typing import Any
 import pytest
 from babel.dates import format_date
 
-from bridge import registry, retry
-from bridge.connector import Pending, TenantContext
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.domain import Letter, Mode, StepStatus
-from bridge.persisting import PersistingTransport
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.infra import retry
+from bridge.infra.persisting import PersistingTransport
 from bridge.store import open_store
+from bridge.vocab import registry
+from bridge.vocab.connector import Pending, TenantContext
+from bridge.vocab.domain import Letter, Mode, StepStatus
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 
 # Wednesday 18 March 2026 + 10 days is Saturday 28 March: Denmark's and Sweden's letters ask
 # for payment by Monday 30 March. Saturday 21 March + 14 days is Saturday 4 April, and Monday

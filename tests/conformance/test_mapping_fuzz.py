@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bridge.errors import MalformedResponse
+from bridge.vocab.errors import MalformedResponse
 from connectors.dinero import mapping as dinero
 from connectors.economic import mapping as economic
 from connectors.fortnox import mapping as fortnox

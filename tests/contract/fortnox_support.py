@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bridge import registry, retry
-from bridge.connector import ConnectorDescriptor
+from bridge.infra import retry
+from bridge.vocab import registry
+from bridge.vocab.connector import ConnectorDescriptor
 from connectors.fortnox import CONNECTOR, auth, session
 
 

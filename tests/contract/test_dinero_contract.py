@@ -14,14 +14,15 @@ from typing import Any
 import httpx
 import pytest
 
-from bridge import registry, retry
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.domain import Mode
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.infra import retry
 from bridge.store import open_store
+from bridge.vocab import registry
+from bridge.vocab.domain import Mode
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 from connectors.dinero import CONNECTOR, mapping
-from connectors.dinero.sandbox import DineroSandbox
+from connectors.dinero.sandbox.server import DineroSandbox
 from tests.contract import dinero_spec as spec
 
 TODAY = datetime(2026, 3, 16, 7, tzinfo=UTC)

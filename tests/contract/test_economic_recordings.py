@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bridge import retry
-from bridge.errors import NotFound
-from bridge.http import build_client, dump_json
+from bridge.infra import retry
+from bridge.infra.http import build_client, dump_json
+from bridge.vocab.errors import NotFound
 from connectors.economic import mapping
 from connectors.economic.client import RETRY_POLICY, EconomicClient, status_table
 from tests.connectors.economic.recorded import load

@@ -17,9 +17,10 @@ from typing import Any
 import httpx
 import pytest
 
-from bridge import retry
-from bridge.connector import Pending, TenantContext
-from bridge.domain import (
+from bridge.infra import retry
+from bridge.infra.http import dump_json
+from bridge.vocab.connector import Pending, TenantContext
+from bridge.vocab.domain import (
     ActionKind,
     Decision,
     InterestCharge,
@@ -27,10 +28,9 @@ from bridge.domain import (
     Letter,
     Mode,
 )
-from bridge.http import dump_json
-from bridge.secrets import StaticSecrets
+from bridge.vocab.secrets import StaticSecrets
 from connectors.economic import CONNECTOR, writer
-from connectors.economic.sandbox import EconomicSandbox
+from connectors.economic.sandbox.server import EconomicSandbox
 from connectors.economic.session import EconomicSession
 from tests.connectors.economic.fake import split_filter
 from tests.contract.economic_schemas import assert_valid, require_specs, schema

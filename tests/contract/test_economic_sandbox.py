@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.economic import sandbox_fields as fields
-from connectors.economic.sandbox import EconomicSandbox
-from connectors.economic.sandbox_drafts import REQUIRED, TEXT_LIMITS
+from connectors.economic.sandbox import fields
+from connectors.economic.sandbox.drafts import REQUIRED, TEXT_LIMITS
+from connectors.economic.sandbox.server import EconomicSandbox
 from tests.contract.economic_schemas import assert_valid, fixture, require_specs, schema
 
 TODAY = date(2026, 3, 10)

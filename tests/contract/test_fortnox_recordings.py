@@ -10,8 +10,8 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from bridge.errors import AuthError
-from bridge.secrets import StaticSecrets
+from bridge.vocab.errors import AuthError
+from bridge.vocab.secrets import StaticSecrets
 from connectors.fortnox import mapping
 from connectors.fortnox.auth import CLIENT_ID, CLIENT_SECRET, CODE, REFRESH_TOKEN, FortnoxAuth
 from connectors.fortnox.client import fortnox_error

@@ -16,14 +16,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bridge import retry
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.domain import Mode
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.infra import retry
 from bridge.store import open_store
+from bridge.vocab.domain import Mode
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 from connectors.fortnox import CONNECTOR
-from connectors.fortnox.sandbox import FortnoxSandbox
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 from tests.connectors.fortnox.conftest import TODAY
 from tests.contract.fortnox_spec import (
     GLOBAL_PARAMETERS,

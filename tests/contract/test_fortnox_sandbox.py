@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.fortnox.sandbox import FortnoxSandbox
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 from tests.connectors.fortnox.conftest import TODAY, open_on
 from tests.contract.fortnox_spec import assert_valid, errors, require_specs, response_schema
 from tests.contract.fortnox_support import fortnox_clean_state  # noqa: F401

@@ -15,12 +15,12 @@ from typing import Any
 import httpx
 import pytest
 
-from bridge import retry
-from bridge.connector import TenantContext
-from bridge.domain import Mode
-from bridge.errors import RejectedRequest
-from bridge.http import dump_json
-from bridge.secrets import StaticSecrets
+from bridge.infra import retry
+from bridge.infra.http import dump_json
+from bridge.vocab.connector import TenantContext
+from bridge.vocab.domain import Mode
+from bridge.vocab.errors import RejectedRequest
+from bridge.vocab.secrets import StaticSecrets
 from connectors.economic import CONNECTOR as ECONOMIC
 from connectors.tripletex import CONNECTOR as TRIPLETEX
 from connectors.tripletex.session import TripletexSession

@@ -12,13 +12,13 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from bridge import retry
-from bridge.connector import Pending, TenantContext
-from bridge.domain import ActionKind, Decision, Letter, Mode
-from bridge.http import parse_json
-from bridge.secrets import StaticSecrets
+from bridge.infra import retry
+from bridge.infra.http import parse_json
+from bridge.vocab.connector import Pending, TenantContext
+from bridge.vocab.domain import ActionKind, Decision, Letter, Mode
+from bridge.vocab.secrets import StaticSecrets
 from connectors.tripletex import CONNECTOR, mapping, writer
-from connectors.tripletex.sandbox import TripletexSandbox
+from connectors.tripletex.sandbox.server import TripletexSandbox
 from connectors.tripletex.session import TripletexSession
 from tests.contract.tripletex_spec import operation, recorded, require_specs, validate
 

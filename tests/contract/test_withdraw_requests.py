@@ -18,11 +18,12 @@ from typing import Any
 import httpx
 import pytest
 
-from bridge import registry, retry
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.infra import retry
 from bridge.store import open_store
+from bridge.vocab import registry
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 
 _ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("DUNNING_BRIDGE_SHARED", _ROOT.parent / "shared")) / "vendor-specs"

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bridge import failpoints, registry
+from bridge.infra import failpoints
 from bridge.store import open_store
+from bridge.vocab import registry
 from tests.bridge.smtp_server import HOST, Inbox
 from tests.faults.matrix import BIN, Cell, live_decisions
 

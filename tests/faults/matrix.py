@@ -3,7 +3,7 @@
 Two kinds of fault:
 
 - process kills: a subprocess runs `dunning-bridge cycle` and is SIGKILLed at a fail point
-  (bridge/failpoints.py); the next process recovers;
+  (bridge/infra/failpoints.py); the next process recovers;
 - HTTP faults: the sandbox answers badly (time-out after acting, dropped connection, 5xx and 429
   storms, truncated or malformed JSON) for a stretch of requests, in process.
 
@@ -21,14 +21,15 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from bridge import failpoints, registry
-from bridge.connector import ConnectorDescriptor, Sandbox
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.faults import Fault
-from bridge.persisting import PersistingTransport
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.infra import failpoints
+from bridge.infra.persisting import PersistingTransport
 from bridge.store import Store, open_store
+from bridge.vocab import registry
+from bridge.vocab.connector import ConnectorDescriptor, Sandbox
+from bridge.vocab.faults import Fault
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 
 TODAY = date(2026, 3, 16)
 BIN = Path(sys.executable).parent / "dunning-bridge"
@@ -75,7 +76,7 @@ def tenant(folder: Path, descriptor: ConnectorDescriptor) -> TenantSettings:
     )
 
 
-# Who to ask about a claim: a collection warning without it waits (bridge/letter_checks.py),
+# Who to ask about a claim: a collection warning without it waits (bridge/engine/letter_checks.py),
 # and the matrix covers warnings and hand-overs too.
 CONTACT = {"company_email": "bogholderi@kontor.example", "company_phone": "+45 12 34 56 78"}
 

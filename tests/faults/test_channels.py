@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from bridge import failpoints, registry, retry
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import ActionKind
-from bridge.handover import CaseFile, case_id, deliver_to_folder, find_delivered
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.engine.handover import CaseFile, case_id, deliver_to_folder, find_delivered
+from bridge.infra import failpoints, retry
 from bridge.store import Store, open_store
+from bridge.vocab import registry
+from bridge.vocab.domain import ActionKind
+from bridge.vocab.settings import TenantSettings
 from tests.bridge.smtp_server import Inbox, smtp_server
 from tests.faults.channels import (
     AGENCY,
@@ -87,7 +88,7 @@ def test_a_case_renamed_into_place_is_found_by_its_key_even_once_taken(
     assert not target.exists(), "a case the agency took was delivered again"
     # Another key's staging folder left by a crash before the rename is not a delivery.
     other = "dl-" + "b" * 24
-    monkeypatch.setattr("bridge.handover.os.replace", _die_on_dirs)
+    monkeypatch.setattr("bridge.engine.handover.os.replace", _die_on_dirs)
     with pytest.raises(Crash):
         deliver_to_folder(_bare_case(other), tmp_path)
     monkeypatch.undo()
@@ -129,7 +130,7 @@ def _tenant(tmp_path: Path, inbox: Inbox) -> TenantSettings:
             "task_email": TASKS,
             "handover_folder": str(tmp_path / "cases"),
             "handover_email": AGENCY,
-            # A collection warning names a contact for objections (bridge/letter_checks.py).
+            # A collection warning names a contact for objections (bridge/engine/letter_checks.py).
             "company_email": "bogholderi@kontor.example",
             "company_phone": "+45 12 34 56 78",
         },

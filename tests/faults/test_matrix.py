@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bridge import registry, retry
+from bridge.infra import retry
+from bridge.vocab import registry
 from tests.faults.matrix import (
     HTTP_FAULTS,
     KILL_POINTS,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ActionKind,
     Customer,
     CustomerKind,

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from bridge.domain import Customer, CustomerKind, Decision, Invoice, Snapshot, StepRecord
+from bridge.vocab.domain import Customer, CustomerKind, Decision, Invoice, Snapshot, StepRecord
 from policies.engine import decide
 from policies.ladder import TenantPolicy
 from policies.law import for_country

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from bridge.domain import ActionKind, CustomerKind
+from bridge.vocab.domain import ActionKind, CustomerKind
 
 D = Decimal
 REMINDER = ActionKind.REMINDER

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind, Payment
+from bridge.vocab.domain import ActionKind, CustomerKind, Payment
 from policies.daycount import DayCount
 from policies.interest import PaidDown, accrue, last_timely_day, principal_of
 from policies.law import for_country

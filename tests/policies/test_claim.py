@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind, Decision, Payment, StepRecord
+from bridge.vocab.domain import ActionKind, Decision, Payment, StepRecord
 from policies.claim import Charges, ItemKind, PaymentAllocation, PaymentOrder, build
 from policies.law import for_country
 from tests.policies import nordic

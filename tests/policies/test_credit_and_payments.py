@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bridge.domain import ZERO, ActionKind, CustomerKind, Payment, money
+from bridge.vocab.domain import ZERO, ActionKind, CustomerKind, Payment, money
 from policies.engine import blocked, unapplied_credit, why_not
 from tests.policies.factories import DK, customer, invoice, policy, record, run, snapshot
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind, Decision, Dispute, Hold
+from bridge.vocab.domain import ActionKind, CustomerKind, Decision, Dispute, Hold
 from policies.engine import why_not
 from policies.law import for_country
 from tests.policies import factories as dk

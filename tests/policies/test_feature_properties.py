@@ -14,7 +14,7 @@ from decimal import Decimal
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ZERO,
     ActionKind,
     Decision,

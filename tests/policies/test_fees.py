@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind, Decision
+from bridge.vocab.domain import ActionKind, CustomerKind, Decision
 from tests.policies.factories import (
     customer,
     invoice,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind, Decision
+from bridge.vocab.domain import ActionKind, CustomerKind, Decision
 from policies.ladder import PolicyError, TenantPolicy, load_policy
 from tests.policies.factories import record, snapshot
 from tests.policies.nordic import customer, invoice, policy, run

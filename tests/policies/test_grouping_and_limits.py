@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.domain import ActionKind, Payment, StepStatus
+from bridge.vocab.domain import ActionKind, Payment, StepStatus
 from policies.engine import blocked, letters, why_not
 from policies.ladder import PolicyError
 from tests.policies.factories import (

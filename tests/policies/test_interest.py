@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.domain import CustomerKind, InterestCharge, Payment, money
+from bridge.vocab.domain import CustomerKind, InterestCharge, Payment, money
 from policies.daycount import DayCount, counted_days, year_days
 from policies.interest import accrue, first_interest_day, principal_of
 from policies.law import RateUnavailable

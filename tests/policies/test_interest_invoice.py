@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bridge.domain import ActionKind, CustomerKind, Payment, StepStatus
+from bridge.vocab.domain import ActionKind, CustomerKind, Payment, StepStatus
 from tests.policies.factories import customer, invoice, policy, record, run, snapshot
 
 D = Decimal

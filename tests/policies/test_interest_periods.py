@@ -13,7 +13,7 @@ from babel.numbers import parse_pattern
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bridge.domain import CustomerKind, InterestCharge, Invoice, Payment
+from bridge.vocab.domain import CustomerKind, InterestCharge, Invoice, Payment
 from policies import text
 from policies.daycount import DAY_COUNTS, DayCount
 from policies.interest import PaidDown, accrue, principal_of

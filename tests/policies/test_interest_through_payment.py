@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind, Decision, Payment
+from bridge.vocab.domain import ActionKind, CustomerKind, Decision, Payment
 from policies.interest import principal_of
 from tests.policies.factories import record, snapshot
 from tests.policies.nordic import customer, invoice, policy, run

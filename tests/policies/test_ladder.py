@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bridge.domain import ActionKind, Dispute, StepRecord, StepStatus
+from bridge.vocab.domain import ActionKind, Dispute, StepRecord, StepStatus
 from policies.engine import blocked
 from tests.policies.factories import (
     customer,

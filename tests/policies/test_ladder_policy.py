@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind
+from bridge.vocab.domain import ActionKind
 from policies.ladder import PolicyError, TenantPolicy, load_policy
 from policies.law import UnknownCountry
 

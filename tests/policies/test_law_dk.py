@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.domain import CustomerKind
+from bridge.vocab.domain import CustomerKind
 from policies.law import SUPPORTED_COUNTRIES, RateUnavailable, UnknownCountry, for_country
 from policies.law.base import LawPack, RateRow
 from policies.law.dk import LAW, REFERENCE_RATES

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind, Decision, StepRecord
+from bridge.vocab.domain import ActionKind, CustomerKind, Decision, StepRecord
 from policies.interest import accrue, principal_of
 from policies.law.fi import LAW
 from tests.policies.factories import record, snapshot

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind, Decision, Dispute, StepRecord
+from bridge.vocab.domain import ActionKind, CustomerKind, Decision, Dispute, StepRecord
 from policies.interest import accrue, principal_of
 from policies.law import for_country
 from policies.law.no import (

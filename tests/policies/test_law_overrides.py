@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind
+from bridge.vocab.domain import ActionKind, CustomerKind
 from policies.ladder import PolicyError, TenantPolicy, load_policy
 from policies.law import for_country
 from policies.law.overrides import LawOverrides

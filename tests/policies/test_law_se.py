@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind, Decision, StepRecord
+from bridge.vocab.domain import ActionKind, CustomerKind, Decision, StepRecord
 from policies.interest import accrue, principal_of
 from policies.ladder import PolicyError
 from policies.law.base import PlaceholderRate

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from bridge.cli import app
-from bridge.lawshow import law_show, render
+from bridge.surfaces.cli import app
+from bridge.surfaces.lawshow import law_show, render
 
 runner = CliRunner()
 

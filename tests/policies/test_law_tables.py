@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.domain import CustomerKind
+from bridge.vocab.domain import CustomerKind
 from policies.law import build, for_country, tables_for, use_data_dir
 from policies.law.base import PlaceholderRate, RateUnavailable
 from policies.law.tables import LawDataError, overlay, parse_tables, shipped

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bridge.domain import ActionKind
+from bridge.vocab.domain import ActionKind
 from policies.engine import letters
 from tests.policies.factories import invoice, policy, record, reminders, run, snapshot
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind, Decision, StepRecord
+from bridge.vocab.domain import ActionKind, CustomerKind, Decision, StepRecord
 from policies.engine import decide, why_not
 from policies.ladder import TenantPolicy
 from tests.policies import nordic

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.domain import ActionKind
+from bridge.vocab.domain import ActionKind
 from policies.ladder import PolicyError, TenantPolicy
 
 D = Decimal

@@ -27,7 +27,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ActionKind,
     Customer,
     CustomerKind,

@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bridge.simulate import SCENARIO_SCHEMA, ScenarioError, load_scenario, simulate
+from bridge.surfaces.simulate import SCENARIO_SCHEMA, ScenarioError, load_scenario, simulate
 
 D = Decimal
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.domain import ActionKind, Instalment, Payment, Promise
+from bridge.vocab.domain import ActionKind, Instalment, Payment, Promise
 from policies.engine import blocked, why_not
 from policies.ladder import PolicyError, TenantPolicy
 from policies.promises import PromiseState, assess, covered, instalment_deadline

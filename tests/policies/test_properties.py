@@ -19,7 +19,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bridge.domain import CustomerKind, Decision, Invoice, Payment, Snapshot
+from bridge.vocab.domain import CustomerKind, Decision, Invoice, Payment, Snapshot
 from policies.engine import decide
 from policies.ladder import TenantPolicy
 from tests.policies import statute

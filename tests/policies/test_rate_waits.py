@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind
+from bridge.vocab.domain import ActionKind, CustomerKind
 from policies.engine import RateWait, decide, why_not
 from policies.law import for_country
 from tests.policies.factories import snapshot

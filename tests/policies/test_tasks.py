@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind, StepStatus
+from bridge.vocab.domain import ActionKind, StepStatus
 from policies.engine import decide, letters, why_not
 from policies.ladder import PolicyError, TenantPolicy
 from policies.law import for_country

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bridge.domain import ActionKind, Decision, StepStatus
+from bridge.vocab.domain import ActionKind, Decision, StepStatus
 from policies.track_record import track_records
 from tests.policies.factories import invoice, record, snapshot
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from bridge.domain import ActionKind, StepRecord, StepStatus
+from bridge.vocab.domain import ActionKind, StepRecord, StepStatus
 from policies.engine import why_not
 from tests.policies.factories import DK, invoice, policy, record, run, snapshot
 

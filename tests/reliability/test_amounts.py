@@ -3,7 +3,7 @@
 A remainder of 1e27 used to raise decimal.InvalidOperation from the rounding to cents, which no
 connector caught: the whole tenant failed with "unexpected InvalidOperation". Every connector's
 mapping now refuses such an amount as MalformedResponse (the item is skipped and said), and
-bridge/validate.py bounds plausible amounts per currency.
+bridge/vocab/validate.py bounds plausible amounts per currency.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import Invoice
-from bridge.errors import MalformedResponse
-from bridge.items import read_each
-from bridge.validate import implausible_above, problems
+from bridge.infra.items import read_each
+from bridge.vocab.domain import Invoice
+from bridge.vocab.errors import MalformedResponse
+from bridge.vocab.validate import implausible_above, problems
 from connectors.dinero import mapping as dinero
 from connectors.economic import mapping as economic
 from connectors.fortnox import mapping as fortnox

@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bridge import interrupt, retry
-from bridge.errors import MalformedResponse, Transient
-from bridge.http import build_client, get_capped
-from bridge.retry import RetryPolicy
+from bridge.infra import interrupt, retry
+from bridge.infra.http import build_client, get_capped
+from bridge.infra.retry import RetryPolicy
+from bridge.vocab.errors import MalformedResponse, Transient
 
 ONCE = RetryPolicy(attempts=1)
 # The most any server below runs, whatever the client does.
@@ -150,10 +150,10 @@ def test_a_daemon_round_stops_within_seconds_whatever_the_vendor_does(
     """run_all with the daemon's stop event: a tenant whose vendor trickles is let go."""
     from pathlib import Path  # noqa: PLC0415
 
-    from bridge.daemon import run_all  # noqa: PLC0415
-    from bridge.secrets import TenantSecrets  # noqa: PLC0415
-    from bridge.settings import Settings  # noqa: PLC0415
     from bridge.store import open_store  # noqa: PLC0415
+    from bridge.surfaces.daemon import run_all  # noqa: PLC0415
+    from bridge.vocab.secrets import TenantSecrets  # noqa: PLC0415
+    from bridge.vocab.settings import Settings  # noqa: PLC0415
 
     assert isinstance(tmp_path, Path)
     with vendor(_trickle_body) as base:

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bridge.cli import app
-from bridge.doctor import run_doctor
-from bridge.dsn import DatabaseUrl, database_target, mask_url_text
-from bridge.errors import ConfigError, StoreError
-from bridge.redact import forget_secrets, redact_text, redacting_output
-from bridge.secrets import MemoryKeyring
-from bridge.settings import load_settings
 from bridge.store import open_store
+from bridge.surfaces.cli import app
+from bridge.surfaces.doctor import run_doctor
+from bridge.vocab.dsn import DatabaseUrl, database_target, mask_url_text
+from bridge.vocab.errors import ConfigError, StoreError
+from bridge.vocab.redact import forget_secrets, redact_text, redacting_output
+from bridge.vocab.secrets import MemoryKeyring
+from bridge.vocab.settings import load_settings
 
 HASHED = "postgresql://bridge:Sup3r#S3cretPG@db.invalid/state"
 PIECES = ("Sup3r", "S3cretPG")
@@ -102,7 +102,7 @@ def test_status_and_doctor_never_print_the_password(
     def refuse(url: object) -> object:
         raise StoreError(f"cannot open state database {url}: password Sup3r#S3cretPG refused")
 
-    monkeypatch.setattr("bridge.doctor.open_store", refuse)
+    monkeypatch.setattr("bridge.surfaces.doctor.open_store", refuse)
     for as_json in (False, True):
         with redacting_output():
             run_doctor(settings, as_json=as_json)

@@ -14,14 +14,15 @@ import pytest
 import structlog
 from typer.testing import CliRunner
 
-from bridge import registry, retry
-from bridge.cli import app
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.errors import RejectedRequest
-from bridge.redact import forget_secrets, register_secret
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.infra import retry
 from bridge.store import open_store
+from bridge.surfaces.cli import app
+from bridge.vocab import registry
+from bridge.vocab.errors import RejectedRequest
+from bridge.vocab.redact import forget_secrets, register_secret
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 
 TODAY = date(2026, 3, 16)
 ECONOMIC = registry.connector("economic")
@@ -95,9 +96,9 @@ def test_a_connector_error_masks_its_request_id_and_code() -> None:
 
 def test_every_printed_line_passes_the_redactor(capsys: pytest.CaptureFixture[str]) -> None:
     """The CLI's JSON emitter, the rich console and plain prints: one net for all of them."""
-    from bridge import present  # noqa: PLC0415
-    from bridge.cli import _emit_json  # noqa: PLC0415
-    from bridge.redact import redacting_output  # noqa: PLC0415
+    from bridge.surfaces import present  # noqa: PLC0415
+    from bridge.surfaces.cli import _emit_json  # noqa: PLC0415
+    from bridge.vocab.redact import redacting_output  # noqa: PLC0415
 
     register_secret("printed-token-456")
     with redacting_output():
@@ -128,7 +129,7 @@ def test_the_cli_output_is_masked_end_to_end(tmp_path: Path) -> None:
 
 
 def test_log_events_are_masked(capsys: pytest.CaptureFixture[str]) -> None:
-    from bridge.logs import configure  # noqa: PLC0415
+    from bridge.infra.logs import configure  # noqa: PLC0415
 
     configure("json")
     register_secret("logged-token-789")

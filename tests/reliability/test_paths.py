@@ -14,11 +14,11 @@ import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from bridge.cli import app
-from bridge.errors import ConfigError
-from bridge.safenames import check_name, file_component, inside
-from bridge.secrets import TenantSecrets
-from bridge.settings import Settings, load_settings
+from bridge.surfaces.cli import app
+from bridge.vocab.errors import ConfigError
+from bridge.vocab.safenames import check_name, file_component, inside
+from bridge.vocab.secrets import TenantSecrets
+from bridge.vocab.settings import Settings, load_settings
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
 EVIL = "x/../../outside/pwn"
@@ -100,7 +100,7 @@ def test_credential_files_are_never_read_for_an_unsafe_tenant(tmp_path: Path) ->
 
 
 def test_a_case_id_that_is_no_plain_name_is_refused(tmp_path: Path) -> None:
-    from bridge.handover import check_case_id  # noqa: PLC0415
+    from bridge.engine.handover import check_case_id  # noqa: PLC0415
 
     assert check_case_id("case-0a1b2c") == "case-0a1b2c"
     with pytest.raises(ConfigError):

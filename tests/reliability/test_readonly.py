@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bridge import retry
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.infra import retry
 from bridge.store import open_store
+from bridge.vocab.settings import TenantSettings
 
 TODAY = date(2026, 3, 16)
 NOW = datetime.combine(TODAY, time(7), tzinfo=UTC)

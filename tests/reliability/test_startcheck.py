@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bridge import registry
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.daemon import run_daemon
-from bridge.doctor import checks
-from bridge.errors import ConfigError
-from bridge.settings import Settings, TenantSettings, load_settings
-from bridge.startcheck import policy_problems, schedule_problem, startup_problems
+from bridge.engine.cycle import CycleOptions, run_tenant
 from bridge.store import open_store
+from bridge.surfaces.daemon import run_daemon
+from bridge.surfaces.doctor import checks
+from bridge.surfaces.startcheck import policy_problems, schedule_problem, startup_problems
+from bridge.vocab import registry
+from bridge.vocab.errors import ConfigError
+from bridge.vocab.settings import Settings, TenantSettings, load_settings
 
 TODAY = date(2026, 3, 16)
 BAD_POLICY = """

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from bridge import registry, template_budget
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.domain import ActionKind
-from bridge.letters import LetterError, compose, missing_templates
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine import template_budget
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.engine.letters import LetterError, compose, missing_templates
 from bridge.store import open_store
+from bridge.vocab import registry
+from bridge.vocab.domain import ActionKind
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 from tests.bridge.letter_fixtures import CUSTOMER, INVOICES, creditor, letter
 
 TODAY = date(2026, 3, 16)

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bridge import retry
-from connectors.dinero.sandbox import DineroSandbox
+from bridge.infra import retry
+from connectors.dinero.sandbox.server import DineroSandbox
 from connectors.dinero.session import forget_hints
 from tests.connectors.dinero.support import TODAY
 
@@ -15,7 +15,7 @@ from tests.connectors.dinero.support import TODAY
 @pytest.fixture(autouse=True)
 def registered(monkeypatch: pytest.MonkeyPatch) -> None:
     """Find the connector even where the installed metadata predates its entry point."""
-    from bridge import registry  # noqa: PLC0415
+    from bridge.vocab import registry  # noqa: PLC0415
     from connectors.dinero import CONNECTOR  # noqa: PLC0415
 
     original = registry.connector

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import httpx
 
-from bridge.connector import TenantContext
-from bridge.domain import ActionKind, Decision, InterestCharge, Letter, Mode, Snapshot
-from bridge.secrets import StaticSecrets
+from bridge.vocab.connector import TenantContext
+from bridge.vocab.domain import ActionKind, Decision, InterestCharge, Letter, Mode, Snapshot
+from bridge.vocab.secrets import StaticSecrets
 from connectors.dinero import CONNECTOR
-from connectors.dinero.sandbox import DineroSandbox
+from connectors.dinero.sandbox.server import DineroSandbox
 from connectors.dinero.session import DineroSession
 
 TODAY = date(2026, 3, 16)

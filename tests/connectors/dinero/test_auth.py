@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from bridge.errors import AuthError
-from bridge.faults import Fault
-from bridge.redact import redact_text
-from bridge.secrets import StaticSecrets
+from bridge.vocab.errors import AuthError
+from bridge.vocab.faults import Fault
+from bridge.vocab.redact import redact_text
+from bridge.vocab.secrets import StaticSecrets
 from connectors.dinero.auth import (
     ACCESS_EXPIRES,
     ACCESS_TOKEN,
@@ -24,7 +24,7 @@ from connectors.dinero.auth import (
     oauth_error,
     open_tokens,
 )
-from connectors.dinero.sandbox import DineroSandbox
+from connectors.dinero.sandbox.server import DineroSandbox
 from tests.connectors.dinero.recorded import load
 from tests.connectors.dinero.support import TODAY, open_session, secrets
 
@@ -254,7 +254,7 @@ def test_the_reauthorize_hint_names_a_real_command() -> None:
 
     from typer.main import get_command  # noqa: PLC0415
 
-    from bridge.cli import app  # noqa: PLC0415
+    from bridge.surfaces.cli import app  # noqa: PLC0415
     from connectors.dinero.auth import reauthorize_hint  # noqa: PLC0415
 
     hint = reauthorize_hint("demo")

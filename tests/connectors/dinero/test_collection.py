@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from connectors.dinero import mapping
-from connectors.dinero.sandbox import DineroSandbox
+from connectors.dinero.sandbox.server import DineroSandbox
 from tests.connectors.dinero.support import TODAY, open_session, overdue_without_reminders
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from connectors.dinero.sandbox import DineroSandbox
+from connectors.dinero.sandbox.server import DineroSandbox
 from policies.engine import unapplied_credit
 from tests.connectors.dinero.support import TODAY, open_session, overdue_without_reminders
 

@@ -1,4 +1,4 @@
-"""Whole cycles (bridge.cycle.run_tenant) on the Dinero sandbox: never twice, crash-safe."""
+"""Whole cycles (bridge.engine.cycle.run_tenant) on the Dinero sandbox: never twice, crash-safe."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import ActionKind, Mode
-from bridge.faults import Fault
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.store import Store, open_store
-from connectors.dinero.sandbox import DineroSandbox
+from bridge.vocab.domain import ActionKind, Mode
+from bridge.vocab.faults import Fault
+from bridge.vocab.settings import TenantSettings
+from connectors.dinero.sandbox.server import DineroSandbox
 from connectors.dinero.session import forget_hints
 from tests.connectors.dinero.support import TODAY, secrets
 

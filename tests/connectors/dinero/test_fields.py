@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.dinero import client
-from connectors.dinero.sandbox import DineroSandbox
+from connectors.dinero.sandbox.server import DineroSandbox
 from tests.connectors.dinero.support import TODAY, open_session
 from tests.connectors.dinero.test_sandbox import _api
 

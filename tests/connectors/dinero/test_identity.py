@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import CustomerKind
-from bridge.errors import MalformedResponse
+from bridge.vocab.domain import CustomerKind
+from bridge.vocab.errors import MalformedResponse
 from connectors.dinero import mapping
 from connectors.dinero.client import CONTACT_FIELDS
-from connectors.dinero.sandbox import DineroSandbox
-from connectors.dinero.sandbox_bulk import seed
+from connectors.dinero.sandbox.bulk import seed
+from connectors.dinero.sandbox.server import DineroSandbox
 from tests.connectors.dinero.recorded import load
 from tests.connectors.dinero.support import TODAY, open_session
 from tests.contract import dinero_spec as spec

@@ -8,8 +8,8 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind, StepStatus
-from bridge.errors import MalformedResponse
+from bridge.vocab.domain import ActionKind, CustomerKind, StepStatus
+from bridge.vocab.errors import MalformedResponse
 from connectors.dinero import mapping
 from connectors.dinero.client import dinero_error
 from tests.connectors.dinero.recorded import load

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bridge.connector import Pending
-from bridge.domain import ActionKind, Mode, StepStatus
-from connectors.dinero.sandbox import DineroSandbox
+from bridge.vocab.connector import Pending
+from bridge.vocab.domain import ActionKind, Mode, StepStatus
+from connectors.dinero.sandbox.server import DineroSandbox
 from connectors.dinero.session import NOTE_PREFIX
 from tests.connectors.dinero.support import (
     TODAY,

@@ -6,13 +6,13 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from bridge.connector import TenantContext
-from bridge.domain import Decision, Mode
-from bridge.secrets import StaticSecrets
-from connectors.dinero.sandbox import DineroSandbox
+from bridge.vocab.connector import TenantContext
+from bridge.vocab.domain import Decision, Mode
+from bridge.vocab.secrets import StaticSecrets
+from connectors.dinero.sandbox.server import DineroSandbox
 from connectors.economic import CONNECTOR as ECONOMIC
-from connectors.economic.sandbox import EconomicSandbox
-from connectors.economic.sandbox_catalog import BUSINESS_GROUP, PRIVATE_GROUP
+from connectors.economic.sandbox.catalog import BUSINESS_GROUP, PRIVATE_GROUP
+from connectors.economic.sandbox.server import EconomicSandbox
 from policies.engine import decide
 from policies.ladder import load_policy
 from policies.law import for_country

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.dinero.sandbox import DineroSandbox
+from connectors.dinero.sandbox.server import DineroSandbox
 from connectors.dinero.session import CLOCK_SKEW, forget_reads
 from tests.connectors.dinero.support import TODAY, ctx, open_session
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bridge.errors import AuthError, NotFound
+from bridge.vocab.errors import AuthError, NotFound
 from connectors.dinero import mapping
 from connectors.dinero.auth import TokenEndpoint
 from connectors.dinero.client import DineroClient, status_table

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bridge.http import parse_json
-from connectors.dinero.sandbox import DineroSandbox
+from bridge.infra.http import parse_json
+from connectors.dinero.sandbox.server import DineroSandbox
 from tests.connectors.dinero.support import TODAY
 
 

@@ -10,10 +10,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bridge import registry
-from bridge.connector import CAP_DRAFT, CAP_INCREMENTAL, CAP_SEND, CAP_VENDOR_REMINDERS, Pending
-from bridge.domain import ActionKind, CustomerKind, Mode, StepStatus
-from bridge.errors import (
+from bridge.infra.ratelimit import RateLimitedTransport
+from bridge.vocab import registry
+from bridge.vocab.connector import (
+    CAP_DRAFT,
+    CAP_INCREMENTAL,
+    CAP_SEND,
+    CAP_VENDOR_REMINDERS,
+    Pending,
+)
+from bridge.vocab.domain import ActionKind, CustomerKind, Mode, StepStatus
+from bridge.vocab.errors import (
     AuthError,
     ConfigError,
     MalformedResponse,
@@ -21,11 +28,10 @@ from bridge.errors import (
     SecretMissing,
     Transient,
 )
-from bridge.faults import Fault
-from bridge.ratelimit import RateLimitedTransport
-from bridge.secrets import StaticSecrets
+from bridge.vocab.faults import Fault
+from bridge.vocab.secrets import StaticSecrets
 from connectors.dinero import CONNECTOR
-from connectors.dinero.sandbox import DineroSandbox
+from connectors.dinero.sandbox.server import DineroSandbox
 from connectors.dinero.session import DineroSession, _only_organization, forget_hints
 from tests.connectors.dinero.support import (
     TODAY,

@@ -8,9 +8,9 @@ request will return a 403 error" (openapi.dunning-extract.json). The app's scope
 
 from __future__ import annotations
 
-from bridge.connector import SetupChecks
+from bridge.vocab.connector import SetupChecks
 from connectors.dinero.auth import token_scopes
-from connectors.dinero.sandbox import DineroSandbox
+from connectors.dinero.sandbox.server import DineroSandbox
 from tests.connectors.dinero.support import TODAY, open_session
 
 READY = [

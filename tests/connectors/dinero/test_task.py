@@ -12,10 +12,10 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.connector import Pending
-from bridge.domain import ZERO, ActionKind, Letter, Mode, StepStatus
+from bridge.vocab.connector import Pending
+from bridge.vocab.domain import ZERO, ActionKind, Letter, Mode, StepStatus
 from connectors.dinero import writer
-from connectors.dinero.sandbox import DineroSandbox
+from connectors.dinero.sandbox.server import DineroSandbox
 from tests.connectors.dinero.support import (
     TODAY,
     decision,

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from bridge.errors import AuthError, Transient
-from bridge.faults import Fault
-from bridge.secrets import StaticSecrets
+from bridge.vocab.errors import AuthError, Transient
+from bridge.vocab.faults import Fault
+from bridge.vocab.secrets import StaticSecrets
 from connectors.dinero.auth import REFRESH_TOKEN, TokenEndpoint, oauth_advice, open_tokens
-from connectors.dinero.sandbox import DineroSandbox
+from connectors.dinero.sandbox.server import DineroSandbox
 from tests.connectors.dinero.support import TODAY, secrets
 
 TOKEN_URL = "https://connect.visma.com/connect/token"

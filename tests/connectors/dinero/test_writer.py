@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind, Decision, InterestCharge, Letter
+from bridge.vocab.domain import ActionKind, Decision, InterestCharge, Letter
 from connectors.dinero import writer
 
 DAY = date(2026, 3, 16)

@@ -2,7 +2,7 @@
 
 It serves collections with real pagination blocks, understands the filter forms the client
 sends (``$eq $gt $gte $lte $in``, joined by ``$and:``/``$or:``, values ``$``-escaped), records
-every request, and fails on demand. The full emulator is connectors/economic/sandbox.py; this
+every request, and fails on demand. The full emulator is connectors/economic/sandbox/server.py; this
 fake stays small so each test can see the whole vendor it talks to.
 """
 
@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bridge.http import dump_json
+from bridge.infra.http import dump_json
 
 HOST = "https://restapi.e-conomic.com"
 APP = "app-secret-for-tests"

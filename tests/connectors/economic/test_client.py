@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bridge import retry
-from bridge.errors import (
+from bridge.infra import retry
+from bridge.infra.http import build_client, raise_for_vendor
+from bridge.vocab.errors import (
     AuthError,
     MalformedResponse,
     NotFound,
@@ -19,8 +20,7 @@ from bridge.errors import (
     SecretMissing,
     Transient,
 )
-from bridge.http import build_client, raise_for_vendor
-from bridge.secrets import TenantSecrets
+from bridge.vocab.secrets import TenantSecrets
 from connectors.economic import client as api
 from connectors.economic.auth import EconomicAuth
 from connectors.economic.client import EconomicClient, status_table

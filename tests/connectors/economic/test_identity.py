@@ -20,14 +20,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge import retry
-from bridge.connector import TenantContext
-from bridge.domain import Customer, Mode
-from bridge.errors import MalformedResponse, Transient
-from bridge.secrets import StaticSecrets
-from connectors.economic import CONNECTOR, demo_company, mapping, sandbox_bulk
-from connectors.economic.sandbox import EconomicSandbox, Fault
-from connectors.economic.sandbox_fields import EMPLOYEES
+from bridge.infra import retry
+from bridge.vocab.connector import TenantContext
+from bridge.vocab.domain import Customer, Mode
+from bridge.vocab.errors import MalformedResponse, Transient
+from bridge.vocab.secrets import StaticSecrets
+from connectors.economic import CONNECTOR, mapping
+from connectors.economic.sandbox import bulk as sandbox_bulk
+from connectors.economic.sandbox import demo_company
+from connectors.economic.sandbox.fields import EMPLOYEES
+from connectors.economic.sandbox.server import EconomicSandbox, Fault
 from connectors.economic.session import EconomicSession
 from tests.connectors.economic.recorded import load
 from tests.contract.economic_schemas import assert_valid, require_specs, schema

@@ -11,12 +11,12 @@ from decimal import Decimal
 
 import pytest
 
-from bridge import retry
-from bridge.connector import TenantContext
-from bridge.domain import ActionKind, Decision, Letter, Mode
-from bridge.secrets import StaticSecrets
+from bridge.infra import retry
+from bridge.vocab.connector import TenantContext
+from bridge.vocab.domain import ActionKind, Decision, Letter, Mode
+from bridge.vocab.secrets import StaticSecrets
 from connectors.economic import CONNECTOR, writer
-from connectors.economic.sandbox import EconomicSandbox
+from connectors.economic.sandbox.server import EconomicSandbox
 from connectors.economic.session import EconomicSession
 
 TODAY = date(2026, 3, 2)

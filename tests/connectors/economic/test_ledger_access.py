@@ -12,13 +12,13 @@ from datetime import date
 
 import pytest
 
-from bridge import retry
-from bridge.connector import TenantContext
-from bridge.domain import Mode
-from bridge.errors import AuthError
-from bridge.secrets import StaticSecrets
+from bridge.infra import retry
+from bridge.vocab.connector import TenantContext
+from bridge.vocab.domain import Mode
+from bridge.vocab.errors import AuthError
+from bridge.vocab.secrets import StaticSecrets
 from connectors.economic import CONNECTOR
-from connectors.economic.sandbox import EconomicSandbox
+from connectors.economic.sandbox.server import EconomicSandbox
 
 TODAY = date(2026, 3, 2)
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge.domain import ActionKind, CustomerKind, StepStatus
-from bridge.errors import MalformedResponse
+from bridge.vocab.domain import ActionKind, CustomerKind, StepStatus
+from bridge.vocab.errors import MalformedResponse
 from connectors.economic import mapping
 from tests.ci import skip_or_fail
 from tests.connectors.economic.recorded import items, kind, load, names, recorded

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bridge.connector import Sandbox
-from connectors.economic.sandbox import EconomicSandbox, Fault, sandbox_factory
-from connectors.economic.sandbox_errors import CODE_NOT_FOUND, CODE_UNAUTHORIZED, CODE_VALIDATION
-from connectors.economic.sandbox_fields import Field, Kind
-from connectors.economic.sandbox_query import ListQuery, paginate, parse_filter
+from bridge.vocab.connector import Sandbox
+from connectors.economic.sandbox.errors import CODE_NOT_FOUND, CODE_UNAUTHORIZED, CODE_VALIDATION
+from connectors.economic.sandbox.fields import Field, Kind
+from connectors.economic.sandbox.query import ListQuery, paginate, parse_filter
+from connectors.economic.sandbox.server import EconomicSandbox, Fault, sandbox_factory
 
 TODAY = date(2026, 3, 10)
 

@@ -15,12 +15,12 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.economic import sandbox_render as render
-from connectors.economic.sandbox import EconomicSandbox
-from connectors.economic.sandbox_fields import BOOKED_INVOICES, CUSTOMERS
-from connectors.economic.sandbox_json import dumps
-from connectors.economic.sandbox_links import BASE_URL
-from connectors.economic.sandbox_query import paginate, parse_list_query
+from connectors.economic.sandbox import render
+from connectors.economic.sandbox.fields import BOOKED_INVOICES, CUSTOMERS
+from connectors.economic.sandbox.jsontext import dumps
+from connectors.economic.sandbox.links import BASE_URL
+from connectors.economic.sandbox.query import paginate, parse_list_query
+from connectors.economic.sandbox.server import EconomicSandbox
 
 TODAY = date(2026, 3, 10)
 

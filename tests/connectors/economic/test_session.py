@@ -13,10 +13,12 @@ from typing import Any
 import httpx
 import pytest
 
-from bridge import retry
-from bridge.connector import CAP_DRAFT, CAP_INCREMENTAL, CAP_SEND, Pending, TenantContext
-from bridge.domain import ActionKind, Decision, Letter, Mode, Snapshot, StepStatus
-from bridge.errors import (
+from bridge.infra import retry
+from bridge.infra.http import dump_json
+from bridge.infra.ratelimit import RateLimitedTransport
+from bridge.vocab.connector import CAP_DRAFT, CAP_INCREMENTAL, CAP_SEND, Pending, TenantContext
+from bridge.vocab.domain import ActionKind, Decision, Letter, Mode, Snapshot, StepStatus
+from bridge.vocab.errors import (
     AuthError,
     ConfigError,
     MalformedResponse,
@@ -24,12 +26,10 @@ from bridge.errors import (
     SecretMissing,
     Transient,
 )
-from bridge.http import dump_json
-from bridge.ratelimit import RateLimitedTransport
-from bridge.registry import connector
-from bridge.secrets import StaticSecrets, TenantSecrets
+from bridge.vocab.registry import connector
+from bridge.vocab.secrets import StaticSecrets, TenantSecrets
 from connectors.economic import CONNECTOR
-from connectors.economic.sandbox import EconomicSandbox, Fault
+from connectors.economic.sandbox.server import EconomicSandbox, Fault
 from connectors.economic.session import EconomicSession, _choose_terms
 
 TODAY = date(2026, 3, 2)

@@ -14,12 +14,12 @@ from datetime import date
 import httpx
 import pytest
 
-from bridge import retry
-from bridge.connector import SetupChecks, TenantContext
-from bridge.domain import Mode
-from bridge.secrets import StaticSecrets
+from bridge.infra import retry
+from bridge.vocab.connector import SetupChecks, TenantContext
+from bridge.vocab.domain import Mode
+from bridge.vocab.secrets import StaticSecrets
 from connectors.economic import CONNECTOR
-from connectors.economic.sandbox import EconomicSandbox
+from connectors.economic.sandbox.server import EconomicSandbox
 from tests.contract.economic_schemas import assert_valid, require_specs
 
 TODAY = date(2026, 3, 2)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge.domain import (
+from bridge.vocab.domain import (
     ActionKind,
     Decision,
     InterestCharge,

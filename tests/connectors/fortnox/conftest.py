@@ -7,11 +7,11 @@ from datetime import date
 import httpx
 import pytest
 
-from bridge.connector import TenantContext
-from bridge.domain import Mode
-from bridge.secrets import StaticSecrets
+from bridge.vocab.connector import TenantContext
+from bridge.vocab.domain import Mode
+from bridge.vocab.secrets import StaticSecrets
 from connectors.fortnox import CONNECTOR
-from connectors.fortnox.sandbox import FortnoxSandbox
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 from connectors.fortnox.session import FortnoxSession
 
 # The shared fixtures (a clean state for every test, the registry patch) are defined with the

@@ -9,9 +9,9 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from bridge.errors import AuthError, ConfigError, SecretMissing
-from bridge.redact import redact_text
-from bridge.secrets import StaticSecrets
+from bridge.vocab.errors import AuthError, ConfigError, SecretMissing
+from bridge.vocab.redact import redact_text
+from bridge.vocab.secrets import StaticSecrets
 from connectors.fortnox import CONNECTOR, auth
 from connectors.fortnox.auth import (
     CLIENT_ID,
@@ -22,7 +22,7 @@ from connectors.fortnox.auth import (
     TENANT_ID,
     choose_route,
 )
-from connectors.fortnox.sandbox import FortnoxSandbox
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 from connectors.fortnox.session import FortnoxSession
 from tests.connectors.fortnox.conftest import TODAY, context
 

@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bridge.errors import AuthError, NotFound, RejectedRequest, Transient
-from bridge.faults import Fault
-from bridge.http import raise_for_vendor
+from bridge.infra.http import raise_for_vendor
+from bridge.vocab.errors import AuthError, NotFound, RejectedRequest, Transient
+from bridge.vocab.faults import Fault
 from connectors.fortnox.client import (
     FortnoxClient,
     fortnox_error,
     lastmodified,
     status_table,
 )
-from connectors.fortnox.sandbox import FortnoxSandbox
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 from tests.connectors.fortnox.conftest import open_on
 
 REQUEST = httpx.Request("GET", "https://api.fortnox.se/3/invoices/9")

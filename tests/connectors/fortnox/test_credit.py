@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from connectors.fortnox.sandbox import FortnoxSandbox
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 from tests.connectors.fortnox.conftest import TODAY
 from tests.connectors.fortnox.test_session import _fetched
 

@@ -1,4 +1,5 @@
-"""Whole cycles (bridge.cycle.run_tenant) on the Fortnox sandbox under Swedish law, exactly once."""
+"""Whole cycles (bridge.engine.cycle.run_tenant) on the Fortnox sandbox under Swedish law, exactly
+once."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import ActionKind, CustomerKind, Mode
-from bridge.faults import Fault
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.store import Store, open_store
+from bridge.vocab.domain import ActionKind, CustomerKind, Mode
+from bridge.vocab.faults import Fault
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 from connectors.fortnox import CONNECTOR
-from connectors.fortnox.sandbox import FortnoxSandbox
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 from tests.connectors.fortnox.conftest import TODAY
 
 pytestmark = pytest.mark.usefixtures("fortnox_registered")

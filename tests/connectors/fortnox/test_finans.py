@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from bridge.domain import ActionKind, Letter, Mode, StepStatus
-from connectors.fortnox.sandbox import FortnoxSandbox
+from bridge.vocab.domain import ActionKind, Letter, Mode, StepStatus
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 from policies.claim import Claim, ClaimItem, ItemKind
 from tests.connectors.fortnox.conftest import TODAY
 from tests.connectors.fortnox.test_session import _fetched, _letter

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bridge.domain import ActionKind, CustomerKind, StepStatus
-from bridge.errors import ConfigError, MalformedResponse
+from bridge.vocab.domain import ActionKind, CustomerKind, StepStatus
+from bridge.vocab.errors import ConfigError, MalformedResponse
 from connectors.fortnox import mapping
 
 ITEM: dict[str, Any] = {

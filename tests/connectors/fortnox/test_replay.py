@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bridge.errors import NotFound, RejectedRequest
+from bridge.vocab.errors import NotFound, RejectedRequest
 from connectors.fortnox import mapping
 from connectors.fortnox.client import FortnoxClient, status_table
 from tests.connectors.fortnox.replay import Replay, Unrecorded

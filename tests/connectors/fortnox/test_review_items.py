@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.connector import Pending
-from bridge.domain import ActionKind, Mode, StepStatus
+from bridge.vocab.connector import Pending
+from bridge.vocab.domain import ActionKind, Mode, StepStatus
 from connectors.fortnox import mapping, writer
-from connectors.fortnox.sandbox import FortnoxSandbox
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 from tests.connectors.fortnox.conftest import TODAY, open_on
 from tests.connectors.fortnox.test_session import _fetched, _letter
 

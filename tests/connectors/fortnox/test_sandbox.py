@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bridge.faults import Fault
-from connectors.fortnox.sandbox import FortnoxSandbox
+from bridge.vocab.faults import Fault
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 from tests.connectors.fortnox.conftest import TODAY, open_on
 
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.connector import (
+from bridge.infra.ratelimit import RateLimitedTransport, SlidingWindowLimiter
+from bridge.vocab.connector import (
     CAP_DRAFT,
     CAP_INCREMENTAL,
     CAP_SEND,
@@ -16,7 +17,7 @@ from bridge.connector import (
     Pending,
     RateLimit,
 )
-from bridge.domain import (
+from bridge.vocab.domain import (
     ActionKind,
     CustomerKind,
     Decision,
@@ -26,12 +27,12 @@ from bridge.domain import (
     Snapshot,
     StepStatus,
 )
-from bridge.errors import MalformedResponse, RejectedRequest, Transient
-from bridge.faults import Fault
-from bridge.ratelimit import RateLimitedTransport, SlidingWindowLimiter
-from connectors.fortnox import CONNECTOR, demo_company
+from bridge.vocab.errors import MalformedResponse, RejectedRequest, Transient
+from bridge.vocab.faults import Fault
+from connectors.fortnox import CONNECTOR
 from connectors.fortnox.client import RATE_LIMITS
-from connectors.fortnox.sandbox import FortnoxSandbox
+from connectors.fortnox.sandbox import demo_company
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 from connectors.fortnox.session import FortnoxSession
 from tests.connectors.fortnox.conftest import TODAY, context, open_on
 

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 import httpx
 
-from bridge.connector import SetupChecks
-from bridge.domain import Mode
-from connectors.fortnox.sandbox import FortnoxSandbox
+from bridge.vocab.connector import SetupChecks
+from bridge.vocab.domain import Mode
+from connectors.fortnox.sandbox.server import FortnoxSandbox
 from tests.connectors.fortnox.conftest import open_on
 from tests.contract.fortnox_spec import assert_valid, require_specs, response_schema
 

@@ -7,7 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from bridge.domain import ActionKind, Decision, InterestCharge, InterestPeriod, Invoice, Letter
+from bridge.vocab.domain import (
+    ActionKind,
+    Decision,
+    InterestCharge,
+    InterestPeriod,
+    Invoice,
+    Letter,
+)
 from connectors.fortnox import writer
 
 DAY = date(2026, 3, 16)

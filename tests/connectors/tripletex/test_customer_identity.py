@@ -15,14 +15,15 @@ from typing import Any
 
 import pytest
 
-from bridge import retry
-from bridge.connector import TenantContext
-from bridge.domain import Mode
-from bridge.errors import MalformedResponse
-from bridge.secrets import StaticSecrets
-from connectors.tripletex import CONNECTOR, mapping, sandbox_bulk
+from bridge.infra import retry
+from bridge.vocab.connector import TenantContext
+from bridge.vocab.domain import Mode
+from bridge.vocab.errors import MalformedResponse
+from bridge.vocab.secrets import StaticSecrets
+from connectors.tripletex import CONNECTOR, mapping
 from connectors.tripletex.client import CUSTOMER_FIELDS, INVOICE_FIELDS
-from connectors.tripletex.sandbox import TripletexSandbox, parse_fields
+from connectors.tripletex.sandbox import bulk as sandbox_bulk
+from connectors.tripletex.sandbox.server import TripletexSandbox, parse_fields
 from connectors.tripletex.session import TripletexSession
 
 TODAY = date(2026, 3, 2)

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from bridge import retry
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.domain import ActionKind, Decision, Mode, StepStatus
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.infra import retry
 from bridge.store import open_store
+from bridge.vocab.domain import ActionKind, Decision, Mode, StepStatus
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 from connectors.tripletex import CONNECTOR
-from connectors.tripletex.sandbox import TripletexSandbox
+from connectors.tripletex.sandbox.server import TripletexSandbox
 
 START = date(2026, 3, 2)
 FEE_CAP = Decimal("38.00")  # 1/20 of the 2026 inkassosats (NOK 760)

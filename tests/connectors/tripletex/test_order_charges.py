@@ -16,13 +16,13 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from bridge import retry
-from bridge.connector import TenantContext
-from bridge.domain import ZERO, ActionKind, Decision, Letter, Mode
-from bridge.errors import RejectedRequest
-from bridge.secrets import StaticSecrets
+from bridge.infra import retry
+from bridge.vocab.connector import TenantContext
+from bridge.vocab.domain import ZERO, ActionKind, Decision, Letter, Mode
+from bridge.vocab.errors import RejectedRequest
+from bridge.vocab.secrets import StaticSecrets
 from connectors.tripletex import CONNECTOR, writer
-from connectors.tripletex.sandbox import TripletexSandbox
+from connectors.tripletex.sandbox.server import TripletexSandbox
 from connectors.tripletex.session import TripletexSession
 
 TODAY = date(2026, 3, 2)

@@ -10,17 +10,18 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bridge import proposals, retry
-from bridge.connector import CAP_DRAFT, CAP_INCREMENTAL, CAP_SEND, Pending, TenantContext
-from bridge.cycle import CycleOptions, run_tenant
-from bridge.domain import ActionKind, Decision, Letter, Mode, StepStatus
-from bridge.errors import AuthError, RejectedRequest, SecretMissing, Transient
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine import proposals
+from bridge.engine.cycle import CycleOptions, run_tenant
+from bridge.infra import retry
 from bridge.store import open_store
+from bridge.vocab.connector import CAP_DRAFT, CAP_INCREMENTAL, CAP_SEND, Pending, TenantContext
+from bridge.vocab.domain import ActionKind, Decision, Letter, Mode, StepStatus
+from bridge.vocab.errors import AuthError, RejectedRequest, SecretMissing, Transient
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 from connectors.tripletex import CONNECTOR
 from connectors.tripletex.auth import SESSION_EXPIRES, SESSION_TOKEN
-from connectors.tripletex.sandbox import Fault, TripletexSandbox
+from connectors.tripletex.sandbox.server import Fault, TripletexSandbox
 from connectors.tripletex.session import TripletexSession
 
 TODAY = date(2026, 3, 2)
@@ -36,7 +37,7 @@ def no_waits() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def registered(monkeypatch: pytest.MonkeyPatch) -> None:
     """Find the connector even where the installed entry points predate it (.venv metadata)."""
-    from bridge import registry  # noqa: PLC0415
+    from bridge.vocab import registry  # noqa: PLC0415
 
     original = registry.connector
     monkeypatch.setattr(

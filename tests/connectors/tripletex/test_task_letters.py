@@ -14,13 +14,13 @@ from decimal import Decimal
 
 import pytest
 
-from bridge import retry
-from bridge.connector import Pending, TenantContext
-from bridge.domain import ActionKind, Decision, Letter, Mode, StepStatus
-from bridge.errors import RejectedRequest
-from bridge.secrets import StaticSecrets
+from bridge.infra import retry
+from bridge.vocab.connector import Pending, TenantContext
+from bridge.vocab.domain import ActionKind, Decision, Letter, Mode, StepStatus
+from bridge.vocab.errors import RejectedRequest
+from bridge.vocab.secrets import StaticSecrets
 from connectors.tripletex import CONNECTOR, mapping, writer
-from connectors.tripletex.sandbox import TripletexSandbox
+from connectors.tripletex.sandbox.server import TripletexSandbox
 from connectors.tripletex.session import TripletexSession
 
 TODAY = date(2026, 3, 2)

@@ -1,0 +1,3 @@
+"""The engine room."""
+
+from __future__ import annotations

@@ -1,0 +1,93 @@
+"""Same-day retries of a failed cycle (``BRIDGE_RETRY_FAILED``), read from the run ledger.
+
+A cycle that fails for a tenant (the vendor is down, a timeout) used to wait for the next
+scheduled day. Now the daemon tries that tenant again after each delay of the setting
+(default ``15m,1h,3h``): the first retry 15 minutes after the failed cycle started, the second
+an hour after the first retry started, and so on; only the failed tenants, and only on the
+same day (in ``timezone``) and before the next scheduled cycle, which takes over from there.
+
+When the next retry is due is worked out from the run ledger alone (the tenant's newest real
+runs), so ``status`` shows it from another process and a daemon restarted after a failure
+still retries. A failed authentication and a configuration error are not retried: a revoked
+token or a bad option does not mend itself (``dunning-bridge cycle -t NAME`` runs the tenant
+at once when fixed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from bridge.store.runs import RunRow
+    from bridge.vocab.settings import Settings
+
+DEFAULT_RETRY_FAILED = "15m,1h,3h"
+_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600}
+_DELAY = re.compile(r"^\s*(\d+)\s*(s|m|min|h)\s*$")
+_OFF = frozenset({"", "off", "no", "none", "0"})
+
+
+def parse_delays(text: str) -> tuple[timedelta, ...]:
+    """``"15m,1h,3h"`` as delays; ``""``/``off`` as none. ValueError names what is wrong."""
+    if text.strip().lower() in _OFF:
+        return ()
+    delays = []
+    for part in text.split(","):
+        found = _DELAY.match(part)
+        if found is None:
+            raise ValueError(
+                f"retry delay {part.strip()!r} not understood: use e.g. 15m, 1h or 90s, "
+                "comma-separated (or off)"
+            )
+        seconds = int(found.group(1)) * _UNITS[found.group(2)]
+        if seconds <= 0:
+            raise ValueError(f"retry delay {part.strip()!r} must be more than zero")
+        delays.append(timedelta(seconds=seconds))
+    if len(delays) > 24:
+        raise ValueError("at most 24 retries a day")
+    return tuple(delays)
+
+
+# Failures that do not pass by themselves: a refused login, a configuration problem.
+_NOT_RETRIED = ("authentication failed", "ConfigError:")
+
+
+def _is_retried(run: RunRow) -> bool:
+    return run.status == "error" and not (run.error or "").startswith(_NOT_RETRIED)
+
+
+def next_retry(settings: Settings, runs: Sequence[RunRow]) -> datetime | None:
+    """When the tenant's failed cycle is tried again, or None (not failed, or no retry left).
+
+    ``runs`` are the tenant's newest runs, newest first (as ``Store.runs`` returns them).
+    """
+    real = [r for r in runs if not r.dry_run]
+    if not real or real[0].finished_at is None or not _is_retried(real[0]):
+        return None
+    delays = parse_delays(settings.retry_failed)
+    zone = ZoneInfo(settings.timezone)
+    newest = real[0]
+    day = newest.started_at.astimezone(zone).date()
+    failures = 0
+    for run in real:
+        if run.status != "error" or run.started_at.astimezone(zone).date() != day:
+            break
+        failures += 1
+    if failures > len(delays):
+        return None
+    due = newest.started_at + delays[failures - 1]
+    if due.astimezone(zone).date() != day:
+        return None  # tomorrow belongs to the schedule
+    from apscheduler.triggers.cron import CronTrigger  # noqa: PLC0415
+
+    trigger = CronTrigger.from_crontab(settings.schedule, timezone=zone)
+    upcoming: datetime | None = trigger.get_next_fire_time(None, newest.started_at)
+    if upcoming is not None and upcoming <= newest.started_at:
+        upcoming = trigger.get_next_fire_time(upcoming, upcoming + timedelta(seconds=1))
+    if upcoming is not None and due >= upcoming:
+        return None  # the scheduled cycle comes first and runs every tenant
+    return due

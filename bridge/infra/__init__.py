@@ -1,0 +1,3 @@
+"""The I/O infrastructure."""
+
+from __future__ import annotations

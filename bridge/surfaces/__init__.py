@@ -1,0 +1,3 @@
+"""The operator surfaces."""
+
+from __future__ import annotations

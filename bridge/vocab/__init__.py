@@ -1,0 +1,3 @@
+"""The vocabulary."""
+
+from __future__ import annotations

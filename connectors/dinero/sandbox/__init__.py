@@ -1,0 +1,3 @@
+"""The dinero sandbox."""
+
+from __future__ import annotations

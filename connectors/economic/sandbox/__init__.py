@@ -1,0 +1,3 @@
+"""The economic sandbox."""
+
+from __future__ import annotations

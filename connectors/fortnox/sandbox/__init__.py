@@ -1,0 +1,3 @@
+"""The fortnox sandbox."""
+
+from __future__ import annotations

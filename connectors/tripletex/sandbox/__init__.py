@@ -1,0 +1,3 @@
+"""The tripletex sandbox."""
+
+from __future__ import annotations
