@@ -235,7 +235,8 @@ def step_pip(root: Root, words: list[str]) -> None:
     (packages / "install_check_links.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
     script = venv / "bin" / "dunning-bridge"
     script.write_text(
-        f"#!{venv}/bin/python\nimport sys\nfrom bridge.surfaces.cli import main\nsys.exit(main())\n",
+        f"#!{venv}/bin/python\nimport sys\n"
+        "from bridge.surfaces.cli import main\nsys.exit(main())\n",
         encoding="utf-8",
     )
     script.chmod(0o755)
