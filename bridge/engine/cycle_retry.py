@@ -15,7 +15,6 @@ at once when fixed).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -25,33 +24,9 @@ if TYPE_CHECKING:
     from bridge.store.runs import RunRow
     from bridge.vocab.settings import Settings
 
+from bridge.vocab.schedules import parse_delays
+
 DEFAULT_RETRY_FAILED = "15m,1h,3h"
-_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600}
-_DELAY = re.compile(r"^\s*(\d+)\s*(s|m|min|h)\s*$")
-_OFF = frozenset({"", "off", "no", "none", "0"})
-
-
-def parse_delays(text: str) -> tuple[timedelta, ...]:
-    """``"15m,1h,3h"`` as delays; ``""``/``off`` as none. ValueError names what is wrong."""
-    if text.strip().lower() in _OFF:
-        return ()
-    delays = []
-    for part in text.split(","):
-        found = _DELAY.match(part)
-        if found is None:
-            raise ValueError(
-                f"retry delay {part.strip()!r} not understood: use e.g. 15m, 1h or 90s, "
-                "comma-separated (or off)"
-            )
-        seconds = int(found.group(1)) * _UNITS[found.group(2)]
-        if seconds <= 0:
-            raise ValueError(f"retry delay {part.strip()!r} must be more than zero")
-        delays.append(timedelta(seconds=seconds))
-    if len(delays) > 24:
-        raise ValueError("at most 24 retries a day")
-    return tuple(delays)
-
-
 # Failures that do not pass by themselves: a refused login, a configuration problem.
 _NOT_RETRIED = ("authentication failed", "ConfigError:")
 

@@ -10,40 +10,15 @@ the settings load (bridge/vocab/settings.py) and the policy files when the daemo
 from __future__ import annotations
 
 import tomllib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from bridge.vocab.settings import Settings
 
-# A schedule that does not fire within this long is taken for one that never fires.
-FIRE_HORIZON = timedelta(days=5 * 366)
-
-
-def schedule_problem(
-    name: str, expression: str, zone: str = "UTC", now: datetime | None = None
-) -> str | None:
-    """Why a 5-field cron expression cannot serve as a schedule, or None when it can."""
-    from apscheduler.triggers.cron import CronTrigger  # noqa: PLC0415
-
-    if len(expression.split()) != 5:
-        return f"{name} {expression!r} must be a cron expression with 5 fields"
-    try:
-        tz = ZoneInfo(zone)
-    except (KeyError, ValueError):  # the time zone's own check says what is wrong
-        tz = ZoneInfo("UTC")
-    try:
-        trigger = CronTrigger.from_crontab(expression, timezone=tz)
-    except ValueError as exc:
-        return f"{name} {expression!r}: {exc}"
-    moment = (now or datetime.now(UTC)).astimezone(tz)
-    fire = trigger.get_next_fire_time(None, moment)
-    if fire is None or fire - moment > FIRE_HORIZON:
-        return f"{name} {expression!r} never fires (no date within 5 years matches it)"
-    return None
+from bridge.vocab.schedules import schedule_problem
 
 
 def policy_problems(path: Path, country: str) -> list[str]:

@@ -30,12 +30,12 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bridge.surfaces.startcheck import schedule_problem
 from bridge.vocab.domain import Mode
 from bridge.vocab.dsn import DatabaseUrl, database_target
 from bridge.vocab.errors import ConfigError
 from bridge.vocab.option_names import known_options, suggestion
 from bridge.vocab.safenames import is_safe_name
+from bridge.vocab.schedules import schedule_problem
 
 DEFAULT_ENV_FILE = Path("/etc/dunning-bridge/bridge.env")
 KNOWN_COUNTRIES = ("DK", "NO", "SE", "FI")
@@ -132,7 +132,7 @@ class Settings(BaseSettings):
     @field_validator("retry_failed")
     @classmethod
     def _retry_delays(cls, value: str) -> str:
-        from bridge.engine.cycle_retry import parse_delays  # noqa: PLC0415
+        from bridge.vocab.schedules import parse_delays  # noqa: PLC0415
 
         parse_delays(value)
         return value.strip()
