@@ -218,7 +218,6 @@ class LawCollector(Collector):
         """Yield the gauges, read from the law tables (operator rows included) when scraped."""
         from datetime import UTC, datetime  # noqa: PLC0415
 
-        from bridge.engine.lawwatch import table_days_left  # noqa: PLC0415
         from policies.law import LawDataError, UnknownCountry, for_country  # noqa: PLC0415
 
         days_left = GaugeMetricFamily(
@@ -235,7 +234,8 @@ class LawCollector(Collector):
         for country in self._countries:
             try:
                 law = for_country(country)
-                days_left.add_metric([country], float(table_days_left(country, today)))
+                _first, last = law.rate_table_span
+                days_left.add_metric([country], float((last - today).days))
                 row = next(
                     (r for r in law.reference_rates if r.valid_from <= today <= r.valid_to), None
                 )
