@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -11,37 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.store import Store, open_store
+from bridge.store import Store
 from bridge.surfaces import present
 from bridge.surfaces.present import ENGLISH, decision_dict, plan_table, rows_table, step_dict
 from bridge.surfaces.progress import cycle_progress, steps_progress
 from bridge.surfaces.report.money import HOME_CURRENCY
+from bridge.surfaces.shared import _emit, _selected, _store
 from bridge.vocab.domain import Decision, Letter, StepStatus, WriteResult
 from bridge.vocab.errors import BridgeError, ConfigError
 from bridge.vocab.settings import Settings
 
 console = present.console()
 err = present.console(stderr=True)
-
-
-def _emit(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-@contextmanager
-def _store(settings: Settings) -> Iterator[Store]:
-    store = open_store(settings.database)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def _selected(settings: Settings, tenant: str | None) -> list[str]:
-    if tenant is not None:
-        settings.tenant(tenant)
-        return [tenant]
-    return [name for name, t in sorted(settings.tenants.items()) if t.enabled]
 
 
 def outcome_dict(o: TenantOutcome) -> dict[str, Any]:

@@ -36,7 +36,7 @@ def record_dict(record: CustomerRecord) -> dict[str, Any]:
 def customers_command(settings: Any, tenant: str | None, today: date, *, as_json: bool) -> int:
     """Print every customer's record per tenant; exit 1 when a tenant could not be read."""
     from bridge.engine.cycle import CycleOptions, run_tenant  # noqa: PLC0415
-    from bridge.surfaces.commands import _emit, _selected, _store  # noqa: PLC0415
+    from bridge.surfaces.shared import _emit, _selected, _store  # noqa: PLC0415
     from policies.track_record import track_records  # noqa: PLC0415
 
     names = _selected(settings, tenant)

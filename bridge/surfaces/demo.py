@@ -13,8 +13,9 @@ from bridge.engine.cycle import CycleOptions, run_tenant
 from bridge.infra.logs import configure
 from bridge.store import Store, open_store
 from bridge.surfaces import present
-from bridge.surfaces.commands import _emit, outcome_dict, print_outcome
+from bridge.surfaces.commands import outcome_dict, print_outcome
 from bridge.surfaces.present import heading, rows_table
+from bridge.surfaces.shared import _emit
 from bridge.surfaces.workspace import DEMO_TENANT, demo_company, demo_settings, remember_system
 from bridge.vocab import registry
 from bridge.vocab.settings import TenantSettings

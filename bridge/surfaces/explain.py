@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from bridge.surfaces import present
 from bridge.surfaces.present import decision_dict, step_dict
+from bridge.surfaces.shared import _emit, _selected, _store
 from bridge.vocab.domain import Decision, Invoice, Snapshot, StepRecord
 from bridge.vocab.settings import Settings
 from policies.engine import why_not
@@ -187,7 +188,6 @@ def explain_command(
 ) -> int:
     """Explain one invoice: timeline, today's decision and its rules, or why there is none."""
     from bridge.engine.cycle import CycleOptions, run_tenant  # noqa: PLC0415
-    from bridge.surfaces.commands import _emit, _selected, _store  # noqa: PLC0415
     from policies.ladder import load_policy  # noqa: PLC0415
     from policies.law import for_country  # noqa: PLC0415
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from bridge.engine.withdraw import Withdrawn
 from bridge.surfaces import present
-from bridge.surfaces.commands import _emit, _store
+from bridge.surfaces.shared import _emit, _store
 from bridge.vocab.errors import BridgeError
 from bridge.vocab.settings import Settings
 

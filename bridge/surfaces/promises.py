@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bridge.surfaces import present
-from bridge.surfaces.commands import _emit, _store
+from bridge.surfaces.shared import _emit, _store
 from bridge.vocab.domain import Instalment, Promise
 from bridge.vocab.errors import BridgeError, ConfigError
 from bridge.vocab.settings import Settings

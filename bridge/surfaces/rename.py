@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bridge.surfaces import present
-from bridge.surfaces.commands import _store
+from bridge.surfaces.shared import _store
 from bridge.vocab.errors import BridgeError
 from bridge.vocab.settings import Settings
 

@@ -14,7 +14,7 @@ from bridge.engine.cycle import CycleOptions, open_tenant_session
 from bridge.engine.proposals import ProposalError
 from bridge.store.review import BOOKED, WITHDRAWN
 from bridge.surfaces import present
-from bridge.surfaces.commands import _emit, _selected, _store
+from bridge.surfaces.shared import _emit, _selected, _store
 from bridge.vocab.errors import BridgeError
 from bridge.vocab.settings import Settings
 
