@@ -33,14 +33,11 @@ from bridge.engine import freshness
 from bridge.engine.channels import UNKNOWN, Channels, Route
 from bridge.engine.handover import HandoverNotReady, interest_accrual
 from bridge.engine.letters import (
-    INTERNAL_ACTIONS,
     Creditor,
     LetterError,
     Rendered,
     compose,
-    language_for,
     template_override,
-    tenant_language,
     warning_kind,
 )
 from bridge.engine.mailer import MailFailed, MailUnknown
@@ -85,6 +82,7 @@ from bridge.vocab.errors import (
     TenantRenamed,
     Transient,
 )
+from bridge.vocab.languages import INTERNAL_ACTIONS, language_for, tenant_language
 from bridge.vocab.options import whole_number
 from bridge.vocab.redact import redact_text
 from bridge.vocab.secrets import StaticSecrets, TenantSecrets

@@ -46,6 +46,10 @@ from bridge.vocab.domain import (
     StepStatus,
 )
 from bridge.vocab.errors import BridgeError
+from bridge.vocab.languages import (
+    AVAILABLE,
+    COUNTRY_LANGUAGE,
+)
 from bridge.vocab.money import LOCALES as PRESENT_LOCALES
 from bridge.vocab.money import money as format_money
 from bridge.vocab.payref import Reference, ReferenceOptions
@@ -53,15 +57,6 @@ from policies import claim as claims
 from policies.steps import TONES, default_name, default_steps
 
 LOCALES: Final[dict[str, str]] = PRESENT_LOCALES
-COUNTRY_LANGUAGE: Final[dict[str, str]] = {"DK": "da", "NO": "nb", "SE": "sv", "FI": "fi"}
-AVAILABLE: Final[tuple[str, ...]] = ("da", "nb", "sv", "fi", "en")
-# Codes a source system may report for a language we write in (Norwegian has three).
-_ALIASES: Final[dict[str, str]] = {"no": "nb", "nn": "nb", "se": "sv", "dk": "da"}
-# Documents for the tenant's own people or its agency: written in the tenant's language.
-INTERNAL_ACTIONS: Final[frozenset[ActionKind]] = frozenset(
-    {ActionKind.HANDOVER, ActionKind.CREDIT_HOLD, ActionKind.TASK}
-)
-
 _AND: Final[dict[str, str]] = {"da": "og", "nb": "og", "sv": "och", "fi": "ja", "en": "and"}
 # The actions whose letters asked the debtor to pay an overdue claim: "despite our reminder of
 # 22 January" names them.
@@ -71,25 +66,6 @@ _DUNNING: Final[frozenset[ActionKind]] = frozenset(
 
 Format = Literal["text", "html", "pdf"]
 FORMATS: Final[tuple[str, ...]] = ("text", "html", "pdf")
-
-
-def _code(value: str | None) -> str | None:
-    if not value:
-        return None
-    code = value.strip().lower().replace("_", "-").split("-", 1)[0]
-    code = _ALIASES.get(code, code)
-    return code if code in AVAILABLE else None
-
-
-def tenant_language(country: str, options: Mapping[str, str] | None = None) -> str:
-    """The tenant's default language: the option ``language``, else its country's."""
-    chosen = _code((options or {}).get("language"))
-    return chosen or COUNTRY_LANGUAGE.get(country.upper(), "en")
-
-
-def language_for(customer: Customer, tenant_default: str) -> str:
-    """Choose the letter language: the customer's, else the tenant's default, else English."""
-    return _code(customer.language) or _code(tenant_default) or "en"
 
 
 # What rendering a template can raise besides jinja2's own errors: a too large ``range`` is an

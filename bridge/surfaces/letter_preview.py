@@ -29,15 +29,11 @@ from bridge.engine.cycle import (
 )
 from bridge.engine.handover import build_case, deliver_to_folder, interest_accrual
 from bridge.engine.letters import (
-    AVAILABLE,
     FORMATS,
-    INTERNAL_ACTIONS,
     Creditor,
     Rendered,
     compose,
-    language_for,
     template_override,
-    tenant_language,
     to_html,
     to_pdf,
 )
@@ -53,6 +49,7 @@ from bridge.vocab.domain import (
     StepStatus,
 )
 from bridge.vocab.errors import BridgeError, ConfigError
+from bridge.vocab.languages import AVAILABLE, INTERNAL_ACTIONS, language_for, tenant_language
 from bridge.vocab.safenames import file_component
 from bridge.vocab.settings import Settings, TenantSettings
 from policies.steps import LADDER_ACTIONS

@@ -24,10 +24,10 @@ from typing import Any, TypeVar
 
 import structlog
 
-from bridge.engine import letters
 from bridge.infra.http import build_client, stats_of
 from bridge.infra.items import read_each, with_customer
 from bridge.infra.retry import RetryPolicy
+from bridge.vocab import languages
 from bridge.vocab.connector import Pending, RateLimit, TenantContext
 from bridge.vocab.domain import (
     ZERO,
@@ -432,12 +432,12 @@ class EconomicSession:
         The customer's language, else the tenant's (the option ``language``, else its
         country's); documents for the tenant's own people (tasks, proposals) in the tenant's.
         """
-        tenant = letters.tenant_language(self.ctx.country, self.ctx.options)
+        tenant = languages.tenant_language(self.ctx.country, self.ctx.options)
         known = self._customers.get(customer_id)
-        if action in letters.INTERNAL_ACTIONS or known is None:
+        if action in languages.INTERNAL_ACTIONS or known is None:
             lang = tenant
         else:
-            lang = letters.language_for(known, tenant)
+            lang = languages.language_for(known, tenant)
         return lang if lang in writer.LANGUAGES else "en"
 
     def _settings(self) -> writer.DraftSettings:

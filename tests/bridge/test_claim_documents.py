@@ -29,8 +29,9 @@ from decimal import Decimal
 import pytest
 
 from bridge.engine.handover import build_case
-from bridge.engine.letters import COUNTRY_LANGUAGE, compose, context
+from bridge.engine.letters import compose, context
 from bridge.vocab.domain import ActionKind, Decision, Letter, StepRecord
+from bridge.vocab.languages import COUNTRY_LANGUAGE
 from policies.engine import letters
 from tests.bridge.letter_fixtures import creditor
 from tests.policies import nordic

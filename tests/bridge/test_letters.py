@@ -13,16 +13,13 @@ import pytest
 from babel.numbers import format_currency
 
 from bridge.engine.letters import (
-    AVAILABLE,
     Creditor,
     LetterError,
     compose,
     group_account,
-    language_for,
     missing_templates,
     national_account,
     render,
-    tenant_language,
     to_html,
     to_pdf,
 )
@@ -37,6 +34,7 @@ from bridge.vocab.domain import (
     Letter,
     StepRecord,
 )
+from bridge.vocab.languages import AVAILABLE, language_for, tenant_language
 from tests.bridge.letter_fixtures import (
     COUNTRY_OF,
     INVOICES,
