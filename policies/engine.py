@@ -35,7 +35,7 @@ from bridge.vocab.domain import (
 )
 from policies import claim as claims
 from policies import text
-from policies.history import StepHistory, day_after
+from policies.history import ClaimHistory, StepHistory, day_after
 from policies.interest import PaidDown, accrue, first_interest_day, last_timely_day
 from policies.ladder import TenantPolicy
 from policies.law.base import LawPack, PlaceholderRate, RateUnavailable
@@ -282,6 +282,8 @@ class _Run:
     _timely: dict[date, date] = field(default_factory=dict)
     _minimums: dict[str, Decimal] = field(default_factory=dict)
     _deadlines: dict[tuple[int, bool], Deadline] = field(default_factory=dict)
+    # Each invoice's history, answered once and read by every step of its decision.
+    _claims: dict[str, ClaimHistory] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -310,6 +312,13 @@ class _Run:
             _Marks.of(snapshot),
             _Promised.of(statuses),
         )
+
+    def history_of(self, invoice_id: str) -> ClaimHistory:
+        """Return what already happened on one invoice, gathered once for the run."""
+        known = self._claims.get(invoice_id)
+        if known is None:
+            known = self._claims[invoice_id] = self.history.claim(invoice_id)
+        return known
 
     def promise_of(self, invoice: Invoice) -> PromiseStatus | None:
         """Return the promise that governs an invoice today: a kept one first, then a broken one.
@@ -439,7 +448,7 @@ def blocked(
         reason = _block_reason(snapshot, today, invoice, credits, marks)
         if reason is None and run is not None and invoice.id in open_ids:
             reason = _open_reason(run, invoice)
-        pending = index.pending(invoice.id)
+        pending = index.claim(invoice.id).pending
         if reason is None and pending is not None:
             reason = (
                 f"waiting for the accountant: {_ACTION_WORDS[pending.action]} step "
@@ -539,7 +548,7 @@ def _dunnable(run: _Run, invoice: Invoice) -> Customer | None:
     """Return the customer when the invoice may be acted on today, else None."""
     if _block_reason(run.snapshot, run.today, invoice, run.credits, run.marks) is not None:
         return None
-    if run.history.pending(invoice.id) is not None:
+    if run.history_of(invoice.id).pending is not None:
         return None  # the accountant has not yet decided on our last proposal
     return run.snapshot.customers[invoice.customer_id]
 
@@ -560,7 +569,7 @@ def _pre_due(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
     opens = invoice.due_date - timedelta(days=notice.days_before_due)
     if not opens <= run.today <= invoice.due_date:
         return None
-    if run.history.of(invoice.id):
+    if run.history_of(invoice.id).records:
         return None  # sent, rejected, or the invoice is already on the ladder
     left = (invoice.due_date - run.today).days
     when = "today" if left == 0 else f"in {text.days(left)}"
@@ -581,7 +590,7 @@ def _pre_due(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
 
 def _next_rung(run: _Run, invoice: Invoice) -> _Rung | None:
     """Return the ladder step an invoice reaches next and the day it falls due (None: done)."""
-    last = run.history.last_ladder_step(invoice.id)
+    last = run.history_of(invoice.id).last_ladder_step
     number = last.step + 1 if last is not None else 1
     if last is not None and _is_renewal(run, last):
         number = last.step  # a renewed warning stands in for the hand-over: that still follows
@@ -633,7 +642,7 @@ def _deadline_setter(run: _Run, invoice: Invoice, last: StepRecord | None) -> St
     letter before it when the last step was a task (a task sets no payment deadline)."""
     if last is None or last.action != ActionKind.TASK:
         return last
-    return run.history.last_letter(invoice.id)
+    return run.history_of(invoice.id).last_letter
 
 
 def _ladder(run: _Run, invoice: Invoice, customer: Customer) -> _Draft | None:
@@ -706,7 +715,8 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
         _charge_interest(run, draft, end=today)
     else:
         draft.interest_note = "No interest on this step (the step asks for none)."
-    charged = run.history.compensation_charged(invoice.id)
+    past = run.history_of(invoice.id)
+    charged = past.compensation_charged
     # The statutory compensation matters only to a step that claims it, or after one did.
     claims = step.compensation or charged is not None
     rule = law.compensation_rule(invoice.due_date) if claims else None
@@ -717,7 +727,7 @@ def _letter_step(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -
             invoice=invoice,
             customer=customer,
             charged_on=charged.date if charged else None,
-            fees_charged=run.history.charged(invoice.id).fees,
+            fees_charged=past.charged.fees,
             due_date=run.timely_until(invoice),
             foreign=run.policy.compensation,
         )
@@ -746,8 +756,8 @@ def _reminder_fee(run: _Run, invoice: Invoice, customer: Customer, step: LadderS
         # The step asks for none: the answer reads no history, so skip gathering it (most
         # first reminders carry no fee, and a large ledger asks once per invoice).
         return NO_FEE_ASKED
-    last_letter = run.history.last_letter(invoice.id)
-    fee_records = run.history.fee_records(invoice.id)
+    past = run.history_of(invoice.id)
+    last_letter, fee_records = past.last_letter, past.fee_records
     return reminder_fee(
         run.law,
         today=run.today,
@@ -769,7 +779,7 @@ def _reminder_fee(run: _Run, invoice: Invoice, customer: Customer, step: LadderS
 
 def _issued_warning(run: _Run, invoice: Invoice) -> FeeLetter | None:
     """The latest issued collection warning on the claim, where a fee rule asks for one."""
-    warning = run.history.latest(invoice.id, ActionKind.COLLECTION_WARNING, StepStatus.ISSUED)
+    warning = run.history_of(invoice.id).warning
     return FeeLetter.of(warning) if warning is not None else None
 
 
@@ -807,7 +817,7 @@ def _charge_interest(run: _Run, draft: _Draft, *, end: date) -> None:
     """Charge interest from the day after the last charged day (or the first interest day)."""
     law, invoice = run.law, draft.invoice
     first = first_interest_day(law, invoice.due_date, lenient=run.policy.lenient_due_date)
-    through = run.history.interest_through(invoice.id)
+    through = run.history_of(invoice.id).interest_through
     start = max(first, day_after(through)) if through is not None else first
     if start > end:
         if through is not None and through >= first:
@@ -849,7 +859,7 @@ def _charge_interest(run: _Run, draft: _Draft, *, end: date) -> None:
 def _handover(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> _Draft | None:
     """Hand over only after an issued § 10 warning whose deadline has passed."""
     law, today, number, step = run.law, run.today, rung.number, rung.step
-    warning = run.history.latest(invoice.id, ActionKind.COLLECTION_WARNING, StepStatus.ISSUED)
+    warning = run.history_of(invoice.id).warning
     if warning is None:
         return None
     expiry = warning.deadline or law.next_banking_day(
@@ -881,7 +891,7 @@ def _handover(run: _Run, invoice: Invoice, customer: Customer, rung: _Rung) -> _
         basis=(law.citations.handover, law.citations.collection_warning),
         summary=True,
     )
-    through = run.history.interest_through(invoice.id)
+    through = run.history_of(invoice.id).interest_through
     first = first_interest_day(law, invoice.due_date, lenient=run.policy.lenient_due_date)
     start = max(first, day_after(through)) if through is not None else first
     accrued = accrue(
@@ -957,9 +967,10 @@ def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft
     law, today, settings = run.law, run.today, run.policy.interest_invoice
     if not settings.enabled:
         return None
-    if run.history.count(invoice.id, ActionKind.INTEREST_INVOICE, (StepStatus.REJECTED,)):
+    past = run.history_of(invoice.id)
+    if past.interest_rejected:
         return None  # the accountant declined to charge this interest
-    if run.history.count(invoice.id, ActionKind.HANDOVER, (StepStatus.ISSUED,)):
+    if past.handed_over:
         return None  # the collection agency claims the interest now
     own = [p.date for p in run.payments.get(invoice.id, ())]
     paid_on = invoice.paid_date or (max(own) if own else None)
@@ -972,7 +983,7 @@ def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft
         invoice=invoice,
         customer=customer,
         action=ActionKind.INTEREST_INVOICE,
-        step=run.history.count(invoice.id, ActionKind.INTEREST_INVOICE, (StepStatus.ISSUED,)) + 1,
+        step=past.interest_invoices + 1,
         headline="",
         fee=Amount(ZERO, "No fee on an interest invoice."),
     )
@@ -980,14 +991,14 @@ def _interest_invoice(run: _Run, invoice: Invoice, customer: Customer) -> _Draft
     if draft.interest is None:
         return None
     if settings.compensation:
-        charged = run.history.compensation_charged(invoice.id)
+        charged = past.compensation_charged
         draft.compensation = compensation(
             law,
             today=today,
             invoice=invoice,
             customer=customer,
             charged_on=charged.date if charged else None,
-            fees_charged=run.history.charged(invoice.id).fees,
+            fees_charged=past.charged.fees,
             due_date=run.timely_until(invoice),
             foreign=run.policy.compensation,
         )
@@ -1034,7 +1045,7 @@ def _credit_holds(
             continue  # a kept promise, or too little to chase
         reached = [
             r
-            for r in run.history.of(invoice.id)
+            for r in run.history_of(invoice.id).records
             if r.action in LADDER_ACTIONS and r.status == StepStatus.ISSUED and r.step >= trigger
         ]
         issued = reached[-1] if reached else None
@@ -1221,7 +1232,7 @@ def _principal(run: _Run, invoice: Invoice) -> PaidDown:
     """The interest-bearing principal per day, payments applied in the country's order."""
     return claims.interest_principal(
         invoice,
-        run.history.of(invoice.id),
+        run.history_of(invoice.id).records,
         run.payments.get(invoice.id, ()),
         run.law.payment_allocation.order,
     )
@@ -1250,7 +1261,7 @@ def _claim(run: _Run, draft: _Draft, fee: Decimal) -> claims.Claim:
 
     return claims.build(
         invoice,
-        run.history.of(invoice.id),
+        run.history_of(invoice.id).records,
         run.payments.get(invoice.id, ()),
         allocation=law.payment_allocation,
         current=claims.Charges(
@@ -1315,7 +1326,7 @@ def why_not(
     reason = _block_reason(snapshot, today, invoice, run.credits, run.marks)
     if reason is not None:
         return [f"Not dunned: {reason}."]
-    pending = run.history.pending(invoice.id)
+    pending = run.history_of(invoice.id).pending
     if pending is not None:
         return [
             f"Waiting for the accountant: {_ACTION_WORDS[pending.action]} step {pending.step} "
@@ -1346,7 +1357,7 @@ def _why_not_ladder(run: _Run, invoice: Invoice) -> list[str]:
             notes.append(f"A pre-due notice may go out from {opens.isoformat()}.")
     rung = _next_rung(run, invoice)
     if rung is None:
-        last = run.history.last_ladder_step(invoice.id)
+        last = run.history_of(invoice.id).last_ladder_step
         if last is not None:
             notes.append(
                 f"The ladder is complete: its last step, {_ACTION_WORDS[last.action]} step "
@@ -1358,7 +1369,7 @@ def _why_not_ladder(run: _Run, invoice: Invoice) -> list[str]:
         notes.append(_timing(run, _Rung(rung.number, rung.step, rung.last, due_on, rung.prior)))
         return notes
     if rung.step.action == ActionKind.HANDOVER:
-        warning = run.history.latest(invoice.id, ActionKind.COLLECTION_WARNING, StepStatus.ISSUED)
+        warning = run.history_of(invoice.id).warning
         if warning is None:
             notes.append(
                 f"Step {rung.number} (hand-over) waits for an issued collection warning: a "
@@ -1434,9 +1445,10 @@ def _why_not_interest(run: _Run, invoice: Invoice) -> list[str]:
     settings = run.policy.interest_invoice
     if not settings.enabled:
         return ["Paid. No interest invoice: the policy has interest invoices switched off."]
-    if run.history.count(invoice.id, ActionKind.INTEREST_INVOICE, (StepStatus.REJECTED,)):
+    past = run.history_of(invoice.id)
+    if past.interest_rejected:
         return ["Paid. No interest invoice: the accountant rejected the one proposed."]
-    if run.history.count(invoice.id, ActionKind.HANDOVER, (StepStatus.ISSUED,)):
+    if past.handed_over:
         return ["Paid. No interest invoice: the claim was handed over; the agency claims it."]
     customer = run.snapshot.customers[invoice.customer_id]
     try:

@@ -74,6 +74,10 @@ class StepHistory:
         """Return the records of one invoice, oldest first."""
         return self.by_invoice.get(invoice_id, ())
 
+    def claim(self, invoice_id: str) -> ClaimHistory:
+        """Return everything the engine asks of one invoice's records, answered once."""
+        return ClaimHistory.of(self, invoice_id)
+
     def pending(self, invoice_id: str) -> StepRecord | None:
         """Return a step waiting for the accountant.
 
@@ -171,6 +175,72 @@ class StepHistory:
             interest=sum((r.interest for r in issued), ZERO),
             compensation=sum((r.compensation for r in issued), ZERO),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimHistory:
+    """What already happened on one invoice, answered once: every question the engine asks.
+
+    A decision asks the history of its invoice a dozen things (is a step pending, the last ladder
+    step and letter, the fee letters, the issued warning, interest charged through, ...); the
+    answers are gathered here once per invoice, so the engine reads fields instead of going back
+    to the records each time.
+    """
+
+    records: tuple[StepRecord, ...]  # oldest first
+    pending: StepRecord | None  # a step waiting for the accountant (``StepHistory.pending``)
+    last_ladder_step: StepRecord | None
+    last_letter: StepRecord | None  # the latest issued letter to the debtor, fee or not
+    fee_records: tuple[StepRecord, ...]  # the fee-bearing letters on this claim, oldest first
+    warning: StepRecord | None  # the latest issued collection warning
+    interest_through: date | None  # the last day already charged with interest
+    compensation_charged: StepRecord | None  # the issued step that charged the compensation
+    charged: Charged  # what issued steps have charged
+    interest_invoices: int  # interest invoices issued
+    interest_rejected: bool  # the accountant rejected an interest invoice
+    handed_over: bool  # a hand-over was issued
+
+    @classmethod
+    def of(cls, history: StepHistory, invoice_id: str) -> ClaimHistory:
+        """Answer every question once for one invoice (a shared empty one without records)."""
+        records = history.of(invoice_id)
+        if not records:
+            return _NO_HISTORY
+        return cls(
+            records=records,
+            pending=history.pending(invoice_id),
+            last_ladder_step=history.last_ladder_step(invoice_id),
+            last_letter=history.last_letter(invoice_id),
+            fee_records=tuple(history.fee_records(invoice_id)),
+            warning=history.latest(invoice_id, ActionKind.COLLECTION_WARNING, StepStatus.ISSUED),
+            interest_through=history.interest_through(invoice_id),
+            compensation_charged=history.compensation_charged(invoice_id),
+            charged=history.charged(invoice_id),
+            interest_invoices=history.count(
+                invoice_id, ActionKind.INTEREST_INVOICE, (StepStatus.ISSUED,)
+            ),
+            interest_rejected=bool(
+                history.count(invoice_id, ActionKind.INTEREST_INVOICE, (StepStatus.REJECTED,))
+            ),
+            handed_over=bool(history.count(invoice_id, ActionKind.HANDOVER, (StepStatus.ISSUED,))),
+        )
+
+
+# The history of an invoice nothing has happened to: shared, since most invoices have none.
+_NO_HISTORY = ClaimHistory(
+    records=(),
+    pending=None,
+    last_ladder_step=None,
+    last_letter=None,
+    fee_records=(),
+    warning=None,
+    interest_through=None,
+    compensation_charged=None,
+    charged=_NOTHING_CHARGED,
+    interest_invoices=0,
+    interest_rejected=False,
+    handed_over=False,
+)
 
 
 def _letter_id(record: StepRecord, customer_of: Mapping[str, str]) -> _LetterId:
