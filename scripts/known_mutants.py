@@ -33,7 +33,7 @@ MUTANTS = (
     ),
     (
         "a hand-over the day after a warning without a recorded deadline",
-        "policies/engine.py",
+        "policies/drafting.py",
         "warning.date + timedelta(days=law.collection_warning_min_days)",
         "warning.date + timedelta(days=0)",
     ),
@@ -87,7 +87,7 @@ MUTANTS = (
     ),
     (
         "an interest invoice exactly at the policy minimum dropped",
-        "policies/engine.py",
+        "policies/drafting.py",
         "if total < settings.minimum:",
         "if total <= settings.minimum:",
     ),
