@@ -11,9 +11,10 @@ on two cores), so it is not part of `make test`.
     .venv/bin/python scripts/mutation.py policies
     .venv/bin/python scripts/mutation.py --show   # also print each survivor's diff
 
-Targets: policies (rules.py and interest.py: the whole package is about 4 000 mutants, hours
-here), bridge/vocab/redact.py, bridge/store/outbox.py. The property suites are left out of the runs
-(each would replay a hundred days for every mutant); their own proof is scripts/law_mutants.py.
+Targets: policies (rules.py, compensation.py and interest.py: the whole package is about 4 000
+mutants, hours here), bridge/vocab/redact.py, bridge/store/outbox.py. The property suites are left
+out of the runs (each would replay a hundred days for every mutant); their own proof is
+scripts/law_mutants.py.
 docs/testing.md has the latest scores and the mutants judged equivalent.
 """
 
@@ -56,7 +57,7 @@ class Target:
 TARGETS = (
     Target(
         "policies",
-        ("policies/rules.py", "policies/interest.py"),
+        ("policies/rules.py", "policies/compensation.py", "policies/interest.py"),
         ("tests/policies",),
     ),
     Target("bridge/vocab/redact.py", ("bridge/vocab/redact.py",), ("tests/bridge/test_redact.py",)),
