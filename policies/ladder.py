@@ -6,36 +6,35 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final, Literal, cast
 
 from bridge.vocab.domain import ActionKind
-from policies.daycount import DAY_COUNTS, DayCount
+from policies.daycount import DayCount
 from policies.law import for_country
 from policies.law.overrides import OVERRIDE_KEYS, LawOverrides, OverrideError
+from policies.policy_values import PolicyError, Values
 from policies.steps import (
     ASSIGNEES,
-    LADDER_ACTIONS,
     TASKS,
-    TONES,
     LadderStep,
-    Tone,
     default_name,
     default_steps,
     default_task_name,
     default_tone,
 )
-from policies.text import written
 
-
-class PolicyError(ValueError):
-    """A policy value is missing, mistyped or cannot be applied; ``key`` names where."""
-
-    def __init__(self, key: str, message: str) -> None:
-        self.key = key
-        super().__init__(f"policy {key}: {message}")
+__all__ = [
+    "CompensationPolicy",
+    "CreditHold",
+    "InterestInvoice",
+    "PolicyError",
+    "PreDueNotice",
+    "Promises",
+    "TenantPolicy",
+    "load_policy",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,10 +221,8 @@ _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True, slots=True)
-class _Reader:
-    """Turns a loose mapping into typed values, naming the key on every error."""
-
-    strict: bool
+class _Reader(Values):
+    """Turns a loose mapping into the tenant's policy, naming the key on every error."""
 
     def policy(self, data: Mapping[str, Any], base: TenantPolicy) -> TenantPolicy:
         """Overlay ``data`` on ``base``."""
@@ -518,99 +515,3 @@ class _Reader:
             minimum_outstanding=default,
             minimum_by_currency=tuple(sorted(per_currency.items())),
         )
-
-    def section(self, key: str, raw: Any, known: frozenset[str]) -> Mapping[str, Any]:
-        """Accept a table or a bare boolean that switches the section on or off."""
-        if isinstance(raw, bool):
-            return {"enabled": raw}
-        if not isinstance(raw, Mapping):
-            raise PolicyError(key, "must be a table/object or true/false")
-        self.known(key, raw, known)
-        return raw
-
-    def known(self, key: str, raw: Mapping[str, Any], known: frozenset[str]) -> None:
-        """Reject keys the policy does not know (a typo must not pass silently)."""
-        if not self.strict:
-            return
-        for name in raw:
-            if name not in known:
-                where = f"{key}.{name}" if key else str(name)
-                raise PolicyError(where, f"unknown key (known: {', '.join(sorted(known))})")
-
-    @staticmethod
-    def flag(key: str, raw: Any) -> bool:
-        """Read a boolean."""
-        if not isinstance(raw, bool):
-            raise PolicyError(key, f"must be true or false, not {written(raw)}")
-        return raw
-
-    @staticmethod
-    def count(key: str, raw: Any, *, minimum: int) -> int:
-        """Read a whole number of days."""
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise PolicyError(key, f"must be a whole number, not {written(raw)}")
-        if raw < minimum:
-            raise PolicyError(key, f"must be at least {minimum}, not {raw}")
-        return raw
-
-    @staticmethod
-    def day(key: str, raw: Any) -> date:
-        """Read a date (a TOML date or a YYYY-MM-DD string)."""
-        if isinstance(raw, date):
-            return raw
-        if isinstance(raw, str):
-            try:
-                return date.fromisoformat(raw.strip())
-            except ValueError:
-                pass
-        raise PolicyError(key, f"must be a date written YYYY-MM-DD, not {written(raw)}")
-
-    @staticmethod
-    def text(key: str, raw: Any) -> str:
-        """Read a non-empty string."""
-        if not isinstance(raw, str) or not raw.strip():
-            raise PolicyError(key, f"must be a non-empty string, not {written(raw)}")
-        return raw.strip()
-
-    @staticmethod
-    def amount(key: str, raw: Any) -> Decimal:
-        """Read a non-negative amount with at most two decimals, never through float."""
-        if isinstance(raw, bool | float):
-            raise PolicyError(
-                key, f'write amounts as strings or integers (e.g. "100.00"), not {written(raw)}'
-            )
-        if not isinstance(raw, str | int | Decimal):
-            raise PolicyError(key, f"must be an amount, not {written(raw)}")
-        try:
-            value = Decimal(raw.strip() if isinstance(raw, str) else raw)
-            exact = value.quantize(Decimal("0.01"))
-        except InvalidOperation:
-            raise PolicyError(key, f"not an amount: {written(raw)}") from None
-        if value < 0:
-            raise PolicyError(key, f"must be a non-negative amount, not {written(raw)}")
-        if value != exact:
-            raise PolicyError(key, f"at most two decimals, not {written(raw)}")
-        return exact
-
-    @staticmethod
-    def action(key: str, raw: Any) -> ActionKind:
-        """Read a ladder action."""
-        allowed = sorted(a.value for a in LADDER_ACTIONS)
-        if not isinstance(raw, str) or raw not in allowed:
-            raise PolicyError(key, f"must be one of {', '.join(allowed)}, not {written(raw)}")
-        return ActionKind(raw)
-
-    @staticmethod
-    def tone(key: str, raw: Any) -> Tone:
-        """Read a tone."""
-        if raw not in TONES:
-            raise PolicyError(key, f"must be one of {', '.join(TONES)}, not {written(raw)}")
-        return cast(Tone, raw)
-
-    @staticmethod
-    def day_count(raw: Any) -> DayCount:
-        """Read the day-count convention."""
-        if raw not in DAY_COUNTS:
-            allowed = ", ".join(DAY_COUNTS)
-            raise PolicyError("day_count", f"must be one of {allowed}, not {written(raw)}")
-        return cast(DayCount, raw)
