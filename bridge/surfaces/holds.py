@@ -96,7 +96,7 @@ def _quiet(message: str) -> None:
 
 def marks_list_command(settings: Settings, tenant: str | None, kind: str, *, as_json: bool) -> int:
     """List the holds or disputes (``kind``) of every tenant, or one: open and ended."""
-    from bridge.surfaces.commands import _selected  # noqa: PLC0415
+    from bridge.surfaces.shared import _selected  # noqa: PLC0415
 
     try:
         names = _selected(settings, tenant)

@@ -121,7 +121,7 @@ def _action_word(lang: str, country: str, kind: str) -> str:
 
 def voice_of(country: str, options: Mapping[str, str] | None = None) -> Voice:
     """The voice of a tenant: its ``language`` option, else its country's language."""
-    from bridge.engine.letters import tenant_language  # noqa: PLC0415
+    from bridge.vocab.languages import tenant_language  # noqa: PLC0415
 
     return Voice(lang=tenant_language(country, options), country=country.upper())
 
