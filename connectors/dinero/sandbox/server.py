@@ -14,30 +14,25 @@ import base64
 import json
 import math
 import os
-import threading
-from collections import deque
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 import httpx
 
 from bridge.infra.http import encode_json
-from bridge.infra.sandbox_files import load_state, save_state
-from bridge.vocab.faults import Fault, take
+from bridge.vocab.faults import Fault
 from connectors.dinero import mapping
-from connectors.dinero.sandbox import demo_company
 from connectors.dinero.sandbox.routes import Call, dispatch
 from connectors.dinero.sandbox.state import SandboxError, SandboxState, stamp
+from connectors.sandbox_base import SandboxBase
 
 JSON_TYPE = "application/json; charset=utf-8"
 TOKEN_HOST = "connect.visma.com"  # noqa: S105  # a host name
 TOKEN_LIFETIME = timedelta(seconds=3600)
 _WRITES = frozenset({"POST", "PUT", "DELETE"})
-_BROKEN_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
 
 __all__ = ["DineroSandbox", "Fault", "sandbox_factory"]
 
@@ -72,7 +67,7 @@ def _loads(text: str | bytes) -> Any:
     return json.loads(text, parse_float=Decimal)
 
 
-class DineroSandbox:
+class DineroSandbox(SandboxBase):
     """The emulated organization; satisfies ``bridge.vocab.connector.Sandbox``."""
 
     CLIENT_ID = "isv_dunning_bridge_sandbox"
@@ -80,51 +75,19 @@ class DineroSandbox:
     REFRESH_TOKEN = "sandbox-refresh-token"  # noqa: S105
     AUTH_CODE = "sandbox-authorization-code"
 
-    def __init__(
-        self,
-        today: date,
-        *,
-        state: dict[str, Any] | None = None,
-        rate_limit: tuple[int, float] | None = None,
-        clock: Callable[[], datetime] | None = None,
-    ) -> None:
-        """Start from ``state`` (as :meth:`save` wrote it) or empty; ``today`` is Dinero's date.
-
-        ``rate_limit`` is (requests, seconds) above which the API answers 429; ``clock`` gives
-        the wall time for token expiry, the rate limit and change stamps.
-        """
-        self.today = today
-        self.requests: list[tuple[str, str]] = []
+    def _start(self, state: dict[str, Any] | None) -> None:
         self.token_requests: list[str] = []  # grant types asked for, in order
-        self.faults: list[Fault] = []
         self._state = SandboxState.from_dict(state) if state is not None else SandboxState()
         self._listings: dict[tuple[Any, ...], list[str]] = {}
-        self._rate_limit = rate_limit
-        self._window: deque[datetime] = deque()
-        self._clock = clock or (lambda: datetime.now(UTC))
-        self._lock = threading.RLock()
 
     # --- construction and persistence ---------------------------------------------------
 
-    @classmethod
-    def demo(cls, today: date, **kwargs: Any) -> DineroSandbox:
-        """A sandbox holding the demo company, its invoices dated relative to ``today``."""
-        sandbox = cls(today, **kwargs)
-        demo_company.populate(sandbox, today)
-        return sandbox
+    @staticmethod
+    def _parse(data: bytes) -> Any:
+        return _loads(data)
 
-    @classmethod
-    def load_or_demo(cls, path: Path | None, today: date) -> DineroSandbox:
-        """Load the state saved at ``path``, or seed the demo company when there is none."""
-        if path is not None and path.exists():
-            return load_state(path, lambda data: cls(today, state=_loads(data.decode("utf-8"))))
-        return cls.demo(today)
-
-    def save(self, path: Path) -> None:
-        """Write the state as JSON, atomically (a crash leaves the old file whole)."""
-        with self._lock:
-            text = _encoded(self._state.to_dict())
-        save_state(path, text)
+    def _dump(self) -> bytes:
+        return _encoded(self._state.to_dict())
 
     @property
     def state(self) -> SandboxState:
@@ -138,33 +101,10 @@ class DineroSandbox:
 
     # --- the HTTP side ------------------------------------------------------------------
 
-    def transport(self) -> httpx.MockTransport:
-        """An httpx transport answering like api.dinero.dk and connect.visma.com."""
-        return httpx.MockTransport(self.handle)
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        """Answer one request (the MockTransport handler)."""
-        with self._lock:
-            path = request.url.path.rstrip("/") or "/"
-            query = unquote(request.url.query.decode("ascii"))
-            self.requests.append((request.method, f"{path}?{query}" if query else path))
-            fault = take(self.faults, request.method, path)
-            if fault is not None and fault.kind == "drop":
-                raise httpx.ConnectError("connection dropped (injected fault)", request=request)
-            if fault is not None and fault.kind == "status":
-                return self._status_fault(fault)
-            if request.url.host == TOKEN_HOST:
-                response = self._token(request)
-            else:
-                response = self._serve(request, path)
-            if fault is None:
-                return response
-            if fault.kind == "timeout_after_commit":
-                raise httpx.ReadTimeout("read timed out (injected fault)", request=request)
-            if fault.kind == "truncated":
-                body = response.content
-                return self._raw(response.status_code, body[: len(body) // 2])
-            return httpx.Response(200, headers={"Content-Type": JSON_TYPE}, content=_BROKEN_PAGE)
+    def _serve(self, request: httpx.Request, path: str) -> httpx.Response:
+        if request.url.host == TOKEN_HOST:
+            return self._token(request)
+        return self._api(request, path)
 
     def _status_fault(self, fault: Fault) -> httpx.Response:
         if fault.status == 429:
@@ -173,7 +113,7 @@ class DineroSandbox:
         body = {"code": fault.status, "message": "An error has occurred."}
         return self._raw(fault.status, _encoded(body), headers)
 
-    def _serve(self, request: httpx.Request, path: str) -> httpx.Response:
+    def _api(self, request: httpx.Request, path: str) -> httpx.Response:
         auth = self._authenticate(request)
         if auth is not None:
             return auth
@@ -236,18 +176,8 @@ class DineroSandbox:
         return self._raw(401, b"", {"WWW-Authenticate": challenge})
 
     def _throttle(self) -> httpx.Response | None:
-        if self._rate_limit is None:
-            return None
-        allowed, seconds = self._rate_limit
-        now = self._clock()
-        horizon = timedelta(seconds=seconds)
-        while self._window and now - self._window[0] >= horizon:
-            self._window.popleft()
-        if len(self._window) >= allowed:
-            wait = (self._window[0] + horizon - now).total_seconds()
-            return self._quota(max(1, math.ceil(wait)))
-        self._window.append(now)
-        return None
+        wait = self._arrive()
+        return None if wait is None else self._quota(max(1, math.ceil(wait)))
 
     def _quota(self, retry_after: int) -> httpx.Response:
         # Dinero's 429 is plain text, not its JSON error body.
@@ -341,11 +271,6 @@ class DineroSandbox:
 
     # --- test and demo hooks --------------------------------------------------------------
 
-    def inject(self, fault: Fault) -> None:
-        """Queue a fault for upcoming matching requests."""
-        with self._lock:
-            self.faults.append(fault)
-
     def grant_scopes(self, scopes: str) -> None:
         """The app is (re)authorised with these scopes; tokens issued from now on carry them."""
         with self._lock:
@@ -357,15 +282,9 @@ class DineroSandbox:
         with self._lock:
             self._state.is_pro = is_pro
 
-    def revoke_grant(self) -> None:
-        """The user removed the app: tokens and refresh tokens stop working."""
-        with self._lock:
-            self._state.revoked = True
-
-    def restore_grant(self) -> None:
-        """The user approved the app again."""
-        with self._lock:
-            self._state.revoked = False
+    def _set_grant(self, *, revoked: bool) -> None:
+        # Visma Connect: the user removed the app; tokens and refresh tokens stop working.
+        self._state.revoked = revoked
 
     def set_refresh_mode(self, mode: str, *, grace_seconds: int = 0) -> None:
         """Visma Connect's app setting: ``reuse`` or ``rotating`` (one-time) refresh tokens,

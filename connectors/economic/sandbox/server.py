@@ -14,21 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import math
-import threading
-from collections import deque
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 
-from bridge.infra.sandbox_files import load_state, save_state
 from bridge.vocab.domain import is_letter_key, money
-from bridge.vocab.faults import Fault, FaultKind, take
-from connectors.economic.sandbox import demo_company
+from bridge.vocab.faults import Fault, FaultKind
 from connectors.economic.sandbox import ledger as sandbox_ledger
 from connectors.economic.sandbox.catalog import (
     BUSINESS_GROUP,
@@ -43,16 +37,16 @@ from connectors.economic.sandbox.jsontext import dumps, loads
 from connectors.economic.sandbox.links import BASE_URL
 from connectors.economic.sandbox.routes import Call, dispatch
 from connectors.economic.sandbox.state import Record, SandboxState
+from connectors.sandbox_base import SandboxBase
 
 __all__ = ["EconomicSandbox", "Fault", "FaultKind", "sandbox_factory"]
 
 JSON_TYPE = "application/json; charset=utf-8"
 REPLAY_WINDOW = timedelta(hours=1)
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_BROKEN_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
 
 
-class EconomicSandbox:
+class EconomicSandbox(SandboxBase):
     """The emulated agreement; satisfies ``bridge.vocab.connector.Sandbox``."""
 
     BASE_URL = BASE_URL
@@ -60,52 +54,20 @@ class EconomicSandbox:
     APP_SECRET = "sandbox-app-secret"  # noqa: S105
     GRANT = "sandbox-agreement-grant"
 
-    def __init__(
-        self,
-        today: date,
-        *,
-        state: dict[str, Any] | None = None,
-        rate_limit: tuple[int, float] | None = None,
-        clock: Callable[[], datetime] | None = None,
-    ) -> None:
-        """Start from ``state`` (as :meth:`save` wrote it) or empty; ``today`` is the API's clock.
-
-        ``rate_limit`` is (requests, seconds) above which the API answers 429; ``clock`` gives
-        the wall time for the replay window, the rate limit and ``lastUpdated`` stamps.
-        """
-        self.today = today
-        self.requests: list[tuple[str, str]] = []
-        self.faults: list[Fault] = []
+    def _start(self, state: dict[str, Any] | None) -> None:
         # Path prefixes the app's role does not reach, with the status answered there.
         self.restricted: dict[str, int] = {}
         self._state = SandboxState.from_dict(state) if state is not None else SandboxState()
-        self._rate_limit = rate_limit
-        self._window: deque[datetime] = deque()
-        self._clock = clock or (lambda: datetime.now(UTC))
-        self._lock = threading.RLock()
         self._answers = 0
 
     # --- construction and persistence ---------------------------------------------------
 
-    @classmethod
-    def demo(cls, today: date) -> EconomicSandbox:
-        """A sandbox holding the demo company, its invoices dated relative to ``today``."""
-        sandbox = cls(today)
-        demo_company.populate(sandbox, today)
-        return sandbox
+    @staticmethod
+    def _parse(data: bytes) -> Any:
+        return loads(data.decode("utf-8"))
 
-    @classmethod
-    def load_or_demo(cls, path: Path | None, today: date) -> EconomicSandbox:
-        """Load the state saved at ``path``, or seed the demo company when there is none."""
-        if path is not None and path.exists():
-            return load_state(path, lambda data: cls(today, state=loads(data.decode("utf-8"))))
-        return cls.demo(today)
-
-    def save(self, path: Path) -> None:
-        """Write the state as JSON, atomically (a crash leaves the old file whole)."""
-        with self._lock:
-            text = dumps(self._state.to_dict(), indent=1)
-        save_state(path, text)
+    def _dump(self) -> str:
+        return dumps(self._state.to_dict(), indent=1)
 
     def state(self) -> dict[str, Any]:
         """A JSON-ready copy of the state (what :meth:`save` writes)."""
@@ -115,30 +77,8 @@ class EconomicSandbox:
 
     # --- the HTTP side ------------------------------------------------------------------
 
-    def transport(self) -> httpx.MockTransport:
-        """An httpx transport answering like restapi.e-conomic.com."""
-        return httpx.MockTransport(self.handle)
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        """Answer one request (the MockTransport handler)."""
-        with self._lock:
-            path = request.url.path.rstrip("/") or "/"
-            query = unquote(request.url.query.decode("ascii"))
-            self.requests.append((request.method, f"{path}?{query}" if query else path))
-            fault = take(self.faults, request.method, path)
-            if fault is not None and fault.kind == "drop":
-                raise httpx.ConnectError("connection dropped (injected fault)", request=request)
-            if fault is not None and fault.kind == "status":
-                return self._error(server_error(fault.status, fault.retry_after))
-            response = self._serve(request, path)
-            if fault is None:
-                return response
-            if fault.kind == "timeout_after_commit":
-                raise httpx.ReadTimeout("read timed out (injected fault)", request=request)
-            if fault.kind == "truncated":
-                body = response.content
-                return self._response(response.status_code, body[: len(body) // 2], {})
-            return httpx.Response(200, headers={"Content-Type": JSON_TYPE}, content=_BROKEN_PAGE)
+    def _status_fault(self, fault: Fault) -> httpx.Response:
+        return self._error(server_error(fault.status, fault.retry_after))
 
     def _serve(self, request: httpx.Request, path: str) -> httpx.Response:
         try:
@@ -204,17 +144,9 @@ class EconomicSandbox:
             raise unauthorized("The agreement grant token is not valid or has been revoked.")
 
     def _throttle(self) -> None:
-        if self._rate_limit is None:
-            return
-        allowed, seconds = self._rate_limit
-        now = self._clock()
-        horizon = timedelta(seconds=seconds)
-        while self._window and now - self._window[0] >= horizon:
-            self._window.popleft()
-        if len(self._window) >= allowed:
-            wait = (self._window[0] + horizon - now).total_seconds()
+        wait = self._arrive()
+        if wait is not None:
             raise rate_limited(max(1, math.ceil(wait)))
-        self._window.append(now)
 
     def _replay(self, key: str) -> httpx.Response | None:
         cached = self._state.replays.get(key)
@@ -263,25 +195,14 @@ class EconomicSandbox:
 
     # --- test and demo hooks --------------------------------------------------------------
 
-    def inject(self, fault: Fault) -> None:
-        """Queue a fault for upcoming matching requests."""
-        with self._lock:
-            self.faults.append(fault)
-
     def restrict_role(self, path_prefix: str, status: int = 403) -> None:
         """The app's role does not reach ``path_prefix``: answer ``status`` there (403/404)."""
         with self._lock:
             self.restricted[path_prefix] = status
 
-    def revoke_grant(self) -> None:
-        """The customer removed the app: every call answers 401 from now on."""
-        with self._lock:
-            self._state.grant_revoked = True
-
-    def restore_grant(self) -> None:
-        """The customer approved the app again."""
-        with self._lock:
-            self._state.grant_revoked = False
+    def _set_grant(self, *, revoked: bool) -> None:
+        # The customer removed the app: every call answers 401 while it is revoked.
+        self._state.grant_revoked = revoked
 
     def add_customer(
         self,

@@ -20,24 +20,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import threading
-from collections import deque
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 import httpx
 from babel import Locale
 
 from bridge.infra.http import encode_json
-from bridge.infra.sandbox_files import load_state, save_state
 from bridge.vocab.domain import is_letter_key
 from bridge.vocab.faults import Fault, FaultKind, take
-from connectors.fortnox.sandbox import demo_company
 from connectors.fortnox.sandbox.routes import (
     CODE_NO_SCOPE,
     DEFAULT_ACCOUNTS,
@@ -58,6 +53,7 @@ from connectors.fortnox.sandbox.routes import (
     public,
     stamp,
 )
+from connectors.sandbox_base import SandboxBase
 
 __all__ = ["Fault", "FaultKind", "FortnoxSandbox", "sandbox_factory"]
 
@@ -68,7 +64,6 @@ JSON_TYPE = "application/json"
 ACCESS_LIFETIME = timedelta(hours=1)
 REFRESH_LIFETIME = timedelta(days=45)
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_BROKEN_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
 
 
 def _empty_state() -> dict[str, Any]:
@@ -87,59 +82,29 @@ def _empty_state() -> dict[str, Any]:
     }
 
 
-class FortnoxSandbox:
+class FortnoxSandbox(SandboxBase):
     """The emulated Fortnox company; satisfies ``bridge.vocab.connector.Sandbox``."""
 
+    JSON_TYPE = JSON_TYPE
+    BROKEN_TYPE = "text/html"
     # The credentials the sandbox accepts; they guard nothing, the demo hands them out openly.
     CLIENT_ID = "sandbox-client-id"
     CLIENT_SECRET = "sandbox-client-secret"  # noqa: S105
     TENANT_ID = "1234567"
 
-    def __init__(
-        self,
-        today: date,
-        *,
-        state: dict[str, Any] | None = None,
-        rate_limit: tuple[int, float] | None = None,
-        clock: Callable[[], datetime] | None = None,
-    ) -> None:
-        """Start from ``state`` (as :meth:`save` wrote it) or empty; ``today`` is the API's day.
-
-        ``rate_limit`` is (requests, seconds) over which the API answers 429; ``clock`` gives
-        the time for token expiry, the rate limit's window and ``lastmodified`` stamps.
-        """
+    def _start(self, state: dict[str, Any] | None) -> None:
         self._index = InvoiceIndex()
-        self.today = today
-        self.requests: list[tuple[str, str]] = []
-        self.faults: list[Fault] = []
         self.throttled = 0  # how many 429s the rate limit answered
         self._state = state if state is not None else _empty_state()
-        self._rate_limit = rate_limit
-        self._window: deque[datetime] = deque()
-        self._clock = clock or (lambda: datetime.now(UTC))
-        self._lock = threading.RLock()
 
     # --- construction and persistence ---------------------------------------------------
 
-    @classmethod
-    def demo(cls, today: date, **kwargs: Any) -> FortnoxSandbox:
-        """A sandbox holding the demo company, its invoices dated relative to ``today``."""
-        sandbox = cls(today, **kwargs)
-        demo_company.populate(sandbox, today)
-        return sandbox
+    @staticmethod
+    def _parse(data: bytes) -> Any:
+        return _loads(data)
 
-    @classmethod
-    def load_or_demo(cls, path: Path | None, today: date) -> FortnoxSandbox:
-        """Load the state saved at ``path``, or seed the demo company when there is none."""
-        if path is not None and path.exists():
-            return load_state(path, lambda data: cls(today, state=_loads(data)))
-        return cls.demo(today)
-
-    def save(self, path: Path) -> None:
-        """Write the state as JSON, atomically (a crash leaves the old file whole)."""
-        with self._lock:
-            data = _dumps(self._state)
-        save_state(path, data)
+    def _dump(self) -> bytes:
+        return _dumps(self._state)
 
     def state(self) -> dict[str, Any]:
         """A JSON-ready copy of the state (what :meth:`save` writes)."""
@@ -149,41 +114,15 @@ class FortnoxSandbox:
 
     # --- the HTTP side ------------------------------------------------------------------
 
-    def transport(self) -> httpx.MockTransport:
-        """An httpx transport answering like api.fortnox.se and apps.fortnox.se."""
-        return httpx.MockTransport(self.handle)
+    def _fault_for(self, request: httpx.Request, path: str) -> Fault | None:
+        # The token endpoint is another service: a fault aims at it only by naming its path.
+        if request.url.host == TOKEN_HOST and not self._aimed_at_tokens():
+            return None
+        return take(self.faults, request.method, path)
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        """Answer one request (the MockTransport handler)."""
-        with self._lock:
-            path = request.url.path.rstrip("/") or "/"
-            query = unquote(request.url.query.decode("ascii"))
-            self.requests.append((request.method, f"{path}?{query}" if query else path))
-            # The token endpoint is another service: a fault aims at it only by naming its path.
-            token_call = request.url.host == TOKEN_HOST
-            fault = (
-                None
-                if token_call and not self._aimed_at_tokens()
-                else take(self.faults, request.method, path)
-            )
-            if fault is not None and fault.kind == "drop":
-                raise httpx.ConnectError("connection dropped (injected fault)", request=request)
-            if fault is not None and fault.kind == "status":
-                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
-                return _json(fault.status, {"message": "Service unavailable"}, headers)
-            response = self._serve(request, path)
-            if fault is None:
-                return response
-            if fault.kind == "timeout_after_commit":
-                raise httpx.ReadTimeout("read timed out (injected fault)", request=request)
-            if fault.kind == "truncated":
-                body = response.content
-                return httpx.Response(
-                    response.status_code,
-                    headers={"Content-Type": JSON_TYPE},
-                    content=body[: len(body) // 2],
-                )
-            return httpx.Response(200, headers={"Content-Type": "text/html"}, content=_BROKEN_PAGE)
+    def _status_fault(self, fault: Fault) -> httpx.Response:
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+        return _json(fault.status, {"message": "Service unavailable"}, headers)
 
     def _aimed_at_tokens(self) -> bool:
         return any(f.path_prefix and f.path_prefix.startswith("/oauth") for f in self.faults)
@@ -236,17 +175,7 @@ class FortnoxSandbox:
 
     def _throttle(self) -> bool:
         """Tell whether this request is over the limit (a sliding window of arrivals)."""
-        if self._rate_limit is None:
-            return False
-        allowed, seconds = self._rate_limit
-        now = self._clock()
-        horizon = timedelta(seconds=seconds)
-        while self._window and now - self._window[0] >= horizon:
-            self._window.popleft()
-        if len(self._window) >= allowed:
-            return True
-        self._window.append(now)
-        return False
+        return self._arrive() is not None
 
     # --- OAuth ----------------------------------------------------------------------------
 
@@ -353,11 +282,6 @@ class FortnoxSandbox:
                 "SalesAccount": account,
             }
 
-    def inject(self, fault: Fault) -> None:
-        """Queue a fault for upcoming matching requests."""
-        with self._lock:
-            self.faults.append(fault)
-
     def authorize(self) -> str:
         """Run the consent flow and code exchange: return a fresh refresh token."""
         with self._lock:
@@ -365,15 +289,9 @@ class FortnoxSandbox:
             self._state["refresh_tokens"][token] = stamp(self._clock())
             return token
 
-    def revoke_grant(self) -> None:
-        """The company removed the integration: tokens and refreshes fail from now on."""
-        with self._lock:
-            self._state["revoked"] = True
-
-    def restore_grant(self) -> None:
-        """The company approved the integration again."""
-        with self._lock:
-            self._state["revoked"] = False
+    def _set_grant(self, *, revoked: bool) -> None:
+        # The company removed the integration: tokens and refreshes fail while it is revoked.
+        self._state["revoked"] = revoked
 
     def expire_access_tokens(self) -> None:
         """Every access token handed out so far expires now (as after an hour)."""

@@ -21,12 +21,10 @@ from __future__ import annotations
 import base64
 import calendar
 import json
-import threading
 import uuid
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,9 +34,9 @@ import httpx
 from stdnum import luhn
 
 from bridge.infra.http import encode_json
-from bridge.infra.sandbox_files import load_state, save_state
 from bridge.vocab.domain import money
-from bridge.vocab.faults import Fault, FaultKind, take
+from bridge.vocab.faults import Fault, FaultKind
+from connectors.sandbox_base import SandboxBase
 
 __all__ = ["Fault", "FaultKind", "TripletexSandbox", "sandbox_factory"]
 
@@ -80,7 +78,6 @@ VAT_TYPES = (
 # The VAT type of a sales line that names none: a Norwegian company's sales account's default,
 # 25 % (an assumption: docs/connectors/tripletex.md).
 DEFAULT_VAT_NUMBER = "3"
-_BROKEN_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
 
 Record = dict[str, Any]
 # A parsed ``fields`` parameter: each field name -> its own sub-selection, or None when the
@@ -128,47 +125,31 @@ def _not_found(kind: str, ident: object) -> ApiError:
     return ApiError(404, 6000, f"Object not found: {kind} {ident}", developer="NOT_FOUND")
 
 
-class TripletexSandbox:
+class TripletexSandbox(SandboxBase):
     """The emulated company; satisfies ``bridge.vocab.connector.Sandbox``."""
 
     BASE_URL = "https://tripletex.no/v2"
+    JSON_TYPE = "application/json"
     # The tokens the sandbox accepts; they guard nothing, the demo hands them out openly.
     CONSUMER_TOKEN = "sandbox-consumer-token"  # noqa: S105
     EMPLOYEE_TOKEN = "sandbox-employee-token"  # noqa: S105
 
-    def __init__(
-        self,
-        today: date,
-        *,
-        state: Record | None = None,
-        rate_limit: tuple[int, float] | None = None,
-        clock: Callable[[], datetime] | None = None,
-    ) -> None:
-        """Start from ``state`` (as :meth:`save` wrote it) or empty; ``today`` is the API's date."""
-        self.today = today
-        self.requests: list[tuple[str, str]] = []
-        self.faults: list[Fault] = []
+    def _start(self, state: Record | None) -> None:
         self.dispatched: list[tuple[int, str, tuple[str, ...]]] = []  # reminders sent
         self.sent_to: dict[int, str | None] = {}  # reminder id -> the e-mail address used
         self.state: Record = state if state is not None else _empty()
         if self.state.get("format") != FORMAT:
             raise ValueError(f"unknown sandbox state format {self.state.get('format')!r}")
         self._upgrade()
-        self._rate_limit = rate_limit
-        self._window: deque[datetime] = deque()
-        self._clock = clock or (lambda: datetime.now(UTC))
-        self._lock = threading.RLock()
 
     # --- construction and persistence ---------------------------------------------------
 
-    @classmethod
-    def demo(cls, today: date) -> TripletexSandbox:
-        """A sandbox holding the demo company, its invoices dated relative to ``today``."""
-        from connectors.tripletex.sandbox import demo_company  # noqa: PLC0415
+    @staticmethod
+    def _parse(data: bytes) -> Any:
+        return _loads(data)
 
-        sandbox = cls(today)
-        demo_company.populate(sandbox, today)
-        return sandbox
+    def _dump(self) -> bytes:
+        return _encoded(self.state)
 
     def _upgrade(self) -> None:
         """Bring a state saved before employees and addresses were kept up to date."""
@@ -186,56 +167,17 @@ class TripletexSandbox:
                 rec.setdefault(key, "")
             rec.setdefault("accountManager", None)
 
-    @classmethod
-    def load_or_demo(cls, path: Path | None, today: date) -> TripletexSandbox:
-        """Load the state saved at ``path``, or seed the demo company when there is none."""
-        if path is not None and path.exists():
-            return load_state(path, lambda data: cls(today, state=_loads(data)))
-        return cls.demo(today)
-
-    def save(self, path: Path) -> None:
-        """Write the state as JSON, atomically."""
-        with self._lock:
-            data = _encoded(self.state)
-        save_state(path, data)
-
     # --- the HTTP side ------------------------------------------------------------------
 
-    def transport(self) -> httpx.MockTransport:
-        """An httpx transport answering like tripletex.no/v2."""
-        return httpx.MockTransport(self.handle)
+    def _path(self, request: httpx.Request) -> str:
+        path = unquote(request.url.path).rstrip("/")
+        return path[len(BASE_PATH) :] or "/" if path.startswith(BASE_PATH) else path
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        """Answer one request (the MockTransport handler)."""
-        with self._lock:
-            path = unquote(request.url.path).rstrip("/")
-            if path.startswith(BASE_PATH):
-                path = path[len(BASE_PATH) :] or "/"
-            query = unquote(request.url.query.decode("ascii"))
-            self.requests.append((request.method, f"{path}?{query}" if query else path))
-            fault = take(self.faults, request.method, path)
-            if fault is not None and fault.kind == "drop":
-                raise httpx.ConnectError("connection dropped (injected fault)", request=request)
-            if fault is not None and fault.kind == "status":
-                error = ApiError(fault.status, 1000 if fault.status >= 500 else 429, "Error")
-                if fault.retry_after is not None or fault.status == 429:
-                    error.headers["Retry-After"] = str(fault.retry_after or 1)
-                return self._error(error)
-            response = self._serve(request, path)
-            if fault is None:
-                return response
-            if fault.kind == "timeout_after_commit":
-                raise httpx.ReadTimeout("read timed out (injected fault)", request=request)
-            if fault.kind == "truncated":
-                body = response.content
-                return httpx.Response(
-                    response.status_code,
-                    headers={"Content-Type": "application/json"},
-                    content=body[: len(body) // 2],
-                )
-            return httpx.Response(
-                200, headers={"Content-Type": "application/json"}, content=_BROKEN_PAGE
-            )
+    def _status_fault(self, fault: Fault) -> httpx.Response:
+        error = ApiError(fault.status, 1000 if fault.status >= 500 else 429, "Error")
+        if fault.retry_after is not None or fault.status == 429:
+            error.headers["Retry-After"] = str(fault.retry_after or 1)
+        return self._error(error)
 
     def _serve(self, request: httpx.Request, path: str) -> httpx.Response:
         params = dict(request.url.params.multi_items())
@@ -708,15 +650,10 @@ class TripletexSandbox:
 
     # --- test and demo hooks --------------------------------------------------------------
 
-    def inject(self, fault: Fault) -> None:
-        """Queue a fault for upcoming matching requests."""
-        with self._lock:
-            self.faults.append(fault)
-
-    def revoke_grant(self) -> None:
-        """The administrator deleted the employee token: sessions die, none can be minted."""
-        with self._lock:
-            self.state["employeeRevoked"] = True
+    def _set_grant(self, *, revoked: bool) -> None:
+        # The administrator deleted the employee token: sessions die, none can be minted.
+        self.state["employeeRevoked"] = revoked
+        if revoked:
             self.state["sessions"].clear()
 
     def expire_sessions(self) -> None:
