@@ -19,11 +19,8 @@ accountant may invoice, close or delete.
 from __future__ import annotations
 
 import base64
-import calendar
-import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -31,101 +28,44 @@ from typing import Any
 from urllib.parse import unquote
 
 import httpx
-from stdnum import luhn
 
-from bridge.infra.http import encode_json
 from bridge.vocab.domain import money
 from bridge.vocab.faults import Fault, FaultKind
 from connectors.sandbox_base import SandboxBase
+from connectors.tripletex.sandbox.hooks import DemoHooks
+from connectors.tripletex.sandbox.state import (
+    _CUSTOMER_TEXTS,
+    BASE_PATH,
+    COMPANY_CURRENCY,
+    COUNTRY_IDS,
+    CURRENCIES,
+    CURRENCY_IDS,
+    DEFAULT_VAT_NUMBER,
+    DISPATCH_TYPES,
+    FORMAT,
+    HOST,
+    SUPPORTED_TYPES,
+    VAT_TYPES,
+    ApiError,
+    Fields,
+    Record,
+    _address_out,
+    _dig,
+    _empty,
+    _encoded,
+    _invalid,
+    _link,
+    _loads,
+    _not_found,
+    _public_reminder,
+    _select,
+    parse_fields,
+)
 
 __all__ = ["Fault", "FaultKind", "TripletexSandbox", "sandbox_factory"]
 
-BASE_PATH = "/v2"
-FORMAT = 1
-REMINDER_TYPES = ("SOFT_REMINDER", "REMINDER", "NOTICE_OF_DEBT_COLLECTION", "DEBT_COLLECTION")
-SUPPORTED_TYPES = REMINDER_TYPES[:3]
-DISPATCH_TYPES = ("NETS_PRINT", "EMAIL", "OWN_PRINTER", "SFTP", "API", "SMS")
-# Days of credit where neither the order nor the customer names any, and the days a reminder
-# gives (its termOfPayment). Tripletex takes both from the company's settings, which the API
-# does not show; 14 is the sandbox company's (an assumption, docs/connectors/tripletex.md).
-TERM_DAYS = 14
-HOST = "tripletex.no/v2"  # how Tripletex writes the ``url`` of a linked object
-# Countries by Tripletex id: (ISO alpha-2, alpha-3, name). Norway's id is Tripletex's own (161);
-# the others are the sandbox's.
-COUNTRIES = {
-    161: ("NO", "NOR", "Norge"),
-    59: ("DK", "DNK", "Danmark"),
-    215: ("SE", "SWE", "Sverige"),
-    73: ("FI", "FIN", "Finland"),
-}
-COUNTRY_IDS = {iso: ident for ident, (iso, _, _) in COUNTRIES.items()}
-# Currencies by Tripletex id. NOK is the company currency (the recorded invoice's currency is
-# id 1 with NOK amounts); the other ids are the sandbox's own.
-CURRENCIES = {1: "NOK", 2: "SEK", 3: "DKK", 4: "USD", 5: "EUR", 6: "GBP"}
-CURRENCY_IDS = {code: ident for ident, code in CURRENCIES.items()}
-COMPANY_CURRENCY = 1
-# Outgoing VAT types: (sandbox id, number as shown in Tripletex = the SAF-T standard tax code,
-# name, percentage). Tripletex's numbers follow SAF-T (developer.tripletex.no, "Using
-# vatTypes/VAT-codes"); the ids here are the sandbox's own, deliberately unlike the numbers,
-# so a client that sends a number for an id is caught.
-VAT_TYPES = (
-    (103, "3", "Utgående mva, høy sats", Decimal("25")),
-    (131, "31", "Utgående mva, middels sats", Decimal("15")),
-    (105, "5", "Ingen utgående mva (innenfor mva-loven)", Decimal("0")),
-    (106, "6", "Ingen utgående mva (utenfor mva-loven)", Decimal("0")),
-    (107, "7", "Ingen mva-behandling (inntekter)", Decimal("0")),
-)
-# The VAT type of a sales line that names none: a Norwegian company's sales account's default,
-# 25 % (an assumption: docs/connectors/tripletex.md).
-DEFAULT_VAT_NUMBER = "3"
 
-Record = dict[str, Any]
-# A parsed ``fields`` parameter: each field name -> its own sub-selection, or None when the
-# field is named without one (a reference then comes back as a bare link).
-Fields = dict[str, "Fields | None"]
-
-
-def _encoded(value: object) -> bytes:
-    """The sandbox's JSON: Decimals as exact numbers, compact, UTF-8."""
-    return encode_json(value).encode("utf-8")
-
-
-@dataclass
-class ApiError(Exception):
-    """An error answer in Tripletex's envelope."""
-
-    status: int
-    code: int
-    message: str
-    validation: list[tuple[str | None, str]] = field(default_factory=list)
-    developer: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def body(self) -> Record:
-        """The body, keys in Tripletex's order."""
-        return {
-            "status": self.status,
-            "code": self.code,
-            "message": self.message,
-            "link": "https://tripletex.no/v2-docs/",
-            "developerMessage": self.developer or None,
-            "validationMessages": [
-                {"field": f, "message": m, "path": None, "rootId": None} for f, m in self.validation
-            ]
-            or None,
-            "requestId": str(uuid.uuid4()),
-        }
-
-
-def _invalid(message: str, field_name: str | None = None) -> ApiError:
-    return ApiError(422, 18000, "Validering feilet.", [(field_name, message)], "VALIDATION_ERROR")
-
-
-def _not_found(kind: str, ident: object) -> ApiError:
-    return ApiError(404, 6000, f"Object not found: {kind} {ident}", developer="NOT_FOUND")
-
-
-class TripletexSandbox(SandboxBase):
+class TripletexSandbox(SandboxBase, DemoHooks):
     """The emulated company; satisfies ``bridge.vocab.connector.Sandbox``."""
 
     BASE_URL = "https://tripletex.no/v2"
@@ -515,45 +455,6 @@ class TripletexSandbox(SandboxBase):
         found = q.get("email") or customer.get("invoiceEmail") or customer.get("email")
         return found if isinstance(found, str) and found else None
 
-    def _store_reminder(
-        self,
-        invoice: Record,
-        *,
-        kind: str,
-        on: date,
-        fee: Decimal,
-        interest: Decimal,
-        dispatch: tuple[str, ...],
-    ) -> int:
-        ident = self._take("reminder")
-        total = money(
-            sum((self.state["reminders"][str(i)]["charge"] for i in invoice["reminders"]), fee)
-        )
-        self.state["reminders"][str(ident)] = {
-            "id": ident,
-            "version": 0,
-            "reminderDate": on.isoformat(),
-            "charge": fee,
-            "chargeCurrency": fee,
-            "totalCharge": total,
-            "totalChargeCurrency": total,
-            "totalAmountCurrency": money(invoice["amountOutstanding"] + total + interest),
-            "interests": interest,
-            "interestRate": self.state["interestRate"],
-            "termOfPayment": (on + timedelta(days=TERM_DAYS)).isoformat(),
-            "type": kind,
-            "kid": invoice.get("kid", ""),
-            "invoiceId": invoice["id"],
-        }
-        invoice["reminders"].append(ident)
-        invoice["amountOutstandingTotal"] = money(
-            invoice["amountOutstandingTotal"] + fee + interest
-        )
-        invoice["amountCurrencyOutstandingTotal"] = invoice["amountOutstandingTotal"]
-        invoice["version"] += 1
-        self.dispatched.append((invoice["id"], kind, dispatch))
-        return ident
-
     def _orders(self, q: dict[str, str]) -> list[Record]:
         start, end = self._window_of(q, "orderDateFrom", "orderDateTo")
         rows = [
@@ -643,500 +544,13 @@ class TripletexSandbox(SandboxBase):
                 )
         return rows
 
-    def _take(self, counter: str) -> int:
-        counters = self.state["counters"]
-        counters[counter] = counters.get(counter, 1) + 1
-        return int(counters[counter] - 1)
-
-    # --- test and demo hooks --------------------------------------------------------------
+    # --- test and demo hooks (hooks.py has the rest) -----------------------------------
 
     def _set_grant(self, *, revoked: bool) -> None:
         # The administrator deleted the employee token: sessions die, none can be minted.
         self.state["employeeRevoked"] = revoked
         if revoked:
             self.state["sessions"].clear()
-
-    def expire_sessions(self) -> None:
-        """Every session token expires (a new day began, or Tripletex revoked them)."""
-        with self._lock:
-            self.state["sessions"].clear()
-
-    def add_client(self, ident: int, name: str) -> None:
-        """Give the login access to a client company (an accountant's login)."""
-        with self._lock:
-            self.state["clients"].append({"id": ident, "name": name})
-
-    def add_customer(
-        self,
-        name: str,
-        *,
-        private: bool = False,
-        email: str | None = None,
-        overdue_email: str | None = None,
-        org_number: str | None = None,
-        factoring: bool = False,
-        inactive: bool = False,
-        language: str = "NO",
-        street: str | None = None,
-        postal_code: str | None = None,
-        city: str | None = None,
-        country: str = "NO",
-        phone: str | None = None,
-        mobile: str | None = None,
-        account_manager: int | None = None,
-    ) -> int:
-        """Create a customer; return its id. ``account_manager`` is an employee's id."""
-        with self._lock:
-            if account_manager is not None and str(account_manager) not in self.state["employees"]:
-                raise KeyError(f"no employee {account_manager}")
-            ident = self._take("customer")
-            # Tripletex writes every unset text as "" and an unset reference as null.
-            rec: Record = {
-                "id": ident,
-                "version": 0,
-                "name": name,
-                "organizationNumber": org_number or "",
-                "customerNumber": 10000 + ident,
-                "isInactive": inactive,
-                "accountManager": None if account_manager is None else {"id": account_manager},
-                "email": email or "",
-                "invoiceEmail": email or "",
-                "overdueNoticeEmail": overdue_email or "",
-                "phoneNumber": phone or "",
-                "phoneNumberMobile": mobile or "",
-                "language": language,
-                "isPrivateIndividual": private,
-                "invoiceSendMethod": "EMAIL" if email else "PAPER",
-                "postalAddress": self._new_address(street, postal_code, city, country),
-                "isFactoring": factoring,
-            }
-            self.state["customers"][str(ident)] = rec
-            return ident
-
-    def add_employee(self, first_name: str, last_name: str, email: str | None = None) -> int:
-        """Create an employee (a salesperson to name as a customer's account manager)."""
-        with self._lock:
-            ident = self._take("employee")
-            self.state["employees"][str(ident)] = {
-                "id": ident,
-                "version": 0,
-                "firstName": first_name,
-                "lastName": last_name,
-                "email": email or "",
-                "phoneNumberMobile": "",
-            }
-            return ident
-
-    def _new_address(
-        self, street: str | None, postal_code: str | None, city: str | None, country: str
-    ) -> Record:
-        if country not in COUNTRY_IDS:
-            raise ValueError(f"the sandbox knows no country {country!r}")
-        return {
-            "id": self._take("address"),
-            "version": 0,
-            "addressLine1": street or "",
-            "addressLine2": "",
-            "postalCode": postal_code or "",
-            "city": city or "",
-            "country": {"id": COUNTRY_IDS[country]},
-        }
-
-    def add_invoice(
-        self,
-        customer: int,
-        amount: Decimal,
-        *,
-        issued: date,
-        due: date,
-        currency: str = "NOK",
-        comment: str = "",
-    ) -> int:
-        """Charge an invoice of ``amount`` (VAT included); return its id."""
-        with self._lock:
-            if str(customer) not in self.state["customers"]:
-                raise KeyError(f"no customer {customer}")
-            ident = self._take("invoice")
-            number = self._take("invoiceNumber")
-            gross = money(amount)
-            rec: Record = {
-                "id": ident,
-                "version": 1,
-                "invoiceNumber": number,
-                "invoiceDate": issued.isoformat(),
-                "invoiceDueDate": due.isoformat(),
-                "customer": customer,
-                "currency": currency,
-                # An 8-digit KID with its mod-10 (Luhn) check digit, as a KID agreement gives.
-                "kid": f"{number:07d}" + luhn.calc_check_digit(f"{number:07d}"),
-                "amount": gross,
-                "amountCurrency": gross,
-                "amountExcludingVat": money(gross / Decimal("1.25")),
-                "amountOutstanding": gross,
-                "amountCurrencyOutstanding": gross,
-                "amountOutstandingTotal": gross,
-                "amountCurrencyOutstandingTotal": gross,
-                "sumRemits": Decimal("0"),
-                "isCredited": False,
-                "isCreditNote": False,
-                "isCharged": True,
-                "invoiceRemark": None,
-                "invoiceComment": comment,
-                "reminders": [],
-            }
-            self.state["invoices"][str(ident)] = rec
-            return ident
-
-    def pay(self, invoice: int, amount: Decimal) -> None:
-        """Register a payment: the outstanding amount drops (reminder charges last)."""
-        with self._lock:
-            rec = self.state["invoices"][str(invoice)]
-            paid = money(amount)
-            rec["amountOutstanding"] = max(money(0), money(rec["amountOutstanding"] - paid))
-            rec["amountCurrencyOutstanding"] = rec["amountOutstanding"]
-            rec["amountOutstandingTotal"] = max(
-                money(0), money(rec["amountOutstandingTotal"] - paid)
-            )
-            rec["amountCurrencyOutstandingTotal"] = rec["amountOutstandingTotal"]
-            rec["version"] += 1
-
-    def credit(self, invoice: int) -> None:
-        """Credit an invoice in full (a credit note)."""
-        with self._lock:
-            rec = self.state["invoices"][str(invoice)]
-            rec["isCredited"] = True
-            rec["amountOutstanding"] = rec["amountCurrencyOutstanding"] = money(0)
-            rec["amountOutstandingTotal"] = rec["amountCurrencyOutstandingTotal"] = money(0)
-
-    def add_credit_note(self, invoice: int, amount: Decimal, *, on: date) -> int:
-        """Book a credit note of ``amount`` on ``invoice``, not settled against anything.
-
-        openapi-2.74.00.json, Invoice: a credit note has ``isCreditNote`` true and names the
-        invoice it credits in ``creditedInvoice``; its amounts are negative, and so is its
-        ``amountOutstanding`` until it is settled (docs/connectors/tripletex.md, assumptions).
-        """
-        with self._lock:
-            original = self.state["invoices"][str(invoice)]
-            ident = self.add_invoice(
-                original["customer"],
-                -amount,
-                issued=on,
-                due=on,
-                currency=original["currency"],
-            )
-            rec = self.state["invoices"][str(ident)]
-            rec["isCreditNote"] = True
-            rec["creditedInvoice"] = invoice
-            return ident
-
-    def settle_credit_note(self, note: int, amount: Decimal) -> None:
-        """The accountant settles ``amount`` of a credit note against another invoice."""
-        with self._lock:
-            rec = self.state["invoices"][str(note)]
-            left = min(money(0), money(rec["amountOutstanding"] + money(amount)))
-            rec["amountOutstanding"] = rec["amountCurrencyOutstanding"] = left
-            rec["amountOutstandingTotal"] = rec["amountCurrencyOutstandingTotal"] = left
-            rec["version"] += 1
-
-    def set_remark(self, invoice: int, postpone_to: date | None, text: str = "") -> None:
-        """The accountant's invoice remark: reminders are postponed to ``postpone_to``."""
-        with self._lock:
-            rec = self.state["invoices"][str(invoice)]
-            rec["invoiceRemark"] = {
-                "id": invoice,
-                "description": text,
-                "postponeRemindersTo": postpone_to.isoformat() if postpone_to else None,
-            }
-
-    def send_reminder(self, invoice: int, kind: str, on: date, *, charge: bool = False) -> int:
-        """Send a reminder from Tripletex's own UI (or its automation)."""
-        with self._lock:
-            rec = self.state["invoices"][str(invoice)]
-            fee = self.state["reminderFee"] if charge else Decimal("0")
-            return self._store_reminder(
-                rec, kind=kind, on=on, fee=money(fee), interest=Decimal("0"), dispatch=("EMAIL",)
-            )
-
-    def set_reminder_fee(self, fee: Decimal) -> None:
-        """The fee in the company's reminder settings."""
-        with self._lock:
-            self.state["reminderFee"] = money(fee)
-
-    def vat_type_id(self, number: str) -> int:
-        """The sandbox's id of the VAT type Tripletex shows as ``number``."""
-        return next(ident for ident, known, _, _ in VAT_TYPES if known == number)
-
-    def deny(self, resource: str) -> None:
-        """The employee behind the token has no access to ``resource`` (e.g. "order")."""
-        with self._lock:
-            self.state.setdefault("deniedResources", []).append(resource)
-
-    def deactivate_vat_type(self, number: str) -> None:
-        """Turn a VAT type off in the company's VAT settings (Tripletex then lists it not)."""
-        with self._lock:
-            self.state["inactiveVatTypes"].append(number)
-
-    @staticmethod
-    def currency_id(code: str) -> int:
-        """The sandbox's id of a currency."""
-        return CURRENCY_IDS[code]
-
-    def activate(self, dispatch_type: str) -> None:
-        """Activate SMS or NETS_PRINT for the company."""
-        with self._lock:
-            self.state["activated"].append(dispatch_type)
-
-    def invoice_order(self, order: int, on: str | None = None) -> Record:
-        """Turn an order into a charged invoice, as the accountant does; the order closes."""
-        with self._lock:
-            rec = self._get("orders", str(order))
-            if rec["isClosed"]:
-                raise _invalid("Ordren er lukket", "order")
-            day = date.fromisoformat(on) if on else self.today
-            net = gross = Decimal("0")
-            for line in rec["orderLines"]:
-                amount = Decimal(line["unitPriceExcludingVatCurrency"]) * Decimal(line["count"])
-                net += amount
-                # A line without a vatType gets the default VAT, added on top of the price.
-                gross += amount * (1 + self._vat_rate(line) / 100)
-            total = money(gross)
-            # The order's currency; without one, the company's (NOK).
-            code = CURRENCIES[_dig(rec, "currency", "id") or COMPANY_CURRENCY]
-            customer = self.state["customers"].get(str(rec["customer"]["id"]), {})
-            # The invoice keeps the order's comment, as Tripletex prints it on the invoice.
-            ident = self.add_invoice(
-                rec["customer"]["id"],
-                total,
-                issued=day,
-                due=_due_date(day, rec, customer),
-                currency=code,
-                comment=str(rec.get("invoiceComment") or ""),
-            )
-            made = self.state["invoices"][str(ident)]
-            made["amountExcludingVat"] = made["amountExcludingVatCurrency"] = money(net)
-            rec["isClosed"] = True
-            rec["version"] += 1
-            rec["invoiceId"] = ident
-            if total == 0:
-                self.pay(ident, Decimal("0"))
-            return self.state["invoices"][str(ident)]  # type: ignore[no-any-return]
-
-    def our_orders(self) -> list[Record]:
-        """The orders the bridge wrote (marked in deliveryComment)."""
-        with self._lock:
-            return [
-                dict(r)
-                for r in self.state["orders"].values()
-                if str(r.get("deliveryComment", "")).startswith("dunning-bridge ")
-            ]
-
-    def accept_drafts(self) -> int:
-        """Invoice every open order we wrote, as an accountant approving them all."""
-        with self._lock:
-            waiting = [r["id"] for r in self.our_orders() if not r["isClosed"]]
-            for ident in waiting:
-                self.invoice_order(ident)
-            return len(waiting)
-
-    def documents_by_key(self) -> dict[str, int]:
-        """How many documents carry each letter key: its order, plus any reminder sent twice.
-
-        A reminder cannot carry our key, so a second reminder of the order's kind on one of its
-        invoices (on or after the order's date) counts as a second document of that key.
-        """
-        with self._lock:
-            counts: dict[str, int] = {}
-            for order in self.our_orders():
-                key = str(order.get("reference") or order["deliveryComment"].split()[1])
-                counts[key] = counts.get(key, 0) + 1
-                fields = dict(
-                    p.split("=", 1) for p in order["deliveryComment"].split()[2:] if "=" in p
-                )
-                if fields.get("act") not in ("reminder", "collection_warning"):
-                    continue
-                notice = fields["act"] == "collection_warning"
-                for ident in filter(None, fields.get("inv", "").split(",")):
-                    rec = self.state["invoices"].get(ident)
-                    if rec is None:
-                        continue
-                    same = [
-                        r
-                        for r in (self.state["reminders"][str(i)] for i in rec["reminders"])
-                        if r["reminderDate"] >= order["orderDate"]
-                        and (r["type"] == "NOTICE_OF_DEBT_COLLECTION") is notice
-                    ]
-                    counts[key] += max(0, len(same) - 1)
-            return counts
-
-    def delete_order(self, order: int) -> None:
-        """Delete an order as the accountant does (a rejected proposal)."""
-        with self._lock:
-            del self.state["orders"][str(order)]
-
-    def reminders_of(self, invoice: int) -> list[Record]:
-        """The reminders Tripletex holds for an invoice."""
-        with self._lock:
-            rec = self.state["invoices"][str(invoice)]
-            return [dict(self.state["reminders"][str(i)]) for i in rec["reminders"]]
-
-
-_CUSTOMER_TEXTS = (
-    "organizationNumber",
-    "email",
-    "invoiceEmail",
-    "overdueNoticeEmail",
-    "phoneNumber",
-    "phoneNumberMobile",
-)
-
-
-def parse_fields(text: str) -> Fields:
-    """Parse Tripletex's ``fields`` pattern, e.g. ``id,customer(name,postalAddress(*))``."""
-    root: Fields = {}
-    stack = [root]
-    token = ""
-    for char in text:
-        if char not in ",()":
-            token += char
-            continue
-        name, token = token.strip(), ""
-        if char == "(":
-            sub: Fields = {}
-            stack[-1][name] = sub
-            stack.append(sub)
-            continue
-        if name:
-            stack[-1].setdefault(name, None)
-        if char == ")" and len(stack) > 1:
-            stack.pop()
-    if token.strip():
-        stack[-1].setdefault(token.strip(), None)
-    return root
-
-
-Expand = Callable[[Record, "Fields | None"], Record]
-
-
-def _select(rec: Record, asked: Fields | None, refs: dict[str, tuple[str, Expand]]) -> Record:
-    """The fields of ``rec`` that ``asked`` names (all for None or ``*``).
-
-    A reference in ``refs`` (name -> its kind and how to expand it) is a ``{id, url}`` link
-    unless ``asked`` gives it a sub-selection; an unset one stays null.
-    """
-    everything = asked is None or "*" in asked
-    out: Record = {}
-    for key, value in rec.items():
-        if not everything and key not in (asked or {}):
-            continue
-        if key in refs and isinstance(value, dict):
-            kind, expand = refs[key]
-            sub = asked.get(key) if asked else None
-            out[key] = expand(value, sub) if sub is not None else _link(kind, value.get("id"))
-        else:
-            out[key] = value
-    return out
-
-
-def _link(kind: str, ident: Any) -> Record:
-    return {"id": ident, "url": f"{HOST}/{kind}/{ident}"}
-
-
-def _address_out(rec: Record, asked: Fields | None) -> Record:
-    """An address, with the text Tripletex composes from it (``addressAsString``)."""
-    town = " ".join(p for p in (rec.get("postalCode"), rec.get("city")) if p)
-    country = COUNTRIES.get(_dig(rec, "country", "id"))
-    parts = [p for p in (rec.get("addressLine1"), rec.get("addressLine2"), town) if p]
-    text = ", ".join([*parts, country[2]] if parts and country else parts)
-    view = {**rec, "url": f"{HOST}/address/{rec['id']}", "addressAsString": text}
-    return _select(view, asked, {"country": ("country", _country_out)})
-
-
-def _country_out(ref: Record, asked: Fields | None) -> Record:
-    found = COUNTRIES.get(_dig(ref, "id"))
-    if found is None:
-        return _link("country", ref.get("id"))
-    iso2, iso3, name = found
-    view = {
-        "id": ref["id"],
-        "version": 0,
-        "url": f"{HOST}/country/{ref['id']}",
-        "name": name,
-        "displayName": name,
-        "isoAlpha2Code": iso2,
-        "isoAlpha3Code": iso3,
-    }
-    return _select(view, asked, {})
-
-
-def _dig(obj: Any, *path: str) -> Any:
-    for part in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(part)
-    return obj
-
-
-def _due_date(day: date, order: Record, customer: Record) -> date:
-    """The due date of an invoice made from ``order`` on ``day``.
-
-    The order's ``invoicesDueIn`` with ``invoicesDueInType`` ("Number of days/months in which
-    invoices created from this order is due", Order in openapi-2.74.00.json), else the
-    customer's (the same fields on Customer), else the company's default (TERM_DAYS).
-    RECURRING_DAY_OF_MONTH is not modelled and falls through to the next source.
-    """
-    for source in (order, customer):
-        count, unit = source.get("invoicesDueIn"), source.get("invoicesDueInType")
-        if not isinstance(count, int) or isinstance(count, bool):
-            continue
-        if unit == "DAYS":
-            return day + timedelta(days=count)
-        if unit == "MONTHS":
-            month = day.month - 1 + count
-            year, month = day.year + month // 12, month % 12 + 1
-            last = calendar.monthrange(year, month)[1]
-            return day.replace(year=year, month=month, day=min(day.day, last))
-    return day + timedelta(days=TERM_DAYS)
-
-
-def _public_reminder(rec: Record) -> Record:
-    out = {k: v for k, v in rec.items() if k != "invoiceId"}
-    out["currency"] = {"id": 1, "code": "NOK"}
-    return out
-
-
-def _empty() -> Record:
-    return {
-        "format": FORMAT,
-        "customers": {},
-        "employees": {},
-        "invoices": {},
-        "reminders": {},
-        "orders": {},
-        "sessions": {},
-        "clients": [],
-        "activated": [],
-        "counters": {
-            "customer": 1,
-            "employee": 1,
-            "address": 1,
-            "invoice": 1,
-            "invoiceNumber": 10001,
-            "reminder": 1,
-            "order": 1,
-            "orderline": 1,
-        },
-        "employeeRevoked": False,
-        "inactiveVatTypes": [],
-        "reminderFee": Decimal("35.00"),
-        "interestRate": Decimal("12.50"),
-    }
-
-
-def _loads(content: bytes) -> Any:
-    try:
-        return json.loads(content, parse_float=Decimal)
-    except ValueError:
-        raise ApiError(400, 4000, "The request body is not valid JSON") from None
 
 
 def sandbox_factory(path: Path | None, today: date) -> TripletexSandbox:
