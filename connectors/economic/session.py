@@ -453,7 +453,7 @@ class EconomicSession:
             layout = mapping.layout_number(first)
         terms = [mapping.payment_terms(t) for t in self.client.payment_terms()]
         wanted = whole_number(options, "payment_terms")
-        chosen = _choose_terms(terms, wanted)
+        chosen = writer.choose_terms(terms, wanted)
         fee = options.get("fee_product", "RYK")
         self._draft_settings = writer.DraftSettings(
             layout=layout,
@@ -470,7 +470,7 @@ class EconomicSession:
         """What would make drafts wrong (bridge.vocab.connector.SetupChecks, economic/setup.py)."""
         from connectors.economic.setup import setup_checks  # noqa: PLC0415 (it imports us)
 
-        return setup_checks(self.client, self.ctx.options, _choose_terms)
+        return setup_checks(self.client, self.ctx.options, writer.choose_terms)
 
     def reconcile(self, pending: Sequence[Pending]) -> Iterator[WriteResult]:
         """Still a draft -> pending; booked with our key -> issued; gone -> rejected."""
@@ -579,40 +579,6 @@ def _current_and_previous(
     """The accounting year that holds ``today`` (else the latest begun) and the one before."""
     begun = sorted((y for y in years if y[1] <= today), key=lambda y: y[1])
     return begun[-2:]
-
-
-# Terms whose due date is the one the draft gives: e-conomic uses a draft's dueDate only with
-# them (invoices.drafts.post schema), every other type computes it from the terms.
-DUE_DATE_TERMS = "dueDate"
-_NO_DUE_DATE_TERMS = (
-    "create payment terms of type 'Forfaldsdato' (dueDate) in e-conomic (Indstillinger -> "
-    "Betalingsbetingelser), or name such terms in the tenant option 'payment_terms'"
-)
-
-
-def _choose_terms(
-    terms: list[tuple[int, str | None]], wanted: int | None
-) -> tuple[int, str | None]:
-    """The payment terms of the drafts: of type dueDate, so the draft is due on the letter's
-    deadline and not on a day the terms compute."""
-    if wanted is not None:
-        found = next((t for t in terms if t[0] == wanted), None)
-        if found is None:
-            raise ConfigError(f"e-conomic has no payment terms {wanted} (option 'payment_terms')")
-        if found[1] != DUE_DATE_TERMS:
-            raise ConfigError(
-                f"payment terms {wanted} (option 'payment_terms') are of type {found[1]!r}: "
-                "e-conomic would compute the draft's due date from them instead of the letter's "
-                f"deadline; {_NO_DUE_DATE_TERMS}"
-            )
-        return found
-    chosen = next((t for t in terms if t[1] == DUE_DATE_TERMS), None)
-    if chosen is None:
-        raise ConfigError(
-            "e-conomic has no payment terms of type 'dueDate', which a draft needs to be due on "
-            f"the letter's deadline; {_NO_DUE_DATE_TERMS}"
-        )
-    return chosen
 
 
 def open_session(ctx: TenantContext) -> EconomicSession:

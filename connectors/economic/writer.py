@@ -19,6 +19,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 from bridge.vocab.domain import ZERO, ActionKind, Decision, Invoice, Letter
+from bridge.vocab.errors import ConfigError
 
 HEADING_MAX = 250
 TEXT_LINE_MAX = 1000
@@ -158,6 +159,38 @@ class DraftSettings:
     info_product: str = "RYK"
     interest_product: str = "RENTE"
     compensation_product: str = "KOMP"
+
+
+# Terms whose due date is the one the draft gives: e-conomic uses a draft's dueDate only with
+# them (invoices.drafts.post schema), every other type computes it from the terms.
+DUE_DATE_TERMS = "dueDate"
+_NO_DUE_DATE_TERMS = (
+    "create payment terms of type 'Forfaldsdato' (dueDate) in e-conomic (Indstillinger -> "
+    "Betalingsbetingelser), or name such terms in the tenant option 'payment_terms'"
+)
+
+
+def choose_terms(terms: list[tuple[int, str | None]], wanted: int | None) -> tuple[int, str | None]:
+    """The payment terms of the drafts: of type dueDate, so the draft is due on the letter's
+    deadline and not on a day the terms compute."""
+    if wanted is not None:
+        found = next((t for t in terms if t[0] == wanted), None)
+        if found is None:
+            raise ConfigError(f"e-conomic has no payment terms {wanted} (option 'payment_terms')")
+        if found[1] != DUE_DATE_TERMS:
+            raise ConfigError(
+                f"payment terms {wanted} (option 'payment_terms') are of type {found[1]!r}: "
+                "e-conomic would compute the draft's due date from them instead of the letter's "
+                f"deadline; {_NO_DUE_DATE_TERMS}"
+            )
+        return found
+    chosen = next((t for t in terms if t[1] == DUE_DATE_TERMS), None)
+    if chosen is None:
+        raise ConfigError(
+            "e-conomic has no payment terms of type 'dueDate', which a draft needs to be due on "
+            f"the letter's deadline; {_NO_DUE_DATE_TERMS}"
+        )
+    return chosen
 
 
 class LetterTooLong(ValueError):

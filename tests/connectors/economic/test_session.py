@@ -30,7 +30,8 @@ from bridge.vocab.registry import connector
 from bridge.vocab.secrets import StaticSecrets, TenantSecrets
 from connectors.economic import CONNECTOR
 from connectors.economic.sandbox.server import EconomicSandbox, Fault
-from connectors.economic.session import EconomicSession, _choose_terms
+from connectors.economic.session import EconomicSession
+from connectors.economic.writer import choose_terms as _choose_terms
 
 TODAY = date(2026, 3, 2)
 
