@@ -4,7 +4,7 @@ The shape (deterministic): ``invoices`` open invoices over ``invoices // 4`` cus
 businesses; due dates from 10 days ahead to 150 days overdue, a tenth partly paid, one in twenty
 already reminded from the vendor's own UI where the sandbox can show that, plus ``invoices //
 20`` invoices paid late (interest invoices). Seeding goes through each connector's bulk seeder
-(``connectors/<key>/sandbox_bulk.py``): the sandbox's own test hooks, with the numbers handed
+(``connectors/<key>/sandbox/bulk.py``): the sandbox's own test hooks, with the numbers handed
 out up front so no insert scans a table (100,000 invoices seed in seconds).
 """
 
@@ -113,7 +113,7 @@ def seeder(system: str) -> Callable[[Any, list[Debtor], list[Sale]], None]:
     from importlib import import_module  # noqa: PLC0415
 
     found: Callable[[Any, list[Debtor], list[Sale]], None] = import_module(
-        f"connectors.{system}.sandbox_bulk"
+        f"connectors.{system}.sandbox.bulk"
     ).seed
     return found
 

@@ -124,7 +124,7 @@ def wide_output() -> None:
     import importlib  # noqa: PLC0415
 
     for name in ("commands", "review", "explain", "status", "customers", "holds", "promises"):
-        importlib.import_module(f"bridge.{name}").console.width = 1000
+        importlib.import_module(f"bridge.surfaces.{name}").console.width = 1000
     importlib.import_module("bridge.surfaces.demo").console.width = 1000
 
 

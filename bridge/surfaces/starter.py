@@ -32,7 +32,7 @@ def _examples_folder() -> Traversable:
     if packaged.is_dir():
         return packaged
     # An editable install or a source tree: the files sit beside the package, not inside it.
-    return Path(__file__).resolve().parent.parent / "examples"
+    return Path(__file__).resolve().parents[2] / "examples"
 
 
 def example_text(name: str) -> str:
