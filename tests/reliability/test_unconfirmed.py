@@ -129,7 +129,8 @@ def test_a_crash_before_the_request_left_is_known_not_sent_and_written_again(
     with open_store(tmp_path / "db.sqlite3") as store:
         key = _crash_at("intended", store, tenant, monkeypatch)
         (row,) = store.unresolved("t")
-        assert row.letter.key == key and row.attempted_at is None
+        assert row.letter.key == key
+        assert row.attempted_at is None
         again = _run(store, tenant)
         assert again.status == "ok", again.error
         assert store.unresolved("t") == []
@@ -176,7 +177,8 @@ def test_economic_resends_inside_its_one_hour_window_only(
             assert _documents(tenant).get(key) == 1
             assert store.unresolved("t") == []
             letter = store.letter(key)
-            assert letter is not None and letter.state == "pending"
+            assert letter is not None
+            assert letter.state == "pending"
         else:
             assert key not in _documents(tenant)
             assert [r.letter.key for r in store.unconfirmed("t")] == [key]
@@ -269,7 +271,8 @@ def test_not_sent_lets_the_next_cycle_write_it_and_sent_records_it(
             "issued",
         )
         letter = store.letter(key)
-        assert letter is not None and "confirmed by the accountant: sent" in letter.detail
+        assert letter is not None
+        assert "confirmed by the accountant: sent" in letter.detail
         invoices = {d.invoice_id for d in letter.letter.decisions}
         assert {s.status.value for s in store.history("t") if s.invoice_id in invoices} >= {
             "issued"
