@@ -241,6 +241,18 @@ class Store:
         with self._read() as conn:
             return outbox.unconfirmed(conn, tenant)
 
+    def unconfirmed_mail(self, tenant: str) -> list[MailRow]:
+        """Return e-mails left ``sending`` whose letter is settled or that have none (a task
+        or withdrawal notice, a case's copy to the agency): settled alone by `confirm`."""
+        held = {r.letter.key for r in self.unconfirmed(tenant)}
+        return [
+            m
+            for m in self.mails(tenant)
+            if m.state == mail.SENDING
+            and m.key not in held
+            and m.key.removesuffix("-case") not in held
+        ]
+
     def confirm(
         self, tenant: str, key: str, verdict: str, *, at: datetime, note: str = ""
     ) -> tuple[str, str]:
