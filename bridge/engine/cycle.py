@@ -896,6 +896,7 @@ def _write(
         return True
     failpoints.reached("intended")
     store.attempt(letter.key, at=opts.now)  # from here on a crash leaves the outcome unknown
+    failpoints.reached("attempted")
     try:
         result = _deliver(
             session,
