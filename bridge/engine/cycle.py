@@ -690,6 +690,7 @@ def _resolve_unknown(
                 why = channels.unconfirmed(letter)
                 if store.unconfirm(letter.key, why, at=opts.now):
                     log.warning("outbox.mail_unknown", tenant=name, letter=letter.key)
+                    channels.tell_unconfirmed(letter, row.text, why)
                 if outcome is not None:
                     outcome.skipped.append((letter.key, _ask(why, letter)))
                 continue
@@ -722,6 +723,7 @@ def _resolve_unknown(
             )
             store.unconfirm(letter.key, why, at=opts.now)
             log.warning("outbox.unconfirmed", tenant=name, letter=letter.key)
+            channels.tell_unconfirmed(letter, row.text, why)
             if outcome is not None:
                 outcome.skipped.append((letter.key, _ask(why, letter)))
 

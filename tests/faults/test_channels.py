@@ -204,6 +204,11 @@ def test_an_email_interrupted_after_the_server_took_it_is_never_resent(
         later = _run(store, _tenant(tmp_path, inbox), DAY_ONE)
         assert "could not confirm" in dict(later.skipped)[key]
         assert _keys(inbox).count(key) == 1
+        # The task address is told once, with the letter and the command that settles it.
+        assert _keys(inbox).count(f"{key}-unconfirmed") == 1
+        told_by_mail = inbox.messages[_keys(inbox).index(f"{key}-unconfirmed")]
+        assert told_by_mail["To"] == TASKS
+        assert f"dunning-bridge confirm t {key} --sent" in told_by_mail.get_content()
 
 
 @pytest.mark.parametrize("agency_takes_it", [False, True], ids=["kept", "taken"])

@@ -316,3 +316,19 @@ def test_the_next_step_due_supersedes_an_unconfirmed_letter(
         else:
             pytest.fail("the unconfirmed letter was never superseded")
         assert key not in _documents(tenant)
+
+
+def test_the_report_and_status_name_the_unconfirmed_letter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bridge.report.data import Period  # noqa: PLC0415
+    from bridge.report.gather import attention  # noqa: PLC0415
+
+    tenant = _tenant(tmp_path, "tripletex")
+    with open_store(tmp_path / "db.sqlite3") as store:
+        key = _crash_before_the_request(store, tenant, monkeypatch)
+        out = _run(store, tenant, AT + timedelta(minutes=5))
+        lines = attention(store, "t", out, Period(TODAY, TODAY))
+        (line,) = [x for x in lines if key in x]
+        assert line.startswith("Could not confirm letter")
+        assert f"dunning-bridge confirm t {key} --sent" in line
