@@ -43,9 +43,12 @@ SCOPE_OF = {
     "accounts": "bookkeeping",
     "articles": "article",
     "noxfinansinvoices": "noxfinansinvoice",
+    "companyinformation": "companyinformation",
 }
 # What the sandbox's integration is granted unless a test narrows it.
-DEFAULT_SCOPES = "article bookkeeping customer invoice noxfinansinvoice payment settings"
+DEFAULT_SCOPES = (
+    "article bookkeeping companyinformation customer invoice noxfinansinvoice payment settings"
+)
 # A BAS chart's accounts for the charges (3590 other invoiced costs, 8313 interest income on
 # receivables), without a VAT code; 3001 sales at 25 % (VAT code MP1) as a wrong choice.
 DEFAULT_ACCOUNTS: dict[str, dict[str, Any]] = {
