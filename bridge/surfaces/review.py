@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 from bridge.engine import proposals
 from bridge.engine.cycle import CycleOptions, open_tenant_session
 from bridge.engine.proposals import ProposalError
-from bridge.surfaces.confirm import print_unconfirmed, unconfirmed
 from bridge.store.review import BOOKED, WITHDRAWN
 from bridge.surfaces import present
+from bridge.surfaces.confirm import print_unconfirmed, unconfirmed
 from bridge.surfaces.shared import _emit, _selected, _store
 from bridge.vocab.errors import BridgeError
 from bridge.vocab.settings import Settings

@@ -46,7 +46,14 @@ from bridge.vocab.domain import (
     WriteResult,
     money,
 )
-from bridge.vocab.errors import AuthError, ConfigError, MalformedResponse, NotFound, RejectedRequest, Transient
+from bridge.vocab.errors import (
+    AuthError,
+    ConfigError,
+    MalformedResponse,
+    NotFound,
+    RejectedRequest,
+    Transient,
+)
 from bridge.vocab.options import whole_number
 from connectors.fortnox import mapping, writer
 from connectors.fortnox.auth import TOKEN_URL, FortnoxAuth, choose_route

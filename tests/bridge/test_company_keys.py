@@ -17,12 +17,13 @@ from typing import Any
 import httpx
 import pytest
 
-from bridge import registry, retry
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import Mode
-from bridge.secrets import StaticSecrets
-from bridge.settings import TenantSettings
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.infra import retry
 from bridge.store import Store, open_store
+from bridge.vocab import registry
+from bridge.vocab.domain import Mode
+from bridge.vocab.secrets import StaticSecrets
+from bridge.vocab.settings import TenantSettings
 from tests.contract import economic_schemas, fortnox_spec, tripletex_spec
 
 TODAY = date(2026, 3, 16)
@@ -141,7 +142,7 @@ def _get(system: str, path: str) -> Any:
 
 
 def _ctx(descriptor: Any, transport: httpx.BaseTransport) -> Any:
-    from bridge.connector import TenantContext  # noqa: PLC0415
+    from bridge.vocab.connector import TenantContext  # noqa: PLC0415
 
     return TenantContext(
         tenant="t",

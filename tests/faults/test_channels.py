@@ -312,7 +312,7 @@ def test_confirm_sent_settles_an_unconfirmed_email_and_history_shows_it(
 ) -> None:
     from typer.testing import CliRunner  # noqa: PLC0415
 
-    from bridge.cli import app  # noqa: PLC0415
+    from bridge.surfaces.cli import app  # noqa: PLC0415
 
     store, _again, key = _mail_crash(tmp_path, inbox, monkeypatch, ActionKind.CREDIT_HOLD)
     env = _env(tmp_path, _tenant(tmp_path, inbox))

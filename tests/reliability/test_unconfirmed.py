@@ -19,14 +19,15 @@ from typing import Any
 
 import pytest
 
-from bridge import cycle as cycle_module
-from bridge import failpoints, registry, retry
-from bridge.connector import ConnectorDescriptor
-from bridge.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.domain import Mode
-from bridge.errors import StoreError
-from bridge.settings import TenantSettings
+from bridge.engine import cycle as cycle_module
+from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
+from bridge.infra import failpoints, retry
 from bridge.store import Store, open_store
+from bridge.vocab import registry
+from bridge.vocab.connector import ConnectorDescriptor
+from bridge.vocab.domain import Mode
+from bridge.vocab.errors import StoreError
+from bridge.vocab.settings import TenantSettings
 
 TODAY = date(2026, 3, 16)
 AT = datetime.combine(TODAY, time(7), tzinfo=UTC)
@@ -321,8 +322,8 @@ def test_the_next_step_due_supersedes_an_unconfirmed_letter(
 def test_the_report_and_status_name_the_unconfirmed_letter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bridge.report.data import Period  # noqa: PLC0415
-    from bridge.report.gather import attention  # noqa: PLC0415
+    from bridge.surfaces.report.data import Period  # noqa: PLC0415
+    from bridge.surfaces.report.gather import attention  # noqa: PLC0415
 
     tenant = _tenant(tmp_path, "tripletex")
     with open_store(tmp_path / "db.sqlite3") as store:
