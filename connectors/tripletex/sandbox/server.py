@@ -67,6 +67,7 @@ __all__ = ["Fault", "FaultKind", "TripletexSandbox", "sandbox_factory"]
 # The demo login's own company id (whoAmI's companyId); a state may carry its own.
 OWN_COMPANY_ID = 7712034
 
+
 class TripletexSandbox(SandboxBase, DemoHooks):
     """The emulated company; satisfies ``bridge.vocab.connector.Sandbox``."""
 
