@@ -391,6 +391,37 @@ class Channels:
             except (MailFailed, MailUnknown) as exc:
                 log.warning("withdraw.mail_failed", tenant=self.tenant, error=str(exc))
 
+    def tell_unconfirmed(self, letter: Letter, text: str, why: str) -> None:
+        """E-mail ``task_email`` once when a letter goes to the accountant as "could not
+        confirm", with the letter and the command that settles it (when configured).
+
+        `pending`, `status` and the report show it anyway; a mail that fails is only logged.
+        """
+        if self.mailer is None or not self.task_recipient:
+            return
+        body = (
+            f"{why}\n\nOnce you know, run one of:\n"
+            f"  dunning-bridge confirm {self.tenant} {letter.key} --sent\n"
+            f"  dunning-bridge confirm {self.tenant} {letter.key} --rejected\n"
+            f"  dunning-bridge confirm {self.tenant} {letter.key} --not-sent\n"
+            "Until then nothing more is sent for its invoices, unless the next step becomes due.\n"
+        )
+        if text:
+            body += "\nThe letter:\n\n" + text + "\n"
+        try:
+            self.mailer.send(
+                Outgoing(
+                    key=f"{letter.key}-unconfirmed",
+                    to=self.task_recipient,
+                    subject=f"Could not confirm: {letter.action.value} {letter.step} to customer "
+                    f"{letter.customer_id}",
+                    text=body + "\n- dunning-bridge\n",
+                ),
+                at=self.now,
+            )
+        except (MailFailed, MailUnknown) as exc:
+            log.warning("outbox.unconfirmed_mail_failed", tenant=self.tenant, error=str(exc))
+
     # -- read-back -----------------------------------------------------------------------------
 
     def owns(self, letter: Letter) -> bool:

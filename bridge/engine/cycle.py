@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +47,7 @@ from bridge.infra import failpoints, metrics
 from bridge.infra.budget import DAY, Budget, daily_limit
 from bridge.infra.persisting import PersistingTransport
 from bridge.store import Store
-from bridge.store.outbox import REFUSED_PREFIX
+from bridge.store.outbox import REFUSED_PREFIX, OutboxLetter
 from bridge.vocab import registry
 from bridge.vocab.connector import (
     CAP_HANDOVER,
@@ -327,7 +327,15 @@ def _cycle(
     )
 
     if not opts.dry_run:
-        _resolve_unknown(store, name, session, opts, channels, outcome=outcome)
+        _resolve_unknown(
+            store,
+            name,
+            session,
+            opts,
+            channels,
+            outcome=outcome,
+            window=descriptor.idempotency_window,
+        )
 
     snapshot = _read(store, name, session, opts, outcome)
 
@@ -354,6 +362,9 @@ def _cycle(
     outcome.pending = len(pending) - len(outcome.reconciled)
 
     history = [*store.history(name), *snapshot.steps]
+    history = (
+        _supersede(store, name, snapshot, history, law=law, policy=policy, opts=opts) or history
+    )
     _decide(outcome, snapshot, history, law=law, policy=policy, tenant=tenant, opts=opts)
     outcome.letters = named(letters(outcome.plan), snapshot)
     if opts.dry_run:
@@ -658,33 +669,160 @@ def _resolve_unknown(
     channels: Channels,
     *,
     outcome: TenantOutcome | None = None,
+    window: timedelta = timedelta(0),
 ) -> None:
-    """Read back every write whose outcome we never learned, before deciding anything new."""
+    """Read back every write whose outcome we never learned, before deciding anything new.
+
+    Found: recorded. Not found, and the request never left the process (no attempt recorded):
+    cancelled, decided again. Not found after it left: inside the vendor's idempotency window
+    the same letter is sent again with the same key (the vendor replays its first answer if it
+    had acted); otherwise absence cannot tell "never created" from "created, then deleted by
+    the accountant", so the letter goes to the accountant as "could not confirm" and is never
+    sent again by itself (docs/reliability.md § Could not confirm).
+    """
     for row in store.unresolved(name):
-        if channels.owns(row.letter):
-            found = channels.find(row.letter)
+        letter = row.letter
+        if channels.owns(letter):
+            found = channels.find(letter)
             if found is UNKNOWN:
                 # An e-mail may have gone out: leave the letter open for a person, never resend.
                 # SMTP has no read-back, so every cycle says so until a person settles it.
-                log.warning("outbox.mail_unknown", tenant=name, letter=row.letter.key)
+                why = channels.unconfirmed(letter)
+                if store.unconfirm(letter.key, why, at=opts.now):
+                    log.warning("outbox.mail_unknown", tenant=name, letter=letter.key)
+                    channels.tell_unconfirmed(letter, row.text, why)
                 if outcome is not None:
-                    outcome.skipped.append((row.letter.key, channels.unconfirmed(row.letter)))
+                    outcome.skipped.append((letter.key, _ask(why, letter)))
                 continue
         else:
-            found = session.find(row.letter.key)
+            found = session.find(letter.key)
         if isinstance(found, WriteResult):
             # Read back after a crash, a task note counts as told, as when written.
-            found = _task_told(row.letter, found)
-            store.done(row.letter.key, found, at=opts.now)
-            log.info(
-                "outbox.recovered", tenant=name, letter=row.letter.key, document=found.document
-            )
+            found = _task_told(letter, found)
+            store.done(letter.key, found, at=opts.now)
+            log.info("outbox.recovered", tenant=name, letter=letter.key, document=found.document)
+        elif row.attempted_at is None:
+            # The process stopped before the request left it: known not sent.
+            store.cancel(letter.key, "never sent (stopped before the request left)", at=opts.now)
+            log.info("outbox.not_written", tenant=name, letter=letter.key)
+        elif row.unconfirmed:
+            if outcome is not None:
+                outcome.skipped.append((letter.key, _ask(row.detail, letter)))
+        elif window > timedelta(0) and opts.now - row.attempted_at < window:
+            _resend(store, name, session, row, opts=opts, outcome=outcome)
         else:
-            # The vendor never acted: free the decisions so today's plan can propose them anew.
-            store.cancel(
-                row.letter.key, "not at the vendor after an interrupted write", at=opts.now
+            why = (
+                "could not confirm the write: the vendor shows no document with its key, and "
+                + (
+                    "its idempotency window has passed"
+                    if window > timedelta(0)
+                    else "it honours no idempotency key"
+                )
+                + ", so it may have been written and deleted by the accountant since; it is not "
+                "written again by itself"
             )
-            log.info("outbox.not_written", tenant=name, letter=row.letter.key)
+            store.unconfirm(letter.key, why, at=opts.now)
+            log.warning("outbox.unconfirmed", tenant=name, letter=letter.key)
+            channels.tell_unconfirmed(letter, row.text, why)
+            if outcome is not None:
+                outcome.skipped.append((letter.key, _ask(why, letter)))
+
+
+def _ask(why: str, letter: Letter) -> str:
+    """The accountant's part of a "could not confirm" line: what to run once they know."""
+    return (
+        f"{why} Once you know: `dunning-bridge confirm {letter.tenant} {letter.key} --sent` "
+        "(or --rejected, or --not-sent to have it written again)"
+    )
+
+
+def _resend(
+    store: Store,
+    name: str,
+    session: Session,
+    row: OutboxLetter,
+    *,
+    opts: CycleOptions,
+    outcome: TenantOutcome | None,
+) -> None:
+    """Send an interrupted write again, inside the vendor's idempotency window, as it was.
+
+    The same key and text: the vendor either replays its first answer (it had acted; a draft
+    the accountant deleted since is then reconciled as rejected) or acts now (it had not).
+    A payment or credit note since cancels it instead; it is decided again from today's data.
+    """
+    letter = row.letter
+    changed = {
+        k: v for k, v in session.recheck([d.invoice_id for d in letter.decisions]).items() if v
+    }
+    if changed:
+        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(changed.items()))
+        store.cancel(letter.key, f"changed since the interrupted write ({reasons})", at=opts.now)
+        return
+    try:
+        store.attempt(letter.key, at=opts.now)
+        result = _task_told(letter, session.apply(letter, row.text))
+    except AuthError:
+        raise
+    except RejectedRequest as exc:
+        store.cancel(letter.key, f"{REFUSED_PREFIX}: {exc}", at=opts.now)
+        return
+    except (Transient, ConnectorError) as exc:
+        if outcome is not None:
+            outcome.skipped.append((letter.key, f"outcome unknown, will be read back: {exc}"))
+            outcome.status = "partial"
+        return
+    store.done(letter.key, result, at=opts.now)
+    log.info("outbox.resent", tenant=name, letter=letter.key, document=result.document)
+
+
+def _supersede(
+    store: Store,
+    name: str,
+    snapshot: Snapshot,
+    history: list[StepRecord],
+    *,
+    law: LawPack,
+    policy: TenantPolicy,
+    opts: CycleOptions,
+) -> list[StepRecord] | None:
+    """Close the unconfirmed letters whose next step is due; return the new history, if any.
+
+    Read as rejected (it did not reach the debtor, or the accountant deleted it), a letter
+    whose invoices would get a step today is superseded: recorded rejected, and the new step
+    proceeds. The others keep holding their invoices until the accountant answers.
+    """
+    from policies.engine import decide  # noqa: PLC0415
+
+    waiting = store.unconfirmed(name)
+    if not waiting or opts.dry_run:
+        return None
+    steps = {(d.invoice_id, d.action, d.step) for w in waiting for d in w.letter.decisions}
+    trial = [
+        dataclasses.replace(s, status=StepStatus.REJECTED)
+        if s.status is StepStatus.PENDING and (s.invoice_id, s.action, s.step) in steps
+        else s
+        for s in history
+    ]
+    # Only what the rejection itself makes due: a step proposed either way is not a reason.
+    anyway = {d.key for d in decide(opts.today, snapshot, history, law, policy)}
+    due = {
+        d.invoice_id
+        for d in decide(opts.today, snapshot, trial, law, policy)
+        if d.key not in anyway
+    }
+    superseded = False
+    for w in waiting:
+        if due & {d.invoice_id for d in w.letter.decisions}:
+            store.supersede(
+                w.letter.key,
+                f"could not confirm, superseded by the next step on {opts.today.isoformat()}: "
+                f"{w.detail}",
+                at=opts.now,
+            )
+            log.warning("outbox.superseded", tenant=name, letter=w.letter.key)
+            superseded = True
+    return [*store.history(name), *snapshot.steps] if superseded else None
 
 
 def _write(
@@ -759,6 +897,8 @@ def _write(
         outcome.skipped.append((letter.key, "already written for these decisions"))
         return True
     failpoints.reached("intended")
+    store.attempt(letter.key, at=opts.now)  # from here on a crash leaves the outcome unknown
+    failpoints.reached("attempted")
     try:
         result = _deliver(
             session,

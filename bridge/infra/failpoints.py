@@ -5,6 +5,8 @@ The exactly-once guarantee is only as good as its worst crash, so the fault matr
 
 - ``fetched``: the snapshot is read, nothing decided or written yet;
 - ``intended``: a letter's intent is in the outbox, the vendor has not been called;
+- ``attempted``: the outbox says the request is leaving, the vendor has not been called yet (a
+  crash here looks, to the read-back, like one after the request left: outcome unknown);
 - ``applied``: the vendor accepted the write, the outbox does not know yet;
 - ``recorded``: the outbox recorded the write.
 
@@ -28,7 +30,15 @@ import time
 from collections import Counter
 
 ENV = "DUNNING_BRIDGE_FAILPOINT"  # not BRIDGE_*: those are settings
-POINTS = ("fetched", "intended", "applied", "recorded", "handover.renamed", "mail.sent")
+POINTS = (
+    "fetched",
+    "intended",
+    "attempted",
+    "applied",
+    "recorded",
+    "handover.renamed",
+    "mail.sent",
+)
 
 _seen: Counter[str] = Counter()
 

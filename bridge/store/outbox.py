@@ -2,6 +2,10 @@
 
 A letter moves ``intended -> pending | issued | cancelled`` and ``pending -> issued | rejected``;
 a pending letter the bridge withdraws becomes ``cancelled`` too (bridge/store/review.py).
+An intended letter is marked *attempted* just before its request leaves the process, and
+*unconfirmed* when its read-back found nothing and a re-send would not be safe: it then waits
+for the accountant (``dunning-bridge confirm``: sent -> issued, rejected -> rejected, not sent
+-> cancelled) or for the next step to become due (superseded -> rejected).
 While a letter is live (intended, pending or issued) its decisions are claimed: a partial unique
 index lets no other live letter carry the same decision key, so nothing is ever acted on twice.
 A rejected or cancelled letter releases its claims; its rows stay for history and audit.
@@ -40,7 +44,8 @@ REJECTED = "rejected"  # the accountant deleted the draft
 STATES = (INTENDED, PENDING, ISSUED, CANCELLED, REJECTED)
 LIVE = (INTENDED, PENDING, ISSUED)
 TRANSITIONS: Mapping[str, frozenset[str]] = {
-    INTENDED: frozenset({PENDING, ISSUED, CANCELLED}),
+    # intended -> rejected: an unconfirmed write the accountant says they deleted, or superseded.
+    INTENDED: frozenset({PENDING, ISSUED, CANCELLED, REJECTED}),
     PENDING: frozenset({ISSUED, REJECTED}),
     ISSUED: frozenset(),
     CANCELLED: frozenset(),
@@ -55,7 +60,10 @@ _STEP_STATUS = {
     REJECTED: StepStatus.REJECTED,
 }
 # Every query that builds an OutboxLetter starts with this; only placeholders follow it.
-_SELECT_LETTERS = "SELECT body, text, state, document, created_at, updated_at, detail FROM letters"
+_SELECT_LETTERS = (
+    "SELECT body, text, state, document, created_at, updated_at, detail, attempted_at,"
+    " unconfirmed_at FROM letters"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,15 @@ class OutboxLetter:
     created_at: datetime
     updated_at: datetime
     detail: str
+    # When the request was about to leave the process; None: it never left (known not sent).
+    attempted_at: datetime | None = None
+    # When the read-back found nothing and the accountant was asked; None: not asked.
+    unconfirmed_at: datetime | None = None
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Tell whether the letter waits for the accountant to say whether it was sent."""
+        return self.state == INTENDED and self.unconfirmed_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +105,8 @@ def _outbox_letter(row: tuple[Any, ...]) -> OutboxLetter:
         created_at=parse_instant(row[4]),
         updated_at=parse_instant(row[5]),
         detail=row[6],
+        attempted_at=parse_instant(row[7]) if row[7] else None,
+        unconfirmed_at=parse_instant(row[8]) if row[8] else None,
     )
 
 
@@ -253,6 +272,100 @@ def cancel(conn: Connection, letter_key: str, reason: str, at: datetime) -> None
     if current.state == CANCELLED:
         return
     _move(conn, letter_key, current, CANCELLED, at, detail=reason)
+
+
+def attempt(conn: Connection, letter_key: str, at: datetime) -> None:
+    """Note that the intended letter's request is about to leave the process.
+
+    A crash before this is known not sent; after it, the outcome is unknown until read back.
+    No audit entry: the letter's own intent and outcome entries frame it.
+    """
+    current = _current(conn, letter_key)
+    if current.state != INTENDED:
+        raise StoreError(f"letter {letter_key} is {current.state}; only an intended one is sent")
+    conn.execute("UPDATE letters SET attempted_at = ? WHERE id = ?", (instant_text(at), current.id))
+
+
+def unconfirm(conn: Connection, letter_key: str, reason: str, at: datetime) -> bool:
+    """Hand an intended letter whose outcome cannot be read back to the accountant.
+
+    The letter stays intended (its decisions claimed, its invoices held); False when it was
+    already waiting (nothing changes, so every cycle can say it again without an audit entry).
+    """
+    current = _current(conn, letter_key)
+    if current.state != INTENDED:
+        raise StoreError(f"letter {letter_key} is {current.state}; only an intended one is unsure")
+    row = conn.execute("SELECT unconfirmed_at FROM letters WHERE id = ?", (current.id,)).fetchone()
+    if row is not None and row[0]:
+        return False
+    reason = redact_text(reason)
+    conn.execute(
+        "UPDATE letters SET unconfirmed_at = ?, detail = ?, updated_at = ? WHERE id = ?",
+        (instant_text(at), reason, instant_text(at), current.id),
+    )
+    audit.write(
+        conn, current.tenant, "letter.unconfirmed", at, {"letter_key": letter_key, "detail": reason}
+    )
+    return True
+
+
+SENT = "sent"
+REJECTED_BY_ACCOUNTANT = "rejected"
+NOT_SENT = "not-sent"
+VERDICTS = (SENT, REJECTED_BY_ACCOUNTANT, NOT_SENT)
+
+
+def confirm(
+    conn: Connection,
+    letter_key: str,
+    verdict: str,
+    at: datetime,
+    *,
+    document: str | None = None,
+    note: str = "",
+) -> str:
+    """Record the accountant's word on an unconfirmed letter; return the letter's new state.
+
+    ``sent``: it reached the vendor or the recipient (issued); ``rejected``: it was written and
+    the accountant deleted it (rejected: it counts for spacing, never for fees); ``not-sent``:
+    it never arrived (cancelled: the next cycle decides it again).
+    """
+    if verdict not in VERDICTS:
+        raise StoreError(f"unknown verdict {verdict!r}; one of {', '.join(VERDICTS)}")
+    current = _current(conn, letter_key)
+    row = conn.execute("SELECT unconfirmed_at FROM letters WHERE id = ?", (current.id,)).fetchone()
+    if current.state != INTENDED or row is None or not row[0]:
+        raise StoreError(f"letter {letter_key} is {current.state} and not waiting for confirmation")
+    target = {SENT: ISSUED, REJECTED_BY_ACCOUNTANT: REJECTED, NOT_SENT: CANCELLED}[verdict]
+    said = {SENT: "sent", REJECTED_BY_ACCOUNTANT: "written, then deleted", NOT_SENT: "not sent"}
+    detail = f"confirmed by the accountant: {said[verdict]}" + (f" ({note})" if note else "")
+    _move(conn, letter_key, current, target, at, document=document, detail=detail)
+    audit.write(
+        conn,
+        current.tenant,
+        "letter.confirmed",
+        at,
+        {"letter_key": letter_key, "verdict": verdict, "note": note},
+    )
+    return target
+
+
+def supersede(conn: Connection, letter_key: str, reason: str, at: datetime) -> None:
+    """Close an unconfirmed letter once the next step is due: recorded as rejected (it did not
+    reach the debtor as far as anyone knows, or the accountant deleted it), so it counts for
+    spacing and never for fees, and the next step proceeds."""
+    current = _current(conn, letter_key)
+    _move(conn, letter_key, current, REJECTED, at, detail=reason)
+
+
+def unconfirmed(conn: Connection, tenant: str) -> list[OutboxLetter]:
+    """Return the tenant's letters waiting for the accountant's word, oldest first."""
+    rows = conn.execute(
+        _SELECT_LETTERS + " WHERE tenant = ? AND state = ? AND unconfirmed_at IS NOT NULL"
+        " ORDER BY id",
+        (tenant, INTENDED),
+    ).fetchall()
+    return [_outbox_letter(r) for r in rows]
 
 
 REFUSED_PREFIX = "rejected by the vendor"

@@ -221,6 +221,93 @@ class Store:
         with self._write() as conn:
             outbox.cancel(conn, letter_key, reason, at)
 
+    def attempt(self, letter_key: str, *, at: datetime) -> None:
+        """Note that an intended letter's request is about to leave the process."""
+        with self._write() as conn:
+            outbox.attempt(conn, letter_key, at)
+
+    def unconfirm(self, letter_key: str, reason: str, *, at: datetime) -> bool:
+        """Hand an intended letter whose outcome cannot be read back to the accountant."""
+        with self._write() as conn:
+            return outbox.unconfirm(conn, letter_key, reason, at)
+
+    def supersede(self, letter_key: str, reason: str, *, at: datetime) -> None:
+        """Close an unconfirmed letter as rejected: its next step is due."""
+        with self._write() as conn:
+            outbox.supersede(conn, letter_key, reason, at)
+
+    def unconfirmed(self, tenant: str) -> list[OutboxLetter]:
+        """Return the letters waiting for the accountant's word, oldest first."""
+        with self._read() as conn:
+            return outbox.unconfirmed(conn, tenant)
+
+    def unconfirmed_mail(self, tenant: str) -> list[MailRow]:
+        """Return e-mails left ``sending`` whose letter is settled or that have none (a task
+        or withdrawal notice, a case's copy to the agency): settled alone by `confirm`."""
+        held = {r.letter.key for r in self.unconfirmed(tenant)}
+        return [
+            m
+            for m in self.mails(tenant)
+            if m.state == mail.SENDING
+            and m.key not in held
+            and m.key.removesuffix("-case") not in held
+        ]
+
+    def confirm(
+        self, tenant: str, key: str, verdict: str, *, at: datetime, note: str = ""
+    ) -> tuple[str, str]:
+        """Record the accountant's word on an unconfirmed letter or e-mail.
+
+        Return (what, new state): ``letter`` with the letter's state, or ``mail`` with the
+        e-mail's. A letter's e-mails still ``sending`` are settled with it (sent, or failed so
+        a later cycle may send them again); an e-mail of its own (a task or withdrawal notice,
+        a case's copy to the agency) is settled alone. One transaction.
+        """
+        with self._write() as conn:
+            row = outbox.find(conn, key)
+            mails = [
+                m
+                for m in (mail.find(conn, tenant, key), mail.find(conn, tenant, f"{key}-case"))
+                if m is not None and m.state == mail.SENDING
+            ]
+            said = {outbox.SENT: "sent", outbox.NOT_SENT: "not sent"}
+            if row is not None and row.letter.tenant == tenant and row.unconfirmed:
+                if mails and verdict == outbox.REJECTED_BY_ACCOUNTANT:
+                    raise StoreError(
+                        f"letter {key} went by e-mail: it was sent or not, there is no draft to "
+                        "reject (use --sent or --not-sent)"
+                    )
+                document = mails[0].message_id if mails and verdict == outbox.SENT else None
+                state = outbox.confirm(conn, key, verdict, at, document=document, note=note)
+                for m in mails:
+                    mail.settle(
+                        conn,
+                        tenant,
+                        m.key,
+                        state=mail.SENT if verdict == outbox.SENT else mail.FAILED,
+                        detail=f"confirmed by the accountant: {said[verdict]}",
+                        at=at,
+                    )
+                return "letter", state
+            if len(mails) == 1 and mails[0].key == key:
+                if verdict not in said:
+                    raise StoreError(f"e-mail {key} was sent or not (use --sent or --not-sent)")
+                state = mail.SENT if verdict == outbox.SENT else mail.FAILED
+                detail = f"confirmed by the accountant: {said[verdict]}"
+                mail.settle(
+                    conn,
+                    tenant,
+                    key,
+                    state=state,
+                    detail=detail + (f" ({note})" if note else ""),
+                    at=at,
+                )
+                return "mail", state
+            raise StoreError(
+                f"nothing of tenant {tenant} waits for confirmation under {key} "
+                "(`dunning-bridge pending` lists what does)"
+            )
+
     def refused(self, letter: Letter, text: str) -> str | None:
         """Why the vendor refused this same letter today (None: not refused, try it)."""
         with self._read() as conn:

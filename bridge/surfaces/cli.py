@@ -638,6 +638,32 @@ def tasks_done(
     raise typer.Exit(task_done_command(_settings(env_file, demo, tenants=True), tenant, keys, note))
 
 
+@app.command()
+def confirm(
+    tenant: Annotated[str, typer.Argument(help="tenant name from the env file")],
+    key: Annotated[str, typer.Argument(help="the key `pending` shows (a unique prefix will do)")],
+    sent: Annotated[bool, typer.Option("--sent", help="it arrived: record it as sent")] = False,
+    rejected: Annotated[
+        bool, typer.Option("--rejected", help="written as a draft, then deleted by you")
+    ] = False,
+    not_sent: Annotated[
+        bool, typer.Option("--not-sent", help="it never arrived: the next cycle writes it again")
+    ] = False,
+    note: Annotated[str, typer.Option(help="how you know, for the audit log")] = "",
+    env_file: EnvFile = None,
+    demo: Demo = None,
+    as_json: AsJson = False,
+) -> None:
+    """Settle a write the bridge could not confirm (listed by `pending`)."""
+    from bridge.surfaces.confirm import confirm_command  # noqa: PLC0415
+
+    chosen = [v for v, on in (("sent", sent), ("rejected", rejected), ("not-sent", not_sent)) if on]
+    if len(chosen) != 1:
+        raise _fail("say exactly one of --sent, --rejected, --not-sent")
+    settings = _settings(env_file, demo, tenants=True)
+    raise typer.Exit(confirm_command(settings, tenant, key, chosen[0], note, as_json=as_json))
+
+
 @tenants_app.command("rename")
 def tenants_rename(
     old: Annotated[str, typer.Argument(help="the tenant's name the store knows it by")],

@@ -14,6 +14,7 @@ from bridge.engine.cycle import CycleOptions, open_tenant_session
 from bridge.engine.proposals import ProposalError
 from bridge.store.review import BOOKED, WITHDRAWN
 from bridge.surfaces import present
+from bridge.surfaces.confirm import print_unconfirmed, unconfirmed
 from bridge.surfaces.shared import _emit, _selected, _store
 from bridge.vocab.errors import BridgeError
 from bridge.vocab.settings import Settings
@@ -39,12 +40,15 @@ def pending_command(settings: Settings, tenant: str | None, *, as_json: bool) ->
         ]
         tasks = [t for name in names for t in store.tasks(name)]
         documents = {r.letter.key: r.document for name in names for r in store.letters(name)}
+        unsure = [u for name in names for u in unconfirmed(store, name)]
     if as_json:
-        _emit([p.as_dict() for p in items])
+        _emit([p.as_dict() for p in items] + [u.as_dict() for u in unsure])
         return 0
-    if not items and not recent and not tasks:
+    if not items and not recent and not tasks and not unsure:
         console.print("Nothing waits for review.")
         return 0
+    if unsure:
+        print_unconfirmed(unsure)
     if items:
         _print_pending(settings, items)
     for w in recent:

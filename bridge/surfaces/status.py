@@ -102,6 +102,8 @@ class TenantState:
     recent_failures: int  # failed real cycles among the last ten
     pending_reviews: int
     unresolved_writes: int
+    # Writes the accountant must settle (`dunning-bridge confirm`): letters and e-mails.
+    unconfirmed: int = 0
     # The daemon working the tenant right now (several daemons share a PostgreSQL database).
     lease: Lease | None = None
     # When the daemon tries a failed cycle again today (BRIDGE_RETRY_FAILED), if it does.
@@ -134,6 +136,7 @@ def tenant_state(
         recent_failures=sum(1 for r in real[:10] if r.status not in OK_STATUSES),
         pending_reviews=len(store.pending(name)),
         unresolved_writes=len(store.unresolved(name)),
+        unconfirmed=len(store.unconfirmed(name)) + len(store.unconfirmed_mail(name)),
         lease=(leases or {}).get(name),
         next_retry=retry,
     )
@@ -176,6 +179,7 @@ def state_dict(s: TenantState, next_fire: datetime | None, schedule: str) -> dic
         "recent_failures": s.recent_failures,
         "pending_reviews": s.pending_reviews,
         "unresolved_writes": s.unresolved_writes,
+        "unconfirmed": s.unconfirmed,
         "worked_by": s.lease.holder if s.lease else None,
         "lease_expires": _iso(s.lease.expires_at) if s.lease else None,
         "next_run": _iso(next_fire) if s.enabled else None,
@@ -244,8 +248,15 @@ def status_table(
             errors.append(row["last_error"], style="red")
         elif s.recent_failures:
             errors.append(f"{s.recent_failures} of the last 10 failed", style="yellow")
-        if s.unresolved_writes:
-            errors.append(f" {s.unresolved_writes} write(s) to read back", style="yellow")
+        if s.unconfirmed:
+            errors.append(
+                f" {s.unconfirmed} could not confirm (see `pending`, settle with `confirm`)",
+                style="yellow",
+            )
+        if s.unresolved_writes > s.unconfirmed:
+            errors.append(
+                f" {s.unresolved_writes - s.unconfirmed} write(s) to read back", style="yellow"
+            )
         if row["rate_waits"]:
             errors.append(f" {row['rate_waits']} step(s) wait for a reference rate", style="yellow")
         if row["budget_waits"]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -188,6 +188,11 @@ class ConnectorDescriptor:
     # case), besides the bridge's own: a key no one reads is refused when the settings load
     # (bridge/vocab/option_names.py also lists those of the shipped connectors).
     option_names: frozenset[str] = frozenset()
+    # How long the vendor replays the first answer to a write carrying the same idempotency
+    # key (0: it honours none). Inside it an interrupted write whose read-back finds nothing is
+    # sent again with the same key (a replay if it had been created, else the first creation);
+    # past it, or without one, it goes to the accountant as "could not confirm" (bridge/cycle.py).
+    idempotency_window: timedelta = timedelta(0)
 
     def can(self, capability: str) -> bool:
         """Tell whether the connector declares ``capability``."""

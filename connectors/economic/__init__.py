@@ -7,7 +7,7 @@ restapi.e-conomic.com and writes each letter back as a draft invoice for the acc
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from bridge.vocab.connector import (
@@ -53,6 +53,9 @@ CONNECTOR = ConnectorDescriptor(
     sandbox=_sandbox,
     sandbox_secrets={APP_SECRET: SANDBOX_APP_SECRET, AGREEMENT_GRANT: SANDBOX_GRANT},
     review_hint="drafts in e-conomic (Sales > Invoices > Drafts)",
+    # A replayed Idempotency-Key returns the cached first answer for one hour (e-conomic's
+    # developer docs on Idempotency-Key; docs/connectors/economic.md).
+    idempotency_window=timedelta(hours=1),
 )
 
 __all__ = ["CONNECTOR"]

@@ -263,6 +263,10 @@ class EconomicClient:
             chunk = ordered[start : start + MAX_IN_VALUES]
             yield from self._collection("/customers", "customers", one_of("customerNumber", chunk))
 
+    def agreement(self) -> Any:
+        """``GET /self``: the agreement the grant token reaches (its agreementNumber)."""
+        return self._send("GET", "/self")
+
     def customer(self, number: int) -> Any:
         """One customer."""
         return self._send("GET", f"/customers/{int(number)}")

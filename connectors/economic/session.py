@@ -103,6 +103,7 @@ class EconomicSession:
             max_bytes=MAX_RESPONSE_BYTES,
         )
         self.client = EconomicClient(self.http, table=status_table(ctx.tenant), policy=policy)
+        self._company_key: str | None = None  # asked once: company_key()
         pre_due = whole_number(ctx.options, "pre_due_days")
         self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
         self.skipped: list[str] = []  # what the last fetch could not read, for the report
@@ -124,6 +125,20 @@ class EconomicSession:
         return stats_of(self.http).total
 
     # -- reading -------------------------------------------------------------------------------
+
+    def company_key(self) -> str | None:
+        """The agreement dunned: ``GET /self`` answers its agreementNumber.
+
+        Asked once per session (one cycle); None when the answer cannot be had (a missing scope,
+        a malformed answer): the tenant is then not bound, as before.
+        """
+        if self._company_key is None:
+            try:
+                self._company_key = _agreement_key(self.client.agreement())
+            except (RejectedRequest, MalformedResponse) as exc:
+                log.warning("economic.company_unknown", tenant=self.ctx.tenant, reason=str(exc))
+                self._company_key = ""
+        return self._company_key or None
 
     def fetch(self, today: date, since: datetime | None) -> Snapshot:
         """Read customers, open invoices, payments and e-conomic's own reminders."""
@@ -584,3 +599,11 @@ def _current_and_previous(
 def open_session(ctx: TenantContext) -> EconomicSession:
     """Open a session; a sandbox transport is not paced (it is in-process), the vendor is."""
     return EconomicSession(ctx, limits=RATE_LIMITS if ctx.transport is None else ())
+
+
+def _agreement_key(body: Any) -> str:
+    """``economic:agreement:N`` from ``GET /self`` (fixtures/traels-it/self.json)."""
+    number = body.get("agreementNumber") if isinstance(body, Mapping) else None
+    if isinstance(number, bool) or not isinstance(number, int | str) or not str(number).isdigit():
+        raise MalformedResponse("GET /self: no agreementNumber")
+    return f"economic:agreement:{int(number)}"

@@ -244,6 +244,11 @@ class FortnoxClient:
             query["lastmodified"] = lastmodified(modified_since)
         return self._collection("/customers", "Customers", query, "customers")
 
+    def company_information(self) -> Any:
+        """``GET /3/companyinformation``: the company the token reaches (OrganizationNumber,
+        DatabaseNumber); needs the ``companyinformation`` scope."""
+        return mapping.unwrap(self._send("GET", "/companyinformation"), "CompanyInformation")
+
     def customer(self, number: str) -> Any:
         """One full customer (Type PRIVATE|COMPANY, Active, DefaultDeliveryTypes, ...)."""
         path = f"/customers/{_customer_segment(number)}"

@@ -46,7 +46,14 @@ from bridge.vocab.domain import (
     WriteResult,
     money,
 )
-from bridge.vocab.errors import ConfigError, MalformedResponse, NotFound, RejectedRequest, Transient
+from bridge.vocab.errors import (
+    AuthError,
+    ConfigError,
+    MalformedResponse,
+    NotFound,
+    RejectedRequest,
+    Transient,
+)
 from bridge.vocab.options import whole_number
 from connectors.fortnox import mapping, writer
 from connectors.fortnox.auth import TOKEN_URL, FortnoxAuth, choose_route
@@ -144,6 +151,7 @@ class FortnoxSession:
             max_bytes=MAX_RESPONSE_BYTES,
         )
         self.client = FortnoxClient(self.http, table=status_table(ctx.tenant))
+        self._company_key: str | None = None  # asked once: company_key()
         self._now = clock or (lambda: datetime.now(UTC))
         pre_due = whole_number(options, "pre_due_days")
         self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
@@ -191,6 +199,23 @@ class FortnoxSession:
         )
 
     # -- reading -------------------------------------------------------------------------------
+
+    def company_key(self) -> str | None:
+        """The Fortnox database dunned: ``GET /3/companyinformation`` answers its
+        DatabaseNumber (one per Fortnox company) and OrganizationNumber.
+
+        Asked once per session (one cycle); None when the answer cannot be had (a missing scope,
+        a malformed answer): the tenant is then not bound, as before.
+        """
+        if self._company_key is None:
+            try:
+                self._company_key = _company(self.client.company_information())
+            except (AuthError, RejectedRequest, MalformedResponse) as exc:
+                # Without the companyinformation scope Fortnox answers 403 (read as AuthError):
+                # the tenant is then not bound; a token that is truly bad fails the fetch next.
+                log.warning("fortnox.company_unknown", tenant=self.ctx.tenant, reason=str(exc))
+                self._company_key = ""
+        return self._company_key or None
 
     def fetch(self, today: date, since: datetime | None) -> Snapshot:
         """Read customers, open and lately settled invoices, payments and Fortnox's reminders."""
@@ -775,3 +800,15 @@ def _choice(options: Mapping[str, str], name: str, allowed: tuple[str, ...], def
 def open_session(ctx: TenantContext) -> FortnoxSession:
     """Open a session; a sandbox transport is not paced (it is in-process), Fortnox is."""
     return FortnoxSession(ctx, limits=RATE_LIMITS if ctx.transport is None else ())
+
+
+def _company(info: Mapping[str, Any]) -> str:
+    """``fortnox:database:N``, or ``fortnox:organization:NNNNNN-NNNN`` when no DatabaseNumber
+    is given (openapi.json, fortnox_CompanyInfo)."""
+    database = info.get("DatabaseNumber")
+    if isinstance(database, int) and not isinstance(database, bool) and database > 0:
+        return f"fortnox:database:{database}"
+    organization = info.get("OrganizationNumber")
+    if isinstance(organization, str) and organization.strip():
+        return f"fortnox:organization:{organization.strip()}"
+    raise MalformedResponse("companyinformation: neither DatabaseNumber nor OrganizationNumber")

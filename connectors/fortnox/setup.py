@@ -38,6 +38,8 @@ READ_WRITE_SCOPES = {
     "bookkeeping": "check the accounts the drafts book to (/3/accounts)",
 }
 ARTICLE_SCOPE = "article"
+# Optional: the company's DatabaseNumber, which binds the tenant to its company (docs/store.md).
+COMPANY_SCOPE = "companyinformation"
 FINANS_SCOPE = "noxfinansinvoice"
 
 
@@ -64,6 +66,15 @@ def setup_checks(
 ) -> list[Finding]:
     """Run every check; vendor errors other than a missing item or a refusal propagate."""
     out = [_scopes(required_scopes(rows, mode, options), granted)]
+    if granted is not None and COMPANY_SCOPE not in granted:
+        out.append(
+            (
+                True,
+                "the integration lacks the optional scope companyinformation: the tenant is not "
+                "bound to its Fortnox company, so a tenant renamed in the env file is not "
+                "recognised (docs/store.md); add it in the developer portal to have it checked",
+            )
+        )
     for account, named in _accounts(rows, options).items():
         out.append(_account(client, account, named))
     for option, article in (

@@ -265,6 +265,11 @@ class TripletexClient:
             params["id"] = ",".join(str(i) for i in sorted(set(ids)))
         return self._list("/invoice", "invoices", params)
 
+    def who_am_i(self) -> Any:
+        """``GET /token/session/>whoAmI``: the logged-in user and the company it works in."""
+        body = self._send("GET", "/token/session/>whoAmI", params={"fields": "companyId"})
+        return mapping.value(body, "whoAmI")
+
     def invoice(self, invoice_id: int) -> Any:
         """One invoice, with customer, remark and reminders expanded."""
         body = self._send("GET", f"/invoice/{int(invoice_id)}", params={"fields": INVOICE_FIELDS})

@@ -121,6 +121,7 @@ class TripletexSession:
             max_bytes=MAX_RESPONSE_BYTES,
         )
         self.client = TripletexClient(self.http, table=status_table(ctx.tenant), policy=policy)
+        self._company_key: str | None = None  # asked once: company_key()
         self.pre_due_days = _int_option(options, "pre_due_days", DEFAULT_PRE_DUE_DAYS)
         self.lookback_days = _int_option(options, "lookback_days", DEFAULT_LOOKBACK_DAYS)
         self.window_days = max(1, _int_option(options, "window_days", DEFAULT_WINDOW_DAYS))
@@ -165,12 +166,20 @@ class TripletexSession:
     # -- reading -------------------------------------------------------------------------------
 
     def company_key(self) -> str | None:
-        """The client company the option ``company_id`` names; None for the token's own company.
-
-        The own company's id would cost a request (``/token/session/>whoAmI``); not asked yet.
+        """The company dunned: the client company the option ``company_id`` names, or for the
+        token's own company the companyId ``GET /token/session/>whoAmI`` answers (asked once
+        per session). None when that answer cannot be had: the tenant is then not bound.
         """
         company = self.auth.company_id
-        return None if company == OWN_COMPANY else f"tripletex:company:{company}"
+        if company != OWN_COMPANY:
+            return f"tripletex:company:{company}"
+        if self._company_key is None:
+            try:
+                self._company_key = _company(self.client.who_am_i())
+            except (RejectedRequest, MalformedResponse) as exc:
+                log.warning("tripletex.company_unknown", tenant=self.ctx.tenant, reason=str(exc))
+                self._company_key = ""
+        return self._company_key or None
 
     def fetch(self, today: date, since: datetime | None) -> Snapshot:
         """Read open invoices with their customers and reminders, and our own orders."""
@@ -743,3 +752,12 @@ def _fee_option(options: Mapping[str, str]) -> Decimal | None:
 def open_session(ctx: TenantContext) -> TripletexSession:
     """Open a session; a sandbox transport is not paced (it is in-process), the vendor is."""
     return TripletexSession(ctx, limits=RATE_LIMITS if ctx.transport is None else ())
+
+
+def _company(who: Any) -> str:
+    """``tripletex:company:N`` from whoAmI's companyId (openapi, LoggedInUserInfo): the same key
+    as a tenant naming that company in ``company_id``."""
+    company = who.get("companyId") if isinstance(who, Mapping) else None
+    if isinstance(company, bool) or not isinstance(company, int) or company <= 0:
+        raise MalformedResponse("whoAmI: no companyId")
+    return f"tripletex:company:{company}"

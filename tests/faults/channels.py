@@ -12,7 +12,8 @@ processes recover, and the result is compared with a clean run:
 - lost: a decision, an e-mail or a hand-over of the clean run missing after recovery.
 
 An e-mail interrupted after the server took it stays "could not confirm" (never resent): it is
-neither lost (it arrived) nor a duplicate; the cell's note counts such letters.
+neither lost (it arrived) nor a duplicate; the cell's note counts such e-mails. Its letter holds
+its invoices until its next step is due, then is superseded and the next step goes out.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class Outcome:
     unconfirmed: int = 0
     invoice_of: dict[str, str] = field(default_factory=dict)  # decision or letter key -> invoice
     held: set[str] = field(default_factory=set)  # invoices of letters left "could not confirm"
+    # Decisions whose e-mail the server took, whatever the store says of their letter (one left
+    # unconfirmed and then superseded is recorded rejected, yet the debtor has it).
+    mailed: set[str] = field(default_factory=set)
 
 
 def env_file(folder: Path, inbox: Inbox) -> Path:
@@ -163,9 +167,13 @@ def outcome(folder: Path, inbox: Inbox) -> Outcome:
             for invoice in row.invoices:
                 out.handed[invoice] = out.handed.get(invoice, 0) + 1
         unresolved = store.unresolved("t")
-        out.unconfirmed = len(unresolved)
+        # E-mails never confirmed (still `sending`): the letter may be settled since (superseded
+        # by its next step), the e-mail itself stays unconfirmed and is never sent again.
+        out.unconfirmed = sum(1 for m in store.mails("t") if m.state == "sending")
         out.held = {d.invoice_id for r in unresolved for d in r.letter.decisions}
         for row in store.letters("t"):
+            if row.letter.key in out.mail_keys:
+                out.mailed |= {d.key for d in row.letter.decisions}
             for d in row.letter.decisions:
                 out.invoice_of[d.key] = d.invoice_id
                 out.invoice_of[row.letter.key] = d.invoice_id
@@ -197,7 +205,7 @@ def judge(cell: Cell, got: Outcome, ref: Outcome) -> Cell:
         return len({k for k in keys if ref.invoice_of.get(k) not in got.held})
 
     cell.lost = (
-        missing(ref.decisions - got.decisions)
+        missing(ref.decisions - got.decisions - got.mailed)
         # A case's e-mail to the agency is a copy of the case: counted with the hand-overs.
         + missing({k for k in set(ref.mail_keys) - set(got.mail_keys) if not k.endswith("-case")})
         + len(set(ref.handed) - set(got.handed))

@@ -33,7 +33,7 @@ from bridge.vocab.settings import TenantSettings
 
 TODAY = date(2026, 3, 16)
 BIN = Path(sys.executable).parent / "dunning-bridge"
-KILL_POINTS = ("fetched", "intended:1", "applied:1", "applied:3", "recorded:2")
+KILL_POINTS = ("fetched", "intended:1", "attempted:1", "applied:1", "applied:3", "recorded:2")
 HTTP_FAULTS: dict[str, list[Fault]] = {
     "timeout after commit": [Fault("timeout_after_commit", method="POST", times=2)],
     "dropped connections": [Fault("drop", times=3)],
@@ -55,6 +55,9 @@ class Cell:
     duplicates: int = 0
     lost: int = 0
     note: str = ""
+    # Letters left "could not confirm" for the accountant (no document, decisions held): by
+    # design neither lost nor duplicated, shown beside the cell.
+    unconfirmed: int = 0
 
 
 def systems() -> list[str]:
@@ -133,7 +136,9 @@ def run_once(store: Store, settings: TenantSettings, **kwargs: object) -> int:
 def settle(store: Store, settings: TenantSettings, limit: int = 6) -> int:
     """Run cycles until one writes nothing; return how many ran."""
     for n in range(1, limit + 1):
-        if run_once(store, settings) == 0 and not store.unresolved("t"):
+        wrote = run_once(store, settings)
+        waiting = len(store.unresolved("t")) - len(store.unconfirmed("t"))
+        if wrote == 0 and not waiting:
             return n
     raise AssertionError(f"still writing after {limit} cycles")
 
@@ -168,9 +173,12 @@ def judge(cell: Cell, folder: Path, descriptor: ConnectorDescriptor, expected: s
     with open_store(folder / "state.sqlite3") as store:
         keys, twice = live_decisions(store)
         letters = {r.letter.key for r in store.letters("t") if r.state not in {"cancelled"}}
+        unsure = {r.letter.key for r in store.unconfirmed("t")}
     cell.duplicates = twice + sum(n - 1 for n in documents.values() if n > 1)
     cell.duplicates += len(set(documents) - letters)  # a document no live letter knows about
-    cell.lost = len(expected - keys) + len(letters - set(documents))
+    cell.duplicates += len(unsure & set(documents))  # held for a person, yet written anyway
+    cell.lost = len(expected - keys) + len(letters - unsure - set(documents))
+    cell.unconfirmed = len(unsure)
     return cell
 
 
@@ -190,7 +198,8 @@ def kill_cell(root: Path, descriptor: ConnectorDescriptor, point: str, expected:
             cell.note = f"recovery run exited {code}: {err}"
             break
         with open_store(folder / "state.sqlite3") as store:
-            if not store.unresolved("t") and not _wrote_last(store):
+            waiting = len(store.unresolved("t")) - len(store.unconfirmed("t"))
+            if not waiting and not _wrote_last(store):
                 break
     return judge(cell, folder, descriptor, expected)
 
@@ -239,6 +248,9 @@ def table(cells: list[Cell]) -> str:
         row = []
         for k in connectors:
             c = by.get((fault, k))
-            row.append("n/a" if c is None else f"{c.runs} / {c.duplicates} / {c.lost}")
+            text = "n/a" if c is None else f"{c.runs} / {c.duplicates} / {c.lost}"
+            if c is not None and c.unconfirmed:
+                text += f" ({c.unconfirmed} could not confirm)"
+            row.append(text)
         lines.append(f"| {fault} | " + " | ".join(row) + " |")
     return "\n".join(lines)

@@ -88,8 +88,21 @@ def tenant_inputs(
 
 def attention(store: Store, name: str, outcome: TenantOutcome, period: Period) -> list[str]:
     """What the accountant must know before booking: drafts not to book, drafts withdrawn in
-    the period (and those the next cycle will withdraw), and tasks waiting in the bridge."""
+    the period (and those the next cycle will withdraw), writes the bridge could not confirm,
+    and tasks waiting in the bridge."""
     lines = [f"Next cycle: {w.sentence()}" for w in outcome.withdrawn]
+    for u in store.unconfirmed(name):
+        what = f"{u.letter.action.value} {u.letter.step} to customer {u.letter.customer_id}"
+        lines.append(
+            f"Could not confirm letter {u.letter.key} ({what}, invoices "
+            f"{', '.join(d.invoice_id for d in u.letter.decisions)}): {u.detail} Once you know: "
+            f"`dunning-bridge confirm {name} {u.letter.key} --sent | --rejected | --not-sent`"
+        )
+    lines.extend(
+        f"Could not confirm the e-mail {m.key} to {m.recipient} (Message-ID {m.message_id}); "
+        f"once you know: `dunning-bridge confirm {name} {m.key} --sent | --not-sent`"
+        for m in store.unconfirmed_mail(name)
+    )
     for w in store.withdrawals(name):
         if w.state in OPEN:
             lines.append(f"DO NOT BOOK letter {w.letter_key[:12]}: {w.reason} ({w.detail})")

@@ -43,9 +43,12 @@ SCOPE_OF = {
     "accounts": "bookkeeping",
     "articles": "article",
     "noxfinansinvoices": "noxfinansinvoice",
+    "companyinformation": "companyinformation",
 }
 # What the sandbox's integration is granted unless a test narrows it.
-DEFAULT_SCOPES = "article bookkeeping customer invoice noxfinansinvoice payment settings"
+DEFAULT_SCOPES = (
+    "article bookkeeping companyinformation customer invoice noxfinansinvoice payment settings"
+)
 # A BAS chart's accounts for the charges (3590 other invoiced costs, 8313 interest income on
 # receivables), without a VAT code; 3001 sales at 25 % (VAT code MP1) as a wrong choice.
 DEFAULT_ACCOUNTS: dict[str, dict[str, Any]] = {
@@ -252,6 +255,7 @@ def dispatch(call: Call) -> Reply:
         ("GET", ("accounts", "#"), _get_account),
         ("GET", ("articles", "#"), _get_article),
         ("POST", ("noxfinansinvoices",), _hand_over),
+        ("GET", ("companyinformation",), _company_information),
         ("GET", ("noxfinansinvoices", "#"), _get_finans),
     ]
     for verb, pattern, handler in routes:
@@ -807,6 +811,30 @@ def _customer_item(record: Mapping[str, Any]) -> dict[str, Any]:
     item = {f: "" if record.get(f) is None else record[f] for f in CUSTOMER_LIST_FIELDS}
     item["Phone"] = record.get("Phone1") or ""
     return item
+
+
+# What ``GET /3/companyinformation`` answers for the demo company (the fields of openapi.json's
+# fortnox_CompanyInfo; the values are the demo's own). A state may carry its own ("company").
+COMPANY_INFORMATION: dict[str, Any] = {
+    "Address": "Kungsgatan 12",
+    "City": "Uppsala",
+    "CompanyName": "Nordkontor AB",
+    "CountryCode": "SE",
+    "DatabaseNumber": 581204,
+    "OrganizationNumber": "556677-8899",
+    "VisitAddress": "Kungsgatan 12",
+    "VisitCity": "Uppsala",
+    "VisitCountryCode": "SE",
+    "VisitZipCode": "753 21",
+    "ZipCode": "753 21",
+}
+
+
+def _company_information(call: Call, parts: list[str]) -> Reply:
+    del parts
+    return Reply(
+        200, {"CompanyInformation": dict(call.state.get("company") or COMPANY_INFORMATION)}
+    )
 
 
 def _get_customer(call: Call, parts: list[str]) -> Reply:

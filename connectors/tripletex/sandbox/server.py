@@ -64,6 +64,9 @@ from connectors.tripletex.sandbox.state import (
 
 __all__ = ["Fault", "FaultKind", "TripletexSandbox", "sandbox_factory"]
 
+# The demo login's own company id (whoAmI's companyId); a state may carry its own.
+OWN_COMPANY_ID = 7712034
+
 
 class TripletexSandbox(SandboxBase, DemoHooks):
     """The emulated company; satisfies ``bridge.vocab.connector.Sandbox``."""
@@ -265,9 +268,19 @@ class TripletexSandbox(SandboxBase, DemoHooks):
             return 200, self._page(self._vat_types(q), q, dict)
         if parts == ["ledger", "posting", "openPost"] and method == "GET":
             return 200, self._page(self._open_posts(q), q, dict)
+        if parts == ["token", "session", ">whoAmI"] and method == "GET":
+            return 200, {"value": self._who_am_i(request)}
         if parts == ["company", ">withLoginAccess"] and method == "GET":
             return 200, self._page(list(self.state["clients"]), q, dict)
         raise ApiError(404, 6000, f"No such endpoint: {method} {path}")
+
+    def _who_am_i(self, request: httpx.Request) -> Record:
+        """GET /token/session/>whoAmI (openapi LoggedInUserInfo): the company the request works
+        in, the login's own or the client company named as the Basic user."""
+        header = request.headers.get("Authorization", "")
+        user = base64.b64decode(header[6:]).decode().partition(":")[0]
+        company = int(user) if user != "0" else int(self.state.get("companyId", OWN_COMPANY_ID))
+        return {"employeeId": 1, "companyId": company, "language": "no"}
 
     def _vat_types(self, q: dict[str, str]) -> list[Record]:
         """GET /ledger/vatType: the active types (Tripletex lists only those), by number or id."""
