@@ -9,6 +9,7 @@ paginator and the mapping unchanged.
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -160,6 +161,31 @@ def test_every_field_the_mapping_reads_is_in_the_schemas(feed: Feed) -> None:
     for name in feed.schemas:
         undocumented = sorted(p for p in read if not documented(_item_schema(name), p))
         assert not undocumented, f"{feed.name} reads {undocumented}, which {name} does not define"
+
+
+# Functions of mapping.py that read no vendor JSON of their own: called by a watched function
+# (customer_kind, postal_address), or working on text, our own values or a page's envelope.
+NOT_FED = {
+    "customer_kind",
+    "postal_address",
+    "country_code",
+    "language_of",
+    "reminder_steps",
+    "collection",
+    "next_page",
+}
+
+
+def test_every_mapping_function_is_watched() -> None:
+    """A new function in mapping.py must join FEEDS (or NOT_FED, saying why)."""
+    public = {
+        name
+        for name, value in vars(mapping).items()
+        if inspect.isfunction(value)
+        and value.__module__ == mapping.__name__
+        and not name.startswith("_")
+    }
+    assert public - NOT_FED == {feed.name.split()[0] for feed in FEEDS}
 
 
 def test_the_watch_catches_a_read_of_an_undocumented_key() -> None:
