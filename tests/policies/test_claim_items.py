@@ -136,3 +136,90 @@ def test_without_charges_costs_first_is_principal_first() -> None:
     inv = nordic.invoice("DK", due=DUE, amount="10000.00", outstanding="7000.00")
     plain = interest_principal(inv, [], PAYMENT, PaymentOrder.COSTS_FIRST)
     assert (plain(PAID_ON), plain(date(2026, 1, 31))) == (D("10000.00"), D("7000.00"))
+
+
+# --- Several payments and several interest charges ------------------------------------------
+
+COSTS_FIRST = PaymentAllocation(PaymentOrder.COSTS_FIRST)
+STEP2_ONLY = [HISTORY[1]]  # fee 100, compensation 310, interest 37.40 = 447.40 on 26 January
+
+
+def test_payments_pay_costs_first_in_date_order_and_count_on_the_charges_own_day() -> None:
+    # Given out of order: 300 on 26 January (the charges' own day: they are due then) pays the
+    # fee 100 and 200 of the compensation; 500 on 10 February the other 110 and the interest
+    # 37.40, then 352.60 of principal. A zero payment and another invoice's change nothing.
+    payments = [
+        Payment("1001", date(2026, 2, 10), D("500.00")),
+        Payment("1001", date(2026, 1, 27), D("0.00")),
+        Payment("1002", date(2026, 1, 28), D("1000.00")),
+        Payment("1001", STEP2, D("300.00")),
+    ]
+    inv = nordic.invoice("DK", due=DUE, amount="10000.00", outstanding="9200.00")
+    claim = build(inv, STEP2_ONLY, payments, allocation=COSTS_FIRST)
+    assert claim.invoice_id == "1001"
+    assert [(i.kind, i.charged, i.paid) for i in claim.items] == [
+        (ItemKind.PRINCIPAL, D("10000.00"), D("352.60")),
+        (ItemKind.FEE, D("100"), D("100")),
+        (ItemKind.COMPENSATION, D("310"), D("310")),
+        (ItemKind.INTEREST, D("37.40"), D("37.40")),
+    ]
+    principal = interest_principal(inv, STEP2_ONLY, payments, PaymentOrder.COSTS_FIRST)
+    # Nothing reached the principal before 10 February; from the 11th it is 9,647.40.
+    assert [principal(date(2026, 1, d)) for d in (27, 29)] == [D("10000.00"), D("10000.00")]
+    assert principal(date(2026, 2, 11)) == D("9647.40")
+
+
+def test_a_part_payment_pays_every_cost_before_any_interest() -> None:
+    # 500 on 6 February: fee 100 + compensation 310 of step 2, then 90 of the warning's fee 100
+    # (charged 5 February); step 2's interest, older than that fee, stays unpaid.
+    inv = nordic.invoice("DK", due=DUE, amount="10000.00", outstanding="9500.00")
+    payment = [Payment("1001", date(2026, 2, 6), D("500.00"))]
+    claim = build(inv, HISTORY, payment, allocation=COSTS_FIRST)
+    assert [(i.kind, i.unpaid) for i in claim.items] == [
+        (ItemKind.PRINCIPAL, D("10000.00")),
+        (ItemKind.FEE, D(0)),
+        (ItemKind.COMPENSATION, D(0)),
+        (ItemKind.INTEREST, D("37.40")),
+        (ItemKind.FEE, D("10")),
+    ]
+
+
+def test_each_interest_charge_runs_from_the_day_after_the_last_one() -> None:
+    # Step 2 charged 13-26 January; a fee-only warning moves nothing; the vendor's own reminder
+    # of 10 February charged interest without a period (taken to run to its date); step 4 of
+    # 16 February charged through the 15th.
+    records = [
+        HISTORY[1],
+        record("1001", WARNING, 3, WARNED, fee="100"),
+        record("1001", REMINDER, 3, date(2026, 2, 10), interest="5.00", source="dinero"),
+        record(
+            "1001", WARNING, 4, date(2026, 2, 16), interest="20.00", interest_to=date(2026, 2, 15)
+        ),
+    ]
+    inv = nordic.invoice("DK", due=DUE, amount="10000.00")
+    claim = build(inv, records, first_interest=date(2026, 1, 13))
+    assert [(i.start, i.end) for i in claim.items if i.kind is ItemKind.INTEREST] == [
+        (date(2026, 1, 13), STEP2),
+        (date(2026, 1, 27), date(2026, 2, 10)),
+        (date(2026, 2, 11), date(2026, 2, 15)),
+    ]
+
+
+def test_only_steps_that_charged_something_are_charges() -> None:
+    from policies.claim import issued_charges  # noqa: PLC0415
+
+    only_compensation = record("1001", REMINDER, 2, STEP2, compensation="310")
+    records = [HISTORY[0], only_compensation, record("1001", WARNING, 3, WARNED)]
+    assert issued_charges(records, "1001") == [only_compensation]
+
+
+def test_a_principal_the_vendor_reports_above_the_invoice_amount_is_owed_in_full() -> None:
+    claim = build(nordic.invoice("DK", due=DUE, amount="10000.00", outstanding="10500.00"), [])
+    assert claim.principal == D("10500.00")
+    assert str(claim.fees) == "0.00"
+
+
+def test_no_accrued_line_for_no_interest() -> None:
+    inv = nordic.invoice("DK", due=DUE, amount="10000.00")
+    claim = build(inv, [], accrued=_charge(date(2026, 2, 17), date(2026, 2, 17), "0.00"))
+    assert [i.kind for i in claim.items] == [ItemKind.PRINCIPAL]
