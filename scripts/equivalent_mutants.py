@@ -13,6 +13,8 @@ _RULES = "policies.rules."
 _INTEREST = "policies.interest."
 _HISTORY = "policies.history.xǁStepHistoryǁ"
 _LETTER_ID = "policies.history.x__letter_id__mutmut_"
+_CLAIM = "policies.claim."
+_NO_ZERO_START = "sum without the ZERO start: an empty sum is 0, which compares and subtracts alike"
 _SAME_LETTER = (
     "another constant in a letter's id: every id is made by this one function, and a document's "
     "id (3 parts) never equals a letter's (6 parts), so which ids are equal does not change"
@@ -76,4 +78,19 @@ EQUIVALENT: dict[str, str] = {
     f"{_HISTORY}charged__mutmut_18": "sum of interest without ZERO: as charged 14",
     f"{_HISTORY}charged__mutmut_22": "sum of compensation without ZERO: as charged 14",
     **{f"{_LETTER_ID}{n}": _SAME_LETTER for n in (1, 2, 9, 10, 11, 12)},
+    # --- policies/claim.py ---------------------------------------------------------------------
+    f"{_CLAIM}x__charges__mutmut_21": (
+        "an interest part for interest >= 0: a part of 0 is dropped with the others of 0"
+    ),
+    f"{_CLAIM}x__charges__mutmut_61": _NO_ZERO_START,
+    f"{_CLAIM}x__apply__mutmut_36": _NO_ZERO_START,
+    f"{_CLAIM}x__ordered__mutmut_10": "interest sorted as 2 instead of 1: still after the costs",
+    f"{_CLAIM}x__apply__mutmut_13": "a zero payment let in: it pays nothing and adds no share",
+    f"{_CLAIM}x__apply__mutmut_57": (
+        "a zero share kept: principal_of drops payments of zero, build() reads no shares"
+    ),
+    f"{_CLAIM}x_interest_principal__mutmut_10": (
+        "order None to _apply: anything but principal-first is costs-first there, as given"
+    ),
+    f"{_CLAIM}x_build__mutmut_36": "amount > outstanding: when equal, both branches give the same",
 }
