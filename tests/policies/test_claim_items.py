@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bridge.domain import ActionKind, InterestCharge, Payment
+from bridge.vocab.domain import ActionKind, InterestCharge, Payment
 from policies.claim import (
     Charges,
     ClaimItem,

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bridge.domain import ActionKind, CustomerKind, Dispute
+from bridge.vocab.domain import ActionKind, CustomerKind, Dispute
 from policies.interest import accrue, principal_of
 from policies.ladder import CompensationPolicy
 from policies.law import for_country

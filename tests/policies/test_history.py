@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bridge.domain import ActionKind, StepStatus
+from bridge.vocab.domain import ActionKind, StepStatus
 from policies.history import Charged, StepHistory
 from tests.policies.factories import invoice, record, snapshot
 
