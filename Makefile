@@ -64,8 +64,9 @@ law-mutants: $(STAMP)
 	$(BIN)/python scripts/law_mutants.py
 	$(BIN)/python scripts/known_mutants.py
 
-# Mutation testing with mutmut per package (scripts/mutation.py, docs/testing.md): slow (10-30
-# minutes on two cores), so not part of `make test`. MUTATION_ARGS="policies --show" narrows it.
+# Mutation testing with mutmut, one file at a time, a score per file and package (scripts/mutation.py,
+# docs/testing.md): slow (about 20 minutes on two cores for the default files), so not part of
+# `make test`. MUTATION_ARGS="policies/claim.py --show" narrows it; "--kept" reprints the last.
 mutation: $(STAMP)
 	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 

@@ -91,9 +91,10 @@ def reminder_fee(
     if rule is None:
         regime = law.regime_barring(today, action) if action is not None else None
         if regime is not None:
+            assert regime.in_force is not None  # a regime bars nothing before its set date
             return Amount(
                 ZERO,
-                f"No fee: {regime.effect} (in force from {_iso(regime.in_force)}).",
+                f"No fee: {regime.effect} (in force from {regime.in_force.isoformat()}).",
                 (regime.citation,),
             )
         return Amount(ZERO, f"No fee: no statutory reminder fee applies on {today.isoformat()}.")
@@ -415,9 +416,9 @@ def dispute_span(dispute: Dispute, *, bare: bool = False) -> str:
     return span if bare else f"from {span}"
 
 
-def _iso(day: date | None) -> str:
-    """Render an optional date."""
-    return day.isoformat() if day else "a date not yet set"
+def _cite(citation: str) -> str:
+    """A citation in brackets after a sentence, nothing when there is none to give."""
+    return f" ({short(citation)})" if citation else ""
 
 
 def deadline(
@@ -440,8 +441,8 @@ def deadline(
     notes: list[str] = []
     if days < statutory_minimum:
         notes.append(
-            f"the policy's {text.days(days)} were raised to the statutory {statutory_minimum} "
-            f"({short(minimum_citation)})"
+            f"the policy's {text.days(days)} were raised to the statutory {statutory_minimum}"
+            f"{_cite(minimum_citation)}"
         )
         days = statutory_minimum
     raw = today + timedelta(days=days)
@@ -457,7 +458,7 @@ def deadline(
         if day < floor:
             notes.append(
                 f"moved to {floor.isoformat()} to leave {min_banking_days} banking days after "
-                f"the presumed receipt on {receipt.isoformat()} ({short(banking_citation)})"
+                f"the presumed receipt on {receipt.isoformat()}{_cite(banking_citation)}"
             )
             day = floor
     extra = f"; {'; '.join(notes)}" if notes else ""

@@ -3,19 +3,22 @@
 mutmut changes the code one small step at a time (a `<` into `<=`, `and` into `or`, a constant
 into another) and runs the tests that reach the changed function; a change that no test fails
 on "survives" and shows a behaviour the tests do not pin down. `make mutation` runs it on a
-temporary copy of the tree (the work tree is never touched) for each target below and prints
-a mutation score per package, then the surviving mutants. It is slow (a few mutants a second
-on two cores), so it is not part of `make test`.
+temporary copy of the tree (the work tree is never touched), one file at a time, keeps each
+file's result in .mutation/ and prints a score per file and per package: the share of
+non-equivalent mutants killed, equivalent ones being those scripts/equivalent_mutants.py lists
+with the reason. It is slow (one or two mutants a second on two cores), so it is not part of
+`make test`.
 
-    make mutation                          # every target
-    .venv/bin/python scripts/mutation.py policies
-    .venv/bin/python scripts/mutation.py --show   # also print each survivor's diff
+    make mutation                                    # rules.py, interest.py, redact, outbox
+    .venv/bin/python scripts/mutation.py policies    # every policies/ file below (slow)
+    .venv/bin/python scripts/mutation.py policies/claim.py --show   # with each survivor's diff
+    .venv/bin/python scripts/mutation.py --kept policies            # the kept results, no run
 
-Targets: policies (rules.py, compensation.py and interest.py: the whole package is about 4 000
-mutants, hours here), bridge/vocab/redact.py, bridge/store/outbox.py. The property suites are left
-out of the runs (each would replay a hundred days for every mutant); their own proof is
-scripts/law_mutants.py.
-docs/testing.md has the latest scores and the mutants judged equivalent.
+Targets: policies/rules.py, compensation.py, interest.py, engine.py, claim.py and history.py
+(the whole package is about 4 000 mutants, hours here), bridge/vocab/redact.py,
+bridge/store/outbox.py. The property suites are left out of the runs (each would replay a
+hundred days for every mutant); their own proof is scripts/law_mutants.py. docs/testing.md has
+the latest scores.
 """
 
 from __future__ import annotations
@@ -23,20 +26,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from equivalent_mutants import EQUIVALENT
 from law_mutants import _copy_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 MUTMUT = Path(sys.executable).parent / "mutmut"
+# Each target's last result, kept so a long run need not be repeated to print the scores.
+RESULTS = ROOT / ".mutation"
 PROPERTY_SUITES = (
     "tests/policies/test_nordic_properties.py",
     "tests/policies/test_properties.py",
@@ -47,28 +53,39 @@ PROPERTY_SUITES = (
 
 @dataclass(frozen=True)
 class Target:
-    """Files to mutate, as one package's score, and the tests that may kill their mutants."""
+    """One file to mutate, the package its score counts towards, and the tests that may kill."""
 
     name: str
-    files: tuple[str, ...]
+    package: str
     tests: tuple[str, ...]
 
 
+# One target per file: a run can be repeated for the file that changed, and a slow file does
+# not hold back the others' results.
 TARGETS = (
-    Target(
-        "policies",
-        ("policies/rules.py", "policies/compensation.py", "policies/interest.py"),
-        ("tests/policies",),
-    ),
-    Target("bridge/vocab/redact.py", ("bridge/vocab/redact.py",), ("tests/bridge/test_redact.py",)),
-    Target("bridge/store/outbox.py", ("bridge/store/outbox.py",), ("tests/bridge/test_outbox.py",)),
+    Target("policies/rules.py", "policies", ("tests/policies",)),
+    Target("policies/compensation.py", "policies", ("tests/policies",)),
+    Target("policies/interest.py", "policies", ("tests/policies",)),
+    Target("policies/engine.py", "policies", ("tests/policies",)),
+    Target("policies/claim.py", "policies", ("tests/policies",)),
+    Target("policies/history.py", "policies", ("tests/policies",)),
+    Target("bridge/vocab/redact.py", "bridge/vocab/redact.py", ("tests/bridge/test_redact.py",)),
+    Target("bridge/store/outbox.py", "bridge/store/outbox.py", ("tests/bridge/test_outbox.py",)),
+)
+# What `make mutation` runs without arguments: the files whose scores docs/testing.md reports.
+DEFAULT = (
+    "policies/rules.py",
+    "policies/compensation.py",
+    "policies/interest.py",
+    "bridge/vocab/redact.py",
+    "bridge/store/outbox.py",
 )
 
 
 def _setup_cfg(target: Target) -> str:
     """mutmut's settings for one target (it reads them from setup.cfg in the copy)."""
     lines = ["[mutmut]", "source_paths=", "    policies", "    bridge", "    connectors"]
-    lines += ["only_mutate=", *(f"    {f}" for f in target.files)]
+    lines += ["only_mutate=", f"    {target.name}"]
     lines += ["pytest_add_cli_args_test_selection=", *(f"    {t}" for t in target.tests)]
     lines += ["pytest_add_cli_args=", *(f"    --ignore={p}" for p in PROPERTY_SUITES)]
     lines += ["also_copy=", "    examples", "    docs", "    scripts", "    bench"]
@@ -94,8 +111,9 @@ def _mutmut(tree: Path, *args: str, timeout: int = 4 * 3600) -> str:
     return done.stdout
 
 
-def run_target(target: Target, *, show: bool) -> tuple[dict[str, int], list[str]]:
-    """Run mutmut on a fresh copy; return its counts and the surviving mutants' names."""
+def run_target(target: Target) -> dict[str, Any]:
+    """Run mutmut on a fresh copy; return its counts, the survivors and each survivor's diff."""
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="mutation-") as folder:
         tree = Path(folder) / "tree"
         tree.mkdir()
@@ -109,46 +127,102 @@ def run_target(target: Target, *, show: bool) -> tuple[dict[str, int], list[str]
             for line in _mutmut(tree, "results").splitlines()
             if line.strip().endswith(": survived")
         ]
-        if show:
-            for name in survivors:
-                print(_mutmut(tree, "show", name))
-    return stats, survivors
+        diffs = {name: _mutmut(tree, "show", name) for name in survivors}
+    return {
+        "target": target.name,
+        "stats": stats,
+        "survivors": survivors,
+        "diffs": diffs,
+        "minutes": round((time.monotonic() - started) / 60, 1),
+        "finished": time.strftime("%Y-%m-%d %H:%M"),
+    }
 
 
-def score(stats: dict[str, int]) -> float:
+def _kept(target: Target) -> Path:
+    return RESULTS / (target.name.replace("/", "_") + ".json")
+
+
+def score(caught: int, survived: int) -> float:
     """Killed (or timed out) out of those the tests reached, in percent."""
-    caught = stats["killed"] + stats["timeout"] + stats["segfault"] + stats["suspicious"]
-    reached = caught + stats["survived"]
+    reached = caught + survived
     return 100.0 * caught / reached if reached else 0.0
+
+
+def tally(result: dict[str, Any]) -> tuple[int, int, int]:
+    """(caught, open survivors, equivalent survivors) of one target's result."""
+    stats = result["stats"]
+    caught = stats["killed"] + stats["timeout"] + stats["segfault"] + stats["suspicious"]
+    equivalent = sum(1 for name in result["survivors"] if name in EQUIVALENT)
+    return caught, len(result["survivors"]) - equivalent, equivalent
+
+
+def report(results: list[dict[str, Any]], *, show: bool) -> None:
+    """Print each file's line, its open survivors, then one score per package."""
+    by_name = {t.name: t for t in TARGETS}
+    packages: dict[str, list[tuple[int, int, int]]] = {}
+    for result in results:
+        caught, open_, equivalent = tally(result)
+        packages.setdefault(by_name[result["target"]].package, []).append(
+            (caught, open_, equivalent)
+        )
+        print(
+            f"{result['target']}: {score(caught, open_):.1f} % of non-equivalent mutants killed "
+            f"({caught} killed, {open_} survived, {equivalent} equivalent, "
+            f"{result['stats']['no_tests']} not reached by a test; "
+            f"{result['minutes']} min, {result['finished']})"
+        )
+        for name in result["survivors"]:
+            if name in EQUIVALENT:
+                continue
+            print(f"  survived: {name}")
+            if show:
+                print(result["diffs"].get(name, ""))
+        module = result["target"].removesuffix(".py").replace("/", ".") + "."
+        for name in sorted(set(EQUIVALENT) - set(result["survivors"])):
+            if name.startswith(module):
+                print(f"  stale in equivalent_mutants.py (killed or renumbered): {name}")
+    print()
+    for package, rows in packages.items():
+        caught = sum(r[0] for r in rows)
+        open_ = sum(r[1] for r in rows)
+        equivalent = sum(r[2] for r in rows)
+        files = len(rows)
+        print(
+            f"mutation score {package}: {score(caught, open_):.1f} % of non-equivalent mutants "
+            f"killed ({caught} / {caught + open_}); {score(caught, open_ + equivalent):.1f} % of "
+            f"all reached ({caught} / {caught + open_ + equivalent}, {equivalent} equivalent); "
+            f"{files} file{'s' if files > 1 else ''}"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("targets", nargs="*", help="policies, bridge/vocab/redact.py, ...")
+    parser.add_argument("targets", nargs="*", help="files or packages: policies, ...")
     parser.add_argument("--show", action="store_true", help="print each survivor's diff")
+    parser.add_argument(
+        "--kept", action="store_true", help="print the kept results of earlier runs, run nothing"
+    )
     args = parser.parse_args()
-    if not MUTMUT.exists() or shutil.which(str(MUTMUT)) is None:
-        print("mutmut is not installed: make .venv/.installed (it is in the test extra)")
-        return 1
-    chosen = [t for t in TARGETS if not args.targets or t.name in args.targets]
+    wanted = args.targets or list(DEFAULT)
+    chosen = [t for t in TARGETS if t.name in wanted or t.package in wanted]
+    if not chosen:
+        print(f"no such target; choose from {', '.join(t.name for t in TARGETS)}")
+        return 2
     results = []
     for target in chosen:
-        started = time.monotonic()
-        stats, survivors = run_target(target, show=args.show)
-        minutes = (time.monotonic() - started) / 60
-        results.append((target, stats, survivors))
-        print(
-            f"mutation score {target.name}: {score(stats):.1f} % "
-            f"({stats['killed']} killed, {stats['timeout']} timed out, "
-            f"{stats['survived']} survived, {stats['no_tests']} not reached by a test; "
-            f"{minutes:.0f} min)",
-            flush=True,
-        )
-        for name in survivors:
-            print(f"  survived: {name}")
-    print()
-    for target, stats, _ in results:
-        print(f"mutation score {target.name}: {score(stats):.1f} %")
+        if args.kept:
+            if _kept(target).exists():
+                results.append(json.loads(_kept(target).read_text(encoding="utf-8")))
+            continue
+        if not MUTMUT.exists():
+            print("mutmut is not installed: make .venv/.installed (it is in the test extra)")
+            return 1
+        result = run_target(target)
+        RESULTS.mkdir(exist_ok=True)
+        _kept(target).write_text(json.dumps(result, indent=1), encoding="utf-8")
+        results.append(result)
+        print(f"{target.name}: done in {result['minutes']} min", flush=True)
+    report(results, show=args.show)
     return 0
 
 

@@ -137,9 +137,11 @@ def _field_errors(errors: Any) -> str:
     return "; ".join(found[:10])
 
 
-# e-conomic honours Idempotency-Key on writes (a replay returns the first answer for an hour),
-# so our draft and booking POSTs, which always carry one, are safe to retry.
-RETRY_POLICY = retry.RetryPolicy(idempotency_header=IDEMPOTENCY_HEADER)
+# e-conomic documents that a replayed Idempotency-Key returns the first answer for an hour, and
+# our writes carry one; but no recording shows a replay, so a write whose outcome is unknown (a
+# 5xx, a timeout after it left) is not retried on the key's strength: it is raised and read back
+# by its key in references.other (session.py apply and find; docs/connectors/economic.md).
+RETRY_POLICY = retry.RetryPolicy()
 
 
 def status_table(tenant: str) -> StatusTable:

@@ -402,7 +402,10 @@ class EconomicSession:
         contact = self._reminder_contact(letter)
         if contact is not None:
             writer.attend(body, contact[0])
-        draft = mapping.draft_number(self.client.create_draft(body, idempotency_key=letter.key))
+        made = self._create_draft(letter, body)
+        if isinstance(made, WriteResult):
+            return made
+        draft = made
         if self.ctx.mode is not Mode.AUTONOMOUS or letter.action in _PROPOSALS:
             return WriteResult(
                 letter.key, str(draft), StepStatus.PENDING, f"draft {draft} for review"
@@ -422,6 +425,26 @@ class EconomicSession:
         return WriteResult(
             letter.key, str(number), StepStatus.ISSUED, f"booked as invoice {number}, {how}"
         )
+
+    def _create_draft(self, letter: Letter, body: dict[str, Any]) -> int | WriteResult:
+        """POST the draft; when its answer is lost, read it back by key instead of posting again.
+
+        The Idempotency-Key the request carries is documented to replay the first answer, but no
+        recording shows that, so nothing relies on it: the draft is looked up by the letter's key
+        in references.other. Found as a draft, its number is returned (autonomous mode books it);
+        found booked, that result; not found, the error is raised and the cycle reads it back
+        again at its next start (a write still in flight then shows).
+        """
+        try:
+            return mapping.draft_number(self.client.create_draft(body, idempotency_key=letter.key))
+        except (Transient, MalformedResponse):  # the request left; what it did is unknown
+            found = self.find(letter.key)
+            if found is None:
+                raise
+            log.info("economic.draft_read_back", tenant=self.ctx.tenant, letter=letter.key)
+        if found.status is StepStatus.PENDING and found.document.isdigit():
+            return int(found.document)
+        return found
 
     def _reminder_contact(self, letter: Letter) -> tuple[int, str] | None:
         """The customer's contact person ticked for reminder e-mails (one read per customer).

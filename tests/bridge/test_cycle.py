@@ -151,9 +151,15 @@ def test_an_unknown_outcome_is_read_back_not_repeated(tmp_path: Path, system: st
                 secrets=_secrets(descriptor),
             ),
         )
-        assert broken.status == "partial"
         sandbox.save(tenant.sandbox_state)
-        assert len(store.unresolved("t")) == 1
+        if system == "economic":
+            # e-conomic's session reads a write whose answer was lost back by its key at once
+            # (session.py _create_draft), so the cycle never sees the outcome as unknown.
+            assert broken.status == "ok", broken.error
+            assert store.unresolved("t") == []
+        else:
+            assert broken.status == "partial"
+            assert len(store.unresolved("t")) == 1
         later = _run(store, tenant, TODAY + timedelta(days=0))
         assert later.status == "ok", later.error
         documents = _documents(descriptor, tenant)

@@ -240,9 +240,19 @@ def test_writes_carry_idempotency_keys_and_tokens() -> None:
         assert request.headers["Content-Type"] == "application/json"
 
 
-def test_keyed_write_is_retried_after_a_5xx() -> None:
+def test_keyed_write_is_not_retried_after_a_5xx() -> None:
+    """A 5xx leaves the outcome unknown: the key alone is no proof of a replay (no recording
+    shows one), so the write is raised for a read-back instead of being sent again."""
     fake = FakeEconomic(on_post={"/invoices/drafts": lambda body, req: {"draftInvoiceNumber": 8}})
     fake.fail("/invoices/drafts", 503)
+    with pytest.raises(Transient):
+        _client(fake).create_draft({}, idempotency_key="dl-1")
+    assert fake.paths("POST") == ["/invoices/drafts"]
+
+
+def test_keyed_write_is_retried_after_a_429() -> None:
+    fake = FakeEconomic(on_post={"/invoices/drafts": lambda body, req: {"draftInvoiceNumber": 8}})
+    fake.fail("/invoices/drafts", 429, **{"Retry-After": "1"})
     assert _client(fake).create_draft({}, idempotency_key="dl-1")["draftInvoiceNumber"] == 8
     assert fake.paths("POST") == ["/invoices/drafts", "/invoices/drafts"]
 

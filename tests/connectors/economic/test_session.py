@@ -341,6 +341,90 @@ def test_a_timeout_after_the_draft_was_made_is_retried_safely(sandbox: EconomicS
     assert len(_drafts(sandbox)) == 1
 
 
+# e-conomic documents that a replayed Idempotency-Key returns the first answer, but no recording
+# shows it (docs/connectors/economic.md): a write whose answer was lost is read back by its key,
+# never sent again on the strength of the replay. These sandboxes do not replay at all.
+
+
+def _without_replay() -> EconomicSandbox:
+    sandbox = EconomicSandbox.demo(TODAY)
+    sandbox.idempotency = False
+    return sandbox
+
+
+def _posts(sandbox: EconomicSandbox, path: str) -> int:
+    return sum(1 for method, seen in sandbox.requests if method == "POST" and seen == path)
+
+
+def test_a_lost_draft_answer_is_read_back_not_posted_again_without_replay() -> None:
+    sandbox = _without_replay()
+    session = _open(sandbox)
+    snapshot = session.fetch(TODAY, None)
+    letter = _letter(snapshot, *_overdue_of_one_customer(snapshot))
+    sandbox.inject(Fault("timeout_after_commit", path_prefix="/invoices/drafts", method="POST"))
+    result = session.apply(letter, "Tekst")
+    drafts = _drafts(sandbox)
+    assert len(drafts) == 1
+    assert _posts(sandbox, "/invoices/drafts") == 1
+    assert (result.status, result.document) == (
+        StepStatus.PENDING,
+        str(drafts[0]["draftInvoiceNumber"]),
+    )
+
+
+def test_an_unreadable_draft_answer_is_read_back_not_posted_again() -> None:
+    sandbox = _without_replay()
+    session = _open(sandbox)
+    snapshot = session.fetch(TODAY, None)
+    letter = _letter(snapshot, *_overdue_of_one_customer(snapshot))
+    sandbox.inject(Fault("truncated", path_prefix="/invoices/drafts", method="POST"))
+    result = session.apply(letter, "Tekst")
+    assert _posts(sandbox, "/invoices/drafts") == 1
+    assert len(_drafts(sandbox)) == 1
+    assert result.status is StepStatus.PENDING
+
+
+def test_a_draft_post_that_failed_with_nothing_written_is_left_unknown_not_repeated() -> None:
+    sandbox = _without_replay()
+    session = _open(sandbox)
+    snapshot = session.fetch(TODAY, None)
+    letter = _letter(snapshot, *_overdue_of_one_customer(snapshot))
+    sandbox.inject(Fault("status", path_prefix="/invoices/drafts", method="POST", status=503))
+    with pytest.raises(Transient):
+        session.apply(letter, "Tekst")
+    # The cycle reads it back at its next start (bridge/cycle.py _resolve_unknown).
+    assert _posts(sandbox, "/invoices/drafts") == 1
+    assert session.find(letter.key) is None
+    assert _drafts(sandbox) == []
+
+
+def test_a_lost_booking_answer_is_not_posted_again_and_reads_back_as_issued() -> None:
+    sandbox = _without_replay()
+    session = _open(sandbox, Mode.AUTONOMOUS)
+    snapshot = session.fetch(TODAY, None)
+    letter = _letter(snapshot, *_overdue_of_one_customer(snapshot))
+    sandbox.inject(Fault("timeout_after_commit", path_prefix="/invoices/booked", method="POST"))
+    result = session.apply(letter, "Tekst")
+    assert _posts(sandbox, "/invoices/booked") == 1
+    assert result.status is StepStatus.PENDING
+    found = session.find(letter.key)
+    assert found is not None
+    assert found.status is StepStatus.ISSUED
+    assert not _drafts(sandbox)
+
+
+def test_a_lost_draft_answer_in_autonomous_mode_books_the_draft_read_back() -> None:
+    sandbox = _without_replay()
+    session = _open(sandbox, Mode.AUTONOMOUS)
+    snapshot = session.fetch(TODAY, None)
+    letter = _letter(snapshot, *_overdue_of_one_customer(snapshot))
+    sandbox.inject(Fault("timeout_after_commit", path_prefix="/invoices/drafts", method="POST"))
+    result = session.apply(letter, "Tekst")
+    assert _posts(sandbox, "/invoices/drafts") == 1
+    assert result.status is StepStatus.ISSUED
+    assert not _drafts(sandbox)
+
+
 def test_autonomous_mode_books_and_sends(sandbox: EconomicSandbox) -> None:
     session = _open(sandbox, Mode.AUTONOMOUS)
     snapshot = session.fetch(TODAY, None)

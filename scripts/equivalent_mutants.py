@@ -1,0 +1,96 @@
+"""Surviving mutants judged equivalent: no input tells them from the original code.
+
+mutmut names a mutant by its function and a number (``policies.rules.x_short__mutmut_4``);
+the numbers move when the function changes, so this list is checked against each run's
+survivors: scripts/mutation.py counts a listed survivor as equivalent and any other as open,
+and names listed here that no longer survive are reported as stale. docs/testing.md gives the
+same reasons in a table.
+"""
+
+from __future__ import annotations
+
+_RULES = "policies.rules."
+_INTEREST = "policies.interest."
+_HISTORY = "policies.history.xǁStepHistoryǁ"
+_LETTER_ID = "policies.history.x__letter_id__mutmut_"
+_CLAIM = "policies.claim."
+_NO_ZERO_START = "sum without the ZERO start: an empty sum is 0, which compares and subtracts alike"
+_SAME_LETTER = (
+    "another constant in a letter's id: every id is made by this one function, and a document's "
+    "id (3 parts) never equals a letter's (6 parts), so which ids are equal does not change"
+)
+
+EQUIVALENT: dict[str, str] = {
+    # --- policies/rules.py ---------------------------------------------------------------------
+    f"{_RULES}x_short__mutmut_4": 'split(" (") without maxsplit: the first part is the same',
+    f"{_RULES}x_short__mutmut_7": 'split(" (", 2): the first part is the same',
+    f"{_RULES}x_ordinal__mutmut_1": "10 out of the 'th' range: 10 ends in 0, 'th' anyway",
+    f"{_RULES}x_ordinal__mutmut_2": "10 out of the 'th' range: 10 ends in 0, 'th' anyway",
+    f"{_RULES}x_ordinal__mutmut_5": "20 out of the 'th' range: 20 ends in 0, 'th' anyway",
+    f"{_RULES}x_reminder_fee__mutmut_14": "regime_barring(today, None): no regime bars None",
+    f"{_RULES}x_reminder_fee__mutmut_64": (
+        "a dispute starting today counts as past: it covers today, so `disputed` answered first"
+    ),
+    f"{_RULES}x__final_fee__mutmut_66": (
+        "counted[+1]: there counted holds exactly max_count = 2 letters, so [1] is [-1]"
+    ),
+    f"{_RULES}x__deadline_not_missed__mutmut_31": (
+        "latest.date >= previous.date: the same day is the same letter, the recursion repeats"
+    ),
+    f"{_RULES}x__deadline_not_missed__mutmut_36": (
+        "earns=None in the renewal check: only whether it answers None is read, not its note"
+    ),
+    f"{_RULES}x__deadline_not_missed__mutmut_38": (
+        "basis=None in the renewal check: only whether it answers None is read, not its basis"
+    ),
+    "policies.compensation.x_compensation__mutmut_21": (
+        "due_date > first: on the first row's own start date that row covers it, so rule is "
+        "never None there"
+    ),
+    # --- policies/interest.py ------------------------------------------------------------------
+    f"{_INTEREST}xǁPaidDownǁ__call____mutmut_5": (
+        "sum without the ZERO start: an empty sum is 0, and max(ZERO, min(amount, x + 0)) is "
+        "the same Decimal"
+    ),
+    f"{_INTEREST}x_principal_of__mutmut_8": (
+        "zero payments kept: a zero payment splits no period, the principal is unchanged"
+    ),
+    f"{_INTEREST}x_principal_of__mutmut_19": "Payment(None, ...): its invoice id is never read",
+    f"{_INTEREST}x_principal_of__mutmut_25": (
+        "amount + outstanding: the principal is capped at the invoice amount, and after the "
+        "date only outstanding counts"
+    ),
+    f"{_INTEREST}x_accrue__mutmut_15": "half = 3: another label for the second half-year",
+    f"{_INTEREST}x_accrue__mutmut_27": "_changes(None): asking every day gives the same periods",
+    f"{_INTEREST}x_accrue__mutmut_61": "sum without the ZERO start: money(0) is ZERO",
+    f"{_INTEREST}x__changes__mutmut_6": "the start day asked too: its key is the run's key",
+    f"{_INTEREST}x__changes__mutmut_36": "the start day asked too: its key is the run's key",
+    f"{_INTEREST}x__changes__mutmut_25": (
+        "another half-year day: every rate table has one row per half-year, so rate_changes "
+        "already gives 1 January and 1 July"
+    ),
+    f"{_INTEREST}x__changes__mutmut_30": "another half-year day (as _changes 25)",
+    f"{_INTEREST}x__changes__mutmut_31": "another half-year day (as _changes 25)",
+    f"{_INTEREST}x__changes__mutmut_32": "another half-year day (as _changes 25)",
+    f"{_INTEREST}x__changes__mutmut_33": "another half-year day (as _changes 25)",
+    # --- policies/history.py -------------------------------------------------------------------
+    f"{_HISTORY}charged__mutmut_14": "sum of fees without ZERO: never empty there, so a Decimal",
+    f"{_HISTORY}charged__mutmut_18": "sum of interest without ZERO: as charged 14",
+    f"{_HISTORY}charged__mutmut_22": "sum of compensation without ZERO: as charged 14",
+    **{f"{_LETTER_ID}{n}": _SAME_LETTER for n in (1, 2, 9, 10, 11, 12)},
+    # --- policies/claim.py ---------------------------------------------------------------------
+    f"{_CLAIM}x__charges__mutmut_21": (
+        "an interest part for interest >= 0: a part of 0 is dropped with the others of 0"
+    ),
+    f"{_CLAIM}x__charges__mutmut_61": _NO_ZERO_START,
+    f"{_CLAIM}x__apply__mutmut_36": _NO_ZERO_START,
+    f"{_CLAIM}x__ordered__mutmut_10": "interest sorted as 2 instead of 1: still after the costs",
+    f"{_CLAIM}x__apply__mutmut_13": "a zero payment let in: it pays nothing and adds no share",
+    f"{_CLAIM}x__apply__mutmut_57": (
+        "a zero share kept: principal_of drops payments of zero, build() reads no shares"
+    ),
+    f"{_CLAIM}x_interest_principal__mutmut_10": (
+        "order None to _apply: anything but principal-first is costs-first there, as given"
+    ),
+    f"{_CLAIM}x_build__mutmut_36": "amount > outstanding: when equal, both branches give the same",
+}
