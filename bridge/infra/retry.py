@@ -26,7 +26,8 @@ from tenacity import (
 )
 
 from bridge.infra import interrupt, metrics
-from bridge.infra.http import DEFAULT_TABLE, StatusTable, raise_for_vendor, send_bounded
+from bridge.infra.http_bounds import send_bounded
+from bridge.infra.http_status import DEFAULT_TABLE, StatusTable, raise_for_vendor
 from bridge.vocab.errors import ConnectorError, RateLimited, Transient
 from bridge.vocab.redact import redact_text, redact_url
 

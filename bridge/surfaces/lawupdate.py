@@ -31,7 +31,8 @@ from typing import Any, Literal
 import httpx
 import structlog
 
-from bridge.infra.http import build_client, get_capped
+from bridge.infra.http import build_client
+from bridge.infra.http_bounds import get_capped
 from bridge.surfaces.lawrates import NewRow, country_code, write_rows
 from bridge.surfaces.lawsources import Observation, RateSource, SourceError, source_for
 from bridge.vocab.errors import ConnectorError

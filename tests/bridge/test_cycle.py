@@ -19,7 +19,7 @@ import pytest
 
 from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.infra import retry
-from bridge.infra.http import dump_json
+from bridge.infra.http_json import dump_json
 from bridge.store import Store, open_store
 from bridge.vocab import registry
 from bridge.vocab.connector import ConnectorDescriptor

@@ -13,16 +13,14 @@ import structlog
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge.infra.http import (
+from bridge.infra.http import build_client, stats_of
+from bridge.infra.http_json import dump_json, parse_json
+from bridge.infra.http_status import (
     DEFAULT_TABLE,
     VendorError,
-    build_client,
-    dump_json,
-    parse_json,
     raise_for_vendor,
     retry_after_seconds,
     rule,
-    stats_of,
 )
 from bridge.infra.ratelimit import RateLimitedTransport
 from bridge.vocab.connector import RateLimit

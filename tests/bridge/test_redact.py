@@ -10,7 +10,8 @@ import structlog
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge.infra.http import build_client, raise_for_vendor
+from bridge.infra.http import build_client
+from bridge.infra.http_status import raise_for_vendor
 from bridge.vocab.errors import AuthError
 from bridge.vocab.redact import (
     MAX_KNOWN_VALUES,

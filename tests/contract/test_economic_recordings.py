@@ -19,7 +19,8 @@ import httpx
 import pytest
 
 from bridge.infra import retry
-from bridge.infra.http import build_client, dump_json
+from bridge.infra.http import build_client
+from bridge.infra.http_json import dump_json
 from bridge.vocab.errors import NotFound
 from connectors.economic import mapping
 from connectors.economic.client import RETRY_POLICY, EconomicClient, status_table

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from bridge.infra import retry
-from bridge.infra.http import dump_json
+from bridge.infra.http_json import dump_json
 from bridge.vocab.connector import TenantContext
 from bridge.vocab.domain import Mode
 from bridge.vocab.errors import RejectedRequest

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from bridge.infra import retry
-from bridge.infra.http import parse_json
+from bridge.infra.http_json import parse_json
 from bridge.vocab.connector import Pending, TenantContext
 from bridge.vocab.domain import ActionKind, Decision, Letter, Mode
 from bridge.vocab.secrets import StaticSecrets

@@ -18,7 +18,8 @@ import httpx
 import pytest
 
 from bridge.infra import interrupt, retry
-from bridge.infra.http import build_client, get_capped
+from bridge.infra.http import build_client
+from bridge.infra.http_bounds import get_capped
 from bridge.infra.retry import RetryPolicy
 from bridge.vocab.errors import MalformedResponse, Transient
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bridge.infra.http import parse_json
+from bridge.infra.http_json import parse_json
 from connectors.dinero.sandbox.server import DineroSandbox
 from tests.connectors.dinero.support import TODAY
 

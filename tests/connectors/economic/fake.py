@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bridge.infra.http import dump_json
+from bridge.infra.http_json import dump_json
 
 HOST = "https://restapi.e-conomic.com"
 APP = "app-secret-for-tests"

@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from bridge.infra import retry
-from bridge.infra.http import build_client, raise_for_vendor
+from bridge.infra.http import build_client
+from bridge.infra.http_status import raise_for_vendor
 from bridge.vocab.errors import (
     AuthError,
     MalformedResponse,

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bridge.infra import retry
-from bridge.infra.http import dump_json
+from bridge.infra.http_json import dump_json
 from bridge.infra.ratelimit import RateLimitedTransport
 from bridge.vocab.connector import CAP_DRAFT, CAP_INCREMENTAL, CAP_SEND, Pending, TenantContext
 from bridge.vocab.domain import ActionKind, Decision, Letter, Mode, Snapshot, StepStatus

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bridge.infra.http import raise_for_vendor
+from bridge.infra.http_status import raise_for_vendor
 from bridge.vocab.errors import AuthError, NotFound, RejectedRequest, Transient
 from bridge.vocab.faults import Fault
 from connectors.fortnox.client import (
