@@ -14,14 +14,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bridge.surfaces.simulate import (
-    SCENARIO_SCHEMA,
-    ScenarioError,
-    _parse,
-    _snapshot,
-    load_scenario,
-    simulate,
-)
+from bridge.surfaces.scenario import ScenarioError, load_scenario, parse_scenario
+from bridge.surfaces.scenario_schema import SCENARIO_SCHEMA
+from bridge.surfaces.simulate import _snapshot, simulate
 from policies.engine import why_not
 
 D = Decimal
@@ -468,7 +463,7 @@ def test_an_overpayment_is_credit_that_stops_dunning_the_customer() -> None:
         ("2026-01-22", "1001", "reminder", 1),
         ("2026-01-22", "1002", "reminder", 1),
     ]
-    model = _parse(scenario)
+    model = parse_scenario(scenario)
     day = date(2026, 2, 10)
     assert why_not(day, _snapshot(model, day), [], model.law, model.policy, invoice_id="1002") == [
         "Not dunned: customer has unapplied credit of DKK 125.00 (a credit note, overpayment or "

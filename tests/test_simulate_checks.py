@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bridge.surfaces.cli import app
-from bridge.surfaces.simulate import ScenarioError, load_scenario, simulate
+from bridge.surfaces.scenario import ScenarioError, load_scenario
+from bridge.surfaces.simulate import simulate
 
 runner = CliRunner()
 

@@ -349,7 +349,8 @@ def dispute_command(
 
 def simulate_command(path: Path, *, as_json: bool) -> int:
     """Replay a scenario and print its events."""
-    from bridge.surfaces.simulate import ScenarioError, load_scenario, simulate  # noqa: PLC0415
+    from bridge.surfaces.scenario import ScenarioError, load_scenario  # noqa: PLC0415
+    from bridge.surfaces.simulate import simulate  # noqa: PLC0415
 
     try:
         scenario = load_scenario(path)

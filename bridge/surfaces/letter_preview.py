@@ -481,10 +481,11 @@ def letter_series(
 
     ``lang`` writes every letter in that language instead of each customer's own.
     """
-    from bridge.surfaces.simulate import _decide, _parse, _record, _snapshot  # noqa: PLC0415
+    from bridge.surfaces.scenario import parse_scenario  # noqa: PLC0415
+    from bridge.surfaces.simulate import _decide, _record, _snapshot  # noqa: PLC0415
     from policies.engine import letters  # noqa: PLC0415
 
-    model = _parse(scenario)
+    model = parse_scenario(scenario)
     country = model.law.country
     settings = {"company_name": str(scenario.get("creditor", model.tenant)), **(options or {})}
     history: list[StepRecord] = []
@@ -550,7 +551,7 @@ def series_command(
     lang: str | None = None,
 ) -> int:
     """Write a scenario's letters and case files, and list them."""
-    from bridge.surfaces.simulate import ScenarioError, load_scenario  # noqa: PLC0415
+    from bridge.surfaces.scenario import ScenarioError, load_scenario  # noqa: PLC0415
 
     if out is None:
         err.print("error: --out DIR is required with --scenario")

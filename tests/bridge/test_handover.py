@@ -31,7 +31,7 @@ from bridge.engine.mailer import PASSWORD_SECRET
 from bridge.infra import retry
 from bridge.store import Store, open_store
 from bridge.surfaces.letter_preview import letter_series
-from bridge.surfaces.simulate import load_scenario
+from bridge.surfaces.scenario import load_scenario
 from bridge.vocab import registry
 from bridge.vocab.domain import ActionKind, Dispute, Mode, StepStatus
 from bridge.vocab.secrets import TenantSecrets

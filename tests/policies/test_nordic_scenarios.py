@@ -13,7 +13,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bridge.surfaces.simulate import SCENARIO_SCHEMA, ScenarioError, load_scenario, simulate
+from bridge.surfaces.scenario import ScenarioError, load_scenario
+from bridge.surfaces.scenario_schema import SCENARIO_SCHEMA
+from bridge.surfaces.simulate import simulate
 
 D = Decimal
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
