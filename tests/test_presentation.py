@@ -71,7 +71,7 @@ def test_money_at_zero_and_one_ore_either_side() -> None:
 
 
 def test_the_letters_use_the_same_money_function() -> None:
-    from bridge.engine.letters import environment  # noqa: PLC0415
+    from bridge.engine.letter_templates import environment  # noqa: PLC0415
 
     for lang, locale in (("da", "da_DK"), ("en", "en_GB"), ("fi", "fi_FI")):
         shown = environment(lang).filters["money"](Decimal("6250.00"), "DKK")

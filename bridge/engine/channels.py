@@ -44,7 +44,8 @@ from bridge.engine.handover import (
     preconditions,
 )
 from bridge.engine.letter_checks import delivery_problem, warning_problems
-from bridge.engine.letters import Creditor, Rendered, to_html, to_pdf
+from bridge.engine.letter_creditor import Creditor
+from bridge.engine.letters import Rendered, to_html, to_pdf
 from bridge.engine.mailer import Attachment, Mailer, MailFailed, MailUnknown, Outgoing, SmtpSettings
 from bridge.store import Store
 from bridge.store.mail import FAILED, SENDING, SENT, HandoverRow

@@ -43,8 +43,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from bridge.engine.handover_summary import Summary, csv_text, letter_name, sections_and_tables
+from bridge.engine.letter_creditor import Creditor
 from bridge.engine.letter_pdf import table_pdf
-from bridge.engine.letters import Creditor
 from bridge.infra import failpoints
 from bridge.vocab.domain import (
     ZERO,

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from bridge.engine.letters import Creditor
+from bridge.engine.letter_creditor import Creditor
 from bridge.vocab.domain import ActionKind, Customer, CustomerKind, Letter
 
 # The tenant options each fix names (docs/configuration.md).

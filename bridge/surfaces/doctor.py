@@ -174,7 +174,7 @@ def letter_readiness(
     none. WARN: a Norwegian warning to a debtor with an e-mail address would go by e-mail only.
     """
     from bridge.engine.letter_checks import CONSENT_OPTION, PAPER  # noqa: PLC0415
-    from bridge.engine.letters import Creditor  # noqa: PLC0415
+    from bridge.engine.letter_creditor import Creditor  # noqa: PLC0415
     from bridge.vocab.connector import CAP_PAYMENT_DETAILS  # noqa: PLC0415
     from bridge.vocab.domain import ActionKind  # noqa: PLC0415
 

@@ -28,15 +28,9 @@ from bridge.engine.cycle import (
     run_tenant,
 )
 from bridge.engine.handover import build_case, deliver_to_folder, interest_accrual
-from bridge.engine.letters import (
-    FORMATS,
-    Creditor,
-    Rendered,
-    compose,
-    template_override,
-    to_html,
-    to_pdf,
-)
+from bridge.engine.letter_creditor import Creditor
+from bridge.engine.letter_templates import template_override
+from bridge.engine.letters import FORMATS, Rendered, compose, to_html, to_pdf
 from bridge.store import open_store
 from bridge.store.outbox import OutboxLetter
 from bridge.surfaces import present

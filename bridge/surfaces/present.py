@@ -106,7 +106,7 @@ ENGLISH = Voice()
 def _action_word(lang: str, country: str, kind: str) -> str:
     # The letters' own names for each kind (bridge/engine/templates/letters/<lang>/_law.txt.j2), so
     # the CLI and the letter a customer gets never name a step differently.
-    from bridge.engine.letters import environment  # noqa: PLC0415  (letters import this module)
+    from bridge.engine.letter_templates import environment  # noqa: PLC0415  (letters import this module)
 
     try:
         module = (

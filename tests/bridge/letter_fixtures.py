@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bridge.engine.letters import Creditor
+from bridge.engine.letter_creditor import Creditor
 from bridge.vocab.domain import (
     ActionKind,
     Customer,

@@ -29,7 +29,8 @@ from decimal import Decimal
 import pytest
 
 from bridge.engine.handover import build_case
-from bridge.engine.letters import compose, context
+from bridge.engine.letter_context import context
+from bridge.engine.letters import compose
 from bridge.vocab.domain import ActionKind, Decision, Letter, StepRecord
 from bridge.vocab.languages import COUNTRY_LANGUAGE
 from policies.engine import letters

@@ -10,7 +10,7 @@ import pytest
 
 from bridge.engine.channels import Channels, Route
 from bridge.engine.letter_checks import consented, delivery_problem, warning_problems
-from bridge.engine.letters import Creditor
+from bridge.engine.letter_creditor import Creditor
 from bridge.store import Store, open_store
 from bridge.vocab.domain import ActionKind, Customer, CustomerKind, Decision, Letter
 from bridge.vocab.secrets import StaticSecrets

@@ -12,17 +12,9 @@ import jinja2
 import pytest
 from babel.numbers import format_currency
 
-from bridge.engine.letters import (
-    Creditor,
-    LetterError,
-    compose,
-    group_account,
-    missing_templates,
-    national_account,
-    render,
-    to_html,
-    to_pdf,
-)
+from bridge.engine.letter_creditor import Creditor, group_account, national_account
+from bridge.engine.letter_templates import missing_templates
+from bridge.engine.letters import LetterError, compose, render, to_html, to_pdf
 from bridge.vocab.domain import (
     ActionKind,
     Customer,

@@ -17,7 +17,9 @@ import pytest
 from babel.dates import format_date
 from stdnum import iso11649, luhn
 
-from bridge.engine.letters import LOCALES, compose, context, to_html
+from bridge.engine.letter_context import context
+from bridge.engine.letter_templates import LOCALES
+from bridge.engine.letters import compose, to_html
 from bridge.vocab.domain import ActionKind, StepRecord
 from tests.bridge.letter_fixtures import (
     COUNTRY_OF,

@@ -10,7 +10,7 @@ import pytest
 
 from bridge.engine.channels import Channels, Route, salespeople
 from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.engine.letters import Creditor
+from bridge.engine.letter_creditor import Creditor
 from bridge.engine.mailer import PASSWORD_SECRET
 from bridge.infra import retry
 from bridge.store import Store, open_store

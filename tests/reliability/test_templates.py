@@ -15,7 +15,8 @@ import pytest
 
 from bridge.engine import template_budget
 from bridge.engine.cycle import CycleOptions, run_tenant
-from bridge.engine.letters import LetterError, compose, missing_templates
+from bridge.engine.letter_templates import missing_templates
+from bridge.engine.letters import LetterError, compose
 from bridge.store import open_store
 from bridge.vocab import registry
 from bridge.vocab.domain import ActionKind
