@@ -12,80 +12,61 @@ The order is what makes "never twice" and "never wrong" hold:
    result. A hand-over, a task for a person, and a notice the
    accounting system cannot send go by the bridge's own channels (bridge/engine/channels.py) instead
    of the connector, recorded in the same outbox exactly once.
+
+This module runs the steps in that order; they live in reconcile.py (1, 3), write.py (5),
+rendering.py, tenant_session.py (the session) and outcome.py (options and outcome).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import structlog
 
 from bridge.engine import freshness
-from bridge.engine.channels import UNKNOWN, Channels, Route
-from bridge.engine.handover import HandoverNotReady, interest_accrual
-from bridge.engine.letters import (
-    Creditor,
-    LetterError,
-    Rendered,
-    compose,
-    template_override,
-    warning_kind,
-)
-from bridge.engine.mailer import MailFailed, MailUnknown
+from bridge.engine.channels import Channels
+from bridge.engine.handover import interest_accrual
+from bridge.engine.letters import Creditor
+from bridge.engine.outcome import CycleOptions, TenantOutcome
 from bridge.engine.recheck import BatchRecheck
-from bridge.engine.withdraw import Withdrawn, withdraw_pending
+from bridge.engine.reconcile import reconcile, resolve_unknown, supersede
+from bridge.engine.rendering import LetterIndex, letter_language, render_letter
+from bridge.engine.tenant_session import company_of, open_tenant_session, tenant_context
+from bridge.engine.withdraw import withdraw_pending
+from bridge.engine.write import write_letter
 from bridge.infra import failpoints, metrics
 from bridge.infra.budget import DAY, Budget, daily_limit
-from bridge.infra.persisting import PersistingTransport
 from bridge.store import Store
-from bridge.store.outbox import REFUSED_PREFIX, OutboxLetter
 from bridge.vocab import registry
 from bridge.vocab.connector import (
     CAP_HANDOVER,
     CAP_INTERNAL_NOTE,
     CAP_PAYMENT_DETAILS,
     CAP_SEND_NOTICE,
-    CollectionService,
     ConnectorDescriptor,
-    Delivery,
-    Pending,
-    SecretStore,
     Session,
-    TenantContext,
 )
 from bridge.vocab.domain import (
-    ActionKind,
-    Customer,
-    Decision,
     Invoice,
     Letter,
     Snapshot,
     StepRecord,
     StepStatus,
-    WriteResult,
 )
 from bridge.vocab.errors import (
     AuthError,
     BridgeError,
     ConfigError,
-    ConnectorError,
-    RejectedRequest,
     TenantRenamed,
-    Transient,
 )
-from bridge.vocab.languages import INTERNAL_ACTIONS, language_for, tenant_language
 from bridge.vocab.options import whole_number
 from bridge.vocab.redact import redact_text
-from bridge.vocab.secrets import StaticSecrets, TenantSecrets
+from bridge.vocab.secrets import TenantSecrets
 from bridge.vocab.settings import TenantSettings
 from bridge.vocab.validate import plausible
 
@@ -93,117 +74,21 @@ if TYPE_CHECKING:
     from policies.ladder import TenantPolicy
     from policies.law import LawPack
 
+# Imported from here by the surfaces, the engine's own modules and the tests.
+__all__ = [
+    "CycleOptions",
+    "TenantOutcome",
+    "company_of",
+    "decide_day",
+    "letter_language",
+    "open_tenant_session",
+    "render_letter",
+    "run_tenant",
+]
+
 log = structlog.get_logger("bridge.engine.cycle")
 
 CURSOR = "fetched_at"
-
-
-@dataclass
-class TenantOutcome:
-    """What one cycle did for one tenant: the plan, the writes, what it skipped and why."""
-
-    tenant: str
-    system: str
-    status: str = "ok"  # ok | error | skipped
-    dry_run: bool = False
-    plan: list[Decision] = field(default_factory=list)
-    letters: list[Letter] = field(default_factory=list)
-    written: list[tuple[Letter, WriteResult]] = field(default_factory=list)
-    reconciled: list[WriteResult] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (letter or invoice, reason)
-    blocked: list[tuple[str, str]] = field(default_factory=list)  # (invoice, reason)
-    pending: int = 0
-    requests: int = 0
-    error: str | None = None
-    snapshot: Snapshot | None = None
-    # Steps that need interest for a day without a usable reference rate (they wait; the rest
-    # of the cycle goes on): (invoice, why, with the command that supplies the rate).
-    rate_waits: list[tuple[str, str]] = field(default_factory=list)
-    # Drafts taken back (or marked "do not book") because a dispute, hold, promise or payment
-    # came after they were written (bridge/engine/withdraw.py); in a dry run, those that would be.
-    withdrawn: list[Withdrawn] = field(default_factory=list)
-    # Letters left for the next days: the vendor's daily request budget is spent
-    # (bridge/infra/budget.py).
-    budget_waits: int = 0
-
-    def summary(self) -> dict[str, Any]:
-        """Numbers for the run ledger and `status`."""
-        return {
-            "rate_waits": len(self.rate_waits),
-            "rate_wait": self.rate_waits[0][1] if self.rate_waits else None,
-            "status": self.status,
-            "decisions": len(self.plan),
-            "letters": len(self.letters),
-            "written": len(self.written),
-            "reconciled": len(self.reconciled),
-            "withdrawn": sum(1 for w in self.withdrawn if w.state == "withdrawn"),
-            "skipped": len(self.skipped),
-            "pending": self.pending,
-            "requests": self.requests,
-            "budget_waits": self.budget_waits,
-            "error": self.error,
-        }
-
-
-@dataclass(frozen=True)
-class CycleOptions:
-    """How to run: the date, dry run, and (for tests/demo) a transport or secrets override."""
-
-    today: date
-    now: datetime
-    dry_run: bool = False
-    secrets: SecretStore | None = None
-    transport: Any = None  # httpx.BaseTransport
-    # Told (tenant, stage, done, total) as the cycle goes; a terminal shows it, the daemon not.
-    progress: Callable[[str, str, int, int], None] | None = None
-    # Set when the daemon is told to stop: the letter being written is finished and recorded,
-    # the rest waits for the next cycle, so no outcome is ever left unknown by a shutdown.
-    stop: threading.Event | None = None
-
-    @property
-    def stopping(self) -> bool:
-        """Tell whether a shutdown was asked for."""
-        return self.stop is not None and self.stop.is_set()
-
-    def report(self, tenant: str, stage: str, done: int, total: int) -> None:
-        """Pass progress on to whoever watches, if anyone does."""
-        if self.progress is not None:
-            self.progress(tenant, stage, done, total)
-
-
-def _context(
-    name: str, tenant: TenantSettings, descriptor: ConnectorDescriptor, opts: CycleOptions
-) -> tuple[TenantContext, Callable[[], None]]:
-    """Build the connector's context; for a sandbox tenant, load the emulator and its save hook."""
-    transport = opts.transport
-    secrets: SecretStore = opts.secrets or TenantSecrets(name)
-    save: Callable[[], None] = lambda: None  # noqa: E731
-    if tenant.sandbox_state is not None and transport is None:
-        path: Path = tenant.sandbox_state
-        sandbox = descriptor.sandbox(path if path.exists() else None, opts.today)
-        secrets = StaticSecrets(name, descriptor.sandbox_secrets)
-
-        if opts.dry_run:
-            # A dry run writes nothing, the emulator's state included: saving the state read at
-            # its start would erase what a cycle running meanwhile has written (issue 18, 5).
-            transport = sandbox.transport()
-        else:
-
-            def save() -> None:
-                sandbox.save(path)
-
-            transport = PersistingTransport(sandbox.transport(), save)
-
-    ctx = TenantContext(
-        tenant=name,
-        country=tenant.country,
-        mode=tenant.mode,
-        secrets=secrets,
-        base_url=tenant.base_url,
-        transport=transport,
-        options=dict(tenant.options),
-    )
-    return ctx, save
 
 
 def run_tenant(
@@ -219,7 +104,7 @@ def run_tenant(
     try:
         descriptor = registry.connector(tenant.system)
         store.touch_tenant(name, tenant.system, tenant.country, at=opts.now)
-        ctx, save = _context(name, tenant, descriptor, opts)
+        ctx, save = tenant_context(name, tenant, descriptor, opts)
         session = descriptor.open(ctx)
         _bind_company(store, name, tenant, session, opts)
         _cycle(store, name=name, tenant=tenant, session=session, opts=opts, outcome=outcome)
@@ -257,26 +142,6 @@ def run_tenant(
         dry_run=opts.dry_run,
     )
     return outcome
-
-
-def company_of(tenant: TenantSettings, session: Session) -> str | None:
-    """The key of the accounting company the tenant works on, None when nothing tells.
-
-    A sandbox tenant's company is its state file. Otherwise the session tells, if its connector
-    can cheaply (an optional ``company_key()``: e.g. Dinero's organization id); failing that,
-    an explicitly configured base URL stands for the company. A tenant of a vendor's public API
-    whose connector cannot tell has no key: it is not bound, as two such tenants could not be
-    told apart (docs/store.md).
-    """
-    if tenant.sandbox_state is not None:
-        return f"{tenant.system}:sandbox:{Path(tenant.sandbox_state).resolve()}"
-    ask: Callable[[], str | None] | None = getattr(session, "company_key", None)
-    key = ask() if ask is not None else None
-    if key:
-        return key
-    if tenant.base_url:
-        return f"{tenant.system}:{tenant.base_url.rstrip('/')}"
-    return None
 
 
 def _bind_company(
@@ -327,7 +192,7 @@ def _cycle(
     )
 
     if not opts.dry_run:
-        _resolve_unknown(
+        resolve_unknown(
             store,
             name,
             session,
@@ -358,12 +223,12 @@ def _cycle(
         if outcome.withdrawn and not opts.dry_run:
             channels.tell_withdrawals(outcome.withdrawn)
     if pending:
-        _reconcile(store, name=name, session=session, pending=pending, opts=opts, outcome=outcome)
+        reconcile(store, name=name, session=session, pending=pending, opts=opts, outcome=outcome)
     outcome.pending = len(pending) - len(outcome.reconciled)
 
     history = [*store.history(name), *snapshot.steps]
     history = (
-        _supersede(store, name, snapshot, history, law=law, policy=policy, opts=opts) or history
+        supersede(store, name, snapshot, history, law=law, policy=policy, opts=opts) or history
     )
     _decide(outcome, snapshot, history, law=law, policy=policy, tenant=tenant, opts=opts)
     outcome.letters = named(letters(outcome.plan), snapshot)
@@ -373,7 +238,7 @@ def _cycle(
         policy.law.apply(law), policy, snapshot.customers, snapshot.payments, opts.today
     )
 
-    index = _LetterIndex.of(snapshot, history)
+    index = LetterIndex.of(snapshot, history)
     budget = _budget(store, name, descriptor, opts)
     if budget is not None and not budget.fits(_sent(session), len(outcome.letters)):
         # Not all fit today: the most overdue go first, the rest wait for the next days.
@@ -393,7 +258,7 @@ def _cycle(
             outcome.skipped.append(("budget", budget.wait_sentence(outcome.budget_waits, opts.now)))
             log.warning("cycle.budget_spent", tenant=name, waiting=outcome.budget_waits)
             break
-        if not _write(
+        if not write_letter(
             store,
             name=name,
             tenant=tenant,
@@ -493,59 +358,6 @@ def _decide(
     outcome.blocked.extend(outcome.rate_waits)
 
 
-def _reconcile(
-    store: Store,
-    *,
-    name: str,
-    session: Session,
-    pending: list[Pending],
-    opts: CycleOptions,
-    outcome: TenantOutcome,
-) -> None:
-    """Settle earlier drafts as the vendor shows them; a doubtful absence settles nothing."""
-    unreadable = len(session.skipped)
-    results = list(session.reconcile(pending))
-    unreadable = len(session.skipped) - unreadable
-    doubt = absence_doubt(len(pending), results, unreadable)
-    if doubt is not None:
-        # Absence is evidence only from a complete, plausible view: the letters stay pending.
-        results = [r for r in results if r.status is not StepStatus.REJECTED]
-        outcome.skipped.append(("reconcile", doubt))
-        outcome.status = "partial"
-        log.warning("cycle.reconcile_doubt", tenant=name, reason=doubt)
-    for result in results:
-        if result.status is not StepStatus.PENDING:
-            outcome.reconciled.append(result)
-            if not opts.dry_run:
-                store.settle(
-                    result.letter_key, result.status, at=opts.now, document=result.document
-                )
-
-
-def absence_doubt(pending: int, results: list[WriteResult], unreadable: int) -> str | None:
-    """Why the vendor's view cannot show a draft gone (None when it can).
-
-    A connector's ``reconcile`` reads a missing draft as the accountant's rejection. That holds
-    only when the view is complete and plausible: every item of the vendor's list read, and not
-    every one of several pending drafts gone at once with none booked (an empty draft list
-    while our drafts wait is far likelier a vendor fault than a clean sweep).
-    """
-    rejected = sum(1 for r in results if r.status is StepStatus.REJECTED)
-    if not rejected:
-        return None
-    if unreadable:
-        return (
-            f"{unreadable} item(s) of the vendor's list could not be read: {rejected} draft(s) "
-            "not found are kept pending, not recorded as rejected"
-        )
-    if pending >= 2 and rejected == len(results) == pending:
-        return (
-            f"none of our {pending} pending drafts was found and none was booked: an incomplete "
-            "view of the vendor is assumed; they stay pending (a person checks `pending`)"
-        )
-    return None
-
-
 def _plausible(snapshot: Snapshot, outcome: TenantOutcome) -> Snapshot:
     """Leave implausible invoices out of the decision (bridge/vocab/validate.py), saying why."""
 
@@ -556,75 +368,6 @@ def _plausible(snapshot: Snapshot, outcome: TenantOutcome) -> Snapshot:
         snapshot,
         invoices=plausible(snapshot.invoices, skip),
         settled=plausible(snapshot.settled, skip),
-    )
-
-
-@dataclass(frozen=True)
-class _LetterIndex:
-    """The snapshot looked up by invoice and by customer once per cycle.
-
-    A letter shows its customer's open invoices and its own invoices' history; finding those
-    by scanning the whole ledger for each of thousands of letters made a cycle quadratic.
-    """
-
-    invoices: dict[str, Invoice]
-    open_by_customer: dict[str, list[Invoice]]
-    steps_by_invoice: dict[str, list[StepRecord]]
-
-    @classmethod
-    def of(cls, snapshot: Snapshot, history: list[StepRecord]) -> _LetterIndex:
-        """Index a snapshot and the history decided on."""
-        open_by_customer: dict[str, list[Invoice]] = {}
-        for invoice in snapshot.invoices:
-            open_by_customer.setdefault(invoice.customer_id, []).append(invoice)
-        steps: dict[str, list[StepRecord]] = {}
-        for step in history:
-            steps.setdefault(step.invoice_id, []).append(step)
-        return cls(
-            invoices={inv.id: inv for inv in (*snapshot.invoices, *snapshot.settled)},
-            open_by_customer=open_by_customer,
-            steps_by_invoice=steps,
-        )
-
-    def history_of(self, letter: Letter) -> list[StepRecord]:
-        """The steps of the letter's own invoices."""
-        ids = dict.fromkeys(d.invoice_id for d in letter.decisions)
-        return [s for i in ids for s in self.steps_by_invoice.get(i, ())]
-
-
-def letter_language(letter: Letter, customer: Customer, tenant: TenantSettings) -> str:
-    """The language the cycle writes a letter in: the customer's, or the tenant's own for
-    hand-overs and tasks (read by the tenant's people and its agency)."""
-    default = tenant_language(tenant.country, tenant.options)
-    return default if letter.action in INTERNAL_ACTIONS else language_for(customer, default)
-
-
-def render_letter(
-    letter: Letter,
-    snapshot: Snapshot,
-    history: list[StepRecord],
-    *,
-    tenant: TenantSettings,
-    creditor: Creditor,
-    lang: str | None = None,
-    index: _LetterIndex | None = None,
-) -> Rendered:
-    """Render a letter exactly as the cycle writes it (``letter`` previews through this too).
-
-    ``history`` is the history the letter was decided on; ``lang`` overrides the language.
-    """
-    index = index or _LetterIndex.of(snapshot, history)
-    customer = snapshot.customers[letter.customer_id]
-    return compose(
-        letter,
-        customer,
-        index.invoices,
-        creditor=creditor,
-        lang=lang or letter_language(letter, customer, tenant),
-        country=tenant.country,
-        override=template_override(tenant.options),
-        open_invoices=index.open_by_customer.get(letter.customer_id, ()),
-        history=index.history_of(letter),
     )
 
 
@@ -659,337 +402,3 @@ def named(written: list[Letter], snapshot: Snapshot) -> list[Letter]:
         customer = snapshot.customers.get(letter.customer_id)
         out.append(dataclasses.replace(letter, customer_name=customer.name) if customer else letter)
     return out
-
-
-def _resolve_unknown(
-    store: Store,
-    name: str,
-    session: Session,
-    opts: CycleOptions,
-    channels: Channels,
-    *,
-    outcome: TenantOutcome | None = None,
-    window: timedelta = timedelta(0),
-) -> None:
-    """Read back every write whose outcome we never learned, before deciding anything new.
-
-    Found: recorded. Not found, and the request never left the process (no attempt recorded):
-    cancelled, decided again. Not found after it left: inside the vendor's idempotency window
-    the same letter is sent again with the same key (the vendor replays its first answer if it
-    had acted); otherwise absence cannot tell "never created" from "created, then deleted by
-    the accountant", so the letter goes to the accountant as "could not confirm" and is never
-    sent again by itself (docs/reliability.md § Could not confirm).
-    """
-    for row in store.unresolved(name):
-        letter = row.letter
-        if channels.owns(letter):
-            found = channels.find(letter)
-            if found is UNKNOWN:
-                # An e-mail may have gone out: leave the letter open for a person, never resend.
-                # SMTP has no read-back, so every cycle says so until a person settles it.
-                why = channels.unconfirmed(letter)
-                if store.unconfirm(letter.key, why, at=opts.now):
-                    log.warning("outbox.mail_unknown", tenant=name, letter=letter.key)
-                    channels.tell_unconfirmed(letter, row.text, why)
-                if outcome is not None:
-                    outcome.skipped.append((letter.key, _ask(why, letter)))
-                continue
-        else:
-            found = session.find(letter.key)
-        if isinstance(found, WriteResult):
-            # Read back after a crash, a task note counts as told, as when written.
-            found = _task_told(letter, found)
-            store.done(letter.key, found, at=opts.now)
-            log.info("outbox.recovered", tenant=name, letter=letter.key, document=found.document)
-        elif row.attempted_at is None:
-            # The process stopped before the request left it: known not sent.
-            store.cancel(letter.key, "never sent (stopped before the request left)", at=opts.now)
-            log.info("outbox.not_written", tenant=name, letter=letter.key)
-        elif row.unconfirmed:
-            if outcome is not None:
-                outcome.skipped.append((letter.key, _ask(row.detail, letter)))
-        elif window > timedelta(0) and opts.now - row.attempted_at < window:
-            _resend(store, name, session, row, opts=opts, outcome=outcome)
-        else:
-            why = (
-                "could not confirm the write: the vendor shows no document with its key, and "
-                + (
-                    "its idempotency window has passed"
-                    if window > timedelta(0)
-                    else "it honours no idempotency key"
-                )
-                + ", so it may have been written and deleted by the accountant since; it is not "
-                "written again by itself"
-            )
-            store.unconfirm(letter.key, why, at=opts.now)
-            log.warning("outbox.unconfirmed", tenant=name, letter=letter.key)
-            channels.tell_unconfirmed(letter, row.text, why)
-            if outcome is not None:
-                outcome.skipped.append((letter.key, _ask(why, letter)))
-
-
-def _ask(why: str, letter: Letter) -> str:
-    """The accountant's part of a "could not confirm" line: what to run once they know."""
-    return (
-        f"{why} Once you know: `dunning-bridge confirm {letter.tenant} {letter.key} --sent` "
-        "(or --rejected, or --not-sent to have it written again)"
-    )
-
-
-def _resend(
-    store: Store,
-    name: str,
-    session: Session,
-    row: OutboxLetter,
-    *,
-    opts: CycleOptions,
-    outcome: TenantOutcome | None,
-) -> None:
-    """Send an interrupted write again, inside the vendor's idempotency window, as it was.
-
-    The same key and text: the vendor either replays its first answer (it had acted; a draft
-    the accountant deleted since is then reconciled as rejected) or acts now (it had not).
-    A payment or credit note since cancels it instead; it is decided again from today's data.
-    """
-    letter = row.letter
-    changed = {
-        k: v for k, v in session.recheck([d.invoice_id for d in letter.decisions]).items() if v
-    }
-    if changed:
-        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(changed.items()))
-        store.cancel(letter.key, f"changed since the interrupted write ({reasons})", at=opts.now)
-        return
-    try:
-        store.attempt(letter.key, at=opts.now)
-        result = _task_told(letter, session.apply(letter, row.text))
-    except AuthError:
-        raise
-    except RejectedRequest as exc:
-        store.cancel(letter.key, f"{REFUSED_PREFIX}: {exc}", at=opts.now)
-        return
-    except (Transient, ConnectorError) as exc:
-        if outcome is not None:
-            outcome.skipped.append((letter.key, f"outcome unknown, will be read back: {exc}"))
-            outcome.status = "partial"
-        return
-    store.done(letter.key, result, at=opts.now)
-    log.info("outbox.resent", tenant=name, letter=letter.key, document=result.document)
-
-
-def _supersede(
-    store: Store,
-    name: str,
-    snapshot: Snapshot,
-    history: list[StepRecord],
-    *,
-    law: LawPack,
-    policy: TenantPolicy,
-    opts: CycleOptions,
-) -> list[StepRecord] | None:
-    """Close the unconfirmed letters whose next step is due; return the new history, if any.
-
-    Read as rejected (it did not reach the debtor, or the accountant deleted it), a letter
-    whose invoices would get a step today is superseded: recorded rejected, and the new step
-    proceeds. The others keep holding their invoices until the accountant answers.
-    """
-    from policies.engine import decide  # noqa: PLC0415
-
-    waiting = store.unconfirmed(name)
-    if not waiting or opts.dry_run:
-        return None
-    steps = {(d.invoice_id, d.action, d.step) for w in waiting for d in w.letter.decisions}
-    trial = [
-        dataclasses.replace(s, status=StepStatus.REJECTED)
-        if s.status is StepStatus.PENDING and (s.invoice_id, s.action, s.step) in steps
-        else s
-        for s in history
-    ]
-    # Only what the rejection itself makes due: a step proposed either way is not a reason.
-    anyway = {d.key for d in decide(opts.today, snapshot, history, law, policy)}
-    due = {
-        d.invoice_id
-        for d in decide(opts.today, snapshot, trial, law, policy)
-        if d.key not in anyway
-    }
-    superseded = False
-    for w in waiting:
-        if due & {d.invoice_id for d in w.letter.decisions}:
-            store.supersede(
-                w.letter.key,
-                f"could not confirm, superseded by the next step on {opts.today.isoformat()}: "
-                f"{w.detail}",
-                at=opts.now,
-            )
-            log.warning("outbox.superseded", tenant=name, letter=w.letter.key)
-            superseded = True
-    return [*store.history(name), *snapshot.steps] if superseded else None
-
-
-def _write(
-    store: Store,
-    *,
-    name: str,
-    tenant: TenantSettings,
-    session: Session,
-    snapshot: Snapshot,
-    history: list[StepRecord],
-    letter: Letter,
-    channels: Channels,
-    opts: CycleOptions,
-    outcome: TenantOutcome,
-    index: _LetterIndex | None = None,
-    changed: Callable[[], dict[str, str]] | None = None,
-) -> bool:
-    """Write one letter exactly once; return False when the tenant should stop writing.
-
-    ``changed`` says which of the letter's invoices changed since the fetch (the batch re-read
-    of bridge/engine/recheck.py); without it the letter's invoices are re-read on their own.
-    """
-    index = index or _LetterIndex.of(snapshot, history)
-    customer = snapshot.customers[letter.customer_id]
-    route = _route(channels, session, letter, customer)
-    try:
-        rendered = render_letter(
-            letter, snapshot, history, tenant=tenant, creditor=channels.creditor, index=index
-        )
-    except LetterError as exc:
-        outcome.skipped.append((letter.key, f"not written: {exc}"))
-        outcome.status = "partial"
-        return True
-    text = rendered.text
-    refusal = store.refused(letter, text)
-    if refusal is not None:
-        # The vendor refused this very letter today; asking again costs a request and gets the
-        # same answer. A new day, or any change to the letter, tries again.
-        outcome.skipped.append((letter.key, f"{refusal} (today; not retried until tomorrow)"))
-        return True
-    found = (
-        changed()
-        if changed is not None
-        else {
-            invoice: reason
-            for invoice, reason in session.recheck([d.invoice_id for d in letter.decisions]).items()
-            if reason
-        }
-    )
-    if found:
-        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(found.items()))
-        outcome.skipped.append(
-            (letter.key, f"changed since the fetch ({reasons}); decided again next cycle")
-        )
-        return True
-    if route is Route.HANDOVER:
-        problems = channels.check_handover(letter, snapshot, history)
-        if problems:
-            outcome.skipped.append((letter.key, "not handed over: " + "; ".join(problems)))
-            return True
-    waits = channels.check_letter(
-        letter,
-        customer,
-        route=route,
-        routes=session.delivery_routes(letter, customer) if isinstance(session, Delivery) else None,
-        name=warning_kind(letter, index.history_of(letter), tenant.country),
-    )
-    if waits:
-        outcome.skipped.append((letter.key, "waits: " + "; ".join(waits)))
-        return True
-    if not store.intend(letter, text, at=opts.now):
-        outcome.skipped.append((letter.key, "already written for these decisions"))
-        return True
-    failpoints.reached("intended")
-    store.attempt(letter.key, at=opts.now)  # from here on a crash leaves the outcome unknown
-    failpoints.reached("attempted")
-    try:
-        result = _deliver(
-            session,
-            channels,
-            route=route,
-            letter=letter,
-            snapshot=snapshot,
-            history=history,
-            rendered=rendered,
-        )
-    except AuthError:
-        raise
-    except (MailFailed, HandoverNotReady) as exc:
-        store.cancel(letter.key, f"not delivered: {exc}", at=opts.now)
-        outcome.skipped.append((letter.key, f"not delivered: {exc}"))
-        return True
-    except MailUnknown as exc:
-        # The e-mail may have arrived: the intent stays open and is never sent again by itself.
-        outcome.skipped.append((letter.key, f"outcome unknown, not resent: {exc}"))
-        outcome.status = "partial"
-        return True
-    except RejectedRequest as exc:
-        store.cancel(letter.key, f"{REFUSED_PREFIX}: {exc}", at=opts.now)
-        outcome.skipped.append((letter.key, f"{REFUSED_PREFIX}: {exc}"))
-        return True
-    except (Transient, ConnectorError) as exc:
-        # Outcome unknown: the intent stays open and is read back at the start of the next cycle.
-        outcome.skipped.append((letter.key, f"outcome unknown, will be read back: {exc}"))
-        outcome.status = "partial"
-        return False
-    failpoints.reached("applied")
-    store.done(letter.key, result, at=opts.now)
-    failpoints.reached("recorded")
-    outcome.written.append((letter, result))
-    return True
-
-
-def _route(channels: Channels, session: Session, letter: Letter, customer: Customer) -> Route:
-    """Choose the letter's channel; a hand-over the system's service refuses goes to the agency."""
-    route = channels.route(letter, customer)
-    if route is Route.SYSTEM and letter.action is ActionKind.HANDOVER:
-        takes = isinstance(session, CollectionService) and session.takes_handover(letter)
-        return Route.SYSTEM if takes else Route.HANDOVER
-    return route
-
-
-def _deliver(
-    session: Session,
-    channels: Channels,
-    *,
-    route: Route,
-    letter: Letter,
-    snapshot: Snapshot,
-    history: list[StepRecord],
-    rendered: Rendered,
-) -> WriteResult:
-    """Write through the connector, or deliver by the bridge's own channel."""
-    if route is Route.HANDOVER:
-        case = channels.case(letter, snapshot, history, rendered)
-        return channels.handover(letter, case, rendered)
-    if route is Route.EMAIL:
-        customer = snapshot.customers[letter.customer_id]
-        return channels.email(letter, customer.email or "", rendered, with_pdf=True)
-    customer = snapshot.customers[letter.customer_id]
-    if route is Route.LIST:
-        return channels.task_list(letter, rendered)
-    if route is Route.TASK:
-        return channels.email(
-            letter, channels.recipient(letter, customer), rendered, with_pdf=False
-        )
-    return _task_told(letter, session.apply(letter, rendered.text))
-
-
-def _task_told(letter: Letter, result: WriteResult) -> WriteResult:
-    """A task is done once its person has been told: the note waits in the accounting system
-    for them, but the ladder does not wait for anybody to delete it."""
-    if letter.action is ActionKind.TASK and result.status is StepStatus.PENDING:
-        return dataclasses.replace(
-            result, status=StepStatus.ISSUED, detail=f"task note for review: {result.detail}"
-        )
-    return result
-
-
-@contextmanager
-def open_tenant_session(name: str, tenant: TenantSettings, opts: CycleOptions) -> Iterator[Session]:
-    """Open one tenant's session outside a cycle (approvals); close it and save its sandbox."""
-    descriptor = registry.connector(tenant.system)
-    ctx, save = _context(name, tenant, descriptor, opts)
-    session = descriptor.open(ctx)
-    try:
-        yield session
-    finally:
-        session.close()
-        save()

@@ -97,12 +97,12 @@ def test_a_connector_error_masks_its_request_id_and_code() -> None:
 def test_every_printed_line_passes_the_redactor(capsys: pytest.CaptureFixture[str]) -> None:
     """The CLI's JSON emitter, the rich console and plain prints: one net for all of them."""
     from bridge.surfaces import present  # noqa: PLC0415
-    from bridge.surfaces.cli import _emit_json  # noqa: PLC0415
+    from bridge.surfaces.cli_options import emit_json  # noqa: PLC0415
     from bridge.vocab.redact import redacting_output  # noqa: PLC0415
 
     register_secret("printed-token-456")
     with redacting_output():
-        _emit_json({"request_id": "printed-token-456", "why": "x printed-token-456 y"})
+        emit_json({"request_id": "printed-token-456", "why": "x printed-token-456 y"})
         present.console().print("detail: printed-token-456")
         present.console(stderr=True).print("oops printed-token-456")
         print("plain printed-token-456")

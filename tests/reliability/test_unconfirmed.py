@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from bridge.engine import cycle as cycle_module
+from bridge.engine import write as write_module
 from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.infra import failpoints, retry
 from bridge.store import Store, open_store
@@ -69,7 +69,7 @@ def _documents(tenant: TenantSettings) -> dict[str, int]:
 def _crash_before_the_request(store: Store, tenant: TenantSettings, mp: pytest.MonkeyPatch) -> str:
     """The first letter's attempt is recorded, then the process dies before the vendor is
     called: the vendor has nothing, and the outbox cannot know."""
-    real = cycle_module._deliver
+    real = write_module._deliver
     seen: list[str] = []
 
     def deliver(*args: Any, **kwargs: Any) -> Any:
@@ -78,7 +78,7 @@ def _crash_before_the_request(store: Store, tenant: TenantSettings, mp: pytest.M
             raise Crash
         return real(*args, **kwargs)
 
-    mp.setattr(cycle_module, "_deliver", deliver)
+    mp.setattr(write_module, "_deliver", deliver)
     with pytest.raises(Crash):
         _run(store, tenant)
     mp.undo()
