@@ -42,6 +42,7 @@ from bridge.engine.letters import (
 )
 from bridge.engine.mailer import MailFailed, MailUnknown
 from bridge.engine.recheck import BatchRecheck
+from bridge.engine.shared_tokens import DatabaseSecrets
 from bridge.engine.withdraw import Withdrawn, withdraw_pending
 from bridge.infra import failpoints, metrics
 from bridge.infra.budget import DAY, Budget, daily_limit
@@ -172,11 +173,17 @@ class CycleOptions:
 
 
 def _context(
-    name: str, tenant: TenantSettings, descriptor: ConnectorDescriptor, opts: CycleOptions
+    store: Store,
+    name: str,
+    tenant: TenantSettings,
+    descriptor: ConnectorDescriptor,
+    opts: CycleOptions,
 ) -> tuple[TenantContext, Callable[[], None]]:
     """Build the connector's context; for a sandbox tenant, load the emulator and its save hook."""
     transport = opts.transport
-    secrets: SecretStore = opts.secrets or TenantSecrets(name)
+    # Rotating tokens live in the database when a store key is set (always on PostgreSQL), so
+    # whichever daemon works the tenant spends the one valid token (bridge/engine/shared_tokens.py).
+    secrets: SecretStore = opts.secrets or DatabaseSecrets(name, TenantSecrets(name), store)
     save: Callable[[], None] = lambda: None  # noqa: E731
     if tenant.sandbox_state is not None and transport is None:
         path: Path = tenant.sandbox_state
@@ -219,7 +226,7 @@ def run_tenant(
     try:
         descriptor = registry.connector(tenant.system)
         store.touch_tenant(name, tenant.system, tenant.country, at=opts.now)
-        ctx, save = _context(name, tenant, descriptor, opts)
+        ctx, save = _context(store, name, tenant, descriptor, opts)
         session = descriptor.open(ctx)
         _bind_company(store, name, tenant, session, opts)
         _cycle(store, name=name, tenant=tenant, session=session, opts=opts, outcome=outcome)
@@ -983,10 +990,12 @@ def _task_told(letter: Letter, result: WriteResult) -> WriteResult:
 
 
 @contextmanager
-def open_tenant_session(name: str, tenant: TenantSettings, opts: CycleOptions) -> Iterator[Session]:
+def open_tenant_session(
+    store: Store, name: str, tenant: TenantSettings, opts: CycleOptions
+) -> Iterator[Session]:
     """Open one tenant's session outside a cycle (approvals); close it and save its sandbox."""
     descriptor = registry.connector(tenant.system)
-    ctx, save = _context(name, tenant, descriptor, opts)
+    ctx, save = _context(store, name, tenant, descriptor, opts)
     session = descriptor.open(ctx)
     try:
         yield session
