@@ -2,7 +2,7 @@
 
 With several daemons on one PostgreSQL database, a tenant's lease moves between them; a refresh
 token kept in one machine's keyring would be rotated away under the other's feet
-(``invalid_grant``). Here the grant lives in the ``tokens`` table (migration 009), sealed
+(``invalid_grant``). Here the grant lives in the ``tokens`` table (migration 010), sealed
 with the store key every daemon reads from its own keyring (bridge/vocab/tokenseal.py), and a
 refresh runs under the grant's lock across daemons (Store.token_lock):
 

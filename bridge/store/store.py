@@ -522,7 +522,7 @@ class Store:
         with self._read() as conn:
             return review.invoices_seen(conn, tenant)
 
-    # rotating tokens (migration 009; bridge/engine/shared_tokens.py seals and opens them)
+    # rotating tokens (migration 010; bridge/engine/shared_tokens.py seals and opens them)
 
     @contextmanager
     def token_lock(

@@ -96,7 +96,7 @@ def requests_since(conn: Connection, tenant: str, since: datetime) -> int:
 
 
 # Every table whose rows belong to one tenant by its `tenant` column (the schema, migrations
-# 001-009). `tenants rename` moves the rows of all of them but the audit log, which is
+# 001-010). `tenants rename` moves the rows of all of them but the audit log, which is
 # append-only: its rows keep the name they were written under. tests/bridge/test_rename.py
 # checks this list against the schema.
 HISTORY_TABLES = (

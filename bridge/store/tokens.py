@@ -1,4 +1,4 @@
-"""The ``tokens`` table (migration 009): sealed rotating tokens, and the intent of a refresh.
+"""The ``tokens`` table (migration 010): sealed rotating tokens, and the intent of a refresh.
 
 This module only moves sealed text; bridge/engine/shared_tokens.py seals, opens and locks. Rows are
 keyed by (tenant, credential), where the credential names a connector's grant ("dinero").

@@ -1,4 +1,4 @@
--- 009: rotating OAuth refresh tokens kept in the database, so every daemon sharing it refreshes
+-- 010: rotating OAuth refresh tokens kept in the database, so every daemon sharing it refreshes
 -- from the one token that is still valid (docs/operations.md § Tokens shared by daemons).
 -- Portable SQL except where marked [sqlite]: see docs/store.md for the PostgreSQL spelling.
 
