@@ -104,7 +104,7 @@ def run_tenant(
     try:
         descriptor = registry.connector(tenant.system)
         store.touch_tenant(name, tenant.system, tenant.country, at=opts.now)
-        ctx, save = tenant_context(name, tenant, descriptor, opts)
+        ctx, save = tenant_context(store, name, tenant, descriptor, opts)
         session = descriptor.open(ctx)
         _bind_company(store, name, tenant, session, opts)
         _cycle(store, name=name, tenant=tenant, session=session, opts=opts, outcome=outcome)

@@ -33,7 +33,9 @@ def _fresh_read(settings: Settings, store: Store, tenant: str, today: date, at: 
     """Read the tenant's invoices once now and remember them; return "" or why it failed."""
     config = settings.tenant(tenant)
     try:
-        with open_tenant_session(tenant, config, CycleOptions(today=today, now=at)) as session:
+        with open_tenant_session(
+            store, tenant, config, CycleOptions(today=today, now=at)
+        ) as session:
             snapshot = session.fetch(today, None)
     except BridgeError as exc:
         return f"{config.system} could not be read to check ({exc})"

@@ -7,7 +7,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bridge.engine.shared_tokens import DatabaseSecrets
 from bridge.infra.persisting import PersistingTransport
+from bridge.store import Store
 from bridge.vocab import registry
 from bridge.vocab.connector import (
     ConnectorDescriptor,
@@ -25,11 +27,17 @@ from bridge.engine.outcome import CycleOptions
 
 
 def tenant_context(
-    name: str, tenant: TenantSettings, descriptor: ConnectorDescriptor, opts: CycleOptions
+    store: Store,
+    name: str,
+    tenant: TenantSettings,
+    descriptor: ConnectorDescriptor,
+    opts: CycleOptions,
 ) -> tuple[TenantContext, Callable[[], None]]:
     """Build the connector's context; for a sandbox tenant, load the emulator and its save hook."""
     transport = opts.transport
-    secrets: SecretStore = opts.secrets or TenantSecrets(name)
+    # Rotating tokens live in the database when a store key is set (always on PostgreSQL), so
+    # whichever daemon works the tenant spends the one valid token (bridge/engine/shared_tokens.py).
+    secrets: SecretStore = opts.secrets or DatabaseSecrets(name, TenantSecrets(name), store)
     save: Callable[[], None] = lambda: None  # noqa: E731
     if tenant.sandbox_state is not None and transport is None:
         path: Path = tenant.sandbox_state
@@ -80,10 +88,12 @@ def company_of(tenant: TenantSettings, session: Session) -> str | None:
 
 
 @contextmanager
-def open_tenant_session(name: str, tenant: TenantSettings, opts: CycleOptions) -> Iterator[Session]:
+def open_tenant_session(
+    store: Store, name: str, tenant: TenantSettings, opts: CycleOptions
+) -> Iterator[Session]:
     """Open one tenant's session outside a cycle (approvals); close it and save its sandbox."""
     descriptor = registry.connector(tenant.system)
-    ctx, save = tenant_context(name, tenant, descriptor, opts)
+    ctx, save = tenant_context(store, name, tenant, descriptor, opts)
     session = descriptor.open(ctx)
     try:
         yield session

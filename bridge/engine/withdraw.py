@@ -336,7 +336,9 @@ def withdraw_now(
         config = settings.tenant(tenant)
         with (
             store.exclusive("cli-withdraw"),
-            open_tenant_session(tenant, config, CycleOptions(today=today, now=at)) as session,
+            open_tenant_session(
+                store, tenant, config, CycleOptions(today=today, now=at)
+            ) as session,
         ):
             results = [withdraw_one(store, session, row, reason, at=at) for row in rows]
     except StoreLocked as exc:

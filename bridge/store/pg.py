@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 _WRITE = 0x64620001  # one writer at a time (transaction-scoped)
 _MIGRATE = 0x64620002  # one migrator at a time (transaction-scoped)
 _DAEMONS = 0x64620003  # daemons share it, a CLI cycle takes it alone (session-scoped)
+_TOKENS = 0x64620004  # one refresh of a tenant's grant at a time (session-scoped, own connection)
 _CONNECT_TIMEOUT_S = 10
 # The keyring entry (service dunning-bridge) or systemd credential holding the password when
 # neither the URL nor libpq's own PGPASSWORD / ~/.pgpass provides one.
@@ -273,6 +274,32 @@ def _open(url: DatabaseUrl) -> psycopg.Connection[tuple[Any, ...]]:
 def connect(url: DatabaseUrl) -> PgConnection:
     """Connect to the server named by the URL."""
     return PgConnection(url, _open(url))
+
+
+@contextmanager
+def held(url: DatabaseUrl, name: str, *, wait: float) -> Iterator[None]:
+    """Hold the lock called ``name`` (a tenant's grant) across daemons, on a connection of its own.
+
+    A session advisory lock, so it outlives the short transactions the holder commits while it
+    holds it (the intent of a refresh, then the new token), and the server drops it the moment
+    the holder's connection goes: a daemon killed mid-refresh leaves no lock behind. Waits at
+    most ``wait`` seconds, then raises StoreLocked.
+    """
+    conn = connect(url)
+    try:
+        key = zlib.crc32(f"{conn._schema_key}\0{name}".encode()) - (1 << 31)
+        conn.execute(f"SET lock_timeout = {max(1, int(wait * 1000)):d}")
+        try:
+            conn.execute("SELECT pg_advisory_lock(?, ?)", (_TOKENS, key))
+        except PgError as exc:
+            if exc.sqlstate == "55P03":  # lock_not_available
+                raise StoreLocked(
+                    f"another daemon has held the lock of {name} for over {wait:.0f} s"
+                ) from None
+            raise
+        yield
+    finally:
+        conn.close()  # the lock goes with the session
 
 
 def schema_version(conn: PgConnection) -> int:

@@ -96,7 +96,7 @@ def requests_since(conn: Connection, tenant: str, since: datetime) -> int:
 
 
 # Every table whose rows belong to one tenant by its `tenant` column (the schema, migrations
-# 001-008). `tenants rename` moves the rows of all of them but the audit log, which is
+# 001-010). `tenants rename` moves the rows of all of them but the audit log, which is
 # append-only: its rows keep the name they were written under. tests/bridge/test_rename.py
 # checks this list against the schema.
 HISTORY_TABLES = (
@@ -113,7 +113,7 @@ HISTORY_TABLES = (
     "known_invoices",
     "request_log",
 )
-MOVED_TABLES = ("tenants", "runs", "leases", *HISTORY_TABLES)
+MOVED_TABLES = ("tenants", "runs", "leases", "tokens", *HISTORY_TABLES)
 KEPT_TABLES = ("audit_log",)
 
 
@@ -178,6 +178,12 @@ def rename(conn: Connection, old: str, new: str, at: datetime) -> dict[str, int]
         )
     conn.execute("DELETE FROM tenants WHERE tenant = ?", (new,))
     conn.execute("DELETE FROM leases WHERE tenant IN (?, ?)", (old, new))
+    # A grant stored under the new name (authorized after the rename) is the newer one.
+    conn.execute(
+        "DELETE FROM tokens WHERE tenant = ? AND credential IN"
+        " (SELECT credential FROM tokens WHERE tenant = ?)",
+        (old, new),
+    )
     bodies = conn.execute("SELECT id, body FROM letters WHERE tenant = ?", (old,)).fetchall()
     for letter_id, body in bodies:
         letter = decode_letter(str(body))

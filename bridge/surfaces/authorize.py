@@ -1,13 +1,17 @@
 """`dunning-bridge authorize TENANT`: a connector's one-time consent (OAuth systems).
 
 The connector prints the consent address, takes the code the accountant pastes back and
-stores the tokens through keyring; nothing secret is echoed or passed on the command line.
+stores the tokens: rotating ones in the database when a store key is set (always on
+PostgreSQL, so every daemon finds them), else in the keyring; the app's client id and secret in
+the keyring. Nothing secret is echoed or passed on the command line.
 """
 
 from __future__ import annotations
 
 import getpass
 
+from bridge.engine.shared_tokens import DatabaseSecrets
+from bridge.store import open_store
 from bridge.surfaces import present
 from bridge.vocab import registry
 from bridge.vocab.connector import AuthorizeRequest
@@ -30,18 +34,22 @@ def authorize_command(settings: Settings, tenant: str, options: list[str]) -> in
                 f"`dunning-bridge secrets set {tenant} NAME` ({', '.join(descriptor.secret_names)})"
             )
         extra = dict(_pair(o) for o in options)
-        descriptor.authorize(
-            AuthorizeRequest(
-                tenant=tenant,
-                secrets=TenantSecrets(tenant),
-                options={**config.options, **extra},
-                ask=lambda prompt: console.input(f"{prompt}: "),
-                ask_secret=lambda prompt: getpass.getpass(f"{prompt}: "),
-                say=console.print,
+        with open_store(settings.database) as store:
+            descriptor.authorize(
+                AuthorizeRequest(
+                    tenant=tenant,
+                    secrets=DatabaseSecrets(tenant, TenantSecrets(tenant), store),
+                    options={**config.options, **extra},
+                    ask=lambda prompt: console.input(f"{prompt}: "),
+                    ask_secret=lambda prompt: getpass.getpass(f"{prompt}: "),
+                    say=console.print,
+                )
             )
-        )
     except BridgeError as exc:
         err.print(f"error: {exc}")
+        return 2
+    except OSError as exc:  # the state database's folder cannot be made or written
+        err.print(f"error: cannot open the state database {settings.database}: {exc}")
         return 2
     return 0
 

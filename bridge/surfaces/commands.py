@@ -396,11 +396,17 @@ def _days(scenario: dict[str, Any]) -> int:
 
 def secrets_set_command(settings: Settings, tenant: str, name: str, value: str) -> int:
     """Store one secret for a configured tenant."""
-    from bridge.vocab import registry  # noqa: PLC0415
+    from bridge.vocab import registry, tokenseal  # noqa: PLC0415
     from bridge.vocab.redact import MIN_SECRET_LENGTH  # noqa: PLC0415
     from bridge.vocab.secrets import TenantSecrets  # noqa: PLC0415
 
     try:
+        if (tenant, name) == (tokenseal.KEY_OWNER, tokenseal.KEY_NAME):
+            # The key sealing the tokens kept in the database: the same on every daemon.
+            tokenseal.parse_key(value)
+            TenantSecrets(tenant).set(name, value.strip())
+            console.print(f"stored {name}")
+            return 0
         t = settings.tenant(tenant)
         descriptor = registry.connector(t.system)
         if name not in descriptor.secret_names:
@@ -424,20 +430,36 @@ def secrets_set_command(settings: Settings, tenant: str, name: str, value: str) 
 
 def secrets_check_command(settings: Settings, tenant: str | None, *, as_json: bool) -> int:
     """Report which secrets are present per tenant, never their values."""
+    from bridge.engine.shared_tokens import DatabaseSecrets  # noqa: PLC0415
+    from bridge.store import open_store  # noqa: PLC0415
     from bridge.vocab import registry  # noqa: PLC0415
     from bridge.vocab.secrets import TenantSecrets  # noqa: PLC0415
 
     report: dict[str, dict[str, bool]] = {}
+    # Rotating tokens may live in the database (bridge/engine/shared_tokens.py): look there too,
+    # when it opens (before the first cycle it may not exist yet; then only the keyring counts).
+    try:
+        db: Store | None = open_store(settings.database)
+    except (BridgeError, OSError):
+        db = None
     try:
         for name in _selected(settings, tenant):
             t = settings.tenants[name]
             if t.sandbox_state is not None:
                 continue
-            store = TenantSecrets(name)
-            report[name] = {s: store.has(s) for s in registry.connector(t.system).secret_names}
-    except ConfigError as exc:
+            names = registry.connector(t.system).secret_names
+            keyring = TenantSecrets(name)
+            if db is None:
+                report[name] = {s: keyring.has(s) for s in names}
+            else:
+                store = DatabaseSecrets(name, keyring, db)
+                report[name] = {s: store.has(s, t.system) for s in names}
+    except BridgeError as exc:
         err.print(f"error: {exc}")
         return 2
+    finally:
+        if db is not None:
+            db.close()
     if as_json:
         _emit(report)
     else:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
     from bridge.vocab.connector import ConnectorDescriptor, SecretStore
     from policies.ladder import TenantPolicy
-from bridge.store import open_store
+from bridge.engine.shared_tokens import DatabaseSecrets
+from bridge.store import Store, open_store
 
 console = present.console()
 
@@ -47,12 +48,22 @@ def checks(settings: Settings, today: date | None = None) -> list[Check]:
     """Run every check; none raises."""
     out: list[Check] = []
     day = today or datetime.now(UTC).date()
+    store: Store | None = None
     try:
         store = open_store(settings.database)
-        store.close()
         out.append(Check("database", True, str(settings.database)))
     except (BridgeError, OSError) as exc:
         out.append(Check("database", False, f"{settings.database}: {exc}"))
+    try:
+        _tenant_checks(settings, day, store, out)
+    finally:
+        if store is not None:
+            store.close()
+    out.extend(law_checks(settings, day))
+    return [_owned(c, settings) for c in out]
+
+
+def _tenant_checks(settings: Settings, day: date, store: Store | None, out: list[Check]) -> None:
     if not settings.tenants:
         out.append(
             Check("tenants", False, "no tenants configured (BRIDGE_TENANTS__<NAME>__SYSTEM=...)")
@@ -82,14 +93,22 @@ def checks(settings: Settings, today: date | None = None) -> list[Check]:
                 Check(subject, True, f"{descriptor.display_name} sandbox at {tenant.sandbox_state}")
             )
             continue
-        secrets = TenantSecrets(name)
-        missing = [s for s in descriptor.secret_names if not secrets.has(s)]
+        keyring = TenantSecrets(name)
+        secrets: SecretStore = keyring
+        try:
+            if store is not None:
+                shared = DatabaseSecrets(name, keyring, store)
+                secrets = shared
+                missing = [s for s in descriptor.secret_names if not shared.has(s, tenant.system)]
+            else:
+                missing = [s for s in descriptor.secret_names if not keyring.has(s)]
+        except BridgeError as exc:
+            out.append(Check(subject, False, str(exc)))
+            continue
         if missing:
             out.append(Check(subject, False, f"missing secrets: {', '.join(missing)}"))
             continue
         out.extend(_connectivity(name, tenant, descriptor, secrets))
-    out.extend(law_checks(settings, day))
-    return [_owned(c, settings) for c in out]
 
 
 def _owned(check: Check, settings: Settings) -> Check:

@@ -207,7 +207,7 @@ def approve_command(
         with (
             _store(settings) as store,
             store.exclusive("cli-approve"),
-            open_tenant_session(tenant, config, opts) as session,
+            open_tenant_session(store, tenant, config, opts) as session,
         ):
             results = proposals.approve(store, session, tenant, keys, at=now)
     except BridgeError as exc:

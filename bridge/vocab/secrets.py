@@ -102,6 +102,15 @@ class TenantSecrets:
         except OSError as exc:
             raise _unreachable_store(exc) from None
 
+    def forget(self, name: str) -> None:
+        """Delete the secret from the keyring (a token moved into the database); gone is fine."""
+        try:
+            keyring.delete_password(SERVICE, _username(self.tenant, name))
+        except keyring.errors.PasswordDeleteError:
+            return
+        except keyring.errors.KeyringError as exc:
+            raise ConfigError(f"keyring unavailable ({type(exc).__name__}); {_HINT}") from None
+
     def has(self, name: str) -> bool:
         """Tell whether the secret is stored, without revealing it."""
         try:
@@ -150,6 +159,10 @@ class StaticSecrets:
     def set(self, name: str, value: str) -> None:
         """Keep a rotated value for the rest of the process."""
         self._values[name] = _known(value)
+
+    def forget(self, name: str) -> None:
+        """Drop a value (a token moved into the database)."""
+        self._values.pop(name, None)
 
 
 def _known(value: str) -> str:

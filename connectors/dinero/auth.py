@@ -7,7 +7,8 @@ way here, which is safe for either:
 
 - every refresh runs under a lock per tenant, and first re-reads the stored tokens, so a second
   session that waited on the lock uses the token the first one got instead of spending the
-  (already rotated) refresh token again;
+  (already rotated) refresh token again; with a store key the tokens live in the database and
+  the lock holds across every daemon sharing it (bridge/engine/shared_tokens.py);
 - a new refresh token is stored *before* the new access token is used, so a crash right after a
   rotation never leaves us holding only the invalidated one;
 - a 401 from the API triggers one refresh and one retry, never more;
@@ -27,7 +28,6 @@ from __future__ import annotations
 import base64
 import json
 import secrets as pysecrets
-import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,8 +39,16 @@ import httpx
 from bridge.infra import retry
 from bridge.infra.http import DEFAULT_TABLE, StatusTable, VendorError, build_client, rule, stats_of
 from bridge.vocab.connector import SecretStore
-from bridge.vocab.errors import AuthError, ConnectorError, SecretMissing, Transient
+from bridge.vocab.errors import AuthError, ConnectorError, Transient
 from bridge.vocab.redact import redact_text, register_secret
+from bridge.vocab.rotating import (
+    RotatingTokens,
+    SecretsTokens,
+    TokenNames,
+    TokenState,
+    declare,
+    rotating_tokens,
+)
 
 AUTHORIZE_URL = "https://connect.visma.com/connect/authorize"
 TOKEN_URL = "https://connect.visma.com/connect/token"  # noqa: S105  # an address, not a secret
@@ -53,6 +61,9 @@ REFRESH_TOKEN = "refresh_token"  # noqa: S105
 ACCESS_TOKEN = "access_token"  # noqa: S105
 ACCESS_EXPIRES = "access_token_expires_at"
 SECRET_NAMES = (CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
+# The grant's name in the database's token table, and where the keyring keeps it.
+CREDENTIAL = "dinero"
+TOKEN_NAMES = declare(CREDENTIAL, TokenNames(REFRESH_TOKEN, ACCESS_TOKEN, ACCESS_EXPIRES))
 
 # Refresh this long before the access token runs out, so a request never leaves with a token
 # that expires on the way.
@@ -72,15 +83,6 @@ RESEND_WINDOW = timedelta(seconds=4)
 MAX_RESENDS = 2
 # Failures where the request provably never left (as bridge/infra/retry.py counts them).
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
-
-
-def refresh_lock(tenant: str) -> threading.Lock:
-    """Return the process-wide refresh lock of one tenant (one organization's grant)."""
-    with _locks_guard:
-        return _locks.setdefault(tenant, threading.Lock())
 
 
 def reauthorize_hint(tenant: str) -> str:
@@ -338,54 +340,55 @@ def _maybe_processed(exc: ConnectorError) -> bool:
 
 
 class TokenManager:
-    """One tenant's tokens: the current access token, refreshed early, safely and only once."""
+    """One tenant's tokens: the current access token, refreshed early, safely and only once.
 
-    def __init__(self, tenant: str, secrets: SecretStore, endpoint: TokenEndpoint) -> None:
+    The tokens are kept by ``tokens`` (bridge/vocab/rotating.py): the keyring with a lock per
+    process, or the database with a lock across every daemon that shares it.
+    """
+
+    def __init__(self, tenant: str, tokens: RotatingTokens, endpoint: TokenEndpoint) -> None:
         self.tenant = tenant
-        self.secrets = secrets
+        self.tokens = tokens
         self.endpoint = endpoint
-        self.lock = refresh_lock(tenant)
         self.refreshes = 0
 
-    def _stored_access(self) -> tuple[str, datetime] | None:
-        try:
-            token = self.secrets.get(ACCESS_TOKEN)
-            expires = datetime.fromisoformat(self.secrets.get(ACCESS_EXPIRES))
-        except (SecretMissing, ValueError):
-            return None
-        register_secret(token)
-        return token, expires if expires.tzinfo else expires.replace(tzinfo=UTC)
-
-    def _fresh(self, found: tuple[str, datetime] | None) -> str | None:
-        if found is None:
-            return None
-        token, expires = found
-        return token if expires - EARLY_REFRESH > self.endpoint.clock() else None
+    def _fresh(self, state: TokenState) -> str | None:
+        return state.access_until(self.endpoint.clock(), EARLY_REFRESH)
 
     def current(self) -> str:
         """Return a usable access token, refreshing when the stored one is (nearly) expired."""
-        token = self._fresh(self._stored_access())
+        token = self._fresh(self.tokens.peek())
         return token if token is not None else self.refresh(failed=None)
 
     def refresh(self, *, failed: str | None) -> str:
         """Get a new access token; ``failed`` is the one the API just refused (if any)."""
-        with self.lock:
-            # Another session may have refreshed while we waited: use its token, and keep the
-            # refresh token (maybe rotated by it) unspent.
-            stored = self._stored_access()
-            token = self._fresh(stored)
+        with self.tokens.hold() as hold:
+            # Another session or daemon may have refreshed while we waited: use its token, and
+            # keep the refresh token (maybe rotated by it) unspent.
+            token = self._fresh(hold.state)
             if token is not None and token != failed:
                 return token
-            refresh_token = self.secrets.get(REFRESH_TOKEN)
-            register_secret(refresh_token)
-            tokens = self.endpoint.refresh(refresh_token)
+            spent = hold.state.refresh_token
+            hold.spending()
+            try:
+                tokens = self.endpoint.refresh(spent)
+            except AuthError as exc:
+                hold.refused()  # Visma Connect answered: nothing was rotated
+                if hold.interrupted and exc.vendor_code == "invalid_grant":
+                    raise AuthError(
+                        f"{exc}; {hold.interrupted}, so the refresh token it was given is lost",
+                        status=exc.status,
+                        vendor_code=exc.vendor_code,
+                        url=exc.url,
+                    ) from None
+                raise
             self.refreshes += 1
-            if tokens.refresh_token and tokens.refresh_token != refresh_token:
-                # Rotated: the old one is now void, so the new one is stored before anything
-                # else happens.
-                self.secrets.set(REFRESH_TOKEN, tokens.refresh_token)
-            self.secrets.set(ACCESS_TOKEN, tokens.access_token)
-            self.secrets.set(ACCESS_EXPIRES, tokens.expires_at.isoformat())
+            # Rotated or not, the answer is stored (committed) before the new access token is
+            # used: a crash right after leaves the only valid refresh token where the next
+            # session, here or on another daemon, finds it.
+            hold.rotated(
+                TokenState(tokens.refresh_token or spent, tokens.access_token, tokens.expires_at)
+            )
             return tokens.access_token
 
 
@@ -419,7 +422,8 @@ def open_tokens(
     client_id = secrets.get(CLIENT_ID)
     client_secret = secrets.get(CLIENT_SECRET)
     register_secret(client_secret)
-    secrets.get(REFRESH_TOKEN)  # fail now, with SecretMissing's fix, rather than mid-cycle
+    tokens = rotating_tokens(secrets, CREDENTIAL, TOKEN_NAMES)
+    tokens.peek()  # fail now, with SecretMissing's fix, rather than mid-cycle
     endpoint = TokenEndpoint(
         client_id=client_id,
         client_secret=client_secret,
@@ -427,7 +431,7 @@ def open_tokens(
         transport=transport,
         clock=clock,
     )
-    return TokenManager(tenant, secrets, endpoint)
+    return TokenManager(tenant, tokens, endpoint)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,11 +510,12 @@ def authorize(
         raise AuthError(
             "Visma Connect gave no refresh token; the app needs the offline_access scope"
         )
-    # Refresh token first: it is the one that cannot be recovered without a new consent.
-    secrets.set(REFRESH_TOKEN, tokens.refresh_token)
+    # Refresh token first: it is the one that cannot be recovered without a new consent. With
+    # a store key it goes to the database, where every daemon finds it.
+    keeper = rotating_tokens(secrets, CREDENTIAL, TOKEN_NAMES)
+    keeper.replace(TokenState(tokens.refresh_token, tokens.access_token, tokens.expires_at))
     secrets.set(CLIENT_ID, client_id)
     secrets.set(CLIENT_SECRET, client_secret)
-    secrets.set(ACCESS_TOKEN, tokens.access_token)
-    secrets.set(ACCESS_EXPIRES, tokens.expires_at.isoformat())
-    say(f"Stored the Dinero tokens of tenant {tenant!r} in the keyring.")
+    where = "the keyring" if isinstance(keeper, SecretsTokens) else "the database (sealed)"
+    say(f"Stored the Dinero tokens of tenant {tenant!r} in {where}.")
     return tokens

@@ -109,16 +109,18 @@ def test_recorded_token_answers_drive_the_auth_flow() -> None:
         "t", {CLIENT_ID: "client-id-1", CLIENT_SECRET: "client-secret-1", REFRESH_TOKEN: "r-1"}
     )
     auth = FortnoxAuth("t", secrets, route=CODE)
+    assert auth._grant is not None
     valid = interactions("authentication/valid_request.yml")[0]
-    token = auth._accept(_response(valid))
+    with auth._grant.hold() as hold:  # the refresh route reads its answer holding the grant
+        token = auth._accept(_response(valid), hold)
     assert token.value == "<ACCESS_TOKEN>"
     assert secrets.get(REFRESH_TOKEN) == "<REFRESH_TOKEN>"
     for cassette, match in (
         ("authentication/invalid_refresh_token.yml", "invalid_grant"),
         ("authentication/invalid_authorization.yml", "invalid_client"),
     ):
-        with pytest.raises(AuthError, match=match):
-            auth._accept(_response(interactions(cassette)[0]))
+        with pytest.raises(AuthError, match=match), auth._grant.hold() as hold:
+            auth._accept(_response(interactions(cassette)[0]), hold)
 
 
 def test_recordings_match_the_spec_but_for_the_known_quirks() -> None:
