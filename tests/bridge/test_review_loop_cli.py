@@ -108,7 +108,8 @@ def test_booking_every_draft_then_disputing_leaves_no_draft_that_would_dun_it(
             assert (row.state, row.detail[:23]) == ("cancelled", "withdrawn by the bridge")
     code, out = _cli("pending", "--demo", str(state))
     assert code == 0
-    assert "withdrawn, because invoice" in out
+    # A table cell may wrap where the console is narrow: the words count, not the line breaks.
+    assert "withdrawn, because invoice" in " ".join(out.replace("│", " ").split())
     # Booking everything now, and the next cycles, send nothing about it.
     _accept_all(state, later)
     for day in (later + timedelta(days=1), later + timedelta(days=12)):

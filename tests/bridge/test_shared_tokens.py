@@ -616,7 +616,8 @@ def test_the_store_key_is_set_with_secrets_set_and_tokens_count_for_secrets_chec
 
 
 def test_a_cycle_hands_connectors_the_database_keeper(tmp_path: Path) -> None:
-    from bridge.engine.cycle import CycleOptions, _context  # noqa: PLC0415
+    from bridge.engine.cycle import CycleOptions  # noqa: PLC0415
+    from bridge.engine.tenant_session import tenant_context as _context  # noqa: PLC0415
     from bridge.vocab import registry  # noqa: PLC0415
     from bridge.vocab.settings import TenantSettings  # noqa: PLC0415
 
