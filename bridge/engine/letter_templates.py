@@ -18,10 +18,9 @@ from bridge.engine.letter_creditor import group_account
 from bridge.engine.template_budget import BoundedEnvironment, ConfinedLoader
 from bridge.vocab.domain import ActionKind
 from bridge.vocab.languages import AVAILABLE
-from bridge.vocab.money import LOCALES as PRESENT_LOCALES
+from bridge.vocab.money import LOCALES
 from bridge.vocab.money import money as format_money
 
-LOCALES: Final[dict[str, str]] = PRESENT_LOCALES
 _AND: Final[dict[str, str]] = {"da": "og", "nb": "og", "sv": "och", "fi": "ja", "en": "and"}
 
 

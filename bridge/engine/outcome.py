@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bridge.engine.withdraw import Withdrawn
 from bridge.vocab.connector import (
@@ -18,9 +18,6 @@ from bridge.vocab.domain import (
     Snapshot,
     WriteResult,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from bridge.engine.letters import (
     Creditor,
@@ -20,9 +19,6 @@ from bridge.vocab.domain import (
 )
 from bridge.vocab.languages import INTERNAL_ACTIONS, language_for, tenant_language
 from bridge.vocab.settings import TenantSettings
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from bridge.engine.outcome import CycleOptions
 from bridge.engine.shared_tokens import DatabaseSecrets
 from bridge.infra.persisting import PersistingTransport
 from bridge.store import Store
@@ -19,11 +19,6 @@ from bridge.vocab.connector import (
 )
 from bridge.vocab.secrets import StaticSecrets, TenantSecrets
 from bridge.vocab.settings import TenantSettings
-
-if TYPE_CHECKING:
-    pass
-
-from bridge.engine.outcome import CycleOptions
 
 
 def tenant_context(

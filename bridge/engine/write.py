@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import structlog
 
@@ -16,6 +15,8 @@ from bridge.engine.letters import (
     warning_kind,
 )
 from bridge.engine.mailer import MailFailed, MailUnknown
+from bridge.engine.outcome import CycleOptions, TenantOutcome
+from bridge.engine.rendering import LetterIndex, render_letter
 from bridge.infra import failpoints
 from bridge.store import Store
 from bridge.store.outbox import REFUSED_PREFIX
@@ -40,12 +41,6 @@ from bridge.vocab.errors import (
     Transient,
 )
 from bridge.vocab.settings import TenantSettings
-
-if TYPE_CHECKING:
-    pass
-
-from bridge.engine.outcome import CycleOptions, TenantOutcome
-from bridge.engine.rendering import LetterIndex, render_letter
 
 log = structlog.get_logger("bridge.engine.cycle")
 

@@ -226,7 +226,7 @@ def _future(
     of the coming days is booked the day it is written, and nothing is paid meanwhile. Only
     the invoice's customer is replayed: every decision and letter is per customer.
     """
-    from bridge.surfaces.simulate import _record  # noqa: PLC0415
+    from bridge.vocab.domain import issued_step  # noqa: PLC0415
     from policies.engine import why_not  # noqa: PLC0415
 
     customer = match.customer_id
@@ -272,7 +272,7 @@ def _future(
             return Preview(found, rendered, t.creditor, label)
         if on is not None and day == on:
             break
-        records.extend(_record(d) for d in outcome.plan)
+        records.extend(issued_step(d) for d in outcome.plan)
     why = " ".join(why_not(day, mine, records, t.law, t.policy, invoice_id=match.id))
     if on is not None:
         what = f"step {step}" if step is not None else "letter"
@@ -476,7 +476,8 @@ def letter_series(
     ``lang`` writes every letter in that language instead of each customer's own.
     """
     from bridge.surfaces.scenario import parse_scenario  # noqa: PLC0415
-    from bridge.surfaces.simulate import _decide, _record, _snapshot  # noqa: PLC0415
+    from bridge.surfaces.simulate import _decide, _snapshot  # noqa: PLC0415
+    from bridge.vocab.domain import issued_step  # noqa: PLC0415
     from policies.engine import letters  # noqa: PLC0415
 
     model = parse_scenario(scenario)
@@ -530,7 +531,7 @@ def letter_series(
                         day, letter.customer_id, letter.action, letter.step, rendered.lang, folder
                     )
                 )
-        history.extend(_record(d) for d in decisions)
+        history.extend(issued_step(d) for d in decisions)
         day += timedelta(days=1)
     return written
 

@@ -26,7 +26,7 @@ from bridge.vocab.domain import (
     Invoice,
     Snapshot,
     StepRecord,
-    StepStatus,
+    issued_step,
 )
 from policies.engine import RateWait, decide
 from policies.law import RateUnavailable
@@ -48,7 +48,7 @@ def simulate(
     while day <= model.end:
         decisions = _decide(model, day, _snapshot(model, day), history)
         for decision in decisions:
-            history.append(_record(decision))
+            history.append(issued_step(decision))
             events.append(_event(decision))
         if progress is not None:
             progress(day.isoformat())
@@ -129,23 +129,6 @@ def _with(invoice: Invoice, *, outstanding: Decimal, paid_date: date | None) -> 
         outstanding=outstanding,
         paused_until=invoice.paused_until,
         paid_date=paid_date,
-    )
-
-
-def _record(decision: Decision) -> StepRecord:
-    """Accept a decision as issued the day it was proposed."""
-    return StepRecord(
-        invoice_id=decision.invoice_id,
-        action=decision.action,
-        step=decision.step,
-        date=decision.date,
-        status=StepStatus.ISSUED,
-        fee=decision.fee,
-        interest=decision.interest_amount,
-        interest_to=decision.interest.end if decision.interest else None,
-        compensation=decision.compensation,
-        deadline=decision.deadline,
-        document=decision.letter or decision.key,
     )
 
 

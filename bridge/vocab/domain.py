@@ -315,6 +315,23 @@ class Decision:
         return self.fee + self.interest_amount + self.compensation
 
 
+def issued_step(decision: Decision) -> StepRecord:
+    """A decision as the step it becomes once issued (simulations and forecasts book it so)."""
+    return StepRecord(
+        invoice_id=decision.invoice_id,
+        action=decision.action,
+        step=decision.step,
+        date=decision.date,
+        status=StepStatus.ISSUED,
+        fee=decision.fee,
+        interest=decision.interest_amount,
+        interest_to=decision.interest.end if decision.interest else None,
+        compensation=decision.compensation,
+        deadline=decision.deadline,
+        document=decision.letter or decision.key,
+    )
+
+
 def idempotency_key(tenant: str, invoice_id: str, action: ActionKind, step: int) -> str:
     """Derive the key we embed in every document we write, so a retry can find it."""
     # A StrEnum formats as its value; reading .value is a slow enum lookup per decision.

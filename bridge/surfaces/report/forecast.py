@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from bridge.vocab.domain import Decision, Snapshot, StepRecord, StepStatus
+from bridge.vocab.domain import Decision, Snapshot, StepRecord, StepStatus, issued_step
 from policies.engine import decide
 from policies.ladder import TenantPolicy
 from policies.law import LawPack, RateUnavailable
@@ -23,23 +23,6 @@ def _booked(record: StepRecord) -> StepRecord:
     if record.status is StepStatus.PENDING:
         return dataclasses.replace(record, status=StepStatus.ISSUED)
     return record
-
-
-def _record(decision: Decision) -> StepRecord:
-    """A forecast decision as the step it becomes once booked."""
-    return StepRecord(
-        invoice_id=decision.invoice_id,
-        action=decision.action,
-        step=decision.step,
-        date=decision.date,
-        status=StepStatus.ISSUED,
-        fee=decision.fee,
-        interest=decision.interest_amount,
-        interest_to=decision.interest.end if decision.interest else None,
-        compensation=decision.compensation,
-        deadline=decision.deadline,
-        document=decision.letter or decision.key,
-    )
 
 
 def forecast(
@@ -59,5 +42,5 @@ def forecast(
             break  # the law pack has no reference rate that far ahead yet: stop the forecast
         for decision in decisions:
             out.append(decision)
-            records.append(_record(decision))
+            records.append(issued_step(decision))
     return out
