@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,6 +65,7 @@ from bridge.errors import (
     TenantRenamed,
     Transient,
 )
+from bridge.feed_keeper import StoreFeeds
 from bridge.handover import HandoverNotReady, interest_accrual
 from bridge.letters import (
     INTERNAL_ACTIONS,
@@ -219,6 +220,7 @@ def run_tenant(
         descriptor = registry.connector(tenant.system)
         store.touch_tenant(name, tenant.system, tenant.country, at=opts.now)
         ctx, save = _context(name, tenant, descriptor, opts)
+        ctx = replace(ctx, feeds=StoreFeeds(store, name))
         session = descriptor.open(ctx)
         _bind_company(store, name, tenant, session, opts)
         _cycle(store, name=name, tenant=tenant, session=session, opts=opts, outcome=outcome)

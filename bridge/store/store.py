@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from bridge.connector import Pending
+from bridge.connector import FeedSnapshot, Pending
 from bridge.domain import (
     Dispute,
     Hold,
@@ -36,6 +36,7 @@ from bridge.store import (
     audit,
     db,
     disputes,
+    feeds,
     holds,
     leases,
     lock,
@@ -191,6 +192,18 @@ class Store:
         """Set an incremental-sync cursor."""
         with self._write() as conn:
             tenants.set_cursor(conn, tenant, name, value, datetime.now(UTC))
+
+    # feed snapshots: a connector's last full read of a tenant's lists (bridge/store/feeds.py)
+
+    def feed_snapshot(self, tenant: str, name: str) -> FeedSnapshot | None:
+        """Return the tenant's feed snapshot ``name``; None when none is kept."""
+        with self._read() as conn:
+            return feeds.load(conn, tenant, name)
+
+    def save_feed_snapshot(self, tenant: str, name: str, snapshot: FeedSnapshot) -> None:
+        """Keep the tenant's feed snapshot ``name``."""
+        with self._write() as conn:
+            feeds.save(conn, tenant, name, snapshot)
 
     # requests against a vendor's daily budget (bridge/budget.py)
 

@@ -234,6 +234,14 @@ class DineroClient:
 
     # -- contacts ------------------------------------------------------------------------------
 
+    def sales(self, *, changes_since: datetime) -> Iterator[Any]:
+        """Invoices and credit notes created, updated or deleted since a moment (``Type``)."""
+        params: Params = {
+            "fields": "Guid,Type,ContactGuid,UpdatedAt",
+            "changesSince": utc_stamp(changes_since),
+        }
+        return self._collection(self._org("/sales"), "sales", params)
+
     def contacts(self) -> Iterator[Any]:
         """All contacts, with the fields we read."""
         return self._collection(self._org("/contacts"), "contacts", {"fields": CONTACT_FIELDS})

@@ -14,7 +14,7 @@ from bridge.domain import Mode
 from bridge.errors import StoreError
 from bridge.settings import TenantSettings
 from bridge.store import Store, open_store
-from bridge.store.tenants import KEPT_TABLES, MOVED_TABLES
+from bridge.store.tenants import DROPPED_TABLES, KEPT_TABLES, MOVED_TABLES
 
 TODAY = date(2026, 3, 16)
 AT = datetime.combine(TODAY, time(7), tzinfo=UTC)
@@ -61,7 +61,7 @@ def test_every_table_naming_a_tenant_is_moved_or_kept(store: Store) -> None:
             for t in tables
             if any(c[1] == "tenant" for c in conn.execute(f"PRAGMA table_info({t})"))
         }
-    assert with_tenant == set(MOVED_TABLES) | set(KEPT_TABLES)
+    assert with_tenant == set(MOVED_TABLES) | set(KEPT_TABLES) | set(DROPPED_TABLES)
 
 
 def test_a_renamed_tenant_is_refused_with_the_command_to_move_its_history(
