@@ -242,9 +242,12 @@ class DineroClient:
         }
         return self._collection(self._org("/sales"), "sales", params)
 
-    def contacts(self) -> Iterator[Any]:
-        """All contacts, with the fields we read."""
-        return self._collection(self._org("/contacts"), "contacts", {"fields": CONTACT_FIELDS})
+    def contacts(self, *, changes_since: datetime | None = None) -> Iterator[Any]:
+        """All contacts (or those changed since a moment), with the fields we read."""
+        params: Params = {"fields": CONTACT_FIELDS}
+        if changes_since is not None:
+            params["changesSince"] = utc_stamp(changes_since)
+        return self._collection(self._org("/contacts"), "contacts", params)
 
     def contact(self, guid: str) -> Any:
         """One contact."""

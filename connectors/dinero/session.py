@@ -95,6 +95,10 @@ READBACK_VERSION = 1
 # {"credit": {"<contact guid>": Decimal}}.
 CREDIT = "dinero.credit"
 CREDIT_VERSION = 1
+# The feed snapshot of the open invoices and the contacts, as the lists give them:
+# {"open": {"<invoice guid>": list item}, "contacts": {"<contact guid>": list item}}.
+LISTS = "dinero.lists"
+LISTS_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,10 +238,11 @@ class DineroSession:
         self._fresh_reminders, self._covered = {}, set()
         started = datetime.now(UTC)
         horizon = today + timedelta(days=self.pre_due_days)
+        lists = self._lists(today, started)
         listed = [
             (item, due)
             for item, due in self._each(
-                self.client.invoices(OPEN_STATUSES), _listed, "open invoice"
+                lists[0] if lists else self.client.invoices(OPEN_STATUSES), _listed, "open invoice"
             )
             if not self._leave_alone(item)
         ]
@@ -258,7 +263,8 @@ class DineroSession:
             steps.extend(found)
         settled, late_payments = self._read_settled(today, since)
         payments.extend(late_payments)
-        customers = {c.id: c for c in self._each(self.client.contacts(), self._customer, "contact")}
+        contacts = lists[1] if lists else self.client.contacts()
+        customers = {c.id: c for c in self._each(contacts, self._customer, "contact")}
         customers = self._with_credit(customers, {i.customer_id for i in open_})
         open_ = self._with_customer(open_, customers)
         settled = self._with_customer(settled, customers)
@@ -276,6 +282,63 @@ class DineroSession:
             steps=tuple(s for s in steps if s.invoice_id in kept),
             settled=tuple(sorted(settled, key=lambda i: (i.due_date, i.id))),
         )
+
+    def _lists(self, today: date, now: datetime) -> tuple[list[Any], list[Any]] | None:
+        """The open invoices and the contacts from the feed snapshot (LISTS); None: read whole.
+
+        A full sweep (no snapshot, another version, older than ``full_sweep_days``,
+        ``incremental=off``) reads both lists and keeps them. Otherwise what Dinero lists as
+        changed since the watermark (less the clock skew) replaces the kept items:
+        ``changesSince`` returns what was "created, deleted or updated" (the spec), and a
+        payment or a booked reminder updates the invoice. An invoice that falls due changes
+        nothing, so an open invoice's Status is worked out here as Dinero's list does:
+        Overdue once its PaymentDate has passed, else Booked (the sandbox's rule; assumed, see
+        docs/connectors/dinero.md).
+        """
+        feeds = self.ctx.feeds
+        if feeds is None:
+            return None
+        kept = feeds.load(LISTS)
+        whole = full_sweep_due(kept, version=LISTS_VERSION, now=now, options=self.ctx.options)
+        if whole or kept is None:
+            open_ = _by_guid(self.client.invoices(OPEN_STATUSES), "Guid")
+            contacts = _by_guid(self.client.contacts(), "ContactGuid")
+            swept_at = now
+        else:
+            open_ = dict(kept.body.get("open", {}))
+            contacts = dict(kept.body.get("contacts", {}))
+            since = kept.watermark - CLOCK_SKEW
+            for guid, item in _by_guid(
+                self.client.invoices((*OPEN_STATUSES, *PAID_STATUSES), changes_since=since),
+                "Guid",
+            ).items():
+                open_.pop(guid, None)
+                if mapping.invoice_status(item) in OPEN_STATUSES and not item.get("DeletedAt"):
+                    open_[guid] = item
+            for guid, item in _by_guid(
+                self.client.contacts(changes_since=since), "ContactGuid"
+            ).items():
+                contacts.pop(guid, None)
+                if not item.get("DeletedAt"):
+                    contacts[guid] = item
+            swept_at = kept.swept_at
+        feeds.save(
+            LISTS,
+            FeedSnapshot(
+                version=LISTS_VERSION,
+                swept_at=swept_at,
+                watermark=now,
+                body={"open": open_, "contacts": contacts},
+            ),
+        )
+        day = today.isoformat()
+        items = [
+            {**item, "Status": "Overdue" if str(item.get("PaymentDate") or "") < day else "Booked"}
+            if item.get("Status") in OPEN_STATUSES and isinstance(item.get("PaymentDate"), str)
+            else item
+            for item in open_.values()
+        ]
+        return items, list(contacts.values())
 
     def _read_open(self, item: Any) -> tuple[Invoice, list[Payment], list[StepRecord]] | None:
         guid = mapping.invoice_guid(item)
@@ -963,6 +1026,15 @@ class DineroSession:
         finally:
             self.http.close()
         self.tokens.endpoint.close()
+
+
+def _by_guid(items: Iterable[Any], key: str) -> dict[str, Any]:
+    """List items by their guid; an item without one is kept for the mapping to report."""
+    out: dict[str, Any] = {}
+    for n, item in enumerate(items):
+        guid = item.get(key) if isinstance(item, Mapping) else None
+        out[str(guid) if guid else f"?{n}"] = item
+    return out
 
 
 def _readback_result(item: Pending, states: Sequence[str]) -> WriteResult:

@@ -204,3 +204,50 @@ def test_the_incremental_view_equals_a_full_read(cycles: list[list[tuple[str, in
         view = _fetch(transport, store, full_sweep_days="7")
         full = _fetch(sandbox.transport(), None, incremental="off")
         assert sorted(view.steps, key=repr) == sorted(full.steps, key=repr)
+
+
+def _walks(sandbox: DineroSandbox) -> list[str]:
+    """Invoice and contact list reads that are not change feeds (no ``changesSince``)."""
+    return [
+        p
+        for m, p in sandbox.requests
+        if m == "GET"
+        and ("/invoices?" in p or "/contacts?" in p)
+        and "changesSince" not in p
+        and "statusFilter=OverPaid&" not in p  # overpayments: few, read whole every cycle
+    ]
+
+
+def test_an_unchanged_fetch_walks_neither_the_open_invoices_nor_the_contacts() -> None:
+    clock = _Clock()
+    sandbox = DineroSandbox.demo(TODAY, clock=clock)
+    with open_store(":memory:") as store:
+        transport = sandbox.transport()
+        first = _fetch(transport, store)
+        assert _walks(sandbox)
+        clock.at = datetime.now(UTC)
+        sandbox.requests.clear()
+        second = _fetch(transport, store)
+        assert _walks(sandbox) == []
+        assert second.invoices == first.invoices
+        assert second.customers == first.customers
+
+
+def test_invoices_falling_due_between_cycles_are_seen_as_a_full_read_sees_them() -> None:
+    """Falling due changes no stamp: the Status of a kept invoice is worked out for the day."""
+    forget_reads()
+    sandbox = DineroSandbox.demo(TODAY, clock=_Clock())
+    with open_store(":memory:") as store:
+        transport = sandbox.transport()
+        _fetch(transport, store)
+        for days in (1, 10, 30):
+            later = TODAY + timedelta(days=days)
+            sandbox.today = later
+            session = _session(transport, store)
+            view = session.fetch(later, None)
+            session.close()
+            full_session = _session(sandbox.transport(), None, incremental="off")
+            full = full_session.fetch(later, None)
+            full_session.close()
+            assert view.invoices == full.invoices
+            assert sorted(view.steps, key=repr) == sorted(full.steps, key=repr)
