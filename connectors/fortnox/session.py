@@ -70,6 +70,8 @@ SETTLED_LOOKBACK = timedelta(days=400)
 CLOCK_SKEW = timedelta(minutes=10)
 # Remembered full reads older than this are read again, whatever lastmodified says.
 CACHE_MAX_AGE = timedelta(days=7)
+# A re-check may reuse the last look at lastmodified this young if nothing was written since.
+RECHECK_REUSE = timedelta(seconds=5)
 # The feed snapshot of the invoice and payment lists, and the shape of its body:
 # {"unpaid": {number: list item}, "paid": {number: list item}, "payments": {number: item}}.
 LISTS = "fortnox.lists"
@@ -197,6 +199,9 @@ class FortnoxSession:
         self._changes_since: datetime | None = None
         # The invoices the list feed read as modified since its watermark (this fetch's).
         self._feed_changes: tuple[datetime, list[Any]] | None = None
+        # The re-check's last look at lastmodified, and whether anything was written since.
+        self._looked_at: datetime | None = None
+        self._wrote_since_look = False
         # Drafts written by this session (letter key -> the created invoice), and since when;
         # the last whole read-back and this reconcile's start (READBACK).
         self._written: dict[str, Any] = {}
@@ -533,6 +538,16 @@ class FortnoxSession:
         if self._changes_since is None:
             return
         now = self._now()
+        if (
+            self._looked_at is not None
+            and not self._wrote_since_look
+            and now - self._looked_at < RECHECK_REUSE
+        ):
+            # Nothing was written since the last look, a moment ago: the batches of letters
+            # the cycle decides but does not write (waiting, refused) share that answer, so a
+            # write still follows a look taken after the fetch and at most RECHECK_REUSE old.
+            return
+        self._looked_at, self._wrote_since_look = now, False
         for item in self.client.invoices(modified_since=self._changes_since - CLOCK_SKEW):
             try:
                 mapped = mapping.invoice(item)
@@ -572,6 +587,7 @@ class FortnoxSession:
                 "people; it is never written as an invoice a debtor could receive (it goes "
                 "by e-mail or waits in the bridge's task list)"
             )
+        self._wrote_since_look = True
         autonomous = self.ctx.mode is Mode.AUTONOMOUS
         refusal = None
         if autonomous and letter.action is ActionKind.HANDOVER and letter.currency == SEK:

@@ -214,3 +214,35 @@ def test_our_drafts_are_not_walked_again_and_their_fate_is_seen() -> None:
         }
         assert not any("filter=unbooked" in p for _, p in sandbox.requests)
         assert store.feed_snapshot("t", READBACK) is not None
+
+
+def test_re_checks_share_a_fresh_look_until_something_is_written() -> None:
+    """Batches of letters decided but not written share the last look (at most 5 s old); a
+    write makes the next re-check look again, so every write follows a look after the fetch."""
+    forget_memory()
+    clock = _Clock()
+    now = {"at": datetime.now(UTC)}
+    sandbox = FortnoxSandbox.demo(TODAY, clock=clock)
+    session = _session(sandbox.transport(), None)
+    session._now = lambda: now["at"]
+    snapshot = session.fetch(TODAY, None)
+    ids = [i.id for i in snapshot.invoices][:2]
+
+    def looks() -> int:
+        return sum(
+            1 for _, p in sandbox.requests if p.startswith("/3/invoices?") and "lastmodified" in p
+        )
+
+    sandbox.requests.clear()
+    session.recheck(ids)
+    assert looks() == 1
+    now["at"] += timedelta(seconds=4)
+    session.recheck(ids)
+    assert looks() == 1  # 4 s later, nothing written: the same look
+    now["at"] += timedelta(seconds=2)
+    session.recheck(ids)
+    assert looks() == 2  # 6 s after the last look: a new one
+    session._wrote_since_look = True  # as apply() sets it
+    session.recheck(ids)
+    assert looks() == 3
+    session.close()
