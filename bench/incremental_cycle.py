@@ -36,8 +36,8 @@ WHY = {
     "full_sweep_days (7): constant",
     "fortnox": "the invoice and payment lists and our drafts are kept in the store (feed "
     "snapshots) and merged from lastmodified since the last cycle; read whole every "
-    "full_sweep_days (7). What remains per size is one lastmodified re-check per 100 letters "
-    "decided but not written (waiting for a contact, refused as too long)",
+    "full_sweep_days (7). The re-checks of letters decided but not written share one look "
+    "while nothing is written: constant",
     "tripletex": "GET /invoice has no change filter, so the lookback is read whole in pages of "
     "1,000 (1 per 1,000 invoices); nothing is read per invoice",
 }
