@@ -4,8 +4,9 @@ Not a test: prints numbers and writes bench/results/incremental_cycle.json. For 
 10,000 open invoices (100,000 with ``--full``), a fresh sandbox company gets a first cycle,
 then, an hour later and with nothing changed (the first cycle's drafts still wait for the
 accountant), a second; its requests are reported per tenant. Target: the same number of
-requests whatever the ledger's size, where the vendor allows it; where it does not, the reason
-is printed with the numbers.
+requests whatever the ledger's size where the vendor has a change feed (Fortnox, Dinero: feed
+snapshots in the store, bridge/store/feeds.py), list pages only elsewhere; the reason is
+printed with the numbers. ``--full`` adds 100,000.
 
     .venv/bin/python bench/incremental_cycle.py [--full] [SYSTEM ...]
 """
@@ -29,12 +30,14 @@ WHY = {
     "economic": "invoices carry no change stamp, so the unpaid list is read whole (1 request "
     "per 1,000 invoices); the customers an open invoice names are read by number, 200 a "
     "request (e-conomic's $in: limit); nothing is read per invoice",
-    "dinero": "payments and reminders are reused while the list's UpdatedAt and Status are "
-    "unchanged, so the fetch is list pages only (1 per 1,000); what grows is reconciling our "
-    "own waiting drafts: Dinero lists reminders per invoice only, so each invoice in a pending "
-    "reminder draft costs one read (none once the accountant has booked or deleted it)",
-    "fortnox": "full invoice and customer reads are reused unless lastmodified says they "
-    "changed; the list pages grow with the ledger (1 per 500 invoices)",
+    "dinero": "the open invoices, the contacts, the read-back of our waiting drafts and each "
+    "debtor's credit notes are kept in the store (feed snapshots) and merged from changesSince "
+    "(invoices, contacts, sales) since the last cycle; all are read whole every "
+    "full_sweep_days (7): constant",
+    "fortnox": "the invoice and payment lists and our drafts are kept in the store (feed "
+    "snapshots) and merged from lastmodified since the last cycle; read whole every "
+    "full_sweep_days (7). The re-checks of letters decided but not written share one look "
+    "while nothing is written: constant",
     "tripletex": "GET /invoice has no change filter, so the lookback is read whole in pages of "
     "1,000 (1 per 1,000 invoices); nothing is read per invoice",
 }

@@ -30,6 +30,7 @@ import structlog
 
 from bridge.engine import freshness
 from bridge.engine.channels import Channels
+from bridge.engine.feed_keeper import StoreFeeds
 from bridge.engine.handover import interest_accrual
 from bridge.engine.letters import Creditor
 from bridge.engine.outcome import CycleOptions, TenantOutcome
@@ -105,6 +106,7 @@ def run_tenant(
         descriptor = registry.connector(tenant.system)
         store.touch_tenant(name, tenant.system, tenant.country, at=opts.now)
         ctx, save = tenant_context(store, name, tenant, descriptor, opts)
+        ctx = dataclasses.replace(ctx, feeds=StoreFeeds(store, name))
         session = descriptor.open(ctx)
         _bind_company(store, name, tenant, session, opts)
         _cycle(store, name=name, tenant=tenant, session=session, opts=opts, outcome=outcome)

@@ -22,6 +22,7 @@ from bridge.store import (
     audit,
     db,
     disputes,
+    feeds,
     holds,
     leases,
     lock,
@@ -41,7 +42,7 @@ from bridge.store.review import KnownInvoice, TaskRow, WithdrawalRow
 from bridge.store.runs import RunRow
 from bridge.store.tenants import TenantRow
 from bridge.store.tokens import TokenRow
-from bridge.vocab.connector import Pending
+from bridge.vocab.connector import FeedSnapshot, Pending
 from bridge.vocab.domain import (
     Dispute,
     Hold,
@@ -201,6 +202,18 @@ class Store:
         """Set an incremental-sync cursor."""
         with self._write() as conn:
             tenants.set_cursor(conn, tenant, name, value, datetime.now(UTC))
+
+    # feed snapshots: a connector's last full read of a tenant's lists (bridge/store/feeds.py)
+
+    def feed_snapshot(self, tenant: str, name: str) -> FeedSnapshot | None:
+        """Return the tenant's feed snapshot ``name``; None when none is kept."""
+        with self._read() as conn:
+            return feeds.load(conn, tenant, name)
+
+    def save_feed_snapshot(self, tenant: str, name: str, snapshot: FeedSnapshot) -> None:
+        """Keep the tenant's feed snapshot ``name``."""
+        with self._write() as conn:
+            feeds.save(conn, tenant, name, snapshot)
 
     # requests against a vendor's daily budget (bridge/infra/budget.py)
 

@@ -115,6 +115,8 @@ HISTORY_TABLES = (
 )
 MOVED_TABLES = ("tenants", "runs", "leases", "tokens", *HISTORY_TABLES)
 KEPT_TABLES = ("audit_log",)
+# Caches of the vendor's data, dropped on a rename: the new name reads its company whole again.
+DROPPED_TABLES = ("feed_snapshots",)
 
 
 def has_history(conn: Connection, tenant: str) -> bool:
@@ -184,6 +186,8 @@ def rename(conn: Connection, old: str, new: str, at: datetime) -> dict[str, int]
         " (SELECT credential FROM tokens WHERE tenant = ?)",
         (old, new),
     )
+    for table in DROPPED_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE tenant IN (?, ?)", (old, new))  # noqa: S608
     bodies = conn.execute("SELECT id, body FROM letters WHERE tenant = ?", (old,)).fetchall()
     for letter_id, body in bodies:
         letter = decode_letter(str(body))

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import httpx
 
@@ -31,6 +31,33 @@ class SecretStore(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class FeedSnapshot:
+    """A connector's last full read of a tenant's lists, kept between cycles (the store).
+
+    ``version`` names the body's shape (a connector that changes it reads everything again),
+    ``swept_at`` when the lists were last read whole, ``watermark`` when the vendor's change
+    feed was last read up to (the next cycle reads what changed since, less a skew margin).
+    """
+
+    version: int
+    swept_at: datetime
+    watermark: datetime
+    body: dict[str, Any]
+
+
+class FeedKeeper(Protocol):
+    """Where a session keeps its tenant's feed snapshots between cycles."""
+
+    def load(self, name: str) -> FeedSnapshot | None:
+        """The snapshot kept under ``name``; None when there is none (or it is unreadable)."""
+        ...
+
+    def save(self, name: str, snapshot: FeedSnapshot) -> None:
+        """Keep ``snapshot`` under ``name``, replacing the one before."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
 class TenantContext:
     """What a connector needs to open a session for one tenant."""
 
@@ -42,6 +69,8 @@ class TenantContext:
     # A ready client for tests and the demo (an in-process sandbox transport); None = build one.
     transport: httpx.BaseTransport | None = None
     options: dict[str, str] = field(default_factory=dict)
+    # The tenant's feed snapshots (the store); None: nothing is kept between cycles.
+    feeds: FeedKeeper | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +220,8 @@ class ConnectorDescriptor:
     # How long the vendor replays the first answer to a write carrying the same idempotency
     # key (0: it honours none). Inside it an interrupted write whose read-back finds nothing is
     # sent again with the same key (a replay if it had been created, else the first creation);
-    # past it, or without one, it goes to the accountant as "could not confirm" (bridge/cycle.py).
+    # past it, or without one, it goes to the accountant as "could not confirm"
+    # (bridge/engine/cycle.py).
     idempotency_window: timedelta = timedelta(0)
 
     def can(self, capability: str) -> bool:

@@ -73,7 +73,9 @@ CONNECTOR_OPTIONS: dict[str, frozenset[str]] = {
             "consumer_groups",
         }
     ),
-    "dinero": frozenset({"organization_id", "incremental", "client_id", "redirect_uri"}),
+    "dinero": frozenset(
+        {"organization_id", "incremental", "full_sweep_days", "client_id", "redirect_uri"}
+    ),
     "fortnox": frozenset(
         {
             "auth",
@@ -84,6 +86,7 @@ CONNECTOR_OPTIONS: dict[str, frozenset[str]] = {
             "print_delivery",
             "reminder_fee_agreed",
             "incremental",
+            "full_sweep_days",
             "fee_account",
             "interest_account",
             "compensation_account",

@@ -234,9 +234,20 @@ class DineroClient:
 
     # -- contacts ------------------------------------------------------------------------------
 
-    def contacts(self) -> Iterator[Any]:
-        """All contacts, with the fields we read."""
-        return self._collection(self._org("/contacts"), "contacts", {"fields": CONTACT_FIELDS})
+    def sales(self, *, changes_since: datetime) -> Iterator[Any]:
+        """Invoices and credit notes created, updated or deleted since a moment (``Type``)."""
+        params: Params = {
+            "fields": "Guid,Type,ContactGuid,UpdatedAt",
+            "changesSince": utc_stamp(changes_since),
+        }
+        return self._collection(self._org("/sales"), "sales", params)
+
+    def contacts(self, *, changes_since: datetime | None = None) -> Iterator[Any]:
+        """All contacts (or those changed since a moment), with the fields we read."""
+        params: Params = {"fields": CONTACT_FIELDS}
+        if changes_since is not None:
+            params["changesSince"] = utc_stamp(changes_since)
+        return self._collection(self._org("/contacts"), "contacts", params)
 
     def contact(self, guid: str) -> Any:
         """One contact."""

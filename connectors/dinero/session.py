@@ -36,7 +36,7 @@ import structlog
 from bridge.infra.http import build_client, stats_of
 from bridge.infra.items import read_each, with_customer
 from bridge.infra.retry import RetryPolicy
-from bridge.vocab.connector import Pending, RateLimit, TenantContext
+from bridge.vocab.connector import FeedSnapshot, Pending, RateLimit, TenantContext
 from bridge.vocab.domain import (
     ZERO,
     ActionKind,
@@ -58,6 +58,7 @@ from bridge.vocab.errors import (
     NotFound,
     RejectedRequest,
 )
+from bridge.vocab.feeds import full_sweep_days, full_sweep_due
 from bridge.vocab.options import whole_number
 from connectors.dinero import mapping, writer
 from connectors.dinero.auth import Clock, DineroAuth, open_tokens, token_scopes
@@ -86,6 +87,18 @@ CLOCK_SKEW = timedelta(minutes=10)
 OPEN_STATUSES = ("Overdue", "Booked")
 PAID_STATUSES = ("Paid", "OverPaid")
 NOTE_PREFIX = "note:"
+# The feed snapshot of the last read-back of our waiting drafts and notes (reconcile), and the
+# shape of its body: {"states": {"<invoice guid>/<reminder id>" or a note document: state}}.
+READBACK = "dinero.readback"
+READBACK_VERSION = 1
+# The feed snapshot of each contact's open credit notes (its state of account), and its shape:
+# {"credit": {"<contact guid>": Decimal}}.
+CREDIT = "dinero.credit"
+CREDIT_VERSION = 1
+# The feed snapshot of the open invoices and the contacts, as the lists give them:
+# {"open": {"<invoice guid>": list item}, "contacts": {"<contact guid>": list item}}.
+LISTS = "dinero.lists"
+LISTS_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +121,9 @@ class _Read:
     stamp: tuple[str, str]  # (UpdatedAt, Status) from the invoice list
     paid: Any  # the /payments answer
     reminders: tuple[Any, ...] | None  # None: not read (the invoice was not overdue)
+    # When the reads were made: they are made again after ``full_sweep_days`` whatever the
+    # stamp says (a draft made or deleted in Dinero's screens moves no stamp in the sandbox).
+    read_at: datetime
 
 
 # Per tenant (and per transport object for a sandbox, so two emulated companies that share a
@@ -182,6 +198,10 @@ class DineroSession:
         self._covered: set[str] = set()  # invoices a re-check found unchanged since the fetch
         self._settled: dict[str, Invoice] = {}
         self._customers: dict[str, Customer] = {}
+        # What this session's writes left waiting (reminder part or note document -> state),
+        # and since when: kept in the read-back snapshot at close, so it is not read back.
+        self._written: dict[str, str] = {}
+        self._written_since: datetime | None = None
 
     @property
     def request_count(self) -> int:
@@ -218,10 +238,11 @@ class DineroSession:
         self._fresh_reminders, self._covered = {}, set()
         started = datetime.now(UTC)
         horizon = today + timedelta(days=self.pre_due_days)
+        lists = self._lists(today, started)
         listed = [
             (item, due)
             for item, due in self._each(
-                self.client.invoices(OPEN_STATUSES), _listed, "open invoice"
+                lists[0] if lists else self.client.invoices(OPEN_STATUSES), _listed, "open invoice"
             )
             if not self._leave_alone(item)
         ]
@@ -242,7 +263,8 @@ class DineroSession:
             steps.extend(found)
         settled, late_payments = self._read_settled(today, since)
         payments.extend(late_payments)
-        customers = {c.id: c for c in self._each(self.client.contacts(), self._customer, "contact")}
+        contacts = lists[1] if lists else self.client.contacts()
+        customers = {c.id: c for c in self._each(contacts, self._customer, "contact")}
         customers = self._with_credit(customers, {i.customer_id for i in open_})
         open_ = self._with_customer(open_, customers)
         settled = self._with_customer(settled, customers)
@@ -261,9 +283,68 @@ class DineroSession:
             settled=tuple(sorted(settled, key=lambda i: (i.due_date, i.id))),
         )
 
+    def _lists(self, today: date, now: datetime) -> tuple[list[Any], list[Any]] | None:
+        """The open invoices and the contacts from the feed snapshot (LISTS); None: read whole.
+
+        A full sweep (no snapshot, another version, older than ``full_sweep_days``,
+        ``incremental=off``) reads both lists and keeps them. Otherwise what Dinero lists as
+        changed since the watermark (less the clock skew) replaces the kept items:
+        ``changesSince`` returns what was "created, deleted or updated" (the spec), and a
+        payment or a booked reminder updates the invoice. An invoice that falls due changes
+        nothing, so an open invoice's Status is worked out here as Dinero's list does:
+        Overdue once its PaymentDate has passed, else Booked (the sandbox's rule; assumed, see
+        docs/connectors/dinero.md).
+        """
+        feeds = self.ctx.feeds
+        if feeds is None:
+            return None
+        kept = feeds.load(LISTS)
+        whole = full_sweep_due(kept, version=LISTS_VERSION, now=now, options=self.ctx.options)
+        if whole or kept is None:
+            open_ = _by_guid(self.client.invoices(OPEN_STATUSES), "Guid")
+            contacts = _by_guid(self.client.contacts(), "ContactGuid")
+            swept_at = now
+        else:
+            open_ = dict(kept.body.get("open", {}))
+            contacts = dict(kept.body.get("contacts", {}))
+            since = kept.watermark - CLOCK_SKEW
+            for guid, item in _by_guid(
+                self.client.invoices((*OPEN_STATUSES, *PAID_STATUSES), changes_since=since),
+                "Guid",
+            ).items():
+                open_.pop(guid, None)
+                if mapping.invoice_status(item) in OPEN_STATUSES and not item.get("DeletedAt"):
+                    open_[guid] = item
+            for guid, item in _by_guid(
+                self.client.contacts(changes_since=since), "ContactGuid"
+            ).items():
+                contacts.pop(guid, None)
+                if not item.get("DeletedAt"):
+                    contacts[guid] = item
+            swept_at = kept.swept_at
+        feeds.save(
+            LISTS,
+            FeedSnapshot(
+                version=LISTS_VERSION,
+                swept_at=swept_at,
+                watermark=now,
+                body={"open": open_, "contacts": contacts},
+            ),
+        )
+        day = today.isoformat()
+        items = [
+            {**item, "Status": "Overdue" if str(item.get("PaymentDate") or "") < day else "Booked"}
+            if item.get("Status") in OPEN_STATUSES and isinstance(item.get("PaymentDate"), str)
+            else item
+            for item in open_.values()
+        ]
+        return items, list(contacts.values())
+
     def _read_open(self, item: Any) -> tuple[Invoice, list[Payment], list[StepRecord]] | None:
         guid = mapping.invoice_guid(item)
         known = self._remembered(guid, item)
+        # The earliest of the kept reads: reused ones keep the time they were made.
+        read_at = known.read_at if known is not None else datetime.now(UTC)
         paid = known.paid if known is not None else self.client.payments(guid)
         try:
             invoice = mapping.invoice(item, paid)
@@ -271,7 +352,7 @@ class DineroSession:
             self._skip(f"invoice skipped: {exc}")
             return None
         if invoice.outstanding <= ZERO:
-            _reads_of(self.ctx)[guid] = _Read(_stamp(item), paid, None)
+            _reads_of(self.ctx)[guid] = _Read(_stamp(item), paid, None, read_at)
             return None
         steps: list[StepRecord] = []
         reminders: tuple[Any, ...] | None = None
@@ -281,7 +362,7 @@ class DineroSession:
             else:
                 reminders = tuple(self.client.reminders(guid))
                 self._fresh_reminders[guid] = reminders
-        _reads_of(self.ctx)[guid] = _Read(_stamp(item), paid, reminders)
+        _reads_of(self.ctx)[guid] = _Read(_stamp(item), paid, reminders, read_at)
         if reminders is not None:
             for raw in reminders:
                 try:
@@ -301,6 +382,8 @@ class DineroSession:
             return None
         known = _reads_of(self.ctx).get(guid)
         if known is None or known.stamp != _stamp(item) or not known.stamp[0]:
+            return None
+        if datetime.now(UTC) - known.read_at > timedelta(days=full_sweep_days(self.ctx.options)):
             return None
         return known
 
@@ -340,12 +423,7 @@ class DineroSession:
         are credit (docs/connectors/dinero.md).
         """
         credit: dict[str, Decimal] = {}
-        for contact in sorted(owing & set(customers)):
-            try:
-                notes = mapping.open_credit_notes(self.client.state_of_account(contact))
-            except (MalformedResponse, NotFound) as exc:
-                self._skip(f"credit notes of contact {contact} not read: {exc}")
-                continue
+        for contact, notes in self._credit_notes(sorted(owing & set(customers))).items():
             if notes > ZERO:
                 credit[contact] = notes
         for item in self.client.invoices(("OverPaid",)):
@@ -363,6 +441,53 @@ class DineroSession:
             if cid in credit
             else c
             for cid, c in customers.items()
+        }
+
+    def _credit_notes(self, contacts: list[str]) -> dict[str, Decimal]:
+        """Each contact's open credit notes, from its state of account.
+
+        With the tenant's feed snapshot (CREDIT), a contact's last answer is reused unless
+        ``GET /v1/{org}/sales?changesSince=...`` (one page, usually) lists an invoice or a
+        credit note of it: the spec says that list returns what was "created, deleted or
+        updated" since; an allocation updates the credit note. Every contact is read again when
+        the snapshot's last whole read is older than ``full_sweep_days``.
+        """
+        now = datetime.now(UTC)
+        feeds = self.ctx.feeds
+        kept = feeds.load(CREDIT) if feeds is not None else None
+        whole = full_sweep_due(kept, version=CREDIT_VERSION, now=now, options=self.ctx.options)
+        known: dict[str, Decimal] = {}
+        if not whole and kept is not None and contacts:
+            known = {str(c): Decimal(str(v)) for c, v in dict(kept.body.get("credit", {})).items()}
+            for contact in self._changed_contacts(kept.watermark - CLOCK_SKEW):
+                known.pop(contact, None)
+        found: dict[str, Decimal] = {}
+        for contact in contacts:
+            if contact in known:
+                found[contact] = known[contact]
+                continue
+            try:
+                found[contact] = mapping.open_credit_notes(self.client.state_of_account(contact))
+            except (MalformedResponse, NotFound) as exc:
+                self._skip(f"credit notes of contact {contact} not read: {exc}")
+        if feeds is not None:
+            feeds.save(
+                CREDIT,
+                FeedSnapshot(
+                    version=CREDIT_VERSION,
+                    swept_at=now if whole or kept is None else kept.swept_at,
+                    watermark=now,
+                    body={"credit": found},
+                ),
+            )
+        return found
+
+    def _changed_contacts(self, since: datetime) -> set[str]:
+        """The contacts of the invoices and credit notes Dinero lists as changed since."""
+        return {
+            str(item["ContactGuid"])
+            for item in self.client.sales(changes_since=since)
+            if isinstance(item, Mapping) and item.get("ContactGuid")
         }
 
     def _leave_alone(self, item: Any) -> bool:
@@ -450,9 +575,17 @@ class DineroSession:
         invoices = tuple(d.invoice_id for d in letter.decisions)
         with _HINTS_LOCK:
             _HINTS[(self.ctx.tenant, letter.key)] = _Hint(invoices, letter.customer_id)
+        if self._written_since is None:
+            self._written_since = datetime.now(UTC)
         if letter.action in writer.NATIVE:
-            return self._write_reminders(letter, text)
-        return self._write_note(letter, text)
+            result = self._write_reminders(letter, text)
+            if result.status is StepStatus.PENDING and not result.document.startswith(NOTE_PREFIX):
+                self._written.update(dict.fromkeys(result.document.split(","), "draft"))
+            return result
+        result = self._write_note(letter, text)
+        if result.status is StepStatus.PENDING and result.document.startswith(NOTE_PREFIX):
+            self._written[result.document] = "kept"
+        return result
 
     def _write_reminders(self, letter: Letter, text: str) -> WriteResult:
         lang = self._language(letter.customer_id)
@@ -692,13 +825,112 @@ class DineroSession:
             return []
 
     def reconcile(self, pending: Sequence[Pending]) -> Iterator[WriteResult]:
-        """Booked reminders -> issued; deleted drafts or notes -> rejected; the rest pending."""
+        """Booked reminders -> issued; deleted drafts or notes -> rejected; the rest pending.
+
+        Dinero lists reminders per invoice only, so a read-back of every waiting draft cost one
+        request per invoice per cycle. What the last read-back found is kept in the tenant's
+        feed snapshot (READBACK): the next one lists the invoices changed since
+        (``changesSince``, usually one page) and reads the reminders of those only. Booking a
+        draft moves the invoice's ``UpdatedAt``; deleting one may not (the sandbox's does not,
+        and nothing in Dinero's documentation says it does), so a whole read-back runs when the
+        last is older than ``full_sweep_days``: a deleted draft is seen then at the latest.
+        Notes are kept likewise (a contact note's deletion moves nothing a feed lists).
+        """
+        if not pending:
+            return
+        now = datetime.now(UTC)
+        feeds = self.ctx.feeds
+        kept = feeds.load(READBACK) if feeds is not None else None
+        whole = full_sweep_due(kept, version=READBACK_VERSION, now=now, options=self.ctx.options)
+        known: dict[str, str] = {}
+        changed: set[str] = set()
+        if not whole and kept is not None:
+            known = {str(k): str(v) for k, v in dict(kept.body.get("states", {})).items()}
+            changed = self._changed_invoices(kept.watermark - CLOCK_SKEW)
+        states: dict[str, str] = {}
+        reads: dict[str, list[Any]] = {}
         notes: dict[str, set[str]] = {}
         for item in pending:
             if item.document.startswith(NOTE_PREFIX):
-                yield self._reconcile_note(item, notes)
-            else:
-                yield self._reconcile_reminders(item)
+                state = known.get(item.document)
+                if state == "kept":
+                    result = WriteResult(
+                        item.letter_key, item.document, StepStatus.PENDING, "note kept"
+                    )
+                else:
+                    result = self._reconcile_note(item, notes)
+                if result.status is StepStatus.PENDING:
+                    states[item.document] = "kept"
+                yield result
+                continue
+            parts = item.document.split(",")
+            found: list[str] = []
+            for part in parts:
+                guid = part.partition("/")[0]
+                state = known.get(part)
+                if state is None or guid in changed:
+                    state = self._reminder_state(part, reads)
+                states[part] = state
+                found.append(state)
+            yield _readback_result(item, found)
+        if feeds is not None:
+            feeds.save(
+                READBACK,
+                FeedSnapshot(
+                    version=READBACK_VERSION,
+                    swept_at=now if whole or kept is None else kept.swept_at,
+                    watermark=now,
+                    body={"states": states},
+                ),
+            )
+
+    def _keep_written(self) -> None:
+        """Add the drafts and notes written by this session to the read-back snapshot.
+
+        A draft just written is a waiting draft: the next reconcile need not read it back
+        unless ``changesSince`` lists its invoice. The watermark is the earliest of the
+        snapshot's and the first write's, so whatever happened to a draft after it was written
+        is listed then; a new snapshot counts as a whole read-back from the first write on.
+        """
+        feeds, since = self.ctx.feeds, self._written_since
+        if feeds is None or since is None or not self._written:
+            return
+        kept = feeds.load(READBACK)
+        states: dict[str, str] = {}
+        swept_at, watermark = since, since
+        if kept is not None and kept.version == READBACK_VERSION:
+            states = {str(k): str(v) for k, v in dict(kept.body.get("states", {})).items()}
+            swept_at, watermark = kept.swept_at, min(kept.watermark, since)
+        states.update(self._written)
+        feeds.save(
+            READBACK,
+            FeedSnapshot(
+                version=READBACK_VERSION,
+                swept_at=swept_at,
+                watermark=watermark,
+                body={"states": states},
+            ),
+        )
+        self._written = {}
+
+    def _changed_invoices(self, since: datetime) -> set[str]:
+        """The invoices Dinero lists as changed since ``since`` (a booked reminder moves one)."""
+        return {
+            str(item["Guid"])
+            for item in self.client.invoices((*OPEN_STATUSES, *PAID_STATUSES), changes_since=since)
+            if isinstance(item, Mapping) and item.get("Guid")
+        }
+
+    def _reminder_state(self, part: str, reads: dict[str, list[Any]]) -> str:
+        """``draft``, ``booked`` or ``gone``: the reminder ``guid/id`` as Dinero has it now."""
+        guid, _, ident = part.partition("/")
+        if guid not in reads:
+            reads[guid] = self._reminders_or_none(guid)
+        match = next(
+            (r for r in reads[guid] if str(r.get("Id")) == ident and not mapping.is_deleted(r)),
+            None,
+        )
+        return "gone" if match is None else "draft" if mapping.is_draft(match) else "booked"
 
     def _reconcile_note(self, item: Pending, cache: dict[str, set[str]]) -> WriteResult:
         """A note kept (found by its Id or, for documents that name no note Id, by our key)."""
@@ -718,32 +950,10 @@ class DineroSession:
         )
 
     def _reconcile_reminders(self, item: Pending) -> WriteResult:
-        states: list[str] = []
-        for part in item.document.split(","):
-            guid, _, ident = part.partition("/")
-            match = next(
-                (
-                    r
-                    for r in self._reminders_or_none(guid)
-                    if str(r.get("Id")) == ident and not mapping.is_deleted(r)
-                ),
-                None,
-            )
-            states.append(
-                "gone" if match is None else "draft" if mapping.is_draft(match) else "booked"
-            )
-        if "draft" in states:
-            return WriteResult(item.letter_key, item.document, StepStatus.PENDING, "draft")
-        if "booked" in states:
-            return WriteResult(
-                item.letter_key, item.document, StepStatus.ISSUED, "booked by the accountant"
-            )
-        return WriteResult(
-            item.letter_key,
-            item.document,
-            StepStatus.REJECTED,
-            f"reminder draft(s) {item.document} deleted without being booked",
-        )
+        """The letter's drafts as Dinero has them now (read live: a withdrawal acts on it)."""
+        reads: dict[str, list[Any]] = {}
+        states = [self._reminder_state(part, reads) for part in item.document.split(",")]
+        return _readback_result(item, states)
 
     def withdraw(self, item: Pending, reason: str) -> WriteResult:
         """Delete the letter's reminder drafts; a proposal note is marked "do not act".
@@ -810,9 +1020,37 @@ class DineroSession:
         )
 
     def close(self) -> None:
-        """Release the HTTP clients."""
-        self.http.close()
+        """Keep what this session's writes left waiting; release the HTTP clients."""
+        try:
+            self._keep_written()
+        finally:
+            self.http.close()
         self.tokens.endpoint.close()
+
+
+def _by_guid(items: Iterable[Any], key: str) -> dict[str, Any]:
+    """List items by their guid; an item without one is kept for the mapping to report."""
+    out: dict[str, Any] = {}
+    for n, item in enumerate(items):
+        guid = item.get(key) if isinstance(item, Mapping) else None
+        out[str(guid) if guid else f"?{n}"] = item
+    return out
+
+
+def _readback_result(item: Pending, states: Sequence[str]) -> WriteResult:
+    """What a letter's reminders' states (draft, booked, gone) make of it."""
+    if "draft" in states:
+        return WriteResult(item.letter_key, item.document, StepStatus.PENDING, "draft")
+    if "booked" in states:
+        return WriteResult(
+            item.letter_key, item.document, StepStatus.ISSUED, "booked by the accountant"
+        )
+    return WriteResult(
+        item.letter_key,
+        item.document,
+        StepStatus.REJECTED,
+        f"reminder draft(s) {item.document} deleted without being booked",
+    )
 
 
 def _stamp(item: Any) -> tuple[str, str]:

@@ -33,7 +33,7 @@ import structlog
 
 from bridge.infra.http import build_client, stats_of
 from bridge.infra.items import read_each, with_customer
-from bridge.vocab.connector import Pending, RateLimit, TenantContext
+from bridge.vocab.connector import FeedSnapshot, Pending, RateLimit, TenantContext
 from bridge.vocab.domain import (
     ActionKind,
     Customer,
@@ -54,6 +54,7 @@ from bridge.vocab.errors import (
     RejectedRequest,
     Transient,
 )
+from bridge.vocab.feeds import full_sweep_due
 from bridge.vocab.options import whole_number
 from connectors.fortnox import mapping, writer
 from connectors.fortnox.auth import TOKEN_URL, FortnoxAuth, choose_route
@@ -76,6 +77,15 @@ SETTLED_LOOKBACK = timedelta(days=400)
 CLOCK_SKEW = timedelta(minutes=10)
 # Remembered full reads older than this are read again, whatever lastmodified says.
 CACHE_MAX_AGE = timedelta(days=7)
+# A re-check may reuse the last look at lastmodified this young if nothing was written since.
+RECHECK_REUSE = timedelta(seconds=5)
+# The feed snapshot of the invoice and payment lists, and the shape of its body:
+# {"unpaid": {number: list item}, "paid": {number: list item}, "payments": {number: item}}.
+LISTS = "fortnox.lists"
+LISTS_VERSION = 1
+# The feed snapshot of our pending invoices as last seen: {"ours": {letter key: invoice}}.
+READBACK = "fortnox.readback"
+READBACK_VERSION = 1
 # Tasks for people (a ladder task, a credit hold): never written here, where every document
 # could reach the debtor (bridge/engine/channels.py sends them by e-mail or lists them in the
 # bridge).
@@ -85,6 +95,16 @@ _PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.
 SEK = "SEK"
 # The document of a booked letter that waits to be printed and posted by the company.
 PRINT_PREFIX = "print:"
+
+
+@dataclass(frozen=True, slots=True)
+class _Lists:
+    """The list items a fetch reads, from the feed snapshot (see FortnoxSession._lists)."""
+
+    overdue: list[Any]
+    recent: list[Any]
+    paid: list[Any]
+    payments: list[Any]
 
 
 @dataclass
@@ -186,6 +206,16 @@ class FortnoxSession:
         # Invoices changed since the fetch (lastmodified), for the re-check before writes.
         self._changes: dict[str, tuple[Invoice, str | None]] = {}
         self._changes_since: datetime | None = None
+        # The invoices the list feed read as modified since its watermark (this fetch's).
+        self._feed_changes: tuple[datetime, list[Any]] | None = None
+        # The re-check's last look at lastmodified, and whether anything was written since.
+        self._looked_at: datetime | None = None
+        self._wrote_since_look = False
+        # Drafts written by this session (letter key -> the created invoice), and since when;
+        # the last whole read-back and this reconcile's start (READBACK).
+        self._written: dict[str, Any] = {}
+        self._written_since: datetime | None = None
+        self._readback_at: tuple[datetime, datetime] | None = None
 
     @property
     def request_count(self) -> int:
@@ -222,7 +252,11 @@ class FortnoxSession:
         self.skipped, self.left_alone = [], {}
         started = self._now()
         changed_since = self._changed_since(since, started)
-        overdue = self._listed(self.client.invoices(filter_="unpaidoverdue"), "overdue invoice")
+        lists = self._lists(today, started)
+        overdue = self._listed(
+            lists.overdue if lists else self.client.invoices(filter_="unpaidoverdue"),
+            "overdue invoice",
+        )
         open_ = [i for i in overdue if i.outstanding > 0]
         # A negative balance (a credit note not yet used, an overpayment) is the customer's
         # credit: the engine does not dun a customer holding some (docs/holds.md).
@@ -230,7 +264,11 @@ class FortnoxSession:
         if self.pre_due_days > 0:
             horizon = today + timedelta(days=self.pre_due_days)
             recent = self._listed(
-                self.client.invoices(filter_="unpaid", from_date=today - PRE_DUE_ISSUED_WITHIN),
+                lists.recent
+                if lists
+                else self.client.invoices(
+                    filter_="unpaid", from_date=today - PRE_DUE_ISSUED_WITHIN
+                ),
                 "unpaid invoice",
             )
             credit.extend(
@@ -243,13 +281,19 @@ class FortnoxSession:
                 if i.id not in known and i.outstanding > 0 and today < i.due_date <= horizon
             )
         paid = self._listed(
-            self.client.invoices(filter_="fullypaid", from_final_pay_date=today - SETTLED_LOOKBACK),
+            lists.paid
+            if lists
+            else self.client.invoices(
+                filter_="fullypaid", from_final_pay_date=today - SETTLED_LOOKBACK
+            ),
             "paid invoice",
         )
         late = [i for i in paid if i.paid_date is not None and i.paid_date > i.due_date]
         settled = self._not_credited(late, changed_since)
         payments = self._each(
-            self.client.invoice_payments(modified_since=_midnight(today - SETTLED_LOOKBACK)),
+            lists.payments
+            if lists
+            else self.client.invoice_payments(modified_since=_midnight(today - SETTLED_LOOKBACK)),
             mapping.payment,
             "invoice payment",
         )
@@ -272,6 +316,81 @@ class FortnoxSession:
             payments=tuple(p for p in payments if p.invoice_id in wanted),
             steps=tuple(s for s in steps if s.invoice_id in wanted),
             settled=tuple(sorted(settled, key=lambda i: (i.due_date, i.id))),
+        )
+
+    def _lists(self, today: date, now: datetime) -> _Lists | None:
+        """The invoice and payment lists from the tenant's feed snapshot; None: read them whole.
+
+        A full sweep (no snapshot, another version, older than ``full_sweep_days``, or
+        ``incremental=off``) reads every unpaid invoice (``filter=unpaid``, no date bound: an
+        invoice issued long ago falls due without changing), the fully paid ones of the
+        lookback and the payments of the lookback, and keeps them. Otherwise the invoices and
+        payments Fortnox lists as modified since the watermark (less the clock skew) replace
+        the kept ones: a payment, a credit, a booking or a cancellation modifies an invoice
+        (Fortnox's parameters guide on ``lastmodified``). Which invoices are overdue, recent
+        or settled lately is then worked out here, as Fortnox's filters do, for ``today``.
+        """
+        feeds = self.ctx.feeds
+        if feeds is None:
+            return None
+        kept = feeds.load(LISTS)
+        whole = not self.incremental or full_sweep_due(
+            kept, version=LISTS_VERSION, now=now, options=self.ctx.options
+        )
+        if whole or kept is None:
+            unpaid = _by_number(self.client.invoices(filter_="unpaid"), mapping.document_number)
+            paid = _by_number(
+                self.client.invoices(
+                    filter_="fullypaid", from_final_pay_date=today - SETTLED_LOOKBACK
+                ),
+                mapping.document_number,
+            )
+            payments = _by_number(
+                self.client.invoice_payments(modified_since=_midnight(today - SETTLED_LOOKBACK)),
+                _payment_number,
+            )
+            swept_at = now
+        else:
+            body = kept.body
+            unpaid = dict(body.get("unpaid", {}))
+            paid = dict(body.get("paid", {}))
+            payments = dict(body.get("payments", {}))
+            since = kept.watermark - CLOCK_SKEW
+            changed = list(self.client.invoices(modified_since=since))
+            self._feed_changes = (since, changed)
+            for item in changed:
+                number = _safe(mapping.document_number, item)
+                if number is None:
+                    continue
+                unpaid.pop(number, None)
+                paid.pop(number, None)
+                if _is_unpaid(item):
+                    unpaid[number] = item
+                elif _is_fully_paid(item):
+                    paid[number] = item
+            payments.update(
+                _by_number(self.client.invoice_payments(modified_since=since), _payment_number)
+            )
+            swept_at = kept.swept_at
+        # Out of the lookback: not needed again.
+        first_day = (today - SETTLED_LOOKBACK).isoformat()
+        paid = {n: i for n, i in paid.items() if str(i.get("FinalPayDate") or "") >= first_day}
+        feeds.save(
+            LISTS,
+            FeedSnapshot(
+                version=LISTS_VERSION,
+                swept_at=swept_at,
+                watermark=now,
+                body={"unpaid": unpaid, "paid": paid, "payments": payments},
+            ),
+        )
+        issued_from = (today - PRE_DUE_ISSUED_WITHIN).isoformat()
+        ordered = sorted(unpaid.values(), key=lambda i: _natural(str(i.get("DocumentNumber"))))
+        return _Lists(
+            overdue=[i for i in ordered if str(i.get("DueDate") or "") < today.isoformat()],
+            recent=[i for i in ordered if str(i.get("InvoiceDate") or "") >= issued_from],
+            paid=sorted(paid.values(), key=lambda i: _natural(str(i.get("DocumentNumber")))),
+            payments=list(payments.values()),
         )
 
     def _changed_since(self, since: datetime | None, now: datetime) -> datetime | None:
@@ -369,7 +488,13 @@ class FortnoxSession:
 
     def _changed_invoices(self, since: datetime) -> set[str]:
         """Numbers of the overdue invoices changed since ``since`` (a reminder changes one)."""
-        changed = self.client.invoices(filter_="unpaidoverdue", modified_since=since)
+        changed: Iterable[Any]
+        feed = self._feed_changes
+        if feed is not None and feed[0] <= since:
+            # The list feed read every invoice modified since a moment no later than ``since``.
+            changed = feed[1]
+        else:
+            changed = self.client.invoices(filter_="unpaidoverdue", modified_since=since)
         return {n for n in (_safe(mapping.document_number, item) for item in changed) if n}
 
     def _read_customers(self, needed: set[str], since: datetime | None) -> dict[str, Customer]:
@@ -439,6 +564,16 @@ class FortnoxSession:
         if self._changes_since is None:
             return
         now = self._now()
+        if (
+            self._looked_at is not None
+            and not self._wrote_since_look
+            and now - self._looked_at < RECHECK_REUSE
+        ):
+            # Nothing was written since the last look, a moment ago: the batches of letters
+            # the cycle decides but does not write (waiting, refused) share that answer, so a
+            # write still follows a look taken after the fetch and at most RECHECK_REUSE old.
+            return
+        self._looked_at, self._wrote_since_look = now, False
         for item in self.client.invoices(modified_since=self._changes_since - CLOCK_SKEW):
             try:
                 mapped = mapping.invoice(item)
@@ -478,6 +613,7 @@ class FortnoxSession:
                 "people; it is never written as an invoice a debtor could receive (it goes "
                 "by e-mail or waits in the bridge's task list)"
             )
+        self._wrote_since_look = True
         autonomous = self.ctx.mode is Mode.AUTONOMOUS
         refusal = None
         if autonomous and letter.action is ActionKind.HANDOVER and letter.currency == SEK:
@@ -499,9 +635,13 @@ class FortnoxSession:
         if refusal is not None:
             inner = body["Invoice"]
             inner["Comments"] = f"{refusal}. {inner['Comments']}"[: writer.COMMENTS_MAX]
+        if self._written_since is None:
+            self._written_since = self._now()
         created = self.client.create_invoice(body)
         number = mapping.document_number(created)
         if not autonomous or letter.action in _PROPOSALS:
+            if mapping.reference(created) == letter.key:
+                self._written[letter.key] = created
             detail = f"unbooked invoice {number} for review"
             return WriteResult(
                 letter.key,
@@ -601,14 +741,16 @@ class FortnoxSession:
         """Unbooked -> pending; booked with our key -> issued; deleted or cancelled -> rejected."""
         if not pending:
             return
-        # Two walks instead of one search per letter: the drafts still waiting, and every
-        # invoice changed since the oldest pending letter was written (booking or cancelling
-        # a draft changes it). A search by key is left for what neither walk shows.
-        ours: dict[str, Any] = {}
-        for item in self.client.invoices(filter_="unbooked"):
-            key = mapping.reference(item)
-            if key:
-                ours[key] = item
+        ours = self._kept_drafts({entry.letter_key for entry in pending})
+        if ours is None:
+            # Two walks instead of one search per letter: the drafts still waiting, and every
+            # invoice changed since the oldest pending letter was written (booking or
+            # cancelling a draft changes it). A search by key is left for what neither shows.
+            ours = {}
+            for item in self.client.invoices(filter_="unbooked"):
+                key = mapping.reference(item)
+                if key:
+                    ours[key] = item
         wanted = {entry.letter_key for entry in pending} - set(ours)
         if wanted:
             oldest = min(entry.written_on for entry in pending) - timedelta(days=1)
@@ -616,6 +758,7 @@ class FortnoxSession:
                 key = mapping.reference(item)
                 if key in wanted:
                     ours[key] = item
+        self._keep_drafts(ours, {entry.letter_key for entry in pending})
         for entry in pending:
             item = ours.get(entry.letter_key)
             if item is not None and entry.document.startswith(PRINT_PREFIX):
@@ -634,6 +777,69 @@ class FortnoxSession:
                 StepStatus.REJECTED,
                 f"unbooked invoice {entry.document} was deleted without being booked",
             )
+
+    def _kept_drafts(self, keys: set[str]) -> dict[str, Any] | None:
+        """Our invoices as last seen (READBACK), updated by what changed since; None: walk.
+
+        Booking, cancelling or sending a draft modifies it, so ``lastmodified`` lists it; the
+        others are as the last reconcile (or the write) saw them. The kept invoices are read
+        whole again (the walks) after ``full_sweep_days``.
+        """
+        feeds = self.ctx.feeds
+        kept = feeds.load(READBACK) if feeds is not None else None
+        now = self._now()
+        if not self.incremental or full_sweep_due(
+            kept, version=READBACK_VERSION, now=now, options=self.ctx.options
+        ):
+            return None
+        assert kept is not None  # full_sweep_due says so
+        ours = {str(k): v for k, v in dict(kept.body.get("ours", {})).items() if k in keys}
+        for item in self.client.invoices(modified_since=kept.watermark - CLOCK_SKEW):
+            key = mapping.reference(item)
+            if key in keys:
+                ours[key] = item
+        self._readback_at = (kept.swept_at, now)
+        return ours
+
+    def _keep_drafts(self, ours: Mapping[str, Any], keys: set[str]) -> None:
+        """Keep our pending invoices as seen now, for the next reconcile."""
+        feeds = self.ctx.feeds
+        if feeds is None:
+            return
+        swept_at, now = self._readback_at or (self._now(), self._now())
+        feeds.save(
+            READBACK,
+            FeedSnapshot(
+                version=READBACK_VERSION,
+                swept_at=swept_at,
+                watermark=now,
+                body={"ours": {k: v for k, v in ours.items() if k in keys}},
+            ),
+        )
+
+    def _keep_written(self) -> None:
+        """Add the invoices this session wrote to READBACK: a new draft is not read back."""
+        feeds = self.ctx.feeds
+        if feeds is None or not self._written:
+            return
+        kept = feeds.load(READBACK)
+        ours: dict[str, Any] = {}
+        since = self._written_since or self._now()
+        swept_at, watermark = since, since
+        if kept is not None and kept.version == READBACK_VERSION:
+            ours = dict(kept.body.get("ours", {}))
+            swept_at, watermark = kept.swept_at, min(kept.watermark, since)
+        ours.update(self._written)
+        feeds.save(
+            READBACK,
+            FeedSnapshot(
+                version=READBACK_VERSION,
+                swept_at=swept_at,
+                watermark=watermark,
+                body={"ours": ours},
+            ),
+        )
+        self._written = {}
 
     def withdraw(self, item: Pending, reason: str) -> WriteResult:
         """Cancel the letter's unbooked invoice (``PUT /3/invoices/{n}/cancel``).
@@ -682,8 +888,11 @@ class FortnoxSession:
         return None
 
     def close(self) -> None:
-        """Release the HTTP client."""
-        self.http.close()
+        """Keep the drafts this session wrote; release the HTTP client."""
+        try:
+            self._keep_written()
+        finally:
+            self.http.close()
 
 
 def _result_of(letter_key: str, item: Any) -> WriteResult:
@@ -760,6 +969,47 @@ def _change(before: Invoice, now: tuple[Invoice, str | None] | None) -> str | No
     if invoice.outstanding < before.outstanding:
         return f"payment arrived (balance {before.outstanding} -> {invoice.outstanding})"
     return None
+
+
+def _is_unpaid(item: Any) -> bool:
+    """What ``filter=unpaid`` lists: booked, not cancelled, with a balance (either sign)."""
+    try:
+        return _flag(item, "Booked") and not _flag(item, "Cancelled") and _balance(item) != 0
+    except (InvalidOperation, TypeError, ValueError):
+        return False
+
+
+def _is_fully_paid(item: Any) -> bool:
+    """What ``filter=fullypaid`` lists: booked, not cancelled, nothing left to pay."""
+    try:
+        return _flag(item, "Booked") and not _flag(item, "Cancelled") and _balance(item) == 0
+    except (InvalidOperation, TypeError, ValueError):
+        return False
+
+
+def _flag(item: Any, name: str) -> bool:
+    value = item.get(name) if isinstance(item, Mapping) else None
+    return value is True or str(value).lower() == "true"
+
+
+def _balance(item: Any) -> Decimal:
+    return Decimal(str(item.get("Balance")))
+
+
+def _payment_number(item: Any) -> str:
+    number = item.get("Number") if isinstance(item, Mapping) else None
+    if number is None:
+        raise MalformedResponse("invoice payment without Number")
+    return str(number)
+
+
+def _by_number(items: Iterable[Any], number: Callable[[Any], str]) -> dict[str, Any]:
+    """List items by their number; an item without one is left to the mapping to report."""
+    out: dict[str, Any] = {}
+    for n, item in enumerate(items):
+        key = _safe(number, item)
+        out[key if key is not None else f"?{n}"] = item
+    return out
 
 
 def _safe(read: Callable[[Any], str], item: Any) -> str | None:

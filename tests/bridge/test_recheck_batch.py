@@ -151,3 +151,80 @@ def test_an_old_answer_is_read_again() -> None:
     now["t"] = 30.5
     batch.changed(2)
     assert session.calls[1] == ["x2", "x3", "x4"]  # the rest of the batch, afresh
+
+
+@pytest.mark.parametrize("system", ["dinero", "fortnox"])
+def test_after_an_incremental_fetch_a_payment_still_cancels_the_write(
+    system: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fetch merges the change feed into the kept lists (feed snapshots); what it cannot
+    rule out, a payment registered after it, the re-check before the write still sees."""
+    from bridge.engine.feed_keeper import StoreFeeds  # noqa: PLC0415
+    from bridge.vocab.connector import TenantContext  # noqa: PLC0415
+
+    retry.set_waits(False)
+    offset = {"value": timedelta(hours=-1)}
+    sandbox = company(system, INVOICES, clock=lambda: datetime.now(UTC) + offset["value"])
+    offset["value"] = timedelta(0)
+    name, settings, day = f"t-{system}", tenant(system), TODAY[system]
+    secrets = StaticSecrets(name, descriptor(system).sandbox_secrets)
+    transport = sandbox.transport()
+    paid: dict[str, str] = {}
+    read: Callable[..., Snapshot] = cycle._read
+
+    def read_then_pay(*args: Any) -> Snapshot:
+        snapshot = read(*args)
+        overdue = [i for i in snapshot.invoices if i.due_date < day]
+        for n, invoice in enumerate(overdue):
+            if n % 3 == 0:
+                _pay(system, sandbox, invoice.id, invoice.outstanding)
+                paid[invoice.id] = "full"
+        return snapshot
+
+    with open_store(":memory:") as store:
+        # An earlier fetch kept the lists: the cycle's fetch reads only what changed since.
+        earlier = descriptor(system).open(
+            TenantContext(
+                tenant=name,
+                country=settings.country,
+                mode=settings.mode,
+                secrets=secrets,
+                transport=transport,
+                options=dict(settings.options),
+                feeds=StoreFeeds(store, name),
+            )
+        )
+        earlier.fetch(day, None)
+        earlier.close()
+        monkeypatch.setattr(cycle, "_read", read_then_pay)
+        sandbox.requests.clear()
+        outcome = run_tenant(
+            store,
+            name,
+            settings,
+            CycleOptions(
+                today=day,
+                now=datetime.combine(day, time(7), tzinfo=UTC),
+                transport=transport,
+                secrets=secrets,
+            ),
+        )
+    walks = [
+        p
+        for m, p in sandbox.requests
+        if m == "GET"
+        and ("filter=unpaid" in p or "statusFilter=Overdue,Booked&" in p)
+        and "lastmodified" not in p
+        and "changesSince" not in p
+    ]
+    assert walks == []  # the fetch was incremental
+    assert outcome.error is None
+    touched = [x for x in outcome.letters if any(d.invoice_id in paid for d in x.decisions)]
+    assert len(touched) >= 5
+    written = {letter.key for letter, _ in outcome.written}
+    reasons = dict(outcome.skipped)
+    for letter in touched:
+        assert letter.key not in written
+        assert "changed since the fetch" in reasons[letter.key]
+    documents = sandbox.documents_by_key()
+    assert not any(letter.key in documents for letter in touched)

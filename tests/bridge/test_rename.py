@@ -11,7 +11,7 @@ import pytest
 from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.infra import retry
 from bridge.store import Store, open_store
-from bridge.store.tenants import KEPT_TABLES, MOVED_TABLES
+from bridge.store.tenants import DROPPED_TABLES, KEPT_TABLES, MOVED_TABLES
 from bridge.vocab import registry
 from bridge.vocab.domain import Mode
 from bridge.vocab.errors import StoreError
@@ -62,7 +62,7 @@ def test_every_table_naming_a_tenant_is_moved_or_kept(store: Store) -> None:
             for t in tables
             if any(c[1] == "tenant" for c in conn.execute(f"PRAGMA table_info({t})"))
         }
-    assert with_tenant == set(MOVED_TABLES) | set(KEPT_TABLES)
+    assert with_tenant == set(MOVED_TABLES) | set(KEPT_TABLES) | set(DROPPED_TABLES)
 
 
 def test_a_renamed_tenant_is_refused_with_the_command_to_move_its_history(

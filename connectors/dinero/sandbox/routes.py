@@ -238,6 +238,35 @@ def _invoices(call: Call, _: dict[str, str]) -> Any:
     )
 
 
+_SALE_FIELDS = _INVOICE_FIELDS | {"type"}
+
+
+@route("GET", "/v1/{org}/sales")
+def _sales(call: Call, _: dict[str, str]) -> Any:
+    """Invoices and credit notes (``Type``), newest first; ``changesSince`` as the spec says
+    ("created, deleted or updated at or after given time"). Only the fields the bridge reads
+    are served for a credit note."""
+    since = _since(call)
+    items: list[dict[str, Any]] = [_list_item(call, guid) for guid in _listing(call, set(), since)]
+    for guid, note in call.state.credit_notes.items():
+        if note.get("UpdatedAt") and not _changed(note, since):
+            continue
+        items.append(
+            {
+                "Guid": guid,
+                "Number": note["Number"],
+                "Type": "CreditNote",
+                "ContactGuid": note["ContactGuid"],
+                "Date": note["Date"],
+                "TotalInclVat": note["TotalInclVat"],
+                "CreatedAt": note.get("CreatedAt"),
+                "UpdatedAt": note.get("UpdatedAt"),
+                "DeletedAt": None,
+            }
+        )
+    return _page(call, items, "Guid,ContactName,Date,Description,Type", allowed=_SALE_FIELDS)
+
+
 def _listing(call: Call, statuses: set[str], since: datetime | None) -> list[str]:
     """The invoices a list shows, newest number first.
 

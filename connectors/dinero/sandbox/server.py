@@ -410,13 +410,18 @@ class DineroSandbox(SandboxBase):
                 "Date": on.isoformat(),
                 "TotalInclVat": total,
                 "Allocated": False,
+                # The sales list's change stamps (GET /v1/{org}/sales?changesSince=...).
+                "CreatedAt": stamp(self._clock().astimezone(UTC)),
+                "UpdatedAt": stamp(self._clock().astimezone(UTC)),
             }
             return guid
 
     def allocate_credit_note(self, guid: str) -> None:
         """The accountant allocates the credit note: its entry is closed from now on."""
         with self._lock:
-            self._state.credit_notes[guid]["Allocated"] = True
+            note = self._state.credit_notes[guid]
+            note["Allocated"] = True
+            note["UpdatedAt"] = stamp(self._clock().astimezone(UTC))
 
     def pay(self, invoice: str, amount: Decimal, on: date) -> None:
         """Register a payment on an invoice."""

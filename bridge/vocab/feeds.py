@@ -1,0 +1,42 @@
+"""When a connector's feed snapshot is read whole again (bridge.vocab.connector.FeedSnapshot).
+
+Fortnox and Dinero list what changed since a moment; a session keeps its last full read and
+merges those changes. What a feed cannot show (Dinero: a deleted reminder draft) is seen at
+the next full read, so the age of a snapshot's last full read is bounded by the tenant option
+``full_sweep_days``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from bridge.vocab.connector import FeedSnapshot
+from bridge.vocab.errors import ConfigError
+
+# A snapshot read incrementally is read whole again after this many days (tenant option
+# ``full_sweep_days``): what a change feed does not show (a deleted draft) is seen then.
+DEFAULT_FULL_SWEEP_DAYS = 7
+
+
+def full_sweep_due(
+    kept: FeedSnapshot | None, *, version: int, now: datetime, options: Mapping[str, str]
+) -> bool:
+    """Tell whether the lists must be read whole: no snapshot, another shape, or too old."""
+    if kept is None or kept.version != version:
+        return True
+    if options.get("incremental", "on").strip().lower() == "off":
+        return True
+    return now - kept.swept_at > timedelta(days=full_sweep_days(options))
+
+
+def full_sweep_days(options: Mapping[str, str]) -> int:
+    """The tenant option ``full_sweep_days`` (default 7; at least 1)."""
+    text = options.get("full_sweep_days", "").strip()
+    if not text:
+        return DEFAULT_FULL_SWEEP_DAYS
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(
+            f"tenant option 'full_sweep_days' must be a whole number >= 1, not {text!r}"
+        )
+    return int(text)
