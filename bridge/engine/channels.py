@@ -61,7 +61,7 @@ from bridge.vocab.domain import (
 )
 
 if TYPE_CHECKING:
-    from bridge.engine.withdraw import Withdrawn
+    from bridge.engine.withdrawn import Withdrawn
 
 log = structlog.get_logger("bridge.engine.channels")
 

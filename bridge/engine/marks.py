@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from bridge.engine.cycle import CycleOptions, open_tenant_session
-from bridge.engine.withdraw import Withdrawn, withdraw_now
+from bridge.engine.withdraw import withdraw_now
+from bridge.engine.withdrawn import Withdrawn
 from bridge.store import Store
 from bridge.store.outbox import OutboxLetter
 from bridge.store.review import KnownInvoice

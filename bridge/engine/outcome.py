@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from bridge.engine.withdraw import Withdrawn
+from bridge.engine.withdrawn import Withdrawn
 from bridge.vocab.connector import (
     SecretStore,
 )

@@ -21,12 +21,14 @@ database is held by a running daemon or the system cannot be reached.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import structlog
 
+from bridge.engine.outcome import CycleOptions
+from bridge.engine.tenant_session import open_tenant_session
+from bridge.engine.withdrawn import DEFERRED, UNKNOWN, Withdrawn
 from bridge.store import Store
 from bridge.store.outbox import OutboxLetter
 from bridge.store.review import OPEN
@@ -54,55 +56,6 @@ WITHDRAWABLE = frozenset(
 )
 # A promise to pay pauses the ladder, not an interest invoice on an invoice already paid.
 _LADDER = WITHDRAWABLE - {ActionKind.INTEREST_INVOICE}
-
-DEFERRED = "deferred"  # the command could not reach the system: the next cycle does it
-UNKNOWN = "intended"  # asked, no answer: read back by the next cycle
-
-
-@dataclass(frozen=True, slots=True)
-class Withdrawn:
-    """What became of one letter the bridge set out to withdraw."""
-
-    tenant: str
-    letter_key: str
-    action: str
-    step: int
-    invoices: tuple[str, ...]
-    document: str
-    reason: str
-    # withdrawn | marked (stays pending: do not book) | booked (too late: it was sent) |
-    # intended (no answer yet) | deferred (left to the next cycle) | would withdraw (dry run)
-    state: str
-    detail: str = ""
-
-    def sentence(self, step: str | None = None) -> str:
-        """One line for the terminal, the report and the e-mail (``step``: the step in words)."""
-        what = f"{step or f'{self.action} {self.step}'} for invoice {', '.join(self.invoices)}"
-        where = f" (document {self.document})" if self.document else ""
-        done = {
-            "withdrawn": "withdrawn",
-            "marked": "DO NOT BOOK: could not be withdrawn",
-            "booked": "was booked before it could be withdrawn: it went out; consider a credit",
-            UNKNOWN: "being withdrawn; read back next cycle",
-            DEFERRED: "to be withdrawn by the next cycle",
-            "would withdraw": "would be withdrawn",
-        }.get(self.state, self.state)
-        tail = f" [{self.detail}]" if self.detail else ""
-        return f"{what}{where}: {done}, because {self.reason}{tail}"
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "tenant": self.tenant,
-            "letter": self.letter_key,
-            "action": self.action,
-            "step": self.step,
-            "invoices": list(self.invoices),
-            "document": self.document,
-            "reason": self.reason,
-            "state": self.state,
-            "detail": self.detail,
-        }
 
 
 def _withdrawn(row: OutboxLetter, reason: str, state: str, detail: str = "") -> Withdrawn:
@@ -326,8 +279,6 @@ def withdraw_now(
     The intent is stored first in any case, so the next cycle finishes what this cannot (a
     running daemon holds the database; the system is unreachable).
     """
-    from bridge.engine.cycle import CycleOptions, open_tenant_session  # noqa: PLC0415
-
     if not rows:
         return []
     for row in rows:

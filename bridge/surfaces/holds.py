@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bridge.engine.withdraw import Withdrawn
+from bridge.engine.withdrawn import Withdrawn
 from bridge.surfaces import present
 from bridge.surfaces.shared import _emit, _store
 from bridge.vocab.errors import BridgeError
