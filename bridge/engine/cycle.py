@@ -23,7 +23,7 @@ import dataclasses
 import functools
 import time
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import structlog
@@ -122,7 +122,10 @@ def run_tenant(
             outcome.requests = _sent(session)
             session.close()
             if outcome.requests:
-                store.log_requests(name, outcome.requests, at=opts.now)
+                # Booked at the cycle's end: a vendor counting calls in the 24 hours before
+                # each call still counts the last of them a day after the cycle ended.
+                ended = opts.now + timedelta(seconds=time.monotonic() - started)
+                store.log_requests(name, outcome.requests, at=ended)
         save()
         metrics.reset_vendor(vendor)
     if outcome.error:

@@ -6,6 +6,10 @@ scheduled day. Now the daemon tries that tenant again after each delay of the se
 an hour after the first retry started, and so on; only the failed tenants, and only on the
 same day (in ``timezone``) and before the next scheduled cycle, which takes over from there.
 
+Letters a cycle left waiting for the vendor's daily request budget (bridge/infra/budget.py)
+are written the same way: the tenant is run again a minute after the oldest request still in
+the vendor's 24-hour window leaves it, unless the scheduled cycle comes first.
+
 When the next retry is due is worked out from the run ledger alone (the tenant's newest real
 runs), so ``status`` shows it from another process and a daemon restarted after a failure
 still retries. A failed authentication and a configuration error are not retried: a revoked
@@ -27,6 +31,8 @@ if TYPE_CHECKING:
 from bridge.vocab.schedules import parse_delays
 
 DEFAULT_RETRY_FAILED = "15m,1h,3h"
+# After the vendor's window frees, a little more, so the clocks of vendor and daemon may differ.
+BUDGET_MARGIN = timedelta(minutes=1)
 # Failures that do not pass by themselves: a refused login, a configuration problem.
 _NOT_RETRIED = ("authentication failed", "ConfigError:")
 
@@ -57,12 +63,38 @@ def next_retry(settings: Settings, runs: Sequence[RunRow]) -> datetime | None:
     due = newest.started_at + delays[failures - 1]
     if due.astimezone(zone).date() != day:
         return None  # tomorrow belongs to the schedule
-    from apscheduler.triggers.cron import CronTrigger  # noqa: PLC0415
-
-    trigger = CronTrigger.from_crontab(settings.schedule, timezone=zone)
-    upcoming: datetime | None = trigger.get_next_fire_time(None, newest.started_at)
-    if upcoming is not None and upcoming <= newest.started_at:
-        upcoming = trigger.get_next_fire_time(upcoming, upcoming + timedelta(seconds=1))
-    if upcoming is not None and due >= upcoming:
+    if _scheduled_before(settings, newest.started_at, due):
         return None  # the scheduled cycle comes first and runs every tenant
     return due
+
+
+def next_budget_run(
+    settings: Settings, runs: Sequence[RunRow], frees_at: datetime | None
+) -> datetime | None:
+    """When the letters the vendor's daily budget left waiting are written, or None.
+
+    ``frees_at`` is when the oldest request still inside the vendor's 24-hour window leaves
+    it (``Store.budget_frees_at``): a minute after that the tenant is run again, unless the
+    next scheduled cycle comes first (it writes them, or waits in turn and asks again).
+    """
+    real = [r for r in runs if not r.dry_run]
+    if not real or frees_at is None or real[0].status == "error":
+        return None
+    newest = real[0]
+    if not newest.summary.get("budget_waits"):
+        return None
+    due = max(frees_at, newest.started_at) + BUDGET_MARGIN
+    if _scheduled_before(settings, newest.started_at, due):
+        return None
+    return due
+
+
+def _scheduled_before(settings: Settings, after: datetime, due: datetime) -> bool:
+    """Tell whether the schedule fires after ``after`` and no later than ``due``."""
+    from apscheduler.triggers.cron import CronTrigger  # noqa: PLC0415
+
+    trigger = CronTrigger.from_crontab(settings.schedule, timezone=ZoneInfo(settings.timezone))
+    upcoming: datetime | None = trigger.get_next_fire_time(None, after)
+    if upcoming is not None and upcoming <= after:
+        upcoming = trigger.get_next_fire_time(upcoming, upcoming + timedelta(seconds=1))
+    return upcoming is not None and due >= upcoming

@@ -55,7 +55,7 @@ class Budget:
     def wait_sentence(self, waiting: int, at: datetime) -> str:
         """Say how many letters wait, and why."""
         return (
-            f"{waiting} letter(s) wait for tomorrow's budget: the vendor allows {self.limit:,} "
+            f"{waiting} letter(s) wait for the daily budget: the vendor allows {self.limit:,} "
             f"requests per 24 h; {self.used_before:,} were used before this cycle "
             f"(from {(at - DAY):%Y-%m-%d %H:%M}), {RESERVE:.0%} is kept for the next reads"
         )

@@ -227,6 +227,12 @@ class Store:
         with self._read() as conn:
             return tenants.requests_since(conn, tenant, since)
 
+    def budget_frees_at(self, tenant: str, now: datetime) -> datetime | None:
+        """When the oldest request still inside the last 24 hours leaves them; None if none."""
+        with self._read() as conn:
+            oldest = tenants.oldest_request_since(conn, tenant, now - timedelta(hours=24))
+        return oldest + timedelta(hours=24) if oldest is not None else None
+
     # outbox
 
     def intend(self, letter: Letter, text: str, *, at: datetime) -> bool:

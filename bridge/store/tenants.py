@@ -86,6 +86,15 @@ def log_requests(conn: Connection, tenant: str, requests: int, at: datetime) -> 
     )
 
 
+def oldest_request_since(conn: Connection, tenant: str, since: datetime) -> datetime | None:
+    """When the oldest of the tenant's cycles logged from ``since`` on ended; None if none."""
+    row = conn.execute(
+        "SELECT MIN(at) FROM request_log WHERE tenant = ? AND at >= ?",
+        (tenant, instant_text(since)),
+    ).fetchone()
+    return parse_instant(str(row[0])) if row and row[0] is not None else None
+
+
 def requests_since(conn: Connection, tenant: str, since: datetime) -> int:
     """The requests the tenant's cycles sent from ``since`` on."""
     row = conn.execute(

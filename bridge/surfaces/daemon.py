@@ -35,7 +35,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
-from bridge.engine.cycle_retry import next_retry
+from bridge.engine.cycle_retry import next_budget_run, next_retry
 from bridge.engine.lawwatch import countries_in_use
 from bridge.infra import interrupt, metrics
 from bridge.store import Store, open_store
@@ -425,8 +425,8 @@ def scheduled_cycle(
     finally:
         working.release(claimed)
     if not stopping.is_set():
-        failed = [o.tenant for o in outcomes if o.status == "error"]
-        schedule_retries(settings, store, scheduler, stopping, working, names=failed)
+        again = [o.tenant for o in outcomes if o.status == "error" or o.budget_waits]
+        schedule_retries(settings, store, scheduler, stopping, working, names=again)
     return outcomes
 
 
@@ -439,7 +439,8 @@ def schedule_retries(
     *,
     names: Iterable[str],
 ) -> dict[str, datetime]:
-    """Add a retry job (``retry:<tenant>``) for each tenant whose failed cycle is retried.
+    """Add a retry job (``retry:<tenant>``) for each tenant whose failed cycle is retried, or
+    whose letters wait for the vendor's daily budget to free.
 
     When is read from the ledger (bridge/engine/cycle_retry.py); a retry already late runs at once.
     Returns the tenants retried and when.
@@ -450,7 +451,10 @@ def schedule_retries(
         tenant = settings.tenants.get(name)
         if tenant is None or not tenant.enabled:
             continue
-        due = next_retry(settings, store.runs(name, limit=50))
+        runs = store.runs(name, limit=50)
+        due = next_retry(settings, runs) or next_budget_run(
+            settings, runs, store.budget_frees_at(name, moment)
+        )
         if due is None:
             continue
         scheduler.add_job(

@@ -22,7 +22,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from bridge.engine.cycle_retry import next_retry
+from bridge.engine.cycle_retry import next_budget_run, next_retry
 from bridge.store import Store, open_store
 from bridge.store.leases import Lease
 from bridge.store.runs import RunRow
@@ -108,6 +108,8 @@ class TenantState:
     lease: Lease | None = None
     # When the daemon tries a failed cycle again today (BRIDGE_RETRY_FAILED), if it does.
     next_retry: datetime | None = None
+    # When the letters left for the vendor's daily budget are written, if the daemon runs again.
+    next_budget_run: datetime | None = None
 
 
 def tenant_state(
@@ -123,6 +125,11 @@ def tenant_state(
     retry = next_retry(settings, runs) if t.enabled else None
     if retry is not None and retry < (now or datetime.now(UTC)) - GRACE:
         retry = None  # long gone: no daemon ran it
+    budget_run = (
+        next_budget_run(settings, runs, store.budget_frees_at(name, now or datetime.now(UTC)))
+        if t.enabled and retry is None
+        else None
+    )
     real = [r for r in runs if not r.dry_run]
     return TenantState(
         tenant=name,
@@ -139,6 +146,7 @@ def tenant_state(
         unconfirmed=len(store.unconfirmed(name)) + len(store.unconfirmed_mail(name)),
         lease=(leases or {}).get(name),
         next_retry=retry,
+        next_budget_run=budget_run,
     )
 
 
@@ -184,6 +192,7 @@ def state_dict(s: TenantState, next_fire: datetime | None, schedule: str) -> dic
         "lease_expires": _iso(s.lease.expires_at) if s.lease else None,
         "next_run": _iso(next_fire) if s.enabled else None,
         "next_retry": _iso(s.next_retry),
+        "next_budget_run": _iso(s.next_budget_run),
         "schedule": schedule,
     }
 
@@ -261,13 +270,15 @@ def status_table(
             errors.append(f" {row['rate_waits']} step(s) wait for a reference rate", style="yellow")
         if row["budget_waits"]:
             errors.append(
-                f" {row['budget_waits']} letter(s) wait for tomorrow's budget", style="yellow"
+                f" {row['budget_waits']} letter(s) wait for the daily budget", style="yellow"
             )
         upcoming = Text(
             _local(datetime.fromisoformat(row["next_run"]) if row["next_run"] else None, zone)
         )
         if s.next_retry is not None:
             upcoming = Text(f"retry {_local(s.next_retry, zone)}", style="yellow")
+        elif s.next_budget_run is not None:
+            upcoming = Text(f"more {_local(s.next_budget_run, zone)}", style="yellow")
         table.add_row(
             f"{s.tenant}{'' if s.enabled else ' (off)'}",
             f"{s.system} {s.country} {s.mode}",

@@ -76,7 +76,7 @@ def test_letters_past_the_budget_wait_for_the_next_day_most_overdue_first() -> N
             [k for k, _ in first.skipped if k != "budget"]
         )
         reasons = dict(first.skipped)
-        assert reasons["budget"].startswith(f"{waiting} letter(s) wait for tomorrow's budget")
+        assert reasons["budget"].startswith(f"{waiting} letter(s) wait for the daily budget")
         assert first.summary()["budget_waits"] == waiting
         written = {letter.key for letter, _ in first.written}
         latest_written = max(_oldest_due(first, k) for k in written)
@@ -89,3 +89,51 @@ def test_letters_past_the_budget_wait_for_the_next_day_most_overdue_first() -> N
         assert second.error is None
         assert second.budget_waits == 0
         assert {x.key for x, _ in second.written} >= set(left)
+
+
+class _SlowClock:
+    """time.monotonic for the cycle module: each reading 10 minutes after the one before."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        self.now += 600.0
+        return self.now
+
+
+def test_a_cycles_requests_count_from_its_end_as_the_vendors_rolling_window_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # e-conomic counts calls in the 24 hours before each call: a request sent at 07:10 still
+    # counts at 07:05 the next day. A cycle's requests are booked at its end, never its start.
+    retry.set_waits(False)
+    day = TODAY["economic"]
+    sandbox = company("economic", 40)
+    at = datetime.combine(day, time(7), tzinfo=UTC)
+    monkeypatch.setattr("bridge.engine.cycle.time", _SlowClock())
+    with open_store(":memory:") as store:
+        first = _cycle(store, sandbox, at)
+        assert first.error is None
+        assert first.requests > 0
+        ended = at + timedelta(minutes=10)  # two readings of the slow clock: start and end
+        assert store.requests_since("big", ended) == first.requests
+        assert store.requests_since("big", ended + timedelta(seconds=1)) == 0
+        # When the first cycle's requests leave the vendor's window.
+        assert store.budget_frees_at("big", at + timedelta(hours=24)) == ended + timedelta(hours=24)
+        assert store.budget_frees_at("big", ended + timedelta(hours=24, seconds=1)) is None
+
+
+def test_the_next_days_cycle_before_the_window_frees_spends_nothing_more() -> None:
+    retry.set_waits(False)
+    day = TODAY["economic"]
+    sandbox = company("economic", 120)
+    at = datetime.combine(day, time(7), tzinfo=UTC)
+    with open_store(":memory:") as store:
+        # 40,000 requests ended at 07:40 yesterday: at 07:00 today they still count.
+        store.log_requests("big", 40_000, at=at - timedelta(hours=23, minutes=20))
+        outcome = _cycle(store, sandbox, at)
+        assert outcome.error is None
+        assert outcome.written == []
+        assert outcome.budget_waits == len(outcome.letters) > 0
+        assert store.budget_frees_at("big", at) == at + timedelta(minutes=40)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from bridge.engine.cycle_retry import next_retry, parse_delays
+from bridge.engine.cycle_retry import next_budget_run, next_retry, parse_delays
 from bridge.store import open_store
 from bridge.store.runs import RunRow
 from bridge.surfaces.daemon import build_scheduler
@@ -149,3 +149,52 @@ def test_a_retry_never_runs_beside_the_same_tenant(tmp_path: Path) -> None:
         working = cycle.args[4]
         working.claim(["down"])  # the scheduled cycle is still working it
         assert [o.tenant for o in _call(cycle)] == ["demo"]
+
+
+def _waiting(n: int, at: datetime, letters: int = 120) -> RunRow:
+    return RunRow(
+        n, "t", False, at, at + timedelta(minutes=40), "ok", {"budget_waits": letters}, None
+    )
+
+
+def test_letters_waiting_for_the_budget_are_written_when_the_window_frees(tmp_path: Path) -> None:
+    # Monday's 07:00 cycle spent the day's budget by 07:40 and left letters waiting; they are
+    # written when Monday's requests leave e-conomic's 24-hour window, not a day later.
+    settings = _settings(tmp_path)
+    frees = MONDAY_7 + timedelta(hours=24, minutes=40)  # Tuesday 07:40
+    monday = _waiting(1, MONDAY_7)
+    # Tuesday's scheduled 07:00 cycle comes first: the schedule runs the tenant then.
+    assert next_budget_run(settings, [monday], frees) is None
+    tuesday = _waiting(2, MONDAY_7 + timedelta(days=1))
+    assert next_budget_run(settings, [tuesday, monday], frees) == frees + timedelta(minutes=1)
+    # Nothing waits, the window never filled, a dry run is no cycle.
+    assert next_budget_run(settings, [_run(3, MONDAY_7, "ok", "")], frees) is None
+    assert next_budget_run(settings, [tuesday], None) is None
+    dry = RunRow(4, "t", True, MONDAY_7, MONDAY_7, "ok", {"budget_waits": 3}, None)
+    assert next_budget_run(settings, [dry], frees) is None
+
+
+def test_the_daemon_schedules_the_letters_the_budget_left_and_status_says_when(
+    tmp_path: Path,
+) -> None:
+    settings = _settings(tmp_path)
+    tuesday_7 = MONDAY_7 + timedelta(days=1)
+    with open_store(settings.database) as store:
+        run = store.start_run("demo", dry_run=False, started_at=tuesday_7)
+        store.finish_run(
+            run, status="ok", finished_at=tuesday_7, summary={"budget_waits": 12}, error=None
+        )
+        store.log_requests("demo", 40_000, at=MONDAY_7 + timedelta(minutes=40))
+        store.log_requests("demo", 330, at=tuesday_7 + timedelta(minutes=1))
+        scheduler = build_scheduler(settings, store, threading.Event(), clock=lambda: tuesday_7)
+        job = scheduler.get_job("retry:demo")
+        assert job is not None
+        assert job.trigger.run_date == tuesday_7 + timedelta(minutes=41)
+        state = tenant_state(store, settings, "demo", now=tuesday_7)
+        row = state_dict(state, None, settings.schedule)
+        assert row["next_budget_run"] == (tuesday_7 + timedelta(minutes=41)).isoformat()
+        console = Console(width=400, record=True, color_system=None)
+        console.print(status_table([row], [state], settings))
+        shown = console.export_text()
+        assert "12 letter(s) wait for the daily budget" in shown
+        assert "more Tue 2026-03-17 07:41" in shown

@@ -178,4 +178,4 @@ def test_status_says_how_many_letters_wait_for_tomorrows_budget(tmp_path: Path) 
     assert rows[1]["budget_waits"] == 3000
     console = Console(width=200, record=True, color_system=None)
     console.print(status_table(rows, states, settings))
-    assert "3000 letter(s) wait for tomorrow's budget" in console.export_text()
+    assert "3000 letter(s) wait for the daily budget" in console.export_text()
