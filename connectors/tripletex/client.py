@@ -61,6 +61,9 @@ ORDER_FIELDS = (
     "orderLines(unitPriceExcludingVatCurrency)"
 )
 REMINDER_FIELDS = "*"
+# An open post's invoice, customer and amount: the open-posts strategy's debtors, and the
+# payments on no invoice that are the customer's credit (mapping.prepayment).
+OPEN_POST_FIELDS = "id,invoiceNumber,customer(id),amount,amountCurrency,currency(code)"
 
 
 def tripletex_error(response: httpx.Response) -> VendorError:
@@ -105,7 +108,7 @@ def status_table(tenant: str) -> StatusTable:
             403,
             AuthError,
             f"Tripletex denied tenant {tenant!r}: the employee token lacks an entitlement "
-            f"(invoices, customers, orders, reminders); {fix}",
+            f"(invoices, customers, orders, reminders, the ledger's open posts); {fix}",
         ),
     ).with_reader(tripletex_error)
 
@@ -276,10 +279,10 @@ class TripletexClient:
         return mapping.value(body, f"invoice {invoice_id}")
 
     def open_posts(self, *, on: date, customer: int | None = None) -> Iterator[Any]:
-        """Open customer-ledger posts dated before ``on`` (the open-posts reading strategy)."""
+        """Open customer-ledger posts dated before ``on``: debtors and prepayments, one list."""
         params: Params = {
             "date": on.isoformat(),
-            "fields": "id,invoiceNumber,customer(id),amount",
+            "fields": OPEN_POST_FIELDS,
         }
         if customer is not None:
             params["customerId"] = customer

@@ -509,3 +509,23 @@ def open_post(obj: Any) -> tuple[str | None, int | None]:
         str(number) if isinstance(number, int | str) and str(number) else None,
         ident if isinstance(ident, int) and not isinstance(ident, bool) else None,
     )
+
+
+def prepayment(obj: Any) -> tuple[str, Decimal] | None:
+    """(customer id, amount) of an open ledger post that is a payment on no invoice, else None.
+
+    A prepayment, or a payment the accountant has not matched, is an open post on the
+    customer's ledger with no ``invoiceNumber`` and a credit (negative) amount: credit the
+    customer holds until it is matched (docs/holds.md). Posts naming an invoice are left out:
+    the invoice's own outstanding amount already counts them, and an open credit note is read
+    with the invoices (``open_credit``). The amount is in the post's currency when its
+    ``currency(code)`` is expanded, as for invoices, else in the company's.
+    """
+    number, customer = open_post(obj)
+    if number is not None or customer is None:
+        return None
+    item = _object(obj, _label(obj, "posting"))
+    what = _label(item, "posting")
+    field = "amountCurrency" if _text(item, "currency.code") else "amount"
+    amount = _amount(item, field, what)
+    return (str(customer), -amount) if amount < 0 else None

@@ -4,9 +4,11 @@ Reading (strategy ``invoices``, the default): ``GET /invoice`` has no status fil
 a date window, so the lookback (two years by default) is read in windows of a year, pages of
 1,000, with customer, remark and reminders expanded in the same call (``fields``), and
 filtered locally on ``amountCurrencyOutstanding`` and ``invoiceDueDate``. Then one paged read
-of our own draft orders. Nothing is read per invoice. The ``openposts`` strategy reads the open
-customer-ledger posts instead and then each debtor's invoices: fewer bytes, but one request per
-debtor; bench/tripletex_cycle.py measures both.
+of our own draft orders. Nothing is read per invoice. Before the invoices, one paged read of the
+open customer-ledger posts finds the payments on no invoice (prepayments: the customer's
+credit). The ``openposts`` strategy takes its debtors from those posts and then reads each
+debtor's invoices: fewer bytes, but one request per debtor; bench/tripletex_cycle.py measures
+both.
 
 Writing: every letter becomes a draft order (connectors/tripletex/writer.py). Review mode stops
 there: the letter is pending until the accountant approves it (``dunning-bridge approve``, or
@@ -186,12 +188,14 @@ class TripletexSession:
         del since  # GET /invoice has no changed-since filter: each cycle reads the window
         self._day = today
         self.skipped, self.warnings = [], []
-        raw = self._read_invoices(today)
+        # One read of the open ledger posts: the customers' payments on no invoice (credit),
+        # and for the openposts strategy the debtors whose invoices are read.
+        debtors, credit = self._read_open_posts(today)
+        raw = self._read_invoices(today, debtors)
         horizon = today + timedelta(days=self.pre_due_days)
         invoices: list[Invoice] = []
         customers_raw: dict[str, Any] = {}
         reminders: dict[str, list[ReminderInfo]] = {}
-        credit: dict[str, Decimal] = {}
         for obj in raw:
             try:
                 held = mapping.open_credit(obj)
@@ -214,7 +218,8 @@ class TripletexSession:
             if embedded is not None:
                 customers_raw.setdefault(item.customer_id, embedded)
         customers = self._read_customers(customers_raw, {i.customer_id for i in invoices})
-        # An open credit note is the customer's credit: the engine duns none of its invoices.
+        # An open credit note or a prepayment is the customer's credit: the engine duns none of
+        # its invoices.
         customers = {
             cid: replace(c, unapplied_credit=c.unapplied_credit + credit[cid])
             if cid in credit
@@ -258,22 +263,30 @@ class TripletexSession:
             start = stop
         return out
 
-    def _read_invoices(self, today: date) -> list[Any]:
+    def _read_open_posts(self, today: date) -> tuple[set[int], dict[str, Decimal]]:
+        """The customers with open posts, and each one's payments on no invoice (one list)."""
+        debtors: set[int] = set()
+        credit: dict[str, Decimal] = {}
+        for post in self.client.open_posts(on=today + timedelta(days=1)):
+            try:
+                _, customer = mapping.open_post(post)
+                paid = mapping.prepayment(post)
+            except MalformedResponse as exc:
+                self._skip(f"open post skipped: {exc}")
+                continue
+            if customer is not None:
+                debtors.add(customer)
+            if paid is not None:
+                credit[paid[0]] = credit.get(paid[0], ZERO) + paid[1]
+        return debtors, credit
+
+    def _read_invoices(self, today: date, debtors: Iterable[int]) -> list[Any]:
         if self.strategy == "invoices":
             return [
                 obj
                 for start, stop in self._windows(today)
                 for obj in self.client.invoices(date_from=start, date_to=stop)
             ]
-        debtors: set[int] = set()
-        for post in self.client.open_posts(on=today + timedelta(days=1)):
-            try:
-                _, customer = mapping.open_post(post)
-            except MalformedResponse as exc:
-                self._skip(f"open post skipped: {exc}")
-                continue
-            if customer is not None:
-                debtors.add(customer)
         end = today + timedelta(days=1)
         start = end - timedelta(days=self.lookback_days)
         return [

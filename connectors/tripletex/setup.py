@@ -5,7 +5,9 @@
   ``vat_type`` (an id), else the company's active outgoing type number 7, then 6
   (``GET /ledger/vatType?number=7,6&typeOfVat=OUTGOING``; the list has only active types).
 - The employee behind the token may read what the connector reads before every write: our
-  orders (``GET /order``) and the invoices' reminders (``GET /reminder``). Tripletex answers a
+  orders (``GET /order``) and the invoices' reminders (``GET /reminder``); and the open ledger
+  posts (``GET /ledger/posting/openPost``) every fetch reads for the customers' payments on no
+  invoice (without them a customer who prepaid would be dunned). Tripletex answers a
   resource the employee has no access to with 403. Writes are not probed (no documented
   endpoint tells the rights without acting); their refusal names the entitlement then.
 
@@ -47,6 +49,12 @@ def setup_checks(
             "the invoices' reminders (GET /reminder)",
             "invoices and reminders (Faktura)",
             lambda: client.reminders_between(date_from=today, date_to=today + timedelta(days=1)),
+        ),
+        _readable(
+            "the customers' open ledger posts (GET /ledger/posting/openPost), where payments "
+            "on no invoice show",
+            "the ledger (Regnskap)",
+            lambda: client.open_posts(on=today + timedelta(days=1)),
         ),
     ]
 

@@ -110,6 +110,7 @@ MAPPINGS: dict[str, Callable[[Any], object]] = {
     "fortnox customer": fortnox.customer,
     "tripletex invoice": tripletex.invoice,
     "tripletex customer": tripletex.customer,
+    "tripletex open post": tripletex.prepayment,
 }
 
 

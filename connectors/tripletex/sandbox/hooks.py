@@ -248,8 +248,44 @@ class DemoHooks:
             rec["amountOutstandingTotal"] = rec["amountCurrencyOutstandingTotal"] = left
             rec["version"] += 1
 
+    def prepay(self, customer: int, amount: Decimal, *, on: date, currency: str = "NOK") -> int:
+        """Book an incoming payment of ``amount`` on the customer's ledger, on no invoice.
+
+        A prepayment (forskudd) or a payment the accountant has not matched: it is no invoice,
+        so ``GET /invoice`` never lists it; ``GET /ledger/posting/openPost`` lists it as an open
+        post of the customer, credit (a negative ``amount``) with no ``invoiceNumber``, until
+        it is matched (docs/connectors/tripletex.md, assumptions). Return the posting's id.
+        """
+        with self._lock:
+            if str(customer) not in self.state["customers"]:
+                raise KeyError(f"no customer {customer}")
+            ident = self._take("posting")
+            self.state["prepayments"][str(ident)] = {
+                "id": ident,
+                "date": on.isoformat(),
+                "customer": customer,
+                "currency": currency,
+                "amount": money(amount),  # what is left unmatched, positive
+            }
+            return ident
+
+    def allocate_prepayment(self, posting: int, invoice: int, amount: Decimal) -> None:
+        """The accountant matches ``amount`` of a prepayment against an invoice.
+
+        The invoice's outstanding amount drops as for a payment; what is left of the
+        prepayment stays an open post, and a prepayment matched in full is no longer open.
+        """
+        with self._lock:
+            rec = self.state["prepayments"][str(posting)]
+            used = min(money(amount), rec["amount"])
+            self.pay(invoice, used)
+            rec["amount"] = money(rec["amount"] - used)
+            if rec["amount"] == 0:
+                del self.state["prepayments"][str(posting)]
+
     def deny(self, resource: str) -> None:
-        """The employee behind the token has no access to ``resource`` (e.g. "order")."""
+        """The employee behind the token has no access to ``resource``: the path's first
+        segments, e.g. "order" or "ledger/posting"."""
         with self._lock:
             self.state.setdefault("deniedResources", []).append(resource)
 

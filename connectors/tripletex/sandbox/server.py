@@ -44,6 +44,7 @@ from connectors.tripletex.sandbox.state import (
     DISPATCH_TYPES,
     FORMAT,
     HOST,
+    POSTING_IDS,
     SUPPORTED_TYPES,
     VAT_TYPES,
     ApiError,
@@ -98,8 +99,10 @@ class TripletexSandbox(SandboxBase, DemoHooks):
         """Bring a state saved before employees and addresses were kept up to date."""
         self.state.setdefault("employees", {})
         self.state.setdefault("inactiveVatTypes", [])
+        self.state.setdefault("prepayments", {})
         for counter in ("employee", "address"):
             self.state["counters"].setdefault(counter, 1)
+        self.state["counters"].setdefault("posting", POSTING_IDS)
         for rec in self.state["customers"].values():
             address = rec.get("postalAddress")
             if not isinstance(address, dict) or "id" not in address:
@@ -136,7 +139,9 @@ class TripletexSandbox(SandboxBase, DemoHooks):
                 return self._json(201, {"value": self._mint({k: str(v) for k, v in body.items()})})
             self._authenticate(request)
             limits = self._throttle()
-            if path.strip("/").split("/")[0] in self.state.get("deniedResources", []):
+            parts = path.strip("/").split("/")
+            denied = (r.split("/") for r in self.state.get("deniedResources", []))
+            if any(parts[: len(r)] == r for r in denied):
                 # Assumed answer to an employee without access (docs/connectors/tripletex.md).
                 raise ApiError(403, 9000, "You do not have access to this resource")
             status, body = self._route(request, path, params)
@@ -540,22 +545,48 @@ class TripletexSandbox(SandboxBase, DemoHooks):
         raise ApiError(405, 4000, "Method not allowed")
 
     def _open_posts(self, q: dict[str, str]) -> list[Record]:
+        """GET /ledger/posting/openPost: the customer-ledger posts not yet matched before ``date``.
+
+        openapi-2.74.00.json gives the filters (``date`` "to and excl.", ``customerId``) and the
+        Posting fields, not which posts are open nor their signs; the sandbox's rules are
+        assumptions written in docs/connectors/tripletex.md: an invoice with an amount
+        outstanding is a debit post (positive ``amount``) carrying its ``invoiceNumber``, a
+        credit note not yet settled a credit post (negative) carrying its own number, and a
+        prepayment not yet matched a credit post with no ``invoiceNumber``.
+        """
         on = self._window_of(q, "date", "date")[0]
-        rows = []
-        for r in sorted(self.state["invoices"].values(), key=lambda r: r["id"]):
-            if r["amountOutstanding"] > 0 and date.fromisoformat(r["invoiceDate"]) < on:
-                if "customerId" in q and str(r["customer"]) != q["customerId"]:
-                    continue
-                rows.append(
-                    {
-                        "id": r["id"] * 10,
-                        "date": r["invoiceDate"],
-                        "invoiceNumber": str(r["invoiceNumber"]),
-                        "customer": {"id": r["customer"]},
-                        "amount": r["amountOutstanding"],
-                    }
+        rows: list[tuple[str, int, Record]] = []
+        for r in self.state["invoices"].values():
+            if r["amountOutstanding"] != 0 and date.fromisoformat(r["invoiceDate"]) < on:
+                rows.append((r["invoiceDate"], r["id"] * 10, self._open_post(r, r["id"] * 10)))
+        for p in self.state["prepayments"].values():
+            if date.fromisoformat(p["date"]) < on:
+                post = self._open_post(
+                    {**p, "amountOutstanding": -p["amount"], "invoiceNumber": None}, p["id"]
                 )
-        return rows
+                rows.append((p["date"], p["id"], post))
+        return [
+            post
+            for _, _, post in sorted(rows, key=lambda row: row[:2])
+            if "customerId" not in q or str(post["customer"]["id"]) == q["customerId"]
+        ]
+
+    @staticmethod
+    def _open_post(rec: Record, ident: int) -> Record:
+        """One open post; amounts in the company currency are the sandbox's same figures."""
+        number = rec.get("invoiceNumber")
+        return {
+            "id": ident,
+            "date": rec.get("invoiceDate", rec.get("date")),
+            "invoiceNumber": str(number) if number is not None else "",
+            "customer": {"id": rec["customer"]},
+            "currency": {
+                "id": CURRENCY_IDS.get(rec["currency"], COMPANY_CURRENCY),
+                "code": rec["currency"],
+            },
+            "amount": rec["amountOutstanding"],
+            "amountCurrency": rec["amountOutstanding"],
+        }
 
     # --- test and demo hooks (hooks.py has the rest) -----------------------------------
 

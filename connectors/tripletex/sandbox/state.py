@@ -55,6 +55,9 @@ VAT_TYPES = (
 # 25 % (an assumption: docs/connectors/tripletex.md).
 DEFAULT_VAT_NUMBER = "3"
 
+# Ids of the prepayments' ledger postings, apart from the invoices' posts (invoice id * 10).
+POSTING_IDS = 1_000_001
+
 Record = dict[str, Any]
 # A parsed ``fields`` parameter: each field name -> its own sub-selection, or None when the
 # field is named without one (a reference then comes back as a bare link).
@@ -233,6 +236,7 @@ def _empty() -> Record:
         "invoices": {},
         "reminders": {},
         "orders": {},
+        "prepayments": {},
         "sessions": {},
         "clients": [],
         "activated": [],
@@ -245,6 +249,7 @@ def _empty() -> Record:
             "reminder": 1,
             "order": 1,
             "orderline": 1,
+            "posting": POSTING_IDS,
         },
         "employeeRevoked": False,
         "inactiveVatTypes": [],

@@ -25,6 +25,10 @@ from connectors.tripletex.session import TripletexSession
 TODAY = date(2026, 3, 2)
 ORDERS_READABLE = "the token may read our orders (GET /order), read back before each letter is sent"
 REMINDERS_READABLE = "the token may read the invoices' reminders (GET /reminder)"
+POSTS_READABLE = (
+    "the token may read the customers' open ledger posts (GET /ledger/posting/openPost), "
+    "where payments on no invoice show"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +66,7 @@ def test_the_demo_company_is_ready() -> None:
         "(inntekter)') (looked up)",
         ORDERS_READABLE,
         REMINDERS_READABLE,
+        POSTS_READABLE,
     ]
     assert _failures(found) == []
 
@@ -131,4 +136,15 @@ def test_an_employee_without_access_to_reminders_is_told_what_to_grant() -> None
         "Tripletex refused to show the invoices' reminders (GET /reminder): give the employee "
         "behind the employee token access to invoices and reminders (Faktura) in Tripletex "
         "(Selskap > Brukere), or store another employee token"
+    ]
+
+
+def test_an_employee_without_access_to_the_ledger_is_told_what_to_grant() -> None:
+    sandbox = TripletexSandbox.demo(TODAY)
+    sandbox.deny("ledger/posting")
+    assert _failures(_checks(sandbox)) == [
+        "Tripletex refused to show the customers' open ledger posts (GET "
+        "/ledger/posting/openPost), where payments on no invoice show: give the employee behind "
+        "the employee token access to the ledger (Regnskap) in Tripletex (Selskap > Brukere), "
+        "or store another employee token"
     ]
