@@ -174,6 +174,9 @@ class DatabaseTokens:
         # stays valid, so requests need not read the database each time.
         self.last: TokenState | None = None
         self._moved = ""  # the tag of the keyring token moved in last, as read from the row
+        # The id of the key the tag was made with: the key sealing the row changes with a
+        # rotation of the store key, the tag does not (resealed_payload).
+        self._moved_key = ""
 
     def peek(self) -> TokenState:
         """The stored tokens (moving a keyring copy in first); SecretMissing when none."""
@@ -228,12 +231,14 @@ class DatabaseTokens:
         """
         if moved is not None:
             self._moved = moved
+            self._moved_key = self.key.key_id if moved else ""
         payload = {
             "refresh_token": state.refresh_token,
             "access_token": state.access_token,
             "expires_at": None if state.expires_at is None else state.expires_at.isoformat(),
             "scope": state.scope,
             "moved": self._moved,
+            "moved_key": self._moved_key,
         }
         sealed = self.key.seal(json.dumps(payload), self.credential)
         self.store.put_tokens(
@@ -254,10 +259,6 @@ class DatabaseTokens:
         except SecretMissing:
             return None
 
-    def _tag(self, token: str) -> str:
-        """A one-way tag of a keyring token, so one already moved in is never moved twice."""
-        return hmac.new(self.key.key_id.encode(), token.encode(), hashlib.sha256).hexdigest()
-
     def _adopt_keyring(self) -> TokenState | None:
         """Move a refresh token stored in the keyring into the database (under the lock).
 
@@ -271,11 +272,11 @@ class DatabaseTokens:
         row = self.store.token_row(self.tenant, self.credential)
         if row is not None:
             state, moved = self._open(row.sealed, row.key_id)
-            if moved and hmac.compare_digest(moved, self._tag(found)):
+            if moved and hmac.compare_digest(moved, _tag(found, self._moved_key)):
                 self._forget_keyring()
                 return state
         state = SecretsTokens(self.legacy, self.credential, self.names).peek()
-        self.write(state, event="tokens.moved_from_keyring", moved=self._tag(found))
+        self.write(state, event="tokens.moved_from_keyring", moved=_tag(found, self.key.key_id))
         log.info("tokens.moved_from_keyring", tenant=self.tenant, credential=self.credential)
         self._forget_keyring()
         return state
@@ -310,4 +311,28 @@ class DatabaseTokens:
                 "again to store new ones"
             ) from None
         self._moved = str(data.get("moved") or "")
+        # Rows written before the tag's key was recorded: the key that sealed the row made it.
+        self._moved_key = str(data.get("moved_key") or key_id)
         return state, self._moved
+
+
+def _tag(token: str, key_id: str) -> str:
+    """A one-way tag of a keyring token, so one already moved in is never moved twice."""
+    return hmac.new(key_id.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def resealed_payload(text: str, sealed_by: str) -> str:
+    """A row's opened payload as a rotation of the store key re-seals it.
+
+    Unchanged but for the id of the key the keyring tag was made with, written down when the
+    row does not name it yet (it was the key that sealed the row, ``sealed_by``), so the tag
+    still recognises a moved keyring token under the new key. Text that is not our payload
+    is re-sealed as it is.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(data, dict) or not data.get("moved") or data.get("moved_key"):
+        return text
+    return json.dumps({**data, "moved_key": sealed_by})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -598,6 +598,32 @@ class Store:
             if event is not None:
                 audit.write(conn, tenant, event, at, {"credential": credential, "version": version})
             return version
+
+    def reseal_tokens(
+        self, reseal: Callable[[TokenRow], tuple[str, str] | None], *, at: datetime
+    ) -> int:
+        """Re-seal every stored grant in one transaction; return how many rows changed.
+
+        ``reseal`` gives a row's new sealed text and key id, or None to leave it. An error
+        from it (a row no key opens) rolls every row back. Each changed row is audited.
+        """
+        with self._write() as conn:
+            changed = 0
+            for row in tokens.every(conn):
+                found = reseal(row)
+                if found is None:
+                    continue
+                sealed, key_id = found
+                tokens.reseal(conn, row.tenant, row.credential, sealed=sealed, key_id=key_id)
+                audit.write(
+                    conn,
+                    row.tenant,
+                    "tokens.resealed",
+                    at,
+                    {"system": row.credential, "sealed_by": key_id},
+                )
+                changed += 1
+            return changed
 
     def intend_refresh(self, tenant: str, credential: str, *, holder: str, at: datetime) -> None:
         """Commit that ``holder`` is about to spend the grant's refresh token."""

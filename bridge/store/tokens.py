@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bridge.store.codec import instant_text, parse_instant
 from bridge.store.db import Connection
@@ -27,15 +28,37 @@ class TokenRow:
     refreshing_since: datetime | None
 
 
+_COLUMNS = (
+    "SELECT tenant, credential, sealed, key_id, version, updated_at, refreshing_by,"
+    " refreshing_since FROM tokens"
+)
+
+
 def read(conn: Connection, tenant: str, credential: str) -> TokenRow | None:
     """Return the tenant's row for the credential, None when none is stored."""
     row = conn.execute(
-        "SELECT tenant, credential, sealed, key_id, version, updated_at, refreshing_by,"
-        " refreshing_since FROM tokens WHERE tenant = ? AND credential = ?",
-        (tenant, credential),
+        f"{_COLUMNS} WHERE tenant = ? AND credential = ?", (tenant, credential)
     ).fetchone()
-    if row is None:
-        return None
+    return None if row is None else _row(row)
+
+
+def every(conn: Connection) -> list[TokenRow]:
+    """Every stored grant of every tenant, in a fixed order."""
+    return [_row(r) for r in conn.execute(f"{_COLUMNS} ORDER BY tenant, credential").fetchall()]
+
+
+def reseal(conn: Connection, tenant: str, credential: str, *, sealed: str, key_id: str) -> None:
+    """Replace a row's sealed text with the same tokens under another key (a key rotation).
+
+    The version, the time and any refresh intent stay: the tokens themselves did not change.
+    """
+    conn.execute(
+        "UPDATE tokens SET sealed = ?, key_id = ? WHERE tenant = ? AND credential = ?",
+        (sealed, key_id, tenant, credential),
+    )
+
+
+def _row(row: Any) -> TokenRow:
     return TokenRow(
         tenant=str(row[0]),
         credential=str(row[1]),

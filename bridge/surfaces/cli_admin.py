@@ -108,6 +108,25 @@ def secrets_set(
     raise typer.Exit(secrets_set_command(settings, tenant, name, value))
 
 
+@secrets_app.command("rotate-store-key")
+def secrets_rotate_store_key(
+    stdin: Annotated[
+        bool,
+        typer.Option(
+            "--stdin",
+            help="read the new key from standard input (to store the same on other machines)",
+        ),
+    ] = False,
+    env_file: EnvFile = None,
+) -> None:
+    """Make a new store key and re-seal every token the database keeps (stop the daemons)."""
+    from bridge.surfaces.rekey import rotate_command  # noqa: PLC0415
+
+    settings = settings_of(env_file, None)
+    value = sys.stdin.readline().strip() if stdin else None
+    raise typer.Exit(rotate_command(settings, value))
+
+
 @secrets_app.command("check")
 def secrets_check(
     tenant: Annotated[str | None, typer.Argument(help="only this tenant")] = None,

@@ -7,6 +7,10 @@ bound in as associated data). The tenant is not, so `tenants rename` can move a 
 
 Nothing here ever puts a token or the key into a message: a missing key names the command
 that stores it, a wrong key says it is another key (by its one-way id), never what it opened.
+
+While the key is rotated (`dunning-bridge secrets rotate-store-key`, bridge/engine/store_key.py)
+the old key stays beside it as ``database/store-key-previous``: a row names the key that sealed
+it by that id, so a row the rotation has not re-sealed yet still opens.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from bridge.vocab.secrets import TenantSecrets
 # Stored like the database password (bridge/store/pg.py): keyring service dunning-bridge,
 # entry database/store-key, or the systemd credential file database.store-key.
 KEY_OWNER, KEY_NAME = "database", "store-key"
+# The key before the last rotation, kept only until every row is sealed with the new one.
+PREVIOUS_NAME = "store-key-previous"
 SET_COMMAND = f"dunning-bridge secrets set {KEY_OWNER} {KEY_NAME}"
 KEY_BYTES = 32
 _NONCE_BYTES = 12
@@ -72,18 +78,20 @@ def new_key() -> str:
 class StoreKey:
     """One key: seals and opens the token rows of the database."""
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes, *, previous: StoreKey | None = None) -> None:
         if len(raw) != KEY_BYTES:
             raise ConfigError(f"a store key has {KEY_BYTES} bytes")
         self._aead = AESGCM(raw)
         # A one-way tag naming the key in the database and in messages, never the key itself.
         self.key_id = hmac.new(raw, b"dunning-bridge store key id", hashlib.sha256).hexdigest()[:12]
+        # The key a rotation under way replaces: it only opens the rows it sealed, never seals.
+        self.previous = previous if previous is None or previous.key_id != self.key_id else None
 
     @classmethod
-    def from_text(cls, text: str) -> StoreKey:
+    def from_text(cls, text: str, *, previous: StoreKey | None = None) -> StoreKey:
         """Build the key from its base64 text."""
         register_secret(text.strip())
-        return cls(parse_key(text))
+        return cls(parse_key(text), previous=previous)
 
     def seal(self, plaintext: str, credential: str) -> str:
         """Encrypt ``plaintext`` for one credential: ``v1:`` and base64 of nonce + ciphertext."""
@@ -93,6 +101,8 @@ class StoreKey:
 
     def open(self, sealed: str, credential: str, *, key_id: str, where: str) -> str:
         """Decrypt a sealed value; ``where`` names the row in an error (never its contents)."""
+        if self.previous is not None and key_id == self.previous.key_id:
+            return self.previous.open(sealed, credential, key_id=key_id, where=where)
         version, _, body = sealed.partition(":")
         try:
             if version != _FORMAT:
@@ -121,13 +131,25 @@ class StoreKey:
             ) from None
 
 
-def stored_key() -> StoreKey | None:
-    """This machine's store key (systemd credential, then keyring), None when none is stored."""
+def stored_text(name: str = KEY_NAME) -> str | None:
+    """The text of a key stored on this machine (systemd credential, then keyring), or None."""
     try:
-        text = TenantSecrets(KEY_OWNER).get(KEY_NAME)
+        text = TenantSecrets(KEY_OWNER).get(name)
     except SecretMissing:
         return None
-    return StoreKey.from_text(text) if text.strip() else None
+    return text.strip() or None
+
+
+def stored_key() -> StoreKey | None:
+    """This machine's store key (systemd credential, then keyring), None when none is stored.
+
+    The previous key, when a rotation has not finished, comes along to open the rows it sealed.
+    """
+    text = stored_text()
+    if text is None:
+        return None
+    before = stored_text(PREVIOUS_NAME)
+    return StoreKey.from_text(text, previous=StoreKey.from_text(before) if before else None)
 
 
 def required_key() -> StoreKey:
