@@ -96,7 +96,8 @@ def test_tripletex_drafts_are_checked_after_the_fetch() -> None:
     sandbox = TripletexSandbox.demo(TODAY)
     found = _doctor_on("tripletex", "NO", sandbox.transport())
     assert all(ok for _, ok, _ in found)
-    assert [s for s, _, _ in found] == ["tenant t"] + ["tenant t drafts"] * 3
+    # VAT type, orders, reminders, open ledger posts.
+    assert [s for s, _, _ in found] == ["tenant t"] + ["tenant t drafts"] * 4
     failed = [
         d
         for _, ok, d in _doctor_on("tripletex", "NO", sandbox.transport(), vat_type="103")
