@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from bridge.infra import retry
+from connectors.dinero.readback import forget_hints
 from connectors.dinero.sandbox.server import DineroSandbox
-from connectors.dinero.session import forget_hints
 from tests.connectors.dinero.support import TODAY
 
 

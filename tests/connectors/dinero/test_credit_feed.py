@@ -20,9 +20,12 @@ from hypothesis import strategies as st
 from bridge.engine.feed_keeper import StoreFeeds
 from bridge.store import Store, open_store
 from bridge.vocab.domain import Snapshot, StepRecord, StepStatus
-from connectors.dinero import session as dinero_session
+from connectors.dinero import memory as dinero_memory
+from connectors.dinero.credit import CREDIT
+from connectors.dinero.memory import forget_reads
+from connectors.dinero.readback import READBACK
 from connectors.dinero.sandbox.server import DineroSandbox
-from connectors.dinero.session import CREDIT, READBACK, DineroSession, forget_reads
+from connectors.dinero.session import DineroSession
 from tests.connectors.dinero.support import TODAY, ctx
 
 
@@ -65,7 +68,7 @@ def _booked(snapshot: Snapshot) -> list[StepRecord]:
 
 def _age_reads(transport: object, *, days: int) -> None:
     """Make the per-invoice reads remembered for the company ``days`` older."""
-    kept = dinero_session._reads_by_transport[transport]["demo"]
+    kept = dinero_memory._reads_by_transport[transport]["demo"]
     for guid, read in list(kept.items()):
         kept[guid] = replace(read, read_at=read.read_at - timedelta(days=days))
 

@@ -12,8 +12,8 @@ from bridge.store import Store, open_store
 from bridge.vocab.domain import ActionKind, Mode
 from bridge.vocab.faults import Fault
 from bridge.vocab.settings import TenantSettings
+from connectors.dinero.readback import forget_hints
 from connectors.dinero.sandbox.server import DineroSandbox
-from connectors.dinero.session import forget_hints
 from tests.connectors.dinero.support import TODAY, secrets
 
 TENANT = TenantSettings(system="dinero", country="DK", mode=Mode.REVIEW)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bridge.vocab.connector import Pending
 from bridge.vocab.domain import ActionKind, Mode, StepStatus
+from connectors.dinero.readback import NOTE_PREFIX
 from connectors.dinero.sandbox.server import DineroSandbox
-from connectors.dinero.session import NOTE_PREFIX
 from tests.connectors.dinero.support import (
     TODAY,
     decision,

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from connectors.dinero.feed import CLOCK_SKEW
+from connectors.dinero.memory import forget_reads
 from connectors.dinero.sandbox.server import DineroSandbox
-from connectors.dinero.session import CLOCK_SKEW, forget_reads
 from tests.connectors.dinero.support import TODAY, ctx, open_session
 
 

@@ -18,8 +18,9 @@ from bridge.store import Store, open_store
 from bridge.vocab.connector import Pending
 from bridge.vocab.domain import StepStatus
 from bridge.vocab.errors import RejectedRequest
+from connectors.dinero.readback import READBACK
 from connectors.dinero.sandbox.server import DineroSandbox
-from connectors.dinero.session import READBACK, DineroSession
+from connectors.dinero.session import DineroSession
 from tests.connectors.dinero.support import TODAY, ctx
 
 WRITTEN = date(2026, 3, 13)

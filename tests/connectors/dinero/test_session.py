@@ -31,8 +31,10 @@ from bridge.vocab.errors import (
 from bridge.vocab.faults import Fault
 from bridge.vocab.secrets import StaticSecrets
 from connectors.dinero import CONNECTOR
+from connectors.dinero.readback import forget_hints
 from connectors.dinero.sandbox.server import DineroSandbox
-from connectors.dinero.session import DineroSession, _only_organization, forget_hints
+from connectors.dinero.session import DineroSession
+from connectors.dinero.state import _only_organization
 from tests.connectors.dinero.support import (
     TODAY,
     ctx,
