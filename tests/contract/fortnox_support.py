@@ -9,7 +9,7 @@ import pytest
 from bridge.infra import retry
 from bridge.vocab import registry
 from bridge.vocab.connector import ConnectorDescriptor
-from connectors.fortnox import CONNECTOR, auth, session
+from connectors.fortnox import CONNECTOR, auth, memory
 
 
 @pytest.fixture(autouse=True)
@@ -17,11 +17,11 @@ def fortnox_clean_state() -> Iterator[None]:
     """No retry waits, and no token or remembered read carried over from another test."""
     retry.set_waits(False)
     auth.forget_tokens()
-    session.forget_memory()
+    memory.forget_memory()
     yield
     retry.set_waits(True)
     auth.forget_tokens()
-    session.forget_memory()
+    memory.forget_memory()
 
 
 def register(monkeypatch: pytest.MonkeyPatch) -> None:

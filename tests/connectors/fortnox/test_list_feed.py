@@ -24,8 +24,11 @@ from bridge.store import Store, open_store
 from bridge.vocab.connector import Pending
 from bridge.vocab.domain import Snapshot, StepStatus
 from connectors.fortnox import CONNECTOR
+from connectors.fortnox.feed import LISTS
+from connectors.fortnox.memory import forget_memory
+from connectors.fortnox.readback import READBACK
 from connectors.fortnox.sandbox.server import FortnoxSandbox
-from connectors.fortnox.session import LISTS, READBACK, FortnoxSession, forget_memory
+from connectors.fortnox.session import FortnoxSession
 from tests.connectors.fortnox.conftest import TODAY, context
 
 

@@ -1,0 +1,141 @@
+"""What one Fortnox session holds: its clients and options, what it read and what it wrote.
+
+The session's parts (fetch, recheck, apply, finans, readback, withdraw) share this state; each
+is a mixin on FortnoxState, and connectors/fortnox/session.py puts them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import structlog
+
+from bridge.infra.http import build_client
+from bridge.infra.items import read_each, with_customer
+from bridge.vocab.connector import RateLimit, TenantContext
+from bridge.vocab.domain import Customer, Invoice, money
+from bridge.vocab.errors import ConfigError
+from bridge.vocab.options import whole_number
+from connectors.fortnox import writer
+from connectors.fortnox.auth import TOKEN_URL, FortnoxAuth, choose_route
+from connectors.fortnox.client import BASE_URL, FortnoxClient, status_table
+from connectors.fortnox.memory import memory_of
+
+# The largest answer read from the API (pages of at most 500 invoices):
+# a bigger one is refused, never read whole (bridge/infra/http.py send_bounded).
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+log = structlog.get_logger("connectors.fortnox")
+T = TypeVar("T")
+DEFAULT_PRE_DUE_DAYS = 5
+
+
+class FortnoxState:
+    """The state a Fortnox session's parts share (see connectors/fortnox/session.py)."""
+
+    def __init__(
+        self,
+        ctx: TenantContext,
+        *,
+        limits: Sequence[RateLimit] = (),
+        timeout: float = 30.0,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.ctx = ctx
+        options = ctx.options
+        route = choose_route(ctx.secrets, options.get("auth"))
+        self.auth = FortnoxAuth(
+            ctx.tenant,
+            ctx.secrets,
+            route=route,
+            token_url=options.get("token_url") or TOKEN_URL,
+        )
+        self.http = build_client(
+            base_url=ctx.base_url or BASE_URL,
+            auth=self.auth,
+            transport=ctx.transport,
+            limits=limits,
+            timeout=timeout,
+            limiter_key=f"fortnox:{ctx.tenant}",
+            max_bytes=MAX_RESPONSE_BYTES,
+        )
+        self.client = FortnoxClient(self.http, table=status_table(ctx.tenant))
+        self._company_key: str | None = None  # asked once: company_key()
+        self._now = clock or (lambda: datetime.now(UTC))
+        pre_due = whole_number(options, "pre_due_days")
+        self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
+        self.read_reminders = _choice(options, "vendor_reminders", ("read", "ignore"), "read")
+        self.reminder_fee = _amount_option(options, "fortnox_reminder_fee")
+        self.incremental = _choice(options, "incremental", ("on", "off"), "on") == "on"
+        fee_account = whole_number(options, "fee_account") or 3590
+        self.rows = writer.RowSettings(
+            fee_account=fee_account,
+            text_account=whole_number(options, "text_account") or fee_account,
+            interest_account=whole_number(options, "interest_account") or 8313,
+            compensation_account=whole_number(options, "compensation_account") or 3590,
+            fee_article=options.get("fee_article") or None,
+            interest_article=options.get("interest_article") or None,
+            due_days=whole_number(options, "due_days") or 10,
+        )
+        # PRINT customers: the accountant prints the letter (Fortnox then shows it sent), or
+        # the company posts every booked invoice itself and the bridge marks it sent.
+        self.print_delivery = _choice(
+            options, "print_delivery", ("accountant", "externalprint"), "accountant"
+        )
+        self.finans_service = _choice(
+            options, "finans_service", ("REMINDER", "LEDGERBASE"), "REMINDER"
+        )
+        self.skipped: list[str] = []  # what the last fetch could not read or left alone
+        self.left_alone: dict[str, str] = {}  # invoice -> why we do not dun it
+        self._open: dict[str, Invoice] = {}
+        self._settled: dict[str, Invoice] = {}
+        self._customers: dict[str, Customer] = {}
+        self._raw_customers: dict[str, Mapping[str, Any]] = {}
+        self._memory = memory_of(ctx)
+        # Invoices changed since the fetch (lastmodified), for the re-check before writes.
+        self._changes: dict[str, tuple[Invoice, str | None]] = {}
+        self._changes_since: datetime | None = None
+        # The invoices the list feed read as modified since its watermark (this fetch's).
+        self._feed_changes: tuple[datetime, list[Any]] | None = None
+        # The re-check's last look at lastmodified, and whether anything was written since.
+        self._looked_at: datetime | None = None
+        self._wrote_since_look = False
+        # Drafts written by this session (letter key -> the created invoice), and since when;
+        # the last whole read-back and this reconcile's start (READBACK).
+        self._written: dict[str, Any] = {}
+        self._written_since: datetime | None = None
+        self._readback_at: tuple[datetime, datetime] | None = None
+
+    def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
+        return read_each(items, read, what, self._skip)
+
+    def _skip(self, reason: str) -> None:
+        self.skipped.append(reason)
+        log.warning("fortnox.item_skipped", tenant=self.ctx.tenant, reason=reason)
+
+    def _with_customer(
+        self, invoices: list[Invoice], customers: Mapping[str, Customer]
+    ) -> list[Invoice]:
+        return with_customer(invoices, customers, self._skip, "customer")
+
+
+def _amount_option(options: Mapping[str, str], name: str) -> Decimal:
+    value = options.get(name, "").strip()
+    if not value:
+        return money(0)
+    try:
+        amount = money(Decimal(value))
+    except InvalidOperation:
+        raise ConfigError(f"tenant option {name!r} must be an amount, not {value!r}") from None
+    if amount < 0:
+        raise ConfigError(f"tenant option {name!r} cannot be negative")
+    return amount
+
+
+def _choice(options: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = options.get(name, "").strip() or default
+    if value not in allowed:
+        raise ConfigError(f"tenant option {name!r} must be one of {', '.join(allowed)}")
+    return value
