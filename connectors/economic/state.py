@@ -1,0 +1,84 @@
+"""What one e-conomic session holds: its client and options, what it read and what it wrote.
+
+The session's parts (fetch, recheck, apply, readback, withdraw) share this state; each is a
+mixin on EconomicState, and connectors/economic/session.py puts them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import structlog
+
+from bridge.infra.http import build_client
+from bridge.infra.items import read_each, with_customer
+from bridge.infra.retry import RetryPolicy
+from bridge.vocab.connector import RateLimit, TenantContext
+from bridge.vocab.domain import Customer, Invoice
+from bridge.vocab.options import whole_number
+from connectors.economic import mapping, writer
+from connectors.economic.auth import EconomicAuth
+from connectors.economic.client import BASE_URL, RETRY_POLICY, EconomicClient, status_table
+
+# The largest answer read from the API (pages of at most 1000 booked invoices, about 1.5 kB each):
+# a bigger one is refused, never read whole (bridge/infra/http.py send_bounded).
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+log = structlog.get_logger("connectors.economic")
+
+T = TypeVar("T")
+
+DEFAULT_PRE_DUE_DAYS = 5
+
+
+class EconomicState:
+    """The state an e-conomic session's parts share (see connectors/economic/session.py)."""
+
+    def __init__(
+        self,
+        ctx: TenantContext,
+        *,
+        limits: Sequence[RateLimit] = (),
+        policy: RetryPolicy = RETRY_POLICY,
+        timeout: float = 30.0,
+    ) -> None:
+        self.ctx = ctx
+        self.http = build_client(
+            base_url=ctx.base_url or BASE_URL,
+            auth=EconomicAuth(ctx.secrets),
+            transport=ctx.transport,
+            limits=limits,
+            timeout=timeout,
+            limiter_key=f"economic:{ctx.tenant}",
+            max_bytes=MAX_RESPONSE_BYTES,
+        )
+        self.client = EconomicClient(self.http, table=status_table(ctx.tenant), policy=policy)
+        self._company_key: str | None = None  # asked once: company_key()
+        pre_due = whole_number(ctx.options, "pre_due_days")
+        self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
+        self.skipped: list[str] = []  # what the last fetch could not read, for the report
+        self._open: dict[str, Invoice] = {}
+        self._settled: dict[str, Invoice] = {}
+        self._customers: dict[str, Customer] = {}
+        self._raw_customers: dict[str, Mapping[str, Any]] = {}
+        # Each customer's contact for reminders, read at most once per fetch.
+        self._contacts: dict[str, tuple[int, str] | None] = {}
+        # The employees by number, read at most once per session (None: not read yet).
+        self._employees: dict[int, mapping.Employee] | None = None
+        self._draft_settings: writer.DraftSettings | None = None
+        # Each customer's unpaid remainders in the base currency (None: unknown), per fetch.
+        self._owed_in_base: dict[str, Decimal | None] = {}
+
+    def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
+        return read_each(items, read, what, self._skip)
+
+    def _skip(self, reason: str) -> None:
+        self.skipped.append(reason)
+        log.warning("economic.item_skipped", tenant=self.ctx.tenant, reason=reason)
+
+    def _with_customer(
+        self, invoices: list[Invoice], customers: Mapping[str, Customer]
+    ) -> list[Invoice]:
+        return with_customer(invoices, customers, self._skip, "customer")
