@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
-from bridge.vocab.connector import FeedSnapshot
+from bridge.vocab.connector import FeedKeeper, FeedSnapshot
 from bridge.vocab.errors import ConfigError
 
 # A snapshot read incrementally is read whole again after this many days (tenant option
@@ -40,3 +41,34 @@ def full_sweep_days(options: Mapping[str, str]) -> int:
             f"tenant option 'full_sweep_days' must be a whole number >= 1, not {text!r}"
         )
     return int(text)
+
+
+def add_written(
+    feeds: FeedKeeper,
+    name: str,
+    *,
+    version: int,
+    field: str,
+    written: Mapping[str, Any],
+    since: datetime,
+) -> None:
+    """Add what a session wrote to the body's ``field`` of the snapshot kept under ``name``.
+
+    What was just written need not be read back unless the change feed lists it, so the
+    watermark moves back to ``since`` (the first write) when that is earlier: whatever happened
+    to a document after it was written is listed then. A snapshot of another version is
+    replaced, and a new one counts as a whole read-back from the first write on.
+    """
+    kept = feeds.load(name)
+    entries: dict[str, Any] = {}
+    swept_at, watermark = since, since
+    if kept is not None and kept.version == version:
+        entries = {str(k): v for k, v in dict(kept.body.get(field, {})).items()}
+        swept_at, watermark = kept.swept_at, min(kept.watermark, since)
+    entries.update(written)
+    feeds.save(
+        name,
+        FeedSnapshot(
+            version=version, swept_at=swept_at, watermark=watermark, body={field: entries}
+        ),
+    )

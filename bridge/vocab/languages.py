@@ -1,7 +1,7 @@
 """Which language a letter is written in: the customer's, else the tenant's, else English.
 
 Shared by the letters (bridge/engine/letters.py) and the connectors that tell the accounting
-system a letter's language (connectors/economic/session.py).
+system a letter's language (connectors/economic/apply.py).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from typing import Any
 
 from bridge.vocab.connector import FeedSnapshot, Pending
 from bridge.vocab.domain import StepStatus, WriteResult
-from bridge.vocab.feeds import full_sweep_due
+from bridge.vocab.feeds import add_written, full_sweep_due
 from connectors.dinero import mapping
 from connectors.dinero.feed import CLOCK_SKEW, OPEN_STATUSES, PAID_STATUSES
 from connectors.dinero.state import DineroState
@@ -167,21 +167,13 @@ class Readback(DineroState):
         feeds, since = self.ctx.feeds, self._written_since
         if feeds is None or since is None or not self._written:
             return
-        kept = feeds.load(READBACK)
-        states: dict[str, str] = {}
-        swept_at, watermark = since, since
-        if kept is not None and kept.version == READBACK_VERSION:
-            states = {str(k): str(v) for k, v in dict(kept.body.get("states", {})).items()}
-            swept_at, watermark = kept.swept_at, min(kept.watermark, since)
-        states.update(self._written)
-        feeds.save(
+        add_written(
+            feeds,
             READBACK,
-            FeedSnapshot(
-                version=READBACK_VERSION,
-                swept_at=swept_at,
-                watermark=watermark,
-                body={"states": states},
-            ),
+            version=READBACK_VERSION,
+            field="states",
+            written=self._written,
+            since=since,
         )
         self._written = {}
 

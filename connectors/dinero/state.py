@@ -1,7 +1,9 @@
-"""What one Dinero session holds: its clients and options, what it read and what it wrote.
+"""What one Dinero session holds between its calls, for its parts to share.
 
-The session's parts (fetch, recheck, apply, readback, withdraw) share this state; each is a
-mixin on DineroState, and connectors/dinero/session.py puts them together.
+The OAuth tokens and the HTTP client, the organization (asked once), and per cycle: what the
+fetch read (open and settled invoices, contacts, the reminders it read itself), what the
+re-check found unchanged, and the drafts and notes written, kept in the read-back snapshot at
+close. fetch.py, recheck.py, apply.py, readback.py and withdraw.py are mixins on DineroState.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ from connectors.dinero.client import BASE_URL, RETRY_POLICY, DineroClient, statu
 # The largest answer read from the API (pages of at most 1000 invoices, a few hundred bytes each):
 # a bigger one is refused, never read whole (bridge/infra/http.py send_bounded).
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
 log = structlog.get_logger("connectors.dinero")
+
 T = TypeVar("T")
+
 DEFAULT_PRE_DUE_DAYS = 5
 
 

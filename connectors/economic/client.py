@@ -140,7 +140,7 @@ def _field_errors(errors: Any) -> str:
 # e-conomic documents that a replayed Idempotency-Key returns the first answer for an hour, and
 # our writes carry one; but no recording shows a replay, so a write whose outcome is unknown (a
 # 5xx, a timeout after it left) is not retried on the key's strength: it is raised and read back
-# by its key in references.other (session.py apply and find; docs/connectors/economic.md).
+# by its key in references.other (apply.py, and readback.py find; docs/connectors/economic.md).
 RETRY_POLICY = retry.RetryPolicy()
 
 

@@ -1,7 +1,10 @@
-"""What one e-conomic session holds: its client and options, what it read and what it wrote.
+"""What one e-conomic session holds between its calls, for its parts to share.
 
-The session's parts (fetch, recheck, apply, readback, withdraw) share this state; each is a
-mixin on EconomicState, and connectors/economic/session.py puts them together.
+The HTTP client with the agreement's two tokens, and per cycle: what the fetch read (open and
+settled invoices, customers as mapped and as e-conomic gave them, each customer's unpaid
+remainders in the base currency), the reminder contacts and employees read once, and the draft
+settings chosen once. fetch.py, recheck.py, apply.py, readback.py and withdraw.py are mixins on
+EconomicState.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 
 from bridge.vocab.connector import FeedSnapshot, Pending
 from bridge.vocab.domain import StepStatus, WriteResult
-from bridge.vocab.feeds import full_sweep_due
+from bridge.vocab.feeds import add_written, full_sweep_due
 from connectors.fortnox import mapping
 from connectors.fortnox.feed import CLOCK_SKEW, midnight
 from connectors.fortnox.state import FortnoxState
@@ -121,22 +121,14 @@ class Readback(FortnoxState):
         feeds = self.ctx.feeds
         if feeds is None or not self._written:
             return
-        kept = feeds.load(READBACK)
-        ours: dict[str, Any] = {}
         since = self._written_since or self._now()
-        swept_at, watermark = since, since
-        if kept is not None and kept.version == READBACK_VERSION:
-            ours = dict(kept.body.get("ours", {}))
-            swept_at, watermark = kept.swept_at, min(kept.watermark, since)
-        ours.update(self._written)
-        feeds.save(
+        add_written(
+            feeds,
             READBACK,
-            FeedSnapshot(
-                version=READBACK_VERSION,
-                swept_at=swept_at,
-                watermark=watermark,
-                body={"ours": ours},
-            ),
+            version=READBACK_VERSION,
+            field="ours",
+            written=self._written,
+            since=since,
         )
         self._written = {}
 

@@ -1,7 +1,10 @@
-"""What one Fortnox session holds: its clients and options, what it read and what it wrote.
+"""What one Fortnox session holds between its calls, for its parts to share.
 
-The session's parts (fetch, recheck, apply, finans, readback, withdraw) share this state; each
-is a mixin on FortnoxState, and connectors/fortnox/session.py puts them together.
+The token route and the HTTP client, the tenant's row accounts and delivery options, the
+tenant's remembered full reads (memory.py), and per cycle: what the fetch read, the re-check's
+last look at ``lastmodified``, and the invoices written, kept in the read-back snapshot at
+close. fetch.py, recheck.py, apply.py, finans.py, readback.py and withdraw.py are mixins on
+FortnoxState.
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ from connectors.fortnox.memory import memory_of
 # The largest answer read from the API (pages of at most 500 invoices):
 # a bigger one is refused, never read whole (bridge/infra/http.py send_bounded).
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
 log = structlog.get_logger("connectors.fortnox")
+
 T = TypeVar("T")
+
 DEFAULT_PRE_DUE_DAYS = 5
 
 

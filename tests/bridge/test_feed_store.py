@@ -10,7 +10,7 @@ import pytest
 from bridge.store import open_store
 from bridge.vocab.connector import FeedSnapshot
 from bridge.vocab.errors import ConfigError
-from bridge.vocab.feeds import full_sweep_due
+from bridge.vocab.feeds import add_written, full_sweep_due
 
 NOW = datetime(2026, 12, 5, 7, 0, tzinfo=UTC)
 
@@ -68,3 +68,43 @@ def test_a_bad_full_sweep_days_is_a_clear_error(bad: str) -> None:
     kept = FeedSnapshot(1, NOW, NOW, {})
     with pytest.raises(ConfigError, match="full_sweep_days"):
         full_sweep_due(kept, version=1, now=NOW, options={"full_sweep_days": bad})
+
+
+class _Feeds:
+    """A FeedKeeper in a dict."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, FeedSnapshot] = {}
+
+    def load(self, name: str) -> FeedSnapshot | None:
+        return self.kept.get(name)
+
+    def save(self, name: str, snapshot: FeedSnapshot) -> None:
+        self.kept[name] = snapshot
+
+
+def test_written_documents_join_the_kept_ones_and_the_watermark_goes_back_to_the_first_write() -> (
+    None
+):
+    feeds = _Feeds()
+    swept = NOW - timedelta(days=3)
+    feeds.save("r", FeedSnapshot(1, swept, NOW, {"ours": {"k1": "draft"}}))
+    first_write = NOW - timedelta(minutes=1)
+    add_written(feeds, "r", version=1, field="ours", written={"k2": "draft"}, since=first_write)
+    assert feeds.kept["r"] == FeedSnapshot(
+        1, swept, first_write, {"ours": {"k1": "draft", "k2": "draft"}}
+    )
+    # A write after the watermark leaves it where it is: the feed lists the change from there.
+    later = NOW + timedelta(minutes=1)
+    add_written(feeds, "r", version=1, field="ours", written={"k3": "kept"}, since=later)
+    assert feeds.kept["r"].watermark == first_write
+    assert feeds.kept["r"].swept_at == swept
+
+
+def test_written_documents_start_a_new_snapshot_over_none_or_another_version() -> None:
+    feeds = _Feeds()
+    add_written(feeds, "r", version=2, field="ours", written={"k": "draft"}, since=NOW)
+    assert feeds.kept["r"] == FeedSnapshot(2, NOW, NOW, {"ours": {"k": "draft"}})
+    feeds.save("r", FeedSnapshot(1, NOW - timedelta(days=1), NOW, {"ours": {"old": "draft"}}))
+    add_written(feeds, "r", version=2, field="ours", written={"k": "draft"}, since=NOW)
+    assert feeds.kept["r"] == FeedSnapshot(2, NOW, NOW, {"ours": {"k": "draft"}})

@@ -26,6 +26,10 @@ VOCABULARY = (
 )
 
 
+# A session in parts names them alike in every connector (docs/architecture.md).
+SESSION_PARTS = ("state.py", "fetch.py", "recheck.py", "apply.py", "readback.py", "withdraw.py")
+
+
 def _declared() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     entry_points: dict[str, str] = project["project"]["entry-points"]["dunning_bridge.connectors"]
@@ -57,6 +61,16 @@ def test_connectors_share_one_file_vocabulary(system: str) -> None:
     for rule in quality["rules"].values():
         assert rule["status"] in {"done", "todo", "exempt"}
         assert rule["why"]
+
+
+def test_a_session_in_parts_has_every_part() -> None:
+    split = [
+        s for s in sorted(registry.connectors()) if (ROOT / "connectors" / s / "state.py").is_file()
+    ]
+    assert {"dinero", "economic", "fortnox"} <= set(split)
+    for system in split:
+        folder = ROOT / "connectors" / system
+        assert [name for name in SESSION_PARTS if not (folder / name).is_file()] == [], system
 
 
 def test_an_unknown_system_names_the_installed_ones() -> None:
