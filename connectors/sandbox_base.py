@@ -221,8 +221,8 @@ class SandboxBase(ABC):
             broken = self.BROKEN_TYPE or self.JSON_TYPE
             return httpx.Response(200, headers={"Content-Type": broken}, content=BROKEN_PAGE)
 
-    def _arrive(self) -> float | None:
-        """Count a request in the rate limit's sliding window of arrivals.
+    def _arrive(self, now: datetime | None = None) -> float | None:
+        """Count a request arriving ``now`` (the clock's) in the rate limit's sliding window.
 
         None when it fits (it is counted); when the window is full, the seconds until a place
         frees up (the request is not counted). Each vendor words its own 429 from that.
@@ -230,7 +230,7 @@ class SandboxBase(ABC):
         if self._rate_limit is None:
             return None
         allowed, seconds = self._rate_limit
-        now = self._clock()
+        now = now or self._clock()
         horizon = timedelta(seconds=seconds)
         while self._window and now - self._window[0] >= horizon:
             self._window.popleft()
