@@ -1,7 +1,9 @@
-"""One request as the Dinero sandbox's endpoints see it, and the paged list they answer with.
+"""One request as the Dinero sandbox's endpoints see it, the route table they register in,
+and the paged list they answer with.
 
-Paged lists carry the real ``Pagination`` block and Dinero's default field set when ``fields``
-is left out; ``changesSince`` is parsed here for every list that takes it.
+A known path asked with another method answers 405, an unknown one 404, in Dinero's error
+body. Paged lists carry the real ``Pagination`` block and Dinero's default field set when
+``fields`` is left out; ``changesSince`` is parsed here for every list that takes it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from connectors.dinero.sandbox.state import SandboxState, bad_request
+from connectors.dinero.sandbox.state import SandboxError, SandboxState, bad_request
+from connectors.sandbox_base import Params, Routes
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
@@ -32,6 +35,18 @@ class Call:
     # Invoice lists already filtered and sorted, by their query: the pages of one listing are
     # served from one pass over the company (kept by the sandbox, see invoices._listing).
     listings: dict[tuple[Any, ...], list[str]] | None = None
+
+
+Handler = Callable[[Call, Params], Any]
+ROUTES: Routes[Handler] = Routes(
+    lambda method, path: SandboxError(
+        404, 404, "No HTTP resource was found that matches the request URI."
+    ),
+    lambda method, path: SandboxError(
+        405, 405, "The requested resource does not support this method."
+    ),
+)
+route = ROUTES.route
 
 
 def page(

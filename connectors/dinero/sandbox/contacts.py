@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from connectors.dinero.sandbox.call import Call, changed, changes_since, page
+from connectors.dinero.sandbox.call import Call, changed, changes_since, page, route
 from connectors.dinero.sandbox.state import bad_request, not_found, stamp
 from connectors.sandbox_base import Params
 
@@ -27,6 +27,7 @@ _NOTE_FIELDS = frozenset(
 _LIST_BLANKS = ("Phone", "Email", "AttPerson", "VatNumber")
 
 
+@route("GET", "/v1/{org}/contacts")
 def list_contacts(call: Call, _: Params) -> Any:
     since = changes_since(call)
     items = [
@@ -43,6 +44,7 @@ def _listed_contact(contact: dict[str, Any]) -> dict[str, Any]:
     return {**contact, **{k: "" for k in _LIST_BLANKS if contact.get(k) is None}}
 
 
+@route("GET", "/v1/{org}/contacts/{guid}")
 def get_contact(call: Call, args: Params) -> Any:
     found = call.state.contacts.get(args["guid"])
     if found is None or found.get("DeletedAt"):
@@ -50,6 +52,7 @@ def get_contact(call: Call, args: Params) -> Any:
     return found
 
 
+@route("GET", "/v1/{org}/contacts/{guid}/notes")
 def list_notes(call: Call, args: Params) -> Any:
     get_contact(call, args)
     notes = sorted(call.state.notes.get(args["guid"], []), key=lambda n: n["NoteDate"])
@@ -57,6 +60,7 @@ def list_notes(call: Call, args: Params) -> Any:
     return page(call, live, _NOTE_DEFAULT_FIELDS, allowed=_NOTE_FIELDS)
 
 
+@route("POST", "/v1/{org}/contacts/{guid}/notes")
 def add_note(call: Call, args: Params) -> Any:
     get_contact(call, args)
     text = (call.body or {}).get("Text") if isinstance(call.body, dict) else None
@@ -78,6 +82,7 @@ def add_note(call: Call, args: Params) -> Any:
     return {"ContactGuid": args["guid"]}
 
 
+@route("GET", "/v1/{org}/state-of-account/{guid}")
 def state_of_account(call: Call, args: Params) -> Any:
     """ContactStateOfAccount: the contact's booked invoices and credit notes, oldest first.
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from connectors.dinero.sandbox.call import Call, changed, changes_since, page
+from connectors.dinero.sandbox.call import Call, changed, changes_since, page, route
 from connectors.dinero.sandbox.state import bad_request
 from connectors.sandbox_base import Params
 
@@ -51,6 +51,7 @@ def _list_item(call: Call, guid: str) -> dict[str, Any]:
     }
 
 
+@route("GET", "/v1/{org}/invoices")
 def list_invoices(call: Call, _: Params) -> Any:
     statuses = {s.strip() for s in call.params.get("statusFilter", "").split(",") if s.strip()}
     unknown = statuses - {"Draft", "Booked", "Paid", "OverPaid", "Overdue"}
@@ -71,6 +72,7 @@ def list_invoices(call: Call, _: Params) -> Any:
 _SALE_FIELDS = _FIELDS | {"type"}
 
 
+@route("GET", "/v1/{org}/sales")
 def list_sales(call: Call, _: Params) -> Any:
     """Invoices and credit notes (``Type``), newest first; ``changesSince`` as the spec says
     ("created, deleted or updated at or after given time"). Only the fields the bridge reads
@@ -120,6 +122,7 @@ def _listing(call: Call, statuses: set[str], since: datetime | None) -> list[str
     return guids
 
 
+@route("GET", "/v1/{org}/invoices/{guid}")
 def get_invoice(call: Call, args: Params) -> Any:
     item = call.state.invoice(args["guid"])
     guid = args["guid"]
@@ -152,6 +155,7 @@ def get_invoice(call: Call, args: Params) -> Any:
     }
 
 
+@route("GET", "/v2/{org}/invoices/{guid}/payments")
 def get_payments(call: Call, args: Params) -> Any:
     guid = args["guid"]
     item = call.state.invoice(guid)
@@ -166,6 +170,7 @@ def get_payments(call: Call, args: Params) -> Any:
     }
 
 
+@route("GET", "/v1/{org}/invoices/{guid}/mailouts")
 def get_mailouts(call: Call, args: Params) -> Any:
     call.state.invoice(args["guid"])
     return call.state.mailouts.get(args["guid"], [])
@@ -184,6 +189,7 @@ def check_stamp(given: Any, current: str) -> None:
         raise bad_request("The timestamp is outdated. Get the latest version and try again.", 58)
 
 
+@route("POST", "/v1/{org}/invoices/{guid}/email/pre-reminder")
 def send_pre_reminder(call: Call, args: Params) -> Any:
     guid = args["guid"]
     item = call.state.invoice(guid)

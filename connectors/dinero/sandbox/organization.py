@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.dinero.sandbox.call import Call, pick
+from connectors.dinero.sandbox.call import Call, pick, route
 from connectors.sandbox_base import Params
 
 
+@route("GET", "/v1/organizations")
 def organizations(call: Call, _: Params) -> Any:
     org = {"Id": int(call.state.organization), "Name": "Sandbox ApS", "IsPro": call.state.is_pro}
     wanted = call.params.get("fields")
     return [pick(org, wanted.split(",")) if wanted else org]
 
 
+@route("GET", "/v1/{org}/sales/settings")
 def sales_settings(call: Call, _: Params) -> Any:
     return {
         "LinesInclVat": False,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from connectors.dinero.sandbox.call import Call
+from connectors.dinero.sandbox.call import Call, route
 from connectors.dinero.sandbox.invoices import check_stamp, receiver_of
 from connectors.dinero.sandbox.state import bad_request, not_found
 from connectors.sandbox_base import Params
@@ -44,11 +44,13 @@ def _reminder(call: Call, guid: str, ident: str) -> dict[str, Any]:
     raise not_found("reminder id")
 
 
+@route("GET", "/v1/{org}/invoices/{guid}/reminders")
 def list_reminders(call: Call, args: Params) -> Any:
     call.state.invoice(args["guid"])
     return [_view(r) for r in call.state.reminders.get(args["guid"], [])]
 
 
+@route("POST", "/v1/{org}/invoices/{guid}/reminders")
 def add_reminder(call: Call, args: Params) -> Any:
     guid = args["guid"]
     item = call.state.invoice(guid)
@@ -72,6 +74,7 @@ def add_reminder(call: Call, args: Params) -> Any:
     return _view(reminder)
 
 
+@route("POST", "/v1/{org}/invoices/{guid}/reminders/fetch")
 def fetch_reminder(call: Call, args: Params) -> Any:
     guid = args["guid"]
     call.state.invoice(guid)
@@ -89,11 +92,13 @@ def fetch_reminder(call: Call, args: Params) -> Any:
     }
 
 
+@route("GET", "/v1/{org}/invoices/{guid}/reminders/{ident}")
 def get_reminder(call: Call, args: Params) -> Any:
     call.state.invoice(args["guid"])
     return _view(_reminder(call, args["guid"], args["ident"]))
 
 
+@route("DELETE", "/v1/{org}/invoices/{guid}/reminders/{ident}")
 def delete_reminder(call: Call, args: Params) -> Any:
     guid = args["guid"]
     call.state.invoice(guid)
@@ -107,6 +112,7 @@ def delete_reminder(call: Call, args: Params) -> Any:
     return None
 
 
+@route("POST", "/v1/{org}/invoices/{guid}/reminders/{ident}/book")
 def book_reminder(call: Call, args: Params) -> Any:
     guid = args["guid"]
     call.state.invoice(guid)
@@ -122,6 +128,7 @@ def book_reminder(call: Call, args: Params) -> Any:
     return _view(reminder)
 
 
+@route("POST", "/v1/{org}/invoices/{guid}/reminders/email")
 def email_reminder(call: Call, args: Params) -> Any:
     guid = args["guid"]
     call.state.invoice(guid)

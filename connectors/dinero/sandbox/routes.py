@@ -1,55 +1,22 @@
-"""The Dinero sandbox's endpoints: paths and methods as Dinero's, each answered by a resource
-module (organization, invoices, reminders, contacts).
+"""The Dinero sandbox's endpoints, by resource: each module registers its paths and methods
+(as Dinero's) in the one route table, ``call.ROUTES``, when imported here.
 
 Only what the bridge uses, answered the way the spec extract and the recordings show. Every
-path names the organization; a call to another organization's is refused (403). A known path
-asked with another method answers 405, an unknown one 404, in Dinero's error body.
+path but the organization list names the organization; another organization's is refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from connectors.dinero.sandbox import contacts, invoices, organization, reminders
-from connectors.dinero.sandbox.call import Call
+from connectors.dinero.sandbox.call import ROUTES, Call
 from connectors.dinero.sandbox.state import SandboxError
-from connectors.sandbox_base import Params, Routes
 
-__all__ = ["ROUTES", "Call", "dispatch"]
+__all__ = ["RESOURCES", "ROUTES", "Call", "dispatch"]
 
-Handler = Callable[[Call, Params], Any]
-ROUTES: Routes[Handler] = Routes(
-    lambda method, path: SandboxError(
-        404, 404, "No HTTP resource was found that matches the request URI."
-    ),
-    lambda method, path: SandboxError(
-        405, 405, "The requested resource does not support this method."
-    ),
-)
-for _method, _pattern, _handler in (
-    ("GET", "/v1/organizations", organization.organizations),
-    ("GET", "/v1/{org}/sales/settings", organization.sales_settings),
-    ("GET", "/v1/{org}/invoices", invoices.list_invoices),
-    ("GET", "/v1/{org}/sales", invoices.list_sales),
-    ("GET", "/v1/{org}/invoices/{guid}", invoices.get_invoice),
-    ("GET", "/v2/{org}/invoices/{guid}/payments", invoices.get_payments),
-    ("GET", "/v1/{org}/invoices/{guid}/mailouts", invoices.get_mailouts),
-    ("POST", "/v1/{org}/invoices/{guid}/email/pre-reminder", invoices.send_pre_reminder),
-    ("GET", "/v1/{org}/invoices/{guid}/reminders", reminders.list_reminders),
-    ("POST", "/v1/{org}/invoices/{guid}/reminders", reminders.add_reminder),
-    ("POST", "/v1/{org}/invoices/{guid}/reminders/fetch", reminders.fetch_reminder),
-    ("GET", "/v1/{org}/invoices/{guid}/reminders/{ident}", reminders.get_reminder),
-    ("DELETE", "/v1/{org}/invoices/{guid}/reminders/{ident}", reminders.delete_reminder),
-    ("POST", "/v1/{org}/invoices/{guid}/reminders/{ident}/book", reminders.book_reminder),
-    ("POST", "/v1/{org}/invoices/{guid}/reminders/email", reminders.email_reminder),
-    ("GET", "/v1/{org}/contacts", contacts.list_contacts),
-    ("GET", "/v1/{org}/contacts/{guid}", contacts.get_contact),
-    ("GET", "/v1/{org}/contacts/{guid}/notes", contacts.list_notes),
-    ("POST", "/v1/{org}/contacts/{guid}/notes", contacts.add_note),
-    ("GET", "/v1/{org}/state-of-account/{guid}", contacts.state_of_account),
-):
-    ROUTES.add(_method, _pattern, _handler)
+# No two of their routes share a method and a path, so the order they register in is free.
+RESOURCES = (organization, invoices, reminders, contacts)
 
 
 def dispatch(call: Call) -> Any:

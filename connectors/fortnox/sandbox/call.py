@@ -1,6 +1,8 @@
-"""One request as the Fortnox sandbox's endpoints see it, its answer, and the paged lists.
+"""One request as the Fortnox sandbox's endpoints see it, its answer, the route table they
+register in, and the paged lists.
 
-A list pages with ``page``/``limit`` and answers a ``MetaInformation`` block; ``lastmodified``
+Any path or method the sandbox does not emulate is Fortnox's 404 (it answers no 405). A list
+pages with ``page``/``limit`` and answers a ``MetaInformation`` block; ``lastmodified``
 is parsed here for every list that takes it.
 """
 
@@ -13,8 +15,14 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from connectors.fortnox.sandbox.errors import CODE_BAD_PAGING, CODE_INVALID, ApiError
+from connectors.fortnox.sandbox.errors import (
+    CODE_BAD_PAGING,
+    CODE_INVALID,
+    CODE_NO_RESOURCE,
+    ApiError,
+)
 from connectors.fortnox.sandbox.ledger import InvoiceIndex
+from connectors.sandbox_base import Params, Routes
 
 ZONE = ZoneInfo("Europe/Stockholm")
 DEFAULT_LIMIT = 100
@@ -41,6 +49,13 @@ class Reply:
 
     status: int
     body: Any
+
+
+Handler = Callable[[Call, Params], Reply]
+ROUTES: Routes[Handler] = Routes(
+    lambda method, path: ApiError(404, "Resursen hittades inte.", CODE_NO_RESOURCE)
+)
+route = ROUTES.route
 
 
 def _since(value: str) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.fortnox.sandbox.call import Call, Reply
+from connectors.fortnox.sandbox.call import Call, Reply, route
 from connectors.fortnox.sandbox.errors import (
     CODE_NO_ACCOUNT,
     CODE_NO_ARTICLE,
@@ -30,6 +30,7 @@ COMPANY_INFORMATION: dict[str, Any] = {
 }
 
 
+@route("GET", "/companyinformation")
 def company_information(call: Call, args: Params) -> Reply:
     return Reply(
         200, {"CompanyInformation": dict(call.state.get("company") or COMPANY_INFORMATION)}
@@ -49,6 +50,7 @@ DEFAULT_ACCOUNTS: dict[str, dict[str, Any]] = {
 }
 
 
+@route("GET", "/accounts/{number}")
 def get_account(call: Call, args: Params) -> Reply:
     """``GET /3/accounts/{Number}``: fortnox_AccountSingleItem (Number, Description, Active,
     VATCode, Year, ...)."""
@@ -60,6 +62,7 @@ def get_account(call: Call, args: Params) -> Reply:
     return Reply(200, {"Account": account})
 
 
+@route("GET", "/articles/{number}")
 def get_article(call: Call, args: Params) -> Reply:
     """``GET /3/articles/{ArticleNumber}``: fortnox_Article (ArticleNumber, Description,
     Active, VAT, SalesAccount, Type, ...)."""

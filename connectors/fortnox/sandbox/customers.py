@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from connectors.fortnox.sandbox.call import Call, Reply, modified_since, number_key, page
+from connectors.fortnox.sandbox.call import Call, Reply, modified_since, number_key, page, route
 from connectors.fortnox.sandbox.errors import (
     CODE_BAD_FILTER,
     CODE_NO_CUSTOMER,
@@ -33,6 +33,7 @@ CUSTOMER_LIST_FIELDS = (
 DELIVERY_TYPES = frozenset({"PRINT", "EMAIL", "PRINTSERVICE"})
 
 
+@route("GET", "/customers")
 def list_customers(call: Call, args: Params) -> Reply:
     records = list(call.state["customers"].values())
     name = call.params.get("filter")
@@ -55,6 +56,7 @@ def _customer_item(record: Mapping[str, Any]) -> dict[str, Any]:
     return item
 
 
+@route("GET", "/customers/{number}")
 def get_customer(call: Call, args: Params) -> Reply:
     found = call.state["customers"].get(args["number"])
     if found is None:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from connectors.fortnox.sandbox.call import Call, Reply
+from connectors.fortnox.sandbox.call import Call, Reply, route
 from connectors.fortnox.sandbox.errors import (
     CODE_INVALID,
     CODE_NO_INVOICE,
@@ -23,6 +23,7 @@ from connectors.fortnox.sandbox.ledger import (
 from connectors.sandbox_base import Params
 
 
+@route("POST", "/noxfinansinvoices")
 def hand_over(call: Call, args: Params) -> Reply:
     body = call.body.get("NoxFinansInvoice") if isinstance(call.body, Mapping) else None
     if not isinstance(body, Mapping):
@@ -67,6 +68,7 @@ def finans_record(invoice: Mapping[str, Any], service: str, today: date) -> dict
     }
 
 
+@route("GET", "/noxfinansinvoices/{number}")
 def get_finans(call: Call, args: Params) -> Reply:
     record = call.state["finans"].get(args["number"])
     if record is None:

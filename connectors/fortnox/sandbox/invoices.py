@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from connectors.fortnox.sandbox.call import Call, Reply, modified_since, number_key, page
+from connectors.fortnox.sandbox.call import Call, Reply, modified_since, number_key, page, route
 from connectors.fortnox.sandbox.errors import (
     CODE_BAD_FILTER,
     CODE_INVALID,
@@ -121,6 +121,7 @@ def _candidates(call: Call) -> list[dict[str, Any]]:
     return list(invoices.values())
 
 
+@route("GET", "/invoices")
 def list_invoices(call: Call, args: Params) -> Reply:
     params = call.params
     records = _candidates(call)
@@ -170,6 +171,7 @@ def _listed_invoice(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "CurrencyRate": str(record.get("CurrencyRate", 1))}
 
 
+@route("GET", "/invoices/{number}")
 def get_invoice(call: Call, args: Params) -> Reply:
     return Reply(200, {"Invoice": public(find_invoice(call.state, args["number"]))})
 
@@ -217,6 +219,7 @@ def _row(raw: Any, index: int) -> dict[str, Any]:
     return row
 
 
+@route("POST", "/invoices")
 def create_invoice(call: Call, args: Params) -> Reply:
     body = call.body.get("Invoice") if isinstance(call.body, Mapping) else None
     if not isinstance(body, Mapping):
@@ -280,14 +283,18 @@ def create_invoice(call: Call, args: Params) -> Reply:
     return Reply(201, {"Invoice": public(invoice)})
 
 
+@route("PUT", "/invoices/{number}/bookkeep")
 def put_bookkeep(call: Call, args: Params) -> Reply:
     return Reply(200, {"Invoice": public(bookkeep(call.state, args["number"], call.now))})
 
 
+@route("PUT", "/invoices/{number}/cancel")
 def put_cancel(call: Call, args: Params) -> Reply:
     return Reply(200, {"Invoice": public(cancel(call.state, args["number"], call.now))})
 
 
+# einvoice is in the spec, but no customer uses it.
+@route("GET", "/invoices/{number}/{way:email|eprint|einvoice}")
 def get_send(call: Call, args: Params) -> Reply:
     invoice = find_invoice(call.state, args["number"])
     if not invoice["Booked"]:
@@ -302,6 +309,7 @@ def get_send(call: Call, args: Params) -> Reply:
     return Reply(200, {"Invoice": public(invoice)})
 
 
+@route("PUT", "/invoices/{number}/externalprint")
 def put_externalprint(call: Call, args: Params) -> Reply:
     """``PUT .../externalprint`` (spec: "Set an invoice as sent, without generating an
     invoice"): Sent becomes true; the invoice must be booked, as for every sending."""
@@ -313,6 +321,7 @@ def put_externalprint(call: Call, args: Params) -> Reply:
     return Reply(200, {"Invoice": public(invoice)})
 
 
+@route("PUT", "/invoices/{number}/credit")
 def put_credit(call: Call, args: Params) -> Reply:
     credit_invoice(call.state, args["number"], call.today, call.now)
     return Reply(200, {"Invoice": public(find_invoice(call.state, args["number"]))})

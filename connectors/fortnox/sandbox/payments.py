@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.fortnox.sandbox.call import Call, Reply, modified_since, page
+from connectors.fortnox.sandbox.call import Call, Reply, modified_since, page, route
 from connectors.sandbox_base import Params
 
 PAYMENT_LIST_FIELDS = (
@@ -20,6 +20,7 @@ PAYMENT_LIST_FIELDS = (
 )
 
 
+@route("GET", "/invoicepayments")
 def list_payments(call: Call, args: Params) -> Reply:
     records = list(call.state["payments"])
     if "invoicenumber" in call.params:
