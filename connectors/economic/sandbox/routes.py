@@ -6,7 +6,7 @@ the API has but with another method (say PUT on a customer) is a 404 too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -102,9 +102,9 @@ def _self(call: Call, args: Params) -> Reply:
     return Reply(200, render.agreement())
 
 
-def _static(items: Iterable[Doc], key: str, kind: str, fields: Fields) -> tuple[Handler, Handler]:
+def _static(catalogue: Mapping[Any, Doc], kind: str, fields: Fields) -> tuple[Handler, Handler]:
     """The list and single handlers of a fixed catalogue (payment terms, layouts, ...)."""
-    table = {str(item[key]): item for item in items}
+    table = {str(key): item for key, item in catalogue.items()}
 
     def listing(call: Call, args: Params) -> Reply:
         return _listing(call, [dict(item) for item in table.values()], fields)
@@ -117,35 +117,20 @@ def _static(items: Iterable[Doc], key: str, kind: str, fields: Fields) -> tuple[
     return listing, single
 
 
-for _path, _kind, _items, _key, _fields in (
-    (
-        "payment-terms",
-        "Payment terms",
-        catalog.PAYMENT_TERMS.values(),
-        "paymentTermsNumber",
-        NOTHING,
-    ),
-    ("layouts", "Layout", catalog.LAYOUTS.values(), "layoutNumber", NOTHING),
-    ("vat-zones", "VAT zone", catalog.VAT_ZONES.values(), "vatZoneNumber", NOTHING),
-    ("products", "Product", catalog.PRODUCTS.values(), "productNumber", PRODUCTS),
-    (
-        "product-groups",
-        "Product group",
-        catalog.PRODUCT_GROUPS.values(),
-        "productGroupNumber",
-        NOTHING,
-    ),
-    ("accounts", "Account", catalog.ACCOUNTS.values(), "accountNumber", NOTHING),
-    ("vat-accounts", "VAT account", catalog.VAT_ACCOUNTS.values(), "vatCode", NOTHING),
-    (
-        "customer-groups",
-        "Customer group",
-        catalog.CUSTOMER_GROUPS.values(),
-        "customerGroupNumber",
-        CUSTOMER_GROUPS,
-    ),
-):
-    _list_handler, _single_handler = _static(_items, _key, _kind, _fields)
+# The fixed catalogues by path: what a missing entry is called, the entries by their number
+# (or code), and the fields a list may filter and sort on.
+_CATALOGUES: dict[str, tuple[str, Mapping[Any, Doc], Fields]] = {
+    "payment-terms": ("Payment terms", catalog.PAYMENT_TERMS, NOTHING),
+    "layouts": ("Layout", catalog.LAYOUTS, NOTHING),
+    "vat-zones": ("VAT zone", catalog.VAT_ZONES, NOTHING),
+    "products": ("Product", catalog.PRODUCTS, PRODUCTS),
+    "product-groups": ("Product group", catalog.PRODUCT_GROUPS, NOTHING),
+    "accounts": ("Account", catalog.ACCOUNTS, NOTHING),
+    "vat-accounts": ("VAT account", catalog.VAT_ACCOUNTS, NOTHING),
+    "customer-groups": ("Customer group", catalog.CUSTOMER_GROUPS, CUSTOMER_GROUPS),
+}
+for _path, (_kind, _catalogue, _fields) in _CATALOGUES.items():
+    _list_handler, _single_handler = _static(_catalogue, _kind, _fields)
     _route("GET", f"/{_path}")(_list_handler)
     _route("GET", f"/{_path}/{{key}}")(_single_handler)
 

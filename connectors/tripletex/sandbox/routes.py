@@ -64,11 +64,6 @@ class Endpoints(DemoHooks):
         handler, args = _ROUTES.resolve(request.method, path)
         return handler(self, request, q, args)
 
-    @_route("GET", "/invoice")
-    def _list_invoices(self, request: httpx.Request, q: Query, args: Params) -> Answer:
-        fields = q.get("fields", "")
-        return 200, self._page(self._invoices(q), q, lambda r: self._invoice_out(r, fields))
-
     @_route("GET", "/invoice/{ident}")
     def _get_invoice(self, request: httpx.Request, q: Query, args: Params) -> Answer:
         invoice = self._get("invoices", args["ident"])
@@ -81,10 +76,6 @@ class Endpoints(DemoHooks):
     @_route(ANY, "/invoice/{ident}/:createReminder")
     def _not_allowed(self, request: httpx.Request, q: Query, args: Params) -> Answer:
         raise ApiError(405, 4000, "Method not allowed")
-
-    @_route("GET", "/reminder")
-    def _list_reminders(self, request: httpx.Request, q: Query, args: Params) -> Answer:
-        return 200, self._page(self._reminders(q), q, _public_reminder)
 
     @_route("GET", "/reminder/{ident}")
     def _get_reminder(self, request: httpx.Request, q: Query, args: Params) -> Answer:
@@ -104,10 +95,6 @@ class Endpoints(DemoHooks):
     @_route("POST", "/order")
     def _post_order(self, request: httpx.Request, q: Query, args: Params) -> Answer:
         return 201, {"value": self._create_order(_loads(request.content))}
-
-    @_route("GET", "/order")
-    def _list_orders(self, request: httpx.Request, q: Query, args: Params) -> Answer:
-        return 200, self._page(self._orders(q), q, dict)
 
     @_route("GET", "/order/{ident}")
     def _get_order(self, request: httpx.Request, q: Query, args: Params) -> Answer:
@@ -140,31 +127,21 @@ class Endpoints(DemoHooks):
         invoice = self.invoice_order(int(args["ident"]), q.get("invoiceDate"))
         return 200, {"value": self._invoice_out(invoice, "")}
 
-    @_route("GET", "/ledger/vatType")
-    def _list_vat_types(self, request: httpx.Request, q: Query, args: Params) -> Answer:
-        return 200, self._page(self._vat_types(q), q, dict)
-
-    @_route("GET", "/ledger/posting/openPost")
-    def _list_open_posts(self, request: httpx.Request, q: Query, args: Params) -> Answer:
-        return 200, self._page(self._open_posts(q), q, dict)
-
-    @_route("GET", "/token/session/>whoAmI")
-    def _get_who_am_i(self, request: httpx.Request, q: Query, args: Params) -> Answer:
-        return 200, {"value": self._who_am_i(request)}
-
     @_route("GET", "/company/>withLoginAccess")
     def _list_clients(self, request: httpx.Request, q: Query, args: Params) -> Answer:
         return 200, self._page(list(self.state["clients"]), q, dict)
 
-    def _who_am_i(self, request: httpx.Request) -> Record:
+    @_route("GET", "/token/session/>whoAmI")
+    def _get_who_am_i(self, request: httpx.Request, q: Query, args: Params) -> Answer:
         """GET /token/session/>whoAmI (openapi LoggedInUserInfo): the company the request works
         in, the login's own or the client company named as the Basic user."""
         header = request.headers.get("Authorization", "")
         user = base64.b64decode(header[6:]).decode().partition(":")[0]
         company = int(user) if user != "0" else int(self.state.get("companyId", OWN_COMPANY_ID))
-        return {"employeeId": 1, "companyId": company, "language": "no"}
+        return 200, {"value": {"employeeId": 1, "companyId": company, "language": "no"}}
 
-    def _vat_types(self, q: dict[str, str]) -> list[Record]:
+    @_route("GET", "/ledger/vatType")
+    def _list_vat_types(self, request: httpx.Request, q: Query, args: Params) -> Answer:
         """GET /ledger/vatType: the active types (Tripletex lists only those), by number or id."""
         numbers = {n for n in q.get("number", "").split(",") if n}
         ids = {i for i in q.get("id", "").split(",") if i}
@@ -186,7 +163,7 @@ class Endpoints(DemoHooks):
                     "deductionPercentage": Decimal("100"),
                 }
             )
-        return rows
+        return 200, self._page(rows, q, dict)
 
     def _vat_rate(self, line: Record) -> Decimal:
         """The VAT percentage of an order line: its vatType's, else the default (25 %)."""
@@ -218,6 +195,13 @@ class Endpoints(DemoHooks):
             "values": [render(r) for r in chunk],
         }
 
+    def _dated(self, table: str, field: str, q: Query, low: str, high: str) -> list[Record]:
+        """The records of ``table`` whose ``field`` falls in the query's window [low, high)."""
+        start, end = self._window_of(q, low, high)
+        return [
+            r for r in self.state[table].values() if start <= date.fromisoformat(r[field]) < end
+        ]
+
     def _window_of(self, q: dict[str, str], low: str, high: str) -> tuple[date, date]:
         try:
             return date.fromisoformat(q[low]), date.fromisoformat(q[high])
@@ -226,7 +210,8 @@ class Endpoints(DemoHooks):
         except ValueError:
             raise _invalid("Ugyldig dato", low) from None
 
-    def _invoices(self, q: dict[str, str]) -> list[Record]:
+    @_route("GET", "/invoice")
+    def _list_invoices(self, request: httpx.Request, q: Query, args: Params) -> Answer:
         start, end = self._window_of(q, "invoiceDateFrom", "invoiceDateTo")
         table = self.state["invoices"]
         # Asked by id, only those are looked at (the rest of a large company is not).
@@ -243,7 +228,9 @@ class Endpoints(DemoHooks):
         if "id" in q:
             wanted = set(q["id"].split(","))
             rows = [r for r in rows if str(r["id"]) in wanted]
-        return sorted(rows, key=lambda r: r["id"])
+        rows = sorted(rows, key=lambda r: r["id"])
+        fields = q.get("fields", "")
+        return 200, self._page(rows, q, lambda r: self._invoice_out(r, fields))
 
     def _invoice_out(self, rec: Record, fields: str) -> Record:
         asked = parse_fields(fields)
@@ -291,16 +278,12 @@ class Endpoints(DemoHooks):
         }
         return _select(view, asked, {})
 
-    def _reminders(self, q: dict[str, str]) -> list[Record]:
-        start, end = self._window_of(q, "dateFrom", "dateTo")
-        rows = [
-            r
-            for r in self.state["reminders"].values()
-            if start <= date.fromisoformat(r["reminderDate"]) < end
-        ]
+    @_route("GET", "/reminder")
+    def _list_reminders(self, request: httpx.Request, q: Query, args: Params) -> Answer:
+        rows = self._dated("reminders", "reminderDate", q, "dateFrom", "dateTo")
         if "invoiceId" in q:
             rows = [r for r in rows if str(r["invoiceId"]) == q["invoiceId"]]
-        return sorted(rows, key=lambda r: r["id"])
+        return 200, self._page(sorted(rows, key=lambda r: r["id"]), q, _public_reminder)
 
     def _create_reminder(self, ident: str, q: dict[str, str]) -> int:
         invoice = self._get("invoices", ident)
@@ -350,18 +333,14 @@ class Endpoints(DemoHooks):
         found = q.get("email") or customer.get("invoiceEmail") or customer.get("email")
         return found if isinstance(found, str) and found else None
 
-    def _orders(self, q: dict[str, str]) -> list[Record]:
-        start, end = self._window_of(q, "orderDateFrom", "orderDateTo")
-        rows = [
-            r
-            for r in self.state["orders"].values()
-            if start <= date.fromisoformat(r["orderDate"]) < end
-        ]
+    @_route("GET", "/order")
+    def _list_orders(self, request: httpx.Request, q: Query, args: Params) -> Answer:
+        rows = self._dated("orders", "orderDate", q, "orderDateFrom", "orderDateTo")
         if "deliveryComment" in q:
             rows = [r for r in rows if q["deliveryComment"] in (r.get("deliveryComment") or "")]
         if "isClosed" in q:
             rows = [r for r in rows if r["isClosed"] is (q["isClosed"] == "true")]
-        return sorted(rows, key=lambda r: r["id"])
+        return 200, self._page(sorted(rows, key=lambda r: r["id"]), q, dict)
 
     def _create_order(self, body: Any) -> Record:
         if not isinstance(body, dict):
@@ -404,7 +383,8 @@ class Endpoints(DemoHooks):
         self.state["orders"][str(number)] = rec
         return dict(rec)
 
-    def _open_posts(self, q: dict[str, str]) -> list[Record]:
+    @_route("GET", "/ledger/posting/openPost")
+    def _list_open_posts(self, request: httpx.Request, q: Query, args: Params) -> Answer:
         on = self._window_of(q, "date", "date")[0]
         rows = []
         for r in sorted(self.state["invoices"].values(), key=lambda r: r["id"]):
@@ -420,4 +400,4 @@ class Endpoints(DemoHooks):
                         "amount": r["amountOutstanding"],
                     }
                 )
-        return rows
+        return 200, self._page(rows, q, dict)
