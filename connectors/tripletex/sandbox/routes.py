@@ -48,10 +48,10 @@ Answer = tuple[int, Any]
 Handler = Callable[["Endpoints", httpx.Request, Query, Params], Answer]
 # The :createReminder action and an order answer 405 to another method; every other path or
 # method the sandbox does not emulate answers 404.
-_ROUTES: Routes[Handler] = Routes(
+ROUTES: Routes[Handler] = Routes(
     lambda method, path: ApiError(404, 6000, f"No such endpoint: {method} {path}")
 )
-_route = _ROUTES.route
+_route = ROUTES.route
 
 # The demo login's own company id (whoAmI's companyId); a state may carry its own.
 OWN_COMPANY_ID = 7712034
@@ -61,7 +61,7 @@ class Endpoints(DemoHooks):
     """The emulated API's endpoints, each under the sandbox's lock (the sandbox is ``self``)."""
 
     def _answer(self, request: httpx.Request, path: str, q: Query) -> Answer:
-        handler, args = _ROUTES.resolve(request.method, path)
+        handler, args = ROUTES.resolve(request.method, path)
         return handler(self, request, q, args)
 
     @_route("GET", "/invoice/{ident}")
