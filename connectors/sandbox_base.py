@@ -7,10 +7,15 @@ The base keeps the rest in one place: the request log, the fault queue (``bridge
 and the lock every call takes, the state file written atomically, ``demo``/``load_or_demo``/
 ``save``, and the dispatch that wraps each answer in the injected fault. It satisfies the
 ``bridge.vocab.connector.Sandbox`` protocol together with the subclass.
+
+:class:`Routes` is the one way the emulators match a request to an endpoint: a table of
+(method, path pattern) -> handler, the path's variable segments handed to the handler by name.
+What an unknown path or method answers is the vendor's, given to the table as a hook.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from abc import ABC, abstractmethod
 from collections import deque
@@ -18,7 +23,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from importlib import import_module
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Generic, Self, TypeVar
 from urllib.parse import unquote
 
 import httpx
@@ -26,8 +31,66 @@ import httpx
 from bridge.infra.sandbox_files import load_state, save_state
 from bridge.vocab.faults import Fault, take
 
+# A route's variable path segments by name, as its pattern names them.
+Params = dict[str, str]
+# The method a route answers whatever the request's method is (it words its own refusal).
+ANY = "*"
+Handler = TypeVar("Handler")
+# "{name}" (one segment) or "{name:regex}" (one segment the regex matches whole).
+_SEGMENT = re.compile(r"\{(\w+)(?::([^{}]+))?\}")
+
 # What a broken proxy answers in the vendor's place (the "broken" fault): HTML, status 200.
 BROKEN_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
+
+
+class Routes(Generic[Handler]):
+    """A vendor's endpoints: (method, path pattern) -> handler, the first match answering.
+
+    A path no route matches raises ``not_found(method, path)``. A path that some route matches,
+    but for other methods only, raises ``not_allowed(method, path)`` where the vendor answers
+    405, else ``not_found`` too. Query parameters are the handler's own: a route matches on the
+    path alone, so a list endpoint takes new filters without a change here.
+    """
+
+    def __init__(
+        self,
+        not_found: Callable[[str, str], Exception],
+        not_allowed: Callable[[str, str], Exception] | None = None,
+    ) -> None:
+        self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self._not_found = not_found
+        self._not_allowed = not_allowed or not_found
+
+    def add(self, method: str, pattern: str, handler: Handler) -> None:
+        """Answer ``method`` (or :data:`ANY`) on paths matching ``pattern`` with ``handler``."""
+        regex, last = "", 0
+        for found in _SEGMENT.finditer(pattern):
+            regex += re.escape(pattern[last : found.start()])
+            regex += f"(?P<{found[1]}>{found[2] or '[^/]+'})"
+            last = found.end()
+        regex += re.escape(pattern[last:])
+        self._routes.append((method, re.compile(regex), handler))
+
+    def route(self, method: str, pattern: str) -> Callable[[Handler], Handler]:
+        """:meth:`add` as a decorator."""
+
+        def register(handler: Handler) -> Handler:
+            self.add(method, pattern, handler)
+            return handler
+
+        return register
+
+    def resolve(self, method: str, path: str) -> tuple[Handler, Params]:
+        """The handler answering ``method`` on ``path``, with the path's named segments."""
+        known = False
+        for verb, regex, handler in self._routes:
+            found = regex.fullmatch(path)
+            if found is None:
+                continue
+            if verb in (method, ANY):
+                return handler, found.groupdict()
+            known = True
+        raise (self._not_allowed if known else self._not_found)(method, path)
 
 
 class SandboxBase(ABC):
@@ -158,8 +221,8 @@ class SandboxBase(ABC):
             broken = self.BROKEN_TYPE or self.JSON_TYPE
             return httpx.Response(200, headers={"Content-Type": broken}, content=BROKEN_PAGE)
 
-    def _arrive(self) -> float | None:
-        """Count a request in the rate limit's sliding window of arrivals.
+    def _arrive(self, now: datetime | None = None) -> float | None:
+        """Count a request arriving ``now`` (the clock's) in the rate limit's sliding window.
 
         None when it fits (it is counted); when the window is full, the seconds until a place
         frees up (the request is not counted). Each vendor words its own 429 from that.
@@ -167,7 +230,7 @@ class SandboxBase(ABC):
         if self._rate_limit is None:
             return None
         allowed, seconds = self._rate_limit
-        now = self._clock()
+        now = now or self._clock()
         horizon = timedelta(seconds=seconds)
         while self._window and now - self._window[0] >= horizon:
             self._window.popleft()

@@ -446,20 +446,9 @@ class DineroSandbox(SandboxBase):
         """Dinero mailed the invoice (``kind`` a LatestMailOutType, e.g. Inkasso when the
         accountant sent it to debt collection from Dinero)."""
         with self._lock:
-            self._state.mailouts.setdefault(invoice, []).append(
-                {
-                    "Id": self._state.next_number(),
-                    "Date": stamp(self._clock().astimezone(UTC)),
-                    "Receiver": None,
-                    "Type": kind,
-                    "Status": "Sent",
-                    "DownloadCount": 0,
-                    "PrintCount": 0,
-                    "IsSmsMessage": False,
-                    "CCToSender": False,
-                }
-            )
-            self._state.touch(invoice, self._clock().astimezone(UTC))
+            now = self._clock().astimezone(UTC)
+            self._state.mail_out(invoice, kind, None, now)
+            self._state.touch(invoice, now)
 
     def touch_invoice(self, invoice: str) -> None:
         """Someone edited the invoice in Dinero: its TimeStamp changes."""

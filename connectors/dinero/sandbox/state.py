@@ -169,6 +169,22 @@ class SandboxState:
             return "Paid"
         return "Overdue" if date.fromisoformat(item["PaymentDate"]) < today else "Booked"
 
+    def mail_out(self, guid: str, kind: str, receiver: str | None, now: datetime) -> None:
+        """Record that Dinero mailed the invoice (``kind`` a LatestMailOutType) at ``now``."""
+        self.mailouts.setdefault(guid, []).append(
+            {
+                "Id": self.next_number(),
+                "Date": stamp(now),
+                "Receiver": receiver,
+                "Type": kind,
+                "Status": "Sent",
+                "DownloadCount": 0,
+                "PrintCount": 0,
+                "IsSmsMessage": False,
+                "CCToSender": False,
+            }
+        )
+
     def touch(self, guid: str, now: datetime) -> None:
         """Record a change to an invoice: a new TimeStamp and UpdatedAt."""
         item = self.invoices[guid]

@@ -24,6 +24,7 @@ from connectors.economic.sandbox.errors import (
     Problem,
 )
 from connectors.economic.sandbox.invoicing import due_date, line_amounts, totals
+from connectors.economic.sandbox.query import lookup
 from connectors.economic.sandbox.state import Record, SandboxState
 
 # Required by invoices.drafts.post (the schema marks these "required": true).
@@ -61,12 +62,7 @@ _MISSING = object()
 
 
 def _get(body: Mapping[str, Any], path: str) -> Any:
-    node: Any = body
-    for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return _MISSING
-        node = node[part]
-    return node
+    return lookup(body, path, _MISSING)
 
 
 def _is_number(value: Any) -> bool:

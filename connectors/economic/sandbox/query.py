@@ -155,18 +155,18 @@ class _Parser:
         return self.text.startswith(token, self.pos)
 
     def expression(self, depth: int) -> Node:
-        parts = [self.conjunction(depth)]
-        while self.peek("$or:"):
-            self.pos += len("$or:")
-            parts.append(self.conjunction(depth))
-        return parts[0] if len(parts) == 1 else Junction(all=False, parts=tuple(parts))
+        return self.joined(depth, "$or:", self.conjunction, every=False)
 
     def conjunction(self, depth: int) -> Node:
-        parts = [self.factor(depth)]
-        while self.peek("$and:"):
-            self.pos += len("$and:")
-            parts.append(self.factor(depth))
-        return parts[0] if len(parts) == 1 else Junction(all=True, parts=tuple(parts))
+        return self.joined(depth, "$and:", self.factor, every=True)
+
+    def joined(self, depth: int, token: str, part: Callable[[int], Node], *, every: bool) -> Node:
+        """One ``part`` or several joined by ``token`` ($and: binds tighter than $or:)."""
+        parts = [part(depth)]
+        while self.peek(token):
+            self.pos += len(token)
+            parts.append(part(depth))
+        return parts[0] if len(parts) == 1 else Junction(all=every, parts=tuple(parts))
 
     def factor(self, depth: int) -> Node:
         if self.peek("("):
@@ -312,12 +312,12 @@ def _instant(text: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def lookup(doc: Doc, path: str) -> Any:
-    """Return the value at a dotted path, None when any step is missing."""
+def lookup(doc: Mapping[str, Any], path: str, missing: Any = None) -> Any:
+    """Return the value at a dotted path, ``missing`` when any step is missing."""
     node: Any = doc
     for part in path.split("."):
         if not isinstance(node, Mapping) or part not in node:
-            return None
+            return missing
         node = node[part]
     return node
 

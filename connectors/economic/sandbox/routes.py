@@ -6,8 +6,7 @@ the API has but with another method (say PUT on a customer) is a 404 too.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -46,6 +45,7 @@ from connectors.economic.sandbox.query import (
     parse_list_query,
 )
 from connectors.economic.sandbox.state import Record, SandboxState
+from connectors.sandbox_base import Params, Routes
 
 Doc = dict[str, Any]
 
@@ -61,7 +61,6 @@ class Call:
     state: SandboxState
     today: date
     now: datetime
-    args: tuple[str, ...] = ()
 
 
 @dataclass
@@ -73,36 +72,22 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-Handler = Callable[[Call], Reply]
-_ROUTES: list[tuple[str, re.Pattern[str], Handler]] = []
-
-
-def _route(method: str, pattern: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        _ROUTES.append((method, re.compile(f"^{pattern}$"), handler))
-        return handler
-
-    return register
+Handler = Callable[[Call, Params], Reply]
+# A path the API has but with another method answers the recorded 404 too: no 405.
+ROUTES: Routes[Handler] = Routes(lambda method, path: route_not_found())
+_route = ROUTES.route
 
 
 def dispatch(call: Call) -> Reply:
     """Answer ``call`` with the matching handler, or the recorded 404."""
-    for method, pattern, handler in _ROUTES:
-        found = pattern.match(call.path)
-        if found and method == call.method:
-            call.args = tuple(unquote(g) for g in found.groups())
-            return handler(call)
-    raise route_not_found()
+    handler, args = ROUTES.resolve(call.method, call.path)
+    return handler(call, {name: unquote(value) for name, value in args.items()})
 
 
 def _listing(call: Call, docs: list[Doc], fields: Fields, *, create: str | None = None) -> Reply:
     query = parse_list_query(call.params, fields)
     page = paginate(docs, query, fields, BASE_URL, call.path)
     return Reply(200, render.collection(page, create=create))
-
-
-def _number(call: Call, index: int = 0) -> int:
-    return int(call.args[index])
 
 
 def _stamp(moment: datetime) -> str:
@@ -113,62 +98,47 @@ def _stamp(moment: datetime) -> str:
 
 
 @_route("GET", "/self")
-def _self(call: Call) -> Reply:
+def _self(call: Call, args: Params) -> Reply:
     return Reply(200, render.agreement())
 
 
-def _static(items: Iterable[Doc], key: str, kind: str, fields: Fields) -> tuple[Handler, Handler]:
+def _static(catalogue: Mapping[Any, Doc], kind: str, fields: Fields) -> tuple[Handler, Handler]:
     """The list and single handlers of a fixed catalogue (payment terms, layouts, ...)."""
-    table = {str(item[key]): item for item in items}
+    table = {str(key): item for key, item in catalogue.items()}
 
-    def listing(call: Call) -> Reply:
+    def listing(call: Call, args: Params) -> Reply:
         return _listing(call, [dict(item) for item in table.values()], fields)
 
-    def single(call: Call) -> Reply:
-        if call.args[0] not in table:
-            raise entity_not_found(kind, call.args[0])
-        return Reply(200, dict(table[call.args[0]]))
+    def single(call: Call, args: Params) -> Reply:
+        if args["key"] not in table:
+            raise entity_not_found(kind, args["key"])
+        return Reply(200, dict(table[args["key"]]))
 
     return listing, single
 
 
-for _path, _kind, _items, _key, _fields in (
-    (
-        "payment-terms",
-        "Payment terms",
-        catalog.PAYMENT_TERMS.values(),
-        "paymentTermsNumber",
-        NOTHING,
-    ),
-    ("layouts", "Layout", catalog.LAYOUTS.values(), "layoutNumber", NOTHING),
-    ("vat-zones", "VAT zone", catalog.VAT_ZONES.values(), "vatZoneNumber", NOTHING),
-    ("products", "Product", catalog.PRODUCTS.values(), "productNumber", PRODUCTS),
-    (
-        "product-groups",
-        "Product group",
-        catalog.PRODUCT_GROUPS.values(),
-        "productGroupNumber",
-        NOTHING,
-    ),
-    ("accounts", "Account", catalog.ACCOUNTS.values(), "accountNumber", NOTHING),
-    ("vat-accounts", "VAT account", catalog.VAT_ACCOUNTS.values(), "vatCode", NOTHING),
-    (
-        "customer-groups",
-        "Customer group",
-        catalog.CUSTOMER_GROUPS.values(),
-        "customerGroupNumber",
-        CUSTOMER_GROUPS,
-    ),
-):
-    _list_handler, _single_handler = _static(_items, _key, _kind, _fields)
+# The fixed catalogues by path: what a missing entry is called, the entries by their number
+# (or code), and the fields a list may filter and sort on.
+_CATALOGUES: dict[str, tuple[str, Mapping[Any, Doc], Fields]] = {
+    "payment-terms": ("Payment terms", catalog.PAYMENT_TERMS, NOTHING),
+    "layouts": ("Layout", catalog.LAYOUTS, NOTHING),
+    "vat-zones": ("VAT zone", catalog.VAT_ZONES, NOTHING),
+    "products": ("Product", catalog.PRODUCTS, PRODUCTS),
+    "product-groups": ("Product group", catalog.PRODUCT_GROUPS, NOTHING),
+    "accounts": ("Account", catalog.ACCOUNTS, NOTHING),
+    "vat-accounts": ("VAT account", catalog.VAT_ACCOUNTS, NOTHING),
+    "customer-groups": ("Customer group", catalog.CUSTOMER_GROUPS, CUSTOMER_GROUPS),
+}
+for _path, (_kind, _catalogue, _fields) in _CATALOGUES.items():
+    _list_handler, _single_handler = _static(_catalogue, _kind, _fields)
     _route("GET", f"/{_path}")(_list_handler)
-    _route("GET", f"/{_path}/([^/]+)")(_single_handler)
+    _route("GET", f"/{_path}/{{key}}")(_single_handler)
 
 
-@_route("GET", r"/product-groups/([^/]+)/sales-accounts")
-def _sales_accounts(call: Call) -> Reply:
+@_route("GET", "/product-groups/{group}/sales-accounts")
+def _sales_accounts(call: Call, args: Params) -> Reply:
     """A product group's sales account per VAT zone, each account written out in full."""
-    group = call.args[0]
+    group = args["group"]
     zones = catalog.SALES_ACCOUNTS.get(int(group)) if group.isdigit() else None
     if zones is None:
         raise entity_not_found("Product group", group)
@@ -185,15 +155,15 @@ def _sales_accounts(call: Call) -> Reply:
 # --- customers ----------------------------------------------------------------------------
 
 
-def _customer(call: Call) -> Record:
-    number = _number(call)
+def _customer(call: Call, args: Params) -> Record:
+    number = int(args["customer"])
     if number not in call.state.customers:
         raise entity_not_found("Customer", number)
     return call.state.customers[number]
 
 
 @_route("GET", "/customers")
-def _customers(call: Call) -> Reply:
+def _customers(call: Call, args: Params) -> Reply:
     state, today = call.state, call.today
     totals = render.balances(state, today)
     page = paginate_records(
@@ -207,13 +177,13 @@ def _customers(call: Call) -> Reply:
     return Reply(200, render.collection(page, create="Create a new customer"))
 
 
-@_route("GET", r"/customers/(-?\d+)")
-def _one_customer(call: Call) -> Reply:
-    return Reply(200, render.customer(_customer(call), call.state, call.today, single=True))
+@_route("GET", r"/customers/{customer:-?\d+}")
+def _one_customer(call: Call, args: Params) -> Reply:
+    return Reply(200, render.customer(_customer(call, args), call.state, call.today, single=True))
 
 
-def _contacts_of(call: Call) -> list[Record]:
-    number = _customer(call)["customerNumber"]
+def _contacts_of(call: Call, args: Params) -> list[Record]:
+    number = _customer(call, args)["customerNumber"]
     return [
         c
         for _, c in sorted(call.state.contacts.items())
@@ -221,30 +191,30 @@ def _contacts_of(call: Call) -> list[Record]:
     ]
 
 
-@_route("GET", r"/customers/(-?\d+)/contacts")
-def _contacts(call: Call) -> Reply:
-    return _listing(call, [render.contact(c) for c in _contacts_of(call)], CONTACTS)
+@_route("GET", r"/customers/{customer:-?\d+}/contacts")
+def _contacts(call: Call, args: Params) -> Reply:
+    return _listing(call, [render.contact(c) for c in _contacts_of(call, args)], CONTACTS)
 
 
-@_route("GET", r"/customers/(-?\d+)/contacts/(\d+)")
-def _one_contact(call: Call) -> Reply:
-    wanted = _number(call, 1)
-    for contact in _contacts_of(call):
+@_route("GET", r"/customers/{customer:-?\d+}/contacts/{contact:\d+}")
+def _one_contact(call: Call, args: Params) -> Reply:
+    wanted = int(args["contact"])
+    for contact in _contacts_of(call, args):
         if contact["customerContactNumber"] == wanted:
             return Reply(200, render.contact(contact))
     raise entity_not_found("Customer contact", wanted)
 
 
-@_route("GET", r"/customers/(-?\d+)/invoices/booked")
-def _customer_booked(call: Call) -> Reply:
-    number = _customer(call)["customerNumber"]
+@_route("GET", r"/customers/{customer:-?\d+}/invoices/booked")
+def _customer_booked(call: Call, args: Params) -> Reply:
+    number = _customer(call, args)["customerNumber"]
     docs = [d for d in _booked_docs(call.state) if d["customer"]["customerNumber"] == number]
     return _listing(call, docs, BOOKED_INVOICES)
 
 
-@_route("GET", r"/customers/(-?\d+)/invoices/drafts")
-def _customer_drafts(call: Call) -> Reply:
-    number = _customer(call)["customerNumber"]
+@_route("GET", r"/customers/{customer:-?\d+}/invoices/drafts")
+def _customer_drafts(call: Call, args: Params) -> Reply:
+    number = _customer(call, args)["customerNumber"]
     docs = [d for d in _draft_docs(call.state) if d["customer"]["customerNumber"] == number]
     return _listing(call, docs, DRAFT_INVOICES)
 
@@ -253,14 +223,14 @@ def _customer_drafts(call: Call) -> Reply:
 
 
 @_route("GET", "/employees")
-def _employees(call: Call) -> Reply:
+def _employees(call: Call, args: Params) -> Reply:
     employees = call.state.employees
     return _listing(call, [render.employee(employees[n]) for n in sorted(employees)], EMPLOYEES)
 
 
-@_route("GET", r"/employees/(-?\d+)")
-def _one_employee(call: Call) -> Reply:
-    number = _number(call)
+@_route("GET", r"/employees/{employee:-?\d+}")
+def _one_employee(call: Call, args: Params) -> Reply:
+    number = int(args["employee"])
     if number not in call.state.employees:
         raise entity_not_found("Employee", number)
     return Reply(200, render.employee(call.state.employees[number]))
@@ -349,40 +319,40 @@ def _due(inv: Record) -> date:
 
 
 @_route("GET", "/invoices/booked")
-def _booked(call: Call) -> Reply:
+def _booked(call: Call, args: Params) -> Reply:
     return _booked_listing(call)
 
 
 @_route("GET", "/invoices/overdue")
-def _overdue(call: Call) -> Reply:
+def _overdue(call: Call, args: Params) -> Reply:
     return _booked_listing(call, lambda i: _open(i) and _due(i) < call.today)
 
 
 @_route("GET", "/invoices/not-due")
-def _not_due(call: Call) -> Reply:
+def _not_due(call: Call, args: Params) -> Reply:
     return _booked_listing(call, lambda i: _open(i) and _due(i) >= call.today)
 
 
 @_route("GET", "/invoices/unpaid")
-def _unpaid(call: Call) -> Reply:
+def _unpaid(call: Call, args: Params) -> Reply:
     return _booked_listing(call, _open)
 
 
 @_route("GET", "/invoices/paid")
-def _paid(call: Call) -> Reply:
+def _paid(call: Call, args: Params) -> Reply:
     return _booked_listing(call, lambda i: not _open(i))
 
 
-@_route("GET", r"/invoices/booked/(\d+)")
-def _one_booked(call: Call) -> Reply:
-    number = _number(call)
+@_route("GET", r"/invoices/booked/{invoice:\d+}")
+def _one_booked(call: Call, args: Params) -> Reply:
+    number = int(args["invoice"])
     if number not in call.state.booked:
         raise entity_not_found("Booked invoice", number)
     return Reply(200, render.booked_invoice(call.state.booked[number], single=True))
 
 
 @_route("POST", "/invoices/booked")
-def _book(call: Call) -> Reply:
+def _book(call: Call, args: Params) -> Reply:
     body = _object_body(call)
     problems, send_by = validate_booking(body, call.state)
     if problems:
@@ -401,25 +371,25 @@ def _draft_docs(state: SandboxState) -> list[Doc]:
 
 
 @_route("GET", "/invoices/drafts")
-def _drafts(call: Call) -> Reply:
+def _drafts(call: Call, args: Params) -> Reply:
     return _listing(call, _draft_docs(call.state), DRAFT_INVOICES)
 
 
-def _draft(call: Call) -> Record:
-    number = _number(call)
+def _draft(call: Call, args: Params) -> Record:
+    number = int(args["draft"])
     if number not in call.state.drafts:
         raise entity_not_found("Draft invoice", number)
     return call.state.drafts[number]
 
 
-@_route("GET", r"/invoices/drafts/(\d+)")
-def _one_draft(call: Call) -> Reply:
-    return Reply(200, render.draft_invoice(_draft(call), single=True))
+@_route("GET", r"/invoices/drafts/{draft:\d+}")
+def _one_draft(call: Call, args: Params) -> Reply:
+    return Reply(200, render.draft_invoice(_draft(call, args), single=True))
 
 
-@_route("DELETE", r"/invoices/drafts/(\d+)")
-def _delete_draft(call: Call) -> Reply:
-    number = _draft(call)["draftInvoiceNumber"]
+@_route("DELETE", r"/invoices/drafts/{draft:\d+}")
+def _delete_draft(call: Call, args: Params) -> Reply:
+    number = _draft(call, args)["draftInvoiceNumber"]
     del call.state.drafts[number]
     return Reply(
         200,
@@ -434,7 +404,7 @@ def _delete_draft(call: Call) -> Reply:
 
 
 @_route("POST", "/invoices/drafts")
-def _create_draft(call: Call) -> Reply:
+def _create_draft(call: Call, args: Params) -> Reply:
     body = _object_body(call)
     problems = validate_draft(body, call.state)
     if problems:
@@ -468,26 +438,26 @@ def _years(call: Call) -> list[int]:
 
 
 @_route("GET", "/accounting-years")
-def _accounting_years(call: Call) -> Reply:
+def _accounting_years(call: Call, args: Params) -> Reply:
     docs = [render.accounting_year(y, call.today) for y in _years(call)]
     return _listing(call, docs, ACCOUNTING_YEARS)
 
 
-def _year(call: Call) -> int:
-    text = call.args[0]
+def _year(call: Call, args: Params) -> int:
+    text = args["year"]
     if not text.isdigit() or int(text) not in _years(call):
         raise entity_not_found("Accounting year", text)
     return int(text)
 
 
-@_route("GET", r"/accounting-years/([^/]+)")
-def _one_year(call: Call) -> Reply:
-    return Reply(200, render.accounting_year(_year(call), call.today))
+@_route("GET", "/accounting-years/{year}")
+def _one_year(call: Call, args: Params) -> Reply:
+    return Reply(200, render.accounting_year(_year(call, args), call.today))
 
 
-@_route("GET", r"/accounting-years/([^/]+)/entries")
-def _entries(call: Call) -> Reply:
-    year = str(_year(call))
+@_route("GET", "/accounting-years/{year}/entries")
+def _entries(call: Call, args: Params) -> Reply:
+    year = str(_year(call, args))
     docs = [
         render.entry(rec, call.state)
         for _, rec in sorted(call.state.entries.items())

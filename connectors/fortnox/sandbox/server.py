@@ -33,19 +33,15 @@ from babel import Locale
 from bridge.infra.http import encode_json
 from bridge.vocab.domain import is_letter_key
 from bridge.vocab.faults import Fault, FaultKind, take
-from connectors.fortnox.sandbox.routes import (
-    CODE_NO_SCOPE,
-    DEFAULT_ACCOUNTS,
-    DEFAULT_SCOPES,
-    DELIVERY_TYPES,
-    SCOPE_OF,
-    ApiError,
-    Call,
+from connectors.fortnox.sandbox.call import Call
+from connectors.fortnox.sandbox.company import DEFAULT_ACCOUNTS
+from connectors.fortnox.sandbox.customers import DELIVERY_TYPES
+from connectors.fortnox.sandbox.errors import CODE_NO_SCOPE, ApiError
+from connectors.fortnox.sandbox.finans import finans_record
+from connectors.fortnox.sandbox.ledger import (
     InvoiceIndex,
     bookkeep,
     credit_invoice,
-    dispatch,
-    finans_record,
     find_invoice,
     is_unpaid,
     new_invoice,
@@ -53,6 +49,7 @@ from connectors.fortnox.sandbox.routes import (
     public,
     stamp,
 )
+from connectors.fortnox.sandbox.routes import DEFAULT_SCOPES, SCOPE_OF, dispatch
 from connectors.sandbox_base import SandboxBase
 
 __all__ = ["Fault", "FaultKind", "FortnoxSandbox", "sandbox_factory"]

@@ -1,7 +1,7 @@
 """The Tripletex sandbox's test and demo hooks: what a user does in Tripletex's own screens.
 
 Customers, invoices, payments, credit notes, remarks, reminders sent from Tripletex itself and
-the company's settings, for the tests and the demo company; the emulated API is ``server.py``.
+the company's settings, for the tests and the demo company; the emulated API is ``routes.py``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class DemoHooks:
     dispatched: list[tuple[int, str, tuple[str, ...]]]
     sent_to: dict[int, str | None]
 
-    if TYPE_CHECKING:  # the emulated API's own, in server.py
+    if TYPE_CHECKING:  # the emulated API's own, in routes.py
 
         def _get(self, table: str, ident: str) -> Record: ...
 

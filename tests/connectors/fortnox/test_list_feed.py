@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from bridge.engine.feed_keeper import StoreFeeds
@@ -125,11 +125,13 @@ _STEP = st.one_of(
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 @given(st.lists(st.lists(_STEP, max_size=4), min_size=1, max_size=4))
+@example(cycles=[[], [("pay", 2, 106), ("credit", 0, 0), ("invoice", 5, 1776), ("credit", 0, 0)]])
 def test_the_incremental_view_equals_a_full_read(cycles: list[list[tuple[str, int, int]]]) -> None:
     forget_memory()
     clock = _Clock()
     sandbox = FortnoxSandbox.demo(TODAY, clock=clock)
     drafts: list[str] = []
+    credited: set[str] = set()
     with open_store(":memory:") as store:
         transport = sandbox.transport()
         view = _fetch(transport, store)
@@ -154,7 +156,10 @@ def test_the_incremental_view_equals_a_full_read(cycles: list[list[tuple[str, in
                         issued=TODAY - timedelta(days=40),
                         due=TODAY - timedelta(days=10),
                     )
-                elif kind == "credit":
+                elif kind == "credit" and number not in credited:
+                    # The view is the last fetch's: an invoice credited since is still in it,
+                    # and Fortnox refuses a second credit ("Fakturan är redan krediterad").
+                    credited.add(number)
                     sandbox.credit(number, TODAY)
                 elif kind == "remind":
                     sandbox.remind(number, TODAY)
