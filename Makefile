@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo demo-reset test lint typecheck audit unit slow faults reliability browser-test bench clean lock law-mutants mutation
+.PHONY: demo demo-reset test lint typecheck audit unit slow faults reliability browser-test bench bench-full clean lock law-mutants mutation
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -72,6 +72,10 @@ mutation: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+# The benchmarks at their full sizes (100,000 invoices, 200 tenants): an hour or more.
+bench-full: $(STAMP)
+	$(BIN)/python bench/run_all.py --full
 
 # Refresh the pinned versions CI installs (run after changing dependencies).
 lock: $(BIN)/python

@@ -39,6 +39,12 @@ def steps(full: bool) -> list[tuple[str, list[str]]]:
         ),
         ("5 many tenants", [PYTHON, "bench/many_tenants.py", *flag]),
         ("6 CLI start-up", [PYTHON, "bench/cli_startup.py"]),
+        # A 100,000-invoice e-conomic company takes days of cycles: with --full only.
+        *(
+            [("7 e-conomic cycles under the daily budget", [PYTHON, "bench/budget_days.py"])]
+            if full
+            else []
+        ),
     ]
 
 
@@ -122,9 +128,21 @@ def summary() -> list[tuple[str, str, str, str]]:
             (
                 f"5 {tenants['tenants']} tenants x {tenants['invoices_per_tenant']:,}",
                 f"{tenants['wall_s']} s vs slowest floor {tenants['slowest_floor_s']} s "
-                f"(time x{tenants['time_scale']:g})",
+                f"(time x{tenants['time_scale']:g}); daemon CPU {tenants['daemon_cpu_s']} s",
                 "near the floor",
                 f"x{tenants['wall_over_slowest_floor']}",
+            )
+        )
+    budget = _load("budget_days")
+    if budget:
+        cycles = budget["cycles"]
+        rows.append(
+            (
+                f"7 e-conomic {budget['invoices']:,}, under {budget['limit_per_24h']:,}/24 h",
+                f"{budget['letters_written']:,} letters in {len(cycles)} cycles over "
+                f"{budget['days']} day(s); busiest 24 h {budget['busiest_24h']:,} requests",
+                "never above the budget",
+                "yes" if budget["within_budget"] else "no",
             )
         )
     cli = _load("cli_startup")
