@@ -350,6 +350,36 @@ def confirm(
     return target
 
 
+def retry(conn: Connection, letter_key: str, at: datetime, *, note: str = "") -> str:
+    """Record the accountant's "not sent" on an unconfirmed letter that is sent again as it
+    was (a task e-mail): it stays intended, its decisions claimed, no longer attempted nor
+    waiting for the accountant, so the next cycle sends it once more under the same key.
+
+    Return the letter's state (intended).
+    """
+    current = _current(conn, letter_key)
+    row = conn.execute("SELECT unconfirmed_at FROM letters WHERE id = ?", (current.id,)).fetchone()
+    if current.state != INTENDED or row is None or not row[0]:
+        raise StoreError(f"letter {letter_key} is {current.state} and not waiting for confirmation")
+    detail = redact_text(
+        "confirmed by the accountant: not sent; sent again by the next cycle"
+        + (f" ({note})" if note else "")
+    )
+    conn.execute(
+        "UPDATE letters SET attempted_at = NULL, unconfirmed_at = NULL, detail = ?,"
+        " updated_at = ? WHERE id = ?",
+        (detail, instant_text(at), current.id),
+    )
+    audit.write(
+        conn,
+        current.tenant,
+        "letter.confirmed",
+        at,
+        {"letter_key": letter_key, "verdict": NOT_SENT, "note": note, "resend": True},
+    )
+    return INTENDED
+
+
 def supersede(conn: Connection, letter_key: str, reason: str, at: datetime) -> None:
     """Close an unconfirmed letter once the next step is due: recorded as rejected (it did not
     reach the debtor as far as anyone knows, or the accountant deleted it), so it counts for
