@@ -79,7 +79,12 @@ def resolve_unknown(
                 continue
         else:
             found = session.find(letter.key)
-        if isinstance(found, WriteResult):
+        if isinstance(found, WriteResult) and found.status is StepStatus.REJECTED:
+            # Written, then thrown away before this read-back (a vendor that keeps a cancelled
+            # document, Fortnox): the accountant's rejection, recorded as such, never rewritten.
+            store.found_rejected(letter.key, found, at=opts.now)
+            log.info("outbox.recovered_rejected", tenant=name, letter=letter.key)
+        elif isinstance(found, WriteResult):
             # Read back after a crash, a task note counts as told, as when written.
             found = task_told(letter, found)
             store.done(letter.key, found, at=opts.now)

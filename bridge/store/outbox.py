@@ -266,6 +266,23 @@ def done(conn: Connection, letter_key: str, result: WriteResult, at: datetime) -
     _move(conn, letter_key, current, target, at, document=result.document, detail=result.detail)
 
 
+def found_rejected(conn: Connection, letter_key: str, result: WriteResult, at: datetime) -> None:
+    """Record an intended letter the read-back found thrown away by the accountant (a document
+    the vendor keeps cancelled, Fortnox): written, then rejected. It counts for spacing, never
+    for fees, and the same step is not proposed again."""
+    if result.letter_key != letter_key or result.status is not StepStatus.REJECTED:
+        raise StoreError(f"letter {letter_key}: {result.status.value} is not a rejection")
+    current = _current(conn, letter_key)
+    if current.state == REJECTED:
+        return
+    if current.state != INTENDED:
+        raise StoreError(
+            f"letter {letter_key} is {current.state}; only an intended one is read back"
+        )
+    detail = f"read back after an interruption: {result.detail} (thrown away by the accountant)"
+    _move(conn, letter_key, current, REJECTED, at, document=result.document, detail=detail)
+
+
 def cancel(conn: Connection, letter_key: str, reason: str, at: datetime) -> None:
     """Give up an intended letter before it was written; its decisions become free again."""
     current = _current(conn, letter_key)

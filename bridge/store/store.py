@@ -261,6 +261,11 @@ class Store:
         with self._write() as conn:
             return outbox.unconfirm(conn, letter_key, reason, at)
 
+    def found_rejected(self, letter_key: str, result: WriteResult, *, at: datetime) -> None:
+        """Record an interrupted letter the read-back found cancelled by the accountant."""
+        with self._write() as conn:
+            outbox.found_rejected(conn, letter_key, result, at)
+
     def supersede(self, letter_key: str, reason: str, *, at: datetime) -> None:
         """Close an unconfirmed letter as rejected: its next step is due."""
         with self._write() as conn:
