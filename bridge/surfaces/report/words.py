@@ -1,6 +1,7 @@
 """The report's headings and labels in the tenant's language (da, nb, sv, fi; English else).
 
-Only what a reader scans is translated: titles, card labels and column headings. The step
+Everything the page says in words is translated: titles, card labels, column headings, the
+charts' titles and the words drawn in them, empty-table lines and the footer. The step
 names come from the letters' templates (bridge/surfaces/present.py), so report and letter agree.
 """
 
@@ -56,6 +57,25 @@ _KEYS: Final = (
     "compensation",
     "deadline",
     "legal_basis",
+    # Inside the charts and below the tables: chart titles (their accessible names), counts
+    # and notes drawn in the charts, empty-table lines, the footer.
+    "chart_recovery",
+    "chart_upcoming",
+    "footer",
+    "invoice_one",
+    "invoice_many",
+    "rate_paid",
+    "median",
+    "actions",
+    "nothing_open",
+    "no_steps",
+    "none",
+    "no_overdue",
+    "no_steps_booked",
+    "nothing_due",
+    "none_late",
+    "no_actions",
+    "unreadable",
 )
 
 WORDS: Final[dict[str, dict[str, str]]] = {
@@ -110,6 +130,25 @@ WORDS: Final[dict[str, dict[str, str]]] = {
                 "Compensation",
                 "Deadline",
                 "Legal basis",
+                "Invoices paid after each step",
+                "Actions forecast for the next {days} days",
+                "dunning-bridge. Amounts in each invoice's currency, formatted for the tenant's "
+                "country; charts show the home currency.",
+                "{n} invoice",
+                "{n} invoices",
+                "{rate} % paid",
+                "median {days} d",
+                "actions",
+                "(nothing open)",
+                "(no steps in the period)",
+                "(none)",
+                "No overdue invoices.",
+                "No steps were booked in the period.",
+                "Nothing is due in the coming days.",
+                "No customer was late more than once.",
+                "No actions in the period.",
+                "The accounting system could not be read today, so receivables, pipeline and "
+                "forecast are missing:",
             ),
             strict=True,
         )
@@ -165,6 +204,25 @@ WORDS: Final[dict[str, dict[str, str]]] = {
                 "Kompensation",
                 "Frist",
                 "Retsgrundlag",
+                "Fakturaer betalt efter hvert trin",
+                "Forventede handlinger de næste {days} dage",
+                "dunning-bridge. Beløb i hver fakturas valuta, formateret efter virksomhedens "
+                "land; diagrammerne viser hjemmevalutaen.",
+                "{n} faktura",
+                "{n} fakturaer",
+                "{rate} % betalt",
+                "median {days} d.",
+                "handlinger",
+                "(intet åbent)",
+                "(ingen trin i perioden)",
+                "(ingen)",
+                "Ingen forfaldne fakturaer.",
+                "Ingen trin blev bogført i perioden.",
+                "Intet forfalder de kommende dage.",
+                "Ingen kunde betalte for sent mere end én gang.",
+                "Ingen handlinger i perioden.",
+                "Regnskabssystemet kunne ikke læses i dag, så tilgodehavender, rykkerforløb og "
+                "prognose mangler:",
             ),
             strict=True,
         )
@@ -220,6 +278,25 @@ WORDS: Final[dict[str, dict[str, str]]] = {
                 "Kompensasjon",
                 "Frist",
                 "Rettsgrunnlag",
+                "Fakturaer betalt etter hvert trinn",
+                "Forventede handlinger de neste {days} dagene",
+                "dunning-bridge. Beløp i hver fakturas valuta, formatert etter selskapets "
+                "land; diagrammene viser hjemmevalutaen.",
+                "{n} faktura",
+                "{n} fakturaer",
+                "{rate} % betalt",
+                "median {days} d.",
+                "handlinger",
+                "(ingenting åpent)",
+                "(ingen trinn i perioden)",
+                "(ingen)",
+                "Ingen forfalte fakturaer.",
+                "Ingen trinn ble bokført i perioden.",
+                "Ingenting forfaller de kommende dagene.",
+                "Ingen kunde betalte for sent mer enn én gang.",
+                "Ingen handlinger i perioden.",
+                "Regnskapssystemet kunne ikke leses i dag, så kundefordringer, purreløp og "
+                "prognose mangler:",
             ),
             strict=True,
         )
@@ -275,6 +352,25 @@ WORDS: Final[dict[str, dict[str, str]]] = {
                 "Ersättning",
                 "Förfallodag",
                 "Rättslig grund",
+                "Fakturor betalda efter varje steg",
+                "Prognos över åtgärder de närmaste {days} dagarna",
+                "dunning-bridge. Belopp i varje fakturas valuta, formaterade efter företagets "
+                "land; diagrammen visar hemvalutan.",
+                "{n} faktura",
+                "{n} fakturor",
+                "{rate} % betalt",
+                "median {days} d",
+                "åtgärder",
+                "(inget öppet)",
+                "(inga steg under perioden)",
+                "(inga)",
+                "Inga förfallna fakturor.",
+                "Inga steg bokfördes under perioden.",
+                "Inget förfaller de kommande dagarna.",
+                "Ingen kund betalade sent mer än en gång.",
+                "Inga åtgärder under perioden.",
+                "Bokföringssystemet kunde inte läsas i dag, så kundfordringar, påminnelseflöde "
+                "och prognos saknas:",
             ),
             strict=True,
         )
@@ -330,6 +426,25 @@ WORDS: Final[dict[str, dict[str, str]]] = {
                 "Korvaus",
                 "Määräpäivä",
                 "Oikeusperuste",
+                "Maksetut laskut vaiheittain",
+                "Ennustetut toimenpiteet seuraavan {days} päivän aikana",
+                "dunning-bridge. Summat kunkin laskun valuutassa, muotoiltu yrityksen maan "
+                "mukaan; kaaviot näyttävät kotivaluutan.",
+                "{n} lasku",
+                "{n} laskua",
+                "{rate} % maksettu",
+                "mediaani {days} pv",
+                "toimenpiteet",
+                "(ei avoimia)",
+                "(ei vaiheita kaudella)",
+                "(ei mitään)",
+                "Ei erääntyneitä laskuja.",
+                "Kaudella ei kirjattu yhtään vaihetta.",
+                "Lähipäivinä ei ole tulossa toimenpiteitä.",
+                "Kukaan asiakas ei maksanut myöhässä useammin kuin kerran.",
+                "Ei toimenpiteitä kaudella.",
+                "Kirjanpitojärjestelmää ei voitu lukea tänään, joten saatavat, perintäketju ja "
+                "ennuste puuttuvat:",
             ),
             strict=True,
         )
