@@ -234,7 +234,21 @@ _ENGLISH = (
     "Amounts in each invoice's currency",
     "charts show the home currency",
     " to 2026-",
+    "Open invoices by",
+    "invoice(s) dunned in the period",
+    "A payment counts for the last step",
+    "On the days the schedule runs",
+    "Customers with two or more invoices",
+    "What the bridge wrote back",
 )
+# One of the notes under the headings, per country.
+NOTE_WORDS = {
+    "DK": "Åbne fakturaer efter det seneste trin, de har nået",
+    "NO": "Åpne fakturaer etter siste trinn de har nådd",
+    "SE": "Öppna fakturor efter det senaste steg de nått",
+    "FI": "Avoimet laskut viimeisimmän saavutetun vaiheen mukaan",
+    "GB": "Open invoices by the last step they reached",
+}
 
 
 @pytest.mark.parametrize("country", list(CHART_WORDS))
@@ -256,6 +270,7 @@ def test_chart_titles_and_footer_are_in_the_tenants_language(country: str) -> No
     assert labels == [receivables, pipeline, recovery, upcoming]
     (foot,) = re.findall(r"<footer>(.*?)</footer>", html, re.S)
     assert footer in unescape(foot)
+    assert NOTE_WORDS[country] in unescape(html)
     if lang != "en":
         for english in _ENGLISH:
             assert english not in html, english
