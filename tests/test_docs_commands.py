@@ -192,3 +192,75 @@ def _default_law_data() -> Iterator[None]:
     """`law` commands point the law packs at a scratch folder; give them back afterwards."""
     yield
     use_data_dir(None)
+
+
+# -- the outputs docs/letters.md and docs/holds.md show ----------------------------------------
+
+OUTPUT_DAY = "2026-03-16"
+# (page, command after `dunning-bridge`, a line the page shows of its output). Run in this
+# order on a demo of OUTPUT_DAY (the hold comes last: it withdraws 1026's draft).
+SHOWN_OUTPUTS: list[tuple[str, list[str], str]] = [
+    (
+        "docs/letters.md",
+        ["letter", "1026"],
+        "pending draft 30 written 2026-03-16: 2 rykker for invoice 1026",
+    ),
+    (
+        "docs/letters.md",
+        ["letter", "1026", "--step", "1"],
+        "issued document 1074 written 2026-03-02: 1 rykker for invoice 1026",
+    ),
+    (
+        "docs/letters.md",
+        ["letter", "1020", "--step", "3"],
+        "preview of 3 inkassovarsel for invoices 1020, 1021, 1022 as it would be decided on "
+        "2026-04-08 (assuming draft 42 is booked and nothing is paid before then)",
+    ),
+    ("docs/letters.md", ["letter", "1026", "--step", "9"], "the ladder has 4 steps, not a step 9"),
+    (
+        "docs/letters.md",
+        ["letter", "1008", "--step", "1"],
+        "step 1 will not be reached for invoice 1008 (looked ahead to 2027-03-17): Not dunned: "
+        "customer is barred from dunning.",
+    ),
+    (
+        "docs/holds.md",
+        ["hold", "1026", "--tenant", "demo", "--until", "2026-03-31", "--reason", "goods returned"],
+        "",
+    ),
+    (
+        "docs/holds.md",
+        ["explain", "1026"],
+        "on hold since 2026-03-16 until 2026-03-31: goods returned",
+    ),
+]
+
+
+def _flat(text: str) -> str:
+    """Whitespace folded: a page wraps a long output line over several lines."""
+    return " ".join(text.split())
+
+
+def test_outputs_shown_in_letters_and_holds_are_what_the_commands_print(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / ".demo"
+    made = CliRunner().invoke(app, ["demo", "--state", str(state), "--today", OUTPUT_DAY])
+    assert made.exit_code == 0, made.output
+    for page, words, line in SHOWN_OUTPUTS:
+        result = CliRunner().invoke(
+            app, [*words, "--demo", str(state), "--today", OUTPUT_DAY], env={"COLUMNS": "300"}
+        )
+        said = _flat(result.stdout + result.stderr)
+        if line:
+            assert _flat(line) in said, f"{' '.join(words)} no longer prints: {line}\n{said}"
+            shown = _flat((REPO / page).read_text(encoding="utf-8"))
+            assert _flat(line) in shown, f"{page} does not show the output of {' '.join(words)}"
+    # The engine's English amounts never reach these pages unconverted.
+    for page in ("docs/letters.md", "docs/holds.md"):
+        prose = re.sub(
+            r"^```.*?^```", "", (REPO / page).read_text(encoding="utf-8"), flags=re.M | re.S
+        )
+        spans = re.findall(r"`([^`]+)`", prose)
+        old = [x for x in spans if re.search(r"\b(?:DKK|NOK|SEK|EUR) \d+\.\d\d\b", x)]
+        assert not old, f"{page} shows amounts the CLI no longer prints: {old}"

@@ -48,7 +48,7 @@ from bridge.engine.letter_creditor import Creditor
 from bridge.engine.letters import Rendered, to_html, to_pdf
 from bridge.engine.mailer import Attachment, Mailer, MailFailed, MailUnknown, Outgoing, SmtpSettings
 from bridge.store import Store
-from bridge.store.mail import FAILED, SENDING, SENT, HandoverRow
+from bridge.store.mail import FAILED, RESEND_ASKED, SENDING, SENT, HandoverRow
 from bridge.vocab.connector import SecretStore
 from bridge.vocab.domain import (
     ActionKind,
@@ -59,6 +59,7 @@ from bridge.vocab.domain import (
     StepStatus,
     WriteResult,
 )
+from bridge.vocab.languages import tenant_language
 
 if TYPE_CHECKING:
     from bridge.engine.withdrawn import Withdrawn
@@ -353,6 +354,27 @@ class Channels:
         return WriteResult(
             letter.key, sent.message_id, StepStatus.ISSUED, f"e-mailed to {sent.recipient}"
         )
+
+    def resend_asked(self, letter: Letter) -> bool:
+        """Whether the accountant said this task e-mail never arrived (``confirm --not-sent``)
+        and it has not gone again since: the next cycle sends it once more."""
+        if letter.action not in _TASKS:
+            return False
+        row = self.store.mail(self.tenant, letter.key)
+        return row is not None and row.state == FAILED and row.detail.startswith(RESEND_ASKED)
+
+    def resend_task(self, letter: Letter, text: str) -> WriteResult:
+        """Send a task e-mail again as it was recorded (same key, text and recipient).
+
+        The mailer claims the key as ``sending`` before the SMTP conversation, so a crash from
+        here on leaves it "could not confirm" again, never sent a third time.
+        """
+        if self.mailer is None:
+            raise MailFailed("the tenant has no smtp_host any more")
+        row = self.store.mail(self.tenant, letter.key)
+        to = row.recipient if row is not None else self.task_recipient
+        lang = tenant_language(self.country, self.options)
+        return self.email(letter, to, Rendered.of_text(lang, text), with_pdf=False)
 
     # -- the bridge's task list ---------------------------------------------------------------
 

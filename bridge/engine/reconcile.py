@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import structlog
 
 from bridge.engine.channels import UNKNOWN, Channels
+from bridge.engine.mailer import MailFailed, MailUnknown
+from bridge.infra import failpoints
 from bridge.store import Store
 from bridge.store.outbox import REFUSED_PREFIX, OutboxLetter
 from bridge.vocab.connector import (
@@ -72,9 +74,17 @@ def resolve_unknown(
                 if outcome is not None:
                     outcome.skipped.append((letter.key, _ask(why, letter)))
                 continue
+            if found is None and channels.resend_asked(letter):
+                _resend_task(store, name, session, row, channels, opts=opts, outcome=outcome)
+                continue
         else:
             found = session.find(letter.key)
-        if isinstance(found, WriteResult):
+        if isinstance(found, WriteResult) and found.status is StepStatus.REJECTED:
+            # Written, then thrown away before this read-back (a vendor that keeps a cancelled
+            # document, Fortnox): the accountant's rejection, recorded as such, never rewritten.
+            store.found_rejected(letter.key, found, at=opts.now)
+            log.info("outbox.recovered_rejected", tenant=name, letter=letter.key)
+        elif isinstance(found, WriteResult):
             # Read back after a crash, a task note counts as told, as when written.
             found = task_told(letter, found)
             store.done(letter.key, found, at=opts.now)
@@ -152,6 +162,53 @@ def _resend(
         return
     store.done(letter.key, result, at=opts.now)
     log.info("outbox.resent", tenant=name, letter=letter.key, document=result.document)
+
+
+def _resend_task(
+    store: Store,
+    name: str,
+    session: Session,
+    row: OutboxLetter,
+    channels: Channels,
+    *,
+    opts: CycleOptions,
+    outcome: TenantOutcome | None,
+) -> None:
+    """Send a task e-mail the accountant said never arrived once more, through the outbox.
+
+    Its letter is still intended (its decisions claimed); the mailer claims the key before
+    the SMTP conversation. A crash after the server took it leaves it "could not confirm"
+    again; a crash after the mail was recorded sent is read back as issued. A payment or
+    credit note since cancels it instead: it is decided again from today's data.
+    """
+    letter = row.letter
+    changed = {
+        k: v for k, v in session.recheck([d.invoice_id for d in letter.decisions]).items() if v
+    }
+    if changed:
+        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(changed.items()))
+        store.cancel(letter.key, f"changed since it was written ({reasons})", at=opts.now)
+        return
+    store.attempt(letter.key, at=opts.now)
+    failpoints.reached("attempted")
+    try:
+        result = channels.resend_task(letter, row.text)
+    except MailFailed as exc:
+        store.cancel(letter.key, f"not delivered: {exc}", at=opts.now)
+        if outcome is not None:
+            outcome.skipped.append((letter.key, f"not delivered: {exc}"))
+        return
+    except MailUnknown as exc:
+        if outcome is not None:
+            outcome.skipped.append((letter.key, f"outcome unknown, not resent: {exc}"))
+            outcome.status = "partial"
+        return
+    failpoints.reached("applied")
+    store.done(letter.key, result, at=opts.now)
+    failpoints.reached("recorded")
+    log.info("outbox.task_resent", tenant=name, letter=letter.key, document=result.document)
+    if outcome is not None:
+        outcome.written.append((letter, result))
 
 
 def supersede(

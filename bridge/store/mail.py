@@ -2,7 +2,8 @@
 
 A mail row moves ``sending -> sent | failed``; ``failed -> sending`` again on a later attempt.
 A row left ``sending`` (the process died during the SMTP conversation) is never re-sent
-automatically: the message may have arrived, and "never twice" outranks "surely once".
+automatically: the message may have arrived, and "never twice" outranks "surely once". Only the
+accountant's word that it never arrived (:data:`RESEND_ASKED`) lets a task e-mail go again.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from bridge.vocab.redact import redact_text
 SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
+# The detail of a task e-mail the accountant said never arrived (``confirm --not-sent``): its
+# letter stays intended and the next cycle sends it once more (bridge/engine/reconcile.py).
+RESEND_ASKED = "confirmed by the accountant: not sent; sent again once by the next cycle"
 
 
 @dataclass(frozen=True, slots=True)

@@ -266,6 +266,23 @@ def done(conn: Connection, letter_key: str, result: WriteResult, at: datetime) -
     _move(conn, letter_key, current, target, at, document=result.document, detail=result.detail)
 
 
+def found_rejected(conn: Connection, letter_key: str, result: WriteResult, at: datetime) -> None:
+    """Record an intended letter the read-back found thrown away by the accountant (a document
+    the vendor keeps cancelled, Fortnox): written, then rejected. It counts for spacing, never
+    for fees, and the same step is not proposed again."""
+    if result.letter_key != letter_key or result.status is not StepStatus.REJECTED:
+        raise StoreError(f"letter {letter_key}: {result.status.value} is not a rejection")
+    current = _current(conn, letter_key)
+    if current.state == REJECTED:
+        return
+    if current.state != INTENDED:
+        raise StoreError(
+            f"letter {letter_key} is {current.state}; only an intended one is read back"
+        )
+    detail = f"read back after an interruption: {result.detail} (thrown away by the accountant)"
+    _move(conn, letter_key, current, REJECTED, at, document=result.document, detail=detail)
+
+
 def cancel(conn: Connection, letter_key: str, reason: str, at: datetime) -> None:
     """Give up an intended letter before it was written; its decisions become free again."""
     current = _current(conn, letter_key)
@@ -348,6 +365,36 @@ def confirm(
         {"letter_key": letter_key, "verdict": verdict, "note": note},
     )
     return target
+
+
+def retry(conn: Connection, letter_key: str, at: datetime, *, note: str = "") -> str:
+    """Record the accountant's "not sent" on an unconfirmed letter that is sent again as it
+    was (a task e-mail): it stays intended, its decisions claimed, no longer attempted nor
+    waiting for the accountant, so the next cycle sends it once more under the same key.
+
+    Return the letter's state (intended).
+    """
+    current = _current(conn, letter_key)
+    row = conn.execute("SELECT unconfirmed_at FROM letters WHERE id = ?", (current.id,)).fetchone()
+    if current.state != INTENDED or row is None or not row[0]:
+        raise StoreError(f"letter {letter_key} is {current.state} and not waiting for confirmation")
+    detail = redact_text(
+        "confirmed by the accountant: not sent; sent again by the next cycle"
+        + (f" ({note})" if note else "")
+    )
+    conn.execute(
+        "UPDATE letters SET attempted_at = NULL, unconfirmed_at = NULL, detail = ?,"
+        " updated_at = ? WHERE id = ?",
+        (detail, instant_text(at), current.id),
+    )
+    audit.write(
+        conn,
+        current.tenant,
+        "letter.confirmed",
+        at,
+        {"letter_key": letter_key, "verdict": NOT_SENT, "note": note, "resend": True},
+    )
+    return INTENDED
 
 
 def supersede(conn: Connection, letter_key: str, reason: str, at: datetime) -> None:

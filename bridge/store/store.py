@@ -44,6 +44,7 @@ from bridge.store.tenants import TenantRow
 from bridge.store.tokens import TokenRow
 from bridge.vocab.connector import FeedSnapshot, Pending
 from bridge.vocab.domain import (
+    ActionKind,
     Dispute,
     Hold,
     Instalment,
@@ -260,6 +261,11 @@ class Store:
         with self._write() as conn:
             return outbox.unconfirm(conn, letter_key, reason, at)
 
+    def found_rejected(self, letter_key: str, result: WriteResult, *, at: datetime) -> None:
+        """Record an interrupted letter the read-back found cancelled by the accountant."""
+        with self._write() as conn:
+            outbox.found_rejected(conn, letter_key, result, at)
+
     def supersede(self, letter_key: str, reason: str, *, at: datetime) -> None:
         """Close an unconfirmed letter as rejected: its next step is due."""
         with self._write() as conn:
@@ -306,6 +312,14 @@ class Store:
                         f"letter {key} went by e-mail: it was sent or not, there is no draft to "
                         "reject (use --sent or --not-sent)"
                     )
+                if verdict == outbox.NOT_SENT and _resent(row, mails):
+                    # A task for the tenant's own people is not decided again (its trigger
+                    # was the day its step was reached): the same e-mail goes once more.
+                    state = outbox.retry(conn, key, at, note=note)
+                    mail.settle(
+                        conn, tenant, key, state=mail.FAILED, detail=mail.RESEND_ASKED, at=at
+                    )
+                    return "letter", state
                 document = mails[0].message_id if mails and verdict == outbox.SENT else None
                 state = outbox.confirm(conn, key, verdict, at, document=document, note=note)
                 for m in mails:
@@ -792,3 +806,12 @@ def open_store(path: str | Path | DatabaseUrl) -> Store:
         conn.close()
         raise
     return Store(conn, target)
+
+
+# Letters for the tenant's own people that go by e-mail (bridge/engine/channels.py).
+_TASK_ACTIONS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
+
+
+def _resent(row: OutboxLetter, mails: Sequence[MailRow]) -> bool:
+    """Whether "not sent" on this letter sends its task e-mail again (rather than cancelling)."""
+    return row.letter.action in _TASK_ACTIONS and [m.key for m in mails] == [row.letter.key]

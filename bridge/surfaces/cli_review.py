@@ -72,14 +72,24 @@ def confirm(
         bool, typer.Option("--rejected", help="written as a draft, then deleted by you")
     ] = False,
     not_sent: Annotated[
-        bool, typer.Option("--not-sent", help="it never arrived: the next cycle writes it again")
+        bool,
+        typer.Option(
+            "--not-sent",
+            help="it never arrived: the next cycle writes it again "
+            "(a task e-mail: sent again once by the next cycle)",
+        ),
     ] = False,
     note: Annotated[str, typer.Option(help="how you know, for the audit log")] = "",
     env_file: EnvFile = None,
     demo: Demo = None,
     as_json: AsJson = False,
 ) -> None:
-    """Settle a write the bridge could not confirm (listed by `pending`)."""
+    """Settle a write the bridge could not confirm (listed by `pending`).
+
+    --not-sent on a letter: cancelled, and the next cycle writes it again. On a task e-mail
+    (a credit hold or task for your own people): the same e-mail is sent again once by the
+    next cycle; should that run stop mid-send, it is asked about again, never sent a third time.
+    """
     from bridge.surfaces.confirm import confirm_command  # noqa: PLC0415
 
     chosen = [v for v, on in (("sent", sent), ("rejected", rejected), ("not-sent", not_sent)) if on]

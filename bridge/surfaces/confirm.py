@@ -10,7 +10,10 @@ in the accounting system, the sent folder or ask the recipient, and say what hap
 - ``--sent``: it arrived (a draft booked, an e-mail delivered): recorded as issued;
 - ``--rejected``: it was written as a draft and they deleted it: recorded as rejected, so the
   same step is not proposed again (the next one comes when due);
-- ``--not-sent``: it never arrived: cancelled, and the next cycle writes it again.
+- ``--not-sent``: it never arrived: cancelled, and the next cycle writes it again. A task
+  e-mail (a credit hold or a task for the tenant's own people) is not decided again (its
+  trigger was the day its step was reached): its letter stays held and the same e-mail is sent
+  again once by the next cycle, claimed under its key before it goes (docs/reliability.md).
 
 The same command settles an e-mail of its own (a task or withdrawal notice, a case's copy to
 the agency) left unconfirmed. Every answer is in the audit log; a letter's shows in `history`.
@@ -136,6 +139,7 @@ def confirm_command(
         "issued": "recorded as sent",
         "rejected": "recorded as rejected: the same step is not proposed again",
         "cancelled": "recorded as not sent: the next cycle writes it again",
+        "intended": "recorded as not sent: the next cycle sends this e-mail again (once)",
         "sent": "recorded as sent",
         "failed": "recorded as not sent",
     }[state]

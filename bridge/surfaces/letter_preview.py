@@ -138,10 +138,12 @@ class TenantView:
         return Creditor.from_options(self.name, self.config.options)
 
 
-def _claims(letter: Letter) -> str:
+def _claims(t: TenantView, letter: Letter) -> str:
+    """'3 inkassovarsel for invoice 1026': the step as the tenant's letters name it."""
     numbers = ", ".join(d.invoice_number for d in letter.decisions)
     noun = "invoices" if len(letter.decisions) > 1 else "invoice"
-    return f"{letter.action.value} step {letter.step} for {noun} {numbers}"
+    voice = present.voice_of(t.config.country, t.config.options)
+    return f"{voice.step(letter.action, letter.step)} for {noun} {numbers}"
 
 
 def _holding(letters: Iterable[Letter], invoice_id: str) -> Letter | None:
@@ -176,7 +178,7 @@ def _as_written(t: TenantView, row: OutboxLetter, lang: str | None) -> Preview:
     letter = row.letter
     words = {"pending": "pending draft", "issued": "issued document", "intended": "letter"}
     label = f"{words.get(row.state, row.state)} {row.document or ''}".rstrip()
-    label += f" written {letter.date.isoformat()}: {_claims(letter)}"
+    label += f" written {letter.date.isoformat()}: {_claims(t, letter)}"
     if row.state == "intended":
         label += " (its outcome is read back at the next cycle)"
     customer = t.snapshot.customers.get(letter.customer_id)
@@ -267,7 +269,7 @@ def _future(
                 found, mine, records, tenant=t.config, creditor=t.creditor, lang=lang
             )
             when = "today, " if day == today else ""
-            label = f"preview of {_claims(found)} as it would be decided on {when}{day}"
+            label = f"preview of {_claims(t, found)} as it would be decided on {when}{day}"
             label += _assumptions(day, today, waiting)
             return Preview(found, rendered, t.creditor, label)
         if on is not None and day == on:

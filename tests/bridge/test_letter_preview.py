@@ -307,3 +307,17 @@ def test_a_finnish_series_is_finnish_unless_english_is_asked(tmp_path: Path) -> 
     assert finnish
     assert not any("Kind regards" in p.read_text(encoding="utf-8") for p in finnish)
     assert all("Kind regards" in p.read_text(encoding="utf-8") for p in translated)
+
+
+def test_what_the_preview_shows_is_named_as_the_letters_name_it(demo: Path) -> None:
+    """The line on stderr names the step as a Danish bookkeeper reads it ("3 inkassovarsel"),
+    not by the engine's internal name."""
+    letter = _cases(demo)["warning"]
+    _text, said = _preview(demo, letter.decisions[0].invoice_number)
+    assert f"3 inkassovarsel for invoice {letter.decisions[0].invoice_number}" in said
+    assert "collection_warning" not in said
+    combined = _cases(demo)["combined"]
+    _text, later = _preview(demo, combined.decisions[0].invoice_number, "--step", "4")
+    assert later.startswith("preview of 4 ")
+    assert "for invoices " in later
+    assert "_" not in later.split(" for ")[0]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -100,8 +102,9 @@ def test_empty_tenant_renders_every_section() -> None:
     part = tenant_report(inputs(snapshot()))
     page = render_html(Report(generated_at=AT, today=TODAY, period=PERIOD, tenants=[part]))
     assert page.count('<svg class="chart"') == 4
-    assert "No actions in the period." in page
-    assert "Nothing is due in the coming days." in page
+    # A Danish tenant's empty tables say so in Danish.
+    assert "Ingen handlinger i perioden." in page
+    assert "Intet forfalder de kommende dage." in page
 
 
 @pytest.fixture(scope="module")
@@ -174,5 +177,100 @@ def test_a_tenant_that_cannot_be_read_is_reported_not_fatal(tmp_path: Path) -> N
     assert "secrets set gone" in tenant["error"]
     assert tenant["open_invoices"] == 0
     html = page.read_text(encoding="utf-8")
-    assert "could not be read today" in html
+    # The tenant's country is Denmark (the default): the page says it in Danish.
+    assert "Regnskabssystemet kunne ikke læses i dag" in html
     assert html.count('<svg class="chart"') == 4
+
+
+# The chart titles (each chart's accessible name) and the footer, per language, as a reader of
+# that language expects them: the same language as the headings, from the tenant's country.
+CHART_WORDS = {
+    "DK": (
+        "da",
+        "Tilgodehavender efter alder (DKK)",
+        "Rykkerforløb (DKK)",
+        "Fakturaer betalt efter hvert trin",
+        "Forventede handlinger de næste 14 dage",
+        "Beløb i hver fakturas valuta",
+    ),
+    "NO": (
+        "nb",
+        "Kundefordringer etter alder (NOK)",
+        "Purreløp (NOK)",
+        "Fakturaer betalt etter hvert trinn",
+        "Forventede handlinger de neste 14 dagene",
+        "Beløp i hver fakturas valuta",
+    ),
+    "SE": (
+        "sv",
+        "Kundfordringar efter ålder (SEK)",
+        "Påminnelseflöde (SEK)",
+        "Fakturor betalda efter varje steg",
+        "Prognos över åtgärder de närmaste 14 dagarna",
+        "Belopp i varje fakturas valuta",
+    ),
+    "FI": (
+        "fi",
+        "Saatavat iän mukaan (EUR)",
+        "Perintäketju (EUR)",
+        "Maksetut laskut vaiheittain",
+        "Ennustetut toimenpiteet seuraavan 14 päivän aikana",
+        "Summat kunkin laskun valuutassa",
+    ),
+    "GB": (
+        "en",
+        "Receivables by age (GBP)",
+        "Dunning pipeline (GBP)",
+        "Invoices paid after each step",
+        "Actions forecast for the next 14 days",
+        "Amounts in each invoice's currency",
+    ),
+}
+_ENGLISH = (
+    "Receivables by age (",
+    "Dunning pipeline (",
+    "Invoices paid after each step",
+    "Actions forecast for the next",
+    "Amounts in each invoice's currency",
+    "charts show the home currency",
+    " to 2026-",
+    "Open invoices by",
+    "invoice(s) dunned in the period",
+    "A payment counts for the last step",
+    "On the days the schedule runs",
+    "Customers with two or more invoices",
+    "What the bridge wrote back",
+)
+# One of the notes under the headings, per country.
+NOTE_WORDS = {
+    "DK": "Åbne fakturaer efter det seneste trin, de har nået",
+    "NO": "Åpne fakturaer etter siste trinn de har nådd",
+    "SE": "Öppna fakturor efter det senaste steg de nått",
+    "FI": "Avoimet laskut viimeisimmän saavutetun vaiheen mukaan",
+    "GB": "Open invoices by the last step they reached",
+}
+
+
+@pytest.mark.parametrize("country", list(CHART_WORDS))
+def test_chart_titles_and_footer_are_in_the_tenants_language(country: str) -> None:
+    lang, receivables, pipeline, recovery, upcoming, footer = CHART_WORDS[country]
+    currency = {"DK": "DKK", "NO": "NOK", "SE": "SEK", "FI": "EUR", "GB": "GBP"}[country]
+    a = invoice("1", TODAY - 20 * D, "1000.00", currency=currency)
+    b = invoice("2", TODAY - 70 * D, "2500.00", currency=currency)
+    letters = [letter("issued", decision(a, TODAY - 3 * D, 1))]
+    upcoming_steps = [decision(b, TODAY + 2 * D, 2)]
+    part = tenant_report(
+        inputs(snapshot([a, b]), letters, upcoming=upcoming_steps, country=country)
+    )
+    if country == "GB":  # a country without its own language: English, amounts in GBP
+        part = dataclasses.replace(part, currency="GBP")
+    html = render_html(Report(generated_at=AT, today=TODAY, period=PERIOD, tenants=[part]))
+    labels = re.findall(r'<svg class="chart" role="img" aria-label="([^"]*)"', html)
+    assert f'<html lang="{lang}">' in html
+    assert labels == [receivables, pipeline, recovery, upcoming]
+    (foot,) = re.findall(r"<footer>(.*?)</footer>", html, re.S)
+    assert footer in unescape(foot)
+    assert NOTE_WORDS[country] in unescape(html)
+    if lang != "en":
+        for english in _ENGLISH:
+            assert english not in html, english

@@ -20,6 +20,7 @@ import sys
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from bridge.engine.cycle import CycleOptions, run_tenant
 from bridge.infra import failpoints
@@ -202,6 +203,118 @@ def kill_cell(root: Path, descriptor: ConnectorDescriptor, point: str, expected:
             if not waiting and not _wrote_last(store):
                 break
     return judge(cell, folder, descriptor, expected)
+
+
+# The accountant deletes the draft of the letter a kill at ``applied:1`` left unrecorded, before
+# the next cycle: the issue's "deleted before the read-back" story, as a cell of the matrix.
+DELETED_CELL = "SIGKILL at applied:1, draft deleted before the next cycle"
+
+
+def delete_drafts_of(descriptor: ConnectorDescriptor, path: Path, key: str) -> int:
+    """Delete every draft carrying ``key`` as the accountant does in the vendor's UI (each
+    sandbox's own way: e-conomic deletes the draft, Dinero the reminder draft, Fortnox cancels
+    the unbooked invoice, Tripletex deletes the order); return how many."""
+    sandbox: Any = descriptor.sandbox(path, TODAY)
+    deleted = 0
+    if descriptor.key == "economic":
+        drafts = sandbox.state()["drafts"]
+        for draft in list(drafts.values() if isinstance(drafts, dict) else drafts):
+            if (draft.get("references") or {}).get("other") == key:
+                sandbox.delete_draft(int(draft["draftInvoiceNumber"]))
+                deleted += 1
+    elif descriptor.key == "dinero":
+        from connectors.dinero import mapping as dinero_mapping  # noqa: PLC0415
+
+        for guid, reminder in sandbox.drafts():
+            if dinero_mapping.reminder_key(reminder) == key:
+                sandbox.delete_reminder(guid, int(reminder["Id"]))
+                deleted += 1
+    elif descriptor.key == "fortnox":
+        for invoice in sandbox.unbooked():
+            if invoice.get("ExternalInvoiceReference1") == key:
+                sandbox.reject_draft(str(invoice["DocumentNumber"]))
+                deleted += 1
+    elif descriptor.key == "tripletex":
+        for order in sandbox.our_orders():
+            if str(order.get("reference") or order["deliveryComment"].split()[1]) == key:
+                sandbox.delete_order(int(order["id"]))
+                deleted += 1
+    else:
+        raise AssertionError(f"no way to delete a {descriptor.key} draft in the matrix")
+    sandbox.save(path)
+    return deleted
+
+
+@dataclass
+class Deleted:
+    """What became of the letter whose draft the accountant deleted."""
+
+    key: str
+    state: str  # the outbox state after recovery
+    unconfirmed: bool  # waiting for the accountant's word ("could not confirm")
+    documents_before: int  # documents carrying the key right after the deletion
+    documents_after: int  # ... after recovery (more: written again blindly)
+
+
+def deleted_cell(
+    root: Path, descriptor: ConnectorDescriptor, expected: set[str]
+) -> tuple[Cell, Deleted]:
+    """SIGKILL at ``applied:1``, the accountant deletes that letter's draft, then recover."""
+    folder = root / f"{descriptor.key}-applied-1-deleted"
+    folder.mkdir(parents=True)
+    cell = Cell(descriptor.key, DELETED_CELL)
+    code, err = cycle_subprocess(folder, descriptor, "applied:1")
+    cell.runs = 1
+    if code != -9:
+        cell.note = f"fail point not reached (exit {code}): {err}"
+    with open_store(folder / "state.sqlite3") as store:
+        interrupted = [r.letter for r in store.unresolved("t")]
+    if len(interrupted) != 1:
+        cell.note = f"expected one interrupted letter, found {len(interrupted)}"
+        return cell, Deleted("", "", False, 0, 0)
+    letter = interrupted[0]
+    if not delete_drafts_of(descriptor, folder / "sandbox.json", letter.key):
+        cell.note = f"no draft carried {letter.key}: the cell would prove nothing"
+    sandbox = descriptor.sandbox(folder / "sandbox.json", TODAY)
+    before = sandbox.documents_by_key().get(letter.key, 0)
+    for _ in range(4):
+        cell.runs += 1
+        code, err = cycle_subprocess(folder, descriptor, None)
+        if code != 0:
+            cell.note = f"recovery run exited {code}: {err}"
+            break
+        with open_store(folder / "state.sqlite3") as store:
+            waiting = len(store.unresolved("t")) - len(store.unconfirmed("t"))
+            if not waiting and not _wrote_last(store):
+                break
+    sandbox = descriptor.sandbox(folder / "sandbox.json", TODAY)
+    documents = sandbox.documents_by_key()
+    with open_store(folder / "state.sqlite3") as store:
+        row = store.letter(letter.key)
+        unsure = {r.letter.key for r in store.unconfirmed("t")}
+        keys, twice = live_decisions(store)
+        letters = {r.letter.key for r in store.letters("t") if r.state not in {"cancelled"}}
+    state = row.state if row is not None else "missing"
+    fate = Deleted(letter.key, state, letter.key in unsure, before, documents.get(letter.key, 0))
+    mine = {d.key for d in letter.decisions}
+    others = {k: n for k, n in documents.items() if k != letter.key}
+    cell.duplicates = (
+        twice
+        + sum(n - 1 for n in others.values() if n > 1)
+        + len(set(others) - letters)
+        + len((unsure - {letter.key}) & set(others))
+        + max(0, fate.documents_after - fate.documents_before)  # written again after deletion
+    )
+    # The deleted letter is lost when its rejection is: neither recorded rejected nor waiting
+    # for the accountant. Its decisions are not expected to be live once it is rejected.
+    rejection_kept = state == "rejected" or (state == "intended" and fate.unconfirmed)
+    cell.lost = (
+        len(expected - mine - keys)
+        + len(letters - unsure - set(documents) - {letter.key})
+        + (0 if rejection_kept else 1)
+    )
+    cell.unconfirmed = len(unsure)
+    return cell, fate
 
 
 def _wrote_last(store: Store) -> bool:

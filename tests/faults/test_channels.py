@@ -387,3 +387,90 @@ def test_confirm_not_sent_lets_the_next_cycle_send_the_email_again(
         _run(store, _tenant(tmp_path, inbox), DAY_ONE)
         assert _keys(inbox).count(key) == 2  # the accountant said the first never arrived
         assert store.unresolved("t") == []
+
+
+# -- a task e-mail the accountant says never arrived: sent again once --------------------------
+
+
+def _not_sent_task(
+    tmp_path: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Store, str, Path]:
+    """A credit-hold task e-mail left unconfirmed by a crash, then settled `--not-sent` through
+    the command; return the store, the task's key and the env file."""
+    from typer.testing import CliRunner  # noqa: PLC0415
+
+    from bridge.surfaces.cli import app  # noqa: PLC0415
+
+    store, _again, key = _mail_crash(tmp_path, inbox, monkeypatch, ActionKind.CREDIT_HOLD)
+    env = _env(tmp_path, _tenant(tmp_path, inbox))
+    said = CliRunner().invoke(app, ["confirm", "t", key, "--not-sent", "--env-file", str(env)])
+    assert said.exit_code == 0, said.output
+    assert "the next cycle sends this e-mail again" in " ".join(said.output.split())
+    row = store.mail("t", key)
+    assert row is not None
+    assert row.state == "failed"
+    # Still held for its invoices (nothing new is proposed for them), no longer asked about.
+    assert [r.letter.key for r in store.unresolved("t")] == [key]
+    assert store.unconfirmed("t") == []
+    return store, key, env
+
+
+def test_confirm_not_sent_on_a_task_email_sends_it_again_exactly_once(
+    tmp_path: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, key, _env_file = _not_sent_task(tmp_path, inbox, monkeypatch)
+    with store:
+        assert _keys(inbox).count(key) == 1
+        _run(store, _tenant(tmp_path, inbox), DAY_ONE)
+        assert _keys(inbox).count(key) == 2  # the accountant said the first never arrived
+        resent = inbox.messages[len(_keys(inbox)) - 1 - _keys(inbox)[::-1].index(key)]
+        assert resent["To"] == TASKS
+        assert resent["Message-ID"] == f"<{key}.t@kontor.example>"
+        letter = store.letter(key)
+        assert letter is not None
+        assert (letter.state, letter.document) == ("issued", f"<{key}.t@kontor.example>")
+        assert store.unresolved("t") == []
+        # Later cycles, the same day and the next, send nothing more under the key.
+        _run(store, _tenant(tmp_path, inbox), DAY_ONE)
+        _run(store, _tenant(tmp_path, inbox), date(2026, 3, 17))
+        assert _keys(inbox).count(key) == 2
+        assert len([k for k in _keys(inbox) if k == f"{key}-unconfirmed"]) == 1
+
+
+@pytest.mark.parametrize("point", ["mail.sent", "applied"])
+def test_a_crash_during_the_resend_of_a_task_email_never_sends_it_a_third_time(
+    tmp_path: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
+    store, key, _env_file = _not_sent_task(tmp_path, inbox, monkeypatch)
+    with store:
+        _crash_at(monkeypatch, point)
+        with pytest.raises(Crash):
+            _run(store, _tenant(tmp_path, inbox), DAY_ONE)
+        monkeypatch.undo()
+        assert _keys(inbox).count(key) == 2
+        again = _run(store, _tenant(tmp_path, inbox), DAY_ONE)
+        _run(store, _tenant(tmp_path, inbox), date(2026, 3, 17))
+        assert _keys(inbox).count(key) == 2, "a task e-mail was sent a third time"
+        letter = store.letter(key)
+        assert letter is not None
+        if point == "mail.sent":
+            # The server took it, the store was not told: could not confirm, asked again.
+            assert letter.state == "intended"
+            assert "could not confirm" in dict(again.skipped)[key]
+            assert [r.letter.key for r in store.unconfirmed("t")] == [key]
+        else:
+            # Sent and recorded as sent before the crash: read back as issued.
+            assert letter.state == "issued"
+            assert store.unresolved("t") == []
+
+
+def test_confirm_help_says_what_not_sent_does_for_a_task_email() -> None:
+    from typer.testing import CliRunner  # noqa: PLC0415
+
+    from bridge.surfaces.cli import app  # noqa: PLC0415
+
+    shown = CliRunner().invoke(app, ["confirm", "--help"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0
+    words = " ".join(shown.output.split())
+    assert "task e-mail" in words
+    assert "sent again once by the next cycle" in words

@@ -16,6 +16,7 @@ from tests.faults.matrix import (
     HTTP_FAULTS,
     KILL_POINTS,
     Cell,
+    deleted_cell,
     http_cell,
     kill_cell,
     reference,
@@ -70,3 +71,32 @@ def test_sigkill(
     # elsewhere the letter waits for the accountant. Every other point leaves nothing unsure.
     unsure = point == "attempted:1" and not descriptor.idempotency_window
     assert cell.unconfirmed == (1 if unsure else 0), cell
+
+
+# What the read-back makes of a letter whose draft the accountant deleted after the kill at
+# `applied`, before the next cycle (docs/reliability.md § Could not confirm): e-conomic is still
+# inside its one-hour idempotency window, so the same key is sent again, its first answer is
+# replayed and the missing draft is reconciled as rejected; Fortnox keeps a cancelled invoice,
+# which the read-back finds and records as rejected; Dinero and Tripletex show nothing, and
+# absence cannot tell "never created" from "deleted", so the letter waits for the accountant.
+DELETED_OUTCOME = {
+    "dinero": "could not confirm",
+    "economic": "rejected",
+    "fortnox": "rejected",
+    "tripletex": "could not confirm",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_sigkill_at_applied_then_the_accountant_deletes_the_draft(
+    tmp_path: Path, system: str, expected: dict[str, set[str]], record: list[Cell]
+) -> None:
+    cell, fate = deleted_cell(tmp_path, registry.connector(system), expected[system])
+    record.append(cell)
+    assert not cell.note, cell.note
+    assert (cell.duplicates, cell.lost) == (0, 0), (cell, fate)
+    assert fate.documents_after == fate.documents_before, "the deleted letter was written again"
+    got = "could not confirm" if fate.unconfirmed else fate.state
+    assert got == DELETED_OUTCOME[system], fate
+    assert cell.unconfirmed == (1 if got == "could not confirm" else 0), cell

@@ -333,3 +333,27 @@ def test_the_report_and_status_name_the_unconfirmed_letter(
         (line,) = [x for x in lines if key in x]
         assert line.startswith("Could not confirm letter")
         assert f"dunning-bridge confirm t {key} --sent" in line
+
+
+def test_a_fortnox_draft_cancelled_after_the_crash_is_recorded_rejected_not_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fortnox keeps a thrown-away unbooked invoice as cancelled: the read-back finds it, and
+    the accountant's rejection is recorded (before: every cycle of the tenant failed)."""
+    tenant = _tenant(tmp_path, "fortnox")
+    with open_store(tmp_path / "db.sqlite3") as store:
+        key = _crash_at("applied", store, tenant, monkeypatch)
+        assert tenant.sandbox_state is not None
+        sandbox: Any = registry.connector("fortnox").sandbox(tenant.sandbox_state, TODAY)
+        (draft,) = [i for i in sandbox.unbooked() if i["ExternalInvoiceReference1"] == key]
+        sandbox.reject_draft(str(draft["DocumentNumber"]))
+        sandbox.save(tenant.sandbox_state)
+        again = _run(store, tenant, AT + timedelta(minutes=5))
+        assert again.status == "ok", again.error
+        letter = store.letter(key)
+        assert letter is not None
+        assert (letter.state, letter.document) == ("rejected", str(draft["DocumentNumber"]))
+        assert _documents(tenant)[key] == 1, "the cancelled letter was written again"
+        assert store.unresolved("t") == []
+        _run(store, tenant, AT + timedelta(hours=3))
+        assert _documents(tenant)[key] == 1

@@ -16,12 +16,14 @@ from collections import Counter
 from typing import Any
 
 import matplotlib
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bridge.surfaces.report.data import TenantReport
+from bridge.surfaces.report.words import words
 
 INK = "#1f2933"
 MUTED = "#7b8794"
@@ -68,13 +70,20 @@ def _money_axis(locale: str) -> FuncFormatter:
     return FuncFormatter(lambda value, _pos: format_decimal(round(value), locale=locale))
 
 
-def _count(value: int, word: str) -> str:
-    return f"{value} {word}{'' if value == 1 else 's'}"
+def _words(report: TenantReport) -> dict[str, str]:
+    """The chart words in the tenant's language: the one its amounts are written in, as the
+    page's headings (bridge/surfaces/report/html.py)."""
+    return words(report.locale.split("_", 1)[0])
+
+
+def _invoices(value: int, w: dict[str, str]) -> str:
+    return w["invoice_one" if value == 1 else "invoice_many"].format(n=value)
 
 
 def receivables_chart(report: TenantReport) -> str:
     """Open amounts (home currency) per age bucket, each bar labelled with its invoice count."""
-    title = f"Receivables by age ({report.currency})"
+    w = _words(report)
+    title = f"{w['receivables']} ({report.currency})"
     with matplotlib.rc_context(_STYLE):
         figure = _figure()
         ax = figure.subplots()
@@ -83,7 +92,7 @@ def receivables_chart(report: TenantReport) -> str:
         bars = ax.bar(labels, values, color=AGE_COLOURS[: len(labels)], width=0.65)
         ax.bar_label(
             bars,
-            labels=[_count(b.invoices, "invoice") for b in report.receivables],
+            labels=[_invoices(b.invoices, w) for b in report.receivables],
             color=MUTED,
             fontsize=8,
             padding=2,
@@ -98,20 +107,25 @@ def receivables_chart(report: TenantReport) -> str:
 
 def pipeline_chart(report: TenantReport) -> str:
     """Open amounts (home currency) per dunning step reached, labelled with invoice counts."""
-    title = f"Dunning pipeline ({report.currency})"
+    w = _words(report)
+    title = f"{w['pipeline']} ({report.currency})"
     stages = report.pipeline
     with matplotlib.rc_context(_STYLE):
         figure = _figure(height=max(1.6, 0.42 * len(stages) + 0.8))
         ax = figure.subplots()
-        labels = [s.label for s in stages] or ["(nothing open)"]
+        labels = [s.label for s in stages] or [w["nothing_open"]]
         values = [float(s.amounts.get(report.currency)) for s in stages] or [0.0]
         colours = [PALETTE[i % len(PALETTE)] for i in range(len(labels))]
         bars = ax.barh(labels, values, color=colours, height=0.6)
         ax.bar_label(
             bars,
             labels=[
-                _count(s.invoices, "invoice")
-                + (f", {s.awaiting_review} awaiting review" if s.awaiting_review else "")
+                _invoices(s.invoices, w)
+                + (
+                    f", {s.awaiting_review} {w['awaiting_review'].lower()}"
+                    if s.awaiting_review
+                    else ""
+                )
                 for s in stages
             ]
             or [""],
@@ -130,26 +144,27 @@ def pipeline_chart(report: TenantReport) -> str:
 
 def recovery_chart(report: TenantReport) -> str:
     """Per step: invoices sent it, paid in full after it, partly paid; rate and median days."""
-    title = "Invoices paid after each step"
+    w = _words(report)
+    title = w["chart_recovery"]
     rows = report.recovery
     with matplotlib.rc_context(_STYLE):
         figure = _figure()
         ax = figure.subplots()
-        labels = [r.label.replace(": ", "\n") for r in rows] or ["(no steps in the period)"]
+        labels = [r.label.replace(": ", "\n") for r in rows] or [w["no_steps"]]
         spots = list(range(len(labels)))
         width = 0.26
         series = (
-            ("sent", [r.reached for r in rows] or [0], "#8d99ae"),
-            ("paid in full", [r.paid for r in rows] or [0], "#4f9d69"),
-            ("partly paid", [r.partly_paid for r in rows] or [0], "#d9a441"),
+            (w["sent"], [r.reached for r in rows] or [0], "#8d99ae"),
+            (w["paid_in_full"], [r.paid for r in rows] or [0], "#4f9d69"),
+            (w["partly_paid"], [r.partly_paid for r in rows] or [0], "#d9a441"),
         )
         for offset, (name, values, colour) in zip((-1, 0, 1), series, strict=True):
             ax.bar([x + offset * width for x in spots], values, width, label=name, color=colour)
         tops = [max(r.reached, 1) for r in rows] or [1]
         for x, r, top in zip(spots, rows, tops, strict=False):
-            note = f"{r.rate:g} % paid" if r.rate is not None else ""
+            note = w["rate_paid"].format(rate=f"{r.rate:g}") if r.rate is not None else ""
             if r.median_days is not None:
-                note += f", median {r.median_days:g} d"
+                note += ", " + w["median"].format(days=f"{r.median_days:g}")
             ax.annotate(
                 note,
                 (x, top),
@@ -160,7 +175,7 @@ def recovery_chart(report: TenantReport) -> str:
                 fontsize=8,
             )
         ax.set_xticks(spots, labels)
-        ax.set_ylabel("invoices")
+        ax.set_ylabel(w["invoices"].lower())
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.margins(y=0.2)
         ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -171,14 +186,15 @@ def recovery_chart(report: TenantReport) -> str:
 
 def upcoming_chart(report: TenantReport) -> str:
     """Forecast actions per day, stacked by step."""
-    title = f"Actions forecast for the next {report.forecast_days} days"
+    w = _words(report)
+    title = w["chart_upcoming"].format(days=report.forecast_days)
     days = sorted({r.date for r in report.upcoming})
     kinds = sorted({r.label for r in report.upcoming})
     counts = Counter((r.date, r.label) for r in report.upcoming)
     with matplotlib.rc_context(_STYLE):
         figure = _figure()
         ax = figure.subplots()
-        names = [d.strftime("%d %b") for d in days] or ["(none)"]
+        names = [format_date(d, "d MMM", locale=report.locale) for d in days] or [w["none"]]
         bottom = [0] * len(names)
         for index, kind in enumerate(kinds):
             heights = [counts[(d, kind)] for d in days]
@@ -195,7 +211,7 @@ def upcoming_chart(report: TenantReport) -> str:
             ax.bar(names, [0], color=PALETTE[0])
         else:
             ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        ax.set_ylabel("actions")
+        ax.set_ylabel(w["actions"])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", color=GRID)
         ax.set_axisbelow(True)

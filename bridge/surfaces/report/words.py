@@ -1,6 +1,7 @@
 """The report's headings and labels in the tenant's language (da, nb, sv, fi; English else).
 
-Only what a reader scans is translated: titles, card labels and column headings. The step
+Everything the page says in words is translated: titles, card labels, column headings, the
+charts' titles and the words drawn in them, empty-table lines and the footer. The step
 names come from the letters' templates (bridge/surfaces/present.py), so report and letter agree.
 """
 
@@ -56,6 +57,33 @@ _KEYS: Final = (
     "compensation",
     "deadline",
     "legal_basis",
+    # Inside the charts and below the tables: chart titles (their accessible names), counts
+    # and notes drawn in the charts, empty-table lines, the footer.
+    "chart_recovery",
+    "chart_upcoming",
+    "footer",
+    "invoice_one",
+    "invoice_many",
+    "rate_paid",
+    "median",
+    "actions",
+    "nothing_open",
+    "no_steps",
+    "none",
+    "no_overdue",
+    "no_steps_booked",
+    "nothing_due",
+    "none_late",
+    "no_actions",
+    "unreadable",
+    # The notes under the headings.
+    "note_receivables",
+    "note_pipeline",
+    "note_recovery",
+    "note_handed",
+    "note_upcoming",
+    "note_late",
+    "note_actions",
 )
 
 WORDS: Final[dict[str, dict[str, str]]] = {
@@ -110,6 +138,38 @@ WORDS: Final[dict[str, dict[str, str]]] = {
                 "Compensation",
                 "Deadline",
                 "Legal basis",
+                "Invoices paid after each step",
+                "Actions forecast for the next {days} days",
+                "dunning-bridge. Amounts in each invoice's currency, formatted for the tenant's "
+                "country; charts show the home currency.",
+                "{n} invoice",
+                "{n} invoices",
+                "{rate} % paid",
+                "median {days} d",
+                "actions",
+                "(nothing open)",
+                "(no steps in the period)",
+                "(none)",
+                "No overdue invoices.",
+                "No steps were booked in the period.",
+                "Nothing is due in the coming days.",
+                "No customer was late more than once.",
+                "No actions in the period.",
+                "The accounting system could not be read today, so receivables, pipeline and "
+                "forecast are missing:",
+                "Open invoices by days past the due date on {day}.",
+                "Open invoices by the last step they reached; drafts awaiting the accountant's "
+                "review count at their step.",
+                "Of {dunned} invoice(s) dunned in the period, {paid} are paid ({first} after "
+                "the first step), {open} still open{handed}. Money in after a step: {money}; "
+                "charges raised: {charges} A payment counts for the last step sent before it.",
+                ", {n} handed over to collection",
+                "On the days the schedule runs, if nothing is paid meanwhile and every draft "
+                "is booked the day it is written.",
+                "Customers with two or more invoices paid after the due date (last 400 days) "
+                "or overdue today.",
+                "What the bridge wrote back (and the system's own reminders), with the amounts "
+                "and the rules that set them.",
             ),
             strict=True,
         )
@@ -165,6 +225,39 @@ WORDS: Final[dict[str, dict[str, str]]] = {
                 "Kompensation",
                 "Frist",
                 "Retsgrundlag",
+                "Fakturaer betalt efter hvert trin",
+                "Forventede handlinger de næste {days} dage",
+                "dunning-bridge. Beløb i hver fakturas valuta, formateret efter virksomhedens "
+                "land; diagrammerne viser hjemmevalutaen.",
+                "{n} faktura",
+                "{n} fakturaer",
+                "{rate} % betalt",
+                "median {days} d.",
+                "handlinger",
+                "(intet åbent)",
+                "(ingen trin i perioden)",
+                "(ingen)",
+                "Ingen forfaldne fakturaer.",
+                "Ingen trin blev bogført i perioden.",
+                "Intet forfalder de kommende dage.",
+                "Ingen kunde betalte for sent mere end én gang.",
+                "Ingen handlinger i perioden.",
+                "Regnskabssystemet kunne ikke læses i dag, så tilgodehavender, rykkerforløb og "
+                "prognose mangler:",
+                "Åbne fakturaer efter dage efter forfaldsdatoen pr. {day}.",
+                "Åbne fakturaer efter det seneste trin, de har nået; kladder til bogholderens "
+                "godkendelse tæller på deres trin.",
+                "Af {dunned} faktura(er) rykket i perioden er {paid} betalt ({first} efter "
+                "første trin), {open} stadig åbne{handed}. Indgået efter et trin: {money}; "
+                "gebyrer og renter pålagt: {charges} En betaling tæller for det seneste trin "
+                "sendt før den.",
+                ", {n} overdraget til inkasso",
+                "På de dage, planen kører, hvis intet betales imens og hver kladde bogføres "
+                "samme dag, den skrives.",
+                "Kunder med to eller flere fakturaer betalt efter forfaldsdatoen (de seneste "
+                "400 dage) eller forfaldne i dag.",
+                "Hvad dunning-bridge skrev tilbage (og systemets egne rykkere), med beløbene "
+                "og reglerne, der fastsatte dem.",
             ),
             strict=True,
         )
@@ -220,6 +313,39 @@ WORDS: Final[dict[str, dict[str, str]]] = {
                 "Kompensasjon",
                 "Frist",
                 "Rettsgrunnlag",
+                "Fakturaer betalt etter hvert trinn",
+                "Forventede handlinger de neste {days} dagene",
+                "dunning-bridge. Beløp i hver fakturas valuta, formatert etter selskapets "
+                "land; diagrammene viser hjemmevalutaen.",
+                "{n} faktura",
+                "{n} fakturaer",
+                "{rate} % betalt",
+                "median {days} d.",
+                "handlinger",
+                "(ingenting åpent)",
+                "(ingen trinn i perioden)",
+                "(ingen)",
+                "Ingen forfalte fakturaer.",
+                "Ingen trinn ble bokført i perioden.",
+                "Ingenting forfaller de kommende dagene.",
+                "Ingen kunde betalte for sent mer enn én gang.",
+                "Ingen handlinger i perioden.",
+                "Regnskapssystemet kunne ikke leses i dag, så kundefordringer, purreløp og "
+                "prognose mangler:",
+                "Åpne fakturaer etter dager etter forfallsdato per {day}.",
+                "Åpne fakturaer etter siste trinn de har nådd; utkast til regnskapsførerens "
+                "godkjenning teller på sitt trinn.",
+                "Av {dunned} faktura(er) purret i perioden er {paid} betalt ({first} etter "
+                "første trinn), {open} fortsatt åpne{handed}. Innbetalt etter et trinn: "
+                "{money}; gebyrer og renter krevd: {charges} En betaling teller for siste "
+                "trinn sendt før den.",
+                ", {n} oversendt til inkasso",
+                "På dagene planen kjører, hvis ingenting betales i mellomtiden og hvert utkast "
+                "bokføres samme dag det skrives.",
+                "Kunder med to eller flere fakturaer betalt etter forfallsdato (siste 400 "
+                "dager) eller forfalt i dag.",
+                "Hva dunning-bridge skrev tilbake (og systemets egne purringer), med beløpene "
+                "og reglene som satte dem.",
             ),
             strict=True,
         )
@@ -275,6 +401,39 @@ WORDS: Final[dict[str, dict[str, str]]] = {
                 "Ersättning",
                 "Förfallodag",
                 "Rättslig grund",
+                "Fakturor betalda efter varje steg",
+                "Prognos över åtgärder de närmaste {days} dagarna",
+                "dunning-bridge. Belopp i varje fakturas valuta, formaterade efter företagets "
+                "land; diagrammen visar hemvalutan.",
+                "{n} faktura",
+                "{n} fakturor",
+                "{rate} % betalt",
+                "median {days} d",
+                "åtgärder",
+                "(inget öppet)",
+                "(inga steg under perioden)",
+                "(inga)",
+                "Inga förfallna fakturor.",
+                "Inga steg bokfördes under perioden.",
+                "Inget förfaller de kommande dagarna.",
+                "Ingen kund betalade sent mer än en gång.",
+                "Inga åtgärder under perioden.",
+                "Bokföringssystemet kunde inte läsas i dag, så kundfordringar, påminnelseflöde "
+                "och prognos saknas:",
+                "Öppna fakturor efter dagar efter förfallodagen per {day}.",
+                "Öppna fakturor efter det senaste steg de nått; utkast som väntar på "
+                "redovisarens granskning räknas på sitt steg.",
+                "Av {dunned} faktura(or) påminda under perioden är {paid} betalda ({first} "
+                "efter första steget), {open} fortfarande öppna{handed}. Inbetalt efter ett "
+                "steg: {money}; avgifter och ränta debiterade: {charges} En betalning räknas "
+                "för det senaste steg som skickades före den.",
+                ", {n} överlämnade till inkasso",
+                "De dagar schemat körs, om inget betalas under tiden och varje utkast bokförs "
+                "samma dag det skrivs.",
+                "Kunder med två eller fler fakturor betalda efter förfallodagen (senaste 400 "
+                "dagarna) eller förfallna i dag.",
+                "Vad dunning-bridge skrev tillbaka (och systemets egna påminnelser), med "
+                "beloppen och reglerna som satte dem.",
             ),
             strict=True,
         )
@@ -330,6 +489,39 @@ WORDS: Final[dict[str, dict[str, str]]] = {
                 "Korvaus",
                 "Määräpäivä",
                 "Oikeusperuste",
+                "Maksetut laskut vaiheittain",
+                "Ennustetut toimenpiteet seuraavan {days} päivän aikana",
+                "dunning-bridge. Summat kunkin laskun valuutassa, muotoiltu yrityksen maan "
+                "mukaan; kaaviot näyttävät kotivaluutan.",
+                "{n} lasku",
+                "{n} laskua",
+                "{rate} % maksettu",
+                "mediaani {days} pv",
+                "toimenpiteet",
+                "(ei avoimia)",
+                "(ei vaiheita kaudella)",
+                "(ei mitään)",
+                "Ei erääntyneitä laskuja.",
+                "Kaudella ei kirjattu yhtään vaihetta.",
+                "Lähipäivinä ei ole tulossa toimenpiteitä.",
+                "Kukaan asiakas ei maksanut myöhässä useammin kuin kerran.",
+                "Ei toimenpiteitä kaudella.",
+                "Kirjanpitojärjestelmää ei voitu lukea tänään, joten saatavat, perintäketju ja "
+                "ennuste puuttuvat:",
+                "Avoimet laskut päivinä eräpäivän jälkeen {day}.",
+                "Avoimet laskut viimeisimmän saavutetun vaiheen mukaan; kirjanpitäjän "
+                "tarkistusta odottavat luonnokset lasketaan omaan vaiheeseensa.",
+                "Kaudella muistutetuista {dunned} laskusta {paid} on maksettu ({first} "
+                "ensimmäisen vaiheen jälkeen), {open} yhä avoinna{handed}. Maksettu vaiheen "
+                "jälkeen: {money}; veloitetut kulut ja korot: {charges} Maksu lasketaan "
+                "viimeiselle ennen sitä lähetetylle vaiheelle.",
+                ", {n} siirretty perintään",
+                "Päivinä, joina ajastus toimii, jos mitään ei makseta sillä välin ja jokainen "
+                "luonnos kirjataan samana päivänä kuin se kirjoitetaan.",
+                "Asiakkaat, joilla on vähintään kaksi eräpäivän jälkeen maksettua (viimeiset "
+                "400 päivää) tai tänään erääntynyttä laskua.",
+                "Mitä dunning-bridge kirjoitti takaisin (ja järjestelmän omat muistutukset), "
+                "summineen ja niitä määränneine sääntöineen.",
             ),
             strict=True,
         )
