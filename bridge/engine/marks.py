@@ -89,9 +89,14 @@ def withdraw_after_mark(
     today: date,
     at: datetime,
     say: Callable[[str], None],
+    step_words: Callable[[Withdrawn], str] | None = None,
 ) -> list[Withdrawn]:
-    """Withdraw the drafts waiting on the marked invoices and say what became of each."""
+    """Withdraw the drafts waiting on the marked invoices and say what became of each.
+
+    ``step_words`` names a withdrawn step for the reader (the command's presentation: the
+    tenant's own words, "2 rykker"); without it the step's internal name is used.
+    """
     results = withdraw_now(settings, store, tenant, rows, reason, today=today, at=at, say=say)
     for item in results:
-        say(f"- {item.sentence()}")
+        say(f"- {item.sentence(step_words(item) if step_words else None)}")
     return results

@@ -340,6 +340,7 @@ def dispute_command(
                     today=day,
                     at=now,
                     say=console.print,
+                    step_words=present.voice_for(settings, tenant).withdrawn_step,
                 )
     except BridgeError as exc:
         err.print(f"error: {exc}")

@@ -74,6 +74,7 @@ def hold_command(
                     today=today,
                     at=now,
                     say=say,
+                    step_words=present.voice_for(settings, tenant).withdrawn_step,
                 )
                 data["withdrawn"] = [w.as_dict() for w in withdrawn]
     except BridgeError as exc:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from rich import box
 from rich.console import Console
@@ -20,6 +20,9 @@ from rich.table import Table
 
 from bridge.vocab.domain import ZERO, ActionKind, Decision, StepRecord
 from bridge.vocab.money import LOCALES, money
+
+if TYPE_CHECKING:
+    from bridge.engine.withdrawn import Withdrawn
 
 # Piped or logged output (a file, journald, a mail) is not wrapped: a line is as long as what
 # it says, and tables take the width they need, up to this.
@@ -91,6 +94,10 @@ class Voice:
     def step(self, kind: ActionKind | str, step: int) -> str:
         """'2 rykker': the step's number and its name."""
         return f"{step} {self.action(kind)}"
+
+    def withdrawn_step(self, item: Withdrawn) -> str:
+        """A withdrawn letter's step in this reader's words ('2 rykker')."""
+        return self.step(item.action, item.step)
 
     def prose(self, text: str) -> str:
         """The engine's English sentences with their amounts in this reader's locale."""

@@ -154,6 +154,7 @@ def promise_command(
                     today=today,
                     at=now,
                     say=say,
+                    step_words=present.voice_for(settings, name).withdrawn_step,
                 )
                 data["withdrawn"] = [w.as_dict() for w in withdrawn]
                 message = ""
