@@ -67,7 +67,7 @@ def test_a_session_in_parts_has_every_part() -> None:
     split = [
         s for s in sorted(registry.connectors()) if (ROOT / "connectors" / s / "state.py").is_file()
     ]
-    assert {"dinero", "economic", "fortnox"} <= set(split)
+    assert {"dinero", "economic", "fortnox", "tripletex"} <= set(split)
     for system in split:
         folder = ROOT / "connectors" / system
         assert [name for name in SESSION_PARTS if not (folder / name).is_file()] == [], system
