@@ -14,7 +14,17 @@ from typing import Any, Protocol, runtime_checkable
 
 import httpx
 
-from bridge.vocab.domain import ActionKind, Customer, Letter, Mode, Snapshot, WriteResult
+from bridge.vocab.domain import (
+    FOR_PEOPLE,
+    ActionKind,
+    Customer,
+    Letter,
+    Mode,
+    Snapshot,
+    StepStatus,
+    WriteResult,
+)
+from bridge.vocab.errors import RejectedRequest
 from bridge.vocab.faults import Fault
 
 
@@ -80,6 +90,12 @@ class Pending:
     letter_key: str
     document: str
     written_on: date
+
+    def result(self, status: StepStatus, note: str, document: str | None = None) -> WriteResult:
+        """What became of this letter: ``status`` with ``note``, on its document (or another)."""
+        return WriteResult(
+            self.letter_key, self.document if document is None else document, status, note
+        )
 
 
 class Session(Protocol):
@@ -280,3 +296,14 @@ CAP_INTERNAL_NOTE = "internal_note"
 # The system's own document (its invoice or reminder layout) prints the company's bank details,
 # so a letter written there says how to pay even without the bridge's payment options.
 CAP_PAYMENT_DETAILS = "payment_details"
+
+
+def refuse_for_people(letter: Letter, written_as: str) -> None:
+    """Refuse a letter for the creditor's own people (FOR_PEOPLE) where a connector can write
+    only what could reach the debtor (``written_as``: what it would have become)."""
+    if letter.action in FOR_PEOPLE:
+        raise RejectedRequest(
+            f"letter {letter.key}: a {letter.action.value} is for the creditor's own "
+            f"people; it is never written as {written_as} a debtor could receive (it goes "
+            "by e-mail or waits in the bridge's task list)"
+        )

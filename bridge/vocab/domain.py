@@ -49,6 +49,16 @@ class ActionKind(StrEnum):
     TASK = "task"  # a ladder step for the creditor's own people: call the customer, tell sales
 
 
+# Letters for the creditor's own people (a ladder task, a credit hold): never written where a
+# document can reach the debtor (bridge/engine/channels.py sends them by e-mail or lists them
+# in the bridge's task list).
+FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
+
+# Letters that are proposals for a human even in autonomous mode: a connector never books or
+# sends them itself.
+PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
+
+
 class Mode(StrEnum):
     """Review: write drafts the accountant books. Autonomous: book and send where possible."""
 

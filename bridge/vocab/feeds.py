@@ -43,13 +43,32 @@ def full_sweep_days(options: Mapping[str, str]) -> int:
     return int(text)
 
 
+def keep(
+    feeds: FeedKeeper,
+    name: str,
+    version: int,
+    body: dict[str, Any],
+    *,
+    swept_at: datetime,
+    now: datetime,
+) -> None:
+    """Keep ``body`` under ``name``: read whole at ``swept_at``, the feed read up to ``now``."""
+    feeds.save(name, FeedSnapshot(version=version, swept_at=swept_at, watermark=now, body=body))
+
+
+def swept_at(kept: FeedSnapshot | None, *, whole: bool, now: datetime) -> datetime:
+    """When the lists were last read whole: ``now`` after a whole read (or the first), else as
+    the kept snapshot says."""
+    return now if whole or kept is None else kept.swept_at
+
+
 def add_written(
     feeds: FeedKeeper,
     name: str,
-    *,
     version: int,
     field: str,
     written: Mapping[str, Any],
+    *,
     since: datetime,
 ) -> None:
     """Add what a session wrote to the body's ``field`` of the snapshot kept under ``name``.
@@ -66,9 +85,4 @@ def add_written(
         entries = {str(k): v for k, v in dict(kept.body.get(field, {})).items()}
         swept_at, watermark = kept.swept_at, min(kept.watermark, since)
     entries.update(written)
-    feeds.save(
-        name,
-        FeedSnapshot(
-            version=version, swept_at=swept_at, watermark=watermark, body={field: entries}
-        ),
-    )
+    keep(feeds, name, version, {field: entries}, swept_at=swept_at, now=watermark)

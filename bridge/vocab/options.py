@@ -17,3 +17,13 @@ def whole_number(options: Mapping[str, str], name: str) -> int | None:
         return int(value)
     except ValueError:
         raise ConfigError(f"tenant option {name!r} must be a whole number, not {value!r}") from None
+
+
+# Invoices not yet due but due within this many days are read, for the pre-due notices.
+DEFAULT_PRE_DUE_DAYS = 5
+
+
+def pre_due_days(options: Mapping[str, str]) -> int:
+    """The tenant option ``pre_due_days`` (default 5), the same for every connector."""
+    found = whole_number(options, "pre_due_days")
+    return DEFAULT_PRE_DUE_DAYS if found is None else found

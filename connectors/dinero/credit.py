@@ -13,10 +13,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from bridge.vocab.connector import FeedSnapshot, TenantContext
+from bridge.vocab.connector import TenantContext
 from bridge.vocab.domain import ZERO, Customer
 from bridge.vocab.errors import MalformedResponse, NotFound
-from bridge.vocab.feeds import full_sweep_due
+from bridge.vocab.feeds import full_sweep_due, keep, swept_at
 from connectors.dinero import mapping
 from connectors.dinero.client import DineroClient
 from connectors.dinero.feed import CLOCK_SKEW
@@ -92,15 +92,8 @@ def _credit_notes(
         except (MalformedResponse, NotFound) as exc:
             skip(f"credit notes of contact {contact} not read: {exc}")
     if feeds is not None:
-        feeds.save(
-            CREDIT,
-            FeedSnapshot(
-                version=CREDIT_VERSION,
-                swept_at=now if whole or kept is None else kept.swept_at,
-                watermark=now,
-                body={"credit": found},
-            ),
-        )
+        swept = swept_at(kept, whole=whole, now=now)
+        keep(feeds, CREDIT, CREDIT_VERSION, {"credit": found}, swept_at=swept, now=now)
     return found
 
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bridge.vocab.connector import FeedSnapshot, TenantContext
-from bridge.vocab.feeds import full_sweep_due
+from bridge.vocab.connector import TenantContext
+from bridge.vocab.feeds import full_sweep_due, keep
 from connectors.dinero import mapping
 from connectors.dinero.client import DineroClient
 
@@ -68,15 +68,8 @@ def read_lists(
             if not item.get("DeletedAt"):
                 contacts[guid] = item
         swept_at = kept.swept_at
-    feeds.save(
-        LISTS,
-        FeedSnapshot(
-            version=LISTS_VERSION,
-            swept_at=swept_at,
-            watermark=now,
-            body={"open": open_, "contacts": contacts},
-        ),
-    )
+    body = {"open": open_, "contacts": contacts}
+    keep(feeds, LISTS, LISTS_VERSION, body, swept_at=swept_at, now=now)
     day = today.isoformat()
     items = [
         {**item, "Status": "Overdue" if str(item.get("PaymentDate") or "") < day else "Booked"}

@@ -64,22 +64,14 @@ class Fetch(DineroState):
         customers = with_credit(
             self.ctx, self.client, customers, {i.customer_id for i in open_}, self._skip
         )
-        open_ = self._with_customer(open_, customers)
-        settled = self._with_customer(settled, customers)
-        self._open = {i.id: i for i in open_}
-        self._settled = {i.id: i for i in settled}
+        snap = self._snapshot(
+            customers, open_=open_, settled=settled, payments=payments, steps=steps
+        )
+        self._open = {i.id: i for i in snap.invoices}
+        self._settled = {i.id: i for i in snap.settled}
         self._customers = customers
         self._changes, self._changes_since = {}, started
-        kept = {*self._open, *self._settled}
-        return Snapshot(
-            tenant=self.ctx.tenant,
-            fetched_at=datetime.now(UTC),
-            customers=customers,
-            invoices=tuple(sorted(open_, key=lambda i: (i.due_date, i.id))),
-            payments=tuple(p for p in payments if p.invoice_id in kept),
-            steps=tuple(s for s in steps if s.invoice_id in kept),
-            settled=tuple(sorted(settled, key=lambda i: (i.due_date, i.id))),
-        )
+        return snap
 
     def _read_open(self, item: Any) -> tuple[Invoice, list[Payment], list[StepRecord]] | None:
         guid = mapping.invoice_guid(item)

@@ -8,13 +8,12 @@ again only the invoices whose stamp moved (connectors/dinero/fetch.py).
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bridge.infra.process_memory import PerTenant
 from bridge.vocab.connector import TenantContext
 
 
@@ -33,26 +32,16 @@ class Read:
 # Per tenant (and per transport object for a sandbox, so two emulated companies that share a
 # tenant name never share reads): the daemon runs for days, and the list's UpdatedAt tells
 # which invoices changed (a payment or a booked reminder changes the invoice).
-_reads: dict[str, dict[str, Read]] = {}
-_reads_by_transport: weakref.WeakKeyDictionary[Any, dict[str, dict[str, Read]]] = (
-    weakref.WeakKeyDictionary()
-)
-_reads_lock = threading.Lock()
+READS: PerTenant[dict[str, Read]] = PerTenant(dict)
 
 
 def forget_reads() -> None:
     """Drop every remembered per-invoice read; the next fetch reads each invoice again."""
-    with _reads_lock:
-        _reads.clear()
-        _reads_by_transport.clear()
+    READS.forget()
 
 
 def reads_of(ctx: TenantContext) -> dict[str, Read]:
-    with _reads_lock:
-        if ctx.transport is None:
-            return _reads.setdefault(ctx.tenant, {})
-        per = _reads_by_transport.setdefault(ctx.transport, {})
-        return per.setdefault(ctx.tenant, {})
+    return READS.of(ctx)
 
 
 def stamp(item: Any) -> tuple[str, str]:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bridge.vocab.connector import FeedSnapshot, Pending
+from bridge.vocab.connector import Pending
 from bridge.vocab.domain import StepStatus, WriteResult
-from bridge.vocab.feeds import add_written, full_sweep_due
+from bridge.vocab.feeds import add_written, full_sweep_due, keep, swept_at
 from connectors.dinero import mapping
 from connectors.dinero.feed import CLOCK_SKEW, OPEN_STATUSES, PAID_STATUSES
 from connectors.dinero.state import DineroState
@@ -126,9 +126,7 @@ class Readback(DineroState):
             if item.document.startswith(NOTE_PREFIX):
                 state = known.get(item.document)
                 if state == "kept":
-                    result = WriteResult(
-                        item.letter_key, item.document, StepStatus.PENDING, "note kept"
-                    )
+                    result = item.result(StepStatus.PENDING, "note kept")
                 else:
                     result = self._reconcile_note(item, notes)
                 if result.status is StepStatus.PENDING:
@@ -146,15 +144,8 @@ class Readback(DineroState):
                 found.append(state)
             yield readback_result(item, found)
         if feeds is not None:
-            feeds.save(
-                READBACK,
-                FeedSnapshot(
-                    version=READBACK_VERSION,
-                    swept_at=now if whole or kept is None else kept.swept_at,
-                    watermark=now,
-                    body={"states": states},
-                ),
-            )
+            swept = swept_at(kept, whole=whole, now=now)
+            keep(feeds, READBACK, READBACK_VERSION, {"states": states}, swept_at=swept, now=now)
 
     def _keep_written(self) -> None:
         """Add the drafts and notes written by this session to the read-back snapshot.
@@ -167,14 +158,7 @@ class Readback(DineroState):
         feeds, since = self.ctx.feeds, self._written_since
         if feeds is None or since is None or not self._written:
             return
-        add_written(
-            feeds,
-            READBACK,
-            version=READBACK_VERSION,
-            field="states",
-            written=self._written,
-            since=since,
-        )
+        add_written(feeds, READBACK, READBACK_VERSION, "states", self._written, since=since)
         self._written = {}
 
     def _changed_invoices(self, since: datetime) -> set[str]:
@@ -205,26 +189,18 @@ class Readback(DineroState):
                 key for n in live if (key := mapping.note_key(n)) is not None
             }
         if note in cache[contact] or item.letter_key in cache[contact]:
-            return WriteResult(item.letter_key, item.document, StepStatus.PENDING, "note kept")
-        return WriteResult(
-            item.letter_key,
-            item.document,
-            StepStatus.REJECTED,
-            f"note {item.document} was deleted: the proposal is rejected",
+            return item.result(StepStatus.PENDING, "note kept")
+        return item.result(
+            StepStatus.REJECTED, f"note {item.document} was deleted: the proposal is rejected"
         )
 
 
 def readback_result(item: Pending, states: Sequence[str]) -> WriteResult:
     """What a letter's reminders' states (draft, booked, gone) make of it."""
     if "draft" in states:
-        return WriteResult(item.letter_key, item.document, StepStatus.PENDING, "draft")
+        return item.result(StepStatus.PENDING, "draft")
     if "booked" in states:
-        return WriteResult(
-            item.letter_key, item.document, StepStatus.ISSUED, "booked by the accountant"
-        )
-    return WriteResult(
-        item.letter_key,
-        item.document,
-        StepStatus.REJECTED,
-        f"reminder draft(s) {item.document} deleted without being booked",
+        return item.result(StepStatus.ISSUED, "booked by the accountant")
+    return item.result(
+        StepStatus.REJECTED, f"reminder draft(s) {item.document} deleted without being booked"
     )

@@ -8,19 +8,19 @@ close. fetch.py, recheck.py, apply.py, readback.py and withdraw.py are mixins on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import structlog
 
 from bridge.infra.http import build_client
-from bridge.infra.items import read_each, with_customer
+from bridge.infra.items import ItemReader
 from bridge.infra.retry import RetryPolicy
 from bridge.vocab.connector import RateLimit, TenantContext
 from bridge.vocab.domain import Customer, Invoice
 from bridge.vocab.errors import ConfigError, NotFound
-from bridge.vocab.options import whole_number
+from bridge.vocab.options import pre_due_days
 from connectors.dinero import mapping, writer
 from connectors.dinero.auth import Clock, DineroAuth, open_tokens
 from connectors.dinero.client import BASE_URL, RETRY_POLICY, DineroClient, status_table
@@ -31,13 +31,13 @@ MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 log = structlog.get_logger("connectors.dinero")
 
-T = TypeVar("T")
 
-DEFAULT_PRE_DUE_DAYS = 5
-
-
-class DineroState:
+class DineroState(ItemReader):
     """The state a Dinero session's parts share (see connectors/dinero/session.py)."""
+
+    item_log = log
+    skip_event = "dinero.item_skipped"
+    customer_noun = "contact"
 
     def __init__(
         self,
@@ -63,8 +63,7 @@ class DineroState:
         )
         self._policy = policy
         self._client: DineroClient | None = None
-        pre_due = whole_number(ctx.options, "pre_due_days")
-        self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
+        self.pre_due_days = pre_due_days(ctx.options)
         self.skipped: list[str] = []
         self.left_alone: dict[str, str] = {}  # invoice guid -> why we do not dun it
         self.differences: list[writer.Difference] = []  # what the last applies found
@@ -98,18 +97,6 @@ class DineroState:
 
     def _customer(self, obj: Any) -> Customer:
         return mapping.customer(obj, default_country=self.ctx.country)
-
-    def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
-        return read_each(items, read, what, self._skip)
-
-    def _skip(self, reason: str) -> None:
-        self.skipped.append(reason)
-        log.warning("dinero.item_skipped", tenant=self.ctx.tenant, reason=reason)
-
-    def _with_customer(
-        self, invoices: list[Invoice], customers: Mapping[str, Customer]
-    ) -> list[Invoice]:
-        return with_customer(invoices, customers, self._skip, "contact")
 
     def _reminders_or_none(self, guid: str) -> list[Any]:
         try:

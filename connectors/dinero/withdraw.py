@@ -36,9 +36,7 @@ class Withdraw(Readback):
                     else:
                         booked.append(part)
         if booked:
-            return WriteResult(
-                item.letter_key,
-                item.document,
+            return item.result(
                 StepStatus.PENDING,
                 f"reminder {', '.join(booked)} is booked already: the rest is left for you",
             )
@@ -46,32 +44,20 @@ class Withdraw(Readback):
             self.client.delete_reminder(
                 guid, mapping.reminder_id(raw), mapping.timestamp(raw, "reminder")
             )
-        return WriteResult(
-            item.letter_key,
-            item.document,
-            StepStatus.REJECTED,
-            f"reminder draft(s) {item.document} deleted",
-        )
+        return item.result(StepStatus.REJECTED, f"reminder draft(s) {item.document} deleted")
 
     def _withdraw_note(self, item: Pending, reason: str) -> WriteResult:
         contact, _, note = item.document[len(NOTE_PREFIX) :].partition("/")
         notes = [n for n in self._notes_or_none(contact) if not n.get("DeletedAt")]
         if note not in {mapping.note_id(n) for n in notes}:
-            return WriteResult(
-                item.letter_key,
-                item.document,
-                StepStatus.REJECTED,
-                f"note {item.document} was already deleted",
-            )
+            return item.result(StepStatus.REJECTED, f"note {item.document} was already deleted")
         marker = writer.withdrawal_marker(item.letter_key)
         marked = next((n for n in notes if marker in str(n.get("Text") or "")), None)
         if marked is None:
             marked = self.client.add_note(
                 contact, writer.withdrawal_note(note, reason, item.letter_key)
             )
-        return WriteResult(
-            item.letter_key,
-            item.document,
+        return item.result(
             StepStatus.REJECTED,
             f"note {note} stays (Dinero deletes no note by API); note {mapping.note_id(marked)} "
             "says not to act on it",

@@ -11,7 +11,8 @@ from collections import ChainMap
 from typing import Any
 
 from bridge.vocab import languages
-from bridge.vocab.domain import ActionKind, Letter, Mode, StepStatus, WriteResult
+from bridge.vocab.connector import refuse_for_people
+from bridge.vocab.domain import PROPOSALS, ActionKind, Letter, Mode, StepStatus, WriteResult
 from bridge.vocab.errors import (
     AuthError,
     ConfigError,
@@ -25,26 +26,13 @@ from connectors.economic import mapping, writer
 from connectors.economic.readback import Readback
 from connectors.economic.state import log
 
-# Tasks for people (a ladder task, a credit hold): never written here, where every document
-# could reach the debtor (bridge/engine/channels.py sends them by e-mail or lists them in the
-# bridge).
-_FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
-
-# Letters that are proposals for a human even in autonomous mode: never booked by us.
-_PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
-
 
 class Apply(Readback):
     """Session.apply for e-conomic."""
 
     def apply(self, letter: Letter, text: str) -> WriteResult:
         """Create the draft; in autonomous mode also book and send it."""
-        if letter.action in _FOR_PEOPLE:
-            raise RejectedRequest(
-                f"letter {letter.key}: a {letter.action.value} is for the creditor's own "
-                "people; it is never written as a draft invoice a debtor could receive (it goes "
-                "by e-mail or waits in the bridge's task list)"
-            )
+        refuse_for_people(letter, "a draft invoice")
         customer = self._raw_customers.get(letter.customer_id)
         if customer is None:
             customer = self.client.customer(int(letter.customer_id))
@@ -68,7 +56,7 @@ class Apply(Readback):
         if isinstance(made, WriteResult):
             return made
         draft = made
-        if self.ctx.mode is not Mode.AUTONOMOUS or letter.action in _PROPOSALS:
+        if self.ctx.mode is not Mode.AUTONOMOUS or letter.action in PROPOSALS:
             return WriteResult(
                 letter.key, str(draft), StepStatus.PENDING, f"draft {draft} for review"
             )
@@ -114,7 +102,7 @@ class Apply(Readback):
         Letters for the tenant's own people (tasks, proposals) go to no contact. A contact
         list e-conomic will not give (the app's role) leaves the draft to the customer.
         """
-        if letter.action in _PROPOSALS or not letter.customer_id.isdigit():
+        if letter.action in PROPOSALS or not letter.customer_id.isdigit():
             return None
         if letter.customer_id in self._contacts:
             return self._contacts[letter.customer_id]

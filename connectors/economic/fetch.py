@@ -56,21 +56,13 @@ class Fetch(EconomicState):
         )
         settled = _settled_late(paid, payments)
         customers = self._read_customers({i.customer_id for i in (*open_, *settled)}, since)
-        open_ = self._with_customer(open_, customers)
-        settled = self._with_customer(settled, customers)
-        wanted = {i.id for i in (*open_, *settled)}
-        self._open = {i.id: i for i in open_}
-        self._settled = {i.id: i for i in settled}
-        self._customers = customers
-        return Snapshot(
-            tenant=self.ctx.tenant,
-            fetched_at=datetime.now(UTC),
-            customers=customers,
-            invoices=tuple(sorted(open_, key=lambda i: (i.due_date, i.id))),
-            payments=tuple(p for p in payments if p.invoice_id in wanted),
-            steps=tuple(s for s in steps if s.invoice_id in wanted),
-            settled=tuple(sorted(settled, key=lambda i: (i.due_date, i.id))),
+        snap = self._snapshot(
+            customers, open_=open_, settled=settled, payments=payments, steps=steps
         )
+        self._open = {i.id: i for i in snap.invoices}
+        self._settled = {i.id: i for i in snap.settled}
+        self._customers = customers
+        return snap
 
     def _owned(
         self,

@@ -50,12 +50,9 @@ class Readback(EconomicState):
                 # A draft the accountant kept but whose reference was cleared is still ours.
                 draft = int(item.document)
             if draft is not None:
-                yield WriteResult(item.letter_key, str(draft), StepStatus.PENDING, f"draft {draft}")
+                yield item.result(StepStatus.PENDING, f"draft {draft}", str(draft))
                 continue
             booked = self._booked(item.letter_key)
-            yield booked or WriteResult(
-                item.letter_key,
-                item.document,
-                StepStatus.REJECTED,
-                f"draft {item.document} was deleted without being booked",
+            yield booked or item.result(
+                StepStatus.REJECTED, f"draft {item.document} was deleted without being booked"
             )

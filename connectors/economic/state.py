@@ -9,18 +9,18 @@ EconomicState.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import structlog
 
 from bridge.infra.http import build_client
-from bridge.infra.items import read_each, with_customer
+from bridge.infra.items import ItemReader
 from bridge.infra.retry import RetryPolicy
 from bridge.vocab.connector import RateLimit, TenantContext
 from bridge.vocab.domain import Customer, Invoice
-from bridge.vocab.options import whole_number
+from bridge.vocab.options import pre_due_days
 from connectors.economic import mapping, writer
 from connectors.economic.auth import EconomicAuth
 from connectors.economic.client import BASE_URL, RETRY_POLICY, EconomicClient, status_table
@@ -31,13 +31,12 @@ MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 log = structlog.get_logger("connectors.economic")
 
-T = TypeVar("T")
 
-DEFAULT_PRE_DUE_DAYS = 5
-
-
-class EconomicState:
+class EconomicState(ItemReader):
     """The state an e-conomic session's parts share (see connectors/economic/session.py)."""
+
+    item_log = log
+    skip_event = "economic.item_skipped"
 
     def __init__(
         self,
@@ -59,8 +58,7 @@ class EconomicState:
         )
         self.client = EconomicClient(self.http, table=status_table(ctx.tenant), policy=policy)
         self._company_key: str | None = None  # asked once: company_key()
-        pre_due = whole_number(ctx.options, "pre_due_days")
-        self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
+        self.pre_due_days = pre_due_days(ctx.options)
         self.skipped: list[str] = []  # what the last fetch could not read, for the report
         self._open: dict[str, Invoice] = {}
         self._settled: dict[str, Invoice] = {}
@@ -73,15 +71,3 @@ class EconomicState:
         self._draft_settings: writer.DraftSettings | None = None
         # Each customer's unpaid remainders in the base currency (None: unknown), per fetch.
         self._owed_in_base: dict[str, Decimal | None] = {}
-
-    def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
-        return read_each(items, read, what, self._skip)
-
-    def _skip(self, reason: str) -> None:
-        self.skipped.append(reason)
-        log.warning("economic.item_skipped", tenant=self.ctx.tenant, reason=reason)
-
-    def _with_customer(
-        self, invoices: list[Invoice], customers: Mapping[str, Customer]
-    ) -> list[Invoice]:
-        return with_customer(invoices, customers, self._skip, "customer")

@@ -24,15 +24,10 @@ class Withdraw(Readback):
             except NotFound:
                 pass  # gone meanwhile: booked or deleted, told below
             else:
-                return WriteResult(
-                    item.letter_key, str(draft), StepStatus.REJECTED, f"draft {draft} deleted"
-                )
+                return item.result(StepStatus.REJECTED, f"draft {draft} deleted", str(draft))
         booked = self._booked(item.letter_key)
-        return booked or WriteResult(
-            item.letter_key,
-            item.document,
-            StepStatus.REJECTED,
-            f"draft {item.document} was already deleted",
+        return booked or item.result(
+            StepStatus.REJECTED, f"draft {item.document} was already deleted"
         )
 
     def _draft_of(self, item: Pending) -> int | None:

@@ -8,19 +8,12 @@ from __future__ import annotations
 
 from collections import ChainMap
 
-from bridge.vocab.domain import ActionKind, Letter, Mode, StepStatus, WriteResult
+from bridge.vocab.connector import refuse_for_people
+from bridge.vocab.domain import PROPOSALS, ActionKind, Letter, Mode, StepStatus, WriteResult
 from bridge.vocab.errors import RejectedRequest, Transient
 from connectors.fortnox import mapping, writer
 from connectors.fortnox.finans import SEK, Finans, finans_refusal
 from connectors.fortnox.readback import PRINT_PREFIX
-
-# Tasks for people (a ladder task, a credit hold): never written here, where every document
-# could reach the debtor (bridge/engine/channels.py sends them by e-mail or lists them in the
-# bridge).
-_FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
-
-# Letters that are proposals for a human even in autonomous mode: never booked by us.
-_PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
 
 
 class Apply(Finans):
@@ -28,12 +21,7 @@ class Apply(Finans):
 
     def apply(self, letter: Letter, text: str) -> WriteResult:
         """Write an unbooked invoice; in autonomous mode book and send it (or hand it over)."""
-        if letter.action in _FOR_PEOPLE:
-            raise RejectedRequest(
-                f"letter {letter.key}: a {letter.action.value} is for the creditor's own "
-                "people; it is never written as an invoice a debtor could receive (it goes "
-                "by e-mail or waits in the bridge's task list)"
-            )
+        refuse_for_people(letter, "an invoice")
         self._wrote_since_look = True
         autonomous = self.ctx.mode is Mode.AUTONOMOUS
         refusal = None
@@ -60,7 +48,7 @@ class Apply(Finans):
             self._written_since = self._now()
         created = self.client.create_invoice(body)
         number = mapping.document_number(created)
-        if not autonomous or letter.action in _PROPOSALS:
+        if not autonomous or letter.action in PROPOSALS:
             if mapping.reference(created) == letter.key:
                 self._written[letter.key] = created
             detail = f"unbooked invoice {number} for review"

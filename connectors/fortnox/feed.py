@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bridge.vocab.connector import FeedSnapshot, TenantContext
+from bridge.vocab.connector import TenantContext
 from bridge.vocab.errors import MalformedResponse
-from bridge.vocab.feeds import full_sweep_due
+from bridge.vocab.feeds import full_sweep_due, keep
 from connectors.fortnox import mapping
 from connectors.fortnox.client import FortnoxClient
 
@@ -102,15 +102,8 @@ def read_lists(
     # Out of the lookback: not needed again.
     first_day = (today - SETTLED_LOOKBACK).isoformat()
     paid = {n: i for n, i in paid.items() if str(i.get("FinalPayDate") or "") >= first_day}
-    feeds.save(
-        LISTS,
-        FeedSnapshot(
-            version=LISTS_VERSION,
-            swept_at=swept_at,
-            watermark=now,
-            body={"unpaid": unpaid, "paid": paid, "payments": payments},
-        ),
-    )
+    body = {"unpaid": unpaid, "paid": paid, "payments": payments}
+    keep(feeds, LISTS, LISTS_VERSION, body, swept_at=swept_at, now=now)
     issued_from = (today - PRE_DUE_ISSUED_WITHIN).isoformat()
     ordered = sorted(unpaid.values(), key=lambda i: natural_order(str(i.get("DocumentNumber"))))
     return Lists(

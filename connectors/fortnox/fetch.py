@@ -87,23 +87,20 @@ class Fetch(FortnoxState):
         steps = self._reminders([i for i in open_ if i.due_date < today], changed_since, today)
         customers = self._read_customers({i.customer_id for i in (*open_, *settled)}, changed_since)
         customers = with_credit(customers, credit)
-        open_ = self._with_customer(open_, customers)
-        settled = self._with_customer(settled, customers)
-        wanted = {i.id for i in (*open_, *settled)}
-        self._open = {i.id: i for i in open_}
-        self._settled = {i.id: i for i in settled}
+        snap = self._snapshot(
+            customers,
+            open_=open_,
+            settled=settled,
+            payments=payments,
+            steps=steps,
+            fetched_at=started,
+        )
+        self._open = {i.id: i for i in snap.invoices}
+        self._settled = {i.id: i for i in snap.settled}
         self._customers = customers
         self._memory.synced_at = started
         self._changes, self._changes_since = {}, started
-        return Snapshot(
-            tenant=self.ctx.tenant,
-            fetched_at=started,
-            customers=customers,
-            invoices=tuple(sorted(open_, key=lambda i: (i.due_date, i.id))),
-            payments=tuple(p for p in payments if p.invoice_id in wanted),
-            steps=tuple(s for s in steps if s.invoice_id in wanted),
-            settled=tuple(sorted(settled, key=lambda i: (i.due_date, i.id))),
-        )
+        return snap
 
     def _changed_since(self, since: datetime | None, now: datetime) -> datetime | None:
         """From when changes must be re-read; None means read every item in full."""

@@ -8,13 +8,12 @@ read again after CACHE_MAX_AGE.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bridge.infra.process_memory import PerTenant
 from bridge.vocab.connector import TenantContext
 
 # Remembered full reads older than this are read again, whatever lastmodified says.
@@ -33,23 +32,13 @@ class Memory:
 
 # Per tenant; for a session on a given transport (a sandbox), per transport object too, so two
 # emulated companies that share a tenant name never share what was read from them.
-_memory: dict[str, Memory] = {}
-_memory_by_transport: weakref.WeakKeyDictionary[Any, dict[str, Memory]] = (
-    weakref.WeakKeyDictionary()
-)
-_memory_lock = threading.Lock()
+MEMORY: PerTenant[Memory] = PerTenant(Memory)
 
 
 def forget_memory() -> None:
     """Drop what earlier fetches remembered; the next fetch of every tenant reads all."""
-    with _memory_lock:
-        _memory.clear()
-        _memory_by_transport.clear()
+    MEMORY.forget()
 
 
 def memory_of(ctx: TenantContext) -> Memory:
-    with _memory_lock:
-        if ctx.transport is None:
-            return _memory.setdefault(ctx.tenant, Memory())
-        per = _memory_by_transport.setdefault(ctx.transport, {})
-        return per.setdefault(ctx.tenant, Memory())
+    return MEMORY.of(ctx)

@@ -11,9 +11,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from bridge.vocab.connector import FeedSnapshot, Pending
+from bridge.vocab.connector import Pending
 from bridge.vocab.domain import StepStatus, WriteResult
-from bridge.vocab.feeds import add_written, full_sweep_due
+from bridge.vocab.feeds import add_written, full_sweep_due, keep
 from connectors.fortnox import mapping
 from connectors.fortnox.feed import CLOCK_SKEW, midnight
 from connectors.fortnox.state import FortnoxState
@@ -70,9 +70,7 @@ class Readback(FortnoxState):
                 yield WriteResult(entry.letter_key, entry.document, StepStatus.ISSUED)
                 continue
             found = self.find(entry.letter_key)
-            yield found or WriteResult(
-                entry.letter_key,
-                entry.document,
+            yield found or entry.result(
                 StepStatus.REJECTED,
                 f"unbooked invoice {entry.document} was deleted without being booked",
             )
@@ -106,15 +104,8 @@ class Readback(FortnoxState):
         if feeds is None:
             return
         swept_at, now = self._readback_at or (self._now(), self._now())
-        feeds.save(
-            READBACK,
-            FeedSnapshot(
-                version=READBACK_VERSION,
-                swept_at=swept_at,
-                watermark=now,
-                body={"ours": {k: v for k, v in ours.items() if k in keys}},
-            ),
-        )
+        body = {"ours": {k: v for k, v in ours.items() if k in keys}}
+        keep(feeds, READBACK, READBACK_VERSION, body, swept_at=swept_at, now=now)
 
     def _keep_written(self) -> None:
         """Add the invoices this session wrote to READBACK: a new draft is not read back."""
@@ -122,14 +113,7 @@ class Readback(FortnoxState):
         if feeds is None or not self._written:
             return
         since = self._written_since or self._now()
-        add_written(
-            feeds,
-            READBACK,
-            version=READBACK_VERSION,
-            field="ours",
-            written=self._written,
-            since=since,
-        )
+        add_written(feeds, READBACK, READBACK_VERSION, "ours", self._written, since=since)
         self._written = {}
 
 
@@ -149,9 +133,5 @@ def _print_result(entry: Pending, item: Any) -> WriteResult:
         return result
     number = mapping.document_number(item)
     if mapping.sent(item):
-        return WriteResult(
-            entry.letter_key, number, StepStatus.ISSUED, f"invoice {number} printed and sent"
-        )
-    return WriteResult(
-        entry.letter_key, entry.document, StepStatus.PENDING, f"invoice {number} not yet printed"
-    )
+        return entry.result(StepStatus.ISSUED, f"invoice {number} printed and sent", number)
+    return entry.result(StepStatus.PENDING, f"invoice {number} not yet printed")

@@ -9,19 +9,19 @@ FortnoxState.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any
 
 import structlog
 
 from bridge.infra.http import build_client
-from bridge.infra.items import read_each, with_customer
+from bridge.infra.items import ItemReader
 from bridge.vocab.connector import RateLimit, TenantContext
 from bridge.vocab.domain import Customer, Invoice, money
 from bridge.vocab.errors import ConfigError
-from bridge.vocab.options import whole_number
+from bridge.vocab.options import pre_due_days, whole_number
 from connectors.fortnox import writer
 from connectors.fortnox.auth import TOKEN_URL, FortnoxAuth, choose_route
 from connectors.fortnox.client import BASE_URL, FortnoxClient, status_table
@@ -33,13 +33,12 @@ MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 log = structlog.get_logger("connectors.fortnox")
 
-T = TypeVar("T")
 
-DEFAULT_PRE_DUE_DAYS = 5
-
-
-class FortnoxState:
+class FortnoxState(ItemReader):
     """The state a Fortnox session's parts share (see connectors/fortnox/session.py)."""
+
+    item_log = log
+    skip_event = "fortnox.item_skipped"
 
     def __init__(
         self,
@@ -70,8 +69,7 @@ class FortnoxState:
         self.client = FortnoxClient(self.http, table=status_table(ctx.tenant))
         self._company_key: str | None = None  # asked once: company_key()
         self._now = clock or (lambda: datetime.now(UTC))
-        pre_due = whole_number(options, "pre_due_days")
-        self.pre_due_days = DEFAULT_PRE_DUE_DAYS if pre_due is None else pre_due
+        self.pre_due_days = pre_due_days(options)
         self.read_reminders = _choice(options, "vendor_reminders", ("read", "ignore"), "read")
         self.reminder_fee = _amount_option(options, "fortnox_reminder_fee")
         self.incremental = _choice(options, "incremental", ("on", "off"), "on") == "on"
@@ -113,18 +111,6 @@ class FortnoxState:
         self._written: dict[str, Any] = {}
         self._written_since: datetime | None = None
         self._readback_at: tuple[datetime, datetime] | None = None
-
-    def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
-        return read_each(items, read, what, self._skip)
-
-    def _skip(self, reason: str) -> None:
-        self.skipped.append(reason)
-        log.warning("fortnox.item_skipped", tenant=self.ctx.tenant, reason=reason)
-
-    def _with_customer(
-        self, invoices: list[Invoice], customers: Mapping[str, Customer]
-    ) -> list[Invoice]:
-        return with_customer(invoices, customers, self._skip, "customer")
 
 
 def _amount_option(options: Mapping[str, str], name: str) -> Decimal:

@@ -24,12 +24,7 @@ class Withdraw(Readback):
             return WriteResult(item.letter_key, item.document, StepStatus.ISSUED)
         raw = self._ours(item)
         if raw is None:
-            return WriteResult(
-                item.letter_key,
-                item.document,
-                StepStatus.REJECTED,
-                f"unbooked invoice {item.document} is gone",
-            )
+            return item.result(StepStatus.REJECTED, f"unbooked invoice {item.document} is gone")
         state = result_of(item.letter_key, raw)
         if state.status is not StepStatus.PENDING:
             return state
@@ -42,9 +37,7 @@ class Withdraw(Readback):
             if again is None or result_of(item.letter_key, again).status is StepStatus.PENDING:
                 raise
             return result_of(item.letter_key, again)
-        return WriteResult(
-            item.letter_key, number, StepStatus.REJECTED, f"unbooked invoice {number} cancelled"
-        )
+        return item.result(StepStatus.REJECTED, f"unbooked invoice {number} cancelled", number)
 
     def _ours(self, item: Pending) -> Any:
         """The invoice we wrote for the letter: by its number if it still carries our key."""

@@ -8,17 +8,12 @@ Tripletex); then, or at once in autonomous mode, it is carried out (send.py).
 
 from __future__ import annotations
 
-from bridge.vocab.connector import Pending
-from bridge.vocab.domain import ActionKind, Letter, Mode, StepStatus, WriteResult
+from bridge.vocab.connector import Pending, refuse_for_people
+from bridge.vocab.domain import Letter, Mode, StepStatus, WriteResult
 from bridge.vocab.errors import MalformedResponse, NotFound, RejectedRequest
 from connectors.tripletex import mapping, writer
 from connectors.tripletex.readback import PROPOSALS, Readback
 from connectors.tripletex.state import VAT_FREE_NUMBERS
-
-# Tasks for people (a ladder task, a credit hold): never written as an order, which can be
-# invoiced to the debtor (bridge/engine/channels.py sends them by e-mail or lists them in the
-# bridge).
-_FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
 
 
 class Apply(Readback):
@@ -26,12 +21,7 @@ class Apply(Readback):
 
     def apply(self, letter: Letter, text: str) -> WriteResult:
         """Write the draft order; in autonomous mode also carry it out (send the reminders)."""
-        if letter.action in _FOR_PEOPLE:
-            raise RejectedRequest(
-                f"letter {letter.key}: a {letter.action.value} is for the creditor's own "
-                "people; it is never written as an order a debtor could receive (it goes "
-                "by e-mail or waits in the bridge's task list)"
-            )
+        refuse_for_people(letter, "an order")
         body = writer.order_body(
             letter,
             text,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 
+from bridge.vocab import domain
 from bridge.vocab.connector import Pending
 from bridge.vocab.domain import ActionKind, Mode, StepStatus, WriteResult
 from bridge.vocab.errors import NotFound, RejectedRequest
@@ -20,10 +21,9 @@ from connectors.tripletex.mapping import OrderInfo
 from connectors.tripletex.send import Send
 from connectors.tripletex.state import ORDER_LOOKBACK
 
-# Letters that are proposals for a human even in autonomous mode.
-PROPOSALS = frozenset(
-    {ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.PRE_DUE_NOTICE, ActionKind.TASK}
-)
+# Letters that are proposals for a human even in autonomous mode: here a pre-due notice too, an
+# order the accountant acts on and closes (docs/connectors/tripletex.md).
+PROPOSALS = domain.PROPOSALS | {ActionKind.PRE_DUE_NOTICE}
 
 
 class Readback(Send):
@@ -59,11 +59,8 @@ class Readback(Send):
         for item in pending:
             order = self._order_of(item)
             if order is None:
-                yield WriteResult(
-                    item.letter_key,
-                    item.document,
-                    StepStatus.REJECTED,
-                    f"draft order {item.document} was deleted in Tripletex",
+                yield item.result(
+                    StepStatus.REJECTED, f"draft order {item.document} was deleted in Tripletex"
                 )
                 continue
             autonomous = self.ctx.mode is Mode.AUTONOMOUS and order.action not in PROPOSALS
@@ -71,13 +68,8 @@ class Readback(Send):
                 try:
                     yield self.carry_out(order)
                 except RejectedRequest as exc:
-                    yield WriteResult(
-                        item.letter_key,
-                        item.document,
-                        StepStatus.PENDING,
-                        f"approved, but Tripletex refused the reminder: {exc}",
+                    yield item.result(
+                        StepStatus.PENDING, f"approved, but Tripletex refused the reminder: {exc}"
                     )
                 continue
-            yield WriteResult(
-                item.letter_key, str(order.id), StepStatus.PENDING, f"draft order {order.id}"
-            )
+            yield item.result(StepStatus.PENDING, f"draft order {order.id}", str(order.id))

@@ -9,21 +9,21 @@ on TripletexState.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import structlog
 
 from bridge.infra.http import build_client
-from bridge.infra.items import read_each
+from bridge.infra.items import ItemReader
 from bridge.infra.retry import RetryPolicy
 from bridge.vocab.connector import RateLimit, TenantContext
 from bridge.vocab.domain import Customer, Invoice
 from bridge.vocab.errors import ConfigError
-from bridge.vocab.options import whole_number
+from bridge.vocab.options import pre_due_days, whole_number
 from connectors.tripletex import mapping
 from connectors.tripletex.auth import OWN_COMPANY, TripletexAuth, oslo_today
 from connectors.tripletex.client import (
@@ -41,9 +41,6 @@ MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 log = structlog.get_logger("connectors.tripletex")
 
-T = TypeVar("T")
-
-DEFAULT_PRE_DUE_DAYS = 5
 DEFAULT_LOOKBACK_DAYS = 730
 DEFAULT_WINDOW_DAYS = 366
 ORDER_LOOKBACK = timedelta(days=400)
@@ -56,8 +53,11 @@ STRATEGIES = ("invoices", "openposts")
 VAT_FREE_NUMBERS = ("7", "6")
 
 
-class TripletexState:
+class TripletexState(ItemReader):
     """The state a Tripletex session's parts share (see connectors/tripletex/session.py)."""
+
+    item_log = log
+    skip_event = "tripletex.item_skipped"
 
     def __init__(
         self,
@@ -89,7 +89,7 @@ class TripletexState:
         )
         self.client = TripletexClient(self.http, table=status_table(ctx.tenant), policy=policy)
         self._company_key: str | None = None  # asked once: company_key()
-        self.pre_due_days = _int_option(options, "pre_due_days", DEFAULT_PRE_DUE_DAYS)
+        self.pre_due_days = pre_due_days(options)
         self.lookback_days = _int_option(options, "lookback_days", DEFAULT_LOOKBACK_DAYS)
         self.window_days = max(1, _int_option(options, "window_days", DEFAULT_WINDOW_DAYS))
         self.strategy = options.get("read_strategy", "invoices").strip() or "invoices"
@@ -125,13 +125,6 @@ class TripletexState:
         found = mapping.currency_of(obj)
         if found is not None:
             self._currencies.setdefault(*found)
-
-    def _each(self, items: Iterable[Any], read: Callable[[Any], T], what: str) -> list[T]:
-        return read_each(items, read, what, self._skip)
-
-    def _skip(self, reason: str) -> None:
-        self.skipped.append(reason)
-        log.warning("tripletex.item_skipped", tenant=self.ctx.tenant, reason=reason)
 
     def _warn(self, reason: str) -> None:
         self.warnings.append(reason)

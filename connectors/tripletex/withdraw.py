@@ -22,11 +22,8 @@ class Withdraw(Readback):
         """
         order = self._order_of(item)
         if order is None:
-            return WriteResult(
-                item.letter_key,
-                item.document,
-                StepStatus.REJECTED,
-                f"draft order {item.document} was already deleted",
+            return item.result(
+                StepStatus.REJECTED, f"draft order {item.document} was already deleted"
             )
         if order.closed:
             done = self._progress(order)
@@ -37,6 +34,4 @@ class Withdraw(Readback):
         with contextlib.suppress(NotFound):  # deleted meanwhile: gone all the same
             self.client.delete_order(order.id)
         self._orders.pop(item.letter_key, None)
-        return WriteResult(
-            item.letter_key, str(order.id), StepStatus.REJECTED, f"draft order {order.id} deleted"
-        )
+        return item.result(StepStatus.REJECTED, f"draft order {order.id} deleted", str(order.id))

@@ -68,7 +68,7 @@ def _booked(snapshot: Snapshot) -> list[StepRecord]:
 
 def _age_reads(transport: object, *, days: int) -> None:
     """Make the per-invoice reads remembered for the company ``days`` older."""
-    kept = dinero_memory._reads_by_transport[transport]["demo"]
+    kept = dinero_memory.READS.by_transport[transport]["demo"]
     for guid, read in list(kept.items()):
         kept[guid] = replace(read, read_at=read.read_at - timedelta(days=days))
 
