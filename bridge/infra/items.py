@@ -85,9 +85,9 @@ class ItemReader:
     def _snapshot(
         self,
         customers: dict[str, Customer],
-        *,
         open_: list[Invoice],
         settled: list[Invoice],
+        *,
         payments: Iterable[Payment],
         steps: Iterable[StepRecord],
         fetched_at: datetime | None = None,

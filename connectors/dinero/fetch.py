@@ -64,9 +64,7 @@ class Fetch(DineroState):
         customers = with_credit(
             self.ctx, self.client, customers, {i.customer_id for i in open_}, self._skip
         )
-        snap = self._snapshot(
-            customers, open_=open_, settled=settled, payments=payments, steps=steps
-        )
+        snap = self._snapshot(customers, open_, settled, payments=payments, steps=steps)
         self._open = {i.id: i for i in snap.invoices}
         self._settled = {i.id: i for i in snap.settled}
         self._customers = customers

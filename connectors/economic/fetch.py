@@ -56,9 +56,7 @@ class Fetch(EconomicState):
         )
         settled = _settled_late(paid, payments)
         customers = self._read_customers({i.customer_id for i in (*open_, *settled)}, since)
-        snap = self._snapshot(
-            customers, open_=open_, settled=settled, payments=payments, steps=steps
-        )
+        snap = self._snapshot(customers, open_, settled, payments=payments, steps=steps)
         self._open = {i.id: i for i in snap.invoices}
         self._settled = {i.id: i for i in snap.settled}
         self._customers = customers

@@ -88,12 +88,7 @@ class Fetch(FortnoxState):
         customers = self._read_customers({i.customer_id for i in (*open_, *settled)}, changed_since)
         customers = with_credit(customers, credit)
         snap = self._snapshot(
-            customers,
-            open_=open_,
-            settled=settled,
-            payments=payments,
-            steps=steps,
-            fetched_at=started,
+            customers, open_, settled, payments=payments, steps=steps, fetched_at=started
         )
         self._open = {i.id: i for i in snap.invoices}
         self._settled = {i.id: i for i in snap.settled}
