@@ -286,13 +286,26 @@ def test_plan_names_the_invoices_not_dunned_on_purpose_unwrapped(demo_dir: Path)
     )
 
 
-def test_many_invoices_not_dunned_are_named_up_to_ten(capsys: pytest.CaptureFixture[str]) -> None:
+def test_invoices_not_dunned_for_one_reason_share_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     from bridge.surfaces.commands import print_blocked  # noqa: PLC0415
 
-    print_blocked([(str(n), "customer is barred from dunning") for n in range(1, 14)])
+    print_blocked([(str(n), "customer is barred from dunning") for n in range(13, 0, -1)])
     out = capsys.readouterr().out
     assert "Not dunned on purpose (13 invoice(s)):" in out
-    assert "- 2: customer is barred" in out
-    assert "- 10: customer is barred" in out
+    # The reason once, its first ten invoices in number order, then how many more.
+    assert "- 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 3 more: customer is barred from dunning\n" in out
+    assert out.count("customer is barred") == 1
+
+
+def test_different_reasons_are_named_up_to_ten(capsys: pytest.CaptureFixture[str]) -> None:
+    from bridge.surfaces.commands import print_blocked  # noqa: PLC0415
+
+    print_blocked([(str(n), f"outstanding {n},00 is below the minimum") for n in range(1, 14)])
+    out = capsys.readouterr().out
+    assert "Not dunned on purpose (13 invoice(s)):" in out
+    assert "- 2: outstanding 2,00 is below" in out
+    assert "- 10: outstanding 10,00 is below" in out
     assert "- 11:" not in out
     assert "- and 3 more; `dunning-bridge explain INVOICE` tells why." in out

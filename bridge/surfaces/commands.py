@@ -70,7 +70,7 @@ def print_rate_waits(o: TenantOutcome) -> None:
     from rich.markup import escape  # noqa: PLC0415
 
     by_reason: dict[str, list[str]] = {}
-    for invoice, why in o.rate_waits:
+    for invoice, why in sorted(o.rate_waits, key=lambda w: present.natural_key(w[0])):
         by_reason.setdefault(why, []).append(invoice)
     for why, invoices in by_reason.items():
         console.print(
@@ -85,15 +85,25 @@ BLOCKED_SHOWN = 10  # invoices not dunned on purpose named by plan, cycle and de
 def print_blocked(
     blocked: list[tuple[str, str]], shown: int = BLOCKED_SHOWN, voice: present.Voice = ENGLISH
 ) -> None:
-    """Name the invoices not dunned on purpose, each with its reason: the first ``shown``."""
+    """Name the invoices not dunned on purpose with their reasons: the first ``shown`` reasons.
+
+    Invoices that share a reason share a line (a missing reference rate holds many at once),
+    the first ``shown`` of them named in number order.
+    """
     if not blocked:
         return
     console.print(f"Not dunned on purpose ({len(blocked)} invoice(s)):")
-    for invoice, why in sorted(blocked, key=lambda b: present.natural_key(b[0]))[:shown]:
-        console.print(f"- {invoice}: {voice.prose(why)}", markup=False, highlight=False)
-    if len(blocked) > shown:
+    by_reason: dict[str, list[str]] = {}
+    for invoice, why in sorted(blocked, key=lambda b: present.natural_key(b[0])):
+        by_reason.setdefault(why, []).append(invoice)
+    for why, invoices in list(by_reason.items())[:shown]:
+        named = ", ".join(invoices[:shown])
+        more = f" and {len(invoices) - shown} more" if len(invoices) > shown else ""
+        console.print(f"- {named}{more}: {voice.prose(why)}", markup=False, highlight=False)
+    left = sum(len(invoices) for invoices in list(by_reason.values())[shown:])
+    if left:
         console.print(
-            f"- and {len(blocked) - shown} more; `dunning-bridge explain INVOICE` tells why.",
+            f"- and {left} more; `dunning-bridge explain INVOICE` tells why.",
             markup=False,
         )
 
