@@ -67,10 +67,6 @@ EQUIVALENT: dict[str, str] = {
         )
         for n in (56, 57, 58, 59)
     },
-    "policies.whynot.x__deadline_today__mutmut_9": (
-        "task or a prior: the only step without deadline_days that is not a task is the "
-        "hand-over, which is always the ladder's last, so no next step asks for its deadline"
-    ),
     # --- policies/rungs.py --------------------------------------------------------------------
     **{
         f"policies.rungs.x_is_renewal__mutmut_{n}": (
@@ -104,6 +100,11 @@ EQUIVALENT: dict[str, str] = {
     ),
     "policies.forming.x__claim_summary__mutmut_9": (
         "sum without the ZERO start: an empty sum is 0, falsy like ZERO, so no sentence either way"
+    ),
+    "policies.rungs.x_charge_interest__mutmut_25": (
+        "no 'No interest yet' note: a ladder step comes after the last timely day, so the first "
+        "interest day (at most the day after it) is never after today; an interest invoice paid "
+        "before the first interest day gets no draft, so that note is never read"
     ),
     # --- policies/interest.py ------------------------------------------------------------------
     f"{_INTEREST}xǁPaidDownǁ__call____mutmut_5": (
@@ -155,6 +156,10 @@ EQUIVALENT: dict[str, str] = {
     "bridge.vocab.redact.x_register_secret__mutmut_7": (
         'the registry\'s values "" instead of None: it is a dict used as an ordered set, only '
         "its keys are read"
+    ),
+    "bridge.vocab.redact.x_redact_value__mutmut_3": (
+        "redact_headers(None) in the Headers branch: httpx.Headers is a Mapping, so the Mapping "
+        "branch before it takes every Headers value and this one is never reached"
     ),
     "bridge.vocab.redact.x_redact_url__mutmut_32": (
         'safe="XX$:*,[]()XX": X is a letter, which urlencode never escapes anyway'

@@ -186,3 +186,30 @@ def test_the_hand_over_names_the_interest_accrued_period_by_period() -> None:
         "period: DKK 10,000.00 for 2026-01-20..2026-06-30 (162 days) at 9.75 %; DKK 10,000.00 "
         "for 2026-07-01..2026-07-24 (24 days) at 10.00 %; it keeps running until payment."
     )
+
+
+def test_interest_charged_through_the_first_interest_day_is_not_charged_again_that_day() -> None:
+    # A vendor's interest note of 20 January (the first interest day after a Monday due date)
+    # charged that day; a step the same day has no day left to charge.
+    ladder = policy(
+        {
+            "steps": [
+                {"action": "reminder", "days": 1, "fee": "0", "interest": True},
+                {"action": "reminder", "days": 10, "fee": "0"},
+            ]
+        }
+    )
+    charged = [
+        record(
+            "1001",
+            ActionKind.INTEREST_INVOICE,
+            1,
+            date(2026, 1, 20),
+            interest="2.67",
+            interest_to=date(2026, 1, 20),
+            source="economic",
+        )
+    ]
+    decision = _one(date(2026, 1, 20), charged, ladder)
+    assert decision.interest is None
+    assert "No interest: interest is charged through 2026-01-20." in decision.explanation
