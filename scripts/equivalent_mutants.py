@@ -78,6 +78,10 @@ EQUIVALENT: dict[str, str] = {
     },
     # --- policies/forming.py ------------------------------------------------------------------
     "policies.forming.x_finish__mutmut_14": "a letter of one claim sorted too: nothing to order",
+    "policies.forming.x_finish__mutmut_15": (
+        "a letter of two claims not sorted: drafts arrive by customer and invoice id "
+        "(open_and_paid sorts them), so they are in order already"
+    ),
     **{
         f"policies.forming.x_finish__mutmut_{n}": (
             "zip without strict: _letter_fees returns one fee per claim on every path"
@@ -106,6 +110,20 @@ EQUIVALENT: dict[str, str] = {
         "interest day (at most the day after it) is never after today; an interest invoice paid "
         "before the first interest day gets no draft, so that note is never read"
     ),
+    # --- policies/run.py ----------------------------------------------------------------------
+    **{
+        f"policies.run.xǁRunǁ{name}__mutmut_{n}": (
+            "the run's memo never found (or never kept): the answer is worked out again from the "
+            "same inputs, which only costs time"
+        )
+        for name, numbers in (
+            ("history_of", (1, 2)),
+            ("timely_until", (1, 2, 11)),
+            ("minimum_for", (1, 2)),
+            ("deadline", (3, 4)),
+        )
+        for n in numbers
+    },
     # --- policies/interest.py ------------------------------------------------------------------
     f"{_INTEREST}xǁPaidDownǁ__call____mutmut_5": (
         "sum without the ZERO start: an empty sum is 0, and max(ZERO, min(amount, x + 0)) is "

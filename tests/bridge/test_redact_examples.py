@@ -124,4 +124,4 @@ def test_the_stream_passes_complete_lines_at_once_and_holds_the_rest() -> None:
     stream.write("next\n")
     assert inner.getvalue() == f"first\nsecond\nthird token={REDACTED}next\n"
     # Everything else is the wrapped stream's.
-    assert stream.getvalue() == inner.getvalue()  # type: ignore[attr-defined]
+    assert stream.getvalue() == inner.getvalue()

@@ -7,11 +7,13 @@ least 10 days apart (§ 1.2); interest at 9.75 % in 2026 H1, actual/365 (§ 1.4)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from bridge.vocab.domain import ActionKind, Payment, idempotency_key, letter_key
 from policies.engine import decide
+from policies.law.base import PaymentAllocation, PaymentOrder
 from tests.policies.factories import DK, invoice, policy, record, reminders, run, snapshot
 
 D = Decimal
@@ -203,3 +205,43 @@ def test_a_hand_over_states_the_claim_with_the_interest_accrued_and_no_payments(
         "Claim: principal DKK 10,000.00, interest DKK 96.16, fees DKK 0.00, compensation "
         "DKK 0.00; total DKK 10,096.16. Interest accrued"
     ) in handover.explanation
+
+
+def test_under_costs_first_the_warnings_claim_shows_the_payment_on_the_earlier_charges() -> None:
+    # As above, with a pack whose payments pay costs first: the 1 000.00 of 26 January pays
+    # step 1's fee (100) and interest (8.01) charged by then, and 891.99 of the principal.
+    costs_first = replace(DK, payment_allocation=PaymentAllocation(PaymentOrder.COSTS_FIRST, "x"))
+    history = [
+        record(
+            "1001",
+            R,
+            1,
+            date(2026, 1, 22),
+            fee="100",
+            interest="8.01",
+            interest_to=date(2026, 1, 22),
+            deadline=date(2026, 2, 2),
+        ),
+        record("1001", R, 2, date(2026, 2, 3), fee="100", deadline=date(2026, 2, 13)),
+    ]
+    snap = snapshot(
+        [invoice(outstanding="9000.00")],
+        payments=[Payment("1001", date(2026, 1, 26), D("1000.00"))],
+    )
+    (warning,) = decide(date(2026, 2, 14), snap, history, costs_first, WARNING_LADDER)
+    claim = warning.claim
+    assert claim is not None
+    assert [(i.kind.value, i.paid) for i in claim.items[:3]] == [
+        ("principal", D("891.99")),
+        ("fee", D("100.00")),
+        ("interest", D("8.01")),
+    ]
+    assert (claim.principal, claim.fees) == (D("9108.01"), D("200.00"))
+
+
+def test_a_single_claims_fee_note_names_no_letter_of_several() -> None:
+    (reminder,) = run(DUE + timedelta(days=1), snapshot([invoice()]), (), policy(reminders(3)))
+    assert reminder.rules[0] == (
+        "fee",
+        "Fee DKK 100.00: 1st fee-bearing reminder (renteloven § 9 b stk. 1-2).",
+    )
