@@ -10,6 +10,7 @@ same reasons in a table.
 from __future__ import annotations
 
 _RULES = "policies.rules."
+_EXPLAINED = "policies.explained."
 _INTEREST = "policies.interest."
 _HISTORY = "policies.history.xǁStepHistoryǁ"
 _LETTER_ID = "policies.history.x__letter_id__mutmut_"
@@ -21,12 +22,13 @@ _SAME_LETTER = (
 )
 
 EQUIVALENT: dict[str, str] = {
+    # --- policies/explained.py -----------------------------------------------------------------
+    f"{_EXPLAINED}x_short__mutmut_4": 'split(" (") without maxsplit: the first part is the same',
+    f"{_EXPLAINED}x_short__mutmut_7": 'split(" (", 2): the first part is the same',
+    f"{_EXPLAINED}x_ordinal__mutmut_1": "10 out of the 'th' range: 10 ends in 0, 'th' anyway",
+    f"{_EXPLAINED}x_ordinal__mutmut_2": "10 out of the 'th' range: 10 ends in 0, 'th' anyway",
+    f"{_EXPLAINED}x_ordinal__mutmut_5": "20 out of the 'th' range: 20 ends in 0, 'th' anyway",
     # --- policies/rules.py ---------------------------------------------------------------------
-    f"{_RULES}x_short__mutmut_4": 'split(" (") without maxsplit: the first part is the same',
-    f"{_RULES}x_short__mutmut_7": 'split(" (", 2): the first part is the same',
-    f"{_RULES}x_ordinal__mutmut_1": "10 out of the 'th' range: 10 ends in 0, 'th' anyway",
-    f"{_RULES}x_ordinal__mutmut_2": "10 out of the 'th' range: 10 ends in 0, 'th' anyway",
-    f"{_RULES}x_ordinal__mutmut_5": "20 out of the 'th' range: 20 ends in 0, 'th' anyway",
     f"{_RULES}x_reminder_fee__mutmut_14": "regime_barring(today, None): no regime bars None",
     f"{_RULES}x_reminder_fee__mutmut_64": (
         "a dispute starting today counts as past: it covers today, so `disputed` answered first"
@@ -43,10 +45,85 @@ EQUIVALENT: dict[str, str] = {
     f"{_RULES}x__deadline_not_missed__mutmut_38": (
         "basis=None in the renewal check: only whether it answers None is read, not its basis"
     ),
+    # --- policies/compensation.py --------------------------------------------------------------
     "policies.compensation.x_compensation__mutmut_21": (
         "due_date > first: on the first row's own start date that row covers it, so rule is "
         "never None there"
     ),
+    # --- policies/engine.py -------------------------------------------------------------------
+    "policies.engine.x_blocked__mutmut_23": (
+        "Marks.of(snapshot) instead of run.marks: Run.build makes its marks with Marks.of of the "
+        "same snapshot; reusing them only saves indexing twice"
+    ),
+    # --- policies/whynot.py -------------------------------------------------------------------
+    "policies.whynot.x_why_not__mutmut_51": (
+        "rstrip('XX.XX') strips X as well as '.': no reason ends in an X (they end in '.', a "
+        "date or an amount)"
+    ),
+    **{
+        f"policies.whynot.x_why_not__mutmut_{n}": (
+            "the RateWait in why_not's outer except: _why_not_ladder catches RateUnavailable "
+            "around ladder(), its only call that asks for a rate, so nothing reaches it"
+        )
+        for n in (56, 57, 58, 59)
+    },
+    # --- policies/rungs.py --------------------------------------------------------------------
+    **{
+        f"policies.rungs.x_is_renewal__mutmut_{n}": (
+            "step 1 left out of the renewal check: a ladder's step 1 is never a hand-over "
+            "(ladder.py refuses a hand-over without a collection warning before it), so a record "
+            "at step 1 is no renewal either way"
+        )
+        for n in (5, 6)
+    },
+    # --- policies/forming.py ------------------------------------------------------------------
+    "policies.forming.x_finish__mutmut_14": "a letter of one claim sorted too: nothing to order",
+    "policies.forming.x_finish__mutmut_15": (
+        "a letter of two claims not sorted: drafts arrive by customer and invoice id "
+        "(open_and_paid sorts them), so they are in order already"
+    ),
+    **{
+        f"policies.forming.x_finish__mutmut_{n}": (
+            "zip without strict: _letter_fees returns one fee per claim on every path"
+        )
+        for n in (30, 33, 38)
+    },
+    "policies.forming.x_finish__mutmut_34": "_letter_fees(None, ...): it never reads the run",
+    "policies.forming.x__letter_fees__mutmut_1": (
+        "only non-letter groups without fees kept as they are: a group whose fees are all 0 "
+        "gets its own answers back from the settling path too, and a non-letter step carries "
+        "no fee"
+    ),
+    "policies.forming.x__letter_fees__mutmut_5": (
+        "members[1].action: every claim of a group has the group's action (part of its key), "
+        "and a one-claim group stops at len == 1 before it"
+    ),
+    "policies.forming.x__letter_fees__mutmut_8": (
+        "fees < 0 instead of <= 0: a group whose fees are all 0 gets its own answers back from "
+        "the settling path too"
+    ),
+    "policies.forming.x__claim_summary__mutmut_9": (
+        "sum without the ZERO start: an empty sum is 0, falsy like ZERO, so no sentence either way"
+    ),
+    "policies.rungs.x_charge_interest__mutmut_25": (
+        "no 'No interest yet' note: a ladder step comes after the last timely day, so the first "
+        "interest day (at most the day after it) is never after today; an interest invoice paid "
+        "before the first interest day gets no draft, so that note is never read"
+    ),
+    # --- policies/run.py ----------------------------------------------------------------------
+    **{
+        f"policies.run.xǁRunǁ{name}__mutmut_{n}": (
+            "the run's memo never found (or never kept): the answer is worked out again from the "
+            "same inputs, which only costs time"
+        )
+        for name, numbers in (
+            ("history_of", (1, 2)),
+            ("timely_until", (1, 2, 11)),
+            ("minimum_for", (1, 2)),
+            ("deadline", (3, 4)),
+        )
+        for n in numbers
+    },
     # --- policies/interest.py ------------------------------------------------------------------
     f"{_INTEREST}xǁPaidDownǁ__call____mutmut_5": (
         "sum without the ZERO start: an empty sum is 0, and max(ZERO, min(amount, x + 0)) is "
@@ -93,4 +170,16 @@ EQUIVALENT: dict[str, str] = {
         "order None to _apply: anything but principal-first is costs-first there, as given"
     ),
     f"{_CLAIM}x_build__mutmut_36": "amount > outstanding: when equal, both branches give the same",
+    # --- bridge/vocab/redact.py -----------------------------------------------------------------
+    "bridge.vocab.redact.x_register_secret__mutmut_7": (
+        'the registry\'s values "" instead of None: it is a dict used as an ordered set, only '
+        "its keys are read"
+    ),
+    "bridge.vocab.redact.x_redact_value__mutmut_3": (
+        "redact_headers(None) in the Headers branch: httpx.Headers is a Mapping, so the Mapping "
+        "branch before it takes every Headers value and this one is never reached"
+    ),
+    "bridge.vocab.redact.x_redact_url__mutmut_32": (
+        'safe="XX$:*,[]()XX": X is a letter, which urlencode never escapes anyway'
+    ),
 }

@@ -223,3 +223,20 @@ def test_no_accrued_line_for_no_interest() -> None:
     inv = nordic.invoice("DK", due=DUE, amount="10000.00")
     claim = build(inv, [], accrued=_charge(date(2026, 2, 17), date(2026, 2, 17), "0.00"))
     assert [i.kind for i in claim.items] == [ItemKind.PRINCIPAL]
+
+
+def test_payments_beyond_what_the_system_reports_paid_are_capped_in_date_order() -> None:
+    # The system says 3,000.00 of the invoice is paid (10,000 - 7,000), but two payments of
+    # 2,000.00 are recorded (30 January and 2 February): only 3,000.00 counts, the earlier
+    # first. 30 January: 2,000.00 pays the costs of 26 January (100 + 37.40 + 310 = 447.40)
+    # and 1,552.60 of the principal; 2 February: the 1,000.00 left of the 3,000.00 pays
+    # principal (the warning's fee comes later, 5 February).
+    inv = nordic.invoice("DK", due=DUE, amount="10000.00", outstanding="7000.00")
+    paid = [
+        Payment("1001", PAID_ON, D("2000.00")),
+        Payment("1001", date(2026, 2, 2), D("2000.00")),
+    ]
+    costs_first = interest_principal(inv, HISTORY, paid, PaymentOrder.COSTS_FIRST)
+    assert costs_first(PAID_ON) == D("10000.00")
+    assert costs_first(date(2026, 1, 31)) == D("8447.40")  # 10,000 - 1,552.60
+    assert costs_first(date(2026, 2, 3)) == D("7447.40")  # 8,447.40 - 1,000.00

@@ -100,3 +100,20 @@ def test_claims_of_unknown_customers_are_never_one_letter() -> None:
     records = [record("2001", REMINDER, 1, DAY, fee="100"), record("2002", REMINDER, 1, DAY)]
     steps = history(*records)
     assert (steps.fee_dates("2001"), steps.fee_dates("2002")) == ([DAY], [])
+
+
+def test_a_claims_interest_invoices_are_counted_per_invoice_and_issued_only() -> None:
+    steps = history(
+        record("1001", ActionKind.INTEREST_INVOICE, 1, date(2026, 2, 20)),
+        record("1001", ActionKind.INTEREST_INVOICE, 2, date(2026, 3, 20)),
+        record("1001", ActionKind.INTEREST_INVOICE, 3, DAY, status=StepStatus.REJECTED),
+        record("1001", REMINDER, 1, date(2026, 1, 20)),
+        record("1002", ActionKind.INTEREST_INVOICE, 1, DAY),
+        invoices=(invoice("1001"), invoice("1002")),
+    )
+    # The next interest invoice on 1001 is its third: two issued, the rejected one not counted,
+    # neither the reminder nor 1002's.
+    assert steps.claim("1001").interest_invoices == 2
+    assert steps.claim("1001").interest_rejected
+    assert steps.claim("1002").interest_invoices == 1
+    assert not steps.claim("1002").interest_rejected
