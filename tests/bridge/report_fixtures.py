@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from bridge.store.outbox import OutboxLetter
-from bridge.surfaces.report.data import Period, TenantInputs
+from bridge.surfaces.report.steps import Period, TenantInputs
 from bridge.vocab.domain import (
     ActionKind,
     Customer,

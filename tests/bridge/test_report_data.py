@@ -7,16 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from bridge.surfaces.report.ageing import BUCKETS, bucket_of
 from bridge.surfaces.report.command import period_of
-from bridge.surfaces.report.data import (
-    BUCKETS,
-    Period,
-    Report,
-    bucket_of,
-    report_json,
-    tenant_report,
-)
+from bridge.surfaces.report.data import Report, tenant_report
+from bridge.surfaces.report.facts import report_json
 from bridge.surfaces.report.money import Amounts, format_amounts
+from bridge.surfaces.report.steps import Period
 from bridge.vocab.domain import ActionKind, StepRecord, StepStatus
 from bridge.vocab.errors import ConfigError
 from tests.bridge.report_fixtures import (

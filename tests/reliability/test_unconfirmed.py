@@ -322,8 +322,8 @@ def test_the_next_step_due_supersedes_an_unconfirmed_letter(
 def test_the_report_and_status_name_the_unconfirmed_letter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bridge.surfaces.report.data import Period  # noqa: PLC0415
     from bridge.surfaces.report.gather import attention  # noqa: PLC0415
+    from bridge.surfaces.report.steps import Period  # noqa: PLC0415
 
     tenant = _tenant(tmp_path, "tripletex")
     with open_store(tmp_path / "db.sqlite3") as store:

@@ -9,9 +9,10 @@ from pathlib import Path
 from bridge.store import open_store
 from bridge.surfaces import present
 from bridge.surfaces.progress import steps_progress
-from bridge.surfaces.report.data import Period, report_json
+from bridge.surfaces.report.facts import report_json
 from bridge.surfaces.report.gather import gather
 from bridge.surfaces.report.html import render_html
+from bridge.surfaces.report.steps import Period
 from bridge.vocab.errors import BridgeError, ConfigError
 from bridge.vocab.settings import Settings
 

@@ -1,7 +1,7 @@
 """The report's tables as CSV files: one file per table and tenant, for a spreadsheet.
 
-Cells are the report's JSON facts (bridge/surfaces/report/data.py): amounts as Decimal strings with
-two decimals ("1234.50"), amounts per currency as one column per currency ("amount_DKK"),
+Cells are the report's JSON facts (bridge/surfaces/report/facts.py): amounts as Decimal strings
+with two decimals ("1234.50"), amounts per currency as one column per currency ("amount_DKK"),
 lists joined with "; ". Headers are fixed per table. A text cell that a spreadsheet would run
 as a formula (starting with = + - @, a tab or a carriage return) is written with a leading
 apostrophe; an amount stays a number.
@@ -14,7 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bridge.surfaces.report.data import Report, tenant_json
+from bridge.surfaces.report.data import Report
+from bridge.surfaces.report.facts import tenant_json
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

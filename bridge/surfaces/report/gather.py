@@ -16,8 +16,9 @@ from bridge.engine.cycle import CycleOptions, TenantOutcome, run_tenant
 from bridge.store import Store
 from bridge.store.review import OPEN, WITHDRAWN
 from bridge.surfaces.progress import Advance
-from bridge.surfaces.report.data import Period, Report, TenantInputs, tenant_report
+from bridge.surfaces.report.data import Report, tenant_report
 from bridge.surfaces.report.forecast import forecast
+from bridge.surfaces.report.steps import Period, TenantInputs
 from bridge.surfaces.status import fire_times
 from bridge.vocab.domain import Snapshot
 from bridge.vocab.settings import Settings, TenantSettings
