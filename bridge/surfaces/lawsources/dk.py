@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from typing import ClassVar
 from urllib.parse import urlencode
 
-from bridge.surfaces.lawsources import (
+from bridge.surfaces.lawsources.base import (
     Observation,
     RateSource,
     Reading,

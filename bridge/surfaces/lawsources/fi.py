@@ -28,7 +28,7 @@ from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from typing import ClassVar
 
-from bridge.surfaces.lawsources import (
+from bridge.surfaces.lawsources.base import (
     Observation,
     RateSource,
     Reading,

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
-from bridge.surfaces.lawsources import (
+from bridge.surfaces.lawsources.base import (
     Observation,
     RateSource,
     Reading,

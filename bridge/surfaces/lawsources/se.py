@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import ClassVar
 
-from bridge.surfaces.lawsources import (
+from bridge.surfaces.lawsources.base import (
     Observation,
     RateSource,
     Reading,
