@@ -8,7 +8,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from bridge.vocab.domain import ZERO, ActionKind, Customer, Dispute, Invoice, StepRecord, StepStatus
+from bridge.vocab.domain import (
+    ACTION_WORDS,
+    ZERO,
+    ActionKind,
+    Customer,
+    Dispute,
+    Invoice,
+    StepRecord,
+    StepStatus,
+)
 from policies import text
 from policies.history import day_after
 from policies.interest import accrue, first_interest_day
@@ -23,7 +32,7 @@ from policies.rules import (
     disputed_between,
     reminder_fee,
 )
-from policies.run import ACTION_WORDS, Run, describe, dunnable, open_reason
+from policies.run import Run, describe, dunnable, open_reason
 from policies.rungs import (
     Draft,
     Rung,

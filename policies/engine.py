@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bridge.vocab.domain import Decision, Snapshot, StepRecord
+from bridge.vocab.domain import ACTION_WORDS, Decision, Snapshot, StepRecord
 from policies.drafting import credit_holds, interest_invoice, ladder, pre_due
 from policies.forming import finish
 from policies.history import StepHistory
@@ -18,7 +18,6 @@ from policies.ladder import TenantPolicy
 from policies.law.base import LawPack, RateUnavailable
 from policies.letters import decision_order, letters
 from policies.run import (
-    ACTION_WORDS,
     Marks,
     RateWait,
     Run,

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bridge.vocab.domain import ZERO, ActionKind, Snapshot, StepRecord, StepStatus
+from bridge.vocab.domain import FOR_PEOPLE, ZERO, ActionKind, Snapshot, StepRecord, StepStatus
 from policies.steps import LADDER_ACTIONS, LETTER_ACTIONS
 
 # Proposals that never hold up the ladder while they wait in the accounting system.
-_NEVER_WAIT = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
 # The vendor's letters and ours share one document when they went out together.
 _LetterId = tuple[str, ...]
 
@@ -85,7 +84,7 @@ class StepHistory:
         nobody: the ladder goes on while they lie in the accounting system.
         """
         for record in self.of(invoice_id):
-            if record.status == StepStatus.PENDING and record.action not in _NEVER_WAIT:
+            if record.status == StepStatus.PENDING and record.action not in FOR_PEOPLE:
                 return record
         return None
 

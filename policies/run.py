@@ -15,7 +15,6 @@ from operator import attrgetter, itemgetter
 
 from bridge.vocab.domain import (
     ZERO,
-    ActionKind,
     Customer,
     Dispute,
     Hold,
@@ -32,16 +31,6 @@ from policies.ladder import TenantPolicy
 from policies.law.base import LawPack, PlaceholderRate, RateUnavailable
 from policies.promises import PromiseState, PromiseStatus, assess
 from policies.rules import Deadline, deadline
-
-ACTION_WORDS = {
-    ActionKind.PRE_DUE_NOTICE: "pre-due notice",
-    ActionKind.REMINDER: "reminder",
-    ActionKind.COLLECTION_WARNING: "collection warning",
-    ActionKind.HANDOVER: "hand-over to collection",
-    ActionKind.INTEREST_INVOICE: "interest invoice",
-    ActionKind.CREDIT_HOLD: "credit hold",
-    ActionKind.TASK: "task",
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from bridge.vocab.domain import ActionKind, Invoice, Snapshot, StepRecord
+from bridge.vocab.domain import ACTION_WORDS, ActionKind, Invoice, Snapshot, StepRecord
 from policies import text
 from policies.drafting import interest_invoice, ladder
 from policies.ladder import TenantPolicy
 from policies.law.base import LawPack, RateUnavailable
 from policies.rules import dispute_span, disputed_between
-from policies.run import ACTION_WORDS, RateWait, Run, block_reason, open_and_paid, open_reason
+from policies.run import RateWait, Run, block_reason, open_and_paid, open_reason
 from policies.rungs import Rung, is_renewal, next_rung, timing, waits_for_deadline
 
 

@@ -51,6 +51,7 @@ from bridge.store import Store
 from bridge.store.mail import FAILED, RESEND_ASKED, SENDING, SENT, HandoverRow
 from bridge.vocab.connector import SecretStore
 from bridge.vocab.domain import (
+    FOR_PEOPLE,
     ActionKind,
     Customer,
     Letter,
@@ -85,7 +86,6 @@ class Unknown(enum.Enum):
 
 UNKNOWN: Final = Unknown.OUTCOME
 # Letters for the tenant's own people rather than the debtor.
-_TASKS: Final = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
 
 
 def _listed(letter: Letter) -> WriteResult:
@@ -158,7 +158,7 @@ class Channels:
         """Choose the channel of a letter."""
         if letter.action is ActionKind.HANDOVER:
             return Route.SYSTEM if self.handover_by_system else Route.HANDOVER
-        if letter.action in _TASKS:
+        if letter.action in FOR_PEOPLE:
             if self.mailer and self.recipient(letter, customer):
                 return Route.TASK
             # Never an invoice draft a debtor could receive by a wrong click.
@@ -358,7 +358,7 @@ class Channels:
     def resend_asked(self, letter: Letter) -> bool:
         """Whether the accountant said this task e-mail never arrived (``confirm --not-sent``)
         and it has not gone again since: the next cycle sends it once more."""
-        if letter.action not in _TASKS:
+        if letter.action not in FOR_PEOPLE:
             return False
         row = self.store.mail(self.tenant, letter.key)
         return row is not None and row.state == FAILED and row.detail.startswith(RESEND_ASKED)
@@ -452,14 +452,16 @@ class Channels:
         return (
             (letter.action is ActionKind.HANDOVER and not self.handover_by_system)
             or self.store.mail(self.tenant, letter.key) is not None
-            or (letter.action in _TASKS and self.store.task(self.tenant, letter.key) is not None)
+            or (
+                letter.action in FOR_PEOPLE and self.store.task(self.tenant, letter.key) is not None
+            )
         )
 
     def find(self, letter: Letter) -> WriteResult | Unknown | None:
         """Read back a bridge-side write: done, unknown (leave it), or never happened."""
         if letter.action is ActionKind.HANDOVER:
             return self._find_handover(letter)
-        if letter.action in _TASKS and self.store.task(self.tenant, letter.key) is not None:
+        if letter.action in FOR_PEOPLE and self.store.task(self.tenant, letter.key) is not None:
             return _listed(letter)
         row = self.store.mail(self.tenant, letter.key)
         if row is None or row.state == FAILED:

@@ -58,6 +58,18 @@ FOR_PEOPLE = frozenset({ActionKind.CREDIT_HOLD, ActionKind.TASK})
 # sends them itself.
 PROPOSALS = frozenset({ActionKind.CREDIT_HOLD, ActionKind.HANDOVER, ActionKind.TASK})
 
+# Each action in plain English words (explanations and the report; letters use the
+# tenant's own language).
+ACTION_WORDS = {
+    ActionKind.PRE_DUE_NOTICE: "pre-due notice",
+    ActionKind.REMINDER: "reminder",
+    ActionKind.COLLECTION_WARNING: "collection warning",
+    ActionKind.HANDOVER: "hand-over to collection",
+    ActionKind.INTEREST_INVOICE: "interest invoice",
+    ActionKind.CREDIT_HOLD: "credit hold",
+    ActionKind.TASK: "task",
+}
+
 
 class Mode(StrEnum):
     """Review: write drafts the accountant books. Autonomous: book and send where possible."""

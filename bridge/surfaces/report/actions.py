@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from bridge.surfaces.report.steps import ACTION_WORDS, CHASING, Step, decision_step, stage_label
-from bridge.vocab.domain import Decision
+from bridge.surfaces.report.steps import CHASING, Step, decision_step, stage_label
+from bridge.vocab.domain import ACTION_WORDS, Decision
 
 # Classes with a field named ``date`` shadow the type in their own body; annotate with this.
 _Date = date

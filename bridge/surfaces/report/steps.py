@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from bridge.store.outbox import OutboxLetter
 from bridge.surfaces.report.money import HOME_CURRENCY
-from bridge.vocab.domain import ZERO, ActionKind, Decision, Invoice, Snapshot
+from bridge.vocab.domain import ACTION_WORDS, ZERO, ActionKind, Decision, Invoice, Snapshot
 
 # Classes with a field named ``date`` shadow the type in their own body; annotate with this.
 _Date = date
@@ -28,15 +28,6 @@ CHASING = frozenset(
         ActionKind.HANDOVER,
     }
 )
-ACTION_WORDS = {
-    ActionKind.PRE_DUE_NOTICE: "pre-due notice",
-    ActionKind.REMINDER: "reminder",
-    ActionKind.COLLECTION_WARNING: "collection warning",
-    ActionKind.HANDOVER: "hand-over to collection",
-    ActionKind.INTEREST_INVOICE: "interest invoice",
-    ActionKind.CREDIT_HOLD: "credit hold",
-    ActionKind.TASK: "task",
-}
 LIVE_STATES = frozenset({"intended", "pending", "issued"})
 AWAITING_STATES = frozenset({"intended", "pending"})
 
