@@ -124,6 +124,45 @@ EQUIVALENT: dict[str, str] = {
         )
         for n in numbers
     },
+    "policies.run.xǁMarksǁdisputed__mutmut_3": (
+        "disputes.get(None): it is asked only for the fee of an invoice that block_reason let "
+        "through, which it does not when a dispute covers today, so the answer is False either way"
+    ),
+    "policies.run.xǁRunǁdisputed__mutmut_1": "marks.disputed(None): as Marks.disputed 3",
+    **{
+        f"policies.run.xǁPromisedǁcovering__mutmut_{n}": (
+            "no () default for the invoice's own promises: None is falsy like (), so the "
+            "customer's promises (or ()) are taken either way"
+        )
+        for n in (3, 5)
+    },
+    **{
+        f"policies.run.xǁPromisedǁcovering__mutmut_{n}": (
+            "sorted when only one side has promises: each side is already in snapshot order, "
+            "so sorting it by position changes nothing"
+        )
+        for n in (13, 20)
+    },
+    **{
+        f"policies.run.xǁPromisedǁcovering__mutmut_{n}": (
+            "sorted without the key: the tuples compare by position first, and positions are "
+            "unique, so the order is the same and the states are never compared"
+        )
+        for n in (15, 17)
+    },
+    **{
+        f"policies.run.x__assess_all__mutmut_{n}": (
+            "payments sorted without the key: as Promised.covering 15 (positions are unique)"
+        )
+        for n in (31, 33)
+    },
+    "policies.run.xǁRunǁdeadline__mutmut_26": (
+        "statutory minimum 1 for a letter that is no warning: the policy refuses deadline_days "
+        "below 1 (ladder.py, steps and interest invoices), so it never raises anything"
+    ),
+    "policies.run.x_unapplied_credit__mutmut_3": (
+        "outstanding <= 0 counted as credit: it adds 0, and the credit is read only as > 0"
+    ),
     # --- policies/interest.py ------------------------------------------------------------------
     f"{_INTEREST}xǁPaidDownǁ__call____mutmut_5": (
         "sum without the ZERO start: an empty sum is 0, and max(ZERO, min(amount, x + 0)) is "
