@@ -234,12 +234,12 @@ class DineroClient:
 
     # -- contacts ------------------------------------------------------------------------------
 
-    def sales(self, *, changes_since: datetime) -> Iterator[Any]:
-        """Invoices and credit notes created, updated or deleted since a moment (``Type``)."""
-        params: Params = {
-            "fields": "Guid,Type,ContactGuid,UpdatedAt",
-            "changesSince": utc_stamp(changes_since),
-        }
+    def sales(self, *, changes_since: datetime | None = None) -> Iterator[Any]:
+        """Invoices and credit notes (``Type``): all of them, or those created, updated or
+        deleted since a moment. The spec asks that the whole list be read seldom."""
+        params: Params = {"fields": "Guid,Type,ContactGuid,UpdatedAt"}
+        if changes_since is not None:
+            params["changesSince"] = utc_stamp(changes_since)
         return self._collection(self._org("/sales"), "sales", params)
 
     def contacts(self, *, changes_since: datetime | None = None) -> Iterator[Any]:

@@ -1,9 +1,10 @@
 """A Dinero contact's credit: its overpayments and open credit notes.
 
 Dinero's invoice list carries neither, so the credit costs reads of its own: one payments read
-per overpaid invoice, and one state of account per contact with an invoice we could dun, kept
-in the tenant's feed snapshot (CREDIT) and read again only for the contacts ``changesSince``
-lists (docs/connectors/dinero.md).
+per overpaid invoice, and one state of account per contact with an invoice we could dun and a
+credit note (the sales list names those, read whole only on a whole read), kept in the
+tenant's feed snapshot (CREDIT) and read again only for the contacts ``changesSince`` lists
+(docs/connectors/dinero.md).
 """
 
 from __future__ import annotations
@@ -83,9 +84,17 @@ def _credit_notes(
         for contact in _changed_contacts(client, kept.watermark - CLOCK_SKEW):
             known.pop(contact, None)
     found: dict[str, Decimal] = {}
+    # Read whole: only a contact with a credit note can have one open. The sales list names
+    # every credit note's contact in a page per 1,000 vouchers, where a state of account costs
+    # a request per contact; it is read on the whole reads only (every full_sweep_days), as
+    # the spec asks of that list.
+    noted = _noted_contacts(client) if (whole or kept is None) and contacts else set()
     for contact in contacts:
         if contact in known:
             found[contact] = known[contact]
+            continue
+        if (whole or kept is None) and contact not in noted:
+            found[contact] = ZERO
             continue
         try:
             found[contact] = mapping.open_credit_notes(client.state_of_account(contact))
@@ -95,6 +104,17 @@ def _credit_notes(
         swept = swept_at(kept, whole=whole, now=now)
         keep(feeds, CREDIT, CREDIT_VERSION, {"credit": found}, swept_at=swept, now=now)
     return found
+
+
+def _noted_contacts(client: DineroClient) -> set[str]:
+    """The contacts with a credit note, open or not: ``Type`` is "Invoice or CreditNote"."""
+    return {
+        str(item["ContactGuid"])
+        for item in client.sales()
+        if isinstance(item, Mapping)
+        and str(item.get("Type", "")).lower() == "creditnote"
+        and item.get("ContactGuid")
+    }
 
 
 def _changed_contacts(client: DineroClient, since: datetime) -> set[str]:
