@@ -15,6 +15,7 @@ _INTEREST = "policies.interest."
 _HISTORY = "policies.history.xǁStepHistoryǁ"
 _LETTER_ID = "policies.history.x__letter_id__mutmut_"
 _CLAIM = "policies.claim."
+_DRAFTING = "policies.drafting."
 _NO_ZERO_START = "sum without the ZERO start: an empty sum is 0, which compares and subtracts alike"
 _SAME_LETTER = (
     "another constant in a letter's id: every id is made by this one function, and a document's "
@@ -109,6 +110,74 @@ EQUIVALENT: dict[str, str] = {
         "no 'No interest yet' note: a ladder step comes after the last timely day, so the first "
         "interest day (at most the day after it) is never after today; an interest invoice paid "
         "before the first interest day gets no draft, so that note is never read"
+    ),
+    # --- policies/drafting.py -----------------------------------------------------------------
+    f"{_DRAFTING}x__letter_step__mutmut_69": (
+        "the compensation rule looked up for every letter: it is read only when the step claims "
+        "the compensation or one was charged, which is when it was looked up before"
+    ),
+    **{
+        f"{_DRAFTING}x__letter_step__mutmut_{n}": (
+            "no last timely day given to compensation(): it falls back to the due date, and "
+            "ladder() drafts a letter only after the last timely day, which is never before it"
+        )
+        for n in (78, 86)
+    },
+    **{
+        f"{_DRAFTING}x__letter_step__mutmut_{n}": (
+            "another split of the compensation citation: every pack's citation has one ' (', so "
+            "the part before it is the same"
+        )
+        for n in (126, 127, 129)
+    },
+    f"{_DRAFTING}x__letter_step__mutmut_141": (
+        "tail = instead of +=: the letter's draft is new and nothing adds to its tail before"
+    ),
+    f"{_DRAFTING}x__handover__mutmut_113": "tail = instead of +=: as _letter_step 141",
+    f"{_DRAFTING}x__reminder_fee__mutmut_1": (
+        "a step asking 0 sent to reminder_fee(): it answers NO_FEE_ASKED for 0 too"
+    ),
+    f"{_DRAFTING}x__reminder_fee__mutmut_10": (
+        "fee_dates=None: reminder_fee() reads them only without fee_letters, which are given"
+    ),
+    **{
+        f"{_DRAFTING}x__reminder_fee__mutmut_{n}": (
+            "disputed never True: a dispute covering today blocks the invoice before any letter "
+            "is drafted (as run.Marks.disputed 3)"
+        )
+        for n in (11, 33)
+    },
+    f"{_DRAFTING}x__reminder_fee__mutmut_39": (
+        "the warning given under every law: only _final_fee reads it, and only a rule with a "
+        "final cap (has_final_fee) reaches _final_fee"
+    ),
+    f"{_DRAFTING}x__renewed_warning__mutmut_4": (
+        "a warning's step outside the ladder indexed anyway: above it the ladder is done (no "
+        "rung), and step 0 gives steps[-1], the hand-over (always last), no warning either way"
+    ),
+    f"{_DRAFTING}x__renewed_warning__mutmut_9": (
+        "a warning at the ladder's last step left out: that is the hand-over's step, so the "
+        "warning is a renewal, and _handover returns before renewing it"
+    ),
+    **{
+        f"{_DRAFTING}x_interest_invoice__mutmut_{n}": (
+            "another placeholder headline: it is replaced before the draft is returned"
+        )
+        for n in (24, 34)
+    },
+    **{
+        f"{_DRAFTING}x_interest_invoice__mutmut_{n}": (
+            "no last timely day given to compensation(): an interest invoice needs interest "
+            "through the payment day, so today is after the last timely day either way"
+        )
+        for n in (57, 65)
+    },
+    f"{_DRAFTING}x_credit_holds__mutmut_63": (
+        "sum without the ZERO start: the customer's list holds this invoice, never empty"
+    ),
+    f"{_DRAFTING}x_credit_holds__mutmut_66": (
+        "customer=None on a credit hold: finish() keys a hold by invoice and builds no claim for "
+        "it, so its customer is never read"
     ),
     # --- policies/run.py ----------------------------------------------------------------------
     **{
