@@ -14,9 +14,9 @@ from bridge.surfaces.cli_options import (
     EnvFile,
     Today,
     fail,
+    interactive_settings,
     parse_today,
     settings_of,
-    start_logs,
 )
 
 secrets_app = typer.Typer(help="Store and check the credentials of each tenant (keyring).")
@@ -70,8 +70,7 @@ def doctor(
     """
     from bridge.surfaces.doctor import run_doctor  # noqa: PLC0415
 
-    settings = settings_of(env_file, demo)
-    start_logs(settings, interactive=True)
+    settings = interactive_settings(env_file, demo)
     raise typer.Exit(run_doctor(settings, as_json=as_json, today=parse_today(today), start=start))
 
 
@@ -86,8 +85,7 @@ def authorize(
     """One-time OAuth consent (Dinero): open the printed address, paste the code back."""
     from bridge.surfaces.authorize import authorize_command  # noqa: PLC0415
 
-    settings = settings_of(env_file, None)
-    start_logs(settings, interactive=True)
+    settings = interactive_settings(env_file, None)
     raise typer.Exit(authorize_command(settings, tenant, option or []))
 
 

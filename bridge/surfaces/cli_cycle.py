@@ -14,6 +14,7 @@ from bridge.surfaces.cli_options import (
     Tenant,
     Today,
     Verbose,
+    interactive_settings,
     parse_today,
     settings_of,
     start_logs,
@@ -54,8 +55,7 @@ def cycle(
     """Run one cycle now for every tenant (or one)."""
     from bridge.surfaces.commands import run_cycle_command  # noqa: PLC0415
 
-    settings = settings_of(env_file, demo, tenants=True)
-    start_logs(settings, interactive=True)
+    settings = interactive_settings(env_file, demo, tenants=True)
     raise typer.Exit(
         run_cycle_command(
             settings, tenant, parse_today(today), dry_run=dry_run, as_json=as_json, verbose=verbose
@@ -72,15 +72,7 @@ def plan(
     verbose: Verbose = False,
 ) -> None:
     """Show what the next cycle would do and why (a dry run)."""
-    from bridge.surfaces.commands import run_cycle_command  # noqa: PLC0415
-
-    settings = settings_of(env_file, demo, tenants=True)
-    start_logs(settings, interactive=True)
-    raise typer.Exit(
-        run_cycle_command(
-            settings, tenant, parse_today(today), dry_run=True, as_json=as_json, verbose=verbose
-        )
-    )
+    cycle(env_file, demo, tenant, dry_run=True, today=today, as_json=as_json, verbose=verbose)
 
 
 def simulate(

@@ -87,6 +87,13 @@ def settings_of(env_file: Path | None, demo: Path | None, *, tenants: bool = Fal
     return settings
 
 
+def interactive_settings(env_file: Path | None, demo: Path | None, *, tenants: bool = False) -> Any:
+    """The settings of a command a person runs at a terminal, its logs started for them."""
+    settings = settings_of(env_file, demo, tenants=tenants)
+    start_logs(settings, interactive=True)
+    return settings
+
+
 def start_logs(settings: Any, *, interactive: bool) -> None:
     from bridge.infra.logs import configure  # noqa: PLC0415
 

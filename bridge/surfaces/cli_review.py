@@ -13,9 +13,9 @@ from bridge.surfaces.cli_options import (
     Tenant,
     Today,
     fail,
+    interactive_settings,
     parse_today,
     settings_of,
-    start_logs,
 )
 
 tasks_app = typer.Typer(
@@ -110,6 +110,5 @@ def approve(
     """Approve proposals the accounting system cannot hold as drafts (Tripletex): send them."""
     from bridge.surfaces.review import approve_command  # noqa: PLC0415
 
-    settings = settings_of(env_file, demo, tenants=True)
-    start_logs(settings, interactive=True)
+    settings = interactive_settings(env_file, demo, tenants=True)
     raise typer.Exit(approve_command(settings, tenant, keys, parse_today(today), as_json=as_json))

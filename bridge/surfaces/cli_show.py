@@ -14,10 +14,10 @@ from bridge.surfaces.cli_options import (
     Tenant,
     Today,
     fail,
+    interactive_settings,
     parse_day,
     parse_today,
     settings_of,
-    start_logs,
 )
 
 
@@ -34,8 +34,7 @@ def explain(
     """Explain one invoice: its history, today's decision and every amount's rule."""
     from bridge.surfaces.commands import explain_command  # noqa: PLC0415
 
-    settings = settings_of(env_file, demo, tenants=True)
-    start_logs(settings, interactive=True)
+    settings = interactive_settings(env_file, demo, tenants=True)
     raise typer.Exit(
         explain_command(settings, tenant, invoice, parse_today(today), as_json=as_json)
     )
@@ -83,8 +82,7 @@ def report(
     """Write the accountant's report: receivables, pipeline, recovery, forecast, actions."""
     from bridge.surfaces.report.command import report_command  # noqa: PLC0415
 
-    settings = settings_of(env_file, demo, tenants=True)
-    start_logs(settings, interactive=True)
+    settings = interactive_settings(env_file, demo, tenants=True)
     code = report_command(
         settings,
         tenant,
@@ -128,8 +126,7 @@ def customers(
     """Each customer's record: invoices that went late, the step they paid at, letters, charges."""
     from bridge.surfaces.customers import customers_command  # noqa: PLC0415
 
-    settings = settings_of(env_file, demo, tenants=True)
-    start_logs(settings, interactive=True)
+    settings = interactive_settings(env_file, demo, tenants=True)
     raise typer.Exit(customers_command(settings, tenant, parse_today(today), as_json=as_json))
 
 
@@ -174,8 +171,7 @@ def letter(
                 scenario, out, fmt=fmt, only=only, options=option or [], lang=lang
             )
         )
-    settings = settings_of(env_file, demo, tenants=True)
-    start_logs(settings, interactive=True)
+    settings = interactive_settings(env_file, demo, tenants=True)
     raise typer.Exit(
         letter_preview.preview_command(
             settings,

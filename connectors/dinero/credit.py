@@ -88,12 +88,12 @@ def _credit_notes(
     # every credit note's contact in a page per 1,000 vouchers, where a state of account costs
     # a request per contact; it is read on the whole reads only (every full_sweep_days), as
     # the spec asks of that list.
-    noted = _noted_contacts(client) if (whole or kept is None) and contacts else set()
+    noted = _noted_contacts(client) if whole and contacts else set()
     for contact in contacts:
         if contact in known:
             found[contact] = known[contact]
             continue
-        if (whole or kept is None) and contact not in noted:
+        if whole and contact not in noted:
             found[contact] = ZERO
             continue
         try:
