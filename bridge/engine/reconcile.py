@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import structlog
@@ -140,12 +140,7 @@ def _resend(
     A payment or credit note since cancels it instead; it is decided again from today's data.
     """
     letter = row.letter
-    changed = {
-        k: v for k, v in session.recheck([d.invoice_id for d in letter.decisions]).items() if v
-    }
-    if changed:
-        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(changed.items()))
-        store.cancel(letter.key, f"changed since the interrupted write ({reasons})", at=opts.now)
+    if _cancelled_by_change(store, session, letter, "the interrupted write", at=opts.now):
         return
     try:
         store.attempt(letter.key, at=opts.now)
@@ -182,12 +177,7 @@ def _resend_task(
     credit note since cancels it instead: it is decided again from today's data.
     """
     letter = row.letter
-    changed = {
-        k: v for k, v in session.recheck([d.invoice_id for d in letter.decisions]).items() if v
-    }
-    if changed:
-        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(changed.items()))
-        store.cancel(letter.key, f"changed since it was written ({reasons})", at=opts.now)
+    if _cancelled_by_change(store, session, letter, "it was written", at=opts.now):
         return
     store.attempt(letter.key, at=opts.now)
     failpoints.reached("attempted")
@@ -311,3 +301,19 @@ def absence_doubt(pending: int, results: list[WriteResult], unreadable: int) -> 
             "view of the vendor is assumed; they stay pending (a person checks `pending`)"
         )
     return None
+
+
+def _cancelled_by_change(
+    store: Store, session: Session, letter: Letter, since: str, *, at: datetime
+) -> bool:
+    """Cancel a letter about to be sent again when its invoices changed since ``since``.
+
+    A payment or credit note in between means it is decided again from today's data.
+    """
+    changed = {
+        k: v for k, v in session.recheck([d.invoice_id for d in letter.decisions]).items() if v
+    }
+    if changed:
+        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(changed.items()))
+        store.cancel(letter.key, f"changed since {since} ({reasons})", at=at)
+    return bool(changed)

@@ -58,9 +58,8 @@ class Fetch(FortnoxState):
                 ),
                 "unpaid invoice",
             )
-            credit.extend(
-                i for i in recent if i.outstanding < 0 and i.id not in {c.id for c in credit}
-            )
+            credited = {c.id for c in credit}  # once, not per listed invoice
+            credit.extend(i for i in recent if i.outstanding < 0 and i.id not in credited)
             known = {i.id for i in open_}
             open_.extend(
                 i
