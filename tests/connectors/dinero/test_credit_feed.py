@@ -17,7 +17,6 @@ from decimal import Decimal
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bridge.engine.feed_keeper import StoreFeeds
 from bridge.store import Store, open_store
 from bridge.vocab.domain import Snapshot, StepRecord, StepStatus
 from connectors.dinero import memory as dinero_memory
@@ -27,25 +26,14 @@ from connectors.dinero.readback import READBACK
 from connectors.dinero.sandbox.server import DineroSandbox
 from connectors.dinero.session import DineroSession
 from tests.connectors.dinero.support import TODAY, ctx
-
-
-class _Clock:
-    """The vendor's clock; moved on by each step of a test."""
-
-    def __init__(self) -> None:
-        self.at = datetime.now(UTC) - timedelta(days=1)
-
-    def __call__(self) -> datetime:
-        return self.at
+from tests.connectors.feeds_support import VendorClock, open_with_feeds
 
 
 def _session(transport: object, store: Store | None, **options: str) -> DineroSession:
     from connectors.dinero import CONNECTOR  # noqa: PLC0415
 
     base = ctx(transport, options=dict(options))  # type: ignore[arg-type]
-    if store is not None:
-        base = replace(base, feeds=StoreFeeds(store, "demo"))
-    session = CONNECTOR.open(base)
+    session = open_with_feeds(CONNECTOR, base, store, "demo")
     assert isinstance(session, DineroSession)
     return session
 
@@ -90,7 +78,7 @@ def _credit_an_owing_contact(sandbox: DineroSandbox) -> None:
 
 
 def test_an_unchanged_fetch_reads_no_state_of_account() -> None:
-    clock = _Clock()
+    clock = VendorClock()
     sandbox = DineroSandbox.demo(TODAY, clock=clock)
     _credit_an_owing_contact(sandbox)
     with open_store(":memory:") as store:
@@ -105,7 +93,7 @@ def test_an_unchanged_fetch_reads_no_state_of_account() -> None:
 
 
 def test_a_new_credit_note_makes_its_contact_read_again() -> None:
-    clock = _Clock()
+    clock = VendorClock()
     sandbox = DineroSandbox.demo(TODAY, clock=clock)
     with open_store(":memory:") as store:
         transport = sandbox.transport()
@@ -120,7 +108,7 @@ def test_a_new_credit_note_makes_its_contact_read_again() -> None:
 
 
 def test_an_old_snapshot_or_the_option_off_reads_every_contact_with_a_credit_note() -> None:
-    clock = _Clock()
+    clock = VendorClock()
     sandbox = DineroSandbox.demo(TODAY, clock=clock)
     _credit_an_owing_contact(sandbox)
     with open_store(":memory:") as store:
@@ -167,7 +155,7 @@ def test_the_incremental_view_equals_a_full_read(cycles: list[list[tuple[str, in
     sees. (Shrinking is off: a cycle of the demo company takes a while, and the example found
     is short already.)"""
     forget_reads()
-    clock = _Clock()
+    clock = VendorClock()
     sandbox = DineroSandbox.demo(TODAY, clock=clock)
     notes: list[str] = []
     drafts: list[tuple[str, int]] = []
@@ -235,7 +223,7 @@ def _walks(sandbox: DineroSandbox) -> list[str]:
 
 
 def test_an_unchanged_fetch_walks_neither_the_open_invoices_nor_the_contacts() -> None:
-    clock = _Clock()
+    clock = VendorClock()
     sandbox = DineroSandbox.demo(TODAY, clock=clock)
     with open_store(":memory:") as store:
         transport = sandbox.transport()
@@ -252,7 +240,7 @@ def test_an_unchanged_fetch_walks_neither_the_open_invoices_nor_the_contacts() -
 def test_invoices_falling_due_between_cycles_are_seen_as_a_full_read_sees_them() -> None:
     """Falling due changes no stamp: the Status of a kept invoice is worked out for the day."""
     forget_reads()
-    sandbox = DineroSandbox.demo(TODAY, clock=_Clock())
+    sandbox = DineroSandbox.demo(TODAY, clock=VendorClock())
     with open_store(":memory:") as store:
         transport = sandbox.transport()
         _fetch(transport, store)
@@ -278,7 +266,7 @@ def test_a_whole_read_asks_only_contacts_with_a_credit_note_for_their_state_of_a
     # GET /v1/{org}/sales lists "all invoices and credit notes for the organization", each
     # with its Type ("Invoice or CreditNote", the spec's SalesVoucherReadListModel): a contact
     # with no credit note at all has none open, so its state of account is not read.
-    clock = _Clock()
+    clock = VendorClock()
     sandbox = DineroSandbox.demo(TODAY, clock=clock)
     transport = sandbox.transport()
     first = _fetch(transport, None)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-from bridge.engine.feed_keeper import StoreFeeds
 from bridge.store import Store, open_store
 from bridge.vocab.connector import Pending
 from bridge.vocab.domain import StepStatus
@@ -22,22 +21,13 @@ from connectors.dinero.readback import READBACK
 from connectors.dinero.sandbox.server import DineroSandbox
 from connectors.dinero.session import DineroSession
 from tests.connectors.dinero.support import TODAY, ctx
+from tests.connectors.feeds_support import VendorClock, open_with_feeds
 
 WRITTEN = date(2026, 3, 13)
 
 
-class _Clock:
-    """The vendor's clock: the company and the drafts were last changed an hour ago."""
-
-    def __init__(self) -> None:
-        self.at = datetime.now(UTC) - timedelta(hours=1)
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
-def _company() -> tuple[DineroSandbox, _Clock]:
-    clock = _Clock()
+def _company() -> tuple[DineroSandbox, VendorClock]:
+    clock = VendorClock(timedelta(hours=1))
     return DineroSandbox.demo(TODAY, clock=clock), clock
 
 
@@ -47,7 +37,7 @@ def _session(
     from connectors.dinero import CONNECTOR  # noqa: PLC0415
 
     base = ctx(transport, options=dict(options))  # type: ignore[arg-type]
-    session = CONNECTOR.open(replace(base, feeds=StoreFeeds(store, "demo")))
+    session = open_with_feeds(CONNECTOR, base, store, "demo")
     assert isinstance(session, DineroSession)
     return session
 

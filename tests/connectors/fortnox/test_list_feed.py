@@ -19,7 +19,6 @@ from decimal import Decimal
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from bridge.engine.feed_keeper import StoreFeeds
 from bridge.store import Store, open_store
 from bridge.vocab.connector import Pending
 from bridge.vocab.domain import Snapshot, StepStatus
@@ -29,24 +28,13 @@ from connectors.fortnox.memory import forget_memory
 from connectors.fortnox.readback import READBACK
 from connectors.fortnox.sandbox.server import FortnoxSandbox
 from connectors.fortnox.session import FortnoxSession
+from tests.connectors.feeds_support import VendorClock, open_with_feeds
 from tests.connectors.fortnox.conftest import TODAY, context
-
-
-class _Clock:
-    """Fortnox's clock (its ``lastmodified`` stamps): the company was last changed a day ago."""
-
-    def __init__(self) -> None:
-        self.at = datetime.now(UTC) - timedelta(days=1)
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 def _session(transport: object, store: Store | None, **options: str) -> FortnoxSession:
     base = context(transport, options=dict(options))  # type: ignore[arg-type]
-    if store is not None:
-        base = replace(base, feeds=StoreFeeds(store, "t"))
-    session = CONNECTOR.open(base)
+    session = open_with_feeds(CONNECTOR, base, store, "t")
     assert isinstance(session, FortnoxSession)
     return session
 
@@ -72,7 +60,7 @@ def _walks(sandbox: FortnoxSandbox) -> list[str]:
 
 def test_an_unchanged_fetch_walks_no_list() -> None:
     forget_memory()
-    clock = _Clock()
+    clock = VendorClock()
     sandbox = FortnoxSandbox.demo(TODAY, clock=clock)
     with open_store(":memory:") as store:
         transport = sandbox.transport()
@@ -88,7 +76,7 @@ def test_an_unchanged_fetch_walks_no_list() -> None:
 
 def test_an_old_snapshot_or_incremental_off_walks_the_lists_again() -> None:
     forget_memory()
-    sandbox = FortnoxSandbox.demo(TODAY, clock=_Clock())
+    sandbox = FortnoxSandbox.demo(TODAY, clock=VendorClock())
     with open_store(":memory:") as store:
         transport = sandbox.transport()
         _fetch(transport, store)
@@ -128,7 +116,7 @@ _STEP = st.one_of(
 @example(cycles=[[], [("pay", 2, 106), ("credit", 0, 0), ("invoice", 5, 1776), ("credit", 0, 0)]])
 def test_the_incremental_view_equals_a_full_read(cycles: list[list[tuple[str, int, int]]]) -> None:
     forget_memory()
-    clock = _Clock()
+    clock = VendorClock()
     sandbox = FortnoxSandbox.demo(TODAY, clock=clock)
     drafts: list[str] = []
     credited: set[str] = set()
@@ -189,7 +177,7 @@ def test_the_incremental_view_equals_a_full_read(cycles: list[list[tuple[str, in
 def test_our_drafts_are_not_walked_again_and_their_fate_is_seen() -> None:
     """Reconcile: the drafts written are kept; booking or throwing one away modifies it."""
     forget_memory()
-    clock = _Clock()
+    clock = VendorClock()
     sandbox = FortnoxSandbox.demo(TODAY, clock=clock)
     with open_store(":memory:") as store:
         transport = sandbox.transport()
@@ -228,7 +216,7 @@ def test_re_checks_share_a_fresh_look_until_something_is_written() -> None:
     """Batches of letters decided but not written share the last look (at most 5 s old); a
     write makes the next re-check look again, so every write follows a look after the fetch."""
     forget_memory()
-    clock = _Clock()
+    clock = VendorClock()
     now = {"at": datetime.now(UTC)}
     sandbox = FortnoxSandbox.demo(TODAY, clock=clock)
     session = _session(sandbox.transport(), None)
