@@ -88,12 +88,12 @@ def _credit_notes(
     # every credit note's contact in a page per 1,000 vouchers, where a state of account costs
     # a request per contact; it is read on the whole reads only (every full_sweep_days), as
     # the spec asks of that list.
-    noted = _noted_contacts(client) if whole and contacts else set()
+    noted = _noted_contacts(client) if whole and contacts else None
     for contact in contacts:
         if contact in known:
             found[contact] = known[contact]
             continue
-        if whole and contact not in noted:
+        if noted is not None and contact not in noted:
             found[contact] = ZERO
             continue
         try:
@@ -106,15 +106,22 @@ def _credit_notes(
     return found
 
 
-def _noted_contacts(client: DineroClient) -> set[str]:
-    """The contacts with a credit note, open or not: ``Type`` is "Invoice or CreditNote"."""
-    return {
-        str(item["ContactGuid"])
-        for item in client.sales()
-        if isinstance(item, Mapping)
-        and str(item.get("Type", "")).lower() == "creditnote"
-        and item.get("ContactGuid")
-    }
+def _noted_contacts(client: DineroClient) -> set[str] | None:
+    """The contacts with a credit note, open or not: ``Type`` is "Invoice or CreditNote".
+
+    None when an item cannot be read (no voucher, no Type, a credit note without its
+    contact): a list read in part rules out no contact.
+    """
+    noted: set[str] = set()
+    for item in client.sales():
+        if not isinstance(item, Mapping) or not item.get("Type"):
+            return None
+        if str(item["Type"]).lower() != "creditnote":
+            continue
+        if not item.get("ContactGuid"):
+            return None
+        noted.add(str(item["ContactGuid"]))
+    return noted
 
 
 def _changed_contacts(client: DineroClient, since: datetime) -> set[str]:

@@ -283,3 +283,26 @@ def test_a_whole_read_asks_only_contacts_with_a_credit_note_for_their_state_of_a
     listed = [p for m, p in sandbox.requests if m == "GET" and p.split("?")[0].endswith("/sales")]
     assert listed
     assert all("Type" in p and "ContactGuid" in p for p in listed)
+
+
+class _Sales:
+    """A client whose sales list holds the items given."""
+
+    def __init__(self, items: list[object]) -> None:
+        self.items = items
+
+    def sales(self) -> list[object]:
+        return self.items
+
+
+def test_a_sales_list_it_cannot_read_whole_rules_out_no_contact() -> None:
+    # Absence is evidence only from a complete, readable list: a credit note without its
+    # contact, or an item that is no voucher, leaves every owing contact to be read.
+    from connectors.dinero.credit import _noted_contacts  # noqa: PLC0415
+
+    good = {"Guid": "g1", "Type": "CreditNote", "ContactGuid": "c1"}
+    invoice = {"Guid": "g2", "Type": "Invoice", "ContactGuid": "c2"}
+    assert _noted_contacts(_Sales([good, invoice])) == {"c1"}  # type: ignore[arg-type]
+    assert _noted_contacts(_Sales([good, {"Guid": "g3", "Type": "CreditNote"}])) is None  # type: ignore[arg-type]
+    assert _noted_contacts(_Sales([good, "not a voucher"])) is None  # type: ignore[arg-type]
+    assert _noted_contacts(_Sales([good, {"Guid": "g4", "ContactGuid": "c4"}])) is None  # type: ignore[arg-type]
