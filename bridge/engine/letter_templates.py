@@ -32,6 +32,19 @@ def _loaders(override: Path | None) -> ChoiceLoader:
     return ChoiceLoader(loaders)
 
 
+# Dates and rates repeat across a cycle's letters (one deadline, one rate a period) and babel's
+# formatting is among the dearest steps of a letter: each is formatted once per language.
+@functools.lru_cache(maxsize=4096)
+def _long_date(value: date, locale: str) -> str:
+    return format_date(value, format="long", locale=locale)
+
+
+@functools.lru_cache(maxsize=1024)
+def _rate(text: str, locale: str) -> str:
+    # By the number's text, as money is: 8.00 and 8 keep their own forms.
+    return format_decimal(Decimal(text), format="#,##0.00##", locale=locale) + " %"
+
+
 def _filters(env: SandboxedEnvironment, lang: str) -> None:
     locale = LOCALES[lang]
 
@@ -40,12 +53,12 @@ def _filters(env: SandboxedEnvironment, lang: str) -> None:
         return format_money(value, currency, locale)
 
     def day(value: date | None) -> str:
-        return format_date(value, format="long", locale=locale) if value else ""
+        return _long_date(value, locale) if value else ""
 
     def percent(value: Decimal | None) -> str:
         if value is None:
             return ""
-        return format_decimal(value, format="#,##0.00##", locale=locale) + " %"
+        return _rate(str(value), locale)
 
     def listing(values: Iterable[Any]) -> str:
         """Join a list the way the language writes one: "1001, 1002 og 1003"."""

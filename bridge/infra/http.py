@@ -11,6 +11,7 @@ move to another httpx-compatible library mechanical.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import threading
 import time
 import weakref
@@ -22,7 +23,7 @@ import httpx
 import structlog
 
 from bridge import __version__
-from bridge.infra import metrics
+from bridge.infra import logs, metrics
 from bridge.infra.http_bounds import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_BYTES,
@@ -104,6 +105,33 @@ def stats_of(client: httpx.Client) -> RequestStats:
 _STARTED = "bridge.started"
 
 
+class _NoCookies(httpx.Cookies):
+    """A jar that keeps no cookie a vendor sets.
+
+    Every vendor authenticates each request by its token or headers; none needs a cookie back
+    (no recording in the vendor specs sets one). httpx's own jar would copy every answer into
+    urllib's cookie machinery, a third of its cost per request at thousands of requests a cycle.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Keep nothing from ``Set-Cookie``."""
+
+
+class VendorClient(httpx.Client):
+    """httpx's client with no cookie jar (see :class:`_NoCookies`)."""
+
+    _no_cookies = _NoCookies()
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """Always empty: a cookie a vendor sets is not sent back."""
+        return self._no_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        raise TypeError("clients to vendors keep no cookies")
+
+
 def _require_tls(base_url: str) -> None:
     """Refuse plain http except to this machine (a local test server or proxy)."""
     url = httpx.URL(base_url)
@@ -157,6 +185,8 @@ def build_client(
         elapsed = time.monotonic() - started if isinstance(started, float) else None
         stats.record(request.method, response.status_code)
         metrics.observe_response(response.status_code, request.url.host)
+        if not logs.enabled(logging.DEBUG):
+            return
         log.debug(
             "http.request",
             method=request.method,
@@ -165,7 +195,7 @@ def build_client(
             elapsed_ms=round(elapsed * 1000, 1) if elapsed is not None else None,
         )
 
-    client = httpx.Client(
+    client = VendorClient(
         base_url=base_url,
         auth=auth,
         transport=inner,

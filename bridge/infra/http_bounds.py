@@ -238,14 +238,13 @@ def send_bounded(
         except _Over as exc:
             raise over(exc) from None
         response = client.send(request, stream=True)
-        shown = redact_url(request.url)
         try:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limits.max_bytes:
                 raise MalformedResponse(
                     f"the answer is {declared} bytes, more than the {limits.max_bytes} we read",
                     status=response.status_code,
-                    url=shown,
+                    url=redact_url(request.url),
                 )
             chunks: list[bytes] = []
             size = 0
@@ -255,7 +254,7 @@ def send_bounded(
                     raise MalformedResponse(
                         f"the answer is larger than the {limits.max_bytes} bytes we read",
                         status=response.status_code,
-                        url=shown,
+                        url=redact_url(request.url),
                     )
                 try:
                     budget.left()

@@ -17,7 +17,6 @@ from bridge.vocab.redact import redact_url
 
 def parse_json(response: httpx.Response) -> Any:
     """Decode a JSON body with exact decimals; raise MalformedResponse for anything else."""
-    url = redact_url(response.request.url)
     try:
         text = response.content.decode("utf-8-sig")
         if not text.strip():
@@ -36,7 +35,7 @@ def parse_json(response: httpx.Response) -> Any:
         f"cannot read the vendor's answer ({reason}; {content_type}, {size} bytes)",
         status=response.status_code,
         request_id=request_id_of(response),
-        url=url,
+        url=redact_url(response.request.url),
     )
 
 

@@ -14,7 +14,11 @@ import threading
 import time
 from collections.abc import Iterator
 
-_watched: set[threading.Event] = set()
+# Read without a lock by every request, many times (each read of an answer's body): a lock
+# here, taken by 64 tenants' threads at once, queued them behind whichever thread the
+# interpreter had paused while holding it. Writers replace the tuple whole, under the lock;
+# readers see either the old tuple or the new one.
+_watched: tuple[threading.Event, ...] = ()
 _lock = threading.Lock()
 # How often a wait looks at the stop events.
 SLICE = 0.2
@@ -23,30 +27,29 @@ SLICE = 0.2
 @contextlib.contextmanager
 def stop_on(event: threading.Event | None) -> Iterator[None]:
     """Treat ``event`` being set as "the process is stopping" inside the block."""
+    global _watched  # noqa: PLW0603  (one registry for the process, replaced whole)
     if event is None:
         yield
         return
     with _lock:
-        _watched.add(event)
+        _watched = (*_watched, event)
     try:
         yield
     finally:
         with _lock:
-            _watched.discard(event)
+            kept = list(_watched)
+            kept.remove(event)  # one registration of it: the same event may be nested
+            _watched = tuple(kept)
 
 
 def stopping() -> bool:
     """Tell whether a registered stop event is set."""
-    with _lock:
-        events = tuple(_watched)
-    return any(e.is_set() for e in events)
+    return any(e.is_set() for e in _watched)
 
 
 def sleep(seconds: float) -> bool:
     """Sleep up to ``seconds``, waking early when stopping; return False when woken early."""
-    with _lock:
-        watched = bool(_watched)
-    if not watched:  # nothing can stop us: one plain sleep
+    if not _watched:  # nothing can stop us: one plain sleep
         time.sleep(seconds)
         return True
     until = time.monotonic() + seconds

@@ -15,6 +15,13 @@ import structlog
 from bridge.vocab.redact import redact_processor
 
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
+# The level configured last: a line per request costs its arguments even when filtered out.
+_threshold = logging.INFO
+
+
+def enabled(level: int) -> bool:
+    """Tell whether events at ``level`` are written (to skip building a filtered one)."""
+    return level >= _threshold
 
 
 def configure(
@@ -24,7 +31,9 @@ def configure(
     quiet: bool = False,
 ) -> None:
     """Set up structlog once per process; ``quiet`` keeps only errors (interactive commands)."""
+    global _threshold  # noqa: PLW0603  (one level for the process, as structlog keeps it)
     threshold = logging.ERROR if quiet else _LEVELS.get(level, logging.INFO)
+    _threshold = threshold
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer()
         if fmt == "json"

@@ -351,22 +351,37 @@ class TokenManager:
         self.tokens = tokens
         self.endpoint = endpoint
         self.refreshes = 0
+        # The tokens last read or obtained: a cycle's thousands of requests reuse them while
+        # they stay valid, instead of reading (and unsealing) the store for every request. A
+        # token another daemon obtained meanwhile is found at the next refresh (a 401 asks
+        # for one, which reads the store under its lock first).
+        self._known: TokenState | None = None
 
     def _fresh(self, state: TokenState) -> str | None:
         return state.access_until(self.endpoint.clock(), EARLY_REFRESH)
 
     def current(self) -> str:
         """Return a usable access token, refreshing when the stored one is (nearly) expired."""
-        token = self._fresh(self.tokens.peek())
-        return token if token is not None else self.refresh(failed=None)
+        known = self._known
+        token = self._fresh(known) if known is not None else None
+        if token is not None:
+            return token
+        state = self.tokens.peek()
+        token = self._fresh(state)
+        if token is None:
+            return self.refresh(failed=None)
+        self._known = state
+        return token
 
     def refresh(self, *, failed: str | None) -> str:
         """Get a new access token; ``failed`` is the one the API just refused (if any)."""
+        self._known = None
         with self.tokens.hold() as hold:
             # Another session or daemon may have refreshed while we waited: use its token, and
             # keep the refresh token (maybe rotated by it) unspent.
             token = self._fresh(hold.state)
             if token is not None and token != failed:
+                self._known = hold.state
                 return token
             spent = hold.state.refresh_token
             hold.spending()
@@ -386,9 +401,11 @@ class TokenManager:
             # Rotated or not, the answer is stored (committed) before the new access token is
             # used: a crash right after leaves the only valid refresh token where the next
             # session, here or on another daemon, finds it.
-            hold.rotated(
-                TokenState(tokens.refresh_token or spent, tokens.access_token, tokens.expires_at)
+            obtained = TokenState(
+                tokens.refresh_token or spent, tokens.access_token, tokens.expires_at
             )
+            hold.rotated(obtained)
+            self._known = obtained
             return tokens.access_token
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from email.utils import format_datetime
@@ -22,6 +23,7 @@ from bridge.infra.http_status import (
     retry_after_seconds,
     rule,
 )
+from bridge.infra.logs import configure
 from bridge.infra.ratelimit import RateLimitedTransport
 from bridge.vocab.connector import RateLimit
 from bridge.vocab.errors import (
@@ -186,7 +188,17 @@ def _normal(value: object) -> object:
     return value
 
 
-def test_build_client_counts_and_logs_without_secrets() -> None:
+@pytest.fixture
+def debug_logs() -> Iterator[None]:
+    """Logs at debug level (a line per request), back to the default after."""
+    configure("console", level="debug")
+    try:
+        yield
+    finally:
+        configure("console")
+
+
+def test_build_client_counts_and_logs_without_secrets(debug_logs: None) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200 if request.url.path != "/missing" else 404, json={})
 
@@ -207,6 +219,46 @@ def test_build_client_counts_and_logs_without_secrets() -> None:
     assert all(isinstance(e["elapsed_ms"], float) for e in lines)
     assert "SECRET-KEY-999" not in repr(logs)
     assert client.headers["User-Agent"].startswith("dunning-bridge/")
+    client.close()
+
+
+def test_a_client_at_info_level_builds_no_request_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below debug the line per request is not built (it would cost its redacted URL)."""
+    redacted: list[object] = []
+    monkeypatch.setattr("bridge.infra.http.redact_url", lambda url: redacted.append(url) or "")
+    configure("console")
+    client = build_client(
+        base_url="https://api.example.test",
+        auth=None,
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, json={})),
+    )
+    with structlog.testing.capture_logs() as logs:
+        client.get("/things")
+    assert [e for e in logs if e["event"] == "http.request"] == []
+    assert redacted == []
+    assert stats_of(client).total == 1  # still counted
+    client.close()
+
+
+def test_a_client_keeps_no_cookie_a_vendor_sets() -> None:
+    """Vendors authenticate by token: a Set-Cookie is neither kept nor sent back."""
+    seen: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("cookie"))
+        return httpx.Response(200, json={}, headers={"Set-Cookie": "session=abc123; Path=/"})
+
+    client = build_client(
+        base_url="https://api.example.test",
+        auth=None,
+        transport=httpx.MockTransport(handler),
+    )
+    client.get("/one")
+    client.get("/two")
+    assert seen == [None, None]
+    assert list(client.cookies.jar) == []
+    with pytest.raises(TypeError, match="no cookies"):
+        client.cookies = {"session": "x"}  # type: ignore[assignment]
     client.close()
 
 

@@ -263,3 +263,61 @@ def test_the_reauthorize_hint_names_a_real_command() -> None:
     commands = get_command(app).commands  # type: ignore[attr-defined]
     assert found.group(1) in commands
     assert found.group(1) == "authorize"
+
+
+class _Counting(StaticSecrets):
+    """Secrets that count reads of the access token (each a store read and unseal)."""
+
+    reads = 0
+
+    def get(self, name: str) -> str:
+        if name == ACCESS_TOKEN:
+            type(self).reads += 1
+        return super().get(name)
+
+
+def test_a_session_reads_the_stored_token_once_not_per_request(sandbox: DineroSandbox) -> None:
+    """Thousands of requests a cycle reuse the token while it stays valid."""
+    store = _Counting("demo", secrets()._values)
+    _Counting.reads = 0
+    client = _client(sandbox, store)
+    for _ in range(50):
+        assert client.get(_org(sandbox)).status_code == 200
+    assert sandbox.token_requests == ["refresh_token"]
+    assert _Counting.reads <= 3  # open's check; the first request's read and its refresh's
+
+
+def test_a_kept_token_the_vendor_refuses_is_replaced_by_the_stored_one(
+    sandbox: DineroSandbox,
+) -> None:
+    """Another daemon refreshed (the vendor dropped our token): the 401 finds its token."""
+    store = secrets()
+    ours = _client(sandbox, store)
+    assert ours.get(_org(sandbox)).status_code == 200
+    sandbox.expire_access_tokens()
+    other = _client(sandbox, store)
+    store.set(ACCESS_EXPIRES, datetime(2000, 1, 1, tzinfo=UTC).isoformat())
+    assert other.get(_org(sandbox)).status_code == 200  # the other daemon's refresh
+    assert sandbox.token_requests == ["refresh_token", "refresh_token"]
+    assert ours.get(_org(sandbox)).status_code == 200  # 401, then the stored token
+    assert sandbox.token_requests == ["refresh_token", "refresh_token"]
+
+
+def test_a_token_kept_in_the_session_is_refreshed_before_it_expires(
+    sandbox: DineroSandbox,
+) -> None:
+    now = [datetime.now(UTC)]
+    store = secrets()
+    tokens = open_tokens("demo", store, transport=sandbox.transport(), clock=lambda: now[0])
+    client = httpx.Client(
+        base_url="https://api.dinero.dk", auth=DineroAuth(tokens), transport=sandbox.transport()
+    )
+    assert client.get(_org(sandbox)).status_code == 200
+    assert sandbox.token_requests == ["refresh_token"]
+    expires = datetime.fromisoformat(store.get(ACCESS_EXPIRES))
+    now[0] = expires - timedelta(seconds=61)  # a second more than the early margin
+    assert client.get(_org(sandbox)).status_code == 200
+    assert sandbox.token_requests == ["refresh_token"]
+    now[0] = expires - timedelta(seconds=60)  # the last minute begins: refreshed first
+    assert client.get(_org(sandbox)).status_code == 200
+    assert sandbox.token_requests == ["refresh_token", "refresh_token"]
