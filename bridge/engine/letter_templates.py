@@ -18,7 +18,7 @@ from bridge.engine.letter_creditor import group_account
 from bridge.engine.template_budget import BoundedEnvironment, ConfinedLoader
 from bridge.vocab.domain import ActionKind
 from bridge.vocab.languages import AVAILABLE
-from bridge.vocab.money import LOCALES
+from bridge.vocab.money import LOCALES, babel_locale
 from bridge.vocab.money import money as format_money
 
 _AND: Final[dict[str, str]] = {"da": "og", "nb": "og", "sv": "och", "fi": "ja", "en": "and"}
@@ -36,13 +36,13 @@ def _loaders(override: Path | None) -> ChoiceLoader:
 # formatting is among the dearest steps of a letter: each is formatted once per language.
 @functools.lru_cache(maxsize=4096)
 def _long_date(value: date, locale: str) -> str:
-    return format_date(value, format="long", locale=locale)
+    return format_date(value, format="long", locale=babel_locale(locale))
 
 
 @functools.lru_cache(maxsize=1024)
 def _rate(text: str, locale: str) -> str:
     # By the number's text, as money is: 8.00 and 8 keep their own forms.
-    return format_decimal(Decimal(text), format="#,##0.00##", locale=locale) + " %"
+    return format_decimal(Decimal(text), format="#,##0.00##", locale=babel_locale(locale)) + " %"
 
 
 def _filters(env: SandboxedEnvironment, lang: str) -> None:
@@ -81,13 +81,16 @@ def environment(lang: str, override: Path | None = None) -> SandboxedEnvironment
         undefined=StrictUndefined,
         autoescape=False,  # plain text; the HTML layout escapes on its own
         keep_trailing_newline=True,
+        # A tenant's own templates reload when changed; the shipped ones change only with the
+        # package (and the daemon restarts), so each include is not checked on disk per letter.
+        auto_reload=override is not None,
     )
     _filters(env, lang)
     return env
 
 
 # Compiling the templates costs far more than rendering them: a cycle writing thousands of
-# letters keeps one environment per language and folder (templates still reload when changed).
+# letters keeps one environment per language and folder (a tenant's reload when changed).
 cached_environment = functools.lru_cache(maxsize=64)(environment)
 
 

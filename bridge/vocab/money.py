@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 from typing import Final
 
+from babel import Locale
 from babel.numbers import format_currency
 
 # The locale of each language the letters are written in; any other language reads English.
@@ -24,13 +25,19 @@ LOCALES: Final[dict[str, str]] = {
 _CODE_GLUED: Final = re.compile(r"^(-?[A-Z]{3})(\d)")
 
 
+@functools.lru_cache(maxsize=16)
+def babel_locale(locale: str) -> Locale:
+    """The parsed locale: babel parses a locale's name again on every call given the name."""
+    return Locale.parse(locale)
+
+
 @functools.lru_cache(maxsize=8192)
 def _money(text: str, currency: str, locale: str) -> str:
     # English names the currency by its code ("EUR 249.00", never "€249.00"): its readers are
     # in four countries. babel writes "DKK10,000.00"; a no-break space reads better and never
     # splits a line.
     pattern = "\u00a4\u00a4#,##0.00" if locale.startswith("en") else None
-    shown = format_currency(Decimal(text), currency, format=pattern, locale=locale)
+    shown = format_currency(Decimal(text), currency, format=pattern, locale=babel_locale(locale))
     return _CODE_GLUED.sub("\\1\u00a0\\2", shown)
 
 
