@@ -48,6 +48,8 @@ from bridge.vocab.connector import ConnectorDescriptor, RateLimit
 from bridge.vocab.settings import Settings
 
 DEFAULT = (24, 500)
+WALL_TARGET = 1.05  # the round's wall time over the slowest tenant's floor
+CPU_TARGET = 0.1  # the daemon's CPU over that floor at the vendors' real limits
 FULL = (200, 2_000)
 
 
@@ -200,6 +202,11 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         row["tenants"] += 1
         row["requests"] += o.requests
     failed = [o.tenant for o in outcomes if o.status != "ok"]
+    daemon_cpu = cpu - EmulatorClock.seconds()
+    # The targets (issue 21): the round within 1.05x of the slowest tenant's floor, and the
+    # daemon's CPU at most a tenth of that floor at the vendors' real limits (unscaled).
+    real_floor = floors[slowest] * scale
+    ratio = wall / floors[slowest] if floors[slowest] else None
     data: dict[str, object] = {
         "tenants": tenants,
         "invoices_per_tenant": invoices,
@@ -210,11 +217,17 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         # What the daemon itself would spend against the real vendors: the rest is the
         # in-process emulators answering (the GIL serialises both).
         "emulator_cpu_s": round(EmulatorClock.seconds(), 1),
-        "daemon_cpu_s": round(cpu - EmulatorClock.seconds(), 1),
+        "daemon_cpu_s": round(daemon_cpu, 1),
         "slowest_tenant": slowest,
         "slowest_floor_s": round(floors[slowest], 1),
+        "slowest_floor_real_s": round(real_floor, 1),
         "floors_sum_over_parallel_s": round(sum(floors.values()) / parallel, 1),
-        "wall_over_slowest_floor": round(wall / floors[slowest], 2) if floors[slowest] else None,
+        "wall_over_slowest_floor": round(ratio, 3) if ratio is not None else None,
+        "daemon_cpu_over_real_floor": round(daemon_cpu / real_floor, 3) if real_floor else None,
+        "within_targets": ratio is not None
+        and ratio <= WALL_TARGET
+        and daemon_cpu <= CPU_TARGET * real_floor
+        and not failed,
         "letters_written": sum(len(o.written) for o in outcomes),
         "requests": sum(o.requests for o in outcomes),
         "by_system": by_system,
