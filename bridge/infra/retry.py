@@ -12,6 +12,7 @@ Waits honour Retry-After, else exponential backoff with jitter, within a hard de
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import httpx
@@ -21,9 +22,9 @@ from tenacity import (
     Retrying,
     retry_if_exception,
     stop_after_attempt,
-    stop_before_delay,
     wait_random_exponential,
 )
+from tenacity.stop import stop_base
 
 from bridge.infra import interrupt, metrics
 from bridge.infra.http_bounds import send_bounded
@@ -73,6 +74,22 @@ class RetryPolicy:
 DEFAULT_POLICY = RetryPolicy()
 
 
+class _PastDeadline(stop_base):
+    """Stop when the next wait would end past ``deadline`` seconds from the first try.
+
+    tenacity's own ``stop_before_delay`` counts from its start, which comes after the first
+    try (sent before tenacity is set up, see :func:`send`).
+    """
+
+    def __init__(self, started: float, deadline: float) -> None:
+        self.started = started
+        self.deadline = deadline
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        waited = retry_state.upcoming_sleep or 0.0
+        return time.monotonic() - self.started + waited >= self.deadline
+
+
 def is_safe(request: httpx.Request, policy: RetryPolicy) -> bool:
     """Tell whether sending ``request`` twice has the same effect as sending it once."""
     if request.method in SAFE_METHODS:
@@ -90,6 +107,7 @@ def send(
 ) -> httpx.Response:
     """Send ``request``, classify the answer, retry what is safe; return a successful response."""
     safe = is_safe(request, policy)
+    started = time.monotonic()
 
     def attempt() -> httpx.Response:
         try:
@@ -108,6 +126,23 @@ def send(
         if safe or isinstance(exc.__cause__, _NOT_SENT):
             return True
         return exc.status in _NOT_PROCESSED
+
+    try:
+        # Nearly every request succeeds at once: only a retry needs tenacity's machinery, whose
+        # set-up costs more than httpx's own send (thousands of requests a cycle).
+        return attempt()
+    except Exception as exc:
+        if policy.attempts <= 1 or not retryable(exc):
+            raise
+        failed: BaseException | None = exc
+
+    def again() -> httpx.Response:
+        """The first try's failure, then further tries: tenacity counts and waits as before."""
+        nonlocal failed
+        if failed is not None:
+            first, failed = failed, None
+            raise first
+        return attempt()
 
     backoff = wait_random_exponential(multiplier=policy.backoff_initial, max=policy.backoff_max)
 
@@ -130,14 +165,14 @@ def send(
         )
 
     retrying = Retrying(
-        stop=stop_after_attempt(policy.attempts) | stop_before_delay(policy.deadline),
+        stop=stop_after_attempt(policy.attempts) | _PastDeadline(started, policy.deadline),
         wait=wait,
         retry=retry_if_exception(retryable),
         sleep=_sleep,
         before_sleep=before_sleep,
         reraise=True,
     )
-    return retrying(attempt)
+    return retrying(again)
 
 
 def _transport_error(

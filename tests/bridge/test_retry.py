@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+import structlog
 
 from bridge.infra import retry
 from bridge.infra.retry import RetryPolicy, send
@@ -195,3 +196,53 @@ def test_waits_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     _sleep(0.25)
     assert slept == [0.25]
     assert not retry.waits_enabled()
+
+
+def test_an_answer_at_the_first_try_sets_up_no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The common case costs one send: tenacity is set up only for a second try."""
+
+    def no_retrying(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a retry was set up for a request answered at once")
+
+    monkeypatch.setattr(retry, "Retrying", no_retrying)
+    script = Script(200)
+    assert _run(script).status_code == 200
+    assert script.calls == 1
+
+
+def test_a_retry_counts_the_first_try_as_attempt_one(no_waits: list[float]) -> None:
+    script = Script(503, 503, 200)
+    with structlog.testing.capture_logs() as logs:
+        assert _run(script, policy=RetryPolicy(attempts=3)).status_code == 200
+    assert [e["attempt"] for e in logs if e["event"] == "http.retry"] == [1, 2]
+    assert script.calls == 3
+    assert len(no_waits) == 2
+
+
+@pytest.mark.parametrize(("first_try_s", "tries"), [(60.0, 1), (30.0, 2)])
+def test_the_deadline_counts_from_the_first_try(
+    monkeypatch: pytest.MonkeyPatch, first_try_s: float, tries: int
+) -> None:
+    """A first try that took the whole deadline leaves no time for a wait and a second."""
+    now = [1000.0]
+    monkeypatch.setattr(retry.time, "monotonic", lambda: now[0])
+    calls = 0
+
+    def slow_then_fine(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            now[0] += first_try_s  # the first answer, a 503, came this late
+            return httpx.Response(503, json={})
+        return httpx.Response(200, json={})
+
+    # The first wait is at most 1 s (0.5 s doubled): 30 s leave room for it, 60 s do not.
+    policy = RetryPolicy(deadline=60.0, backoff_initial=0.5)
+    with httpx.Client(base_url=BASE, transport=httpx.MockTransport(slow_then_fine)) as client:
+        request = client.build_request("GET", "/things")
+        if tries == 1:
+            with pytest.raises(Transient):
+                send(client, request, policy=policy)
+        else:
+            assert send(client, request, policy=policy).status_code == 200
+    assert calls == tries
