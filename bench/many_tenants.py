@@ -229,7 +229,12 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         row = by_system.setdefault(systems[o.tenant], {"tenants": 0, "requests": 0})
         row["tenants"] += 1
         row["requests"] += o.requests
-    failed = {o.tenant: o.error or o.status for o in outcomes if o.status != "ok"}
+    # A partial cycle has no error of its own: its reasons are among what it skipped.
+    failed = {
+        o.tenant: o.error or f"{o.status}: " + "; ".join(sorted({r for _, r in o.skipped})[:3])
+        for o in outcomes
+        if o.status != "ok"
+    }
     daemon_cpu = cpu - EmulatorClock.seconds()
     # The targets (issue 21): the round within 1.05x of the slowest tenant's floor, and the
     # daemon's CPU at most a tenth of that floor at the vendors' real limits (unscaled).

@@ -78,6 +78,18 @@ def test_a_slow_template_stops_at_the_time_budget(
         _render(folder)
 
 
+def test_a_render_that_waits_for_other_threads_is_not_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The time budget is the CPU the template spends: sixty-four tenants' threads take turns
+    with the interpreter, and a render waiting for its turn has spent nothing."""
+    monkeypatch.setattr(template_budget, "MAX_SECONDS", 0.2)
+    env = template_budget.BoundedEnvironment()
+    env.filters["waits"] = lambda value: clock.sleep(0.3) or value  # waiting, not computing
+    template = env.from_string("{% for i in range(3) %}{{ i | waits }}{% endfor %}")
+    assert template_budget.render_bounded(template, {}) == "012"
+
+
 def test_a_template_within_its_budget_renders(tmp_path: Path) -> None:
     folder = _override(tmp_path / "tpl", "Emne\n{% for i in range(3) %}{{ i }}{% endfor %}")
     assert _render(folder) == "Emne\n012"
