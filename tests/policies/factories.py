@@ -14,6 +14,7 @@ from bridge.vocab.domain import (
     Decision,
     Dispute,
     Hold,
+    Instalment,
     Invoice,
     Payment,
     Promise,
@@ -117,6 +118,27 @@ def record(
         deadline=deadline,
         source=source,
         document=document,
+    )
+
+
+def promise(
+    *parts: tuple[date, str],
+    made: date,
+    pid: str = "1",
+    invoice_id: str | None = None,
+    customer_id: str | None = None,
+    currency: str = "DKK",
+    ended: date | None = None,
+) -> Promise:
+    """A promise to pay ``parts`` (day, amount), made on ``made``, for an invoice or a customer."""
+    return Promise(
+        id=pid,
+        customer_id=customer_id,
+        invoice_id=invoice_id,
+        made_on=made,
+        currency=currency,
+        instalments=tuple(Instalment(day, Decimal(amount)) for day, amount in parts),
+        ended=ended,
     )
 
 

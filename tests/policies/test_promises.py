@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,7 @@ from bridge.vocab.domain import ActionKind, Instalment, Payment, Promise
 from policies.engine import blocked, why_not
 from policies.ladder import PolicyError, TenantPolicy
 from policies.promises import PromiseState, assess, covered, instalment_deadline
+from tests.policies import factories
 from tests.policies.factories import DK, invoice, policy, record, run, snapshot
 
 D = Decimal
@@ -22,24 +24,9 @@ R = ActionKind.REMINDER
 STEP_ONE = [record("1001", R, 1, date(2026, 1, 22))]
 
 
-def promise(
-    *parts: tuple[date, str],
-    invoice_id: str | None = "1001",
-    customer_id: str | None = None,
-    ended: date | None = None,
-    currency: str = "DKK",
-    pid: str = "1",
-    made: date = MADE,
-) -> Promise:
-    return Promise(
-        id=pid,
-        customer_id=customer_id,
-        invoice_id=invoice_id,
-        made_on=made,
-        currency=currency,
-        instalments=tuple(Instalment(day, D(amount)) for day, amount in parts),
-        ended=ended,
-    )
+def promise(*parts: tuple[date, str], **fields: Any) -> Promise:
+    fields.setdefault("invoice_id", "1001")
+    return factories.promise(*parts, made=fields.pop("made", MADE), **fields)
 
 
 def state(p: Promise, today: date, payments: list[Payment], *, grace: int = 0) -> PromiseState:

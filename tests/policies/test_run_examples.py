@@ -20,14 +20,13 @@ from bridge.vocab.domain import (
     ActionKind,
     CustomerKind,
     Dispute,
-    Instalment,
     Payment,
     Promise,
     Snapshot,
     StepRecord,
 )
 from policies.engine import blocked, why_not
-from tests.policies import nordic
+from tests.policies import factories, nordic
 from tests.policies.factories import DK, customer, invoice, policy, record, run, snapshot
 
 D = Decimal
@@ -38,22 +37,8 @@ STEP_ONE = [record("1001", R, 1, date(2026, 1, 22)), record("1002", R, 1, date(2
 NO_GRACE = {"promises": {"grace_days": 0}}
 
 
-def promise(
-    pid: str,
-    *parts: tuple[date, str],
-    invoice_id: str | None = None,
-    customer_id: str | None = None,
-    currency: str = "DKK",
-    made: date = MADE,
-) -> Promise:
-    return Promise(
-        id=pid,
-        customer_id=customer_id,
-        invoice_id=invoice_id,
-        made_on=made,
-        currency=currency,
-        instalments=tuple(Instalment(day, D(amount)) for day, amount in parts),
-    )
+def promise(pid: str, *parts: tuple[date, str], **fields: Any) -> Promise:
+    return factories.promise(*parts, pid=pid, made=fields.pop("made", MADE), **fields)
 
 
 def notes(
